@@ -1,0 +1,1 @@
+"""Users, roles, units, login, permission helpers and the audit log that every stage writes to."""

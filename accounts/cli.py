@@ -1,0 +1,73 @@
+"""Operator commands: `flask users create|reset-password|list`."""
+
+import click
+from sqlalchemy import func, select
+
+from accounts import queries, services
+from accounts.errors import AccountError
+from accounts.models import Role, Unit, User
+from extensions import db
+
+users_cli = click.Group("users", help="Manage staff accounts.")
+
+
+def _fail(error: AccountError):
+    raise click.ClickException(error.message)
+
+
+def _user(username: str) -> User:
+    user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    if user is None:
+        raise click.ClickException(f"No user named {username}.")
+    return user
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--name", "display_name", required=True, help="The person's name as shown in the interface.")
+@click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
+@click.option("--unit", "unit_name", help="Name of the unit (required for unit_staff).")
+@click.option("--email")
+@click.password_option(help="Asked for when not given.")
+def create_user(username, display_name, role, unit_name, email, password):
+    """Create a staff account."""
+    unit_id = None
+    if unit_name:
+        unit_id = db.session.scalar(select(Unit.id).where(Unit.name == unit_name))
+        if unit_id is None:
+            raise click.ClickException(f"No unit named {unit_name}.")
+    try:
+        user = services.create_user(
+            actor=None,
+            username=username,
+            display_name=display_name,
+            role=Role(role),
+            unit_id=unit_id,
+            email=email,
+            password=password,
+        )
+    except AccountError as error:
+        _fail(error)
+    click.echo(f"Created {user.username} ({user.role.value}).")
+
+
+@users_cli.command("reset-password")
+@click.argument("username")
+@click.password_option(help="Asked for when not given.")
+def reset_password(username, password):
+    """Set a new password for a user and end their sessions."""
+    user = _user(username)
+    try:
+        services.reset_password(actor=None, user=user, new_password=password)
+    except AccountError as error:
+        _fail(error)
+    click.echo(f"Password of {user.username} reset.")
+
+
+@users_cli.command("list")
+def list_users():
+    """List staff accounts."""
+    for user in db.session.scalars(queries.users()):
+        state = "active" if user.active else "deactivated"
+        unit = user.unit.name if user.unit else "-"
+        click.echo(f"{user.username}\t{user.role.value}\t{user.display_name}\t{unit}\t{state}")

@@ -1,0 +1,21 @@
+"""Rules of the accounts package, as codes with the messages people read."""
+
+from flask_babel import lazy_gettext as _l
+
+from core.errors import DomainError
+
+
+class AccountError(DomainError):
+    messages = {
+        "invalid_credentials": _l("Wrong username or password."),
+        "inactive_user": _l("This account has been deactivated. Ask the reform office."),
+        "username_taken": _l("The username %(username)s is already taken."),
+        "username_invalid": _l("A username has 3 to 64 letters, digits, dots, dashes or underscores."),
+        "unit_name_taken": _l("A unit named %(name)s already exists."),
+        "unit_required": _l("Unit staff must belong to a unit."),
+        "unit_inactive": _l("The unit %(name)s is deactivated."),
+        "password_too_weak": _l("A password needs at least 8 characters, with both letters and digits."),
+        "password_wrong": _l("The current password is wrong."),
+        "cannot_deactivate_self": _l("You cannot deactivate your own account."),
+        "last_office_user": _l("At least one active reform office account must remain."),
+    }

@@ -1,0 +1,108 @@
+"""Forms for login, passwords, users and units, and the filters of their lists."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, IntegerField, PasswordField, SearchField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import Email as EmailValidator
+
+from accounts import queries
+from accounts.models import Role, UnitKind
+from core.forms import FilterForm, enum_coerce, optional_bool, optional_int, options
+
+ALL = _l("All")
+ACTIVE_OR_NOT = [("yes", _l("Active")), ("no", _l("Deactivated"))]
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+
+
+class NewPasswordMixin:
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(max=128)],
+        description=_l("At least 8 characters, with both letters and digits."),
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))],
+    )
+
+
+class PasswordResetForm(NewPasswordMixin, FlaskForm):
+    pass
+
+
+class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    display_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
+    email = EmailField(_l("Email"), validators=[Optional(), EmailValidator(), Length(max=254)])
+    role = SelectField(
+        _l("Role"), choices=lambda: options(Role.choices()), coerce=enum_coerce(Role), validators=[DataRequired()]
+    )
+    unit_id = SelectField(
+        _l("Unit"),
+        coerce=optional_int,
+        description=_l("Required for unit staff; for an expert, the unit they work for, if any."),
+    )
+    password = PasswordField(
+        _l("Initial password"),
+        validators=[DataRequired(), Length(max=128)],
+        description=_l("At least 8 characters, with both letters and digits."),
+    )
+
+    @classmethod
+    def for_user(cls, user=None):
+        """The form to create a user (user=None) or edit one; editing does not touch the password."""
+        form = cls(obj=user)
+        form.unit_id.choices = options(
+            queries.unit_choices(include=user.unit_id if user else None), blank=_l("— none —")
+        )
+        if user is not None:
+            del form.password
+        return form
+
+
+class UnitForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    kind = SelectField(
+        _l("Kind"),
+        choices=lambda: options(UnitKind.choices()),
+        coerce=enum_coerce(UnitKind),
+        validators=[DataRequired()],
+    )
+
+
+class UserFilterForm(FilterForm):
+    q = SearchField(_l("Search"))
+    role = SelectField(_l("Role"), choices=lambda: options(Role.choices(), blank=ALL), coerce=enum_coerce(Role))
+    unit = SelectField(_l("Unit"), coerce=optional_int)
+    active = SelectField(_l("Status"), choices=lambda: options(ACTIVE_OR_NOT, blank=ALL), coerce=optional_bool)
+
+    def __init__(self):
+        super().__init__()
+        self.unit.choices = options(queries.unit_choices(), blank=ALL)
+
+
+class UnitFilterForm(FilterForm):
+    q = SearchField(_l("Search"))
+    kind = SelectField(_l("Kind"), choices=lambda: options(UnitKind.choices(), blank=ALL), coerce=enum_coerce(UnitKind))
+    active = SelectField(_l("Status"), choices=lambda: options(ACTIVE_OR_NOT, blank=ALL), coerce=optional_bool)
+
+
+class AuditFilterForm(FilterForm):
+    object_type = SelectField(_l("Record type"))
+    object_id = IntegerField(_l("Record number"), validators=[Optional()])
+    actor = SelectField(_l("User"), coerce=optional_int)
+    action = StringField(_l("Action"))
+
+    def __init__(self):
+        super().__init__()
+        self.object_type.choices = options([(name, name) for name in queries.audit_object_types()], blank=ALL)
+        self.actor.choices = options(queries.user_choices(), blank=ALL)

@@ -1,0 +1,117 @@
+"""Users, units and audit events."""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from core.models import LabelledEnum, utcnow
+from extensions import db
+
+
+class Role(LabelledEnum):
+    office = "office"
+    unit_staff = "unit_staff"
+    expert = "expert"
+    leader = "leader"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.office: _l("Reform office"),
+            cls.unit_staff: _l("Unit staff"),
+            cls.expert: _l("Expert"),
+            cls.leader: _l("District leader"),
+        }
+
+
+class UnitKind(LabelledEnum):
+    department = "department"
+    subdistrict = "subdistrict"
+    stationed = "stationed"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.department: _l("District department"),
+            cls.subdistrict: _l("Sub-district / town"),
+            cls.stationed: _l("Stationed unit"),
+        }
+
+
+class Unit(db.Model):
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[UnitKind] = mapped_column(db.Enum(UnitKind, native_enum=False, length=20))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    users: Mapped[list["User"]] = relationship(back_populates="unit")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        # Unit staff act for a unit; the other roles may name one (an expert's affiliation).
+        CheckConstraint("role != 'unit_staff' OR unit_id IS NOT NULL", name="unit_staff_has_unit"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254))
+    role: Mapped[Role] = mapped_column(db.Enum(Role, native_enum=False, length=20))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # Part of the login cookie's id: bumping it ends every session of this user.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    unit: Mapped[Unit | None] = relationship(back_populates="users")
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.username})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+
+class AuditEvent(db.Model):
+    """Who did what to which record, when, with the fields before and after."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # web, cli or api: the command line acts without a logged-in user.
+    source: Mapped[str] = mapped_column(String(16), default="web")
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[int | None]
+    object_label: Mapped[str] = mapped_column(String(200), default="")
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+
+    actor: Mapped[User | None] = relationship()

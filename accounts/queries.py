@@ -1,0 +1,83 @@
+"""Read-only selects for users, units and the audit log."""
+
+from sqlalchemy import Select, func, or_, select
+
+from accounts.models import AuditEvent, Role, Unit, UnitKind, User
+from extensions import db
+
+
+def users(*, q: str = "", role: Role | None = None, unit_id: int | None = None, active: bool | None = None) -> Select:
+    """Users matching the filters, by role then username."""
+    query = select(User).outerjoin(User.unit).order_by(User.role, User.username)
+    if q:
+        like = f"%{q.strip()}%"
+        query = query.where(or_(User.username.ilike(like), User.display_name.ilike(like), Unit.name.ilike(like)))
+    if role is not None:
+        query = query.where(User.role == role)
+    if unit_id is not None:
+        query = query.where(User.unit_id == unit_id)
+    if active is not None:
+        query = query.where(User.active == active)
+    return query
+
+
+def units(*, q: str = "", kind: UnitKind | None = None, active: bool | None = None) -> Select:
+    """Units matching the filters, by kind then name."""
+    query = select(Unit).order_by(Unit.kind, Unit.name)
+    if q:
+        query = query.where(Unit.name.ilike(f"%{q.strip()}%"))
+    if kind is not None:
+        query = query.where(Unit.kind == kind)
+    if active is not None:
+        query = query.where(Unit.active == active)
+    return query
+
+
+def user_counts(unit_ids: list[int]) -> dict[int, int]:
+    """Number of users of each unit, in one query for a page of units."""
+    rows = db.session.execute(
+        select(User.unit_id, func.count(User.id)).where(User.unit_id.in_(unit_ids)).group_by(User.unit_id)
+    )
+    return {unit_id: count for unit_id, count in rows}
+
+
+def unit_choices(*, include: int | None = None) -> list[tuple[int, str]]:
+    """Active units for a select box, plus `include` (the current one) even if deactivated."""
+    query = select(Unit.id, Unit.name).order_by(Unit.kind, Unit.name)
+    query = query.where(or_(Unit.active, Unit.id == include)) if include else query.where(Unit.active)
+    return [(row.id, row.name) for row in db.session.execute(query)]
+
+
+def audit_events(
+    *, object_type: str = "", object_id: int | None = None, actor_id: int | None = None, action: str = ""
+) -> Select:
+    """Audit events matching the filters, newest first."""
+    query = select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    if object_type:
+        query = query.where(AuditEvent.object_type == object_type)
+    if object_id is not None:
+        query = query.where(AuditEvent.object_id == object_id)
+    if actor_id is not None:
+        query = query.where(AuditEvent.actor_id == actor_id)
+    if action:
+        query = query.where(AuditEvent.action.startswith(action))
+    return query
+
+
+def audit_object_types() -> list[str]:
+    return list(db.session.scalars(select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)))
+
+
+def user_choices() -> list[tuple[int, str]]:
+    return [(user.id, str(user)) for user in db.session.scalars(select(User).order_by(User.username))]
+
+
+def user_for_session(token: str) -> User | None:
+    """The active user a login cookie names, unless their sessions were ended since it was issued."""
+    user_id, _sep, version = token.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user

@@ -1,0 +1,186 @@
+"""State changes of users and units. Each checks its rule, writes an AuditEvent and commits."""
+
+import re
+
+from sqlalchemy import func, select
+
+from accounts import audit
+from accounts.errors import AccountError
+from accounts.models import Role, Unit, UnitKind, User
+from core.models import utcnow
+from extensions import db
+
+USER_FIELDS = ["username", "display_name", "email", "role", "unit_id", "active"]
+UNIT_FIELDS = ["name", "kind", "active"]
+USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9._-]{3,64}$")
+
+
+def check_password_policy(password: str) -> None:
+    """Refuse staff passwords shorter than 8 characters or without both letters and digits."""
+    if len(password) < 8 or not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
+        raise AccountError("password_too_weak", field="password")
+
+
+def _check_user_fields(*, user_id: int | None, username: str, role: Role, unit_id: int | None) -> None:
+    if not USERNAME_PATTERN.match(username):
+        raise AccountError("username_invalid", field="username")
+    clash = db.session.scalar(
+        select(User.id).where(func.lower(User.username) == username.lower(), User.id != (user_id or 0))
+    )
+    if clash:
+        raise AccountError("username_taken", field="username", username=username)
+    if role is Role.unit_staff and unit_id is None:
+        raise AccountError("unit_required", field="unit_id")
+    if unit_id is not None:
+        unit = db.session.get(Unit, unit_id)
+        if unit is None or not unit.active:
+            raise AccountError("unit_inactive", field="unit_id", name=unit.name if unit else unit_id)
+
+
+def _check_office_remains(user: User) -> None:
+    """Refuse a change that would leave no active office account to run the platform."""
+    others = db.session.scalar(
+        select(func.count(User.id)).where(User.role == Role.office, User.active, User.id != user.id)
+    )
+    if not others:
+        raise AccountError("last_office_user")
+
+
+def create_user(
+    *,
+    actor: User | None,
+    username: str,
+    display_name: str,
+    role: Role,
+    password: str,
+    unit_id: int | None = None,
+    email: str | None = None,
+) -> User:
+    """Create a staff account."""
+    username = username.strip()
+    _check_user_fields(user_id=None, username=username, role=role, unit_id=unit_id)
+    check_password_policy(password)
+    user = User(username=username, display_name=display_name.strip(), role=role, unit_id=unit_id, email=email or None)
+    user.set_password(password)
+    db.session.add(user)
+    audit.record(actor=actor, action="user.create", obj=user, after=audit.snapshot(user, USER_FIELDS))
+    db.session.commit()
+    return user
+
+
+def update_user(
+    *, actor: User, user: User, username: str, display_name: str, role: Role, unit_id: int | None, email: str | None
+) -> User:
+    """Change a user's name, role, unit or email."""
+    username = username.strip()
+    _check_user_fields(user_id=user.id, username=username, role=role, unit_id=unit_id)
+    if user.role is Role.office and role is not Role.office and user.active:
+        _check_office_remains(user)
+    before = audit.snapshot(user, USER_FIELDS)
+    user.username, user.display_name, user.role = username, display_name.strip(), role
+    user.unit_id, user.email = unit_id, email or None
+    if before["role"] != role.value:
+        user.session_version += 1  # a changed role must log in again to get its new rights
+    audit.record(actor=actor, action="user.update", obj=user, before=before, after=audit.snapshot(user, USER_FIELDS))
+    db.session.commit()
+    return user
+
+
+def set_user_active(*, actor: User | None, user: User, active: bool) -> User:
+    """Deactivate a user (ending their sessions) or activate them again."""
+    if user.active == active:
+        return user
+    if not active:
+        if actor is not None and actor.id == user.id:
+            raise AccountError("cannot_deactivate_self")
+        if user.role is Role.office:
+            _check_office_remains(user)
+        user.session_version += 1
+    user.active = active
+    audit.record(
+        actor=actor,
+        action="user.activate" if active else "user.deactivate",
+        obj=user,
+        before={"active": not active},
+        after={"active": active},
+    )
+    db.session.commit()
+    return user
+
+
+def reset_password(*, actor: User | None, user: User, new_password: str) -> User:
+    """Set a user's password for them (office or operator) and end their sessions."""
+    check_password_policy(new_password)
+    user.set_password(new_password)
+    user.session_version += 1
+    audit.record(actor=actor, action="user.reset_password", obj=user)
+    db.session.commit()
+    return user
+
+
+def change_password(*, user: User, current_password: str, new_password: str) -> User:
+    """Change one's own password after proving the current one; other sessions end."""
+    if not user.check_password(current_password):
+        raise AccountError("password_wrong", field="current_password")
+    check_password_policy(new_password)
+    user.set_password(new_password)
+    user.session_version += 1
+    audit.record(actor=user, action="user.change_password", obj=user)
+    db.session.commit()
+    return user
+
+
+def authenticate(*, username: str, password: str) -> User:
+    """Return the active user with these credentials and record the login, or raise."""
+    user = db.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+    if user is None or not user.check_password(password):
+        raise AccountError("invalid_credentials")
+    if not user.active:
+        raise AccountError("inactive_user")
+    user.last_login_at = utcnow()
+    audit.record(actor=user, action="user.login", obj=user)
+    db.session.commit()
+    return user
+
+
+def create_unit(*, actor: User | None, name: str, kind: UnitKind) -> Unit:
+    """Create a unit: a district department, a sub-district or town, or a stationed unit."""
+    name = name.strip()
+    _check_unit_name(name=name, unit_id=None)
+    unit = Unit(name=name, kind=kind)
+    db.session.add(unit)
+    audit.record(actor=actor, action="unit.create", obj=unit, after=audit.snapshot(unit, UNIT_FIELDS))
+    db.session.commit()
+    return unit
+
+
+def update_unit(*, actor: User, unit: Unit, name: str, kind: UnitKind) -> Unit:
+    """Rename a unit or change its kind."""
+    name = name.strip()
+    _check_unit_name(name=name, unit_id=unit.id)
+    before = audit.snapshot(unit, UNIT_FIELDS)
+    unit.name, unit.kind = name, kind
+    audit.record(actor=actor, action="unit.update", obj=unit, before=before, after=audit.snapshot(unit, UNIT_FIELDS))
+    db.session.commit()
+    return unit
+
+
+def set_unit_active(*, actor: User, unit: Unit, active: bool) -> Unit:
+    """Deactivate a unit (its records stay) or activate it again."""
+    if unit.active != active:
+        unit.active = active
+        audit.record(
+            actor=actor,
+            action="unit.activate" if active else "unit.deactivate",
+            obj=unit,
+            before={"active": not active},
+            after={"active": active},
+        )
+        db.session.commit()
+    return unit
+
+
+def _check_unit_name(*, name: str, unit_id: int | None) -> None:
+    clash = db.session.scalar(select(Unit.id).where(Unit.name == name, Unit.id != (unit_id or 0)))
+    if clash:
+        raise AccountError("unit_name_taken", field="name", name=name)

@@ -1,0 +1,280 @@
+"""Login and logout, one's own password, and the office's pages for users, units and the audit log."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+
+from accounts import queries, services
+from accounts.errors import AccountError
+from accounts.forms import (
+    AuditFilterForm,
+    ChangePasswordForm,
+    LoginForm,
+    PasswordResetForm,
+    UnitFilterForm,
+    UnitForm,
+    UserFilterForm,
+    UserForm,
+)
+from accounts.models import Unit, User
+from accounts.permissions import (
+    can_manage_units,
+    can_manage_users,
+    can_read_audit_log,
+    login_required,
+    office_required,
+    require,
+)
+from core.exports import table_response
+from core.web import export_format, paginate, safe_next, show_error
+from extensions import db, limiter
+
+bp = Blueprint("accounts", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def login():
+    """Log a staff member in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("core.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(username=form.username.data, password=form.password.data)
+        except AccountError as error:
+            show_error(form, error)
+        else:
+            login_user(user)
+            flash(_("Welcome, %(name)s.", name=user.display_name), "success")
+            return redirect(safe_next(request.args.get("next")) or url_for("core.index"))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    """Log out."""
+    logout_user()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("core.index"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change one's own password; other sessions end."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                user=current_user, current_password=form.current_password.data, new_password=form.new_password.data
+            )
+        except AccountError as error:
+            show_error(form, error)
+        else:
+            login_user(current_user)  # the session id changed with the password; keep this one
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("core.index"))
+    return render_template("accounts/password_change.html", form=form)
+
+
+USER_COLUMNS = [
+    (_l("Username"), lambda u: u.username),
+    (_l("Full name"), lambda u: u.display_name),
+    (_l("Role"), lambda u: u.role.label),
+    (_l("Unit"), lambda u: u.unit.name if u.unit else ""),
+    (_l("Email"), lambda u: u.email),
+    (_l("Active"), lambda u: _("Yes") if u.active else _("No")),
+    (_l("Last login"), lambda u: u.last_login_at),
+]
+
+
+@bp.get("/admin/users")
+@office_required
+def user_list():
+    """List users, filtered, or export them."""
+    require(can_manage_users(current_user))
+    filters = UserFilterForm()
+    query = queries.users(
+        q=filters.q.data or "", role=filters.role.data, unit_id=filters.unit.data, active=filters.active.data
+    )
+    if fmt := export_format():
+        return table_response(filename="users", columns=USER_COLUMNS, rows=db.session.scalars(query), fmt=fmt)
+    return render_template("accounts/user_list.html", filters=filters, page=paginate(query))
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@office_required
+def user_create():
+    """Create a staff account."""
+    require(can_manage_users(current_user))
+    form = UserForm.for_user()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                actor=current_user,
+                username=form.username.data,
+                display_name=form.display_name.data,
+                role=form.role.data,
+                unit_id=form.unit_id.data,
+                email=form.email.data,
+                password=form.password.data,
+            )
+        except AccountError as error:
+            show_error(form, error)
+        else:
+            flash(_("User %(name)s created.", name=user.display_name), "success")
+            return redirect(url_for("accounts.user_list"))
+    return render_template("accounts/user_form.html", form=form, user=None)
+
+
+@bp.route("/admin/users/<int:user_id>/edit", methods=["GET", "POST"])
+@office_required
+def user_edit(user_id):
+    """Edit a user's name, role, unit and email."""
+    user = db.get_or_404(User, user_id)
+    require(can_manage_users(current_user))
+    form = UserForm.for_user(user)
+    if form.validate_on_submit():
+        try:
+            services.update_user(
+                actor=current_user,
+                user=user,
+                username=form.username.data,
+                display_name=form.display_name.data,
+                role=form.role.data,
+                unit_id=form.unit_id.data,
+                email=form.email.data,
+            )
+        except AccountError as error:
+            show_error(form, error)
+        else:
+            flash(_("User %(name)s saved.", name=user.display_name), "success")
+            return redirect(url_for("accounts.user_list"))
+    return render_template("accounts/user_form.html", form=form, user=user, reset_form=PasswordResetForm())
+
+
+@bp.post("/admin/users/<int:user_id>/active")
+@office_required
+def user_set_active(user_id):
+    """Deactivate or reactivate a user."""
+    user = db.get_or_404(User, user_id)
+    require(can_manage_users(current_user))
+    active = request.form.get("active") == "1"
+    try:
+        services.set_user_active(actor=current_user, user=user, active=active)
+    except AccountError as error:
+        flash(error.message, "error")
+    else:
+        flash(
+            _("%(name)s activated.", name=user.display_name)
+            if active
+            else _("%(name)s deactivated.", name=user.display_name),
+            "success",
+        )
+    return redirect(url_for("accounts.user_edit", user_id=user.id))
+
+
+@bp.route("/admin/users/<int:user_id>/password", methods=["POST"])
+@office_required
+def user_reset_password(user_id):
+    """Set a new password for a user."""
+    user = db.get_or_404(User, user_id)
+    require(can_manage_users(current_user))
+    reset_form = PasswordResetForm()
+    if reset_form.validate_on_submit():
+        try:
+            services.reset_password(actor=current_user, user=user, new_password=reset_form.new_password.data)
+        except AccountError as error:
+            show_error(reset_form, error)
+        else:
+            flash(_("The password of %(name)s has been reset.", name=user.display_name), "success")
+            return redirect(url_for("accounts.user_edit", user_id=user.id))
+    return render_template(
+        "accounts/user_form.html", form=UserForm.for_user(user), user=user, reset_form=reset_form
+    ), 400
+
+
+UNIT_COLUMNS = [
+    (_l("Name"), lambda u: u.name),
+    (_l("Kind"), lambda u: u.kind.label),
+    (_l("Active"), lambda u: _("Yes") if u.active else _("No")),
+]
+
+
+@bp.get("/admin/units")
+@office_required
+def unit_list():
+    """List units, filtered, or export them."""
+    require(can_manage_units(current_user))
+    filters = UnitFilterForm()
+    query = queries.units(q=filters.q.data or "", kind=filters.kind.data, active=filters.active.data)
+    if fmt := export_format():
+        return table_response(filename="units", columns=UNIT_COLUMNS, rows=db.session.scalars(query), fmt=fmt)
+    page = paginate(query)
+    counts = queries.user_counts([unit.id for unit in page.items])
+    return render_template("accounts/unit_list.html", filters=filters, page=page, counts=counts)
+
+
+@bp.route("/admin/units/new", methods=["GET", "POST"])
+@bp.route("/admin/units/<int:unit_id>/edit", methods=["GET", "POST"])
+@office_required
+def unit_form(unit_id=None):
+    """Create a unit or edit one."""
+    unit = db.get_or_404(Unit, unit_id) if unit_id else None
+    require(can_manage_units(current_user))
+    form = UnitForm(obj=unit)
+    if form.validate_on_submit():
+        try:
+            if unit is None:
+                unit = services.create_unit(actor=current_user, name=form.name.data, kind=form.kind.data)
+            else:
+                services.update_unit(actor=current_user, unit=unit, name=form.name.data, kind=form.kind.data)
+        except AccountError as error:
+            show_error(form, error)
+        else:
+            flash(_("Unit %(name)s saved.", name=unit.name), "success")
+            return redirect(url_for("accounts.unit_list"))
+    return render_template("accounts/unit_form.html", form=form, unit=unit)
+
+
+@bp.post("/admin/units/<int:unit_id>/active")
+@office_required
+def unit_set_active(unit_id):
+    """Deactivate or reactivate a unit."""
+    unit = db.get_or_404(Unit, unit_id)
+    require(can_manage_units(current_user))
+    active = request.form.get("active") == "1"
+    services.set_unit_active(actor=current_user, unit=unit, active=active)
+    flash(_("%(name)s activated.", name=unit.name) if active else _("%(name)s deactivated.", name=unit.name), "success")
+    return redirect(url_for("accounts.unit_form", unit_id=unit.id))
+
+
+AUDIT_COLUMNS = [
+    (_l("Time"), lambda e: e.created_at),
+    (_l("User"), lambda e: str(e.actor) if e.actor else e.source),
+    (_l("Action"), lambda e: e.action),
+    (_l("Record type"), lambda e: e.object_type),
+    (_l("Record number"), lambda e: e.object_id),
+    (_l("Record"), lambda e: e.object_label),
+    (_l("Before"), lambda e: e.before),
+    (_l("After"), lambda e: e.after),
+]
+
+
+@bp.get("/audit")
+@office_required
+def audit_log():
+    """Read the audit log, filtered by record, user and action, or export it."""
+    require(can_read_audit_log(current_user))
+    filters = AuditFilterForm()
+    query = queries.audit_events(
+        object_type=filters.object_type.data or "",
+        object_id=filters.object_id.data,
+        actor_id=filters.actor.data,
+        action=(filters.action.data or "").strip(),
+    )
+    if fmt := export_format():
+        return table_response(filename="audit-log", columns=AUDIT_COLUMNS, rows=db.session.scalars(query), fmt=fmt)
+    return render_template("accounts/audit_log.html", filters=filters, page=paginate(query))

@@ -1,0 +1,74 @@
+"""The application factory: configuration, extensions, blueprints and commands. Wiring only."""
+
+import os
+
+from flask import Flask, jsonify, render_template
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+import config
+from accounts import cli as accounts_cli
+from accounts import permissions as accounts_permissions
+from accounts import queries as accounts_queries
+from accounts.views import bp as accounts_bp
+from core.views import bp as core_bp
+from core.views import select_locale
+from core.web import pretty_json, set_security_headers, url_with, wants_json
+from demo.cli import demo_cli
+from extensions import babel, csrf, db, limiter, login_manager, migrate
+from review import permissions as review_permissions
+from review.views import bp as review_bp
+from solicitation import cli as solicitation_cli
+from solicitation import permissions as solicitation_permissions
+from solicitation.views import bp as solicitation_bp
+
+ERROR_PAGES = (400, 403, 404, 405, 413, 429, 500)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the application; `test_config` overrides what the environment configures."""
+    test_config = test_config or {}
+    app = Flask(
+        __name__,
+        instance_path=test_config.get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH"),
+        instance_relative_config=True,
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(config.from_environment(app.instance_path))
+    app.config.update(test_config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(accounts_queries.user_for_session)
+
+    for blueprint in (core_bp, accounts_bp, solicitation_bp, review_bp):
+        app.register_blueprint(blueprint)
+    for predicates in (accounts_permissions, solicitation_permissions, review_permissions):
+        app.jinja_env.globals.update(predicates.TEMPLATE_PREDICATES)
+
+    app.add_template_filter(pretty_json)
+    app.add_template_global(url_with)
+    app.add_template_global(get_locale)
+    app.after_request(set_security_headers)
+    for code in ERROR_PAGES:
+        app.register_error_handler(code, _error_page)
+
+    app.cli.add_command(accounts_cli.users_cli)
+    app.cli.add_command(solicitation_cli.rounds_cli)
+    app.cli.add_command(demo_cli)
+    return app
+
+
+def _error_page(error: HTTPException):
+    code = getattr(error, "code", 500) or 500
+    if wants_json():
+        return jsonify(error=getattr(error, "description", "")), code
+    return render_template("errors/error.html", code=code, error=error), code

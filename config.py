@@ -1,0 +1,60 @@
+"""Configuration read from the environment, with safe defaults for a single machine."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url(instance_path: str) -> str:
+    """Return DATABASE_URL normalised for SQLAlchemy, or SQLite in the instance folder."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return "sqlite:///" + str(Path(instance_path) / "reform.db")
+    # Hosting platforms hand out plain postgres:// URLs; we drive them with psycopg 3.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def secret_key(instance_path: str) -> str:
+    """Return SECRET_KEY, or one generated once and kept in the instance folder."""
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def from_environment(instance_path: str) -> dict:
+    """Build the configuration mapping that create_app() applies."""
+    return {
+        "SECRET_KEY": secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Cookies: HttpOnly and SameSite always; Secure once served over HTTPS.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        "PERMANENT_SESSION_LIFETIME": int(os.environ.get("SESSION_LIFETIME_SECONDS", 8 * 3600)),
+        "WTF_CSRF_TIME_LIMIT": None,  # a form left open all afternoon must still submit
+        "BABEL_DEFAULT_LOCALE": os.environ.get("DEFAULT_LOCALE", "zh_CN"),
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Asia/Shanghai"),
+        "LANGUAGES": ["zh_CN", "en"],
+        "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", 50)),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+    }

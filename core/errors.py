@@ -1,0 +1,24 @@
+"""The base of every package's rule-broken error."""
+
+
+class DomainError(Exception):
+    """A business rule refused a change; `code` names the rule, `message` explains it to a person.
+
+    Subclasses map codes to translatable messages, so services never hold text for people.
+    """
+
+    messages: dict = {}
+
+    def __init__(self, code: str, field: str | None = None, **params):
+        super().__init__(code)
+        self.code = code
+        self.field = field
+        self.params = params
+
+    @property
+    def message(self) -> str:
+        template = self.messages.get(self.code)
+        if not template:
+            return self.code
+        # Enum members stand for themselves in code and show as their label to people.
+        return str(template) % {key: getattr(value, "label", value) for key, value in self.params.items()}

@@ -1,0 +1,59 @@
+"""Export any list as CSV or Excel, with the same columns the page shows."""
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+
+from flask import Response
+from flask_babel import format_datetime
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+Column = tuple[str, Callable[[object], object]]
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, "yyyy-MM-dd HH:mm")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool | int | float):
+        return value
+    return str(value)
+
+
+def table_response(*, filename: str, columns: list[Column], rows: Iterable, fmt: str) -> Response:
+    """Return rows as a downloadable CSV (UTF-8 with BOM, so Excel reads Chinese) or .xlsx file."""
+    headers = [str(header) for header, _ in columns]
+    table = ([_cell(get(row)) for _, get in columns] for row in rows)
+    if fmt == "xlsx":
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.append(headers)
+        for values in table:
+            sheet.append(values)
+        for index, header in enumerate(headers, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = max(12, len(header) * 2 + 2)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        body = buffer.getvalue()
+    else:
+        fmt = "csv"
+        text = io.StringIO()
+        writer = csv.writer(text)
+        writer.writerow(headers)
+        writer.writerows(table)
+        body = ("\ufeff" + text.getvalue()).encode("utf-8")
+    return Response(
+        body,
+        mimetype=FORMATS[fmt],
+        headers={"Content-Disposition": f"attachment; filename={filename}.{fmt}"},
+    )

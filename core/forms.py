@@ -1,0 +1,46 @@
+"""Form pieces shared by every package."""
+
+from flask import request
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
+
+
+def options(pairs, *, blank=None) -> list[SelectChoice]:
+    """SelectField choices from (value, label) pairs, after an optional blank option labelled `blank`."""
+    first = [SelectChoice("", blank)] if blank is not None else []
+    return first + [SelectChoice(value, label) for value, label in pairs]
+
+
+def optional_int(value):
+    """Coerce a select's value to int, with the blank choice meaning None."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+def optional_bool(value):
+    """Coerce 'yes'/'no'/'' to True/False/None, for an 'all / yes / no' filter."""
+    if isinstance(value, bool) or value is None:
+        return value
+    return {"yes": True, "no": False}.get(value)
+
+
+class FilterForm(FlaskForm):
+    """A GET form that filters a list: no CSRF token, invalid choices read as 'all'."""
+
+    class Meta:
+        csrf = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(request.args, *args, **kwargs)
+
+
+def enum_coerce(enum_cls):
+    """Coerce a select's value to a member of `enum_cls`, with the blank choice meaning None."""
+
+    def coerce(value):
+        if value in (None, "", "None"):
+            return None
+        return value if isinstance(value, enum_cls) else enum_cls(value)
+
+    return coerce

@@ -1,0 +1,1 @@
+"""Review criteria; later assignments, reviews, field visits, scoring, ranking and screening."""

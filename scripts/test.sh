@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# One command on a fresh machine: install everything and run every test.
+# SQLite by default; TEST_DATABASE_URL=postgresql+psycopg://... runs the same tests on PostgreSQL.
+# Extra arguments go to pytest, e.g. scripts/test.sh -k rounds -x
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/_setup.sh requirements.txt requirements-dev.txt
+ruff check .
+exec python -m pytest "$@"

@@ -1,0 +1,1 @@
+"""Rounds and their categories; later the proposals and suggestions they collect."""

@@ -1,0 +1,104 @@
+"""Fixtures: the app (SQLite, or TEST_DATABASE_URL), a clean database per test, a client, a CLI runner, login_as."""
+
+import os
+import re
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy.exc import OperationalError
+
+from app import create_app
+from extensions import db
+from tests import factories
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or None
+
+
+class Client(FlaskClient):
+    """A test client that behaves like a browser tab: its own request context, and a CSRF token on every POST.
+
+    Each request runs in a fresh app context, so nothing cached by an earlier request (the
+    logged-in user, the CSRF token) leaks into the next; the test's own session is then expired
+    so it reads what the request committed.
+    """
+
+    _csrf_token = None
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
+
+    def csrf_token(self) -> str:
+        if self._csrf_token is None:
+            page = self.get("/").get_data(as_text=True)
+            self._csrf_token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+        return self._csrf_token
+
+    def post(self, *args, csrf=True, **kwargs):
+        data = kwargs.get("data", {})
+        if csrf and isinstance(data, dict) and "csrf_token" not in data:
+            kwargs["data"] = {**data, "csrf_token": self.csrf_token()}
+        return super().post(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    url = TEST_DATABASE_URL or f"sqlite:///{instance / 'test.db'}"
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(instance),
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "RATELIMIT_ENABLED": False,
+            "PAGE_SIZE": 20,
+        }
+    )
+    app.test_client_class = Client
+    with app.app_context():
+        try:
+            db.drop_all()
+            db.create_all()
+        except OperationalError as error:
+            pytest.exit(f"The test database {url} cannot be reached: {error}", returncode=3)
+    yield app
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _context(app):
+    """Run each test in an app context and leave the database empty behind it."""
+    with app.app_context():
+        yield
+        db.session.remove()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+
+
+@pytest.fixture
+def client(app) -> Client:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login_as(client):
+    """Log the client in as a new user of `role` (a Role value) through the login form; return the user."""
+
+    def login(role: str, **fields):
+        user = factories.make_user(role=role, **fields)
+        response = client.post("/login", data={"username": user.username, "password": factories.PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return login

@@ -1,0 +1,30 @@
+"""Configuration from the environment, with safe defaults."""
+
+from app import create_app
+from config import database_url
+
+
+def test_database_url_defaults_to_sqlite_in_the_instance_folder(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert database_url(str(tmp_path)) == f"sqlite:///{tmp_path}/reform.db"
+
+
+def test_postgres_urls_are_driven_by_psycopg(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@db:5432/reform")
+    assert database_url(str(tmp_path)) == "postgresql+psycopg://u@db:5432/reform"
+
+
+def test_a_secret_key_is_generated_once_and_kept(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = create_app({"INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"]
+    second = create_app({"INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"]
+    assert len(first) == 64 and first == second
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_environment_overrides_defaults(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "from-env")
+    monkeypatch.setenv("SESSION_COOKIE_SECURE", "true")
+    app = create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert app.config["SECRET_KEY"] == "from-env" and app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["BABEL_DEFAULT_LOCALE"] == "zh_CN"

@@ -1,0 +1,50 @@
+"""The demo is read from the Longgang seed and gives every role something to explore."""
+
+from sqlalchemy import func, select
+
+from accounts.models import Role, Unit, UnitKind, User
+from demo.longgang import load_seed
+from extensions import db
+from review import queries as review_queries
+from solicitation.models import Round, RoundStatus
+
+
+def test_the_seed_gives_the_facts_of_the_longgang_round():
+    seed = load_seed()
+    assert seed.year == 2017
+    assert (seed.proposals_received, seed.suggestions_received) == (108, 115)
+    assert len(seed.key_projects) == 11 and seed.key_projects[0] == "推进基础设施供给侧结构性改革"
+    assert seed.lead_units == ["区政务办", "区发改局", "区科创局", "区教育局"]
+    assert seed.categories == ["政府职能转变", "经济发展", "城市建设", "社会管理", "民生事业"]
+    assert seed.leaders == {"区委书记": "高自民", "区长": "戴斌"}
+
+
+def test_demo_load_creates_the_round_units_criteria_and_a_login_per_role(runner, client):
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    round = db.session.scalar(select(Round).where(Round.year == 2017))
+    assert round.status is RoundStatus.soliciting
+    assert [c.name for c in round.categories] == load_seed().categories
+    assert [c.name for c, _ in review_queries.criteria_of(round.id)] == [
+        "聚焦中心工作",
+        "问题导向",
+        "需求导向",
+        "先行先试",
+        "可复制推广",
+    ]
+    kinds = set(db.session.scalars(select(Unit.kind)))
+    assert kinds == set(UnitKind)
+    assert {role for role in db.session.scalars(select(User.role))} == set(Role)
+    for line in ("office", "unit.zhengwuban", "expert.liu", "leader.gao"):
+        assert line in result.output
+    response = client.post("/login", data={"username": "office", "password": "Longgang2017"})
+    assert response.status_code == 302
+
+
+def test_demo_load_twice_adds_nothing(runner):
+    runner.invoke(args=["demo", "load"])
+    users = db.session.scalar(select(func.count(User.id)))
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0
+    assert db.session.scalar(select(func.count(User.id))) == users
+    assert db.session.scalar(select(func.count(Round.id))) == 1
