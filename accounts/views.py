@@ -85,7 +85,7 @@ USER_COLUMNS = [
     (_l("Role"), lambda u: u.role.label),
     (_l("Unit"), lambda u: u.unit.name if u.unit else ""),
     (_l("Email"), lambda u: u.email),
-    (_l("Active"), lambda u: _("Yes") if u.active else _("No")),
+    (_l("Status"), lambda u: _("Active") if u.active else _("Deactivated")),
     (_l("Last login"), lambda u: u.last_login_at),
 ]
 
@@ -199,7 +199,7 @@ def user_reset_password(user_id):
 UNIT_COLUMNS = [
     (_l("Name"), lambda u: u.name),
     (_l("Kind"), lambda u: u.kind.label),
-    (_l("Active"), lambda u: _("Yes") if u.active else _("No")),
+    (_l("Status"), lambda u: _("Active") if u.active else _("Deactivated")),
 ]
 
 

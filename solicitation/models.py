@@ -11,6 +11,8 @@ from extensions import db
 
 
 class RoundStatus(LabelledEnum):
+    """The statuses of a round, in the order a round goes through them."""
+
     preparing = "preparing"
     soliciting = "soliciting"
     reviewing = "reviewing"
@@ -28,6 +30,11 @@ class RoundStatus(LabelledEnum):
             cls.implementing: _l("Implementing"),
             cls.closed: _l("Closed"),
         }
+
+    @property
+    def step(self) -> int:
+        """Position in the cycle, so a move can be told forward from back."""
+        return list(RoundStatus).index(self)
 
 
 # The legal moves. Forward one step; back one step only to reopen solicitation or review
