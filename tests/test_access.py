@@ -1,0 +1,119 @@
+"""Every page that changes something refuses those who may not change it, before it changes anything."""
+
+import pytest
+from sqlalchemy import func, select
+
+from accounts.models import AuditEvent
+from extensions import db, limiter
+from tests.factories import PASSWORD, make_criterion, make_round, make_unit, make_user
+
+# (method, address) of every office-only page, with {user}, {unit}, {round}, {category} and {criterion}
+OFFICE_ONLY = [
+    ("GET", "/admin/users"),
+    ("GET", "/admin/users/new"),
+    ("POST", "/admin/users/new"),
+    ("GET", "/admin/users/{user}/edit"),
+    ("POST", "/admin/users/{user}/edit"),
+    ("POST", "/admin/users/{user}/active"),
+    ("POST", "/admin/users/{user}/password"),
+    ("GET", "/admin/units"),
+    ("GET", "/admin/units/new"),
+    ("POST", "/admin/units/new"),
+    ("GET", "/admin/units/{unit}/edit"),
+    ("POST", "/admin/units/{unit}/edit"),
+    ("POST", "/admin/units/{unit}/active"),
+    ("GET", "/audit"),
+    ("GET", "/rounds/new"),
+    ("POST", "/rounds/new"),
+    ("GET", "/rounds/{round}/edit"),
+    ("POST", "/rounds/{round}/edit"),
+    ("POST", "/rounds/{round}/transition"),
+    ("POST", "/rounds/{round}/categories"),
+    ("POST", "/rounds/{round}/categories/preset"),
+    ("GET", "/rounds/{round}/categories/{category}/edit"),
+    ("POST", "/rounds/{round}/categories/{category}/edit"),
+    ("POST", "/rounds/{round}/categories/{category}/delete"),
+    ("POST", "/rounds/{round}/criteria"),
+    ("POST", "/rounds/{round}/criteria/standard"),
+    ("GET", "/rounds/{round}/criteria/{criterion}/edit"),
+    ("POST", "/rounds/{round}/criteria/{criterion}/edit"),
+    ("POST", "/rounds/{round}/criteria/{criterion}/delete"),
+]
+STAFF_PAGES = ["/rounds", "/rounds/{round}", "/rounds/{round}/criteria", "/account/password"]
+
+
+@pytest.fixture
+def records():
+    round = make_round(categories=("经济发展",))
+    return {
+        "user": make_user(role="expert").id,
+        "unit": make_unit().id,
+        "round": round.id,
+        "category": round.categories[0].id,
+        "criterion": make_criterion(round=round).id,
+    }
+
+
+def audit_count():
+    return db.session.scalar(select(func.count(AuditEvent.id)))
+
+
+def test_every_office_only_route_is_listed(app):
+    """A new route guarded by office_required must be added to the list above."""
+    listed = {address.split("{")[0].rstrip("/") for _method, address in OFFICE_ONLY}
+    guarded = [
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if getattr(app.view_functions[rule.endpoint], "required_roles", None) == ("office",)
+    ]
+    assert guarded, "office_required no longer marks its views"
+    for rule in guarded:
+        assert rule.split("<")[0].rstrip("/") in listed, rule
+
+
+@pytest.mark.parametrize("role", ["unit_staff", "expert", "leader"])
+@pytest.mark.parametrize(("method", "address"), OFFICE_ONLY)
+def test_office_only_routes_refuse_other_roles_and_change_nothing(client, login_as, records, role, method, address):
+    login_as(role)
+    events = audit_count()
+    response = client.open(address.format(**records), method=method, data={"csrf_token": client.csrf_token()})
+    assert response.status_code == 403
+    assert audit_count() == events
+
+
+@pytest.mark.parametrize(("method", "address"), OFFICE_ONLY)
+def test_office_only_routes_send_anonymous_users_to_login(client, records, method, address):
+    events = audit_count()
+    response = client.open(address.format(**records), method=method, data={"csrf_token": client.csrf_token()})
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    assert audit_count() == events
+
+
+@pytest.mark.parametrize("role", ["office", "unit_staff", "expert", "leader"])
+@pytest.mark.parametrize("address", STAFF_PAGES)
+def test_every_role_reads_the_staff_pages(client, login_as, records, role, address):
+    login_as(role)
+    assert client.get(address.format(**records)).status_code == 200
+
+
+@pytest.mark.parametrize("address", STAFF_PAGES)
+def test_staff_pages_send_anonymous_users_to_login(client, records, address):
+    assert client.get(address.format(**records)).status_code == 302
+
+
+@pytest.fixture
+def strict_login_limit(app, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "3 per minute")
+    limiter.reset()
+    yield
+    limiter.reset()
+
+
+def test_login_is_throttled_with_a_clear_message(client, strict_login_limit):
+    user = make_user()
+    statuses = [
+        client.post("/login", data={"username": user.username, "password": "wrong-pass1"}).status_code for _ in range(3)
+    ]
+    response = client.post("/login", data={"username": user.username, "password": PASSWORD})
+    assert statuses == [200, 200, 200]
+    assert response.status_code == 429 and "尝试次数过多" in response.get_data(as_text=True)
