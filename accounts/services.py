@@ -96,14 +96,7 @@ def set_user_active(*, actor: User | None, user: User, active: bool) -> User:
         if user.role is Role.office:
             _check_office_remains(user)
         user.session_version += 1
-    user.active = active
-    audit.record(
-        actor=actor,
-        action="user.activate" if active else "user.deactivate",
-        obj=user,
-        before={"active": not active},
-        after={"active": active},
-    )
+    _flip_active(actor=actor, record=user, active=active, action_prefix="user")
     db.session.commit()
     return user
 
@@ -168,16 +161,20 @@ def update_unit(*, actor: User, unit: Unit, name: str, kind: UnitKind) -> Unit:
 def set_unit_active(*, actor: User, unit: Unit, active: bool) -> Unit:
     """Deactivate a unit (its records stay) or activate it again."""
     if unit.active != active:
-        unit.active = active
-        audit.record(
-            actor=actor,
-            action="unit.activate" if active else "unit.deactivate",
-            obj=unit,
-            before={"active": not active},
-            after={"active": active},
-        )
+        _flip_active(actor=actor, record=unit, active=active, action_prefix="unit")
         db.session.commit()
     return unit
+
+
+def _flip_active(*, actor: User | None, record: User | Unit, active: bool, action_prefix: str) -> None:
+    record.active = active
+    audit.record(
+        actor=actor,
+        action=f"{action_prefix}.{'activate' if active else 'deactivate'}",
+        obj=record,
+        before={"active": not active},
+        after={"active": active},
+    )
 
 
 def _check_unit_name(*, name: str, unit_id: int | None) -> None:
