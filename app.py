@@ -12,6 +12,7 @@ from accounts import cli as accounts_cli
 from accounts import permissions as accounts_permissions
 from accounts import queries as accounts_queries
 from accounts.views import bp as accounts_bp
+from core.mail import mail_cli, start_delivery_thread
 from core.views import bp as core_bp
 from core.views import select_locale
 from core.web import pretty_json, set_security_headers, url_with, wants_json
@@ -21,6 +22,7 @@ from review import permissions as review_permissions
 from review.views import bp as review_bp
 from solicitation import cli as solicitation_cli
 from solicitation import permissions as solicitation_permissions
+from solicitation import queries as solicitation_queries
 from solicitation.views import bp as solicitation_bp
 
 ERROR_PAGES = (400, 403, 404, 405, 413, 429, 500)
@@ -53,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     for predicates in (accounts_permissions, solicitation_permissions, review_permissions):
         app.jinja_env.globals.update(predicates.TEMPLATE_PREDICATES)
+    app.add_template_global(solicitation_queries.soliciting_rounds)
 
     app.add_template_filter(pretty_json)
     app.add_template_global(url_with)
@@ -64,6 +67,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.cli.add_command(accounts_cli.users_cli)
     app.cli.add_command(solicitation_cli.rounds_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(mail_cli)
+    if app.config["MAIL_SERVER"] and not app.testing and os.environ.get("MAIL_WORKER", "thread") == "thread":
+        start_delivery_thread(app)
     return app
 
 

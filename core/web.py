@@ -78,3 +78,9 @@ def url_with(**changes) -> str:
     args = request.args.to_dict()
     args.update(changes)
     return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute address on the configured PUBLIC_URL, for mail (never taken from a request's Host)."""
+    with current_app.test_request_context("/", base_url=current_app.config["PUBLIC_URL"]):
+        return url_for(endpoint, _external=True, **values)

@@ -10,8 +10,8 @@ from accounts.models import Role, Unit, UnitKind, User
 from demo.longgang import load_seed
 from extensions import db
 from review import services as review
-from solicitation import services as solicitation
 from solicitation.models import Round, RoundStatus
+from solicitation.services import rounds as solicitation
 
 DEMO_PASSWORD = "Longgang2017"
 

@@ -16,4 +16,18 @@ class SolicitationError(DomainError):
         "round_closed": _l("The round is closed; its settings can no longer change."),
         "category_name_taken": _l("This round already has a category named %(name)s."),
         "unknown_preset": _l("Unknown category set."),
+        "not_unit_staff": _l("Only staff of a unit can propose a project for it."),
+        "not_your_unit": _l("This proposal belongs to another unit."),
+        "solicitation_not_open": _l(
+            "The round is not taking proposals now (solicitation closes on %(closes)s). "
+            "Ask the reform office for a late submission."
+        ),
+        "proposal_not_editable": _l("A proposal that is “%(status)s” cannot be changed."),
+        "proposal_incomplete": _l("Fill in this field before submitting."),
+        "category_not_in_round": _l("Choose one of this round's categories."),
+        "proposal_not_with_office": _l("Only a submitted proposal can be returned."),
+        "return_reason_required": _l("Say why the proposal is returned, so the unit knows what to revise."),
+        "already_withdrawn": _l("The proposal has already been withdrawn."),
+        "cooperating_unit_is_proposer": _l("The proposing unit cannot also be a cooperating unit."),
+        "late_until_in_past": _l("The late submission must end today or later."),
     }

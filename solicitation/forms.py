@@ -1,14 +1,26 @@
-"""Forms for rounds and categories, and the filter of the round list."""
+"""Forms for rounds, categories and proposals, and the filters of their lists."""
 
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SearchField, SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    DateField,
+    IntegerField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from core.forms import FilterForm, enum_coerce, options
-from solicitation.models import RoundStatus
+from accounts.models import UnitKind
+from accounts.queries import unit_choices
+from core.forms import FilterForm, enum_coerce, optional_int, options
+from solicitation.models import ProposalStatus, RoundStatus
 from solicitation.presets import preset_choices
 
 
@@ -56,3 +68,109 @@ class RoundFilterForm(FilterForm):
     status = SelectField(
         _l("Status"), choices=lambda: options(RoundStatus.choices(), blank=_l("All")), coerce=enum_coerce(RoundStatus)
     )
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes: kinder than a multiple select on a phone."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ProposalForm(FlaskForm):
+    title = StringField(_l("Project title"), validators=[DataRequired(), Length(max=200)])
+    category_id = SelectField(_l("Category"), coerce=optional_int)
+    background = TextAreaField(
+        _l("Background and the problem it solves"),
+        validators=[Length(max=20000)],
+        description=_l("立项背景: “为解决……问题”: what goes wrong today, for whom, and why."),
+    )
+    content = TextAreaField(
+        _l("Reform content"),
+        validators=[Length(max=20000)],
+        description=_l("What will change: the measures, the rules, the steps."),
+    )
+    innovation = TextAreaField(
+        _l("Innovation and leadership"),
+        validators=[Length(max=20000)],
+        description=_l("创新性和领先性: what is new, compared with the city, the province, the country."),
+    )
+    goals = TextAreaField(
+        _l("Goals and expected results"),
+        validators=[Length(max=20000)],
+        description=_l("改革目标及预计成效: measurable where possible."),
+    )
+    cooperating_unit_ids = MultiCheckboxField(_l("Cooperating units"), coerce=int)
+    contact_name = StringField(_l("Contact person"), validators=[Length(max=50)])
+    contact_phone = StringField(_l("Contact phone"), validators=[Length(max=30)])
+
+    @classmethod
+    def for_proposal(cls, *, round, unit_id: int, proposal=None):
+        """The proposal form with the round's categories and the other units as cooperating units."""
+        form = cls(obj=proposal)
+        form.category_id.choices = options(
+            [(category.id, category.name) for category in round.categories], blank=_l("— choose —")
+        )
+        form.cooperating_unit_ids.choices = options([(uid, name) for uid, name in unit_choices() if uid != unit_id])
+        if proposal is not None and not form.is_submitted():
+            form.cooperating_unit_ids.data = [unit.id for unit in proposal.cooperating_units]
+        return form
+
+    @classmethod
+    def label_of(cls, name: str) -> str:
+        """The label of a field, without a form instance."""
+        return str(getattr(cls, name).args[0])
+
+    def proposal_fields(self) -> dict:
+        """The values the services take, by field name."""
+        names = ["title", "category_id", "background", "content", "innovation", "goals", "contact_name"]
+        return {name: self[name].data for name in [*names, "contact_phone"]}
+
+
+class ReturnProposalForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why it is returned"),
+        validators=[DataRequired(), Length(max=5000)],
+        description=_l("The unit reads this and revises the proposal."),
+    )
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField(_l("File"), validators=[FileRequired()])
+
+    @classmethod
+    def with_limit(cls, max_bytes: int):
+        form = cls()
+        form.file.description = _l("PDF, Word, Excel or an image, at most %(mb)s MB.", mb=max_bytes // (1024 * 1024))
+        return form
+
+
+class LateSubmissionForm(FlaskForm):
+    unit_id = SelectField(_l("Unit"), coerce=optional_int, validators=[DataRequired()])
+    until = DateField(_l("May submit until"), validators=[DataRequired()])
+
+    @classmethod
+    def with_units(cls):
+        form = cls()
+        form.unit_id.choices = options(unit_choices(), blank=_l("— choose —"))
+        return form
+
+
+class ProposalFilterForm(FilterForm):
+    q = SearchField(_l("Search"))
+    unit = SelectField(_l("Unit"), coerce=optional_int)
+    unit_kind = SelectField(_l("Unit kind"), coerce=enum_coerce(UnitKind))
+    category = SelectField(_l("Category"), coerce=optional_int)
+    status = SelectField(_l("Status"), coerce=enum_coerce(ProposalStatus))
+
+    @classmethod
+    def for_round(cls, round, *, office: bool):
+        form = cls()
+        form.unit.choices = options(unit_choices(), blank=_l("All"))
+        form.unit_kind.choices = options(UnitKind.choices(), blank=_l("All"))
+        form.category.choices = options([(c.id, c.name) for c in round.categories], blank=_l("All"))
+        form.status.choices = options(ProposalStatus.choices(), blank=_l("All"))
+        if not office:  # a unit sees only its own proposals: unit filters mean nothing to it
+            del form.unit
+            del form.unit_kind
+        return form

@@ -1,7 +1,8 @@
-"""Who may see and change rounds and their categories."""
+"""Who may see and change rounds, categories and proposals."""
 
 from accounts.models import Role
 from accounts.permissions import has_role, is_office
+from solicitation.models import PROPOSAL_EDITABLE, PROPOSAL_WITH_OFFICE, ProposalStatus
 
 
 def can_view_rounds(user) -> bool:
@@ -13,4 +14,42 @@ def can_manage_rounds(user) -> bool:
     return is_office(user)
 
 
-TEMPLATE_PREDICATES = {"can_view_rounds": can_view_rounds, "can_manage_rounds": can_manage_rounds}
+def _own_unit(user, proposal) -> bool:
+    return has_role(user, Role.unit_staff) and user.unit_id == proposal.unit_id
+
+
+def can_propose(user) -> bool:
+    """Unit staff propose for their unit (whether the round takes proposals today is the service's rule)."""
+    return has_role(user, Role.unit_staff) and user.unit_id is not None
+
+
+def can_list_proposals(user) -> bool:
+    return is_office(user) or can_propose(user)
+
+
+def can_view_proposal(user, proposal) -> bool:
+    """The proposing unit always; the office once the unit has submitted it. Never another unit."""
+    return _own_unit(user, proposal) or (is_office(user) and proposal.submitted_at is not None)
+
+
+def can_edit_proposal(user, proposal) -> bool:
+    return _own_unit(user, proposal) and proposal.status in PROPOSAL_EDITABLE
+
+
+def can_withdraw_proposal(user, proposal) -> bool:
+    return _own_unit(user, proposal) and proposal.status is not ProposalStatus.withdrawn
+
+
+def can_return_proposal(user, proposal) -> bool:
+    return is_office(user) and proposal.status in PROPOSAL_WITH_OFFICE
+
+
+TEMPLATE_PREDICATES = {
+    "can_view_rounds": can_view_rounds,
+    "can_manage_rounds": can_manage_rounds,
+    "can_propose": can_propose,
+    "can_list_proposals": can_list_proposals,
+    "can_edit_proposal": can_edit_proposal,
+    "can_withdraw_proposal": can_withdraw_proposal,
+    "can_return_proposal": can_return_proposal,
+}

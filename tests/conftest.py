@@ -56,6 +56,7 @@ def app(tmp_path_factory):
             # Throttling stays on, loose enough for a test suite; test_access tightens it.
             "LOGIN_RATE_LIMIT": "10000 per minute",
             "PAGE_SIZE": 20,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         }
     )
     app.test_client_class = Client

@@ -1,12 +1,14 @@
 """make_* factories: records created through the services, as a user would create them."""
 
 import itertools
-from datetime import date
+from datetime import date, timedelta
 
 from accounts import services as accounts
 from accounts.models import Role, UnitKind
 from review import services as review
-from solicitation import services as solicitation
+from solicitation.models import RoundStatus
+from solicitation.services import proposals
+from solicitation.services import rounds as solicitation
 
 PASSWORD = "Secret123"
 _sequence = itertools.count(1)
@@ -53,3 +55,44 @@ def make_criterion(*, round, name=None, weight=20, max_score=10, actor=None):
     return review.add_criterion(
         actor=actor, round=round, name=name or f"指标{next(_sequence)}", weight=weight, max_score=max_score
     )
+
+
+def make_open_round(*, actor=None, **fields):
+    """A round taking proposals today."""
+    today = date.today()
+    round = make_round(
+        solicitation_opens=today - timedelta(days=10),
+        solicitation_closes=today + timedelta(days=30),
+        review_deadline=today + timedelta(days=60),
+        plan_date=today + timedelta(days=90),
+        actor=actor,
+        **fields,
+    )
+    return solicitation.transition_round(actor=actor, round=round, target=RoundStatus.soliciting)
+
+
+def proposal_fields(round, **overrides):
+    """A complete proposal, as the seed writes its projects."""
+    fields = {
+        "title": "创新家庭医生服务模式",
+        "category_id": round.categories[0].id,
+        "background": "为解决家庭医生动力不足、能力不足、对群众吸引力不足等问题。",
+        "content": "从签约服务方式、内容、考核、激励机制、技术支撑等方面探索突破。",
+        "innovation": "在全市率先探索。",
+        "goals": "促进医疗卫生工作重心下移、资源下沉。",
+        "contact_name": "王科长",
+        "contact_phone": "0755-12345678",
+    }
+    return {**fields, **overrides}
+
+
+def make_proposal(*, round=None, author=None, submit=False, cooperating_unit_ids=(), **overrides):
+    """A proposal drafted (and, with submit=True, submitted) by unit staff."""
+    round = round or make_open_round()
+    author = author or make_user(role="unit_staff")
+    proposal = proposals.create_proposal(
+        actor=author, round=round, fields=proposal_fields(round, **overrides), cooperating_unit_ids=cooperating_unit_ids
+    )
+    if submit:
+        proposals.submit_proposal(actor=author, proposal=proposal)
+    return proposal

@@ -28,3 +28,4 @@ def test_environment_overrides_defaults(monkeypatch, tmp_path):
     app = create_app({"INSTANCE_PATH": str(tmp_path)})
     assert app.config["SECRET_KEY"] == "from-env" and app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["BABEL_DEFAULT_LOCALE"] == "zh_CN"
+    assert app.config["PASSWORD_HASH_METHOD"] == "scrypt"

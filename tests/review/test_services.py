@@ -9,7 +9,7 @@ from review import queries, services
 from review.errors import ReviewError
 from review.scoring import normalised_weights
 from solicitation.models import RoundStatus
-from solicitation.services import transition_round
+from solicitation.services.rounds import transition_round
 from tests.factories import make_criterion, make_round
 
 

@@ -6,7 +6,7 @@ from extensions import db
 from review import queries
 from review.models import Criterion
 from solicitation.models import RoundStatus
-from solicitation.services import transition_round
+from solicitation.services.rounds import transition_round
 from tests.factories import make_criterion, make_round
 
 

@@ -1,6 +1,6 @@
-"""The office's pages for rounds and their categories."""
+"""Rounds and their categories: the office sets them up, every staff role reads them."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,13 +10,13 @@ from accounts.permissions import login_required, office_required, require
 from core.exports import table_response
 from core.web import export_format, paginate, show_error
 from extensions import db
-from solicitation import queries, services
+from solicitation import queries
 from solicitation.errors import SolicitationError
 from solicitation.forms import CategoryForm, CategoryPresetForm, RoundFilterForm, RoundForm, TransitionForm
 from solicitation.models import Category, Round
 from solicitation.permissions import can_manage_rounds, can_view_rounds
-
-bp = Blueprint("solicitation", __name__)
+from solicitation.services import rounds as services
+from solicitation.views import bp
 
 ROUND_COLUMNS = [
     (_l("Plan year"), lambda r: r.year),

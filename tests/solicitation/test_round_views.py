@@ -97,7 +97,7 @@ def test_round_list_filters_by_status_and_exports(client, login_as):
     login_as("office")
     make_round(year=2030, title="二〇三〇年计划")
     soliciting = make_round(year=2031, title="二〇三一年计划")
-    from solicitation.services import transition_round
+    from solicitation.services.rounds import transition_round
 
     transition_round(actor=None, round=soliciting, target=RoundStatus.soliciting)
     page = client.get("/rounds?status=soliciting").get_data(as_text=True)

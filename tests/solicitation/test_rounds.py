@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 
 from accounts.models import AuditEvent
 from extensions import db
-from solicitation import services
 from solicitation.errors import SolicitationError
 from solicitation.models import Round, RoundStatus
+from solicitation.services import rounds as services
 from tests.factories import make_round, make_user
 
 S = RoundStatus

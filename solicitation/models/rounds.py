@@ -1,4 +1,4 @@
-"""Yearly rounds and their categories."""
+"""Yearly rounds, their categories, and late submissions allowed to a unit."""
 
 from datetime import date, datetime
 
@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from accounts.models import Unit
 from core.models import LabelledEnum, utcnow
 from extensions import db
 
@@ -102,3 +103,23 @@ class Category(db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class LateAllowance(db.Model):
+    """The office lets one unit propose after solicitation closed, until a date."""
+
+    __tablename__ = "late_allowances"
+    __table_args__ = (UniqueConstraint("round_id", "unit_id", name="uq_late_allowances_round_unit"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    until: Mapped[date]
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    round: Mapped[Round] = relationship()
+    unit: Mapped[Unit] = relationship()
+
+    def __str__(self) -> str:
+        return f"{self.unit.name} → {self.until}"

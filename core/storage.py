@@ -1,0 +1,39 @@
+"""Where uploaded files live: one small interface, a folder outside the web root by default."""
+
+import re
+import uuid
+from pathlib import Path
+
+from flask import current_app
+
+KEY = re.compile(r"^[0-9a-f]{32}$")
+
+
+class LocalStorage:
+    """Files in a folder, named by random keys: a client's file name never reaches the disk."""
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+
+    def _path(self, key: str) -> Path:
+        if not KEY.match(key):
+            raise ValueError(f"not a storage key: {key!r}")
+        return self.root / key[:2] / key
+
+    def save(self, data: bytes) -> str:
+        key = uuid.uuid4().hex
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return key
+
+    def read(self, key: str) -> bytes:
+        return self._path(key).read_bytes()
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+
+def attachment_storage() -> LocalStorage:
+    """The storage configured for this app (UPLOAD_FOLDER, by default instance/uploads)."""
+    return LocalStorage(current_app.config["UPLOAD_FOLDER"])

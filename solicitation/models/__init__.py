@@ -1,0 +1,25 @@
+"""The records of solicitation: rounds and categories, unit proposals, residents' suggestions."""
+
+from solicitation.models.proposals import (
+    PROPOSAL_EDITABLE,
+    PROPOSAL_WITH_OFFICE,
+    Proposal,
+    ProposalAttachment,
+    ProposalStatus,
+    proposal_cooperating_units,
+)
+from solicitation.models.rounds import ROUND_TRANSITIONS, Category, LateAllowance, Round, RoundStatus
+
+__all__ = [
+    "PROPOSAL_EDITABLE",
+    "PROPOSAL_WITH_OFFICE",
+    "ROUND_TRANSITIONS",
+    "Category",
+    "LateAllowance",
+    "Proposal",
+    "ProposalAttachment",
+    "ProposalStatus",
+    "Round",
+    "RoundStatus",
+    "proposal_cooperating_units",
+]

@@ -1,0 +1,102 @@
+"""Reform project proposals (改革项目申报) from units, and their attachments."""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from accounts.models import Unit, User
+from core.models import LabelledEnum, utcnow
+from extensions import db
+from solicitation.models.rounds import Category, Round
+
+
+class ProposalStatus(LabelledEnum):
+    draft = "draft"
+    submitted = "submitted"
+    returned = "returned"
+    resubmitted = "resubmitted"
+    withdrawn = "withdrawn"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.draft: _l("Draft"),
+            cls.submitted: _l("Submitted"),
+            cls.returned: _l("Returned for revision"),
+            cls.resubmitted: _l("Resubmitted"),
+            cls.withdrawn: _l("Withdrawn"),
+        }
+
+
+# The unit may change a proposal only while it is in its hands.
+PROPOSAL_EDITABLE = frozenset({ProposalStatus.draft, ProposalStatus.returned})
+# The office acts on a proposal while it is in the office's hands.
+PROPOSAL_WITH_OFFICE = frozenset({ProposalStatus.submitted, ProposalStatus.resubmitted})
+
+proposal_cooperating_units = Table(
+    "proposal_cooperating_units",
+    db.metadata,
+    Column("proposal_id", ForeignKey("proposals.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_id", ForeignKey("units.id"), primary_key=True),
+)
+
+
+class Proposal(db.Model):
+    """A unit's proposed reform project, written as the seed's project write-ups are."""
+
+    __tablename__ = "proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
+    background: Mapped[str] = mapped_column(Text, default="")  # 立项背景 / 为解决……问题
+    content: Mapped[str] = mapped_column(Text, default="")  # 改革内容
+    innovation: Mapped[str] = mapped_column(Text, default="")  # 创新性和领先性
+    goals: Mapped[str] = mapped_column(Text, default="")  # 改革目标及预计成效
+    contact_name: Mapped[str] = mapped_column(String(50), default="")
+    contact_phone: Mapped[str] = mapped_column(String(30), default="")
+    status: Mapped[ProposalStatus] = mapped_column(
+        db.Enum(ProposalStatus, native_enum=False, length=20), default=ProposalStatus.draft, index=True
+    )
+    return_reason: Mapped[str] = mapped_column(Text, default="")
+    # First submission: from then on the office sees the proposal, whatever happens to it.
+    submitted_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    round: Mapped[Round] = relationship()
+    unit: Mapped[Unit] = relationship()
+    author: Mapped[User | None] = relationship()
+    category: Mapped[Category | None] = relationship()
+    cooperating_units: Mapped[list[Unit]] = relationship(secondary=proposal_cooperating_units, order_by=Unit.name)
+    attachments: Mapped[list["ProposalAttachment"]] = relationship(
+        back_populates="proposal", order_by="ProposalAttachment.id", cascade="all, delete-orphan"
+    )
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProposalAttachment(db.Model):
+    """A file attached to a proposal; its bytes live in the attachment storage, not the web root."""
+
+    __tablename__ = "proposal_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    storage_key: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="attachments")
+
+    def __str__(self) -> str:
+        return self.filename

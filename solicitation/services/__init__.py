@@ -1,0 +1,1 @@
+"""State changes of solicitation, one module per record: rounds, proposals, suggestions."""

@@ -1,0 +1,258 @@
+"""State changes of unit proposals: draft, edit, submit, return, withdraw, attachments, late submission."""
+
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+
+from accounts import audit
+from accounts.models import Role, Unit, User
+from core.mail import queue_mail
+from core.models import utcnow
+from core.storage import attachment_storage
+from core.uploads import UploadError, check_upload
+from core.web import external_url
+from extensions import db
+from solicitation.errors import SolicitationError
+from solicitation.models import (
+    PROPOSAL_EDITABLE,
+    PROPOSAL_WITH_OFFICE,
+    Category,
+    LateAllowance,
+    Proposal,
+    ProposalAttachment,
+    ProposalStatus,
+    Round,
+    RoundStatus,
+)
+
+PROPOSAL_FIELDS = [
+    "title",
+    "category_id",
+    "background",
+    "content",
+    "innovation",
+    "goals",
+    "contact_name",
+    "contact_phone",
+    "status",
+]
+# What the office needs to judge a proposal; the rest may stay empty.
+REQUIRED_TO_SUBMIT = ["title", "category_id", "background", "content", "goals"]
+S = ProposalStatus
+
+
+def window_open(*, round: Round, unit: Unit, today: date | None = None) -> bool:
+    """Whether `unit` may draft and submit proposals in `round` today."""
+    today = today or date.today()
+    if round.status is RoundStatus.soliciting and today <= round.solicitation_closes:
+        return today >= round.solicitation_opens
+    if round.status not in (RoundStatus.soliciting, RoundStatus.reviewing):
+        return False
+    allowance = db.session.scalar(
+        select(LateAllowance).where(LateAllowance.round_id == round.id, LateAllowance.unit_id == unit.id)
+    )
+    return allowance is not None and today <= allowance.until
+
+
+def _check_unit_staff(actor: User) -> Unit:
+    if actor.role is not Role.unit_staff or actor.unit is None:
+        raise SolicitationError("not_unit_staff")
+    return actor.unit
+
+
+def _check_own(actor: User, proposal: Proposal) -> None:
+    if _check_unit_staff(actor).id != proposal.unit_id:
+        raise SolicitationError("not_your_unit")
+
+
+def _check_window(proposal_round: Round, unit: Unit, today: date | None) -> None:
+    if not window_open(round=proposal_round, unit=unit, today=today):
+        raise SolicitationError("solicitation_not_open", closes=proposal_round.solicitation_closes)
+
+
+def _check_editable(proposal: Proposal) -> None:
+    if proposal.status not in PROPOSAL_EDITABLE:
+        raise SolicitationError("proposal_not_editable", status=proposal.status)
+
+
+def _apply_fields(proposal: Proposal, fields: dict, cooperating_unit_ids: list[int]) -> None:
+    category_id = fields.get("category_id")
+    if category_id is not None:
+        category = db.session.get(Category, category_id)
+        if category is None or category.round_id != proposal.round.id:
+            raise SolicitationError("category_not_in_round", field="category_id")
+    if proposal.unit_id in cooperating_unit_ids:
+        raise SolicitationError("cooperating_unit_is_proposer", field="cooperating_unit_ids")
+    for name in PROPOSAL_FIELDS[:-1]:
+        value = fields.get(name)
+        setattr(proposal, name, value.strip() if isinstance(value, str) else value)
+    units = db.session.scalars(select(Unit).where(Unit.id.in_(cooperating_unit_ids))).all()
+    proposal.cooperating_units = list(units)
+
+
+def _snapshot(proposal: Proposal) -> dict:
+    data = audit.snapshot(proposal, PROPOSAL_FIELDS)
+    data["cooperating_units"] = [unit.name for unit in proposal.cooperating_units]
+    return data
+
+
+def create_proposal(
+    *, actor: User, round: Round, fields: dict, cooperating_unit_ids: list[int] = (), today: date | None = None
+) -> Proposal:
+    """Start a draft proposal of the actor's unit."""
+    unit = _check_unit_staff(actor)
+    _check_window(round, unit, today)
+    proposal = Proposal(round=round, unit_id=unit.id, author_id=actor.id, status=S.draft)
+    _apply_fields(proposal, fields, list(cooperating_unit_ids))
+    db.session.add(proposal)
+    audit.record(actor=actor, action="proposal.create", obj=proposal, after=_snapshot(proposal))
+    db.session.commit()
+    return proposal
+
+
+def update_proposal(*, actor: User, proposal: Proposal, fields: dict, cooperating_unit_ids: list[int] = ()) -> Proposal:
+    """Change a draft or returned proposal of the actor's unit."""
+    _check_own(actor, proposal)
+    _check_editable(proposal)
+    before = _snapshot(proposal)
+    _apply_fields(proposal, fields, list(cooperating_unit_ids))
+    audit.record(actor=actor, action="proposal.update", obj=proposal, before=before, after=_snapshot(proposal))
+    db.session.commit()
+    return proposal
+
+
+def missing_for_submission(proposal: Proposal) -> list[str]:
+    """The fields a proposal still needs before it can be submitted."""
+    return [name for name in REQUIRED_TO_SUBMIT if not getattr(proposal, name)]
+
+
+def submit_proposal(*, actor: User, proposal: Proposal, today: date | None = None) -> Proposal:
+    """Send a complete draft (submitted) or a revised returned proposal (resubmitted) to the office."""
+    _check_own(actor, proposal)
+    _check_editable(proposal)
+    _check_window(proposal.round, proposal.unit, today)
+    missing = missing_for_submission(proposal)
+    if missing:
+        raise SolicitationError("proposal_incomplete", field=missing[0], missing=missing)
+    before = proposal.status
+    proposal.status = S.resubmitted if before is S.returned else S.submitted
+    proposal.submitted_at = proposal.submitted_at or utcnow()
+    audit.record(
+        actor=actor,
+        action="proposal.submit",
+        obj=proposal,
+        before={"status": before.value},
+        after={"status": proposal.status.value},
+    )
+    db.session.commit()
+    return proposal
+
+
+def return_proposal(*, actor: User, proposal: Proposal, reason: str) -> Proposal:
+    """The office sends a submitted proposal back to its unit for revision, saying why; the unit is told."""
+    if actor.role is not Role.office:
+        raise SolicitationError("proposal_not_with_office")
+    if proposal.status not in PROPOSAL_WITH_OFFICE:
+        raise SolicitationError("proposal_not_with_office")
+    reason = reason.strip()
+    if not reason:
+        raise SolicitationError("return_reason_required", field="reason")
+    before = proposal.status
+    proposal.status, proposal.return_reason = S.returned, reason
+    audit.record(
+        actor=actor,
+        action="proposal.return",
+        obj=proposal,
+        before={"status": before.value},
+        after={"status": S.returned.value, "return_reason": reason},
+    )
+    url = external_url("solicitation.proposal_detail", proposal_id=proposal.id)
+    for staff in proposal.unit.users:
+        if staff.active and staff.email:
+            queue_mail(to=staff.email, template="proposal_returned", proposal=proposal, url=url)
+    db.session.commit()
+    return proposal
+
+
+def withdraw_proposal(*, actor: User, proposal: Proposal) -> Proposal:
+    """The unit withdraws its proposal; it stays on record."""
+    _check_own(actor, proposal)
+    if proposal.status is S.withdrawn:
+        raise SolicitationError("already_withdrawn")
+    before = proposal.status
+    proposal.status = S.withdrawn
+    audit.record(
+        actor=actor,
+        action="proposal.withdraw",
+        obj=proposal,
+        before={"status": before.value},
+        after={"status": S.withdrawn.value},
+    )
+    db.session.commit()
+    return proposal
+
+
+def add_attachment(*, actor: User, proposal: Proposal, filename: str, data: bytes) -> ProposalAttachment:
+    """Attach a PDF, Word, Excel or image file, checked by its content, to an editable proposal."""
+    _check_own(actor, proposal)
+    _check_editable(proposal)
+    limit = current_app.config["ATTACHMENTS_PER_PROPOSAL"]
+    if len(proposal.attachments) >= limit:
+        raise UploadError("too_many", field="file", limit=limit)
+    name, content_type = check_upload(
+        filename=filename, data=data, max_bytes=current_app.config["ATTACHMENT_MAX_BYTES"]
+    )
+    key = attachment_storage().save(data)
+    attachment = ProposalAttachment(
+        proposal=proposal,
+        filename=name,
+        storage_key=key,
+        content_type=content_type,
+        size=len(data),
+        uploaded_by_id=actor.id,
+    )
+    db.session.add(attachment)
+    audit.record(
+        actor=actor,
+        action="proposal.attach",
+        obj=proposal,
+        after={"filename": name, "content_type": content_type, "size": len(data)},
+    )
+    try:
+        db.session.commit()
+    except Exception:
+        attachment_storage().delete(key)  # no orphan file when the record is not written
+        raise
+    return attachment
+
+
+def remove_attachment(*, actor: User, attachment: ProposalAttachment) -> None:
+    """Remove an attachment from an editable proposal, file included."""
+    proposal = attachment.proposal
+    _check_own(actor, proposal)
+    _check_editable(proposal)
+    key = attachment.storage_key
+    audit.record(actor=actor, action="proposal.detach", obj=proposal, before={"filename": attachment.filename})
+    db.session.delete(attachment)
+    db.session.commit()
+    attachment_storage().delete(key)
+
+
+def grant_late_submission(*, actor: User, round: Round, unit: Unit, until: date) -> LateAllowance:
+    """Let one unit propose in a round after solicitation closed, until a date (or change that date)."""
+    if until < date.today():
+        raise SolicitationError("late_until_in_past", field="until")
+    allowance = db.session.scalar(
+        select(LateAllowance).where(LateAllowance.round_id == round.id, LateAllowance.unit_id == unit.id)
+    )
+    before = {"until": allowance.until.isoformat()} if allowance else None
+    if allowance is None:
+        allowance = LateAllowance(round=round, unit=unit, until=until, granted_by_id=actor.id)
+        db.session.add(allowance)
+    allowance.until = until
+    audit.record(
+        actor=actor, action="round.late_submission", obj=allowance, before=before, after={"until": until.isoformat()}
+    )
+    db.session.commit()
+    return allowance
