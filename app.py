@@ -12,6 +12,7 @@ from accounts import cli as accounts_cli
 from accounts import permissions as accounts_permissions
 from accounts import queries as accounts_queries
 from accounts.views import bp as accounts_bp
+from api.views import bp as api_bp
 from core.mail import mail_cli, start_delivery_thread
 from core.views import bp as core_bp
 from core.views import select_locale
@@ -51,7 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message_category = "info"
     login_manager.user_loader(accounts_queries.user_for_session)
 
-    for blueprint in (core_bp, accounts_bp, solicitation_bp, review_bp):
+    for blueprint in (core_bp, accounts_bp, solicitation_bp, review_bp, api_bp):
         app.register_blueprint(blueprint)
     for predicates in (accounts_permissions, solicitation_permissions, review_permissions):
         app.jinja_env.globals.update(predicates.TEMPLATE_PREDICATES)
@@ -74,6 +75,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _error_page(error: HTTPException):
+    if getattr(error, "response", None) is not None:
+        return error.response  # a page made for this error by the view (the suggestion form keeps its text)
     code = getattr(error, "code", 500) or 500
     if wants_json():
         return jsonify(error=getattr(error, "description", "")), code

@@ -64,6 +64,16 @@ def reset_password(username, password):
     click.echo(f"Password of {user.username} reset.")
 
 
+@users_cli.command("token")
+@click.argument("username")
+@click.option("--name", default="api", help="What the token is for, e.g. 12345-hotline.")
+def create_token(username, name):
+    """Make an API bearer token for a user (shown once)."""
+    user = _user(username)
+    token = services.create_api_token(actor=None, user=user, name=name)
+    click.echo(token)
+
+
 @users_cli.command("list")
 def list_users():
     """List staff accounts."""

@@ -1,12 +1,14 @@
 """State changes of users and units. Each checks its rule, writes an AuditEvent and commits."""
 
+import hashlib
 import re
+import secrets
 
 from sqlalchemy import func, select
 
 from accounts import audit
 from accounts.errors import AccountError
-from accounts.models import Role, Unit, UnitKind, User
+from accounts.models import ApiToken, Role, Unit, UnitKind, User
 from core.models import utcnow
 from extensions import db
 
@@ -181,3 +183,27 @@ def _check_unit_name(*, name: str, unit_id: int | None) -> None:
     clash = db.session.scalar(select(Unit.id).where(Unit.name == name, Unit.id != (unit_id or 0)))
     if clash:
         raise AccountError("unit_name_taken", field="name", name=name)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_api_token(*, actor: User | None, user: User, name: str) -> str:
+    """Make a bearer token for `user` and return it; only its hash is stored, so it is shown once."""
+    token = secrets.token_urlsafe(32)
+    api_token = ApiToken(user=user, name=name.strip() or "api", token_hash=token_hash(token))
+    db.session.add(api_token)
+    audit.record(actor=actor, action="user.create_token", obj=user, after={"token": api_token.name})
+    db.session.commit()
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user a bearer token stands for, noting its use; None for an unknown or revoked token."""
+    api_token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
+    if api_token is None or api_token.revoked or not api_token.user.active:
+        return None
+    api_token.last_used_at = utcnow()
+    db.session.commit()
+    return api_token.user

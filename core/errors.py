@@ -9,7 +9,7 @@ class DomainError(Exception):
 
     messages: dict = {}
 
-    def __init__(self, code: str, field: str | None = None, **params):
+    def __init__(self, code: str, /, field: str | None = None, **params):
         super().__init__(code)
         self.code = code
         self.field = field

@@ -1,93 +1,225 @@
-"""`flask demo load`: the Longgang 2017 round with its units, categories, criteria and an account per role."""
+"""`flask demo load`: the Longgang 2017 round read from the seed, and the next round open for solicitation,
+with units, accounts for every role, proposals in every status and suggestions from every channel."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import click
 from sqlalchemy import select
 
 from accounts import services as accounts
 from accounts.models import Role, Unit, UnitKind, User
-from demo.longgang import load_seed
+from demo import stories
+from demo.longgang import LonggangSeed, load_seed
 from extensions import db
 from review import services as review
-from solicitation.models import Round, RoundStatus
+from solicitation.models import PUBLIC_CHANNELS, RejectReason, Round, RoundStatus
+from solicitation.services import imports, proposals, suggestions
 from solicitation.services import rounds as solicitation
 
 DEMO_PASSWORD = "Longgang2017"
 
-# Units the seed does not name, so that every kind of unit can be explored.
-EXTRA_UNITS = [
-    ("区卫生计生局", UnitKind.department),
-    ("区人力资源局", UnitKind.department),
-    ("布吉街道", UnitKind.subdistrict),
-    ("坂田街道", UnitKind.subdistrict),
-    ("横岗街道", UnitKind.subdistrict),
-    ("龙岗供电局", UnitKind.stationed),
-    ("龙岗海关", UnitKind.stationed),
-]
 
-# username, name, role, unit (None: no unit)
-DEMO_USERS = [
-    ("office", "李明（改革办）", Role.office, "区委改革办"),
-    ("unit.zhengwuban", "张伟（区政务办）", Role.unit_staff, "区政务办"),
-    ("unit.pinghu", "陈静（平湖街道）", Role.unit_staff, "平湖街道"),
-    ("unit.gongdian", "黄海（龙岗供电局）", Role.unit_staff, "龙岗供电局"),
-    ("expert.liu", "刘教授（深圳大学）", Role.expert, None),
-    ("expert.zhou", "周研究员（区发改局）", Role.expert, "区发改局"),
-    ("leader.gao", "高自民", Role.leader, None),
-    ("leader.dai", "戴斌", Role.leader, None),
-]
-
-
-def load_demo() -> Round:
-    """Create the demo round and everything around it; return the existing round if already loaded."""
-    seed = load_seed()
-    existing = db.session.scalar(select(Round).where(Round.year == seed.year))
-    if existing is not None:
-        return existing
-
-    units = [(seed.office_unit, UnitKind.department)]
-    units += [(name, UnitKind.department) for name in seed.lead_units]
-    units += [(name, UnitKind.subdistrict) for name in seed.pilot_subdistricts]
-    units += EXTRA_UNITS
-    unit_ids = {}
-    for name, kind in units:
+def _units(seed: LonggangSeed) -> dict[str, Unit]:
+    wanted = [(seed.office_unit, UnitKind.department)]
+    wanted += [(name, UnitKind.department) for name in seed.lead_units]
+    wanted += [(name, UnitKind.subdistrict) for name in seed.pilot_subdistricts]
+    wanted += [(name, UnitKind(kind)) for name, kind in stories.EXTRA_UNITS]
+    units = {}
+    for name, kind in wanted:
         unit = db.session.scalar(select(Unit).where(Unit.name == name))
-        unit = unit or accounts.create_unit(actor=None, name=name, kind=kind)
-        unit_ids[name] = unit.id
+        units[name] = unit or accounts.create_unit(actor=None, name=name, kind=kind)
+    return units
 
-    for username, name, role, unit in DEMO_USERS:
-        if db.session.scalar(select(User.id).where(User.username == username)) is None:
-            accounts.create_user(
-                actor=None,
-                username=username,
-                display_name=name,
-                role=role,
-                unit_id=unit_ids.get(unit),
-                password=DEMO_PASSWORD,
-            )
 
-    # Longgang began drafting in October of the year before the plan year.
+def _users(units: dict[str, Unit]) -> dict[str, User]:
+    people = [*stories.DEMO_USERS, *((u, n, "unit_staff", unit) for u, n, unit in stories.AUTHORS)]
+    users = {}
+    for username, name, role, unit in people:
+        user = db.session.scalar(select(User).where(User.username == username))
+        users[username] = user or accounts.create_user(
+            actor=None,
+            username=username,
+            display_name=name,
+            role=Role(role),
+            unit_id=units[unit].id if unit else None,
+            password=DEMO_PASSWORD,
+        )
+    return users
+
+
+def _staff_of(users: dict[str, User], unit_name: str) -> User:
+    return next(u for u in users.values() if u.role is Role.unit_staff and u.unit and u.unit.name == unit_name)
+
+
+def _round(*, year: int, title: str, description: str, opens: date) -> Round:
     round = solicitation.create_round(
         actor=None,
+        year=year,
+        title=title,
+        description=description,
+        solicitation_opens=opens,
+        solicitation_closes=opens + timedelta(days=60),
+        review_deadline=opens + timedelta(days=90),
+        plan_date=opens + timedelta(days=150),
+        category_preset="longgang",
+    )
+    review.apply_standard_criteria(actor=None, round=round)
+    return solicitation.transition_round(actor=None, round=round, target=RoundStatus.soliciting)
+
+
+def _load_longgang(seed: LonggangSeed, users: dict[str, User]) -> Round:
+    """The seed's round as it stood when review began: its 11 projects proposed by their lead units."""
+    round = _round(
         year=seed.year,
         title=f"{seed.district}{seed.year}年改革计划",
         description=(
-            f"多渠道广泛征集改革项目：向区直单位、街道、驻区单位征集改革项目，"
-            f"通过微信公众号等平台汇集群众改革需求、建议。（{seed.year}年实际征集改革项目"
-            f"{seed.proposals_received}个、群众建议{seed.suggestions_received}条，"
+            f"多渠道广泛征集改革项目：向区直单位、街道、驻区单位征集改革项目，通过微信公众号等平台汇集群众改革需求、建议。"
+            f"（实际征集改革项目{seed.proposals_received}个、群众建议{seed.suggestions_received}条，"
             f"确定重点改革项目{len(seed.key_projects)}个。）"
         ),
-        solicitation_opens=date(seed.year - 1, 10, 1),
-        solicitation_closes=date(seed.year - 1, 11, 30),
-        review_deadline=date(seed.year - 1, 12, 31),
-        plan_date=date(seed.year, 3, 1),
+        opens=date(seed.year - 1, 10, 1),  # Longgang began in October of the year before
     )
-    for name in seed.categories:
-        solicitation.add_category(actor=None, round=round, name=name)
-    review.apply_standard_criteria(actor=None, round=round)
-    solicitation.transition_round(actor=None, round=round, target=RoundStatus.soliciting)
+    during = round.solicitation_opens + timedelta(days=30)
+    categories = {category.name: category.id for category in round.categories}
+    units = {unit.name: unit.id for unit in db.session.scalars(select(Unit))}
+    for project in seed.key_projects:
+        unit_name, category, partners = stories.LONGGANG_2017[project.number]
+        author = _staff_of(users, unit_name)
+        proposal = proposals.create_proposal(
+            actor=author,
+            round=round,
+            fields={
+                "title": project.title,
+                "category_id": categories[category],
+                "background": project.background,
+                "content": project.content,
+                "goals": project.content.rsplit("，", 1)[-1],
+                "contact_name": author.display_name.split("（")[0],
+            },
+            cooperating_unit_ids=[units[name] for name in partners],
+            today=during,
+        )
+        proposals.submit_proposal(actor=author, proposal=proposal, today=during)
+    return solicitation.transition_round(actor=None, round=round, target=RoundStatus.reviewing)
+
+
+def _load_next_round(users: dict[str, User]) -> Round:
+    """Next year's round, open today: proposals in every status, suggestions from every channel."""
+    today = date.today()
+    round = _round(
+        year=today.year + 1,
+        title=f"龙岗区{today.year + 1}年改革计划",
+        description="面向区直单位、街道、驻区单位征集改革项目，面向群众征集改革需求、建议。",
+        opens=today - timedelta(days=20),
+    )
+    office = users["office"]
+    categories = {category.name: category.id for category in round.categories}
+    made = {}
+    for username, status, title, category, background, content, goals in stories.NEXT_PROPOSALS:
+        author = users[username]
+        fields = {
+            "title": title,
+            "category_id": categories[category],
+            "background": background,
+            "content": content,
+            "goals": goals,
+            "contact_name": author.display_name.split("（")[0],
+        }
+        proposal = proposals.create_proposal(actor=author, round=round, fields=fields)
+        made[title] = proposal
+        if status == "draft":
+            continue
+        if not goals:
+            fields["goals"] = "（待补充）"
+            proposals.update_proposal(actor=author, proposal=proposal, fields=fields)
+        proposals.submit_proposal(actor=author, proposal=proposal)
+        if status in ("returned", "resubmitted"):
+            proposals.return_proposal(actor=office, proposal=proposal, reason=stories.RETURN_REASON)
+        if status == "resubmitted":
+            fields["goals"] = "守信企业高频事项当天办结率达90%，企业满意度达95%。"
+            proposals.update_proposal(actor=author, proposal=proposal, fields=fields)
+            proposals.submit_proposal(actor=author, proposal=proposal)
+        if status == "withdrawn":
+            proposals.withdraw_proposal(actor=author, proposal=proposal)
+
+    heard = {}
+    for channel, title, content, category, place, name, phone, email, fate in stories.NEXT_SUGGESTIONS:
+        suggestion = suggestions.submit_suggestion(
+            round=round,
+            fields={
+                "title": title,
+                "content": content,
+                "category_id": categories.get(category),
+                "location": place,
+                "contact_name": name,
+                "contact_phone": phone,
+                "contact_email": email,
+            },
+            channel=channel,
+            consent=bool(name or phone or email),
+            actor=None if channel in PUBLIC_CHANNELS else office,  # the office enters hotline, forum, letter
+        )
+        heard[title] = suggestion
+        _triage(office, users, suggestion, fate, heard, made)
+    imports.import_suggestions(
+        actor=office, round=round, filename="座谈会记录.csv", data=stories.NEXT_IMPORT_CSV.encode("utf-8")
+    )
     return round
+
+
+def _triage(office, users, suggestion, fate, heard, made):
+    """Take a demo suggestion as far as its story says."""
+    if fate == "received":
+        return
+    if fate == "rejected":
+        suggestions.reject_suggestion(actor=office, suggestion=suggestion, reason=RejectReason.spam)
+        return
+    if fate == "duplicate":
+        suggestions.mark_duplicate(actor=office, suggestion=suggestion, original=heard["企业开办全程网办"])
+        return
+    suggestions.accept_suggestion(actor=office, suggestion=suggestion)
+    if fate == "referred":
+        unit = users["unit.zhengwuban"].unit
+        suggestions.refer_suggestion(
+            actor=office, suggestion=suggestion, unit=unit, note="请研究能否纳入明年改革项目。"
+        )
+        suggestions.answer_referral(
+            actor=users["unit.zhengwuban"], suggestion=suggestion, answer="可纳入“守信快批”改革一并推进。"
+        )
+    elif fate == "adopted":
+        suggestions.link_proposals(
+            actor=office, suggestion=suggestion, proposal_ids=[made["推进“守信快批”当天发证"].id]
+        )
+        suggestions.decide_suggestion(
+            actor=office,
+            suggestion=suggestion,
+            adopted=True,
+            publish_reply=True,
+            reply="感谢您的建议。已纳入“守信快批”改革，政务服务中心将试行周六上午开放。",
+        )
+        suggestions.set_public(actor=office, suggestion=suggestion, public=True)
+    elif fate == "not_adopted":
+        suggestions.decide_suggestion(
+            actor=office,
+            suggestion=suggestion,
+            adopted=False,
+            publish_reply=False,
+            reply="园区通勤属公交线网规划事项，已转交通部门研究，暂不列入改革计划。",
+        )
+    elif fate == "public":
+        suggestions.set_public(actor=office, suggestion=suggestion, public=True)
+        for browser in ("demo-a", "demo-b", "demo-c"):
+            suggestions.second_suggestion(suggestion=suggestion, browser_id=browser)
+
+
+def load_demo() -> list[Round]:
+    """Create the demo rounds and everything around them; a round already there is left as it is."""
+    seed = load_seed()
+    users = _users(_units(seed))
+    rounds = {round.year: round for round in db.session.scalars(select(Round))}
+    history = rounds.get(seed.year) or _load_longgang(seed, users)
+    upcoming = rounds.get(date.today().year + 1) or _load_next_round(users)
+    return [history, upcoming]
 
 
 @click.group("demo", help="Demo data.")
@@ -97,9 +229,10 @@ def demo_cli():
 
 @demo_cli.command("load")
 def load():
-    """Load the Longgang 2017 demo round (safe to run again) and print the demo logins."""
-    round = load_demo()
-    click.echo(f"Demo round: {round.title} ({round.status.value}).")
+    """Load the demo rounds (safe to run again) and print the demo logins."""
+    for round in load_demo():
+        click.echo(f"Demo round: {round.title} ({round.status.value}).")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-    for username, name, role, _unit in DEMO_USERS:
-        click.echo(f"  {role.value:<11} {username:<16} {name}")
+    for username, name, role, _unit in stories.DEMO_USERS:
+        click.echo(f"  {role:<11} {username:<16} {name}")
+    click.echo("  Residents need no login: /suggest to send a suggestion, /track to follow one.")

@@ -9,6 +9,16 @@ CHINESE_NUMERALS = "一二三四五六七八九十"
 
 
 @dataclass
+class SeedProject:
+    """One numbered key project of the plan, split as a proposal is written."""
+
+    number: str
+    title: str
+    background: str  # "为解决……问题" (or the opening clause where the seed has none)
+    content: str
+
+
+@dataclass
 class LonggangSeed:
     year: int
     district: str
@@ -19,7 +29,7 @@ class LonggangSeed:
     leaders: dict[str, str]  # title -> name
     proposals_received: int
     suggestions_received: int
-    key_projects: list[str] = field(default_factory=list)
+    key_projects: list[SeedProject] = field(default_factory=list)
 
 
 def _one(pattern: str, text: str) -> str:
@@ -36,7 +46,7 @@ def _district_unit(name: str) -> str:
 
 def parse(text: str) -> LonggangSeed:
     """Extract the round's year, fields, units, leaders, counts and numbered key projects."""
-    key_projects = re.findall(r"^\s*([一二三四五六七八九十]{1,3})、(.+?)。", text, flags=re.MULTILINE)
+    key_projects = re.findall(r"^\s*([一二三四五六七八九十]{1,3})、(.+?)。(.+)$", text, flags=re.MULTILINE)
     return LonggangSeed(
         year=int(_one(r"《龙岗区?(\d{4})年改革计划》", text)),
         district="龙岗区",
@@ -49,8 +59,16 @@ def parse(text: str) -> LonggangSeed:
         leaders={"区委书记": _one(r"区委书记(\w{3})", text), "区长": _one(r"区长(\w{2})", text)},
         proposals_received=int(_one(r"共征集改革项目(\d+)个", text)),
         suggestions_received=int(_one(r"改革需求、建议(\d+)条", text)),
-        key_projects=[title for _number, title in key_projects],
+        key_projects=[_project(number, title, rest.strip()) for number, title, rest in key_projects],
     )
+
+
+def _project(number: str, title: str, rest: str) -> SeedProject:
+    match = re.match(r"(为解决.+?问题)[，,](.+)", rest)
+    if match:
+        return SeedProject(number, title, match.group(1) + "。", match.group(2))
+    opening, *content = re.split(r"[，,]", rest, maxsplit=1)
+    return SeedProject(number, title, opening + "。", "".join(content))
 
 
 def load_seed() -> LonggangSeed:

@@ -30,4 +30,48 @@ class SolicitationError(DomainError):
         "already_withdrawn": _l("The proposal has already been withdrawn."),
         "cooperating_unit_is_proposer": _l("The proposing unit cannot also be a cooperating unit."),
         "late_until_in_past": _l("The late submission must end today or later."),
+        "office_only": _l("Only the reform office can do this."),
+        "round_not_soliciting": _l("This round is not collecting suggestions now."),
+        "field_required": _l("This field is required."),
+        "field_too_long": _l("At most %(max)s characters."),
+        "email_invalid": _l("This is not an email address."),
+        "phone_invalid": _l("A phone number has 5 to 20 digits (with - or + if needed)."),
+        "consent_required": _l("Agree to the use of your contact details, or leave them empty."),
+        "channel_not_public": _l("This channel is recorded by the reform office only."),
+        "suggestion_move_not_allowed": _l("A suggestion that is “%(current)s” cannot become “%(target)s”."),
+        "reject_reason_required": _l("Choose why the suggestion is not accepted."),
+        "duplicate_of_self": _l("A suggestion cannot duplicate itself."),
+        "duplicate_other_round": _l("The original must belong to the same round."),
+        "tracking_code_unknown": _l("No suggestion has the tracking code %(code)s."),
+        "referral_unit_required": _l("Choose the unit to refer the suggestion to."),
+        "not_referred_to_you": _l("This suggestion was not referred to your unit."),
+        "answer_required": _l("Write the unit's answer."),
+        "reply_required": _l("A suggestion that is not adopted needs a public reply saying why."),
+        "proposal_other_round": _l("Only submitted proposals of the same round can be linked."),
+        "not_public": _l("Only suggestions published by the reform office can be seconded."),
+        "already_seconded": _l("You have already seconded this suggestion."),
+        "unknown_channel": _l("Unknown channel “%(value)s”."),
+        "not_a_date": _l("“%(value)s” is not a date (write 2016-10-20)."),
+        "unknown_category": _l("“%(value)s” is not a category of this round."),
+        "consent_value": _l("Write 是 or 否 in the consent column."),
     }
+
+
+class SpreadsheetError(DomainError):
+    """A file that cannot be read as a table of suggestions at all."""
+
+    messages = {
+        "not_a_spreadsheet": _l("The file is not an Excel (.xlsx) or CSV spreadsheet."),
+        "encoding": _l("The CSV file's text encoding is not UTF-8 or GB18030 (GBK); save it again as UTF-8."),
+        "columns": _l("The columns do not match the template. Missing: %(missing)s. Unknown: %(unknown)s."),
+        "no_rows": _l("The file holds no suggestions."),
+        "too_many_rows": _l("At most %(max)s rows can be imported at once."),
+    }
+
+
+class RowsRejected(Exception):
+    """Some rows of an import are bad: nothing was imported. `problems` lists (line, column, message)."""
+
+    def __init__(self, problems: list[tuple[int, str, str]]):
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems

@@ -6,21 +6,25 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateField,
+    EmailField,
     IntegerField,
+    RadioField,
     SearchField,
     SelectField,
     SelectMultipleField,
     StringField,
+    TelField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from accounts.models import UnitKind
 from accounts.queries import unit_choices
-from core.forms import FilterForm, enum_coerce, optional_int, options
-from solicitation.models import ProposalStatus, RoundStatus
+from core.forms import FilterForm, enum_coerce, optional_bool, optional_int, options
+from solicitation.models import Channel, ProposalStatus, RejectReason, RoundStatus, SuggestionStatus
 from solicitation.presets import preset_choices
 
 
@@ -174,3 +178,136 @@ class ProposalFilterForm(FilterForm):
             del form.unit
             del form.unit_kind
         return form
+
+
+class SuggestionForm(FlaskForm):
+    """A resident's suggestion; a phone is the first screen it is made for."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    content = TextAreaField(
+        _l("Your reform need or suggestion"),
+        validators=[DataRequired(), Length(max=5000)],
+        description=_l("What should change, where, and why. At most 5000 characters."),
+    )
+    category_id = SelectField(_l("Field (optional)"), coerce=optional_int)
+    location = StringField(_l("Place (optional)"), validators=[Length(max=200)])
+    contact_name = StringField(_l("Your name (optional)"), validators=[Length(max=50)])
+    contact_phone = TelField(_l("Phone (optional)"), validators=[Length(max=30)])
+    contact_email = EmailField(
+        _l("Email (optional)"),
+        validators=[Optional(), Email(), Length(max=254)],
+        description=_l("We write to you when your suggestion is answered."),
+    )
+    consent = BooleanField(
+        _l(
+            "I agree that the reform office uses my contact details only to handle this suggestion; "
+            "they are never published."
+        )
+    )
+    # A honeypot: hidden from people by the stylesheet, filled in by robots.
+    website = StringField(_l("Leave this field empty"), validators=[Length(max=0)])
+
+    @classmethod
+    def for_round(cls, round, **kwargs):
+        form = cls(**kwargs)
+        form.category_id.choices = options([(c.id, c.name) for c in round.categories], blank=_l("— not sure —"))
+        return form
+
+    def suggestion_fields(self) -> dict:
+        names = ["title", "content", "category_id", "location", "contact_name", "contact_phone", "contact_email"]
+        return {name: self[name].data for name in names}
+
+
+class OfficeSuggestionForm(SuggestionForm):
+    """The office enters a suggestion that came by phone, letter or at a forum."""
+
+    channel = SelectField(_l("Channel"), coerce=enum_coerce(Channel), validators=[DataRequired()])
+    received_on = DateField(_l("Received on"), validators=[DataRequired()], default=date.today)
+
+    @classmethod
+    def for_round(cls, round, **kwargs):
+        form = super().for_round(round, **kwargs)
+        form.channel.choices = options([(c.value, c.label) for c in Channel if c is not Channel.batch_import])
+        del form.website
+        return form
+
+
+class TrackForm(FilterForm):
+    code = StringField(_l("Tracking code"), validators=[DataRequired(), Length(max=30)])
+
+
+class RejectForm(FlaskForm):
+    reason = SelectField(_l("Why"), coerce=enum_coerce(RejectReason), validators=[DataRequired()])
+    reply = TextAreaField(_l("Public reply (optional)"), validators=[Length(max=5000)])
+
+    @classmethod
+    def make(cls, **kwargs):
+        form = cls(**kwargs)
+        form.reason.choices = options(RejectReason.choices(), blank=_l("— choose —"))
+        return form
+
+
+class DuplicateForm(FlaskForm):
+    original = StringField(_l("Tracking code or number of the original"), validators=[DataRequired(), Length(max=30)])
+
+
+class ReferForm(FlaskForm):
+    unit_id = SelectField(_l("Unit"), coerce=optional_int, validators=[DataRequired()])
+    note = TextAreaField(_l("Note for the unit"), validators=[Length(max=2000)])
+
+    @classmethod
+    def make(cls, **kwargs):
+        form = cls(**kwargs)
+        form.unit_id.choices = options(unit_choices(), blank=_l("— choose —"))
+        return form
+
+
+class LinkProposalsForm(FlaskForm):
+    proposal_ids = MultiCheckboxField(_l("Proposals it fed into"), coerce=int)
+
+    @classmethod
+    def for_suggestion(cls, suggestion, proposals, **kwargs):
+        form = cls(**kwargs)
+        form.proposal_ids.choices = options([(p.id, f"{p.id} · {p.title}（{p.unit.name}）") for p in proposals])
+        if not form.is_submitted():
+            form.proposal_ids.data = [p.id for p in suggestion.proposals]
+        return form
+
+
+class DecideForm(FlaskForm):
+    adopted = RadioField(
+        _l("Decision"),
+        choices=lambda: options([("yes", _l("Adopt")), ("no", _l("Do not adopt"))]),
+        validators=[DataRequired()],
+    )
+    reply = TextAreaField(
+        _l("Public reply"),
+        validators=[Length(max=5000)],
+        description=_l("Required when the suggestion is not adopted. The resident reads it with the tracking code."),
+    )
+    publish_reply = BooleanField(_l("Publish the reply now (otherwise it is held for a bulk publication)"))
+
+
+class AnswerForm(FlaskForm):
+    answer = TextAreaField(_l("The unit's answer"), validators=[DataRequired(), Length(max=5000)])
+
+
+class SuggestionFilterForm(FilterForm):
+    q = SearchField(_l("Search (title, text or tracking code)"))
+    status = SelectField(_l("Status"), coerce=enum_coerce(SuggestionStatus))
+    channel = SelectField(_l("Channel"), coerce=enum_coerce(Channel))
+    category = SelectField(_l("Category"), coerce=optional_int)
+    held = SelectField(_l("Reply"), coerce=optional_bool)
+
+    @classmethod
+    def for_round(cls, round):
+        form = cls()
+        form.status.choices = options(SuggestionStatus.choices(), blank=_l("All"))
+        form.channel.choices = options(Channel.choices(), blank=_l("All"))
+        form.category.choices = options([(c.id, c.name) for c in round.categories], blank=_l("All"))
+        form.held.choices = options([("yes", _l("Held, not yet published"))], blank=_l("All"))
+        return form
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Spreadsheet (.xlsx or .csv)"), validators=[FileRequired()])

@@ -1,8 +1,8 @@
-"""Who may see and change rounds, categories and proposals."""
+"""Who may see and change rounds, categories, proposals and suggestions."""
 
 from accounts.models import Role
 from accounts.permissions import has_role, is_office
-from solicitation.models import PROPOSAL_EDITABLE, PROPOSAL_WITH_OFFICE, ProposalStatus
+from solicitation.models import PROPOSAL_EDITABLE, PROPOSAL_WITH_OFFICE, ProposalStatus, SuggestionStatus
 
 
 def can_view_rounds(user) -> bool:
@@ -44,7 +44,36 @@ def can_return_proposal(user, proposal) -> bool:
     return is_office(user) and proposal.status in PROPOSAL_WITH_OFFICE
 
 
+def can_triage_suggestions(user) -> bool:
+    """Only the office triages suggestions and sees residents' contact details (after a logged reveal)."""
+    return is_office(user)
+
+
+def can_view_suggestion(user, suggestion) -> bool:
+    """The office; the unit a suggestion was referred to (contact details masked)."""
+    return is_office(user) or (
+        has_role(user, Role.unit_staff)
+        and suggestion.referred_unit_id is not None
+        and suggestion.referred_unit_id == user.unit_id
+    )
+
+
+def can_answer_referral(user, suggestion) -> bool:
+    return (
+        has_role(user, Role.unit_staff)
+        and suggestion.status is SuggestionStatus.referred
+        and suggestion.referred_unit_id == user.unit_id
+    )
+
+
+def can_see_referrals(user) -> bool:
+    return can_propose(user)
+
+
 TEMPLATE_PREDICATES = {
+    "can_triage_suggestions": can_triage_suggestions,
+    "can_answer_referral": can_answer_referral,
+    "can_see_referrals": can_see_referrals,
     "can_view_rounds": can_view_rounds,
     "can_manage_rounds": can_manage_rounds,
     "can_propose": can_propose,

@@ -1,10 +1,10 @@
-"""Read-only selects for rounds, categories and proposals."""
+"""Read-only selects for rounds, categories, proposals and suggestions."""
 
 from sqlalchemy import Select, false, func, or_, select
 
 from accounts.models import Role, Unit, UnitKind
 from extensions import db
-from solicitation.models import Proposal, ProposalStatus, Round, RoundStatus
+from solicitation.models import Channel, Proposal, ProposalStatus, Round, RoundStatus, Suggestion, SuggestionStatus
 
 
 def rounds(*, q: str = "", status: RoundStatus | None = None) -> Select:
@@ -63,3 +63,65 @@ def counts_by_status(query: Select) -> dict[ProposalStatus, int]:
     selected = query.order_by(None).subquery()
     counts = dict(db.session.execute(select(selected.c.status, func.count()).group_by(selected.c.status)).all())
     return {status: counts[status] for status in ProposalStatus if status in counts}
+
+
+def suggestions(
+    *,
+    round_id: int,
+    q: str = "",
+    status: SuggestionStatus | None = None,
+    channel: Channel | None = None,
+    category_id: int | None = None,
+    referred_unit_id: int | None = None,
+    held_reply: bool = False,
+) -> Select:
+    """The round's suggestions matching the filters, newest first (contact details are never searched)."""
+    query = select(Suggestion).where(Suggestion.round_id == round_id)
+    if q:
+        like = f"%{q.strip()}%"
+        code = q.strip().replace("-", "").upper()
+        query = query.where(
+            or_(Suggestion.title.ilike(like), Suggestion.content.ilike(like), Suggestion.tracking_code == code)
+        )
+    if status is not None:
+        query = query.where(Suggestion.status == status)
+    if channel is not None:
+        query = query.where(Suggestion.channel == channel)
+    if category_id is not None:
+        query = query.where(Suggestion.category_id == category_id)
+    if referred_unit_id is not None:
+        query = query.where(Suggestion.referred_unit_id == referred_unit_id)
+    if held_reply:
+        query = query.where(Suggestion.reply != "", Suggestion.reply_published_at.is_(None))
+    return query.order_by(Suggestion.created_at.desc(), Suggestion.id.desc())
+
+
+def referred_to(unit_id: int) -> Select:
+    """Suggestions referred to a unit, those still waiting for its answer first."""
+    return (
+        select(Suggestion)
+        .where(Suggestion.referred_unit_id == unit_id)
+        .order_by(Suggestion.unit_answered_at.is_not(None), Suggestion.created_at.desc())
+    )
+
+
+def counts_by(column, query: Select) -> list[tuple[object, int]]:
+    """How many of the selected rows have each value of `column` (a Suggestion column), most first."""
+    selected = query.order_by(None).subquery()
+    grouped = select(selected.c[column.key], func.count()).group_by(selected.c[column.key])
+    return sorted(db.session.execute(grouped).all(), key=lambda row: -row[1])
+
+
+def public_suggestions(round_id: int) -> Select:
+    """What the office chose to publish, most seconded first."""
+    return (
+        select(Suggestion)
+        .where(Suggestion.round_id == round_id, Suggestion.is_public)
+        .order_by(Suggestion.second_count.desc(), Suggestion.id.desc())
+    )
+
+
+def submitted_proposals(round_id: int) -> list[Proposal]:
+    """Proposals of the round the office can link a suggestion to."""
+    query = select(Proposal).where(Proposal.round_id == round_id, Proposal.submitted_at.is_not(None))
+    return list(db.session.scalars(query.order_by(Proposal.id)))

@@ -38,7 +38,7 @@ class Client(FlaskClient):
 
     def post(self, *args, csrf=True, **kwargs):
         data = kwargs.get("data", {})
-        if csrf and isinstance(data, dict) and "csrf_token" not in data:
+        if csrf and "json" not in kwargs and isinstance(data, dict) and "csrf_token" not in data:
             kwargs["data"] = {**data, "csrf_token": self.csrf_token()}
         return super().post(*args, **kwargs)
 
@@ -55,6 +55,8 @@ def app(tmp_path_factory):
             "SQLALCHEMY_DATABASE_URI": url,
             # Throttling stays on, loose enough for a test suite; test_access tightens it.
             "LOGIN_RATE_LIMIT": "10000 per minute",
+            "PUBLIC_POST_RATE_LIMIT": "10000 per minute",
+            "LOOKUP_RATE_LIMIT": "10000 per minute",
             "PAGE_SIZE": 20,
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         }

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 from accounts import services as accounts
 from accounts.models import Role, UnitKind
 from review import services as review
-from solicitation.models import RoundStatus
-from solicitation.services import proposals
+from solicitation.models import Channel, RoundStatus
+from solicitation.services import proposals, suggestions
 from solicitation.services import rounds as solicitation
 
 PASSWORD = "Secret123"
@@ -96,3 +96,20 @@ def make_proposal(*, round=None, author=None, submit=False, cooperating_unit_ids
     if submit:
         proposals.submit_proposal(actor=author, proposal=proposal)
     return proposal
+
+
+def make_suggestion(*, round=None, channel="web", consent=True, actor=None, **overrides):
+    """A resident's suggestion, as sent through the public form."""
+    round = round or make_open_round()
+    fields = {
+        "title": "建议推行“一网通办”",
+        "content": "办理企业开办手续仍需多次跑腿，建议全流程网上办理。",
+        "location": "龙城街道",
+        "contact_name": "王芳",
+        "contact_phone": "13812345678",
+        "contact_email": "",
+        **overrides,
+    }
+    return suggestions.submit_suggestion(
+        round=round, fields=fields, channel=Channel(channel), consent=consent, actor=actor
+    )

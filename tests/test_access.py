@@ -7,7 +7,15 @@ from sqlalchemy import func, select
 
 from accounts.models import AuditEvent
 from extensions import db, limiter
-from tests.factories import PASSWORD, make_criterion, make_open_round, make_proposal, make_unit, make_user
+from tests.factories import (
+    PASSWORD,
+    make_criterion,
+    make_open_round,
+    make_proposal,
+    make_suggestion,
+    make_unit,
+    make_user,
+)
 
 # (method, address) of every office-only page, with {user}, {unit}, {round}, {category} and {criterion}
 OFFICE_ONLY = [
@@ -42,6 +50,21 @@ OFFICE_ONLY = [
     ("POST", "/rounds/{round}/criteria/{criterion}/delete"),
     ("POST", "/rounds/{round}/late-submissions"),
     ("POST", "/proposals/{proposal}/return"),
+    ("GET", "/rounds/{round}/suggestions"),
+    ("GET", "/rounds/{round}/suggestions/new"),
+    ("POST", "/rounds/{round}/suggestions/new"),
+    ("POST", "/rounds/{round}/suggestions/publish-replies"),
+    ("GET", "/rounds/{round}/suggestions/import"),
+    ("POST", "/rounds/{round}/suggestions/import"),
+    ("GET", "/suggestions/import-template.xlsx"),
+    ("POST", "/suggestions/{suggestion}/accept"),
+    ("POST", "/suggestions/{suggestion}/reject"),
+    ("POST", "/suggestions/{suggestion}/duplicate"),
+    ("POST", "/suggestions/{suggestion}/refer"),
+    ("POST", "/suggestions/{suggestion}/link"),
+    ("POST", "/suggestions/{suggestion}/decide"),
+    ("POST", "/suggestions/{suggestion}/public"),
+    ("POST", "/suggestions/{suggestion}/reveal"),
 ]
 STAFF_PAGES = ["/rounds", "/rounds/{round}", "/rounds/{round}/criteria", "/account/password"]
 
@@ -51,6 +74,7 @@ def records():
     round = make_open_round(categories=("经济发展",))
     return {
         "proposal": make_proposal(round=round, submit=True).id,
+        "suggestion": make_suggestion(round=round).id,
         "user": make_user(role="expert").id,
         "unit": make_unit().id,
         "round": round.id,
@@ -65,7 +89,7 @@ def audit_count():
 
 def test_every_office_only_route_is_listed(app):
     """A new route guarded by office_required must be added to the list above."""
-    listed = {(method, re.sub(r"\{\w+\}", "*", address)) for method, address in OFFICE_ONLY}
+    listed = {(method, re.sub(r"\{\w+\}|(?<=\.)xlsx", "*", address)) for method, address in OFFICE_ONLY}
     guarded = {
         (method, re.sub(r"<[^>]+>", "*", rule.rule))
         for rule in app.url_map.iter_rules()

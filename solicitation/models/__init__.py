@@ -9,8 +9,26 @@ from solicitation.models.proposals import (
     proposal_cooperating_units,
 )
 from solicitation.models.rounds import ROUND_TRANSITIONS, Category, LateAllowance, Round, RoundStatus
+from solicitation.models.suggestions import (
+    PUBLIC_CHANNELS,
+    SUGGESTION_TRANSITIONS,
+    Channel,
+    RejectReason,
+    Suggestion,
+    SuggestionSecond,
+    SuggestionStatus,
+    suggestion_proposals,
+)
 
 __all__ = [
+    "PUBLIC_CHANNELS",
+    "SUGGESTION_TRANSITIONS",
+    "Channel",
+    "RejectReason",
+    "Suggestion",
+    "SuggestionSecond",
+    "SuggestionStatus",
+    "suggestion_proposals",
     "PROPOSAL_EDITABLE",
     "PROPOSAL_WITH_OFFICE",
     "ROUND_TRANSITIONS",

@@ -26,17 +26,8 @@ from solicitation.models import (
     RoundStatus,
 )
 
-PROPOSAL_FIELDS = [
-    "title",
-    "category_id",
-    "background",
-    "content",
-    "innovation",
-    "goals",
-    "contact_name",
-    "contact_phone",
-    "status",
-]
+TEXT_FIELDS = ["title", "background", "content", "innovation", "goals", "contact_name", "contact_phone"]
+PROPOSAL_FIELDS = [*TEXT_FIELDS, "category_id", "status"]
 # What the office needs to judge a proposal; the rest may stay empty.
 REQUIRED_TO_SUBMIT = ["title", "category_id", "background", "content", "goals"]
 S = ProposalStatus
@@ -84,9 +75,11 @@ def _apply_fields(proposal: Proposal, fields: dict, cooperating_unit_ids: list[i
             raise SolicitationError("category_not_in_round", field="category_id")
     if proposal.unit_id in cooperating_unit_ids:
         raise SolicitationError("cooperating_unit_is_proposer", field="cooperating_unit_ids")
-    for name in PROPOSAL_FIELDS[:-1]:
-        value = fields.get(name)
-        setattr(proposal, name, value.strip() if isinstance(value, str) else value)
+    if not (fields.get("title") or "").strip():
+        raise SolicitationError("field_required", field="title")
+    proposal.category_id = category_id
+    for name in TEXT_FIELDS:  # a missing text is an empty one
+        setattr(proposal, name, (fields.get(name) or "").strip())
     units = db.session.scalars(select(Unit).where(Unit.id.in_(cooperating_unit_ids))).all()
     proposal.cooperating_units = list(units)
 

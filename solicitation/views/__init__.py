@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("solicitation", __name__)
 
 # Each module adds its routes to bp.
-from solicitation.views import proposals, rounds  # noqa: E402, F401
+from solicitation.views import proposals, public, rounds, suggestions  # noqa: E402, F401

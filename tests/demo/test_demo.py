@@ -1,19 +1,25 @@
 """The demo is read from the Longgang seed and gives every role something to explore."""
 
+from datetime import date
+
 from sqlalchemy import func, select
 
 from accounts.models import Role, Unit, UnitKind, User
 from demo.longgang import load_seed
 from extensions import db
 from review import queries as review_queries
-from solicitation.models import Round, RoundStatus
+from solicitation.models import Channel, Proposal, ProposalStatus, Round, RoundStatus, Suggestion, SuggestionStatus
 
 
 def test_the_seed_gives_the_facts_of_the_longgang_round():
     seed = load_seed()
     assert seed.year == 2017
     assert (seed.proposals_received, seed.suggestions_received) == (108, 115)
-    assert len(seed.key_projects) == 11 and seed.key_projects[0] == "推进基础设施供给侧结构性改革"
+    assert len(seed.key_projects) == 11 and seed.key_projects[0].title == "推进基础设施供给侧结构性改革"
+    family_doctors = seed.key_projects[10]
+    assert (family_doctors.number, family_doctors.title) == ("十一", "创新家庭医生服务模式")
+    assert family_doctors.background.startswith("为解决") and family_doctors.background.endswith("问题。")
+    assert family_doctors.content.startswith("从签约服务方式")
     assert seed.lead_units == ["区政务办", "区发改局", "区科创局", "区教育局"]
     assert seed.categories == ["政府职能转变", "经济发展", "城市建设", "社会管理", "民生事业"]
     assert seed.leaders == {"区委书记": "高自民", "区长": "戴斌"}
@@ -23,7 +29,10 @@ def test_demo_load_creates_the_round_units_criteria_and_a_login_per_role(runner,
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
     round = db.session.scalar(select(Round).where(Round.year == 2017))
-    assert round.status is RoundStatus.soliciting
+    assert round.status is RoundStatus.reviewing
+    proposals = db.session.scalars(select(Proposal).where(Proposal.round_id == round.id)).all()
+    assert sorted(p.title for p in proposals) == sorted(p.title for p in load_seed().key_projects)
+    assert {p.status for p in proposals} == {ProposalStatus.submitted}
     assert [c.name for c in round.categories] == load_seed().categories
     assert [c.name for c, _ in review_queries.criteria_of(round.id)] == [
         "聚焦中心工作",
@@ -41,10 +50,23 @@ def test_demo_load_creates_the_round_units_criteria_and_a_login_per_role(runner,
     assert response.status_code == 302
 
 
+def test_the_next_round_is_open_with_proposals_in_every_status_and_suggestions_from_every_channel(runner):
+    runner.invoke(args=["demo", "load"])
+    round = db.session.scalar(select(Round).where(Round.year == date.today().year + 1))
+    assert round.status is RoundStatus.soliciting
+    assert round.solicitation_opens <= date.today() <= round.solicitation_closes
+    proposals = db.session.scalars(select(Proposal).where(Proposal.round_id == round.id)).all()
+    assert {p.status for p in proposals} == set(ProposalStatus)
+    heard = db.session.scalars(select(Suggestion).where(Suggestion.round_id == round.id)).all()
+    assert {s.channel for s in heard} == set(Channel)
+    assert {s.status for s in heard} == set(SuggestionStatus)
+    assert any(s.is_public and s.second_count for s in heard)
+
+
 def test_demo_load_twice_adds_nothing(runner):
     runner.invoke(args=["demo", "load"])
     users = db.session.scalar(select(func.count(User.id)))
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0
     assert db.session.scalar(select(func.count(User.id))) == users
-    assert db.session.scalar(select(func.count(Round.id))) == 1
+    assert db.session.scalar(select(func.count(Round.id))) == 2

@@ -1,0 +1,23 @@
+"""Masking of residents' personal information for every reader but the reform office."""
+
+
+def mask_name(name: str) -> str:
+    """张三丰 → 张**; Li Ming → L*******."""
+    return name[:1] + "*" * (len(name) - 1) if name else ""
+
+
+def mask_phone(phone: str) -> str:
+    """13812345678 → 138****5678; short numbers keep only their last two digits."""
+    if not phone:
+        return ""
+    if len(phone) >= 7:
+        return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+    return "*" * (len(phone) - 2) + phone[-2:]
+
+
+def mask_email(email: str) -> str:
+    """wang.fang@example.cn → w********@example.cn."""
+    if "@" not in email:
+        return mask_name(email)
+    local, _at, domain = email.partition("@")
+    return f"{local[:1]}{'*' * (len(local) - 1)}@{domain}"

@@ -1,0 +1,167 @@
+"""Residents' reform needs and suggestions (群众改革需求、建议), however they arrived, and their seconds."""
+
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from accounts.models import Unit
+from core.models import LabelledEnum, utcnow
+from extensions import db
+from solicitation.models.proposals import Proposal
+from solicitation.models.rounds import Category, Round
+
+
+class Channel(LabelledEnum):
+    web = "web"
+    mobile = "mobile"
+    wechat = "wechat"
+    hotline = "hotline"
+    forum = "forum"
+    letter = "letter"
+    batch_import = "import"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.web: _l("Website"),
+            cls.mobile: _l("Mobile phone"),
+            cls.wechat: _l("WeChat"),
+            cls.hotline: _l("12345 hotline"),
+            cls.forum: _l("Forum / symposium"),
+            cls.letter: _l("Letter"),
+            cls.batch_import: _l("Batch import"),
+        }
+
+
+# Residents reach the public form and the API through these; the office records the others.
+PUBLIC_CHANNELS = (Channel.web, Channel.mobile, Channel.wechat)
+
+
+class SuggestionStatus(LabelledEnum):
+    received = "received"
+    accepted = "accepted"
+    rejected = "rejected"
+    duplicate = "duplicate"
+    referred = "referred"
+    adopted = "adopted"
+    not_adopted = "not_adopted"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.received: _l("Received"),
+            cls.accepted: _l("Accepted"),
+            cls.rejected: _l("Not accepted"),
+            cls.duplicate: _l("Merged as a duplicate"),
+            cls.referred: _l("Referred to a unit"),
+            cls.adopted: _l("Adopted"),
+            cls.not_adopted: _l("Not adopted"),
+        }
+
+
+St = SuggestionStatus
+# The office's triage, step by step; a rejected or merged suggestion can be taken up again.
+SUGGESTION_TRANSITIONS: dict[SuggestionStatus, tuple[SuggestionStatus, ...]] = {
+    St.received: (St.accepted, St.rejected, St.duplicate),
+    St.accepted: (St.referred, St.adopted, St.not_adopted, St.duplicate),
+    St.referred: (St.adopted, St.not_adopted, St.accepted),
+    St.rejected: (St.accepted,),
+    St.duplicate: (St.accepted,),
+    St.adopted: (),
+    St.not_adopted: (),
+}
+
+
+class RejectReason(LabelledEnum):
+    spam = "spam"
+    out_of_scope = "out_of_scope"
+    other = "other"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.spam: _l("No usable content"),
+            cls.out_of_scope: _l("Not a reform matter"),
+            cls.other: _l("Other"),
+        }
+
+
+suggestion_proposals = Table(
+    "suggestion_proposals",
+    db.metadata,
+    Column("suggestion_id", ForeignKey("suggestions.id", ondelete="CASCADE"), primary_key=True),
+    Column("proposal_id", ForeignKey("proposals.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Suggestion(db.Model):
+    __tablename__ = "suggestions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    # What the resident keeps to look the suggestion up: random, never a sequence.
+    tracking_code: Mapped[str] = mapped_column(String(16), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
+    location: Mapped[str] = mapped_column(String(200), default="")
+    channel: Mapped[Channel] = mapped_column(db.Enum(Channel, native_enum=False, length=20), index=True)
+    status: Mapped[SuggestionStatus] = mapped_column(
+        db.Enum(SuggestionStatus, native_enum=False, length=20), default=St.received, index=True
+    )
+    # Personal information: shown only to the office, masked elsewhere, never indexed.
+    contact_name: Mapped[str] = mapped_column(String(50), default="")
+    contact_phone: Mapped[str] = mapped_column(String(30), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    consent: Mapped[bool] = mapped_column(default=False)
+
+    reject_reason: Mapped[RejectReason | None] = mapped_column(db.Enum(RejectReason, native_enum=False, length=20))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("suggestions.id"))
+    referred_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    referral_note: Mapped[str] = mapped_column(Text, default="")
+    unit_answer: Mapped[str] = mapped_column(Text, default="")
+    unit_answered_at: Mapped[datetime | None]
+    # The office's public reply; held (not shown) until reply_published_at is set.
+    reply: Mapped[str] = mapped_column(Text, default="")
+    reply_published_at: Mapped[datetime | None]
+    # Shown on the public "what we heard" page, where residents may second it.
+    is_public: Mapped[bool] = mapped_column(default=False)
+    second_count: Mapped[int] = mapped_column(default=0)
+
+    received_on: Mapped[date] = mapped_column(default=date.today)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    round: Mapped[Round] = relationship()
+    category: Mapped[Category | None] = relationship()
+    duplicate_of: Mapped["Suggestion | None"] = relationship(remote_side=[id])
+    referred_unit: Mapped[Unit | None] = relationship()
+    proposals: Mapped[list[Proposal]] = relationship(secondary=suggestion_proposals, order_by=Proposal.id)
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def display_code(self) -> str:
+        """The tracking code in groups of four, as residents read and type it."""
+        code = self.tracking_code
+        return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+    @property
+    def reply_published(self) -> bool:
+        return self.reply_published_at is not None
+
+
+class SuggestionSecond(db.Model):
+    """One browser's second (附议) of a published suggestion."""
+
+    __tablename__ = "suggestion_seconds"
+    __table_args__ = (UniqueConstraint("suggestion_id", "voter", name="uq_suggestion_seconds_suggestion_voter"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    suggestion_id: Mapped[int] = mapped_column(ForeignKey("suggestions.id", ondelete="CASCADE"), index=True)
+    voter: Mapped[str] = mapped_column(String(64))  # a hash of the browser's random id, nothing personal
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

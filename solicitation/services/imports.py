@@ -1,0 +1,200 @@
+"""Batch import of suggestions from .xlsx or .csv: every row checked, and nothing imported unless all are good."""
+
+import csv
+import io
+import zipfile
+from datetime import date, datetime
+
+from openpyxl import Workbook, load_workbook
+
+from accounts import audit
+from accounts.models import User
+from extensions import db
+from solicitation.errors import RowsRejected, SolicitationError, SpreadsheetError
+from solicitation.models import Channel, Round, Suggestion
+from solicitation.services.suggestions import add_suggestion
+
+MAX_ROWS = 10_000
+# key, the template's header. The header is data the office fills in, so it is Chinese in every language.
+COLUMNS = [
+    ("title", "标题"),
+    ("content", "内容"),
+    ("category", "改革领域"),
+    ("location", "地点"),
+    ("channel", "渠道"),
+    ("received_on", "收到日期"),
+    ("contact_name", "姓名"),
+    ("contact_phone", "电话"),
+    ("contact_email", "邮箱"),
+    ("consent", "同意使用联系方式"),
+]
+REQUIRED_COLUMNS = {"title", "content"}
+YES = {"是", "同意", "yes", "y", "true", "1"}
+NO = {"否", "不同意", "no", "n", "false", "0", ""}
+EXAMPLE = [
+    "建议推行“一网通办”",
+    "办理企业开办手续仍需多次跑腿，建议推行一网通办，实现全流程网上办理。",
+    "政府职能转变",
+    "龙城街道",
+    "12345热线",
+    "2016-10-20",
+    "王先生",
+    "13800000000",
+    "",
+    "是",
+]
+
+
+def template_file(fmt: str) -> bytes:
+    """The import template with its header and one example row, as .xlsx or .csv (UTF-8 with BOM)."""
+    headers = [header for _key, header in COLUMNS]
+    if fmt == "csv":
+        text = io.StringIO()
+        csv.writer(text).writerows([headers, EXAMPLE])
+        return ("\ufeff" + text.getvalue()).encode("utf-8")
+    workbook = Workbook()
+    workbook.active.append(headers)
+    workbook.active.append(EXAMPLE)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:  # UTF-16 and binary files decode as GB18030 full of NULs
+            return text
+    raise SpreadsheetError("encoding", field="file")
+
+
+def read_table(*, filename: str, data: bytes) -> list[list]:
+    """The rows of a spreadsheet file, header first, or raise SpreadsheetError."""
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+            return [list(row) for row in sheet.iter_rows(values_only=True)]
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+            raise SpreadsheetError("not_a_spreadsheet", field="file") from None
+    if not filename.lower().endswith(".csv"):
+        raise SpreadsheetError("not_a_spreadsheet", field="file")
+    text = _decode(data)
+    try:
+        return list(csv.reader(io.StringIO(text)))
+    except csv.Error:
+        raise SpreadsheetError("not_a_spreadsheet", field="file") from None
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value.strftime("%Y-%m-%d")
+    return str(value).strip()
+
+
+def _header_map(header: list) -> dict[str, int]:
+    by_name = {header_name: key for key, header_name in COLUMNS} | {key: key for key, _h in COLUMNS}
+    names = [_cell(cell) for cell in header]
+    found = {by_name[name]: index for index, name in enumerate(names) if name in by_name}
+    missing = [dict(COLUMNS)[key] for key in REQUIRED_COLUMNS if key not in found]
+    unknown = [name for name in names if name and name not in by_name]
+    if missing or unknown:
+        raise SpreadsheetError(
+            "columns", field="file", missing="、".join(sorted(missing)) or "—", unknown="、".join(unknown) or "—"
+        )
+    return found
+
+
+CHANNEL_NAMES = {
+    "网站": Channel.web,
+    "手机": Channel.mobile,
+    "微信": Channel.wechat,
+    "12345": Channel.hotline,
+    "12345热线": Channel.hotline,
+    "热线": Channel.hotline,
+    "座谈会": Channel.forum,
+    "论坛": Channel.forum,
+    "来信": Channel.letter,
+    "信件": Channel.letter,
+    "批量导入": Channel.batch_import,
+}
+
+
+def _channel(text: str) -> Channel:
+    """A channel from its code (hotline) or its Chinese name (12345热线); empty means a batch import."""
+    if not text:
+        return Channel.batch_import
+    by_code = {channel.value: channel for channel in Channel}
+    channel = by_code.get(text.lower()) or CHANNEL_NAMES.get(text)
+    if channel is None:
+        raise SolicitationError("unknown_channel", field="channel", value=text)
+    return channel
+
+
+def _date(text: str) -> date | None:
+    if not text:
+        return None
+    for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"):
+        try:
+            return datetime.strptime(text[:11].strip(), pattern).date()
+        except ValueError:
+            continue
+    raise SolicitationError("not_a_date", field="received_on", value=text)
+
+
+def import_suggestions(*, actor: User, round: Round, filename: str, data: bytes) -> list[Suggestion]:
+    """Import every row as a suggestion of `round`, or none: raise RowsRejected listing each bad row."""
+    table = read_table(filename=filename, data=data)
+    if not table:
+        raise SpreadsheetError("no_rows", field="file")
+    columns = _header_map(table[0])
+    categories = {category.name: category.id for category in round.categories}
+    headers = dict(COLUMNS)
+    rows, problems = [], []
+    for line, raw in enumerate(table[1:], start=2):
+        values = {key: _cell(raw[index]) if index < len(raw) else "" for key, index in columns.items()}
+        if not any(values.values()):
+            continue  # a blank line of a spreadsheet is no suggestion
+        rows.append((line, values))
+    if not rows:
+        raise SpreadsheetError("no_rows", field="file")
+    if len(rows) > MAX_ROWS:
+        raise SpreadsheetError("too_many_rows", field="file", max=MAX_ROWS)
+
+    suggestions = []
+    for line, values in rows:
+        try:
+            category = values.get("category", "")
+            if category and category not in categories:
+                raise SolicitationError("unknown_category", field="category", value=category)
+            consent = values.get("consent", "").lower()
+            if consent not in YES | NO:
+                raise SolicitationError("consent_value", field="consent")
+            fields = {
+                key: values.get(key, "")
+                for key in ("title", "content", "location", "contact_name", "contact_phone", "contact_email")
+            }
+            fields["category_id"] = categories.get(category)
+            suggestions.append(
+                add_suggestion(
+                    round=round,
+                    fields=fields,
+                    channel=_channel(values.get("channel", "")),
+                    consent=consent in YES,
+                    received_on=_date(values.get("received_on", "")),
+                    actor=actor,
+                )
+            )
+        except SolicitationError as error:
+            column = {"category_id": "category"}.get(error.field, error.field)
+            problems.append((line, headers.get(column, ""), error.message))
+    if problems:
+        db.session.rollback()  # all or nothing: the good rows go too
+        raise RowsRejected(problems)
+    audit.record(actor=actor, action="suggestion.import", obj=round, after={"file": filename, "rows": len(rows)})
+    db.session.commit()
+    return suggestions

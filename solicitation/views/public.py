@@ -1,0 +1,115 @@
+"""The residents' pages: send a suggestion, look it up by tracking code, second, and what we heard."""
+
+import secrets
+
+from flask import current_app, flash, make_response, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from core.errors import DomainError
+from core.web import paginate, show_error
+from extensions import db, limiter
+from solicitation import queries
+from solicitation.forms import SuggestionForm, TrackForm
+from solicitation.models import PUBLIC_CHANNELS, Channel, Round, Suggestion, SuggestionStatus
+from solicitation.services import suggestions as services
+from solicitation.views import bp
+
+
+def _chosen_round(candidates: list[Round]) -> Round | None:
+    """The round named by ?round=, or the newest of the candidates."""
+    wanted = request.args.get("round", type=int)
+    return next((r for r in candidates if r.id == wanted), candidates[0] if candidates else None)
+
+
+def _channel() -> Channel:
+    """web by default; a WeChat or mobile link says ?channel=wechat or mobile."""
+    by_value = {channel.value: channel for channel in PUBLIC_CHANNELS}
+    return by_value.get(request.args.get("channel", ""), Channel.web)
+
+
+def _render_suggest(form, round, rounds, status=200):
+    return render_template("solicitation/suggest.html", form=form, round=round, rounds=rounds), status
+
+
+def _suggest_breach(_limit):
+    """Too many submissions from one client: keep what was typed and say why it was not sent."""
+    rounds = queries.soliciting_rounds()
+    round = _chosen_round(rounds)
+    form = SuggestionForm.for_round(round)
+    form.form_errors.append(
+        _("You have sent several suggestions in a short time. Wait a minute and send again: what you wrote is kept.")
+    )
+    return make_response(_render_suggest(form, round, rounds, status=429))
+
+
+@bp.route("/suggest", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["PUBLIC_POST_RATE_LIMIT"], methods=["POST"], on_breach=_suggest_breach)
+def suggest():
+    """Send a reform need or suggestion; no account needed."""
+    rounds = queries.soliciting_rounds()
+    round = _chosen_round(rounds)
+    if round is None:
+        return render_template("solicitation/suggest_closed.html")
+    form = SuggestionForm.for_round(round)
+    if form.validate_on_submit():
+        try:
+            suggestion = services.submit_suggestion(
+                round=round, fields=form.suggestion_fields(), channel=_channel(), consent=form.consent.data
+            )
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            return redirect(url_for("solicitation.track", code=suggestion.tracking_code, new=1))
+    return _render_suggest(form, round, rounds, status=400 if form.is_submitted() else 200)
+
+
+@bp.get("/track")
+@limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"])
+def track():
+    """Look a suggestion up by its tracking code: status, public reply, what it became."""
+    form = TrackForm()
+    suggestion = None
+    if form.code.data:
+        try:
+            suggestion = services.find_by_code(form.code.data)
+        except DomainError as error:
+            show_error(form, error)
+    return render_template(
+        "solicitation/track.html", form=form, suggestion=suggestion, new=request.args.get("new") == "1"
+    ), (404 if form.code.errors else 200)
+
+
+@bp.get("/heard")
+def heard():
+    """征集情况: what the round heard, by category and channel, and the suggestions the office published."""
+    soliciting = queries.soliciting_rounds()
+    rounds = soliciting + [r for r in db.session.scalars(queries.rounds()) if r not in soliciting]
+    round = _chosen_round(rounds)  # the newest soliciting round unless another is asked for
+    if round is None:
+        return render_template("solicitation/suggest_closed.html")
+    counted = queries.suggestions(round_id=round.id).where(Suggestion.status != SuggestionStatus.rejected)
+    names = {category.id: category.name for category in round.categories}
+    by_category = queries.counts_by(Suggestion.category_id, counted)
+    return render_template(
+        "solicitation/heard.html",
+        round=round,
+        rounds=rounds,
+        by_category=[(names.get(key, _("Not classified")), count) for key, count in by_category],
+        by_channel=queries.counts_by(Suggestion.channel, counted),
+        page=paginate(queries.public_suggestions(round.id)),
+    )
+
+
+@bp.post("/heard/<int:suggestion_id>/second")
+@limiter.limit(lambda: current_app.config["PUBLIC_POST_RATE_LIMIT"])
+def second(suggestion_id):
+    """附议: second a published suggestion, once per browser."""
+    suggestion = db.get_or_404(Suggestion, suggestion_id)
+    browser_id = session.setdefault("browser_id", secrets.token_hex(16))
+    try:
+        services.second_suggestion(suggestion=suggestion, browser_id=browser_id)
+    except DomainError as error:
+        flash(error.message, "info")
+    else:
+        flash(_("Thank you: your second is counted."), "success")
+    return redirect(url_for("solicitation.heard", round=suggestion.round_id, _anchor=f"s{suggestion.id}"))

@@ -1,0 +1,351 @@
+"""The office's suggestion pages (entry, triage, import, bulk replies) and the referred unit's answers."""
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from accounts.models import Unit
+from accounts.permissions import login_required, office_required, require
+from core.errors import DomainError
+from core.exports import table_response
+from core.privacy import mask_email, mask_name, mask_phone
+from core.web import export_format, paginate, show_error
+from extensions import db
+from solicitation import queries
+from solicitation.errors import RowsRejected
+from solicitation.forms import (
+    AnswerForm,
+    DecideForm,
+    DuplicateForm,
+    ImportForm,
+    LinkProposalsForm,
+    OfficeSuggestionForm,
+    ReferForm,
+    RejectForm,
+    SuggestionFilterForm,
+)
+from solicitation.models import Round, Suggestion
+from solicitation.permissions import can_answer_referral, can_see_referrals, can_triage_suggestions, can_view_suggestion
+from solicitation.services import imports
+from solicitation.services import suggestions as services
+from solicitation.views import bp
+
+
+def suggestion_columns(reveal: bool):
+    """The export's columns; contact details masked unless the office asked to reveal them."""
+    name, phone, email = (str, str, str) if reveal else (mask_name, mask_phone, mask_email)
+    return [
+        (_l("Tracking code"), lambda s: s.display_code),
+        (_l("Title"), lambda s: s.title),
+        (_l("Content"), lambda s: s.content),
+        (_l("Category"), lambda s: s.category.name if s.category else ""),
+        (_l("Place"), lambda s: s.location),
+        (_l("Channel"), lambda s: s.channel.label),
+        (_l("Received on"), lambda s: s.received_on),
+        (_l("Status"), lambda s: s.status.label),
+        (_l("Referred to"), lambda s: s.referred_unit.name if s.referred_unit else ""),
+        (_l("Public reply"), lambda s: s.reply),
+        (_l("Seconds"), lambda s: s.second_count),
+        (_l("Name"), lambda s: name(s.contact_name)),
+        (_l("Phone"), lambda s: phone(s.contact_phone)),
+        (_l("Email"), lambda s: email(s.contact_email)),
+    ]
+
+
+@bp.get("/rounds/<int:round_id>/suggestions")
+@office_required
+def suggestion_list(round_id):
+    """List the round's suggestions with filters and counts, or export them."""
+    round = db.get_or_404(Round, round_id)
+    require(can_triage_suggestions(current_user))
+    filters = SuggestionFilterForm.for_round(round)
+    query = queries.suggestions(
+        round_id=round.id,
+        q=filters.q.data or "",
+        status=filters.status.data,
+        channel=filters.channel.data,
+        category_id=filters.category.data,
+        held_reply=bool(filters.held.data),
+    )
+    if fmt := export_format():
+        rows = db.session.scalars(query).all()
+        reveal = request.args.get("reveal") == "1"
+        if reveal:
+            services.record_contact_export(actor=current_user, round=round, count=len(rows))
+        columns = suggestion_columns(reveal)
+        return table_response(filename=f"suggestions-{round.year}", columns=columns, rows=rows, fmt=fmt)
+    return render_template(
+        "solicitation/suggestion_list.html",
+        round=round,
+        filters=filters,
+        page=paginate(query),
+        counts=queries.counts_by(Suggestion.status, query),
+    )
+
+
+@bp.post("/rounds/<int:round_id>/suggestions/publish-replies")
+@office_required
+def suggestion_publish_replies(round_id):
+    """Publish the held replies of the chosen suggestions together."""
+    round = db.get_or_404(Round, round_id)
+    require(can_triage_suggestions(current_user))
+    ids = request.form.getlist("suggestion_id", type=int)
+    chosen = db.session.scalars(select(Suggestion).where(Suggestion.round_id == round.id, Suggestion.id.in_(ids)))
+    count = services.publish_replies(actor=current_user, suggestions=list(chosen))
+    flash(_("%(count)d replies published.", count=count), "success")
+    return redirect(url_for("solicitation.suggestion_list", round_id=round.id, held="yes"))
+
+
+@bp.route("/rounds/<int:round_id>/suggestions/new", methods=["GET", "POST"])
+@office_required
+def suggestion_create(round_id):
+    """Enter a suggestion that arrived by phone, letter or at a forum, on the resident's behalf."""
+    round = db.get_or_404(Round, round_id)
+    require(can_triage_suggestions(current_user))
+    form = OfficeSuggestionForm.for_round(round)
+    if form.validate_on_submit():
+        try:
+            suggestion = services.submit_suggestion(
+                round=round,
+                fields=form.suggestion_fields(),
+                channel=form.channel.data,
+                consent=form.consent.data,
+                received_on=form.received_on.data,
+                actor=current_user,
+            )
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_("Suggestion recorded; its tracking code is %(code)s.", code=suggestion.display_code), "success")
+            return redirect(url_for("solicitation.suggestion_detail", suggestion_id=suggestion.id))
+    return render_template("solicitation/suggestion_form.html", form=form, round=round)
+
+
+def _render_detail(suggestion, *, contact=None, forms=None, status=200):
+    """The suggestion page with its triage forms (any given one carrying the user's input and errors)."""
+    forms = forms or {}
+    proposals = queries.submitted_proposals(suggestion.round_id) if can_triage_suggestions(current_user) else []
+    return render_template(
+        "solicitation/suggestion_detail.html",
+        suggestion=suggestion,
+        contact=contact,
+        masked={
+            "name": mask_name(suggestion.contact_name),
+            "phone": mask_phone(suggestion.contact_phone),
+            "email": mask_email(suggestion.contact_email),
+        },
+        next_statuses=services.SUGGESTION_TRANSITIONS[suggestion.status],
+        reject_form=forms.get("reject") or RejectForm.make(formdata=None),
+        duplicate_form=forms.get("duplicate") or DuplicateForm(formdata=None),
+        refer_form=forms.get("refer") or ReferForm.make(formdata=None),
+        link_form=forms.get("link") or LinkProposalsForm.for_suggestion(suggestion, proposals, formdata=None),
+        decide_form=forms.get("decide") or DecideForm(formdata=None),
+        answer_form=forms.get("answer") or AnswerForm(formdata=None, answer=suggestion.unit_answer),
+    ), status
+
+
+@bp.get("/suggestions/<int:suggestion_id>")
+@login_required
+def suggestion_detail(suggestion_id):
+    """Show a suggestion: to the office with its triage, to the referred unit with its answer form."""
+    suggestion = db.get_or_404(Suggestion, suggestion_id)
+    require(can_view_suggestion(current_user, suggestion))
+    return _render_detail(suggestion)
+
+
+def _triage(suggestion_id, form_name, form, act, done_message):
+    """Load, check, validate `form`, act; on a refused rule show the page again with the form's errors."""
+    suggestion = db.get_or_404(Suggestion, suggestion_id)
+    require(can_triage_suggestions(current_user))
+    if form.validate_on_submit():
+        try:
+            act(suggestion, form)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(done_message, "success")
+            return redirect(url_for("solicitation.suggestion_detail", suggestion_id=suggestion.id))
+    return _render_detail(suggestion, forms={form_name: form}, status=400)
+
+
+@bp.post("/suggestions/<int:suggestion_id>/accept")
+@office_required
+def suggestion_accept(suggestion_id):
+    """受理: take the suggestion up (again)."""
+    return _triage(
+        suggestion_id,
+        "accept",
+        FlaskForm(),
+        lambda s, _f: services.accept_suggestion(actor=current_user, suggestion=s),
+        _("Suggestion accepted."),
+    )
+
+
+@bp.post("/suggestions/<int:suggestion_id>/reject")
+@office_required
+def suggestion_reject(suggestion_id):
+    """不予受理, with the reason."""
+    return _triage(
+        suggestion_id,
+        "reject",
+        RejectForm.make(),
+        lambda s, f: services.reject_suggestion(
+            actor=current_user, suggestion=s, reason=f.reason.data, reply=f.reply.data or ""
+        ),
+        _("Suggestion set aside."),
+    )
+
+
+@bp.post("/suggestions/<int:suggestion_id>/duplicate")
+@office_required
+def suggestion_duplicate(suggestion_id):
+    """Merge the suggestion into an original, named by tracking code or number."""
+
+    def act(suggestion, form):
+        text = form.original.data.strip()
+        original = db.session.get(Suggestion, int(text)) if text.isdigit() else None
+        services.mark_duplicate(
+            actor=current_user, suggestion=suggestion, original=original or services.find_by_code(text)
+        )
+
+    return _triage(suggestion_id, "duplicate", DuplicateForm(), act, _("Suggestion merged into its original."))
+
+
+@bp.post("/suggestions/<int:suggestion_id>/refer")
+@office_required
+def suggestion_refer(suggestion_id):
+    """转办: refer the suggestion to a unit."""
+    return _triage(
+        suggestion_id,
+        "refer",
+        ReferForm.make(),
+        lambda s, f: services.refer_suggestion(
+            actor=current_user, suggestion=s, unit=db.session.get(Unit, f.unit_id.data), note=f.note.data or ""
+        ),
+        _("Suggestion referred."),
+    )
+
+
+@bp.post("/suggestions/<int:suggestion_id>/link")
+@office_required
+def suggestion_link(suggestion_id):
+    """Record the proposals the suggestion fed into."""
+    suggestion = db.get_or_404(Suggestion, suggestion_id)
+    form = LinkProposalsForm.for_suggestion(suggestion, queries.submitted_proposals(suggestion.round_id))
+    return _triage(
+        suggestion_id,
+        "link",
+        form,
+        lambda s, f: services.link_proposals(actor=current_user, suggestion=s, proposal_ids=f.proposal_ids.data),
+        _("Linked proposals saved."),
+    )
+
+
+@bp.post("/suggestions/<int:suggestion_id>/decide")
+@office_required
+def suggestion_decide(suggestion_id):
+    """采纳 or not, with the public reply."""
+    return _triage(
+        suggestion_id,
+        "decide",
+        DecideForm(),
+        lambda s, f: services.decide_suggestion(
+            actor=current_user,
+            suggestion=s,
+            adopted=f.adopted.data == "yes",
+            reply=f.reply.data or "",
+            publish_reply=f.publish_reply.data,
+        ),
+        _("Decision recorded."),
+    )
+
+
+@bp.post("/suggestions/<int:suggestion_id>/public")
+@office_required
+def suggestion_public(suggestion_id):
+    """Show the suggestion on the public page, or take it off."""
+    public = request.form.get("public") == "1"
+    return _triage(
+        suggestion_id,
+        "public",
+        FlaskForm(),
+        lambda s, _f: services.set_public(actor=current_user, suggestion=s, public=public),
+        _("Published on the public page.") if public else _("Taken off the public page."),
+    )
+
+
+@bp.post("/suggestions/<int:suggestion_id>/reveal")
+@office_required
+def suggestion_reveal(suggestion_id):
+    """Show the resident's contact details to the office; the reveal is logged."""
+    suggestion = db.get_or_404(Suggestion, suggestion_id)
+    require(can_triage_suggestions(current_user))
+    contact = services.reveal_contact(actor=current_user, suggestion=suggestion)
+    return _render_detail(suggestion, contact=contact)
+
+
+@bp.post("/suggestions/<int:suggestion_id>/answer")
+@login_required
+def suggestion_answer(suggestion_id):
+    """The referred unit answers the office."""
+    suggestion = db.get_or_404(Suggestion, suggestion_id)
+    require(can_answer_referral(current_user, suggestion))
+    form = AnswerForm()
+    if form.validate_on_submit():
+        try:
+            services.answer_referral(actor=current_user, suggestion=suggestion, answer=form.answer.data)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_("Answer sent to the reform office."), "success")
+            return redirect(url_for("solicitation.suggestion_detail", suggestion_id=suggestion.id))
+    return _render_detail(suggestion, forms={"answer": form}, status=400)
+
+
+@bp.get("/referrals")
+@login_required
+def referral_list():
+    """The suggestions referred to the reader's unit, those awaiting an answer first."""
+    require(can_see_referrals(current_user))
+    return render_template("solicitation/referral_list.html", page=paginate(queries.referred_to(current_user.unit_id)))
+
+
+@bp.route("/rounds/<int:round_id>/suggestions/import", methods=["GET", "POST"])
+@office_required
+def suggestion_import(round_id):
+    """Import suggestions from a spreadsheet: all rows, or none with a report of each bad row."""
+    round = db.get_or_404(Round, round_id)
+    require(can_triage_suggestions(current_user))
+    form = ImportForm()
+    problems = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            imported = imports.import_suggestions(
+                actor=current_user, round=round, filename=upload.filename or "", data=upload.read()
+            )
+        except RowsRejected as rejected:
+            problems = rejected.problems
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_("%(count)d suggestions imported.", count=len(imported)), "success")
+            return redirect(url_for("solicitation.suggestion_list", round_id=round.id, channel="import"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("solicitation/suggestion_import.html", form=form, round=round, problems=problems), status
+
+
+@bp.get("/suggestions/import-template.<fmt>")
+@office_required
+def suggestion_import_template(fmt):
+    """Download the import template, .xlsx or .csv."""
+    require(can_triage_suggestions(current_user) and fmt in ("xlsx", "csv"))
+    mimetype = "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return current_app.response_class(
+        imports.template_file(fmt),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f"attachment; filename=suggestions-template.{fmt}"},
+    )
