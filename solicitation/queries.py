@@ -122,6 +122,10 @@ def public_suggestions(round_id: int) -> Select:
 
 
 def submitted_proposals(round_id: int) -> list[Proposal]:
-    """Proposals of the round the office can link a suggestion to."""
-    query = select(Proposal).where(Proposal.round_id == round_id, Proposal.submitted_at.is_not(None))
+    """Proposals of the round the office can link a suggestion to: submitted and not withdrawn."""
+    query = select(Proposal).where(
+        Proposal.round_id == round_id,
+        Proposal.submitted_at.is_not(None),
+        Proposal.status != ProposalStatus.withdrawn,
+    )
     return list(db.session.scalars(query.order_by(Proposal.id)))

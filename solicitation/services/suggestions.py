@@ -21,6 +21,7 @@ from solicitation.models import (
     Category,
     Channel,
     Proposal,
+    ProposalStatus,
     RejectReason,
     Round,
     RoundStatus,
@@ -301,7 +302,8 @@ def link_proposals(*, actor: User, suggestion: Suggestion, proposal_ids: list[in
     _check_office(actor)
     proposals = db.session.scalars(select(Proposal).where(Proposal.id.in_(proposal_ids))).all()
     if len(proposals) != len(set(proposal_ids)) or any(
-        p.round_id != suggestion.round_id or p.submitted_at is None for p in proposals
+        p.round_id != suggestion.round_id or p.submitted_at is None or p.status is ProposalStatus.withdrawn
+        for p in proposals
     ):
         raise SolicitationError("proposal_other_round", field="proposal_ids")
     before = {"proposals": [p.id for p in suggestion.proposals]}

@@ -205,3 +205,11 @@ def test_other_roles_cannot_see_a_suggestion_not_referred_to_them(client, login_
     login_as(role)
     suggestion = make_suggestion()
     assert client.get(f"/suggestions/{suggestion.id}").status_code == 403
+
+
+def test_the_lookup_page_is_rate_limited(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "LOOKUP_RATE_LIMIT", "3 per minute")
+    limiter.reset()
+    statuses = [client.get("/track?code=ABCD-EFGH-JKMN").status_code for _ in range(4)]
+    limiter.reset()
+    assert statuses == [404, 404, 404, 429]
