@@ -74,6 +74,14 @@ def create_token(username, name):
     click.echo(token)
 
 
+@users_cli.command("revoke-tokens")
+@click.argument("username")
+def revoke_tokens(username):
+    """Revoke every API token of a user."""
+    count = services.revoke_api_tokens(actor=None, user=_user(username))
+    click.echo(f"{count} tokens revoked.")
+
+
 @users_cli.command("list")
 def list_users():
     """List staff accounts."""

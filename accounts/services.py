@@ -1,10 +1,13 @@
 """State changes of users and units. Each checks its rule, writes an AuditEvent and commits."""
 
+import functools
 import hashlib
 import re
 import secrets
 
+from flask import current_app
 from sqlalchemy import func, select
+from werkzeug.security import generate_password_hash
 
 from accounts import audit
 from accounts.errors import AccountError
@@ -128,7 +131,10 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
 def authenticate(*, username: str, password: str) -> User:
     """Return the active user with these credentials and record the login, or raise."""
     user = db.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
-    if user is None or not user.check_password(password):
+    if user is None:
+        _spend_a_password_check(password)  # an unknown name takes as long as a wrong password
+        raise AccountError("invalid_credentials")
+    if not user.check_password(password):
         raise AccountError("invalid_credentials")
     if not user.active:
         raise AccountError("inactive_user")
@@ -136,6 +142,15 @@ def authenticate(*, username: str, password: str) -> User:
     audit.record(actor=user, action="user.login", obj=user)
     db.session.commit()
     return user
+
+
+def _spend_a_password_check(password: str) -> None:
+    User(password_hash=_dummy_hash()).check_password(password)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return generate_password_hash("not a password", method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def create_unit(*, actor: User | None, name: str, kind: UnitKind) -> Unit:
@@ -197,6 +212,16 @@ def create_api_token(*, actor: User | None, user: User, name: str) -> str:
     audit.record(actor=actor, action="user.create_token", obj=user, after={"token": api_token.name})
     db.session.commit()
     return token
+
+
+def revoke_api_tokens(*, actor: User | None, user: User) -> int:
+    """Revoke every API token of a user; return how many."""
+    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ~ApiToken.revoked)).all()
+    for api_token in tokens:
+        api_token.revoked = True
+    audit.record(actor=actor, action="user.revoke_tokens", obj=user, after={"revoked": len(tokens)})
+    db.session.commit()
+    return len(tokens)
 
 
 def user_for_token(token: str) -> User | None:

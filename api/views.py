@@ -63,7 +63,8 @@ def public_view(suggestion: Suggestion) -> dict:
         "status_label": suggestion.status.label,
         "received_on": suggestion.received_on.isoformat(),
         "reply": suggestion.reply if suggestion.reply_published else None,
-        "duplicate_of": suggestion.duplicate_of.display_code if suggestion.duplicate_of else None,
+        # the original's title only: its tracking code belongs to another resident
+        "duplicate_of": suggestion.duplicate_of.title if suggestion.duplicate_of else None,
         "linked_proposals": len(suggestion.proposals),
         "lookup_url": url_for("solicitation.track", code=suggestion.tracking_code, _external=True),
     }
@@ -95,8 +96,12 @@ def openapi():
     return jsonify(openapi_document())
 
 
+def _office_caller() -> bool:
+    return is_office(_bearer_user())
+
+
 @bp.post("/suggestions")
-@limiter.limit(lambda: current_app.config["PUBLIC_POST_RATE_LIMIT"])
+@limiter.limit(lambda: current_app.config["PUBLIC_POST_RATE_LIMIT"], exempt_when=_office_caller)
 def suggestion_submit():
     """Submit a suggestion; an office token may record any channel but a batch import."""
     data = request.get_json(silent=True)
@@ -110,10 +115,14 @@ def suggestion_submit():
         return error(422, "channel_not_allowed", "Unknown or not allowed channel.", {"channel": sorted(allowed)})
     rounds = queries.soliciting_rounds()
     wanted = data.get("round_id")
+    if wanted is not None and type(wanted) is not int:
+        return error(400, "bad_json", "round_id must be an integer.")
     round = next((r for r in rounds if r.id == wanted), None) if wanted is not None else next(iter(rounds), None)
     if round is None:
         return error(422, "round_not_soliciting", "No such round is collecting suggestions.", {"round_id": "closed"})
     contact = data.get("contact") or {}
+    if not isinstance(contact, dict):
+        return error(400, "bad_json", "`contact` must be an object.")
     fields = {
         "title": data.get("title"),
         "content": data.get("content"),
@@ -123,8 +132,9 @@ def suggestion_submit():
         "contact_phone": contact.get("phone"),
         "contact_email": contact.get("email"),
     }
-    if any(value is not None and not isinstance(value, str | int) for value in fields.values()):
-        return error(400, "bad_json", "Fields must be strings (category_id an integer).")
+    texts_ok = all(value is None or isinstance(value, str) for key, value in fields.items() if key != "category_id")
+    if not texts_ok or not (fields["category_id"] is None or type(fields["category_id"]) is int):
+        return error(400, "bad_json", "Text fields must be strings and category_id an integer.")
     try:
         suggestion = services.submit_suggestion(
             round=round, fields=fields, channel=channel, consent=bool(data.get("consent")), actor=office

@@ -27,7 +27,9 @@ def _cell(value):
         return value.isoformat()
     if isinstance(value, bool | int | float):
         return value
-    return str(value)
+    text = str(value)
+    # Text a resident typed must not become a live spreadsheet formula (=HYPERLINK(…) could leak the row).
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
 
 
 def table_response(*, filename: str, columns: list[Column], rows: Iterable, fmt: str) -> Response:

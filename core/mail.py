@@ -74,7 +74,9 @@ def deliver_pending(*, limit: int = 100) -> tuple[int, int]:
         OutboxMessage.next_attempt_at <= utcnow(),
     )
     sent = failed = 0
-    for message in db.session.scalars(due.order_by(OutboxMessage.id).limit(limit)).all():
+    # On PostgreSQL each process takes rows no other is sending (SQLite has one writer anyway).
+    due = due.order_by(OutboxMessage.id).limit(limit).with_for_update(skip_locked=True)
+    for message in db.session.scalars(due).all():
         try:
             _send(message)
         except (OSError, smtplib.SMTPException) as error:

@@ -7,12 +7,13 @@ def mask_name(name: str) -> str:
 
 
 def mask_phone(phone: str) -> str:
-    """13812345678 → 138****5678; short numbers keep only their last two digits."""
+    """13812345678 → 138****5678; 87654321 → ****4321."""
     if not phone:
         return ""
-    if len(phone) >= 7:
+    if len(phone) >= 11:  # a mobile number: the usual 138****5678
         return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
-    return "*" * (len(phone) - 2) + phone[-2:]
+    shown = min(4, len(phone) // 2)  # a landline shows at most its last four digits
+    return "*" * (len(phone) - shown) + phone[-shown:]
 
 
 def mask_email(email: str) -> str:

@@ -75,9 +75,11 @@ def pretty_json(value) -> str:
 
 def url_with(**changes) -> str:
     """The current page's address with some query arguments changed (a template global: export, paging)."""
-    args = request.args.to_dict()
+    view_args = request.view_args or {}
+    # a query argument may not override the path's own values or url_for's options (_external …)
+    args = {k: v for k, v in request.args.items() if k not in view_args and not k.startswith("_")}
     args.update(changes)
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    return url_for(request.endpoint, **view_args, **args)
 
 
 def external_url(endpoint: str, **values) -> str:

@@ -11,7 +11,7 @@ from accounts.models import Role, Unit, UnitKind, User
 from demo import stories
 from demo.longgang import LonggangSeed, load_seed
 from extensions import db
-from review import services as review
+from review.services import criteria as review
 from solicitation.models import PUBLIC_CHANNELS, RejectReason, Round, RoundStatus
 from solicitation.services import imports, proposals, suggestions
 from solicitation.services import rounds as solicitation

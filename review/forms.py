@@ -1,9 +1,12 @@
-"""Forms for review criteria."""
+"""Forms for criteria, expert profiles, assignments, conflicts and reviews."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, IntegerField, StringField, TextAreaField
+from wtforms import DecimalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from core.forms import enum_coerce, optional_int, options
+from review.models import Familiarity, Recommendation
 
 
 class CriterionForm(FlaskForm):
@@ -16,3 +19,87 @@ class CriterionForm(FlaskForm):
         description=_l("Weights are shown as percentages of their sum."),
     )
     max_score = IntegerField(_l("Maximum score"), default=10, validators=[InputRequired(), NumberRange(min=1, max=100)])
+
+
+class ExpertProfileForm(FlaskForm):
+    institution = StringField(
+        _l("Institution"),
+        validators=[Length(max=200)],
+        description=_l("For an expert from outside the district's units."),
+    )
+    expertise = StringField(
+        _l("Fields of expertise"), validators=[Length(max=500)], description=_l("E.g. 民生事业、城市建设")
+    )
+    max_load = IntegerField(
+        _l("Most proposals at once"), default=10, validators=[InputRequired(), NumberRange(min=0, max=500)]
+    )
+
+
+class AssignForm(FlaskForm):
+    proposal_id = HiddenField(validators=[DataRequired()])
+    expert_id = SelectField(_l("Expert"), coerce=optional_int, validators=[DataRequired()])
+
+    @classmethod
+    def with_experts(cls, experts, **kwargs):
+        form = cls(**kwargs)
+        form.expert_id.choices = options([(e.id, e.display_name) for e in experts], blank=_l("— choose —"))
+        return form
+
+
+class ConflictForm(AssignForm):
+    proposal_id = SelectField(_l("Proposal"), coerce=optional_int, validators=[DataRequired()])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+
+    @classmethod
+    def with_choices(cls, experts, proposals, **kwargs):
+        form = cls.with_experts(experts, **kwargs)
+        form.proposal_id.choices = options([(p.id, f"{p.id} · {p.title}") for p in proposals], blank=_l("— choose —"))
+        return form
+
+
+class AbstainForm(FlaskForm):
+    reason = StringField(_l("Why you must abstain"), validators=[Length(max=500)])
+
+
+class ReviewForm(FlaskForm):
+    """The review of one proposal; a score field (and comment) per criterion is added by for_criteria()."""
+
+    comment = TextAreaField(_l("Overall comment (点评)"), validators=[Length(max=10000)])
+    recommendation = SelectField(_l("Recommendation"), coerce=enum_coerce(Recommendation))
+    familiarity = SelectField(_l("Familiarity with the subject"), coerce=enum_coerce(Familiarity))
+
+    @classmethod
+    def for_criteria(cls, criteria, review=None):
+        """A form class with score_<id> and note_<id> for each criterion, bound to the request or the review."""
+
+        class Bound(cls):
+            pass
+
+        for criterion in criteria:
+            setattr(
+                Bound,
+                f"score_{criterion.id}",
+                SelectField(
+                    criterion.name,
+                    coerce=optional_int,
+                    choices=options([(v, str(v)) for v in range(criterion.max_score, -1, -1)], blank=_l("— score —")),
+                    description=criterion.description,
+                ),
+            )
+            setattr(
+                Bound,
+                f"note_{criterion.id}",
+                StringField(_l("Comment on %(name)s", name=criterion.name), validators=[Length(max=500)]),
+            )
+        form = Bound(obj=review)
+        form.recommendation.choices = options(Recommendation.choices(), blank=_l("— choose —"))
+        form.familiarity.choices = options(Familiarity.choices(), blank=_l("— choose —"))
+        if review is not None and not form.is_submitted():
+            for score in review.scores:
+                form[f"score_{score.criterion_id}"].data = score.value
+                form[f"note_{score.criterion_id}"].data = score.comment
+        form.criteria = criteria
+        return form
+
+    def scores(self) -> dict[int, tuple[int | None, str]]:
+        return {c.id: (self[f"score_{c.id}"].data, self[f"note_{c.id}"].data or "") for c in self.criteria}

@@ -1,10 +1,15 @@
-"""Review criteria of a round."""
+"""Review criteria, expert profiles, conflicts of interest, assignments, reviews and their scores."""
 
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from accounts.models import User
+from core.models import LabelledEnum, utcnow
 from extensions import db
-from solicitation.models import Round
+from solicitation.models import Proposal, Round
 
 
 class Criterion(db.Model):
@@ -29,3 +34,168 @@ class Criterion(db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ExpertProfile(db.Model):
+    """What the office knows of an expert: where they come from, what they know, how much they can take."""
+
+    __tablename__ = "expert_profiles"
+    __table_args__ = (CheckConstraint("max_load >= 0", name="max_load_not_negative"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    # An outside institution; an expert from a district unit has it as their user's unit.
+    institution: Mapped[str] = mapped_column(String(200), default="")
+    expertise: Mapped[str] = mapped_column(String(500), default="")  # fields, e.g. 民生事业、城市建设
+    max_load: Mapped[int] = mapped_column(default=10)
+
+    user: Mapped[User] = relationship()
+
+
+class ConflictSource(LabelledEnum):
+    declared = "declared"
+    detected = "detected"
+    office = "office"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.declared: _l("Declared by the expert"),
+            cls.detected: _l("Detected by the platform"),
+            cls.office: _l("Entered by the office"),
+        }
+
+
+class ConflictStatus(LabelledEnum):
+    suggested = "suggested"
+    confirmed = "confirmed"
+    dismissed = "dismissed"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.suggested: _l("To be confirmed"),
+            cls.confirmed: _l("Confirmed"),
+            cls.dismissed: _l("Dismissed"),
+        }
+
+
+class Conflict(db.Model):
+    """A conflict of interest (回避) between an expert and a proposal; any but a dismissed one blocks review."""
+
+    __tablename__ = "conflicts"
+    __table_args__ = (UniqueConstraint("expert_id", "proposal_id", name="uq_conflicts_expert_proposal"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    source: Mapped[ConflictSource] = mapped_column(db.Enum(ConflictSource, native_enum=False, length=20))
+    status: Mapped[ConflictStatus] = mapped_column(db.Enum(ConflictStatus, native_enum=False, length=20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    expert: Mapped[User] = relationship(foreign_keys=[expert_id])
+    proposal: Mapped[Proposal] = relationship()
+
+    def __str__(self) -> str:
+        return f"{self.expert.display_name} × {self.proposal.title}"
+
+
+class Assignment(db.Model):
+    """评审分配: an expert is to review a proposal; the expert sees it once the office publishes it."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("expert_id", "proposal_id", name="uq_assignments_expert_proposal"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    published: Mapped[bool] = mapped_column(default=False)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    expert: Mapped[User] = relationship(foreign_keys=[expert_id])
+    proposal: Mapped[Proposal] = relationship()
+    review: Mapped["Review | None"] = relationship(back_populates="assignment", cascade="all, delete-orphan")
+
+    def __str__(self) -> str:
+        return f"{self.expert.display_name} → {self.proposal.title}"
+
+
+class Recommendation(LabelledEnum):
+    recommend = "recommend"
+    recommend_if_revised = "recommend_if_revised"
+    not_recommended = "not_recommended"
+    merge = "merge"
+    duplicate = "duplicate"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.recommend: _l("Recommend"),
+            cls.recommend_if_revised: _l("Recommend if revised"),
+            cls.not_recommended: _l("Do not recommend"),
+            cls.merge: _l("Merge with another"),
+            cls.duplicate: _l("Duplicate"),
+        }
+
+
+class Familiarity(LabelledEnum):
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+    @classmethod
+    def _labels(cls):
+        return {cls.high: _l("Expert in the field"), cls.medium: _l("Familiar"), cls.low: _l("Not my field")}
+
+
+class ReviewStatus(LabelledEnum):
+    draft = "draft"
+    submitted = "submitted"
+
+    @classmethod
+    def _labels(cls):
+        return {cls.draft: _l("Draft"), cls.submitted: _l("Submitted")}
+
+
+class Review(db.Model):
+    """专家评审意见: an expert's scores per criterion, comment and recommendation on one assignment."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[ReviewStatus] = mapped_column(
+        db.Enum(ReviewStatus, native_enum=False, length=20), default=ReviewStatus.draft
+    )
+    comment: Mapped[str] = mapped_column(Text, default="")  # 点评
+    recommendation: Mapped[Recommendation | None] = mapped_column(db.Enum(Recommendation, native_enum=False, length=30))
+    familiarity: Mapped[Familiarity | None] = mapped_column(db.Enum(Familiarity, native_enum=False, length=20))
+    submitted_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    assignment: Mapped[Assignment] = relationship(back_populates="review")
+    scores: Mapped[list["Score"]] = relationship(back_populates="review", cascade="all, delete-orphan")
+
+    def __str__(self) -> str:
+        return str(self.assignment)
+
+
+class Score(db.Model):
+    """One criterion's score in a review; one per expert per criterion, by constraint."""
+
+    __tablename__ = "scores"
+    __table_args__ = (
+        UniqueConstraint("review_id", "criterion_id", name="uq_scores_review_criterion"),
+        CheckConstraint("value >= 0", name="value_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criteria.id"))
+    value: Mapped[int]
+    comment: Mapped[str] = mapped_column(String(500), default="")
+
+    review: Mapped[Review] = relationship(back_populates="scores")
+    criterion: Mapped[Criterion] = relationship()

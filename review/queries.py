@@ -1,15 +1,131 @@
-"""Read-only selects for review criteria."""
+"""Read-only selects for review: criteria, what an expert may see, assignments, and the ranking's raw data."""
 
-from sqlalchemy import select
+from sqlalchemy import Select, and_, exists, func, select
 
+from accounts.models import Role, User
 from extensions import db
-from review.models import Criterion
+from review.models import (
+    Assignment,
+    Conflict,
+    ConflictStatus,
+    Criterion,
+    ExpertProfile,
+    Review,
+    ReviewStatus,
+    Score,
+)
 from review.scoring import normalised_weights
+from solicitation.models import Proposal, ProposalStatus
 
 
 def criteria_of(round_id: int) -> list[tuple[Criterion, float]]:
     """The round's criteria in order, each with its weight as a percentage of the total."""
-    criteria = list(
-        db.session.scalars(select(Criterion).where(Criterion.round_id == round_id).order_by(Criterion.position))
-    )
+    query = select(Criterion).where(Criterion.round_id == round_id).order_by(Criterion.position)
+    criteria = list(db.session.scalars(query))
     return list(zip(criteria, normalised_weights([c.weight for c in criteria]), strict=True))
+
+
+def blocking_conflict(expert_id, proposal_id):
+    """The SQL condition 'a conflict that is not dismissed stands between this expert and proposal'.
+
+    The one rule of who may see and be assigned what: assignment, the expert's pages and the
+    aggregates all go through it.
+    """
+    return exists().where(
+        Conflict.expert_id == expert_id,
+        Conflict.proposal_id == proposal_id,
+        Conflict.status != ConflictStatus.dismissed,
+    )
+
+
+def is_conflicted(expert_id: int, proposal_id: int) -> bool:
+    return db.session.scalar(select(blocking_conflict(expert_id, proposal_id)))
+
+
+def my_assignments(expert: User) -> Select:
+    """The published, unconflicted assignments of an expert, those still to review first."""
+    return (
+        select(Assignment)
+        .join(Assignment.proposal)
+        .outerjoin(Assignment.review)
+        .where(
+            Assignment.expert_id == expert.id,
+            Assignment.published,
+            ~blocking_conflict(Assignment.expert_id, Assignment.proposal_id),
+            Proposal.status != ProposalStatus.withdrawn,
+        )
+        .order_by(Review.submitted_at.is_not(None), Assignment.id)
+    )
+
+
+def round_proposals(round_id: int) -> list[Proposal]:
+    """The round's proposals under review: submitted and not withdrawn."""
+    query = select(Proposal).where(
+        Proposal.round_id == round_id,
+        Proposal.submitted_at.is_not(None),
+        Proposal.status != ProposalStatus.withdrawn,
+    )
+    return list(db.session.scalars(query.order_by(Proposal.id)))
+
+
+def round_assignments(round_id: int) -> list[Assignment]:
+    query = select(Assignment).join(Assignment.proposal).where(Proposal.round_id == round_id)
+    return list(db.session.scalars(query.order_by(Assignment.id)))
+
+
+def round_conflicts(round_id: int) -> list[Conflict]:
+    query = select(Conflict).join(Conflict.proposal).where(Proposal.round_id == round_id)
+    return list(db.session.scalars(query.order_by(Conflict.status, Conflict.id)))
+
+
+def experts_with_load(round_id: int) -> list[tuple[User, ExpertProfile | None, int]]:
+    """Active experts, their profile and how many proposals of the round they are assigned."""
+    load = (
+        select(func.count(Assignment.id))
+        .join(Assignment.proposal)
+        .where(Assignment.expert_id == User.id, Proposal.round_id == round_id)
+        .scalar_subquery()
+    )
+    query = (
+        select(User, ExpertProfile, load)
+        .outerjoin(ExpertProfile, ExpertProfile.user_id == User.id)
+        .where(User.role == Role.expert, User.active)
+        .order_by(User.display_name)
+    )
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def submitted_scores(round_id: int) -> list[tuple[int, int, int, int, bool]]:
+    """(proposal, expert, criterion, value, conflicted) of every submitted review of the round, in one query."""
+    query = (
+        select(
+            Assignment.proposal_id,
+            Assignment.expert_id,
+            Score.criterion_id,
+            Score.value,
+            blocking_conflict(Assignment.expert_id, Assignment.proposal_id),
+        )
+        .join(Review, Review.assignment_id == Assignment.id)
+        .join(Score, Score.review_id == Review.id)
+        .join(Proposal, and_(Proposal.id == Assignment.proposal_id, Proposal.round_id == round_id))
+        .where(Review.status == ReviewStatus.submitted)
+    )
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def submitted_reviews(round_id: int) -> list[Review]:
+    query = (
+        select(Review)
+        .join(Review.assignment)
+        .join(Assignment.proposal)
+        .where(Proposal.round_id == round_id, Review.status == ReviewStatus.submitted)
+    )
+    return list(db.session.scalars(query))
+
+
+def submitted_reviews_by_proposal(round_id: int) -> dict[int, list[Review]]:
+    """The round's submitted reviews, by proposal."""
+    grouped = {}
+    for review in submitted_reviews(round_id):
+        grouped.setdefault(review.assignment.proposal_id, []).append(review)
+    return grouped

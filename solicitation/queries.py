@@ -1,6 +1,7 @@
 """Read-only selects for rounds, categories, proposals and suggestions."""
 
 from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from accounts.models import Role, Unit, UnitKind
 from extensions import db
@@ -43,7 +44,14 @@ def proposals(
     status: ProposalStatus | None = None,
 ) -> Select:
     """The round's proposals `user` may see, filtered, newest first."""
-    query = visible_proposals(user).join(Proposal.unit).where(Proposal.round_id == round_id)
+    query = (
+        visible_proposals(user)
+        .join(Proposal.unit)
+        .options(
+            contains_eager(Proposal.unit), selectinload(Proposal.category), selectinload(Proposal.cooperating_units)
+        )
+        .where(Proposal.round_id == round_id)
+    )
     if q:
         like = f"%{q.strip()}%"
         query = query.where(or_(Proposal.title.ilike(like), Proposal.content.ilike(like)))
@@ -76,7 +84,15 @@ def suggestions(
     held_reply: bool = False,
 ) -> Select:
     """The round's suggestions matching the filters, newest first (contact details are never searched)."""
-    query = select(Suggestion).where(Suggestion.round_id == round_id)
+    query = (
+        select(Suggestion)
+        .options(
+            selectinload(Suggestion.category),
+            selectinload(Suggestion.referred_unit),
+            selectinload(Suggestion.proposals),
+        )
+        .where(Suggestion.round_id == round_id)
+    )
     if q:
         like = f"%{q.strip()}%"
         code = q.strip().replace("-", "").upper()
@@ -116,7 +132,11 @@ def public_suggestions(round_id: int) -> Select:
     """What the office chose to publish, most seconded first."""
     return (
         select(Suggestion)
-        .where(Suggestion.round_id == round_id, Suggestion.is_public)
+        .where(
+            Suggestion.round_id == round_id,
+            Suggestion.is_public,
+            Suggestion.status.not_in([SuggestionStatus.rejected, SuggestionStatus.duplicate]),
+        )
         .order_by(Suggestion.second_count.desc(), Suggestion.id.desc())
     )
 

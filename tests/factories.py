@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from accounts import services as accounts
 from accounts.models import Role, UnitKind
-from review import services as review
+from review.services import criteria as review
 from solicitation.models import Channel, RoundStatus
 from solicitation.services import proposals, suggestions
 from solicitation.services import rounds as solicitation

@@ -7,6 +7,10 @@ from sqlalchemy import func, select
 
 from accounts.models import AuditEvent
 from extensions import db, limiter
+from review.models import Recommendation
+from review.services import assignments, conflicts, reviews
+from solicitation.models import RoundStatus
+from solicitation.services.rounds import transition_round
 from tests.factories import (
     PASSWORD,
     make_criterion,
@@ -54,6 +58,7 @@ OFFICE_ONLY = [
     ("GET", "/rounds/{round}/suggestions/new"),
     ("POST", "/rounds/{round}/suggestions/new"),
     ("POST", "/rounds/{round}/suggestions/publish-replies"),
+    ("POST", "/rounds/{round}/suggestions/export-contacts"),
     ("GET", "/rounds/{round}/suggestions/import"),
     ("POST", "/rounds/{round}/suggestions/import"),
     ("GET", "/suggestions/import-template.xlsx"),
@@ -65,6 +70,17 @@ OFFICE_ONLY = [
     ("POST", "/suggestions/{suggestion}/decide"),
     ("POST", "/suggestions/{suggestion}/public"),
     ("POST", "/suggestions/{suggestion}/reveal"),
+    ("GET", "/rounds/{round}/assignments"),
+    ("POST", "/rounds/{round}/assignments"),
+    ("POST", "/assignments/{assignment}/delete"),
+    ("POST", "/rounds/{round}/assignments/publish"),
+    ("POST", "/rounds/{round}/conflicts/detect"),
+    ("POST", "/rounds/{round}/conflicts"),
+    ("POST", "/conflicts/{conflict}/decide"),
+    ("GET", "/experts/{expert}/profile"),
+    ("POST", "/experts/{expert}/profile"),
+    ("POST", "/reviews/{review}/reopen"),
+    ("GET", "/rounds/{round}/ranking"),
 ]
 STAFF_PAGES = ["/rounds", "/rounds/{round}", "/rounds/{round}/criteria", "/account/password"]
 
@@ -72,14 +88,35 @@ STAFF_PAGES = ["/rounds", "/rounds/{round}", "/rounds/{round}/criteria", "/accou
 @pytest.fixture
 def records():
     round = make_open_round(categories=("经济发展",))
+    office = make_user(role="office")
+    proposal = make_proposal(round=round, submit=True)
+    suggestion = make_suggestion(round=round)
+    criterion = make_criterion(round=round)
+    expert, other_expert = make_user(role="expert"), make_user(role="expert")
+    assignment = assignments.assign_expert(actor=office, expert=expert, proposal=proposal)
+    conflict = conflicts.record_conflict(actor=office, expert=other_expert, proposal=proposal, reason="亲属")
+    transition_round(actor=office, round=round, target=RoundStatus.reviewing)
+    assignments.publish_assignments(actor=office, round=round)
+    reviews.save_review(
+        actor=expert,
+        assignment=assignment,
+        scores={criterion.id: (5, "")},
+        comment="",
+        recommendation=Recommendation.recommend,
+        familiarity=None,
+    )
     return {
-        "proposal": make_proposal(round=round, submit=True).id,
-        "suggestion": make_suggestion(round=round).id,
+        "proposal": proposal.id,
+        "assignment": assignment.id,
+        "conflict": conflict.id,
+        "expert": expert.id,
+        "review": reviews.submit_review(actor=expert, assignment=assignment).id,
+        "suggestion": suggestion.id,
         "user": make_user(role="expert").id,
         "unit": make_unit().id,
         "round": round.id,
         "category": round.categories[0].id,
-        "criterion": make_criterion(round=round).id,
+        "criterion": criterion.id,
     }
 
 

@@ -29,6 +29,8 @@ from solicitation.models import (
 TEXT_FIELDS = ["title", "background", "content", "innovation", "goals", "contact_name", "contact_phone"]
 PROPOSAL_FIELDS = [*TEXT_FIELDS, "category_id", "status"]
 # What the office needs to judge a proposal; the rest may stay empty.
+# Once the plan is being drafted, proposals are what the review saw: nothing moves any more.
+OPEN_FOR_CHANGES = frozenset({RoundStatus.soliciting, RoundStatus.reviewing})
 REQUIRED_TO_SUBMIT = ["title", "category_id", "background", "content", "goals"]
 S = ProposalStatus
 
@@ -105,9 +107,10 @@ def create_proposal(
 
 
 def update_proposal(*, actor: User, proposal: Proposal, fields: dict, cooperating_unit_ids: list[int] = ()) -> Proposal:
-    """Change a draft or returned proposal of the actor's unit."""
+    """Change a draft or returned proposal of the actor's unit, while the unit may still submit."""
     _check_own(actor, proposal)
     _check_editable(proposal)
+    _check_window(proposal.round, proposal.unit, None)
     before = _snapshot(proposal)
     _apply_fields(proposal, fields, list(cooperating_unit_ids))
     audit.record(actor=actor, action="proposal.update", obj=proposal, before=before, after=_snapshot(proposal))
@@ -146,7 +149,7 @@ def return_proposal(*, actor: User, proposal: Proposal, reason: str) -> Proposal
     """The office sends a submitted proposal back to its unit for revision, saying why; the unit is told."""
     if actor.role is not Role.office:
         raise SolicitationError("proposal_not_with_office")
-    if proposal.status not in PROPOSAL_WITH_OFFICE:
+    if proposal.status not in PROPOSAL_WITH_OFFICE or proposal.round.status not in OPEN_FOR_CHANGES:
         raise SolicitationError("proposal_not_with_office")
     reason = reason.strip()
     if not reason:
@@ -173,6 +176,8 @@ def withdraw_proposal(*, actor: User, proposal: Proposal) -> Proposal:
     _check_own(actor, proposal)
     if proposal.status is S.withdrawn:
         raise SolicitationError("already_withdrawn")
+    if proposal.round.status not in OPEN_FOR_CHANGES:
+        raise SolicitationError("round_past_review")
     before = proposal.status
     proposal.status = S.withdrawn
     audit.record(
@@ -190,6 +195,7 @@ def add_attachment(*, actor: User, proposal: Proposal, filename: str, data: byte
     """Attach a PDF, Word, Excel or image file, checked by its content, to an editable proposal."""
     _check_own(actor, proposal)
     _check_editable(proposal)
+    _check_window(proposal.round, proposal.unit, None)
     limit = current_app.config["ATTACHMENTS_PER_PROPOSAL"]
     if len(proposal.attachments) >= limit:
         raise UploadError("too_many", field="file", limit=limit)
@@ -225,6 +231,7 @@ def remove_attachment(*, actor: User, attachment: ProposalAttachment) -> None:
     proposal = attachment.proposal
     _check_own(actor, proposal)
     _check_editable(proposal)
+    _check_window(proposal.round, proposal.unit, None)
     key = attachment.storage_key
     audit.record(actor=actor, action="proposal.detach", obj=proposal, before={"filename": attachment.filename})
     db.session.delete(attachment)
@@ -234,6 +241,8 @@ def remove_attachment(*, actor: User, attachment: ProposalAttachment) -> None:
 
 def grant_late_submission(*, actor: User, round: Round, unit: Unit, until: date) -> LateAllowance:
     """Let one unit propose in a round after solicitation closed, until a date (or change that date)."""
+    if actor.role is not Role.office or round.status not in OPEN_FOR_CHANGES:
+        raise SolicitationError("office_only")
     if until < date.today():
         raise SolicitationError("late_until_in_past", field="until")
     allowance = db.session.scalar(
@@ -243,7 +252,7 @@ def grant_late_submission(*, actor: User, round: Round, unit: Unit, until: date)
     if allowance is None:
         allowance = LateAllowance(round=round, unit=unit, until=until, granted_by_id=actor.id)
         db.session.add(allowance)
-    allowance.until = until
+    allowance.until, allowance.granted_by_id = until, actor.id
     audit.record(
         actor=actor, action="round.late_submission", obj=allowance, before=before, after={"until": until.isoformat()}
     )

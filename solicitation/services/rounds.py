@@ -8,7 +8,7 @@ from accounts import audit
 from accounts.models import User
 from extensions import db
 from solicitation.errors import SolicitationError
-from solicitation.models import ROUND_TRANSITIONS, Category, Round, RoundStatus
+from solicitation.models import ROUND_TRANSITIONS, Category, Proposal, Round, RoundStatus, Suggestion
 from solicitation.presets import CATEGORY_PRESETS
 
 ROUND_FIELDS = [
@@ -184,8 +184,14 @@ def update_category(*, actor: User | None, category: Category, name: str, descri
 
 
 def delete_category(*, actor: User | None, category: Category) -> None:
-    """Remove a category from its round."""
+    """Remove a category from its round, unless proposals or suggestions use it."""
     _check_open(category.round)
+    used = select(
+        select(Proposal.id).where(Proposal.category_id == category.id).exists()
+        | select(Suggestion.id).where(Suggestion.category_id == category.id).exists()
+    )
+    if db.session.scalar(used):
+        raise SolicitationError("category_in_use", name=category.name)
     audit.record(actor=actor, action="category.delete", obj=category, before=audit.snapshot(category, CATEGORY_FIELDS))
     db.session.delete(category)
     db.session.commit()

@@ -174,8 +174,13 @@ def accept_suggestion(*, actor: User, suggestion: Suggestion) -> Suggestion:
         suggestion=suggestion,
         target=St.accepted,
         action="suggestion.accept",
+        # taken up again: no longer rejected, merged or with a unit, and no earlier reply stands
         reject_reason=None,
         duplicate_of_id=None,
+        referred_unit_id=None,
+        referral_note="",
+        reply="",
+        reply_published_at=None,
     )
     db.session.commit()
     return suggestion
@@ -322,6 +327,8 @@ def link_proposals(*, actor: User, suggestion: Suggestion, proposal_ids: list[in
 def set_public(*, actor: User, suggestion: Suggestion, public: bool) -> Suggestion:
     """Show the suggestion (never its contact details) on the public page, or take it off."""
     _check_office(actor)
+    if public and suggestion.status in (St.rejected, St.duplicate):
+        raise SolicitationError("cannot_publish")
     if suggestion.is_public != public:
         suggestion.is_public = public
         audit.record(

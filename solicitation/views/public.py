@@ -10,7 +10,7 @@ from core.web import paginate, show_error
 from extensions import db, limiter
 from solicitation import queries
 from solicitation.forms import SuggestionForm, TrackForm
-from solicitation.models import PUBLIC_CHANNELS, Channel, Round, Suggestion, SuggestionStatus
+from solicitation.models import PUBLIC_CHANNELS, Channel, Round, RoundStatus, Suggestion, SuggestionStatus
 from solicitation.services import suggestions as services
 from solicitation.views import bp
 
@@ -35,6 +35,8 @@ def _suggest_breach(_limit):
     """Too many submissions from one client: keep what was typed and say why it was not sent."""
     rounds = queries.soliciting_rounds()
     round = _chosen_round(rounds)
+    if round is None:
+        return make_response(render_template("solicitation/suggest_closed.html"), 429)
     form = SuggestionForm.for_round(round)
     form.form_errors.append(
         _("You have sent several suggestions in a short time. Wait a minute and send again: what you wrote is kept.")
@@ -83,7 +85,8 @@ def track():
 def heard():
     """征集情况: what the round heard, by category and channel, and the suggestions the office published."""
     soliciting = queries.soliciting_rounds()
-    rounds = soliciting + [r for r in db.session.scalars(queries.rounds()) if r not in soliciting]
+    others = [r for r in db.session.scalars(queries.rounds()) if r.status is not RoundStatus.preparing]
+    rounds = soliciting + [r for r in others if r not in soliciting]
     round = _chosen_round(rounds)  # the newest soliciting round unless another is asked for
     if round is None:
         return render_template("solicitation/suggest_closed.html")

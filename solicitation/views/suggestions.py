@@ -61,6 +61,23 @@ def suggestion_list(round_id):
     """List the round's suggestions with filters and counts, or export them."""
     round = db.get_or_404(Round, round_id)
     require(can_triage_suggestions(current_user))
+    filters, query = _filtered(round)
+    if fmt := export_format():
+        rows = db.session.scalars(query).all()
+        return table_response(
+            filename=f"suggestions-{round.year}", columns=suggestion_columns(reveal=False), rows=rows, fmt=fmt
+        )
+    return render_template(
+        "solicitation/suggestion_list.html",
+        round=round,
+        filters=filters,
+        page=paginate(query),
+        counts=queries.counts_by(Suggestion.status, query),
+    )
+
+
+def _filtered(round):
+    """The list's filter form (from the query string) and the select it makes."""
     filters = SuggestionFilterForm.for_round(round)
     query = queries.suggestions(
         round_id=round.id,
@@ -70,19 +87,20 @@ def suggestion_list(round_id):
         category_id=filters.category.data,
         held_reply=bool(filters.held.data),
     )
-    if fmt := export_format():
-        rows = db.session.scalars(query).all()
-        reveal = request.args.get("reveal") == "1"
-        if reveal:
-            services.record_contact_export(actor=current_user, round=round, count=len(rows))
-        columns = suggestion_columns(reveal)
-        return table_response(filename=f"suggestions-{round.year}", columns=columns, rows=rows, fmt=fmt)
-    return render_template(
-        "solicitation/suggestion_list.html",
-        round=round,
-        filters=filters,
-        page=paginate(query),
-        counts=queries.counts_by(Suggestion.status, query),
+    return filters, query
+
+
+@bp.post("/rounds/<int:round_id>/suggestions/export-contacts")
+@office_required
+def suggestion_export_contacts(round_id):
+    """Export the filtered list with residents' contact details unmasked; the export is logged."""
+    round = db.get_or_404(Round, round_id)
+    require(can_triage_suggestions(current_user))
+    _filters, query = _filtered(round)
+    rows = db.session.scalars(query).all()
+    services.record_contact_export(actor=current_user, round=round, count=len(rows))
+    return table_response(
+        filename=f"suggestions-{round.year}-contacts", columns=suggestion_columns(reveal=True), rows=rows, fmt="xlsx"
     )
 
 

@@ -120,3 +120,35 @@ def test_the_openapi_document_describes_every_api_route(app, client):
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
     assert routes == described
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{**NEW, "title": 123}, {**NEW, "contact": "13600002222"}, {**NEW, "category_id": "1"}, {**NEW, "round_id": "x"}],
+)
+def test_wrongly_typed_json_is_a_400_not_a_crash(client, body):
+    make_open_round()
+    response = client.post("/api/v1/suggestions", json=body)
+    assert response.status_code == 400 and response.get_json()["error"] == "bad_json"
+
+
+def test_office_tokens_are_not_throttled_like_the_public(app, client, monkeypatch, office_token):
+    make_open_round()
+    monkeypatch.setitem(app.config, "PUBLIC_POST_RATE_LIMIT", "1 per minute")
+    limiter.reset()
+    statuses = [client.post("/api/v1/suggestions", json=NEW, headers=office_token).status_code for _ in range(3)]
+    limiter.reset()
+    assert statuses == [201, 201, 201]
+
+
+def test_a_merged_suggestion_shows_the_originals_title_never_its_code(client):
+    office = make_user(role="office")
+    round = make_open_round()
+    original, copy = make_suggestion(round=round, title="原建议"), make_suggestion(round=round)
+    from solicitation.services import suggestions
+
+    suggestions.mark_duplicate(actor=office, suggestion=copy, original=original)
+    body = client.get(f"/api/v1/suggestions/{copy.tracking_code}").get_json()
+    assert body["duplicate_of"] == "原建议" and original.tracking_code not in str(body)
+    page = client.get(f"/track?code={copy.tracking_code}").get_data(as_text=True)
+    assert "原建议" in page and original.display_code not in page

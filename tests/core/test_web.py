@@ -38,3 +38,13 @@ def test_form_fields_have_labels(client, login_as):
     for field_id in re.findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', page):
         if field_id != "csrf_token":
             assert f'for="{field_id}"' in page, field_id
+
+
+def test_a_query_argument_cannot_break_the_export_links(client, login_as):
+    from tests.factories import make_round
+
+    login_as("office")
+    round = make_round()
+    response = client.get(f"/rounds/{round.id}/proposals?round_id=9&_external=1")
+    assert response.status_code == 200
+    assert f'href="/rounds/{round.id}/proposals?export=xlsx' in response.get_data(as_text=True)

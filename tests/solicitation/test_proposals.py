@@ -11,7 +11,7 @@ from core.mail import OutboxMessage
 from core.uploads import UploadError
 from extensions import db
 from solicitation.errors import SolicitationError
-from solicitation.models import Proposal, ProposalStatus
+from solicitation.models import Proposal, ProposalStatus, RoundStatus
 from solicitation.services import proposals as services
 from solicitation.services.rounds import transition_round
 from tests.factories import (
@@ -205,3 +205,29 @@ def test_an_oversized_upload_is_refused(app, monkeypatch):
     proposal = make_proposal()
     with pytest.raises(UploadError, match="too_large"):
         services.add_attachment(actor=proposal.author, proposal=proposal, filename="big.pdf", data=PDF + b"0" * 2048)
+
+
+def test_once_the_plan_is_drafted_proposals_no_longer_change():
+    office = make_user(role="office")
+    proposal = make_proposal(submit=True)
+    for status in (RoundStatus.reviewing, RoundStatus.planning):
+        transition_round(actor=office, round=proposal.round, target=status)
+    with pytest.raises(SolicitationError, match="round_past_review"):
+        services.withdraw_proposal(actor=proposal.author, proposal=proposal)
+    with pytest.raises(SolicitationError, match="proposal_not_with_office"):
+        services.return_proposal(actor=office, proposal=proposal, reason="再改改")
+    assert proposal.status is S.submitted
+
+
+def test_a_returned_proposal_cannot_be_edited_after_solicitation_closed_without_a_late_submission():
+    office = make_user(role="office")
+    proposal = make_proposal(submit=True)
+    transition_round(actor=office, round=proposal.round, target=RoundStatus.reviewing)
+    services.return_proposal(actor=office, proposal=proposal, reason="补充")
+    proposal.round.solicitation_closes = date.today() - timedelta(days=1)
+    proposal.round.solicitation_opens = date.today() - timedelta(days=30)
+    db.session.commit()
+    with pytest.raises(SolicitationError, match="solicitation_not_open"):
+        services.update_proposal(actor=proposal.author, proposal=proposal, fields=proposal_fields(proposal.round))
+    services.grant_late_submission(actor=office, round=proposal.round, unit=proposal.unit, until=date.today())
+    services.update_proposal(actor=proposal.author, proposal=proposal, fields=proposal_fields(proposal.round))

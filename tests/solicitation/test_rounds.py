@@ -164,3 +164,13 @@ def test_the_database_itself_refuses_dates_out_of_order():
     with pytest.raises(Exception, match="(?i)check"):
         db.session.commit()
     db.session.rollback()
+
+
+def test_a_category_in_use_cannot_be_removed():
+    from tests.factories import make_open_round, make_proposal
+
+    round = make_open_round(categories=("民生事业",))
+    make_proposal(round=round, submit=True, category_id=round.categories[0].id)
+    with pytest.raises(SolicitationError, match="category_in_use"):
+        services.delete_category(actor=None, category=round.categories[0])
+    assert len(round.categories) == 1

@@ -214,3 +214,25 @@ def test_revealing_contact_details_is_logged_and_only_for_the_office():
     assert event.actor_id == office.id and event.object_id == suggestion.id
     with pytest.raises(SolicitationError, match="office_only"):
         services.reveal_contact(actor=make_user(role="leader"), suggestion=suggestion)
+
+
+def test_taking_a_suggestion_back_from_a_unit_hides_it_from_that_unit_and_clears_an_old_reply():
+    office = make_user(role="office")
+    unit = make_unit()
+    suggestion = make_suggestion()
+    services.accept_suggestion(actor=office, suggestion=suggestion)
+    services.refer_suggestion(actor=office, suggestion=suggestion, unit=unit)
+    services.accept_suggestion(actor=office, suggestion=suggestion)
+    assert suggestion.referred_unit_id is None
+    rejected = make_suggestion()
+    services.reject_suggestion(actor=office, suggestion=rejected, reason=RejectReason.out_of_scope, reply="不属于改革")
+    services.accept_suggestion(actor=office, suggestion=rejected)
+    assert rejected.reply == "" and not rejected.reply_published
+
+
+def test_a_rejected_suggestion_cannot_be_published():
+    office = make_user(role="office")
+    suggestion = make_suggestion()
+    services.reject_suggestion(actor=office, suggestion=suggestion, reason=RejectReason.spam)
+    with pytest.raises(SolicitationError, match="cannot_publish"):
+        services.set_public(actor=office, suggestion=suggestion, public=True)

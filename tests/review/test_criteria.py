@@ -5,9 +5,10 @@ from sqlalchemy import select
 
 from accounts.models import AuditEvent
 from extensions import db
-from review import queries, services
+from review import queries
 from review.errors import ReviewError
 from review.scoring import normalised_weights
+from review.services import criteria as services
 from solicitation.models import RoundStatus
 from solicitation.services.rounds import transition_round
 from tests.factories import make_criterion, make_round

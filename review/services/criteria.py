@@ -6,9 +6,9 @@ from accounts import audit
 from accounts.models import User
 from extensions import db
 from review.errors import ReviewError
-from review.models import Criterion
+from review.models import Assignment, Criterion, Review, ReviewStatus
 from review.presets import DEFAULT_MAX_SCORE, LONGGANG_CRITERIA
-from solicitation.models import Round, RoundStatus
+from solicitation.models import Proposal, Round, RoundStatus
 
 CRITERION_FIELDS = ["name", "description", "weight", "max_score", "position"]
 # Past review the scores are in and the plan stands on them.
@@ -18,6 +18,21 @@ EDITABLE_STATUSES = {RoundStatus.preparing, RoundStatus.soliciting, RoundStatus.
 def _check_editable(round: Round) -> None:
     if round.status not in EDITABLE_STATUSES:
         raise ReviewError("criteria_frozen")
+    if criteria_in_use(round):
+        raise ReviewError("criteria_in_use")
+
+
+def criteria_in_use(round: Round) -> bool:
+    """Whether an expert has submitted a review in the round: its criteria and scales are then frozen."""
+    return bool(
+        db.session.scalar(
+            select(func.count(Review.id))
+            .select_from(Review)
+            .join(Review.assignment)
+            .join(Assignment.proposal)
+            .where(Proposal.round_id == round.id, Review.status == ReviewStatus.submitted)
+        )
+    )
 
 
 def _check_criterion(*, round: Round, name: str, weight: float, max_score: int, criterion_id: int | None) -> None:

@@ -1,6 +1,6 @@
 """The office's pages for a round's review criteria."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -8,14 +8,14 @@ from sqlalchemy import select
 from accounts.permissions import login_required, office_required, require
 from core.web import show_error
 from extensions import db
-from review import queries, services
+from review import queries
 from review.errors import ReviewError
 from review.forms import CriterionForm
 from review.models import Criterion
 from review.permissions import can_manage_criteria, can_view_criteria
+from review.services import criteria as services
+from review.views import bp
 from solicitation.models import Round
-
-bp = Blueprint("review", __name__)
 
 
 def _render_criteria(round, *, form=None, status=200):
@@ -24,7 +24,7 @@ def _render_criteria(round, *, form=None, status=200):
         round=round,
         criteria=queries.criteria_of(round.id),
         form=form or CriterionForm(formdata=None),
-        editable=round.status in services.EDITABLE_STATUSES,
+        editable=round.status in services.EDITABLE_STATUSES and not services.criteria_in_use(round),
     ), status
 
 

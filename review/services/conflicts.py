@@ -1,0 +1,122 @@
+"""Conflicts of interest (回避): declared by the expert, detected by the platform, entered by the office."""
+
+from sqlalchemy import select
+
+from accounts import audit
+from accounts.models import Role, User
+from extensions import db
+from review.errors import ReviewError
+from review.models import Assignment, Conflict, ConflictSource, ConflictStatus, ReviewStatus
+from review.services import require_office
+from solicitation.models import Proposal, Round
+
+
+def _existing(expert_id: int, proposal_id: int) -> Conflict | None:
+    return db.session.scalar(
+        select(Conflict).where(Conflict.expert_id == expert_id, Conflict.proposal_id == proposal_id)
+    )
+
+
+def _record(*, actor, expert: User, proposal: Proposal, source, status, reason: str) -> Conflict:
+    conflict = _existing(expert.id, proposal.id)
+    if conflict is not None and conflict.status is not ConflictStatus.dismissed:
+        raise ReviewError("conflict_exists")
+    if conflict is None:
+        conflict = Conflict(expert=expert, proposal=proposal)
+        db.session.add(conflict)
+    conflict.source, conflict.status, conflict.reason = source, status, reason.strip()
+    conflict.recorded_by_id = actor.id if actor else None
+    audit.record(
+        actor=actor,
+        action=f"conflict.{source.value}",
+        obj=conflict,
+        after={"status": status.value, "reason": conflict.reason},
+    )
+    return conflict
+
+
+def _drop_unreviewed_assignment(expert: User, proposal: Proposal) -> None:
+    """A conflicted expert no longer reviews the proposal; a submitted review stays, flagged by the conflict."""
+    assignment = db.session.scalar(
+        select(Assignment).where(Assignment.expert_id == expert.id, Assignment.proposal_id == proposal.id)
+    )
+    if assignment is not None and (assignment.review is None or assignment.review.status is ReviewStatus.draft):
+        db.session.delete(assignment)
+
+
+def declare_conflict(*, actor: User, proposal: Proposal, reason: str = "") -> Conflict:
+    """An expert declares a conflict with a proposal (also the 'abstain' button of an assignment)."""
+    if actor.role is not Role.expert:
+        raise ReviewError("not_an_expert", name=actor.display_name)
+    conflict = _record(
+        actor=actor,
+        expert=actor,
+        proposal=proposal,
+        source=ConflictSource.declared,
+        status=ConflictStatus.confirmed,
+        reason=reason,
+    )
+    _drop_unreviewed_assignment(actor, proposal)
+    db.session.commit()
+    return conflict
+
+
+def record_conflict(*, actor: User, expert: User, proposal: Proposal, reason: str) -> Conflict:
+    """The office enters a conflict it knows of."""
+    require_office(actor)
+    conflict = _record(
+        actor=actor,
+        expert=expert,
+        proposal=proposal,
+        source=ConflictSource.office,
+        status=ConflictStatus.confirmed,
+        reason=reason,
+    )
+    _drop_unreviewed_assignment(expert, proposal)
+    db.session.commit()
+    return conflict
+
+
+def detect_conflicts(*, actor: User, round: Round) -> list[Conflict]:
+    """Suggest a conflict wherever an expert works for the proposing unit or a cooperating one."""
+    require_office(actor)
+    experts = db.session.scalars(select(User).where(User.role == Role.expert, User.unit_id.is_not(None))).all()
+    proposals = db.session.scalars(
+        select(Proposal).where(Proposal.round_id == round.id, Proposal.submitted_at.is_not(None))
+    ).all()
+    known = {(c.expert_id, c.proposal_id) for c in db.session.scalars(select(Conflict))}
+    found = []
+    for proposal in proposals:
+        involved = {proposal.unit_id, *(unit.id for unit in proposal.cooperating_units)}
+        for expert in experts:
+            if expert.unit_id in involved and (expert.id, proposal.id) not in known:
+                found.append(
+                    _record(
+                        actor=actor,
+                        expert=expert,
+                        proposal=proposal,
+                        source=ConflictSource.detected,
+                        status=ConflictStatus.suggested,
+                        reason=expert.unit.name,
+                    )
+                )
+    db.session.commit()
+    return found
+
+
+def decide_conflict(*, actor: User, conflict: Conflict, confirm: bool) -> Conflict:
+    """The office confirms a suggested conflict (the expert leaves the proposal) or dismisses it."""
+    require_office(actor)
+    before = conflict.status
+    conflict.status = ConflictStatus.confirmed if confirm else ConflictStatus.dismissed
+    audit.record(
+        actor=actor,
+        action="conflict.confirm" if confirm else "conflict.dismiss",
+        obj=conflict,
+        before={"status": before.value},
+        after={"status": conflict.status.value},
+    )
+    if confirm:
+        _drop_unreviewed_assignment(conflict.expert, conflict.proposal)
+    db.session.commit()
+    return conflict

@@ -1,0 +1,222 @@
+"""The office's review pages: expert profiles, conflicts, assignments and the ranking."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from accounts.models import User
+from accounts.permissions import office_required, require
+from core.errors import DomainError
+from core.exports import table_response
+from core.web import export_format, show_error
+from extensions import db
+from review import queries
+from review.forms import AssignForm, ConflictForm, ExpertProfileForm
+from review.models import Assignment, Conflict, ExpertProfile, Review
+from review.permissions import can_manage_reviews
+from review.ranking import rank_round
+from review.services import assignments, conflicts, reviews
+from review.views import bp
+from solicitation.models import Proposal, Round
+
+
+def _experts(round_id):
+    return [expert for expert, _profile, _load in queries.experts_with_load(round_id)]
+
+
+@bp.get("/rounds/<int:round_id>/assignments")
+@office_required
+def assignment_board(round_id):
+    """Who reviews what: each proposal with its experts, the experts' loads, and the conflicts."""
+    round = db.get_or_404(Round, round_id)
+    require(can_manage_reviews(current_user))
+    return _render_board(round)
+
+
+def _render_board(round, *, conflict_form=None, status=200):
+    proposals = queries.round_proposals(round.id)
+    experts = _experts(round.id)
+    by_proposal = {}
+    for assignment in queries.round_assignments(round.id):
+        by_proposal.setdefault(assignment.proposal_id, []).append(assignment)
+    return render_template(
+        "review/assignment_board.html",
+        round=round,
+        proposals=proposals,
+        by_proposal=by_proposal,
+        experts=queries.experts_with_load(round.id),
+        conflicts=queries.round_conflicts(round.id),
+        conflict_form=conflict_form or ConflictForm.with_choices(experts, proposals, formdata=None),
+        unpublished=sum(1 for a in queries.round_assignments(round.id) if not a.published),
+    ), status
+
+
+@bp.post("/rounds/<int:round_id>/assignments")
+@office_required
+def assignment_add(round_id):
+    """Assign an expert to a proposal of the round."""
+    round = db.get_or_404(Round, round_id)
+    require(can_manage_reviews(current_user))
+    form = AssignForm.with_experts(_experts(round.id))
+    if form.validate_on_submit():
+        proposal = db.get_or_404(Proposal, int(form.proposal_id.data))
+        expert = db.get_or_404(User, form.expert_id.data)
+        try:
+            assignments.assign_expert(actor=current_user, expert=expert, proposal=proposal)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("%(expert)s will review “%(title)s”.", expert=expert.display_name, title=proposal.title), "success")
+    else:
+        flash(_("Choose an expert."), "error")
+    return redirect(url_for("review.assignment_board", round_id=round.id, _anchor=f"p{form.proposal_id.data}"))
+
+
+@bp.post("/assignments/<int:assignment_id>/delete")
+@office_required
+def assignment_delete(assignment_id):
+    """Take an assignment back."""
+    assignment = db.get_or_404(Assignment, assignment_id)
+    require(can_manage_reviews(current_user))
+    round_id = assignment.proposal.round_id
+    try:
+        assignments.unassign_expert(actor=current_user, assignment=assignment)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("Assignment removed."), "success")
+    return redirect(url_for("review.assignment_board", round_id=round_id))
+
+
+@bp.post("/rounds/<int:round_id>/assignments/publish")
+@office_required
+def assignment_publish(round_id):
+    """Let the experts see their new assignments."""
+    round = db.get_or_404(Round, round_id)
+    require(can_manage_reviews(current_user))
+    count = assignments.publish_assignments(actor=current_user, round=round)
+    flash(_("%(count)d assignments published to the experts.", count=count), "success")
+    return redirect(url_for("review.assignment_board", round_id=round.id))
+
+
+@bp.post("/rounds/<int:round_id>/conflicts/detect")
+@office_required
+def conflict_detect(round_id):
+    """Suggest the conflicts the platform can see (an expert's unit proposes or cooperates)."""
+    round = db.get_or_404(Round, round_id)
+    require(can_manage_reviews(current_user))
+    found = conflicts.detect_conflicts(actor=current_user, round=round)
+    flash(_("%(count)d possible conflicts found; confirm or dismiss each.", count=len(found)), "info")
+    return redirect(url_for("review.assignment_board", round_id=round.id, _anchor="conflicts"))
+
+
+@bp.post("/rounds/<int:round_id>/conflicts")
+@office_required
+def conflict_add(round_id):
+    """Record a conflict the office knows of."""
+    round = db.get_or_404(Round, round_id)
+    require(can_manage_reviews(current_user))
+    form = ConflictForm.with_choices(_experts(round.id), queries.round_proposals(round.id))
+    if form.validate_on_submit():
+        try:
+            conflicts.record_conflict(
+                actor=current_user,
+                expert=db.get_or_404(User, form.expert_id.data),
+                proposal=db.get_or_404(Proposal, form.proposal_id.data),
+                reason=form.reason.data,
+            )
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_("Conflict recorded."), "success")
+            return redirect(url_for("review.assignment_board", round_id=round.id, _anchor="conflicts"))
+    return _render_board(round, conflict_form=form, status=400)
+
+
+@bp.post("/conflicts/<int:conflict_id>/decide")
+@office_required
+def conflict_decide(conflict_id):
+    """Confirm or dismiss a suggested conflict."""
+    conflict = db.get_or_404(Conflict, conflict_id)
+    require(can_manage_reviews(current_user))
+    conflicts.decide_conflict(actor=current_user, conflict=conflict, confirm=request.form.get("confirm") == "1")
+    flash(_("Conflict confirmed.") if conflict.status.value == "confirmed" else _("Conflict dismissed."), "success")
+    return redirect(url_for("review.assignment_board", round_id=conflict.proposal.round_id, _anchor="conflicts"))
+
+
+@bp.route("/experts/<int:user_id>/profile", methods=["GET", "POST"])
+@office_required
+def expert_profile(user_id):
+    """Edit an expert's institution, fields and maximum load."""
+    expert = db.get_or_404(User, user_id)
+    require(can_manage_reviews(current_user))
+    form = ExpertProfileForm(obj=db.session.get(ExpertProfile, expert.id))
+    if form.validate_on_submit():
+        try:
+            assignments.save_expert_profile(
+                actor=current_user,
+                expert=expert,
+                institution=form.institution.data or "",
+                expertise=form.expertise.data or "",
+                max_load=form.max_load.data,
+            )
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_("Profile of %(name)s saved.", name=expert.display_name), "success")
+            return redirect(request.args.get("back") or url_for("core.index"))
+    return render_template("review/expert_profile.html", form=form, expert=expert)
+
+
+@bp.post("/reviews/<int:review_id>/reopen")
+@office_required
+def review_reopen(review_id):
+    """Unlock a submitted review for its expert."""
+    review = db.get_or_404(Review, review_id)
+    require(can_manage_reviews(current_user))
+    try:
+        reviews.reopen_review(actor=current_user, review=review)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("Review reopened for its expert."), "success")
+    return redirect(url_for("review.ranking", round_id=review.assignment.proposal.round_id))
+
+
+def ranking_columns(criteria):
+    columns = [
+        (_l("Rank"), lambda row: row.rank),
+        (_l("Number"), lambda row: row.proposal.id),
+        (_l("Project title"), lambda row: row.proposal.title),
+        (_l("Unit"), lambda row: row.proposal.unit.name),
+        (_l("Reviews"), lambda row: row.n),
+        (_l("Mean"), lambda row: None if row.mean is None else round(row.mean, 2)),
+        (_l("Median"), lambda row: None if row.median is None else round(row.median, 2)),
+        (_l("Standard deviation"), lambda row: None if row.stdev is None else round(row.stdev, 2)),
+        (_l("Left out (conflict)"), lambda row: row.excluded),
+    ]
+    for criterion, _share in criteria:
+        columns.append((criterion.name, lambda row, cid=criterion.id: row.criterion_means.get(cid)))
+    return columns
+
+
+@bp.get("/rounds/<int:round_id>/ranking")
+@office_required
+def ranking(round_id):
+    """The proposals ranked by the mean of their weighted totals, with every aggregate, or exported."""
+    round = db.get_or_404(Round, round_id)
+    require(can_manage_reviews(current_user))
+    rows = rank_round(round.id)
+    for rank, row in enumerate(rows, start=1):
+        row.rank = rank if row.mean is not None else None
+    criteria = queries.criteria_of(round.id)
+    if fmt := export_format():
+        return table_response(filename=f"ranking-{round.year}", columns=ranking_columns(criteria), rows=rows, fmt=fmt)
+    return render_template(
+        "review/ranking.html",
+        round=round,
+        rows=rows,
+        criteria=criteria,
+        reviews=queries.submitted_reviews_by_proposal(round.id),
+    )

@@ -1,0 +1,90 @@
+"""The expert's pages: the queue of assigned proposals and the review form."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from accounts.permissions import login_required, require
+from core.errors import DomainError
+from core.web import show_error
+from extensions import db
+from review import queries
+from review.forms import AbstainForm, ReviewForm
+from review.models import Assignment
+from review.permissions import can_review, is_expert
+from review.services import conflicts, reviews
+from review.views import bp
+
+
+@bp.get("/reviews")
+@login_required
+def my_reviews():
+    """The expert's assigned proposals, those still to review first."""
+    require(is_expert(current_user))
+    return render_template(
+        "review/my_reviews.html", assignments=db.session.scalars(queries.my_assignments(current_user)).all()
+    )
+
+
+def _criteria(assignment):
+    return [c for c, _share in queries.criteria_of(assignment.proposal.round_id)]
+
+
+def _next_assignment(after: Assignment):
+    for candidate in db.session.scalars(queries.my_assignments(current_user)):
+        if candidate.id != after.id and (candidate.review is None or candidate.review.status.value == "draft"):
+            return candidate
+    return None
+
+
+@bp.route("/reviews/<int:assignment_id>", methods=["GET", "POST"])
+@login_required
+def review_form(assignment_id):
+    """Review one proposal: a score per criterion, the comment, the recommendation; save, submit, or submit and next."""
+    assignment = db.get_or_404(Assignment, assignment_id)
+    require(can_review(current_user, assignment))
+    form = ReviewForm.for_criteria(_criteria(assignment), assignment.review)
+    if form.validate_on_submit():
+        action = request.form.get("action", "save")
+        try:
+            reviews.save_review(
+                actor=current_user,
+                assignment=assignment,
+                scores=form.scores(),
+                comment=form.comment.data or "",
+                recommendation=form.recommendation.data,
+                familiarity=form.familiarity.data,
+            )
+            if action in ("submit", "submit_next"):
+                reviews.submit_review(actor=current_user, assignment=assignment)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            if action == "save":
+                flash(_("Draft saved."), "success")
+                return redirect(url_for("review.review_form", assignment_id=assignment.id))
+            flash(_("Review submitted."), "success")
+            following = _next_assignment(assignment) if action == "submit_next" else None
+            return redirect(
+                url_for("review.review_form", assignment_id=following.id) if following else url_for("review.my_reviews")
+            )
+    return render_template(
+        "review/review_form.html",
+        assignment=assignment,
+        proposal=assignment.proposal,
+        form=form,
+        abstain_form=AbstainForm(formdata=None),
+        locked=assignment.review is not None and assignment.review.status.value == "submitted",
+    ), (400 if form.is_submitted() else 200)
+
+
+@bp.post("/reviews/<int:assignment_id>/abstain")
+@login_required
+def review_abstain(assignment_id):
+    """回避: the expert declares a conflict and leaves the proposal."""
+    assignment = db.get_or_404(Assignment, assignment_id)
+    require(can_review(current_user, assignment))
+    form = AbstainForm()
+    conflicts.declare_conflict(actor=current_user, proposal=assignment.proposal, reason=form.reason.data or "")
+    flash(_("You abstained; the reform office will assign the proposal to another expert."), "success")
+    return redirect(url_for("review.my_reviews"))

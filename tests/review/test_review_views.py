@@ -1,0 +1,103 @@
+"""The review pages: the office assigns and publishes, the expert reviews, the office reads the ranking."""
+
+import io
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from extensions import db
+from review.models import Assignment, Conflict, ReviewStatus
+from review.services import assignments
+from solicitation.models import RoundStatus
+from solicitation.services.rounds import transition_round
+from tests.factories import PASSWORD, make_criterion, make_open_round, make_proposal, make_user
+
+
+def login(client, user):
+    assert client.post("/login", data={"username": user.username, "password": PASSWORD}).status_code == 302
+
+
+def reviewing_round(office):
+    round = make_open_round()
+    criterion = make_criterion(round=round, name="问题导向", max_score=10)
+    proposal = make_proposal(round=round, submit=True, title="推进网格管理标准化")
+    transition_round(actor=office, round=round, target=RoundStatus.reviewing)
+    return round, criterion, proposal
+
+
+def test_the_office_assigns_and_publishes_and_the_expert_reviews_and_the_ranking_shows_it(app, client, login_as):
+    office = login_as("office")
+    round, criterion, proposal = reviewing_round(office)
+    expert = make_user(role="expert", display_name="刘教授")
+    page = client.get(f"/rounds/{round.id}/assignments").get_data(as_text=True)
+    assert "推进网格管理标准化" in page and "刘教授" in page
+    client.post(f"/rounds/{round.id}/assignments", data={"proposal_id": proposal.id, "expert_id": expert.id})
+    assignment = db.session.scalar(select(Assignment))
+    assert assignment.expert_id == expert.id and not assignment.published
+
+    expert_client = app.test_client()
+    login(expert_client, expert)
+    assert "推进网格管理标准化" not in expert_client.get("/reviews").get_data(as_text=True)
+    client.post(f"/rounds/{round.id}/assignments/publish")
+    assert "推进网格管理标准化" in expert_client.get("/reviews").get_data(as_text=True)
+
+    form = {
+        f"score_{criterion.id}": "8",
+        f"note_{criterion.id}": "问题清楚",
+        "comment": "建议推荐",
+        "recommendation": "recommend",
+        "familiarity": "high",
+    }
+    response = expert_client.post(
+        f"/reviews/{assignment.id}", data={**form, f"score_{criterion.id}": "", "action": "submit"}
+    )
+    assert response.status_code == 400 and "请先为每项指标打分" in response.get_data(as_text=True)
+    assert 'value="问题清楚"' in response.get_data(as_text=True)
+    expert_client.post(f"/reviews/{assignment.id}", data={**form, "action": "submit"})
+    assert db.session.get(Assignment, assignment.id).review.status is ReviewStatus.submitted
+    page = expert_client.get(f"/reviews/{assignment.id}").get_data(as_text=True)
+    assert "锁定" in page and 'name="action"' not in page
+
+    page = client.get(f"/rounds/{round.id}/ranking").get_data(as_text=True)
+    assert "推进网格管理标准化" in page and "80.0" in page
+    rows = list(
+        load_workbook(io.BytesIO(client.get(f"/rounds/{round.id}/ranking?export=xlsx").data)).active.iter_rows(
+            values_only=True
+        )
+    )
+    assert rows[1][2] == "推进网格管理标准化" and rows[1][5] == 80.0
+
+
+def test_an_expert_cannot_open_someone_elses_assignment(app, client, login_as):
+    office = make_user(role="office")
+    round, _criterion, proposal = reviewing_round(office)
+    assignment = assignments.assign_expert(actor=office, expert=make_user(role="expert"), proposal=proposal)
+    assignments.publish_assignments(actor=office, round=round)
+    login_as("expert")
+    assert client.get(f"/reviews/{assignment.id}").status_code == 403
+
+
+def test_the_expert_abstains_from_the_review_page(client, login_as):
+    office = make_user(role="office")
+    expert = login_as("expert")
+    round, _criterion, proposal = reviewing_round(office)
+    assignment = assignments.assign_expert(actor=office, expert=expert, proposal=proposal)
+    assignments.publish_assignments(actor=office, round=round)
+    assignment_id = assignment.id
+    client.post(f"/reviews/{assignment_id}/abstain", data={"reason": "曾参与前期论证"})
+    assert db.session.get(Assignment, assignment_id) is None
+    assert db.session.scalar(select(Conflict)).reason == "曾参与前期论证"
+
+
+def test_a_conflicted_expert_cannot_be_assigned_from_the_board(client, login_as):
+    office = login_as("office")
+    round, _criterion, proposal = reviewing_round(office)
+    insider = make_user(role="expert", unit=proposal.unit)
+    client.post(f"/rounds/{round.id}/conflicts/detect")
+    response = client.post(
+        f"/rounds/{round.id}/assignments",
+        data={"proposal_id": proposal.id, "expert_id": insider.id},
+        follow_redirects=True,
+    )
+    assert "存在利益冲突" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Assignment)) is None

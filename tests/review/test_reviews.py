@@ -1,0 +1,173 @@
+"""Conflicts, assignments, reviews and the ranking, against hand-computed values."""
+
+import pytest
+from sqlalchemy import select
+
+from accounts.models import AuditEvent
+from extensions import db
+from review import queries
+from review.errors import ReviewError
+from review.models import Assignment, ConflictStatus, Familiarity, Recommendation, ReviewStatus
+from review.ranking import rank_round
+from review.scoring import summarise, weighted_total
+from review.services import assignments, conflicts, reviews
+from review.services.criteria import update_criterion
+from solicitation.models import RoundStatus
+from solicitation.services.rounds import transition_round
+from tests.factories import make_criterion, make_open_round, make_proposal, make_unit, make_user
+
+R = Recommendation
+
+
+@pytest.fixture
+def setting():
+    """A round under review with two criteria (weights 3 and 1, maxima 10 and 5), two proposals, an office."""
+    office = make_user(role="office")
+    round = make_open_round()
+    feasibility = make_criterion(round=round, name="可行性", weight=3, max_score=10)
+    novelty = make_criterion(round=round, name="创新性", weight=1, max_score=5)
+    first = make_proposal(round=round, submit=True, title="第一项")
+    second = make_proposal(round=round, submit=True, title="第二项")
+    transition_round(actor=office, round=round, target=RoundStatus.reviewing)
+    return {"office": office, "round": round, "criteria": (feasibility, novelty), "proposals": (first, second)}
+
+
+def review(setting, expert, proposal, scores, recommendation=R.recommend, submit=True):
+    office = setting["office"]
+    assignment = db.session.scalar(
+        select(Assignment).where(Assignment.expert_id == expert.id, Assignment.proposal_id == proposal.id)
+    ) or assignments.assign_expert(actor=office, expert=expert, proposal=proposal)
+    assignments.publish_assignments(actor=office, round=setting["round"])
+    feasibility, novelty = setting["criteria"]
+    reviews.save_review(
+        actor=expert,
+        assignment=assignment,
+        comment="点评",
+        scores={feasibility.id: (scores[0], ""), novelty.id: (scores[1], "")},
+        recommendation=recommendation,
+        familiarity=Familiarity.high,
+    )
+    if submit:
+        reviews.submit_review(actor=expert, assignment=assignment)
+    return assignment
+
+
+def test_weighted_total_is_on_0_to_100_whatever_the_scales():
+    criteria = [(1, 3, 10), (2, 1, 5)]
+    assert weighted_total({1: 10, 2: 5}, criteria) == 100
+    assert weighted_total({1: 5, 2: 0}, criteria) == pytest.approx(37.5)  # (3·0.5 + 1·0) / 4
+    assert weighted_total({1: 5}, criteria) is None
+
+
+def test_summary_statistics_by_hand():
+    stats = summarise([60, 80, 70, 90])
+    assert stats["n"] == 4 and stats["mean"] == 75 and stats["median"] == 75 and stats["range"] == 30
+    assert stats["stdev"] == pytest.approx(12.9099, abs=1e-4)
+    assert summarise([])["mean"] is None
+
+
+def test_an_expert_working_for_the_proposing_unit_is_a_suggested_conflict_until_the_office_decides(setting):
+    first, second = setting["proposals"]
+    insider = make_user(role="expert", unit=second.unit)
+    partner_unit = make_unit(name="区发改局")
+    first.cooperating_units.append(partner_unit)
+    db.session.commit()
+    partner = make_user(role="expert", unit=partner_unit)
+    found = conflicts.detect_conflicts(actor=setting["office"], round=setting["round"])
+    assert {(c.expert, c.proposal) for c in found} == {(insider, second), (partner, first)}
+    assert all(c.status is ConflictStatus.suggested for c in found)
+    assert conflicts.detect_conflicts(actor=setting["office"], round=setting["round"]) == []  # once only
+    with pytest.raises(ReviewError, match="conflict_of_interest"):
+        assignments.assign_expert(actor=setting["office"], expert=partner, proposal=first)
+    dismissed = next(c for c in found if c.expert == partner)
+    conflicts.decide_conflict(actor=setting["office"], conflict=dismissed, confirm=False)
+    assignments.assign_expert(actor=setting["office"], expert=partner, proposal=first)
+
+
+def test_an_expert_abstains_and_leaves_the_proposal(setting):
+    expert = make_user(role="expert")
+    first, _second = setting["proposals"]
+    assignment = assignments.assign_expert(actor=setting["office"], expert=expert, proposal=first)
+    assignments.publish_assignments(actor=setting["office"], round=setting["round"])
+    conflicts.declare_conflict(actor=expert, proposal=first, reason="曾参与该项目前期论证")
+    assert db.session.get(Assignment, assignment.id) is None
+    assert db.session.scalars(queries.my_assignments(expert)).all() == []
+
+
+def test_assignment_refuses_twice_and_past_the_maximum_load(setting):
+    expert = make_user(role="expert")
+    first, second = setting["proposals"]
+    assignments.save_expert_profile(
+        actor=setting["office"], expert=expert, institution="深圳大学", expertise="民生事业", max_load=1
+    )
+    assignments.assign_expert(actor=setting["office"], expert=expert, proposal=first)
+    with pytest.raises(ReviewError, match="already_assigned"):
+        assignments.assign_expert(actor=setting["office"], expert=expert, proposal=first)
+    with pytest.raises(ReviewError, match="over_max_load"):
+        assignments.assign_expert(actor=setting["office"], expert=expert, proposal=second)
+    with pytest.raises(ReviewError, match="not_an_expert"):
+        assignments.assign_expert(actor=setting["office"], expert=make_user(role="leader"), proposal=second)
+
+
+def test_experts_see_assignments_only_once_published(setting):
+    expert = make_user(role="expert")
+    assignment = assignments.assign_expert(actor=setting["office"], expert=expert, proposal=setting["proposals"][0])
+    assert db.session.scalars(queries.my_assignments(expert)).all() == []
+    with pytest.raises(ReviewError, match="assignment_not_published"):
+        reviews.save_review(
+            actor=expert, assignment=assignment, scores={}, comment="", recommendation=None, familiarity=None
+        )
+    assert assignments.publish_assignments(actor=setting["office"], round=setting["round"]) == 1
+    assert db.session.scalars(queries.my_assignments(expert)).all() == [assignment]
+
+
+def test_a_submitted_review_is_locked_until_the_office_reopens_it(setting):
+    expert = make_user(role="expert")
+    assignment = review(setting, expert, setting["proposals"][0], (8, 4))
+    with pytest.raises(ReviewError, match="review_locked"):
+        review(setting, expert, setting["proposals"][0], (1, 1))
+    reviews.reopen_review(actor=setting["office"], review=assignment.review)
+    assert assignment.review.status is ReviewStatus.draft
+    review(setting, expert, setting["proposals"][0], (6, 2))
+    assert {s.value for s in assignment.review.scores} == {6, 2}
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "Review")).all()
+    assert actions.count("review.submit") == 2 and "review.reopen" in actions
+
+
+def test_a_review_needs_every_score_in_range_and_a_recommendation(setting):
+    expert = make_user(role="expert")
+    with pytest.raises(ReviewError, match="score_out_of_range"):
+        review(setting, expert, setting["proposals"][0], (11, 4))
+    with pytest.raises(ReviewError, match="score_missing"):
+        review(setting, expert, setting["proposals"][0], (8, None))
+    with pytest.raises(ReviewError, match="recommendation_missing"):
+        review(setting, expert, setting["proposals"][0], (8, 4), recommendation=None)
+
+
+def test_criteria_freeze_with_the_first_submitted_review(setting):
+    review(setting, make_user(role="expert"), setting["proposals"][0], (8, 4))
+    feasibility, _novelty = setting["criteria"]
+    with pytest.raises(ReviewError, match="criteria_in_use"):
+        update_criterion(actor=None, criterion=feasibility, name="可行性", description="", weight=5, max_score=10)
+
+
+def test_ranking_aggregates_by_hand_and_leaves_conflicted_reviews_out(setting):
+    first, second = setting["proposals"]
+    experts = [make_user(role="expert") for _ in range(3)]
+    # totals: (3·8/10 + 4/5)/4 = 80; (3·6/10 + 2/5)/4 = 55; (3·10/10 + 5/5)/4 = 100
+    review(setting, experts[0], first, (8, 4), R.recommend)
+    review(setting, experts[1], first, (6, 2), R.not_recommended)
+    review(setting, experts[2], second, (10, 5), R.recommend)
+    ranked = rank_round(setting["round"].id)
+    assert [row.proposal for row in ranked] == [second, first]
+    top, other = ranked
+    assert (top.n, top.mean) == (1, 100)
+    assert other.n == 2 and other.mean == pytest.approx(67.5) and other.median == pytest.approx(67.5)
+    assert other.spread == pytest.approx(25) and other.conflicting
+    feasibility, novelty = setting["criteria"]
+    assert other.criterion_means == {feasibility.id: 7, novelty.id: 3}
+    # a conflict found after the review: the review stays, flagged, out of the aggregates
+    conflicts.record_conflict(actor=setting["office"], expert=experts[1], proposal=first, reason="亲属在申报单位")
+    other = next(row for row in rank_round(setting["round"].id) if row.proposal == first)
+    assert (other.n, other.mean, other.excluded) == (1, pytest.approx(80), 1)
+    assert not other.conflicting
