@@ -1,6 +1,7 @@
 """`flask demo load`: the Longgang 2017 round read from the seed, and the next round open for solicitation,
 with units, accounts for every role, proposals in every status and suggestions from every channel."""
 
+import random
 from datetime import date, timedelta
 
 import click
@@ -11,6 +12,9 @@ from accounts.models import Role, Unit, UnitKind, User
 from demo import stories
 from demo.longgang import LonggangSeed, load_seed
 from extensions import db
+from review import queries as review_queries
+from review.models import Familiarity, Recommendation
+from review.services import assignments, conflicts, reviews
 from review.services import criteria as review
 from solicitation.models import PUBLIC_CHANNELS, RejectReason, Round, RoundStatus
 from solicitation.services import imports, proposals, suggestions
@@ -32,7 +36,11 @@ def _units(seed: LonggangSeed) -> dict[str, Unit]:
 
 
 def _users(units: dict[str, Unit]) -> dict[str, User]:
-    people = [*stories.DEMO_USERS, *((u, n, "unit_staff", unit) for u, n, unit in stories.AUTHORS)]
+    people = [
+        *stories.DEMO_USERS,
+        *((u, n, "unit_staff", unit) for u, n, unit in stories.AUTHORS),
+        *((u, n, "expert", None) for u, n in stories.EXTRA_EXPERT_USERS),
+    ]
     users = {}
     for username, name, role, unit in people:
         user = db.session.scalar(select(User).where(User.username == username))
@@ -100,7 +108,70 @@ def _load_longgang(seed: LonggangSeed, users: dict[str, User]) -> Round:
             today=during,
         )
         proposals.submit_proposal(actor=author, proposal=proposal, today=during)
-    return solicitation.transition_round(actor=None, round=round, target=RoundStatus.reviewing)
+    for unit_name, category, title, background, content, goals in stories.LONGGANG_2017_OTHERS:
+        author = _staff_of(users, unit_name)
+        fields = {
+            "title": title,
+            "category_id": categories[category],
+            "background": background,
+            "content": content,
+            "goals": goals,
+            "contact_name": author.display_name.split("（")[0],
+        }
+        proposal = proposals.create_proposal(actor=author, round=round, fields=fields, today=during)
+        proposals.submit_proposal(actor=author, proposal=proposal, today=during)
+    solicitation.transition_round(actor=None, round=round, target=RoundStatus.reviewing)
+    _review_longgang(round, users, key_titles={p.title for p in seed.key_projects})
+    return round
+
+
+def _review_longgang(round: Round, users: dict[str, User], key_titles: set[str]) -> None:
+    """The 2017 panel at work: profiles, detected conflicts, three experts a proposal, reviews with a harsh one."""
+    office = users["office"]
+    panel = []
+    for username, institution, _unit, expertise, load, bias in stories.REVIEW_EXPERTS:
+        expert = users[username]
+        assignments.save_expert_profile(
+            actor=office, expert=expert, institution=institution, expertise=expertise, max_load=load
+        )
+        panel.append((expert, bias))
+    for conflict in conflicts.detect_conflicts(actor=office, round=round):
+        conflicts.decide_conflict(actor=office, conflict=conflict, confirm=True)
+    criteria = [c for c, _share in review_queries.criteria_of(round.id)]
+    noise = random.Random(2017)  # the same demo every time
+    made = []
+    for index, proposal in enumerate(review_queries.round_proposals(round.id)):
+        free = [(e, b) for e, b in panel if not review_queries.is_conflicted(e.id, proposal.id)]
+        chosen = [free[(index + step) % len(free)] for step in range(3)]
+        made += [(assignments.assign_expert(actor=office, expert=e, proposal=proposal), b) for e, b in chosen]
+    assignments.publish_assignments(actor=office, round=round)
+    for number, (assignment, bias) in enumerate(made):
+        quality = 8.3 if assignment.proposal.title in key_titles else 6.0
+        scores = {
+            c.id: (max(0, min(c.max_score, round_half(quality + bias + noise.uniform(-1, 1)))), "") for c in criteria
+        }
+        mean = sum(v for v, _n in scores.values()) / len(scores)
+        recommendation = (
+            Recommendation.recommend
+            if mean >= 7.5
+            else Recommendation.recommend_if_revised
+            if mean >= 5.5
+            else Recommendation.not_recommended
+        )
+        reviews.save_review(
+            actor=assignment.expert,
+            assignment=assignment,
+            scores=scores,
+            comment=stories.REVIEW_COMMENTS[recommendation.value],
+            recommendation=recommendation,
+            familiarity=Familiarity.medium,
+        )
+        if number % 11 != 10:  # a few stay drafts
+            reviews.submit_review(actor=assignment.expert, assignment=assignment)
+
+
+def round_half(value: float) -> int:
+    return int(value + 0.5)
 
 
 def _load_next_round(users: dict[str, User]) -> Round:

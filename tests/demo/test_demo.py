@@ -8,6 +8,8 @@ from accounts.models import Role, Unit, UnitKind, User
 from demo.longgang import load_seed
 from extensions import db
 from review import queries as review_queries
+from review.models import Conflict, Review, ReviewStatus
+from review.ranking import rank_round
 from solicitation.models import Channel, Proposal, ProposalStatus, Round, RoundStatus, Suggestion, SuggestionStatus
 
 
@@ -31,8 +33,10 @@ def test_demo_load_creates_the_round_units_criteria_and_a_login_per_role(runner,
     round = db.session.scalar(select(Round).where(Round.year == 2017))
     assert round.status is RoundStatus.reviewing
     proposals = db.session.scalars(select(Proposal).where(Proposal.round_id == round.id)).all()
-    assert sorted(p.title for p in proposals) == sorted(p.title for p in load_seed().key_projects)
+    key_titles = {p.title for p in load_seed().key_projects}
+    assert key_titles < {p.title for p in proposals} and len(proposals) == 20
     assert {p.status for p in proposals} == {ProposalStatus.submitted}
+
     assert [c.name for c in round.categories] == load_seed().categories
     assert [c.name for c, _ in review_queries.criteria_of(round.id)] == [
         "聚焦中心工作",
@@ -48,6 +52,17 @@ def test_demo_load_creates_the_round_units_criteria_and_a_login_per_role(runner,
         assert line in result.output
     response = client.post("/login", data={"username": "office", "password": "Longgang2017"})
     assert response.status_code == 302
+
+
+def test_the_2017_panel_has_reviewed_and_the_key_projects_rank_first(runner):
+    runner.invoke(args=["demo", "load"])
+    round = db.session.scalar(select(Round).where(Round.year == 2017))
+    statuses = set(db.session.scalars(select(Review.status)))
+    assert statuses == {ReviewStatus.draft, ReviewStatus.submitted}
+    assert db.session.scalar(select(func.count(Conflict.id))) > 0
+    ranked = rank_round(round.id)
+    key_titles = {p.title for p in load_seed().key_projects}
+    assert {row.proposal.title for row in ranked[:11]} == key_titles
 
 
 def test_the_next_round_is_open_with_proposals_in_every_status_and_suggestions_from_every_channel(runner):
