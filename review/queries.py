@@ -15,7 +15,10 @@ from review.models import (
     Score,
 )
 from review.scoring import normalised_weights
+from review.solver import Problem
 from solicitation.models import Proposal, ProposalStatus
+
+DEFAULT_MAX_LOAD = 10  # an expert without a profile takes at most this many proposals of a round
 
 
 def criteria_of(round_id: int) -> list[tuple[Criterion, float]]:
@@ -129,3 +132,25 @@ def submitted_reviews_by_proposal(round_id: int) -> dict[int, list[Review]]:
     for review in submitted_reviews(round_id):
         grouped.setdefault(review.assignment.proposal_id, []).append(review)
     return grouped
+
+
+def assignment_problem(round_id: int, k: int) -> Problem:
+    """The round's assignment as the solver sees it: proposals, experts' caps, what stands, what is barred."""
+    proposals = round_proposals(round_id)
+    experts = experts_with_load(round_id)
+    assigned = {(a.proposal_id, a.expert_id) for a in round_assignments(round_id)}
+    ids = [p.id for p in proposals]
+    conflicts = {
+        (c.proposal_id, c.expert_id)
+        for c in db.session.scalars(select(Conflict).where(Conflict.proposal_id.in_(ids)))
+        if c.status is not ConflictStatus.dismissed
+    }
+    fields = {expert.id: (profile.expertise if profile else "") for expert, profile, _load in experts}
+    matches = {
+        (p.id, expert_id)
+        for p in proposals
+        for expert_id, text in fields.items()
+        if p.category and p.category.name in text
+    }
+    caps = {expert.id: (profile.max_load if profile else DEFAULT_MAX_LOAD) for expert, profile, _load in experts}
+    return Problem(proposals=ids, experts=caps, k=k, existing=assigned, conflicts=conflicts, matches=matches)

@@ -74,6 +74,8 @@ OFFICE_ONLY = [
     ("POST", "/rounds/{round}/assignments"),
     ("POST", "/assignments/{assignment}/delete"),
     ("POST", "/rounds/{round}/assignments/publish"),
+    ("GET", "/rounds/{round}/assignments/auto"),
+    ("POST", "/rounds/{round}/assignments/auto"),
     ("POST", "/rounds/{round}/conflicts/detect"),
     ("POST", "/rounds/{round}/conflicts"),
     ("POST", "/conflicts/{conflict}/decide"),

@@ -9,11 +9,9 @@ from core.web import external_url
 from extensions import db
 from review.errors import ReviewError
 from review.models import Assignment, ExpertProfile, ReviewStatus
-from review.queries import is_conflicted
+from review.queries import DEFAULT_MAX_LOAD, is_conflicted
 from review.services import require_office
 from solicitation.models import Proposal, ProposalStatus, Round
-
-DEFAULT_MAX_LOAD = 10
 
 
 def save_expert_profile(*, actor: User, expert: User, institution: str, expertise: str, max_load: int) -> ExpertProfile:
@@ -46,6 +44,20 @@ def max_load(expert: User) -> int:
 def assign_expert(*, actor: User, expert: User, proposal: Proposal) -> Assignment:
     """Assign an expert to a proposal: never a conflicted one, never twice, never past their maximum load."""
     require_office(actor)
+    _check_assignable(expert, proposal)
+    assignment = Assignment(expert=expert, proposal=proposal, assigned_by_id=actor.id)
+    db.session.add(assignment)
+    audit.record(
+        actor=actor,
+        action="assignment.create",
+        obj=assignment,
+        after={"expert_id": expert.id, "proposal_id": proposal.id},
+    )
+    db.session.commit()
+    return assignment
+
+
+def _check_assignable(expert: User, proposal: Proposal) -> None:
     if expert.role is not Role.expert or not expert.active:
         raise ReviewError("not_an_expert", field="expert_id", name=expert.display_name)
     if proposal.submitted_at is None or proposal.status is ProposalStatus.withdrawn:
@@ -62,16 +74,23 @@ def assign_expert(*, actor: User, expert: User, proposal: Proposal) -> Assignmen
     )
     if load >= max_load(expert):
         raise ReviewError("over_max_load", field="expert_id", name=expert.display_name, load=load)
-    assignment = Assignment(expert=expert, proposal=proposal, assigned_by_id=actor.id)
-    db.session.add(assignment)
-    audit.record(
-        actor=actor,
-        action="assignment.create",
-        obj=assignment,
-        after={"expert_id": expert.id, "proposal_id": proposal.id},
-    )
+
+
+def apply_assignments(*, actor: User, round: Round, pairs: list[tuple[int, int]]) -> int:
+    """Create the previewed (proposal, expert) pairs, each checked as a hand assignment is, all or none."""
+    require_office(actor)
+    created = 0
+    for proposal_id, expert_id in pairs:
+        proposal, expert = db.session.get(Proposal, proposal_id), db.session.get(User, expert_id)
+        if proposal is None or expert is None or proposal.round_id != round.id:
+            raise ReviewError("proposal_not_reviewable")
+        _check_assignable(expert, proposal)
+        db.session.add(Assignment(expert=expert, proposal=proposal, assigned_by_id=actor.id))
+        db.session.flush()  # the next pair's load counts this one
+        created += 1
+    audit.record(actor=actor, action="assignment.auto", obj=round, after={"assignments": created})
     db.session.commit()
-    return assignment
+    return created
 
 
 def unassign_expert(*, actor: User, assignment: Assignment) -> None:

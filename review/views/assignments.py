@@ -17,6 +17,7 @@ from review.models import Assignment, Conflict, ExpertProfile, Review
 from review.permissions import can_manage_reviews
 from review.ranking import rank_round
 from review.services import assignments, conflicts, reviews
+from review.solver import solve
 from review.views import bp
 from solicitation.models import Proposal, Round
 
@@ -220,3 +221,42 @@ def ranking(round_id):
         criteria=criteria,
         reviews=queries.submitted_reviews_by_proposal(round.id),
     )
+
+
+@bp.get("/rounds/<int:round_id>/assignments/auto")
+@office_required
+def assignment_auto_preview(round_id):
+    """Preview an automatic assignment of k reviewers a proposal, to apply or discard."""
+    round = db.get_or_404(Round, round_id)
+    require(can_manage_reviews(current_user))
+    k = max(1, min(request.args.get("k", 3, type=int), 20))
+    solution = solve(queries.assignment_problem(round.id, k))
+    proposals = {p.id: p for p in queries.round_proposals(round.id)}
+    experts = {e.id: e for e, _profile, _load in queries.experts_with_load(round.id)}
+    return render_template(
+        "review/assignment_preview.html",
+        round=round,
+        k=k,
+        pairs=[(proposals[p], experts[e]) for p, e in solution.new],
+        short=[(proposals[p], missing, solution.eligible[p]) for p, missing in solution.short.items()],
+    )
+
+
+@bp.post("/rounds/<int:round_id>/assignments/auto")
+@office_required
+def assignment_auto_apply(round_id):
+    """Apply a previewed automatic assignment."""
+    round = db.get_or_404(Round, round_id)
+    require(can_manage_reviews(current_user))
+    pairs = []
+    for value in request.form.getlist("pair"):
+        proposal_id, _sep, expert_id = value.partition(":")
+        if proposal_id.isdigit() and expert_id.isdigit():
+            pairs.append((int(proposal_id), int(expert_id)))
+    try:
+        count = assignments.apply_assignments(actor=current_user, round=round, pairs=pairs)
+    except DomainError as error:
+        flash(_("Nothing was assigned: %(reason)s Preview again.", reason=error.message), "error")
+    else:
+        flash(_("%(count)d assignments made; publish them when ready.", count=count), "success")
+    return redirect(url_for("review.assignment_board", round_id=round.id))

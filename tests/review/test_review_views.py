@@ -1,6 +1,7 @@
 """The review pages: the office assigns and publishes, the expert reviews, the office reads the ranking."""
 
 import io
+import re
 
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -101,3 +102,24 @@ def test_a_conflicted_expert_cannot_be_assigned_from_the_board(client, login_as)
     )
     assert "存在利益冲突" in response.get_data(as_text=True)
     assert db.session.scalar(select(Assignment)) is None
+
+
+def test_the_office_previews_and_applies_an_automatic_assignment(client, login_as):
+    office = login_as("office")
+    round = make_open_round()
+    make_criterion(round=round)
+    first = make_proposal(round=round, submit=True, title="第一项")
+    second = make_proposal(round=round, submit=True, title="第二项")
+    transition_round(actor=office, round=round, target=RoundStatus.reviewing)
+    experts = [make_user(role="expert") for _ in range(3)]
+    insider = make_user(role="expert", unit=first.unit)
+    client.post(f"/rounds/{round.id}/conflicts/detect")
+    page = client.get(f"/rounds/{round.id}/assignments/auto?k=4").get_data(as_text=True)
+    assert "第一项" in page and db.session.scalar(select(Assignment)) is None  # a preview changes nothing
+    pairs = re.findall(r'name="pair" value="([\d:]+)"', page)
+    assert len(pairs) == 7  # 4 for the second, 3 for the first: its insider is barred
+    assert "第一项" in page.split("alert-error")[1]  # reported short
+    client.post(f"/rounds/{round.id}/assignments/auto", data={"pair": pairs})
+    made = db.session.scalars(select(Assignment)).all()
+    assert len(made) == 7 and insider.id not in {a.expert_id for a in made if a.proposal_id == first.id}
+    assert {a.expert_id for a in made if a.proposal_id == second.id} == {e.id for e in [*experts, insider]}
