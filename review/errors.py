@@ -28,5 +28,6 @@ class ReviewError(DomainError):
         "score_missing": _l("Score every criterion before submitting."),
         "recommendation_missing": _l("Choose a recommendation before submitting."),
         "review_not_submitted": _l("Only a submitted review can be reopened."),
+        "reviewers_not_positive": _l("At least one reviewer per proposal."),
         "conflict_exists": _l("A conflict between this expert and this proposal is already recorded."),
     }

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DecimalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from core.forms import enum_coerce, optional_int, options
@@ -103,3 +103,12 @@ class ReviewForm(FlaskForm):
 
     def scores(self) -> dict[int, tuple[int | None, str]]:
         return {c.id: (self[f"score_{c.id}"].data, self[f"note_{c.id}"].data or "") for c in self.criteria}
+
+
+class ReviewSettingsForm(FlaskForm):
+    reviewers_per_proposal = IntegerField(
+        _l("Reviewers per proposal"), validators=[InputRequired(), NumberRange(min=1, max=20)]
+    )
+    trim_extremes = BooleanField(
+        _l("Drop the highest and lowest total from five reviews on (去掉一个最高分和一个最低分)")
+    )

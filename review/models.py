@@ -199,3 +199,15 @@ class Score(db.Model):
 
     review: Mapped[Review] = relationship(back_populates="scores")
     criterion: Mapped[Criterion] = relationship()
+
+
+class ReviewSettings(db.Model):
+    """How a round is reviewed: reviewers per proposal and whether the trimmed mean is used."""
+
+    __tablename__ = "review_settings"
+    __table_args__ = (CheckConstraint("reviewers_per_proposal > 0", name="reviewers_positive"),)
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), primary_key=True)
+    reviewers_per_proposal: Mapped[int] = mapped_column(default=3)
+    # 去掉一个最高分和一个最低分, for proposals with five reviews or more
+    trim_extremes: Mapped[bool] = mapped_column(default=False)

@@ -11,6 +11,7 @@ from review.models import (
     Criterion,
     ExpertProfile,
     Review,
+    ReviewSettings,
     ReviewStatus,
     Score,
 )
@@ -154,3 +155,10 @@ def assignment_problem(round_id: int, k: int) -> Problem:
     }
     caps = {expert.id: (profile.max_load if profile else DEFAULT_MAX_LOAD) for expert, profile, _load in experts}
     return Problem(proposals=ids, experts=caps, k=k, existing=assigned, conflicts=conflicts, matches=matches)
+
+
+def review_settings(round_id: int) -> ReviewSettings:
+    """The round's review settings, the defaults when the office has not set them."""
+    return db.session.get(ReviewSettings, round_id) or ReviewSettings(
+        round_id=round_id, reviewers_per_proposal=3, trim_extremes=False
+    )

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from review import queries
 from review.models import Recommendation
-from review.scoring import summarise, weighted_total
+from review.scoring import calibrate, summarise, trimmed_mean, weighted_total
 from solicitation.models import Proposal
 
 
@@ -17,9 +17,13 @@ class RankedProposal:
     median: float | None
     stdev: float | None
     spread: float | None
+    trimmed: float | None = None
+    calibrated: float | None = None
     criterion_means: dict[int, float] = field(default_factory=dict)
     recommendations: Counter = field(default_factory=Counter)
     excluded: int = 0  # submitted reviews left out because of a conflict of interest
+    rank: int | None = None  # by the mean of the weighted totals
+    calibrated_rank: int | None = None
 
     @property
     def conflicting(self) -> bool:
@@ -29,8 +33,17 @@ class RankedProposal:
         )
 
 
-def rank_round(round_id: int, *, k: int = 3) -> list[RankedProposal]:
-    """Every proposal under review with its aggregates, best mean first (unreviewed ones last).
+MEASURES = ("mean", "median", "trimmed", "calibrated")
+
+
+@dataclass
+class Ranking:
+    rows: list[RankedProposal]
+    biases: dict[int, float]  # expert -> estimated bias in points of 100
+
+
+def rank_round(round_id: int, *, measure: str = "mean") -> Ranking:
+    """Every proposal under review with its aggregates, best first by `measure` (unreviewed ones last).
 
     Four queries whatever the size of the round: criteria, proposals, scores, reviews.
     """
@@ -49,11 +62,14 @@ def rank_round(round_id: int, *, k: int = 3) -> list[RankedProposal]:
         if pair not in conflicted and review.recommendation:
             recommendations[pair[0]][review.recommendation] += 1
 
-    ranked = []
+    ranked, observations = [], []
     for proposal in queries.round_proposals(round_id):
         pairs = [(proposal.id, expert_id) for expert_id in sorted(experts_of[proposal.id])]
         counted = [pair for pair in pairs if pair not in conflicted]
-        totals = [t for t in (weighted_total(values[pair], criteria) for pair in counted) if t is not None]
+        scored = [(pair, weighted_total(values[pair], criteria)) for pair in counted]
+        scored = [(pair, total) for pair, total in scored if total is not None]
+        observations += [(pair[0], pair[1], total) for pair, total in scored]
+        totals = [total for _pair, total in scored]
         stats = summarise(totals)
         means = {cid: sum(values[pair][cid] for pair in counted) / len(counted) for cid, _w, _m in criteria if counted}
         ranked.append(
@@ -64,10 +80,19 @@ def rank_round(round_id: int, *, k: int = 3) -> list[RankedProposal]:
                 median=stats["median"],
                 stdev=stats["stdev"],
                 spread=stats["range"],
+                trimmed=trimmed_mean(totals),
                 criterion_means=means,
                 recommendations=recommendations[proposal.id],
                 excluded=len(pairs) - len(counted),
             )
         )
-    ranked.sort(key=lambda row: (row.mean is None, -(row.mean or 0), row.proposal.id))
-    return ranked
+    quality, biases = calibrate(observations)
+    for row in ranked:
+        row.calibrated = quality.get(row.proposal.id)
+    for attribute, rank_attribute in (("calibrated", "calibrated_rank"), ("mean", "rank")):
+        ordered = sorted((r for r in ranked if getattr(r, attribute) is not None), key=lambda r: -getattr(r, attribute))
+        for position, row in enumerate(ordered, start=1):
+            setattr(row, rank_attribute, position)
+    measure = measure if measure in MEASURES else "mean"
+    ranked.sort(key=lambda r: (getattr(r, measure) is None, -(getattr(r, measure) or 0), r.proposal.id))
+    return Ranking(rows=ranked, biases=biases)

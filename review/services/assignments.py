@@ -8,7 +8,7 @@ from core.mail import queue_mail
 from core.web import external_url
 from extensions import db
 from review.errors import ReviewError
-from review.models import Assignment, ExpertProfile, ReviewStatus
+from review.models import Assignment, ExpertProfile, ReviewSettings, ReviewStatus
 from review.queries import DEFAULT_MAX_LOAD, is_conflicted
 from review.services import require_office
 from solicitation.models import Proposal, ProposalStatus, Round
@@ -125,3 +125,23 @@ def publish_assignments(*, actor: User, round: Round) -> int:
             queue_mail(to=expert.email, template="assignments_published", expert=expert, round=round, url=url)
     db.session.commit()
     return len(pending)
+
+
+def save_review_settings(*, actor: User, round: Round, reviewers_per_proposal: int, trim_extremes: bool):
+    """Set how many experts review each proposal and whether the trimmed mean is shown."""
+    require_office(actor)
+    if reviewers_per_proposal < 1:
+        raise ReviewError("reviewers_not_positive", field="reviewers_per_proposal")
+    settings = db.session.get(ReviewSettings, round.id) or ReviewSettings(round_id=round.id)
+    before = {"reviewers_per_proposal": settings.reviewers_per_proposal, "trim_extremes": settings.trim_extremes}
+    settings.reviewers_per_proposal, settings.trim_extremes = reviewers_per_proposal, trim_extremes
+    db.session.add(settings)
+    audit.record(
+        actor=actor,
+        action="round.review_settings",
+        obj=round,
+        before=before,
+        after={"reviewers_per_proposal": reviewers_per_proposal, "trim_extremes": trim_extremes},
+    )
+    db.session.commit()
+    return settings

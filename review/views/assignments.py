@@ -12,7 +12,7 @@ from core.exports import table_response
 from core.web import export_format, show_error
 from extensions import db
 from review import queries
-from review.forms import AssignForm, ConflictForm, ExpertProfileForm
+from review.forms import AssignForm, ConflictForm, ExpertProfileForm, ReviewSettingsForm
 from review.models import Assignment, Conflict, ExpertProfile, Review
 from review.permissions import can_manage_reviews
 from review.ranking import rank_round
@@ -50,6 +50,7 @@ def _render_board(round, *, conflict_form=None, status=200):
         conflicts=queries.round_conflicts(round.id),
         conflict_form=conflict_form or ConflictForm.with_choices(experts, proposals, formdata=None),
         unpublished=sum(1 for a in queries.round_assignments(round.id) if not a.published),
+        settings_form=ReviewSettingsForm(obj=queries.review_settings(round.id)),
     ), status
 
 
@@ -186,15 +187,22 @@ def review_reopen(review_id):
 
 
 def ranking_columns(criteria):
+    def rounded(value):
+        return None if value is None else round(value, 2)
+
     columns = [
         (_l("Rank"), lambda row: row.rank),
+        (_l("Calibrated rank"), lambda row: row.calibrated_rank),
         (_l("Number"), lambda row: row.proposal.id),
         (_l("Project title"), lambda row: row.proposal.title),
         (_l("Unit"), lambda row: row.proposal.unit.name),
         (_l("Reviews"), lambda row: row.n),
-        (_l("Mean"), lambda row: None if row.mean is None else round(row.mean, 2)),
-        (_l("Median"), lambda row: None if row.median is None else round(row.median, 2)),
-        (_l("Standard deviation"), lambda row: None if row.stdev is None else round(row.stdev, 2)),
+        (_l("Mean"), lambda row: rounded(row.mean)),
+        (_l("Median"), lambda row: rounded(row.median)),
+        (_l("Trimmed mean"), lambda row: rounded(row.trimmed)),
+        (_l("Calibrated score"), lambda row: rounded(row.calibrated)),
+        (_l("Standard deviation"), lambda row: rounded(row.stdev)),
+        (_l("Recommendations"), lambda row: "、".join(f"{r.label} {n}" for r, n in row.recommendations.items())),
         (_l("Left out (conflict)"), lambda row: row.excluded),
     ]
     for criterion, _share in criteria:
@@ -205,22 +213,46 @@ def ranking_columns(criteria):
 @bp.get("/rounds/<int:round_id>/ranking")
 @office_required
 def ranking(round_id):
-    """The proposals ranked by the mean of their weighted totals, with every aggregate, or exported."""
+    """The proposals ranked by the office's chosen measure, with every aggregate, or exported."""
     round = db.get_or_404(Round, round_id)
     require(can_manage_reviews(current_user))
-    rows = rank_round(round.id)
-    for rank, row in enumerate(rows, start=1):
-        row.rank = rank if row.mean is not None else None
+    measure = request.args.get("sort", "mean")
+    ranking = rank_round(round.id, measure=measure)
     criteria = queries.criteria_of(round.id)
     if fmt := export_format():
-        return table_response(filename=f"ranking-{round.year}", columns=ranking_columns(criteria), rows=rows, fmt=fmt)
+        columns = ranking_columns(criteria)
+        return table_response(filename=f"ranking-{round.year}", columns=columns, rows=ranking.rows, fmt=fmt)
+    experts = {expert.id: expert for expert, _profile, _load in queries.experts_with_load(round.id)}
     return render_template(
         "review/ranking.html",
         round=round,
-        rows=rows,
+        ranking=ranking,
+        measure=measure,
         criteria=criteria,
+        settings=queries.review_settings(round.id),
+        biases=sorted(((experts.get(e), b) for e, b in ranking.biases.items()), key=lambda item: item[1]),
         reviews=queries.submitted_reviews_by_proposal(round.id),
     )
+
+
+@bp.post("/rounds/<int:round_id>/review-settings")
+@office_required
+def review_settings(round_id):
+    """Set the reviewers per proposal and the trimmed mean of a round."""
+    round = db.get_or_404(Round, round_id)
+    require(can_manage_reviews(current_user))
+    form = ReviewSettingsForm()
+    if form.validate_on_submit():
+        assignments.save_review_settings(
+            actor=current_user,
+            round=round,
+            reviewers_per_proposal=form.reviewers_per_proposal.data,
+            trim_extremes=form.trim_extremes.data,
+        )
+        flash(_("Review settings saved."), "success")
+    else:
+        flash(_("Reviewers per proposal is a whole number from 1 to 20."), "error")
+    return redirect(url_for("review.assignment_board", round_id=round.id))
 
 
 @bp.get("/rounds/<int:round_id>/assignments/auto")
@@ -229,7 +261,8 @@ def assignment_auto_preview(round_id):
     """Preview an automatic assignment of k reviewers a proposal, to apply or discard."""
     round = db.get_or_404(Round, round_id)
     require(can_manage_reviews(current_user))
-    k = max(1, min(request.args.get("k", 3, type=int), 20))
+    default = queries.review_settings(round.id).reviewers_per_proposal
+    k = max(1, min(request.args.get("k", default, type=int), 20))
     solution = solve(queries.assignment_problem(round.id, k))
     proposals = {p.id: p for p in queries.round_proposals(round.id)}
     experts = {e.id: e for e, _profile, _load in queries.experts_with_load(round.id)}

@@ -66,7 +66,8 @@ def test_the_office_assigns_and_publishes_and_the_expert_reviews_and_the_ranking
             values_only=True
         )
     )
-    assert rows[1][2] == "推进网格管理标准化" and rows[1][5] == 80.0
+    exported = dict(zip(rows[0], rows[1], strict=True))
+    assert exported["项目名称"] == "推进网格管理标准化" and exported["平均分"] == 80.0
 
 
 def test_an_expert_cannot_open_someone_elses_assignment(app, client, login_as):
@@ -123,3 +124,16 @@ def test_the_office_previews_and_applies_an_automatic_assignment(client, login_a
     made = db.session.scalars(select(Assignment)).all()
     assert len(made) == 7 and insider.id not in {a.expert_id for a in made if a.proposal_id == first.id}
     assert {a.expert_id for a in made if a.proposal_id == second.id} == {e.id for e in [*experts, insider]}
+
+
+def test_the_ranking_shows_the_calibrated_rank_and_the_harsh_expert(client, login_as):
+    from demo.cli import load_demo
+
+    login_as("office")
+    history, _next_round = load_demo()
+    page = client.get(f"/rounds/{history.id}/ranking?sort=calibrated").get_data(as_text=True)
+    harshest = page.split('id="biases"')[1].split("<td>")[1].split("</td>")[0]
+    assert "王教授" in harshest  # the demo's harsh expert has the lowest estimated bias
+    assert 'value="trimmed"' not in page
+    client.post(f"/rounds/{history.id}/review-settings", data={"reviewers_per_proposal": "3", "trim_extremes": "y"})
+    assert 'value="trimmed"' in client.get(f"/rounds/{history.id}/ranking").get_data(as_text=True)

@@ -158,7 +158,7 @@ def test_ranking_aggregates_by_hand_and_leaves_conflicted_reviews_out(setting):
     review(setting, experts[0], first, (8, 4), R.recommend)
     review(setting, experts[1], first, (6, 2), R.not_recommended)
     review(setting, experts[2], second, (10, 5), R.recommend)
-    ranked = rank_round(setting["round"].id)
+    ranked = rank_round(setting["round"].id).rows
     assert [row.proposal for row in ranked] == [second, first]
     top, other = ranked
     assert (top.n, top.mean) == (1, 100)
@@ -168,6 +168,34 @@ def test_ranking_aggregates_by_hand_and_leaves_conflicted_reviews_out(setting):
     assert other.criterion_means == {feasibility.id: 7, novelty.id: 3}
     # a conflict found after the review: the review stays, flagged, out of the aggregates
     conflicts.record_conflict(actor=setting["office"], expert=experts[1], proposal=first, reason="亲属在申报单位")
-    other = next(row for row in rank_round(setting["round"].id) if row.proposal == first)
+    other = next(row for row in rank_round(setting["round"].id).rows if row.proposal == first)
     assert (other.n, other.mean, other.excluded) == (1, pytest.approx(80), 1)
     assert not other.conflicting
+
+
+def test_trimmed_mean_drops_the_highest_and_lowest_from_five_reviews():
+    from review.scoring import trimmed_mean
+
+    assert trimmed_mean([50, 60, 70, 80, 100]) == 70
+    assert trimmed_mean([50, 60, 70, 80]) is None
+
+
+def test_calibration_recovers_a_planted_harsh_expert_without_punishing_one_with_weak_proposals():
+    import random
+
+    from review.scoring import calibrate
+
+    noise = random.Random(7)
+    quality = {p: 40 + 4 * p for p in range(12)}  # proposals of clearly different merit
+    bias = {"fair": 0.0, "kind": 5.0, "harsh": -15.0, "unlucky": 0.0}
+    observations = []
+    for p, q in quality.items():
+        # the unlucky expert only draws the six weakest proposals; everyone else reviews everything
+        experts = ["fair", "kind", "harsh"] + (["unlucky"] if p < 6 else [])
+        observations += [(p, e, q + bias[e] + noise.uniform(-1, 1)) for e in experts]
+    fitted_quality, fitted_bias = calibrate(observations, shrinkage=0.5)
+    centre = sum(fitted_bias.values()) / len(fitted_bias)
+    assert fitted_bias["harsh"] - centre == pytest.approx(-15 - (5 - 15) / 4, abs=2)
+    assert abs(fitted_bias["unlucky"] - fitted_bias["fair"]) < 2  # drew weak proposals, is not harsh
+    ranking = sorted(fitted_quality, key=fitted_quality.get)
+    assert ranking == sorted(quality, key=quality.get)
