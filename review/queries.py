@@ -1,6 +1,7 @@
 """Read-only selects for review: criteria, what an expert may see, assignments, and the ranking's raw data."""
 
 from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy.orm import load_only, selectinload
 
 from accounts.models import Role, User
 from extensions import db
@@ -64,10 +65,27 @@ def my_assignments(expert: User) -> Select:
 
 def round_proposals(round_id: int) -> list[Proposal]:
     """The round's proposals under review: submitted and not withdrawn."""
-    query = select(Proposal).where(
-        Proposal.round_id == round_id,
-        Proposal.submitted_at.is_not(None),
-        Proposal.status != ProposalStatus.withdrawn,
+    query = (
+        select(Proposal)
+        # the long texts stay in the database: lists need the title, unit and category
+        .options(
+            load_only(
+                Proposal.id,
+                Proposal.round_id,
+                Proposal.title,
+                Proposal.unit_id,
+                Proposal.category_id,
+                Proposal.status,
+                Proposal.submitted_at,
+            ),
+            selectinload(Proposal.unit),
+            selectinload(Proposal.category),
+        )
+        .where(
+            Proposal.round_id == round_id,
+            Proposal.submitted_at.is_not(None),
+            Proposal.status != ProposalStatus.withdrawn,
+        )
     )
     return list(db.session.scalars(query.order_by(Proposal.id)))
 
@@ -84,55 +102,104 @@ def round_conflicts(round_id: int) -> list[Conflict]:
 
 def experts_with_load(round_id: int) -> list[tuple[User, ExpertProfile | None, int]]:
     """Active experts, their profile and how many proposals of the round they are assigned."""
-    load = (
-        select(func.count(Assignment.id))
-        .join(Assignment.proposal)
-        .where(Assignment.expert_id == User.id, Proposal.round_id == round_id)
-        .scalar_subquery()
+    loads = dict(
+        db.session.execute(
+            select(Assignment.expert_id, func.count(Assignment.id))
+            .join(Assignment.proposal)
+            .where(Proposal.round_id == round_id)
+            .group_by(Assignment.expert_id)
+        ).all()
     )
     query = (
-        select(User, ExpertProfile, load)
+        select(User, ExpertProfile)
         .outerjoin(ExpertProfile, ExpertProfile.user_id == User.id)
+        .options(selectinload(User.unit))
         .where(User.role == Role.expert, User.active)
         .order_by(User.display_name)
     )
-    return [tuple(row) for row in db.session.execute(query)]
+    return [(user, profile, loads.get(user.id, 0)) for user, profile in db.session.execute(query)]
 
 
-def submitted_scores(round_id: int) -> list[tuple[int, int, int, int, bool]]:
-    """(proposal, expert, criterion, value, conflicted) of every submitted review of the round, in one query."""
+def _submitted_in_round(round_id: int):
+    """Scores of submitted reviews of the round, joined to their assignment, criterion and any standing conflict.
+
+    The conflict comes by an outer join (a set operation) rather than a test per row.
+    """
+    return (
+        select()
+        .select_from(Score)
+        .join(Review, Review.id == Score.review_id)
+        .join(Assignment, Assignment.id == Review.assignment_id)
+        .join(Criterion, Criterion.id == Score.criterion_id)
+        .join(Proposal, and_(Proposal.id == Assignment.proposal_id, Proposal.round_id == round_id))
+        .outerjoin(
+            Conflict,
+            and_(
+                Conflict.expert_id == Assignment.expert_id,
+                Conflict.proposal_id == Assignment.proposal_id,
+                Conflict.status != ConflictStatus.dismissed,
+            ),
+        )
+        .where(Review.status == ReviewStatus.submitted)
+    )
+
+
+def review_totals(round_id: int) -> list[tuple[int, int, float, int, bool]]:
+    """(proposal, expert, Σ weight·score/maximum, criteria scored, conflicted) of each submitted review.
+
+    Summed in the database: one row a review rather than one a score.
+    """
     query = (
-        select(
+        _submitted_in_round(round_id)
+        .add_columns(
             Assignment.proposal_id,
             Assignment.expert_id,
-            Score.criterion_id,
-            Score.value,
-            blocking_conflict(Assignment.expert_id, Assignment.proposal_id),
+            func.sum(Criterion.weight * Score.value / func.cast(Criterion.max_score, db.Float)),
+            func.count(Score.id),
+            func.count(Conflict.id) > 0,
         )
-        .join(Review, Review.assignment_id == Assignment.id)
-        .join(Score, Score.review_id == Review.id)
-        .join(Proposal, and_(Proposal.id == Assignment.proposal_id, Proposal.round_id == round_id))
-        .where(Review.status == ReviewStatus.submitted)
+        .group_by(Assignment.proposal_id, Assignment.expert_id, Assignment.id)
     )
     return [tuple(row) for row in db.session.execute(query)]
 
 
-def submitted_reviews(round_id: int) -> list[Review]:
+def criterion_means(round_id: int) -> list[tuple[int, int, float]]:
+    """(proposal, criterion, mean score) over the submitted reviews that count (no conflict)."""
+    query = (
+        _submitted_in_round(round_id)
+        .add_columns(Assignment.proposal_id, Score.criterion_id, func.avg(Score.value))
+        .where(Conflict.id.is_(None))
+        .group_by(Assignment.proposal_id, Score.criterion_id)
+    )
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def recommendation_counts(round_id: int) -> list[tuple[int, object, int]]:
+    """(proposal, recommendation, how many) over the submitted reviews that count (no conflict)."""
+    query = (
+        select(Assignment.proposal_id, Review.recommendation, func.count())
+        .join(Review, Review.assignment_id == Assignment.id)
+        .join(Proposal, and_(Proposal.id == Assignment.proposal_id, Proposal.round_id == round_id))
+        .where(
+            Review.status == ReviewStatus.submitted,
+            Review.recommendation.is_not(None),
+            ~blocking_conflict(Assignment.expert_id, Assignment.proposal_id),
+        )
+        .group_by(Assignment.proposal_id, Review.recommendation)
+    )
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def reviews_of(proposal_id: int) -> list[Review]:
+    """Every review of a proposal, submitted or draft, with its expert and scores."""
     query = (
         select(Review)
         .join(Review.assignment)
-        .join(Assignment.proposal)
-        .where(Proposal.round_id == round_id, Review.status == ReviewStatus.submitted)
+        .options(selectinload(Review.scores), selectinload(Review.assignment).selectinload(Assignment.expert))
+        .where(Assignment.proposal_id == proposal_id)
+        .order_by(Review.id)
     )
     return list(db.session.scalars(query))
-
-
-def submitted_reviews_by_proposal(round_id: int) -> dict[int, list[Review]]:
-    """The round's submitted reviews, by proposal."""
-    grouped = {}
-    for review in submitted_reviews(round_id):
-        grouped.setdefault(review.assignment.proposal_id, []).append(review)
-    return grouped
 
 
 def assignment_problem(round_id: int, k: int) -> Problem:

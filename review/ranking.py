@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from review import queries
 from review.models import Recommendation
-from review.scoring import calibrate, summarise, trimmed_mean, weighted_total
+from review.scoring import calibrate, summarise, trimmed_mean
 from solicitation.models import Proposal
 
 
@@ -45,33 +45,29 @@ class Ranking:
 def rank_round(round_id: int, *, measure: str = "mean") -> Ranking:
     """Every proposal under review with its aggregates, best first by `measure` (unreviewed ones last).
 
-    Four queries whatever the size of the round: criteria, proposals, scores, reviews.
+    Five queries whatever the size of the round; the totals are summed in the database.
     """
-    criteria = [(c.id, c.weight, c.max_score) for c, _share in queries.criteria_of(round_id)]
-    values = defaultdict(dict)  # (proposal, expert) -> {criterion: value}
-    conflicted = set()
-    experts_of = defaultdict(set)  # proposal -> experts with a submitted review
-    for proposal_id, expert_id, criterion_id, value, is_conflicted in queries.submitted_scores(round_id):
-        values[proposal_id, expert_id][criterion_id] = value
-        experts_of[proposal_id].add(expert_id)
-        if is_conflicted:
-            conflicted.add((proposal_id, expert_id))
+    criteria = [c for c, _share in queries.criteria_of(round_id)]
+    total_weight = sum(c.weight for c in criteria)
+    totals, excluded = defaultdict(list), Counter()
+    observations = []
+    for proposal_id, expert_id, weighted, scored, conflicted in queries.review_totals(round_id):
+        if conflicted:
+            excluded[proposal_id] += 1
+        elif scored == len(criteria) and total_weight > 0:
+            total = 100.0 * weighted / total_weight
+            totals[proposal_id].append(total)
+            observations.append((proposal_id, expert_id, total))
+    means = defaultdict(dict)
+    for proposal_id, criterion_id, mean in queries.criterion_means(round_id):
+        means[proposal_id][criterion_id] = float(mean)
     recommendations = defaultdict(Counter)
-    for review in queries.submitted_reviews(round_id):
-        pair = (review.assignment.proposal_id, review.assignment.expert_id)
-        if pair not in conflicted and review.recommendation:
-            recommendations[pair[0]][review.recommendation] += 1
+    for proposal_id, recommendation, count in queries.recommendation_counts(round_id):
+        recommendations[proposal_id][recommendation] = count
 
-    ranked, observations = [], []
+    ranked = []
     for proposal in queries.round_proposals(round_id):
-        pairs = [(proposal.id, expert_id) for expert_id in sorted(experts_of[proposal.id])]
-        counted = [pair for pair in pairs if pair not in conflicted]
-        scored = [(pair, weighted_total(values[pair], criteria)) for pair in counted]
-        scored = [(pair, total) for pair, total in scored if total is not None]
-        observations += [(pair[0], pair[1], total) for pair, total in scored]
-        totals = [total for _pair, total in scored]
-        stats = summarise(totals)
-        means = {cid: sum(values[pair][cid] for pair in counted) / len(counted) for cid, _w, _m in criteria if counted}
+        stats = summarise(totals[proposal.id])
         ranked.append(
             RankedProposal(
                 proposal=proposal,
@@ -80,10 +76,10 @@ def rank_round(round_id: int, *, measure: str = "mean") -> Ranking:
                 median=stats["median"],
                 stdev=stats["stdev"],
                 spread=stats["range"],
-                trimmed=trimmed_mean(totals),
-                criterion_means=means,
+                trimmed=trimmed_mean(totals[proposal.id]),
+                criterion_means=means[proposal.id],
                 recommendations=recommendations[proposal.id],
-                excluded=len(pairs) - len(counted),
+                excluded=excluded[proposal.id],
             )
         )
     quality, biases = calibrate(observations)

@@ -41,28 +41,54 @@ def trimmed_mean(totals: list[float]) -> float | None:
     return sum(ordered) / len(ordered)
 
 
-def calibrate(
-    observations: list[tuple[int, int, float]], *, shrinkage: float = 2.0, sweeps: int = 200
-) -> tuple[dict[int, float], dict[int, float]]:
+def calibrate(observations: list[tuple[int, int, float]], *, shrinkage: float = 2.0) -> tuple[dict, dict]:
     """Fit total = proposal quality + expert bias + noise by regularised least squares.
 
     `observations` are (proposal, expert, total). Minimises Σ(total − q − b)² + shrinkage·Σb², so an
     expert's bias is estimated from all their reviews and pulled towards 0 when they wrote few; unlike
     per-expert z-scores an expert who drew weaker proposals is not taken for a harsh one.
-    Returns (quality by proposal, bias by expert), solved by alternating exact minimisation.
+    Each quality is the mean of its totals less the biases, so the biases alone solve a small linear
+    system, one unknown per expert, built in one pass over the proposals.
+    Returns (quality by proposal, bias by expert).
     """
-    by_proposal, by_expert = {}, {}
+    by_proposal: dict[int, list[tuple[int, float]]] = {}
     for proposal, expert, total in observations:
         by_proposal.setdefault(proposal, []).append((expert, total))
-        by_expert.setdefault(expert, []).append((proposal, total))
-    bias = dict.fromkeys(by_expert, 0.0)
-    quality = {}
-    for _ in range(sweeps):
-        quality = {p: sum(t - bias[e] for e, t in rows) / len(rows) for p, rows in by_proposal.items()}
-        new_bias = {e: sum(t - quality[p] for p, t in rows) / (len(rows) + shrinkage) for e, rows in by_expert.items()}
-        change = max((abs(new_bias[e] - bias[e]) for e in bias), default=0.0)
-        bias = new_bias
-        if change < 1e-9:
-            break
+    experts = sorted({expert for _p, expert, _t in observations})
+    index = {expert: i for i, expert in enumerate(experts)}
+    size = len(experts)
+    matrix = [[0.0] * size for _ in range(size)]
+    rhs = [0.0] * size
+    for i in range(size):
+        matrix[i][i] = shrinkage
+    for rows in by_proposal.values():
+        n = len(rows)
+        mean = sum(total for _e, total in rows) / n
+        for expert, total in rows:
+            i = index[expert]
+            matrix[i][i] += 1.0
+            rhs[i] += total - mean
+            for other, _total in rows:
+                matrix[i][index[other]] -= 1.0 / n
+    solved = _solve(matrix, rhs)
+    bias = {expert: solved[index[expert]] for expert in experts}
     quality = {p: sum(t - bias[e] for e, t in rows) / len(rows) for p, rows in by_proposal.items()}
     return quality, bias
+
+
+def _solve(matrix: list[list[float]], rhs: list[float]) -> list[float]:
+    """Gaussian elimination with partial pivoting (the system is small and positive definite)."""
+    size = len(rhs)
+    a = [row[:] + [value] for row, value in zip(matrix, rhs, strict=True)]
+    for col in range(size):
+        pivot = max(range(col, size), key=lambda r: abs(a[r][col]))
+        a[col], a[pivot] = a[pivot], a[col]
+        for row in range(col + 1, size):
+            factor = a[row][col] / a[col][col]
+            if factor:
+                for k in range(col, size + 1):
+                    a[row][k] -= factor * a[col][k]
+    solution = [0.0] * size
+    for row in range(size - 1, -1, -1):
+        solution[row] = (a[row][size] - sum(a[row][k] * solution[k] for k in range(row + 1, size))) / a[row][row]
+    return solution

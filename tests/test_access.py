@@ -83,6 +83,7 @@ OFFICE_ONLY = [
     ("POST", "/experts/{expert}/profile"),
     ("POST", "/reviews/{review}/reopen"),
     ("GET", "/rounds/{round}/ranking"),
+    ("GET", "/proposals/{proposal}/reviews"),
     ("POST", "/rounds/{round}/review-settings"),
 ]
 STAFF_PAGES = ["/rounds", "/rounds/{round}", "/rounds/{round}/criteria", "/account/password"]

@@ -1,6 +1,6 @@
 """The office's review pages: expert profiles, conflicts, assignments and the ranking."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -183,7 +183,7 @@ def review_reopen(review_id):
         flash(error.message, "error")
     else:
         flash(_("Review reopened for its expert."), "success")
-    return redirect(url_for("review.ranking", round_id=review.assignment.proposal.round_id))
+    return redirect(url_for("review.proposal_reviews", proposal_id=review.assignment.proposal_id))
 
 
 def ranking_columns(criteria):
@@ -223,15 +223,33 @@ def ranking(round_id):
         columns = ranking_columns(criteria)
         return table_response(filename=f"ranking-{round.year}", columns=columns, rows=ranking.rows, fmt=fmt)
     experts = {expert.id: expert for expert, _profile, _load in queries.experts_with_load(round.id)}
+    size = current_app.config["PAGE_SIZE"]
+    page = max(request.args.get("page", 1, type=int), 1)
     return render_template(
         "review/ranking.html",
         round=round,
         ranking=ranking,
+        rows=ranking.rows[(page - 1) * size : page * size],
+        page=page,
+        pages=max(1, -(-len(ranking.rows) // size)),
         measure=measure,
         criteria=criteria,
         settings=queries.review_settings(round.id),
         biases=sorted(((experts.get(e), b) for e, b in ranking.biases.items()), key=lambda item: item[1]),
-        reviews=queries.submitted_reviews_by_proposal(round.id),
+    )
+
+
+@bp.get("/proposals/<int:proposal_id>/reviews")
+@office_required
+def proposal_reviews(proposal_id):
+    """Every review of a proposal: scores, comments, recommendation; the office may reopen one."""
+    proposal = db.get_or_404(Proposal, proposal_id)
+    require(can_manage_reviews(current_user))
+    return render_template(
+        "review/proposal_reviews.html",
+        proposal=proposal,
+        reviews=queries.reviews_of(proposal.id),
+        criteria=[c for c, _share in queries.criteria_of(proposal.round_id)],
     )
 
 

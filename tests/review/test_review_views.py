@@ -137,3 +137,27 @@ def test_the_ranking_shows_the_calibrated_rank_and_the_harsh_expert(client, logi
     assert 'value="trimmed"' not in page
     client.post(f"/rounds/{history.id}/review-settings", data={"reviewers_per_proposal": "3", "trim_extremes": "y"})
     assert 'value="trimmed"' in client.get(f"/rounds/{history.id}/ranking").get_data(as_text=True)
+
+
+def test_the_office_reads_every_review_of_a_proposal_and_reopens_one(client, login_as):
+    office = login_as("office")
+    round, criterion, proposal = reviewing_round(office)
+    expert = make_user(role="expert", display_name="孙研究员")
+    assignment = assignments.assign_expert(actor=office, expert=expert, proposal=proposal)
+    assignments.publish_assignments(actor=office, round=round)
+    from review.models import Recommendation
+    from review.services import reviews
+
+    reviews.save_review(
+        actor=expert,
+        assignment=assignment,
+        scores={criterion.id: (7, "可行")},
+        comment="建议推荐",
+        recommendation=Recommendation.recommend,
+        familiarity=None,
+    )
+    reviews.submit_review(actor=expert, assignment=assignment)
+    page = client.get(f"/proposals/{proposal.id}/reviews").get_data(as_text=True)
+    assert "孙研究员" in page and "7 / 10" in page and "可行" in page and "建议推荐" in page
+    client.post(f"/reviews/{assignment.review.id}/reopen")
+    assert db.session.get(Assignment, assignment.id).review.status is ReviewStatus.draft

@@ -1,0 +1,199 @@
+"""Benchmark: the ranking of a round of 2,000 proposals with 5 reviews of 6 criteria each.
+
+Times the ranking as a query (rank_round, calibration included) and as a rendered page, on SQLite and,
+when it answers, on PostgreSQL (BENCH_POSTGRES_URL, default the local test database). Prints the
+figures, then one JSON object as its last line. Target: the page under 300 ms.
+
+    .venv/bin/python bench/ranking.py [--proposals 2000] [--runs 5]
+"""
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import insert, text  # noqa: E402
+from sqlalchemy.exc import OperationalError  # noqa: E402
+
+from accounts.models import Role, Unit, UnitKind, User  # noqa: E402
+from app import create_app  # noqa: E402
+from core.models import utcnow  # noqa: E402
+from extensions import db  # noqa: E402
+from review.models import Assignment, Criterion, Review, ReviewStatus, Score  # noqa: E402
+from review.ranking import rank_round  # noqa: E402
+from solicitation.models import Category, Proposal, ProposalStatus, Round, RoundStatus  # noqa: E402
+
+EXPERTS, REVIEWS, CRITERIA = 60, 5, 6
+
+
+def populate(n_proposals: int) -> int:
+    """Bulk-insert a reviewed round; return its id."""
+    rng = random.Random(1)
+    today = date.today()
+    unit = Unit(name="基准测试单位", kind=UnitKind.department)
+    office = User(username="bench.office", display_name="基准", role=Role.office, password_hash="x")
+    round = Round(
+        year=2999,
+        title="基准轮次",
+        status=RoundStatus.reviewing,
+        solicitation_opens=today,
+        solicitation_closes=today,
+        review_deadline=today + timedelta(days=1),
+        plan_date=today + timedelta(days=2),
+    )
+    db.session.add_all([unit, office, round])
+    db.session.flush()
+    category = Category(round_id=round.id, name="经济发展")
+    db.session.add(category)
+    criteria = [
+        Criterion(round_id=round.id, name=f"指标{i}", weight=1 + i % 3, max_score=10, position=i)
+        for i in range(CRITERIA)
+    ]
+    experts = [
+        User(username=f"bench.expert{i}", display_name=f"专家{i}", role=Role.expert, password_hash="x")
+        for i in range(EXPERTS)
+    ]
+    db.session.add_all(criteria + experts)
+    db.session.flush()
+    now = utcnow()
+    db.session.execute(
+        insert(Proposal),
+        [
+            {
+                "round_id": round.id,
+                "unit_id": unit.id,
+                "title": f"改革项目{i}",
+                "category_id": category.id,
+                "status": ProposalStatus.submitted,
+                "submitted_at": now,
+                "background": "",
+                "content": "",
+                "innovation": "",
+                "goals": "",
+            }
+            for i in range(n_proposals)
+        ],
+    )
+    proposal_ids = [p.id for p in db.session.scalars(db.select(Proposal).where(Proposal.round_id == round.id))]
+    assignments = []
+    for index, proposal_id in enumerate(proposal_ids):
+        for step in range(REVIEWS):
+            assignments.append(
+                {"proposal_id": proposal_id, "expert_id": experts[(index + step * 7) % EXPERTS].id, "published": True}
+            )
+    db.session.execute(insert(Assignment), assignments)
+    assignment_ids = list(
+        db.session.scalars(db.select(Assignment.id).join(Assignment.proposal).where(Proposal.round_id == round.id))
+    )
+    db.session.execute(
+        insert(Review),
+        [
+            {
+                "assignment_id": a,
+                "status": ReviewStatus.submitted,
+                "submitted_at": now,
+                "comment": "",
+                "recommendation": "recommend",
+            }
+            for a in assignment_ids
+        ],
+    )
+    review_ids = list(db.session.scalars(db.select(Review.id).where(Review.assignment_id.in_(assignment_ids))))
+    db.session.execute(
+        insert(Score),
+        [
+            {"review_id": r, "criterion_id": c.id, "value": rng.randint(3, 10), "comment": ""}
+            for r in review_ids
+            for c in criteria
+        ],
+    )
+    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        # A live database has planner statistics (autovacuum); a table filled a second ago has none yet.
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+    return round.id, office.id
+
+
+def measure(url: str | None, n: int, runs: int, label: str) -> dict:
+    instance = tempfile.mkdtemp(prefix="bench-")
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": instance,
+            "SECRET_KEY": "bench",
+            "SQLALCHEMY_DATABASE_URI": url or f"sqlite:///{instance}/bench.db",
+            "RATELIMIT_ENABLED": False,
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        started = time.perf_counter()
+        round_id, office_id = populate(n)
+        print(f"[{label}] populated {n} proposals in {time.perf_counter() - started:.1f} s", flush=True)
+        query_ms = []
+        for _ in range(runs):
+            db.session.expire_all()
+            started = time.perf_counter()
+            ranking = rank_round(round_id, measure="calibrated")
+            query_ms.append(1000 * (time.perf_counter() - started))
+        assert len(ranking.rows) == n and all(row.n == REVIEWS for row in ranking.rows)
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = f"{office_id}:1"
+        session["_fresh"] = True
+    page_ms = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.get(f"/rounds/{round_id}/ranking")
+        page_ms.append(1000 * (time.perf_counter() - started))
+        assert response.status_code == 200, response.status_code
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+    result = {"query": statistics.median(query_ms), "page": statistics.median(page_ms)}
+    print(
+        f"[{label}] ranking query median {result['query']:.0f} ms {sorted(round(x) for x in query_ms)}; "
+        f"page median {result['page']:.0f} ms {sorted(round(x) for x in page_ms)}",
+        flush=True,
+    )
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--proposals", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    figures = {"proposals": args.proposals}
+    sqlite = measure(None, args.proposals, args.runs, "sqlite")
+    figures |= {
+        "ranking_query_ms_sqlite": round(sqlite["query"], 1),
+        "ranking_page_ms_sqlite": round(sqlite["page"], 1),
+    }
+    postgres_url = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    try:
+        postgres = measure(postgres_url, args.proposals, args.runs, "postgresql")
+    except OperationalError as error:
+        print(f"[postgresql] skipped: {error.__class__.__name__}", flush=True)
+        figures |= {"ranking_query_ms_postgresql": None, "ranking_page_ms_postgresql": None}
+    else:
+        figures |= {
+            "ranking_query_ms_postgresql": round(postgres["query"], 1),
+            "ranking_page_ms_postgresql": round(postgres["page"], 1),
+        }
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
