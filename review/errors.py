@@ -29,5 +29,6 @@ class ReviewError(DomainError):
         "recommendation_missing": _l("Choose a recommendation before submitting."),
         "review_not_submitted": _l("Only a submitted review can be reopened."),
         "reviewers_not_positive": _l("At least one reviewer per proposal."),
+        "visit_in_future": _l("A field visit is recorded once it has taken place."),
         "conflict_exists": _l("A conflict between this expert and this proposal is already recorded."),
     }

@@ -2,7 +2,16 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from core.forms import enum_coerce, optional_int, options
@@ -112,3 +121,11 @@ class ReviewSettingsForm(FlaskForm):
     trim_extremes = BooleanField(
         _l("Drop the highest and lowest total from five reviews on (去掉一个最高分和一个最低分)")
     )
+    blind = BooleanField(_l("Blind review: experts see neither the proposing unit nor its contacts"))
+
+
+class FieldVisitForm(FlaskForm):
+    visited_on = DateField(_l("Date of the visit"), validators=[DataRequired()])
+    place = StringField(_l("Place"), validators=[DataRequired(), Length(max=200)])
+    people_met = StringField(_l("People met"), validators=[Length(max=500)])
+    findings = TextAreaField(_l("Findings"), validators=[DataRequired(), Length(max=10000)])

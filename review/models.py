@@ -1,6 +1,6 @@
 """Review criteria, expert profiles, conflicts of interest, assignments, reviews and their scores."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
@@ -202,7 +202,7 @@ class Score(db.Model):
 
 
 class ReviewSettings(db.Model):
-    """How a round is reviewed: reviewers per proposal and whether the trimmed mean is used."""
+    """How a round is reviewed: reviewers per proposal, the trimmed mean, blind review."""
 
     __tablename__ = "review_settings"
     __table_args__ = (CheckConstraint("reviewers_per_proposal > 0", name="reviewers_positive"),)
@@ -211,3 +211,26 @@ class ReviewSettings(db.Model):
     reviewers_per_proposal: Mapped[int] = mapped_column(default=3)
     # 去掉一个最高分和一个最低分, for proposals with five reviews or more
     trim_extremes: Mapped[bool] = mapped_column(default=False)
+    # A blind round hides the proposing unit and its contacts from the experts.
+    blind: Mapped[bool] = mapped_column(default=False)
+
+
+class FieldVisit(db.Model):
+    """实地调研: a visit made to study a proposal on the ground, by the office or an assigned expert."""
+
+    __tablename__ = "field_visits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    visited_on: Mapped[date]
+    place: Mapped[str] = mapped_column(String(200))
+    people_met: Mapped[str] = mapped_column(String(500), default="")
+    findings: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    proposal: Mapped[Proposal] = relationship()
+    recorded_by: Mapped[User | None] = relationship()
+
+    def __str__(self) -> str:
+        return f"{self.proposal.title} · {self.visited_on}"

@@ -2,7 +2,7 @@
 
 from accounts.models import Role
 from accounts.permissions import has_role, is_office
-from review.queries import is_conflicted
+from review.queries import has_published_assignment, is_conflicted
 
 
 def can_view_criteria(user) -> bool:
@@ -36,4 +36,13 @@ def can_review(user, assignment) -> bool:
     )
 
 
-TEMPLATE_PREDICATES.update({"can_manage_reviews": can_manage_reviews, "is_expert": is_expert})
+def can_record_field_visit(user, proposal) -> bool:
+    """The office, or an expert with a published, unconflicted assignment to the proposal."""
+    if is_office(user):
+        return True
+    return is_expert(user) and has_published_assignment(user.id, proposal.id)
+
+
+TEMPLATE_PREDICATES.update(
+    {"can_manage_reviews": can_manage_reviews, "is_expert": is_expert, "can_record_field_visit": can_record_field_visit}
+)

@@ -11,6 +11,7 @@ from review.models import (
     ConflictStatus,
     Criterion,
     ExpertProfile,
+    FieldVisit,
     Review,
     ReviewSettings,
     ReviewStatus,
@@ -227,5 +228,31 @@ def assignment_problem(round_id: int, k: int) -> Problem:
 def review_settings(round_id: int) -> ReviewSettings:
     """The round's review settings, the defaults when the office has not set them."""
     return db.session.get(ReviewSettings, round_id) or ReviewSettings(
-        round_id=round_id, reviewers_per_proposal=3, trim_extremes=False
+        round_id=round_id, reviewers_per_proposal=3, trim_extremes=False, blind=False
     )
+
+
+def field_visits(proposal_id: int) -> list[FieldVisit]:
+    query = select(FieldVisit).where(FieldVisit.proposal_id == proposal_id).order_by(FieldVisit.visited_on)
+    return list(db.session.scalars(query))
+
+
+def has_published_assignment(expert_id: int, proposal_id: int) -> bool:
+    """Whether the expert is to review the proposal, published and without a conflict standing between them."""
+    query = select(Assignment.id).where(
+        Assignment.expert_id == expert_id,
+        Assignment.proposal_id == proposal_id,
+        Assignment.published,
+        ~blocking_conflict(expert_id, proposal_id),
+    )
+    return db.session.scalar(query) is not None
+
+
+def field_visit_counts(round_id: int) -> dict[int, int]:
+    """How many field visits each proposal of the round had."""
+    query = (
+        select(FieldVisit.proposal_id, func.count(FieldVisit.id))
+        .join(Proposal, and_(Proposal.id == FieldVisit.proposal_id, Proposal.round_id == round_id))
+        .group_by(FieldVisit.proposal_id)
+    )
+    return dict(db.session.execute(query).all())

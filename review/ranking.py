@@ -22,6 +22,7 @@ class RankedProposal:
     criterion_means: dict[int, float] = field(default_factory=dict)
     recommendations: Counter = field(default_factory=Counter)
     excluded: int = 0  # submitted reviews left out because of a conflict of interest
+    field_visits: int = 0
     rank: int | None = None  # by the mean of the weighted totals
     calibrated_rank: int | None = None
 
@@ -45,7 +46,7 @@ class Ranking:
 def rank_round(round_id: int, *, measure: str = "mean") -> Ranking:
     """Every proposal under review with its aggregates, best first by `measure` (unreviewed ones last).
 
-    Five queries whatever the size of the round; the totals are summed in the database.
+    Six queries whatever the size of the round; the totals are summed in the database.
     """
     criteria = [c for c, _share in queries.criteria_of(round_id)]
     total_weight = sum(c.weight for c in criteria)
@@ -65,6 +66,7 @@ def rank_round(round_id: int, *, measure: str = "mean") -> Ranking:
     for proposal_id, recommendation, count in queries.recommendation_counts(round_id):
         recommendations[proposal_id][recommendation] = count
 
+    visits = queries.field_visit_counts(round_id)
     ranked = []
     for proposal in queries.round_proposals(round_id):
         stats = summarise(totals[proposal.id])
@@ -80,6 +82,7 @@ def rank_round(round_id: int, *, measure: str = "mean") -> Ranking:
                 criterion_means=means[proposal.id],
                 recommendations=recommendations[proposal.id],
                 excluded=excluded[proposal.id],
+                field_visits=visits.get(proposal.id, 0),
             )
         )
     quality, biases = calibrate(observations)

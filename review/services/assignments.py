@@ -127,21 +127,26 @@ def publish_assignments(*, actor: User, round: Round) -> int:
     return len(pending)
 
 
-def save_review_settings(*, actor: User, round: Round, reviewers_per_proposal: int, trim_extremes: bool):
-    """Set how many experts review each proposal and whether the trimmed mean is shown."""
+def save_review_settings(*, actor: User, round: Round, reviewers_per_proposal: int, trim_extremes: bool, blind: bool):
+    """Set how many experts review each proposal, whether the trimmed mean is shown, whether review is blind."""
     require_office(actor)
     if reviewers_per_proposal < 1:
         raise ReviewError("reviewers_not_positive", field="reviewers_per_proposal")
     settings = db.session.get(ReviewSettings, round.id) or ReviewSettings(round_id=round.id)
-    before = {"reviewers_per_proposal": settings.reviewers_per_proposal, "trim_extremes": settings.trim_extremes}
-    settings.reviewers_per_proposal, settings.trim_extremes = reviewers_per_proposal, trim_extremes
+    fields = ["reviewers_per_proposal", "trim_extremes", "blind"]
+    before = audit.snapshot(settings, fields)
+    settings.reviewers_per_proposal, settings.trim_extremes, settings.blind = (
+        reviewers_per_proposal,
+        trim_extremes,
+        blind,
+    )
     db.session.add(settings)
     audit.record(
         actor=actor,
         action="round.review_settings",
         obj=round,
         before=before,
-        after={"reviewers_per_proposal": reviewers_per_proposal, "trim_extremes": trim_extremes},
+        after=audit.snapshot(settings, fields),
     )
     db.session.commit()
     return settings

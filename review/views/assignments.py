@@ -12,7 +12,7 @@ from core.exports import table_response
 from core.web import export_format, show_error
 from extensions import db
 from review import queries
-from review.forms import AssignForm, ConflictForm, ExpertProfileForm, ReviewSettingsForm
+from review.forms import AssignForm, ConflictForm, ExpertProfileForm, FieldVisitForm, ReviewSettingsForm
 from review.models import Assignment, Conflict, ExpertProfile, Review
 from review.permissions import can_manage_reviews
 from review.ranking import rank_round
@@ -204,6 +204,7 @@ def ranking_columns(criteria):
         (_l("Standard deviation"), lambda row: rounded(row.stdev)),
         (_l("Recommendations"), lambda row: "、".join(f"{r.label} {n}" for r, n in row.recommendations.items())),
         (_l("Left out (conflict)"), lambda row: row.excluded),
+        (_l("Field visits"), lambda row: row.field_visits),
     ]
     for criterion, _share in criteria:
         columns.append((criterion.name, lambda row, cid=criterion.id: row.criterion_means.get(cid)))
@@ -250,6 +251,8 @@ def proposal_reviews(proposal_id):
         proposal=proposal,
         reviews=queries.reviews_of(proposal.id),
         criteria=[c for c, _share in queries.criteria_of(proposal.round_id)],
+        visits=queries.field_visits(proposal.id),
+        visit_form=FieldVisitForm(formdata=None),
     )
 
 
@@ -266,6 +269,7 @@ def review_settings(round_id):
             round=round,
             reviewers_per_proposal=form.reviewers_per_proposal.data,
             trim_extremes=form.trim_extremes.data,
+            blind=form.blind.data,
         )
         flash(_("Review settings saved."), "success")
     else:

@@ -3,17 +3,19 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from accounts.permissions import login_required, require
 from core.errors import DomainError
 from core.web import show_error
 from extensions import db
 from review import queries
-from review.forms import AbstainForm, ReviewForm
+from review.forms import AbstainForm, FieldVisitForm, ReviewForm
 from review.models import Assignment
-from review.permissions import can_review, is_expert
-from review.services import conflicts, reviews
+from review.permissions import can_record_field_visit, can_review, is_expert
+from review.services import conflicts, field_visits, reviews
 from review.views import bp
+from solicitation.models import Proposal
 
 
 @bp.get("/reviews")
@@ -21,9 +23,10 @@ from review.views import bp
 def my_reviews():
     """The expert's assigned proposals, those still to review first."""
     require(is_expert(current_user))
-    return render_template(
-        "review/my_reviews.html", assignments=db.session.scalars(queries.my_assignments(current_user)).all()
-    )
+    assignments = db.session.scalars(queries.my_assignments(current_user)).all()
+    rounds = {a.proposal.round_id for a in assignments}
+    blind = {round_id: queries.review_settings(round_id).blind for round_id in rounds}
+    return render_template("review/my_reviews.html", assignments=assignments, blind_rounds=blind)
 
 
 def _criteria(assignment):
@@ -74,6 +77,9 @@ def review_form(assignment_id):
         proposal=assignment.proposal,
         form=form,
         abstain_form=AbstainForm(formdata=None),
+        blind=queries.review_settings(assignment.proposal.round_id).blind,
+        visits=queries.field_visits(assignment.proposal_id),
+        visit_form=FieldVisitForm(formdata=None),
         locked=assignment.review is not None and assignment.review.status.value == "submitted",
     ), (400 if form.is_submitted() else 200)
 
@@ -88,3 +94,34 @@ def review_abstain(assignment_id):
     conflicts.declare_conflict(actor=current_user, proposal=assignment.proposal, reason=form.reason.data or "")
     flash(_("You abstained; the reform office will assign the proposal to another expert."), "success")
     return redirect(url_for("review.my_reviews"))
+
+
+@bp.post("/proposals/<int:proposal_id>/field-visits")
+@login_required
+def field_visit_add(proposal_id):
+    """Record a field visit (实地调研) for a proposal under review."""
+    proposal = db.get_or_404(Proposal, proposal_id)
+    require(can_record_field_visit(current_user, proposal))
+    form = FieldVisitForm()
+    if form.validate_on_submit():
+        try:
+            field_visits.record_field_visit(
+                actor=current_user,
+                proposal=proposal,
+                visited_on=form.visited_on.data,
+                place=form.place.data,
+                people_met=form.people_met.data or "",
+                findings=form.findings.data,
+            )
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("Field visit recorded."), "success")
+    else:
+        flash(_("Give the date, the place and the findings of the visit."), "error")
+    if is_expert(current_user):
+        assignment = db.session.scalar(
+            select(Assignment).where(Assignment.expert_id == current_user.id, Assignment.proposal_id == proposal.id)
+        )
+        return redirect(url_for("review.review_form", assignment_id=assignment.id, _anchor="visits"))
+    return redirect(url_for("review.proposal_reviews", proposal_id=proposal.id, _anchor="visits"))

@@ -161,3 +161,49 @@ def test_the_office_reads_every_review_of_a_proposal_and_reopens_one(client, log
     assert "孙研究员" in page and "7 / 10" in page and "可行" in page and "建议推荐" in page
     client.post(f"/reviews/{assignment.review.id}/reopen")
     assert db.session.get(Assignment, assignment.id).review.status is ReviewStatus.draft
+
+
+def test_a_blind_round_hides_the_proposing_unit_from_the_expert(app, client, login_as):
+    office = make_user(role="office")
+    expert = login_as("expert")
+    round, _criterion, proposal = reviewing_round(office)
+    unit_name = proposal.unit.name
+    assignment = assignments.assign_expert(actor=office, expert=expert, proposal=proposal)
+    assignments.publish_assignments(actor=office, round=round)
+    assert unit_name in client.get(f"/reviews/{assignment.id}").get_data(as_text=True)
+    assignments.save_review_settings(
+        actor=office, round=round, reviewers_per_proposal=3, trim_extremes=False, blind=True
+    )
+    for page in (client.get(f"/reviews/{assignment.id}"), client.get("/reviews")):
+        text = page.get_data(as_text=True)
+        assert unit_name not in text and "推进网格管理标准化" in text
+
+
+def test_field_visits_by_an_assigned_expert_and_the_office_but_nobody_else(app, client, login_as):
+    office = make_user(role="office")
+    expert = login_as("expert")
+    round, _criterion, proposal = reviewing_round(office)
+    assignment = assignments.assign_expert(actor=office, expert=expert, proposal=proposal)
+    assignments.publish_assignments(actor=office, round=round)
+    visit = {
+        "visited_on": "2026-01-10",
+        "place": "平湖街道网格中心",
+        "people_met": "街道网格办",
+        "findings": "事件分拨流程已试运行",
+    }
+    response = client.post(f"/proposals/{proposal.id}/field-visits", data=visit)
+    assert response.headers["Location"].startswith(f"/reviews/{assignment.id}")
+    assert "事件分拨流程已试运行" in client.get(f"/reviews/{assignment.id}").get_data(as_text=True)
+    stranger = app.test_client()
+    login(stranger, make_user(role="expert"))
+    assert stranger.post(f"/proposals/{proposal.id}/field-visits", data=visit).status_code == 403
+    from review.queries import field_visits
+    from review.ranking import rank_round
+
+    assert len(field_visits(proposal.id)) == 1
+    assert rank_round(round.id).rows[0].field_visits == 1
+    tomorrow = {**visit, "visited_on": "2999-01-01"}
+    office_client = app.test_client()
+    login(office_client, office)
+    office_client.post(f"/proposals/{proposal.id}/field-visits", data=tomorrow)
+    assert len(field_visits(proposal.id)) == 1
