@@ -20,6 +20,7 @@ from core.web import pretty_json, set_security_headers, url_with, wants_json
 from demo.cli import demo_cli
 from extensions import babel, csrf, db, limiter, login_manager, migrate
 from review import permissions as review_permissions
+from review import queries as review_queries
 from review.views import bp as review_bp
 from solicitation import cli as solicitation_cli
 from solicitation import permissions as solicitation_permissions
@@ -57,6 +58,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     for predicates in (accounts_permissions, solicitation_permissions, review_permissions):
         app.jinja_env.globals.update(predicates.TEMPLATE_PREDICATES)
     app.add_template_global(solicitation_queries.soliciting_rounds)
+    app.add_template_global(review_queries.published_decision)
+    app.add_template_global(review_queries.funnel, "review_funnel")
 
     app.add_template_filter(pretty_json)
     app.add_template_global(url_with)

@@ -30,5 +30,11 @@ class ReviewError(DomainError):
         "review_not_submitted": _l("Only a submitted review can be reopened."),
         "reviewers_not_positive": _l("At least one reviewer per proposal."),
         "visit_in_future": _l("A field visit is recorded once it has taken place."),
+        "reason_required_against_cut": _l(
+            "Say why: this decision goes against the cut line (rank %(rank)s, cut line at %(cut)s)."
+        ),
+        "merge_target_required": _l("Choose the project it is merged into."),
+        "merge_into_self": _l("A project cannot be merged into itself."),
+        "round_not_reviewing_decisions": _l("Decisions are taken while the round is under review."),
         "conflict_exists": _l("A conflict between this expert and this proposal is already recorded."),
     }

@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from core.forms import enum_coerce, optional_int, options
-from review.models import Familiarity, Recommendation
+from review.models import Decision, Familiarity, Recommendation
 
 
 class CriterionForm(FlaskForm):
@@ -122,6 +122,11 @@ class ReviewSettingsForm(FlaskForm):
         _l("Drop the highest and lowest total from five reviews on (去掉一个最高分和一个最低分)")
     )
     blind = BooleanField(_l("Blind review: experts see neither the proposing unit nor its contacts"))
+    cut_line = IntegerField(
+        _l("Cut line: the top"),
+        validators=[Optional(), NumberRange(min=1, max=10000)],
+        description=_l("Proposals ranked above it by the mean; a decision against it needs a reason."),
+    )
 
 
 class FieldVisitForm(FlaskForm):
@@ -129,3 +134,22 @@ class FieldVisitForm(FlaskForm):
     place = StringField(_l("Place"), validators=[DataRequired(), Length(max=200)])
     people_met = StringField(_l("People met"), validators=[Length(max=500)])
     findings = TextAreaField(_l("Findings"), validators=[DataRequired(), Length(max=10000)])
+
+
+class DecisionForm(FlaskForm):
+    decision = SelectField(_l("Decision"), coerce=enum_coerce(Decision), validators=[DataRequired()])
+    merged_into_id = SelectField(_l("Merged into"), coerce=optional_int)
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[Length(max=5000)],
+        description=_l("Required when the decision goes against the cut line. The unit reads it once published."),
+    )
+
+    @classmethod
+    def for_proposal(cls, proposal, others, screening=None, **kwargs):
+        form = cls(obj=screening, **kwargs)
+        form.decision.choices = options(Decision.choices(), blank=_l("— choose —"))
+        form.merged_into_id.choices = options(
+            [(p.id, f"{p.id} · {p.title}") for p in others if p.id != proposal.id], blank=_l("— none —")
+        )
+        return form

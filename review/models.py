@@ -213,6 +213,8 @@ class ReviewSettings(db.Model):
     trim_extremes: Mapped[bool] = mapped_column(default=False)
     # A blind round hides the proposing unit and its contacts from the experts.
     blind: Mapped[bool] = mapped_column(default=False)
+    # The cut line of the screening: the top N by the mean (None: not drawn yet).
+    cut_line: Mapped[int | None]
 
 
 class FieldVisit(db.Model):
@@ -234,3 +236,40 @@ class FieldVisit(db.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal.title} · {self.visited_on}"
+
+
+class Decision(LabelledEnum):
+    selected = "selected"
+    not_selected = "not_selected"
+    merged = "merged"
+    duplicate = "duplicate"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.selected: _l("Selected as a key project"),
+            cls.not_selected: _l("Not selected"),
+            cls.merged: _l("Merged into another project"),
+            cls.duplicate: _l("Duplicate"),
+        }
+
+
+class Screening(db.Model):
+    """The office's screening of a proposal: shortlisted (入围) or not, and its decision, pending until published."""
+
+    __tablename__ = "screenings"
+
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), primary_key=True)
+    shortlisted: Mapped[bool] = mapped_column(default=False)
+    decision: Mapped[Decision | None] = mapped_column(db.Enum(Decision, native_enum=False, length=20))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
+
+    proposal: Mapped[Proposal] = relationship(foreign_keys=[proposal_id])
+    merged_into: Mapped[Proposal | None] = relationship(foreign_keys=[merged_into_id])
+
+    def __str__(self) -> str:
+        return self.proposal.title

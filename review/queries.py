@@ -10,16 +10,18 @@ from review.models import (
     Conflict,
     ConflictStatus,
     Criterion,
+    Decision,
     ExpertProfile,
     FieldVisit,
     Review,
     ReviewSettings,
     ReviewStatus,
     Score,
+    Screening,
 )
 from review.scoring import normalised_weights
 from review.solver import Problem
-from solicitation.models import Proposal, ProposalStatus
+from solicitation.models import Proposal, ProposalStatus, Suggestion, suggestion_proposals
 
 DEFAULT_MAX_LOAD = 10  # an expert without a profile takes at most this many proposals of a round
 
@@ -228,7 +230,7 @@ def assignment_problem(round_id: int, k: int) -> Problem:
 def review_settings(round_id: int) -> ReviewSettings:
     """The round's review settings, the defaults when the office has not set them."""
     return db.session.get(ReviewSettings, round_id) or ReviewSettings(
-        round_id=round_id, reviewers_per_proposal=3, trim_extremes=False, blind=False
+        round_id=round_id, reviewers_per_proposal=3, trim_extremes=False, blind=False, cut_line=None
     )
 
 
@@ -256,3 +258,45 @@ def field_visit_counts(round_id: int) -> dict[int, int]:
         .group_by(FieldVisit.proposal_id)
     )
     return dict(db.session.execute(query).all())
+
+
+def screenings(round_id: int) -> dict[int, Screening]:
+    """The round's screenings by proposal."""
+    query = select(Screening).join(Screening.proposal).where(Proposal.round_id == round_id)
+    return {s.proposal_id: s for s in db.session.scalars(query)}
+
+
+def published_decision(proposal_id: int) -> Screening | None:
+    """The office's decision on a proposal once published (what the unit may read), else None."""
+    screening = db.session.get(Screening, proposal_id)
+    return screening if screening is not None and screening.published_at is not None else None
+
+
+def funnel(round_id: int) -> dict[str, int]:
+    """Received → reviewed → shortlisted → selected, e.g. 108 → 30 → 11."""
+    received = db.session.scalar(
+        select(func.count(Proposal.id)).where(Proposal.round_id == round_id, Proposal.submitted_at.is_not(None))
+    )
+    reviewed = db.session.scalar(
+        select(func.count(func.distinct(Assignment.proposal_id)))
+        .join(Review, Review.assignment_id == Assignment.id)
+        .join(Proposal, and_(Proposal.id == Assignment.proposal_id, Proposal.round_id == round_id))
+        .where(Review.status == ReviewStatus.submitted)
+    )
+    chosen = screenings(round_id).values()
+    return {
+        "received": received,
+        "reviewed": reviewed,
+        "shortlisted": sum(1 for s in chosen if s.shortlisted),
+        "selected": sum(1 for s in chosen if s.decision is Decision.selected),
+    }
+
+
+def linked_suggestions(proposal_id: int) -> list[Suggestion]:
+    """Residents' suggestions the office linked to a proposal."""
+    query = (
+        select(Suggestion)
+        .join(suggestion_proposals, suggestion_proposals.c.suggestion_id == Suggestion.id)
+        .where(suggestion_proposals.c.proposal_id == proposal_id)
+    )
+    return list(db.session.scalars(query))

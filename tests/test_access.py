@@ -84,6 +84,9 @@ OFFICE_ONLY = [
     ("POST", "/reviews/{review}/reopen"),
     ("GET", "/rounds/{round}/ranking"),
     ("GET", "/proposals/{proposal}/reviews"),
+    ("POST", "/proposals/{proposal}/shortlist"),
+    ("POST", "/proposals/{proposal}/decision"),
+    ("POST", "/rounds/{round}/decisions/publish"),
     ("POST", "/rounds/{round}/review-settings"),
 ]
 STAFF_PAGES = ["/rounds", "/rounds/{round}", "/rounds/{round}/criteria", "/account/password"]

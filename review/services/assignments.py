@@ -127,19 +127,24 @@ def publish_assignments(*, actor: User, round: Round) -> int:
     return len(pending)
 
 
-def save_review_settings(*, actor: User, round: Round, reviewers_per_proposal: int, trim_extremes: bool, blind: bool):
-    """Set how many experts review each proposal, whether the trimmed mean is shown, whether review is blind."""
+def save_review_settings(
+    *,
+    actor: User,
+    round: Round,
+    reviewers_per_proposal: int,
+    trim_extremes: bool,
+    blind: bool,
+    cut_line: int | None = None,
+):
+    """Set the reviewers per proposal, the trimmed mean, blind review and the screening's cut line."""
     require_office(actor)
     if reviewers_per_proposal < 1:
         raise ReviewError("reviewers_not_positive", field="reviewers_per_proposal")
     settings = db.session.get(ReviewSettings, round.id) or ReviewSettings(round_id=round.id)
-    fields = ["reviewers_per_proposal", "trim_extremes", "blind"]
+    fields = ["reviewers_per_proposal", "trim_extremes", "blind", "cut_line"]
     before = audit.snapshot(settings, fields)
-    settings.reviewers_per_proposal, settings.trim_extremes, settings.blind = (
-        reviewers_per_proposal,
-        trim_extremes,
-        blind,
-    )
+    settings.reviewers_per_proposal, settings.trim_extremes = reviewers_per_proposal, trim_extremes
+    settings.blind, settings.cut_line = blind, cut_line
     db.session.add(settings)
     audit.record(
         actor=actor,

@@ -12,11 +12,18 @@ from core.exports import table_response
 from core.web import export_format, show_error
 from extensions import db
 from review import queries
-from review.forms import AssignForm, ConflictForm, ExpertProfileForm, FieldVisitForm, ReviewSettingsForm
+from review.forms import (
+    AssignForm,
+    ConflictForm,
+    DecisionForm,
+    ExpertProfileForm,
+    FieldVisitForm,
+    ReviewSettingsForm,
+)
 from review.models import Assignment, Conflict, ExpertProfile, Review
 from review.permissions import can_manage_reviews
 from review.ranking import rank_round
-from review.services import assignments, conflicts, reviews
+from review.services import assignments, conflicts, reviews, screening
 from review.solver import solve
 from review.views import bp
 from solicitation.models import Proposal, Round
@@ -236,6 +243,8 @@ def ranking(round_id):
         measure=measure,
         criteria=criteria,
         settings=queries.review_settings(round.id),
+        screenings=queries.screenings(round.id),
+        funnel=queries.funnel(round.id),
         biases=sorted(((experts.get(e), b) for e, b in ranking.biases.items()), key=lambda item: item[1]),
     )
 
@@ -246,6 +255,11 @@ def proposal_reviews(proposal_id):
     """Every review of a proposal: scores, comments, recommendation; the office may reopen one."""
     proposal = db.get_or_404(Proposal, proposal_id)
     require(can_manage_reviews(current_user))
+    return _render_proposal_reviews(proposal)
+
+
+def _render_proposal_reviews(proposal, *, decision_form=None, status=200):
+    chosen = queries.screenings(proposal.round_id).get(proposal.id)
     return render_template(
         "review/proposal_reviews.html",
         proposal=proposal,
@@ -253,7 +267,59 @@ def proposal_reviews(proposal_id):
         criteria=[c for c, _share in queries.criteria_of(proposal.round_id)],
         visits=queries.field_visits(proposal.id),
         visit_form=FieldVisitForm(formdata=None),
-    )
+        screening=chosen,
+        decision_form=decision_form
+        or DecisionForm.for_proposal(proposal, queries.round_proposals(proposal.round_id), chosen, formdata=None),
+        suggestions=queries.linked_suggestions(proposal.id),
+    ), status
+
+
+@bp.post("/proposals/<int:proposal_id>/shortlist")
+@office_required
+def proposal_shortlist(proposal_id):
+    """入围: put the proposal on the shortlist or take it off."""
+    proposal = db.get_or_404(Proposal, proposal_id)
+    require(can_manage_reviews(current_user))
+    try:
+        screening.set_shortlisted(actor=current_user, proposal=proposal, shortlisted=request.form.get("on") == "1")
+    except DomainError as error:
+        flash(error.message, "error")
+    return redirect(url_for("review.proposal_reviews", proposal_id=proposal.id))
+
+
+@bp.post("/proposals/<int:proposal_id>/decision")
+@office_required
+def proposal_decide(proposal_id):
+    """Record the office's decision on a proposal (pending until published)."""
+    proposal = db.get_or_404(Proposal, proposal_id)
+    require(can_manage_reviews(current_user))
+    form = DecisionForm.for_proposal(proposal, queries.round_proposals(proposal.round_id))
+    if form.validate_on_submit():
+        try:
+            screening.decide_proposal(
+                actor=current_user,
+                proposal=proposal,
+                decision=form.decision.data,
+                reason=form.reason.data or "",
+                merged_into=db.session.get(Proposal, form.merged_into_id.data) if form.merged_into_id.data else None,
+            )
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_("Decision recorded; it stays pending until the decisions are published."), "success")
+            return redirect(url_for("review.proposal_reviews", proposal_id=proposal.id))
+    return _render_proposal_reviews(proposal, decision_form=form, status=400)
+
+
+@bp.post("/rounds/<int:round_id>/decisions/publish")
+@office_required
+def decisions_publish(round_id):
+    """Publish the round's pending decisions together; the units see their outcome."""
+    round = db.get_or_404(Round, round_id)
+    require(can_manage_reviews(current_user))
+    count = screening.publish_decisions(actor=current_user, round=round)
+    flash(_("%(count)d decisions published to the units.", count=count), "success")
+    return redirect(url_for("review.ranking", round_id=round.id))
 
 
 @bp.post("/rounds/<int:round_id>/review-settings")
@@ -270,6 +336,7 @@ def review_settings(round_id):
             reviewers_per_proposal=form.reviewers_per_proposal.data,
             trim_extremes=form.trim_extremes.data,
             blind=form.blind.data,
+            cut_line=form.cut_line.data,
         )
         flash(_("Review settings saved."), "success")
     else:

@@ -1,0 +1,100 @@
+"""Screening and selection: shortlist, decide (selected, not selected, merged, duplicate), publish together."""
+
+from accounts import audit
+from accounts.models import User
+from core.mail import queue_mail
+from core.models import utcnow
+from core.web import external_url
+from extensions import db
+from review.errors import ReviewError
+from review.models import Decision, Screening
+from review.queries import review_settings
+from review.ranking import rank_round
+from review.services import require_office
+from solicitation.models import Proposal, Round, RoundStatus
+
+
+def _screening(proposal: Proposal) -> Screening:
+    screening = db.session.get(Screening, proposal.id)
+    if screening is None:
+        screening = Screening(proposal_id=proposal.id)
+        db.session.add(screening)
+    return screening
+
+
+def _check_round(proposal: Proposal) -> None:
+    if proposal.round.status is not RoundStatus.reviewing:
+        raise ReviewError("round_not_reviewing_decisions")
+
+
+def set_shortlisted(*, actor: User, proposal: Proposal, shortlisted: bool) -> Screening:
+    """入围: put a proposal on the shortlist, or take it off."""
+    require_office(actor)
+    _check_round(proposal)
+    screening = _screening(proposal)
+    if screening.shortlisted != shortlisted:
+        screening.shortlisted = shortlisted
+        audit.record(
+            actor=actor,
+            action="screening.shortlist" if shortlisted else "screening.unshortlist",
+            obj=proposal,
+            before={"shortlisted": not shortlisted},
+            after={"shortlisted": shortlisted},
+        )
+    db.session.commit()
+    return screening
+
+
+def decide_proposal(
+    *, actor: User, proposal: Proposal, decision: Decision, reason: str = "", merged_into: Proposal | None = None
+) -> Screening:
+    """Record the office's decision, pending until published; going against the cut line needs a reason."""
+    require_office(actor)
+    _check_round(proposal)
+    reason = reason.strip()
+    if decision in (Decision.merged, Decision.duplicate):
+        if merged_into is None:
+            raise ReviewError("merge_target_required", field="merged_into_id")
+        if merged_into.id == proposal.id:
+            raise ReviewError("merge_into_self", field="merged_into_id")
+    cut = review_settings(proposal.round_id).cut_line
+    if cut and not reason:
+        rank = next((row.rank for row in rank_round(proposal.round_id).rows if row.proposal.id == proposal.id), None)
+        below = rank is None or rank > cut
+        if (decision is Decision.selected and below) or (decision is Decision.not_selected and not below):
+            raise ReviewError("reason_required_against_cut", field="reason", rank=rank or "—", cut=cut)
+    screening = _screening(proposal)
+    before = {"decision": screening.decision.value if screening.decision else None, "reason": screening.reason}
+    screening.decision, screening.reason = decision, reason
+    screening.merged_into_id = (
+        merged_into.id if merged_into and decision in (Decision.merged, Decision.duplicate) else None
+    )
+    screening.decided_by_id, screening.decided_at, screening.published_at = actor.id, utcnow(), None
+    audit.record(
+        actor=actor,
+        action="screening.decide",
+        obj=proposal,
+        before=before,
+        after={"decision": decision.value, "reason": reason},
+    )
+    db.session.commit()
+    return screening
+
+
+def publish_decisions(*, actor: User, round: Round) -> int:
+    """Publish the pending decisions of the round together; each proposing unit then sees its outcome."""
+    require_office(actor)
+    pending = db.session.scalars(
+        db.select(Screening)
+        .join(Screening.proposal)
+        .where(Proposal.round_id == round.id, Screening.decision.is_not(None), Screening.published_at.is_(None))
+    ).all()
+    for screening in pending:
+        screening.published_at = utcnow()
+        url = external_url("solicitation.proposal_detail", proposal_id=screening.proposal_id)
+        for staff in screening.proposal.unit.users:
+            if staff.active and staff.email:
+                queue_mail(to=staff.email, template="proposal_decided", screening=screening, url=url)
+    audit.record(actor=actor, action="screening.publish", obj=round, after={"decisions": len(pending)})
+    db.session.commit()
+    return len(pending)

@@ -1,0 +1,77 @@
+"""Screening and selection: shortlist, decisions against the cut line, publication, what the unit then sees."""
+
+import pytest
+from sqlalchemy import select
+
+from core.mail import OutboxMessage
+from extensions import db
+from review.errors import ReviewError
+from review.models import Decision
+from review.queries import funnel, published_decision
+from review.services import assignments, screening
+from tests.factories import make_user
+
+
+@pytest.fixture
+def history():
+    """The demo's 2017 round: 20 proposals reviewed, the 11 key projects ranking first."""
+    from demo.cli import load_demo
+
+    round, _next = load_demo()
+    return round
+
+
+def ranked_proposals(round):
+    from review.ranking import rank_round
+
+    return [row.proposal for row in rank_round(round.id).rows]
+
+
+def test_a_decision_against_the_cut_line_needs_a_reason(history):
+    office = make_user(role="office")
+    assignments.save_review_settings(
+        actor=office, round=history, reviewers_per_proposal=3, trim_extremes=False, blind=False, cut_line=11
+    )
+    ranked = ranked_proposals(history)
+    first, twelfth = ranked[0], ranked[11]
+    screening.decide_proposal(actor=office, proposal=first, decision=Decision.selected)
+    with pytest.raises(ReviewError, match="reason_required_against_cut"):
+        screening.decide_proposal(actor=office, proposal=twelfth, decision=Decision.selected)
+    with pytest.raises(ReviewError, match="reason_required_against_cut"):
+        screening.decide_proposal(actor=office, proposal=ranked[1], decision=Decision.not_selected)
+    screening.decide_proposal(actor=office, proposal=twelfth, decision=Decision.selected, reason="市级试点任务，须列入")
+    with pytest.raises(ReviewError, match="merge_target_required"):
+        screening.decide_proposal(actor=office, proposal=ranked[15], decision=Decision.merged)
+    screening.decide_proposal(actor=office, proposal=ranked[15], decision=Decision.merged, merged_into=first)
+    assert funnel(history.id)["selected"] == 2
+
+
+def test_decisions_stay_pending_until_published_then_the_unit_sees_and_is_told(app, client, history):
+    office = make_user(role="office")
+    proposal = ranked_proposals(history)[0]
+    staff = proposal.unit.users[0]
+    staff.email = "unit@example.cn"
+    db.session.commit()
+    screening.set_shortlisted(actor=office, proposal=proposal, shortlisted=True)
+    screening.decide_proposal(actor=office, proposal=proposal, decision=Decision.selected, reason="问题导向突出")
+    assert published_decision(proposal.id) is None
+    assert client.post("/login", data={"username": staff.username, "password": "Longgang2017"}).status_code == 302
+    assert "问题导向突出" not in client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert screening.publish_decisions(actor=office, round=history) == 1
+    page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert "问题导向突出" in page
+    assert db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "unit@example.cn"))
+    assert funnel(history.id) == {"received": 20, "reviewed": 20, "shortlisted": 1, "selected": 1}
+
+
+def test_the_office_screens_from_the_proposals_reviews_page(client, login_as, history):
+    login_as("office")
+    proposal = ranked_proposals(history)[3]
+    client.post(f"/proposals/{proposal.id}/shortlist", data={"on": "1"})
+    response = client.post(f"/proposals/{proposal.id}/decision", data={"decision": "merged", "reason": ""})
+    assert response.status_code == 400
+    client.post(f"/proposals/{proposal.id}/decision", data={"decision": "selected", "reason": ""})
+    page = client.get(f"/rounds/{history.id}/ranking").get_data(as_text=True)
+    assert "确定为重点改革项目" in page or Decision.selected.label in page
+    client.post(f"/rounds/{history.id}/decisions/publish")
+    assert published_decision(proposal.id) is not None
