@@ -81,6 +81,7 @@ def _error_page(error: HTTPException):
     if getattr(error, "response", None) is not None:
         return error.response  # a page made for this error by the view (the suggestion form keeps its text)
     code = getattr(error, "code", 500) or 500
-    if wants_json():
-        return jsonify(error=getattr(error, "description", "")), code
+    if wants_json():  # the API's documented shape: {"error": code, "message": text}
+        name = getattr(error, "name", "error").lower().replace(" ", "_")
+        return jsonify(error=name, message=getattr(error, "description", "")), code
     return render_template("errors/error.html", code=code, error=error), code

@@ -152,3 +152,9 @@ def test_a_merged_suggestion_shows_the_originals_title_never_its_code(client):
     assert body["duplicate_of"] == "原建议" and original.tracking_code not in str(body)
     page = client.get(f"/track?code={copy.tracking_code}").get_data(as_text=True)
     assert "原建议" in page and original.display_code not in page
+
+
+def test_an_unknown_round_is_a_json_404_in_the_documented_shape(client, office_token):
+    response = client.get("/api/v1/rounds/999999/suggestions", headers=office_token)
+    assert response.status_code == 404 and response.get_json()["error"] == "not_found"
+    assert response.get_json()["message"]
