@@ -300,3 +300,20 @@ def linked_suggestions(proposal_id: int) -> list[Suggestion]:
         .where(suggestion_proposals.c.proposal_id == proposal_id)
     )
     return list(db.session.scalars(query))
+
+
+def round_reviews(round_id: int) -> list[tuple[Review, bool]]:
+    """Every submitted review of the round with its scores, expert and proposal, and whether it is conflicted."""
+    query = (
+        select(Review, blocking_conflict(Assignment.expert_id, Assignment.proposal_id))
+        .join(Review.assignment)
+        .join(Assignment.proposal)
+        .options(
+            selectinload(Review.scores),
+            selectinload(Review.assignment).selectinload(Assignment.expert),
+            selectinload(Review.assignment).selectinload(Assignment.proposal).load_only(Proposal.id, Proposal.title),
+        )
+        .where(Proposal.round_id == round_id, Review.status == ReviewStatus.submitted)
+        .order_by(Assignment.proposal_id, Assignment.expert_id)
+    )
+    return [(review, bool(conflicted)) for review, conflicted in db.session.execute(query)]

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from accounts.models import User
+from accounts.models import UnitKind, User
 from accounts.permissions import office_required, require
 from core.errors import DomainError
 from core.exports import table_response
@@ -20,9 +20,10 @@ from review.forms import (
     FieldVisitForm,
     ReviewSettingsForm,
 )
-from review.models import Assignment, Conflict, ExpertProfile, Review
+from review.models import Assignment, Conflict, ExpertProfile, Recommendation, Review
 from review.permissions import can_manage_reviews
 from review.ranking import rank_round
+from review.scoring import weighted_total
 from review.services import assignments, conflicts, reviews, screening
 from review.solver import solve
 from review.views import bp
@@ -218,6 +219,59 @@ def ranking_columns(criteria):
     return columns
 
 
+def filter_ranking(rows, args, chosen, settings):
+    """The ranking's rows the filters keep; ranks stay those of the whole round."""
+    category = args.get("category", type=int)
+    kind = args.get("unit_kind", "")
+    recommendation = args.get("recommendation", "")
+    flag = args.get("flag", "")
+    kept = []
+    for row in rows:
+        screening = chosen.get(row.proposal.id)
+        if category and row.proposal.category_id != category:
+            continue
+        if kind and row.proposal.unit.kind.value != kind:
+            continue
+        if recommendation and not any(r.value == recommendation for r in row.recommendations):
+            continue
+        if flag == "conflicting" and not row.conflicting:
+            continue
+        if flag == "short" and row.n >= settings.reviewers_per_proposal:
+            continue
+        if flag == "shortlisted" and not (screening and screening.shortlisted):
+            continue
+        kept.append(row)
+    return kept
+
+
+def score_columns(criteria):
+    """Every submitted review's scores, one row a review; conflicted ones marked."""
+    weights = [(c.id, c.weight, c.max_score) for c, _share in criteria]
+
+    def total(item):
+        review, _conflicted = item
+        return weighted_total({s.criterion_id: s.value for s in review.scores}, weights)
+
+    columns = [
+        (_l("Number"), lambda item: item[0].assignment.proposal.id),
+        (_l("Project title"), lambda item: item[0].assignment.proposal.title),
+        (_l("Expert"), lambda item: item[0].assignment.expert.display_name),
+    ]
+    for criterion, _share in criteria:
+        columns.append(
+            (
+                criterion.name,
+                lambda item, cid=criterion.id: next((s.value for s in item[0].scores if s.criterion_id == cid), None),
+            )
+        )
+    return columns + [
+        (_l("Weighted total"), lambda item: None if total(item) is None else round(total(item), 2)),
+        (_l("Recommendation"), lambda item: item[0].recommendation.label if item[0].recommendation else ""),
+        (_l("Conflict of interest"), lambda item: _("Yes: left out") if item[1] else ""),
+        (_l("Overall comment (点评)"), lambda item: item[0].comment),
+    ]
+
+
 @bp.get("/rounds/<int:round_id>/ranking")
 @office_required
 def ranking(round_id):
@@ -227,9 +281,17 @@ def ranking(round_id):
     measure = request.args.get("sort", "mean")
     ranking = rank_round(round.id, measure=measure)
     criteria = queries.criteria_of(round.id)
+    chosen = queries.screenings(round.id)
+    rows = filter_ranking(ranking.rows, request.args, chosen, queries.review_settings(round.id))
+    if request.args.get("export") == "scores":
+        return table_response(
+            filename=f"review-scores-{round.year}",
+            columns=score_columns(criteria),
+            rows=queries.round_reviews(round.id),
+            fmt="xlsx",
+        )
     if fmt := export_format():
-        columns = ranking_columns(criteria)
-        return table_response(filename=f"ranking-{round.year}", columns=columns, rows=ranking.rows, fmt=fmt)
+        return table_response(filename=f"ranking-{round.year}", columns=ranking_columns(criteria), rows=rows, fmt=fmt)
     experts = {expert.id: expert for expert, _profile, _load in queries.experts_with_load(round.id)}
     size = current_app.config["PAGE_SIZE"]
     page = max(request.args.get("page", 1, type=int), 1)
@@ -237,13 +299,17 @@ def ranking(round_id):
         "review/ranking.html",
         round=round,
         ranking=ranking,
-        rows=ranking.rows[(page - 1) * size : page * size],
+        rows=rows[(page - 1) * size : page * size],
         page=page,
-        pages=max(1, -(-len(ranking.rows) // size)),
+        pages=max(1, -(-len(rows) // size)),
+        shown=len(rows),
+        categories=[(c.id, c.name) for c in round.categories],
+        unit_kinds=UnitKind.choices(),
+        recommendations=Recommendation.choices(),
         measure=measure,
         criteria=criteria,
         settings=queries.review_settings(round.id),
-        screenings=queries.screenings(round.id),
+        screenings=chosen,
         funnel=queries.funnel(round.id),
         biases=sorted(((experts.get(e), b) for e, b in ranking.biases.items()), key=lambda item: item[1]),
     )

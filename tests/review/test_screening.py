@@ -75,3 +75,23 @@ def test_the_office_screens_from_the_proposals_reviews_page(client, login_as, hi
     assert "确定为重点改革项目" in page or Decision.selected.label in page
     client.post(f"/rounds/{history.id}/decisions/publish")
     assert published_decision(proposal.id) is not None
+
+
+def test_the_ranking_filters_and_exports_every_score(client, login_as, history):
+    import io
+
+    from openpyxl import load_workbook
+
+    login_as("office")
+    people = client.get(f"/rounds/{history.id}/ranking?category={history.categories[4].id}").get_data(as_text=True)
+    assert "创新家庭医生服务模式" in people and "推进网格管理标准化" not in people  # 民生事业 vs 社会管理
+    streets = client.get(f"/rounds/{history.id}/ranking?unit_kind=subdistrict").get_data(as_text=True)
+    assert "推进网格管理标准化" in streets and "创新家庭医生服务模式" not in streets
+    refused = client.get(f"/rounds/{history.id}/ranking?recommendation=not_recommended").get_data(as_text=True)
+    assert "推行商事登记全程电子化" in refused and "创新科技服务管理精准化模式" not in refused
+    response = client.get(f"/rounds/{history.id}/ranking?export=scores")
+    rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+    header = rows[0]
+    assert header[2] == "专家" and "聚焦中心工作" in header and "加权总分" in header
+    submitted = len(rows) - 1
+    assert 50 <= submitted < 60  # three reviews a proposal, a few left as drafts
