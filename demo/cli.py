@@ -14,7 +14,8 @@ from demo.longgang import LonggangSeed, load_seed
 from extensions import db
 from review import queries as review_queries
 from review.models import Familiarity, Recommendation
-from review.services import assignments, conflicts, reviews
+from review.ranking import rank_round
+from review.services import assignments, conflicts, reviews, screening
 from review.services import criteria as review
 from solicitation.models import PUBLIC_CHANNELS, RejectReason, Round, RoundStatus
 from solicitation.services import imports, proposals, suggestions
@@ -168,6 +169,12 @@ def _review_longgang(round: Round, users: dict[str, User], key_titles: set[str])
         )
         if number % 11 != 10:  # a few stay drafts
             reviews.submit_review(actor=assignment.expert, assignment=assignment)
+    # The office draws the cut line at Longgang's 11 and shortlists a few more to look at closely.
+    assignments.save_review_settings(
+        actor=office, round=round, reviewers_per_proposal=3, trim_extremes=False, blind=False, cut_line=11
+    )
+    for row in rank_round(round.id).rows[:14]:
+        screening.set_shortlisted(actor=office, proposal=row.proposal, shortlisted=True)
 
 
 def round_half(value: float) -> int:

@@ -63,6 +63,7 @@ def test_the_2017_panel_has_reviewed_and_the_key_projects_rank_first(runner):
     ranked = rank_round(round.id).rows
     key_titles = {p.title for p in load_seed().key_projects}
     assert {row.proposal.title for row in ranked[:11]} == key_titles
+    assert review_queries.funnel(round.id) == {"received": 20, "reviewed": 20, "shortlisted": 14, "selected": 0}
 
 
 def test_the_next_round_is_open_with_proposals_in_every_status_and_suggestions_from_every_channel(runner):
