@@ -1,0 +1,234 @@
+"""The office's ranking and screening pages: aggregates, calibration, reviews per proposal, decisions."""
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from accounts.models import UnitKind
+from accounts.permissions import office_required, require
+from core.errors import DomainError
+from core.exports import table_response
+from core.web import export_format, show_error
+from extensions import db
+from review import queries
+from review.forms import (
+    DecisionForm,
+    FieldVisitForm,
+)
+from review.models import Recommendation, Review
+from review.permissions import can_manage_reviews
+from review.ranking import rank_round
+from review.scoring import weighted_total
+from review.services import reviews, screening
+from review.views import bp
+from solicitation.models import Proposal, Round
+
+
+@bp.post("/reviews/<int:review_id>/reopen")
+@office_required
+def review_reopen(review_id):
+    """Unlock a submitted review for its expert."""
+    review = db.get_or_404(Review, review_id)
+    require(can_manage_reviews(current_user))
+    try:
+        reviews.reopen_review(actor=current_user, review=review)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("Review reopened for its expert."), "success")
+    return redirect(url_for("review.proposal_reviews", proposal_id=review.assignment.proposal_id))
+
+
+def ranking_columns(criteria):
+    def rounded(value):
+        return None if value is None else round(value, 2)
+
+    columns = [
+        (_l("Rank"), lambda row: row.rank),
+        (_l("Calibrated rank"), lambda row: row.calibrated_rank),
+        (_l("Number"), lambda row: row.proposal.id),
+        (_l("Project title"), lambda row: row.proposal.title),
+        (_l("Unit"), lambda row: row.proposal.unit.name),
+        (_l("Reviews"), lambda row: row.n),
+        (_l("Mean"), lambda row: rounded(row.mean)),
+        (_l("Median"), lambda row: rounded(row.median)),
+        (_l("Trimmed mean"), lambda row: rounded(row.trimmed)),
+        (_l("Calibrated score"), lambda row: rounded(row.calibrated)),
+        (_l("Standard deviation"), lambda row: rounded(row.stdev)),
+        (_l("Recommendations"), lambda row: "、".join(f"{r.label} {n}" for r, n in row.recommendations.items())),
+        (_l("Left out (conflict)"), lambda row: row.excluded),
+        (_l("Field visits"), lambda row: row.field_visits),
+    ]
+    for criterion, _share in criteria:
+        columns.append((criterion.name, lambda row, cid=criterion.id: row.criterion_means.get(cid)))
+    return columns
+
+
+def filter_ranking(rows, args, chosen, settings):
+    """The ranking's rows the filters keep; ranks stay those of the whole round."""
+    category = args.get("category", type=int)
+    kind = args.get("unit_kind", "")
+    recommendation = args.get("recommendation", "")
+    flag = args.get("flag", "")
+    kept = []
+    for row in rows:
+        screening = chosen.get(row.proposal.id)
+        if category and row.proposal.category_id != category:
+            continue
+        if kind and row.proposal.unit.kind.value != kind:
+            continue
+        if recommendation and not any(r.value == recommendation for r in row.recommendations):
+            continue
+        if flag == "conflicting" and not row.conflicting:
+            continue
+        if flag == "short" and row.n >= settings.reviewers_per_proposal:
+            continue
+        if flag == "shortlisted" and not (screening and screening.shortlisted):
+            continue
+        kept.append(row)
+    return kept
+
+
+def score_columns(criteria):
+    """Every submitted review's scores, one row a review; conflicted ones marked."""
+    weights = [(c.id, c.weight, c.max_score) for c, _share in criteria]
+
+    def total(item):
+        review, _conflicted = item
+        return weighted_total({s.criterion_id: s.value for s in review.scores}, weights)
+
+    columns = [
+        (_l("Number"), lambda item: item[0].assignment.proposal.id),
+        (_l("Project title"), lambda item: item[0].assignment.proposal.title),
+        (_l("Expert"), lambda item: item[0].assignment.expert.display_name),
+    ]
+    for criterion, _share in criteria:
+        columns.append(
+            (
+                criterion.name,
+                lambda item, cid=criterion.id: next((s.value for s in item[0].scores if s.criterion_id == cid), None),
+            )
+        )
+    return columns + [
+        (_l("Weighted total"), lambda item: None if total(item) is None else round(total(item), 2)),
+        (_l("Recommendation"), lambda item: item[0].recommendation.label if item[0].recommendation else ""),
+        (_l("Conflict of interest"), lambda item: _("Yes: left out") if item[1] else ""),
+        (_l("Overall comment (点评)"), lambda item: item[0].comment),
+    ]
+
+
+@bp.get("/rounds/<int:round_id>/ranking")
+@office_required
+def ranking(round_id):
+    """The proposals ranked by the office's chosen measure, with every aggregate, or exported."""
+    round = db.get_or_404(Round, round_id)
+    require(can_manage_reviews(current_user))
+    measure = request.args.get("sort", "mean")
+    ranking = rank_round(round.id, measure=measure)
+    criteria = queries.criteria_of(round.id)
+    chosen = queries.screenings(round.id)
+    rows = filter_ranking(ranking.rows, request.args, chosen, queries.review_settings(round.id))
+    if request.args.get("export") == "scores":
+        return table_response(
+            filename=f"review-scores-{round.year}",
+            columns=score_columns(criteria),
+            rows=queries.round_reviews(round.id),
+            fmt="xlsx",
+        )
+    if fmt := export_format():
+        return table_response(filename=f"ranking-{round.year}", columns=ranking_columns(criteria), rows=rows, fmt=fmt)
+    experts = {expert.id: expert for expert, _profile, _load in queries.experts_with_load(round.id)}
+    size = current_app.config["PAGE_SIZE"]
+    page = max(request.args.get("page", 1, type=int), 1)
+    return render_template(
+        "review/ranking.html",
+        round=round,
+        ranking=ranking,
+        rows=rows[(page - 1) * size : page * size],
+        page=page,
+        pages=max(1, -(-len(rows) // size)),
+        shown=len(rows),
+        categories=[(c.id, c.name) for c in round.categories],
+        unit_kinds=UnitKind.choices(),
+        recommendations=Recommendation.choices(),
+        measure=measure,
+        criteria=criteria,
+        settings=queries.review_settings(round.id),
+        screenings=chosen,
+        funnel=queries.funnel(round.id),
+        biases=sorted(((experts.get(e), b) for e, b in ranking.biases.items()), key=lambda item: item[1]),
+    )
+
+
+@bp.get("/proposals/<int:proposal_id>/reviews")
+@office_required
+def proposal_reviews(proposal_id):
+    """Every review of a proposal: scores, comments, recommendation; the office may reopen one."""
+    proposal = db.get_or_404(Proposal, proposal_id)
+    require(can_manage_reviews(current_user))
+    return _render_proposal_reviews(proposal)
+
+
+def _render_proposal_reviews(proposal, *, decision_form=None, status=200):
+    chosen = queries.screenings(proposal.round_id).get(proposal.id)
+    return render_template(
+        "review/proposal_reviews.html",
+        proposal=proposal,
+        reviews=queries.reviews_of(proposal.id),
+        criteria=[c for c, _share in queries.criteria_of(proposal.round_id)],
+        visits=queries.field_visits(proposal.id),
+        visit_form=FieldVisitForm(formdata=None),
+        screening=chosen,
+        decision_form=decision_form
+        or DecisionForm.for_proposal(proposal, queries.round_proposals(proposal.round_id), chosen, formdata=None),
+        suggestions=queries.linked_suggestions(proposal.id),
+    ), status
+
+
+@bp.post("/proposals/<int:proposal_id>/shortlist")
+@office_required
+def proposal_shortlist(proposal_id):
+    """入围: put the proposal on the shortlist or take it off."""
+    proposal = db.get_or_404(Proposal, proposal_id)
+    require(can_manage_reviews(current_user))
+    try:
+        screening.set_shortlisted(actor=current_user, proposal=proposal, shortlisted=request.form.get("on") == "1")
+    except DomainError as error:
+        flash(error.message, "error")
+    return redirect(url_for("review.proposal_reviews", proposal_id=proposal.id))
+
+
+@bp.post("/proposals/<int:proposal_id>/decision")
+@office_required
+def proposal_decide(proposal_id):
+    """Record the office's decision on a proposal (pending until published)."""
+    proposal = db.get_or_404(Proposal, proposal_id)
+    require(can_manage_reviews(current_user))
+    form = DecisionForm.for_proposal(proposal, queries.round_proposals(proposal.round_id))
+    if form.validate_on_submit():
+        try:
+            screening.decide_proposal(
+                actor=current_user,
+                proposal=proposal,
+                decision=form.decision.data,
+                reason=form.reason.data or "",
+                merged_into=db.session.get(Proposal, form.merged_into_id.data) if form.merged_into_id.data else None,
+            )
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_("Decision recorded; it stays pending until the decisions are published."), "success")
+            return redirect(url_for("review.proposal_reviews", proposal_id=proposal.id))
+    return _render_proposal_reviews(proposal, decision_form=form, status=400)
+
+
+@bp.post("/rounds/<int:round_id>/decisions/publish")
+@office_required
+def decisions_publish(round_id):
+    """Publish the round's pending decisions together; the units see their outcome."""
+    round = db.get_or_404(Round, round_id)
+    require(can_manage_reviews(current_user))
+    count = screening.publish_decisions(actor=current_user, round=round)
+    flash(_("%(count)d decisions published to the units.", count=count), "success")
+    return redirect(url_for("review.ranking", round_id=round.id))
