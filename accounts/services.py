@@ -145,12 +145,12 @@ def authenticate(*, username: str, password: str) -> User:
 
 
 def _spend_a_password_check(password: str) -> None:
-    User(password_hash=_dummy_hash()).check_password(password)
+    User(password_hash=_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"])).check_password(password)
 
 
 @functools.cache
-def _dummy_hash() -> str:
-    return generate_password_hash("not a password", method=current_app.config["PASSWORD_HASH_METHOD"])
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash("not a password", method=method)
 
 
 def create_unit(*, actor: User | None, name: str, kind: UnitKind) -> Unit:

@@ -10,7 +10,7 @@ from email.message import EmailMessage
 import click
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import String, Text, select
+from sqlalchemy import String, Text, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models import utcnow
@@ -128,9 +128,14 @@ def send_command():
 @mail_cli.command("status")
 def status_command():
     """Count messages waiting, failed and sent."""
-    messages = db.session.scalars(select(OutboxMessage)).all()
-    waiting = sum(1 for m in messages if m.sent_at is None and m.attempts == 0)
-    retrying = sum(1 for m in messages if m.sent_at is None and 0 < m.attempts < MAX_ATTEMPTS)
-    abandoned = sum(1 for m in messages if m.sent_at is None and m.attempts >= MAX_ATTEMPTS)
-    sent = sum(1 for m in messages if m.sent_at is not None)
+    unsent = OutboxMessage.sent_at.is_(None)
+    counted = func.count(OutboxMessage.id)
+    waiting, retrying, abandoned, sent = db.session.execute(
+        select(
+            counted.filter(unsent, OutboxMessage.attempts == 0),
+            counted.filter(unsent, OutboxMessage.attempts.between(1, MAX_ATTEMPTS - 1)),
+            counted.filter(unsent, OutboxMessage.attempts >= MAX_ATTEMPTS),
+            counted.filter(OutboxMessage.sent_at.is_not(None)),
+        )
+    ).one()
     click.echo(f"waiting {waiting}, retrying {retrying}, given up {abandoned}, sent {sent}")

@@ -266,9 +266,13 @@ def screenings(round_id: int) -> dict[int, Screening]:
     return {s.proposal_id: s for s in db.session.scalars(query)}
 
 
+def screening_of(proposal_id: int) -> Screening | None:
+    return db.session.get(Screening, proposal_id)
+
+
 def published_decision(proposal_id: int) -> Screening | None:
     """The office's decision on a proposal once published (what the unit may read), else None."""
-    screening = db.session.get(Screening, proposal_id)
+    screening = screening_of(proposal_id)
     return screening if screening is not None and screening.published_at is not None else None
 
 
@@ -283,13 +287,15 @@ def funnel(round_id: int) -> dict[str, int]:
         .join(Proposal, and_(Proposal.id == Assignment.proposal_id, Proposal.round_id == round_id))
         .where(Review.status == ReviewStatus.submitted)
     )
-    chosen = screenings(round_id).values()
-    return {
-        "received": received,
-        "reviewed": reviewed,
-        "shortlisted": sum(1 for s in chosen if s.shortlisted),
-        "selected": sum(1 for s in chosen if s.decision is Decision.selected),
-    }
+    counts = db.session.execute(
+        select(
+            func.count(Screening.proposal_id).filter(Screening.shortlisted),
+            func.count(Screening.proposal_id).filter(Screening.decision == Decision.selected),
+        )
+        .join(Screening.proposal)
+        .where(Proposal.round_id == round_id)
+    ).one()
+    return {"received": received, "reviewed": reviewed, "shortlisted": counts[0], "selected": counts[1]}
 
 
 def linked_suggestions(proposal_id: int) -> list[Suggestion]:

@@ -171,7 +171,7 @@ def proposal_reviews(proposal_id):
 
 
 def _render_proposal_reviews(proposal, *, decision_form=None, status=200):
-    chosen = queries.screenings(proposal.round_id).get(proposal.id)
+    chosen = queries.screening_of(proposal.id)
     return render_template(
         "review/proposal_reviews.html",
         proposal=proposal,

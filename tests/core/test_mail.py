@@ -75,3 +75,12 @@ def test_without_a_mail_server_messages_wait_in_the_outbox(app):
     assert app.config["MAIL_SERVER"] == ""
     assert deliver_pending() == (0, 0)
     assert db.session.scalar(select(OutboxMessage)).sent_at is None
+
+
+def test_mail_status_counts_waiting_and_sent_messages(runner):
+    make_suggestion(contact_email="wang@example.cn")
+    make_suggestion(contact_email="li@example.cn")
+    message = db.session.scalars(select(OutboxMessage)).first()
+    message.sent_at = utcnow()
+    db.session.commit()
+    assert "waiting 1, retrying 0, given up 0, sent 1" in runner.invoke(args=["mail", "status"]).output
