@@ -11,6 +11,8 @@ class ReviewError(DomainError):
         "criterion_name_taken": _l("This round already has a criterion named %(name)s."),
         "weight_not_positive": _l("A weight must be greater than zero."),
         "max_score_not_positive": _l("The maximum score must be at least 1."),
+        "scale_label_out_of_range": _l("The scale goes from 0 to %(max)s; there is no point %(point)s to label."),
+        "veto_out_of_range": _l("A veto threshold is a score from 0 to %(max)s, below the maximum."),
         "criteria_in_use": _l("Experts have submitted reviews on these criteria; they can no longer change."),
         "office_only": _l("Only the reform office can do this."),
         "not_an_expert": _l("%(name)s is not an expert."),

@@ -1,5 +1,7 @@
 """Forms for criteria, expert profiles, assignments, conflicts and reviews."""
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -18,6 +20,28 @@ from core.forms import enum_coerce, optional_int, options
 from review.models import Decision, Familiarity, Recommendation
 
 
+class ScaleLabelsField(TextAreaField):
+    """Labels for points of a scale, one per line: "0 不可行", "10 完全可行"; held as {point: label}."""
+
+    LINE = re.compile(r"^\s*(\d{1,3})\s*[=:：、.·\s]\s*(\S.*?)\s*$")
+
+    def _value(self):
+        return "\n".join(f"{point} {label}" for point, label in (self.data or {}).items())
+
+    def process_formdata(self, valuelist):
+        self.data = {}
+        if not valuelist:
+            return
+        for number, line in enumerate(valuelist[0].splitlines(), start=1):
+            if not line.strip():
+                continue
+            match = self.LINE.match(line)
+            if match is None:
+                self.data = None
+                raise ValueError(_l("Line %(line)d: write the point, then its label, e.g. “0 不可行”.", line=number))
+            self.data[int(match[1])] = match[2]
+
+
 class CriterionForm(FlaskForm):
     name = StringField(_l("Criterion"), validators=[DataRequired(), Length(max=50)])
     description = TextAreaField(_l("Scoring guidance"), validators=[Optional(), Length(max=2000)])
@@ -28,6 +52,36 @@ class CriterionForm(FlaskForm):
         description=_l("Weights are shown as percentages of their sum."),
     )
     max_score = IntegerField(_l("Maximum score"), default=10, validators=[InputRequired(), NumberRange(min=1, max=100)])
+    scale_labels = ScaleLabelsField(
+        _l("Labels of the scale"),
+        description=_l("Optional, one point per line: “0 不可行”, “5 基本可行”, “10 完全可行”."),
+    )
+    # Asked the other way round so that a form posted without the box keeps the criterion counted.
+    not_counted = BooleanField(_l("Not counted: scored and shown as a column only (e.g. 适合试点?)"))
+    veto_at = IntegerField(
+        _l("Veto threshold"),
+        validators=[Optional(), NumberRange(min=0, max=100)],
+        description=_l("Optional: a score at or below it raises a flag in the ranking, e.g. 可行性 ≤ 1."),
+    )
+
+    @classmethod
+    def for_criterion(cls, criterion):
+        form = cls(obj=criterion)
+        if not form.is_submitted():
+            form.not_counted.data = not criterion.counted
+        return form
+
+    def criterion_fields(self) -> dict:
+        """What the criterion services take, from the form."""
+        return {
+            "name": self.name.data,
+            "description": self.description.data or "",
+            "weight": float(self.weight.data),
+            "max_score": self.max_score.data,
+            "scale_labels": self.scale_labels.data or {},
+            "counted": not self.not_counted.data,
+            "veto_at": self.veto_at.data,
+        }
 
 
 class ExpertProfileForm(FlaskForm):
@@ -91,7 +145,10 @@ class ReviewForm(FlaskForm):
                 SelectField(
                     criterion.name,
                     coerce=optional_int,
-                    choices=options([(v, str(v)) for v in range(criterion.max_score, -1, -1)], blank=_l("— score —")),
+                    choices=options(
+                        [(v, criterion.point_label(v)) for v in range(criterion.max_score, -1, -1)],
+                        blank=_l("— score —"),
+                    ),
                     description=criterion.description,
                 ),
             )

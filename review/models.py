@@ -28,12 +28,23 @@ class Criterion(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     weight: Mapped[float]
     max_score: Mapped[int] = mapped_column(default=10)
+    # Labels for some points of the scale, e.g. {"0": "不可行", "10": "完全可行"}.
+    scale_labels: Mapped[dict] = mapped_column(db.JSON, default=dict)
+    # A criterion not counted (e.g. 适合试点?) is scored and shown but stays out of the weighted total.
+    counted: Mapped[bool] = mapped_column(default=True)
+    # A score at or below it raises a veto flag in the ranking (e.g. 可行性 ≤ 1).
+    veto_at: Mapped[int | None]
     position: Mapped[int] = mapped_column(default=0)
 
     round: Mapped[Round] = relationship()
 
     def __str__(self) -> str:
         return self.name
+
+    def point_label(self, point: int) -> str:
+        """'7' or '7 · 较好' when the point has a label."""
+        label = (self.scale_labels or {}).get(str(point))
+        return f"{point} · {label}" if label else str(point)
 
 
 class ExpertProfile(db.Model):

@@ -26,11 +26,15 @@ from solicitation.models import Proposal, ProposalStatus, Suggestion, suggestion
 DEFAULT_MAX_LOAD = 10  # an expert without a profile takes at most this many proposals of a round
 
 
-def criteria_of(round_id: int) -> list[tuple[Criterion, float]]:
-    """The round's criteria in order, each with its weight as a percentage of the total."""
+def criteria_of(round_id: int) -> list[tuple[Criterion, float | None]]:
+    """The round's criteria in order, each with its weight as a percentage of the counted ones' total.
+
+    A criterion not counted has no share (None).
+    """
     query = select(Criterion).where(Criterion.round_id == round_id).order_by(Criterion.position)
     criteria = list(db.session.scalars(query))
-    return list(zip(criteria, normalised_weights([c.weight for c in criteria]), strict=True))
+    shares = iter(normalised_weights([c.weight for c in criteria if c.counted]))
+    return [(c, next(shares) if c.counted else None) for c in criteria]
 
 
 def blocking_conflict(expert_id, proposal_id):
@@ -148,17 +152,22 @@ def _submitted_in_round(round_id: int):
 
 
 def review_totals(round_id: int) -> list[tuple[int, int, float, int, bool]]:
-    """(proposal, expert, Σ weight·score/maximum, criteria scored, conflicted) of each submitted review.
+    """(proposal, expert, Σ weight·score/maximum, counted criteria scored, conflicted) of each submitted review.
 
-    Summed in the database: one row a review rather than one a score.
+    Summed in the database over the counted criteria: one row a review rather than one a score.
     """
     query = (
         _submitted_in_round(round_id)
         .add_columns(
             Assignment.proposal_id,
             Assignment.expert_id,
-            func.sum(Criterion.weight * Score.value / func.cast(Criterion.max_score, db.Float)),
-            func.count(Score.id),
+            func.coalesce(
+                func.sum(Criterion.weight * Score.value / func.cast(Criterion.max_score, db.Float)).filter(
+                    Criterion.counted
+                ),
+                0.0,
+            ),
+            func.count(Score.id).filter(Criterion.counted),
             func.count(Conflict.id) > 0,
         )
         .group_by(Assignment.proposal_id, Assignment.expert_id, Assignment.id)
@@ -172,6 +181,20 @@ def criterion_means(round_id: int) -> list[tuple[int, int, float]]:
         _submitted_in_round(round_id)
         .add_columns(Assignment.proposal_id, Score.criterion_id, func.avg(Score.value))
         .where(Conflict.id.is_(None))
+        .group_by(Assignment.proposal_id, Score.criterion_id)
+    )
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def veto_counts(round_id: int) -> list[tuple[int, int, int]]:
+    """(proposal, criterion, how many experts) of scores at or below the criterion's veto threshold.
+
+    Conflicted reviews are left out, as from every aggregate.
+    """
+    query = (
+        _submitted_in_round(round_id)
+        .add_columns(Assignment.proposal_id, Score.criterion_id, func.count(Score.id))
+        .where(Conflict.id.is_(None), Criterion.veto_at.is_not(None), Score.value <= Criterion.veto_at)
         .group_by(Assignment.proposal_id, Score.criterion_id)
     )
     return [tuple(row) for row in db.session.execute(query)]

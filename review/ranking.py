@@ -21,6 +21,7 @@ class RankedProposal:
     calibrated: float | None = None
     criterion_means: dict[int, float] = field(default_factory=dict)
     recommendations: Counter = field(default_factory=Counter)
+    vetoes: dict[int, int] = field(default_factory=dict)  # criterion -> experts scoring at or below its threshold
     excluded: int = 0  # submitted reviews left out because of a conflict of interest
     field_visits: int = 0
     rank: int | None = None  # by the mean of the weighted totals
@@ -34,7 +35,8 @@ class RankedProposal:
         )
 
 
-MEASURES = ("mean", "median", "trimmed", "calibrated")
+# "stdev" ranks by disagreement, for the panel discussion.
+MEASURES = ("mean", "median", "trimmed", "calibrated", "stdev")
 
 
 @dataclass
@@ -46,9 +48,9 @@ class Ranking:
 def rank_round(round_id: int, *, measure: str = "mean") -> Ranking:
     """Every proposal under review with its aggregates, best first by `measure` (unreviewed ones last).
 
-    Six queries whatever the size of the round; the totals are summed in the database.
+    Seven queries whatever the size of the round; the totals are summed in the database.
     """
-    criteria = [c for c, _share in queries.criteria_of(round_id)]
+    criteria = [c for c, _share in queries.criteria_of(round_id) if c.counted]
     total_weight = sum(c.weight for c in criteria)
     totals, excluded = defaultdict(list), Counter()
     observations = []
@@ -66,6 +68,9 @@ def rank_round(round_id: int, *, measure: str = "mean") -> Ranking:
     for proposal_id, recommendation, count in queries.recommendation_counts(round_id):
         recommendations[proposal_id][recommendation] = count
 
+    vetoes = defaultdict(dict)
+    for proposal_id, criterion_id, count in queries.veto_counts(round_id):
+        vetoes[proposal_id][criterion_id] = count
     visits = queries.field_visit_counts(round_id)
     ranked = []
     for proposal in queries.round_proposals(round_id):
@@ -81,6 +86,7 @@ def rank_round(round_id: int, *, measure: str = "mean") -> Ranking:
                 trimmed=trimmed_mean(totals[proposal.id]),
                 criterion_means=means[proposal.id],
                 recommendations=recommendations[proposal.id],
+                vetoes=vetoes[proposal.id],
                 excluded=excluded[proposal.id],
                 field_visits=visits.get(proposal.id, 0),
             )

@@ -51,9 +51,9 @@ def make_round(*, year=None, categories=("经济发展", "民生事业"), actor=
     return round
 
 
-def make_criterion(*, round, name=None, weight=20, max_score=10, actor=None):
+def make_criterion(*, round, name=None, weight=20, max_score=10, actor=None, **fields):
     return review.add_criterion(
-        actor=actor, round=round, name=name or f"指标{next(_sequence)}", weight=weight, max_score=max_score
+        actor=actor, round=round, name=name or f"指标{next(_sequence)}", weight=weight, max_score=max_score, **fields
     )
 
 

@@ -46,14 +46,7 @@ def criterion_add(round_id):
     form = CriterionForm()
     if form.validate_on_submit():
         try:
-            criterion = services.add_criterion(
-                actor=current_user,
-                round=round,
-                name=form.name.data,
-                description=form.description.data or "",
-                weight=float(form.weight.data),
-                max_score=form.max_score.data,
-            )
+            criterion = services.add_criterion(actor=current_user, round=round, **form.criterion_fields())
         except ReviewError as error:
             show_error(form, error)
         else:
@@ -87,17 +80,10 @@ def criterion_edit(round_id, criterion_id):
     """Edit a criterion."""
     criterion = _load_criterion(round_id, criterion_id)
     require(can_manage_criteria(current_user))
-    form = CriterionForm(obj=criterion)
+    form = CriterionForm.for_criterion(criterion)
     if form.validate_on_submit():
         try:
-            services.update_criterion(
-                actor=current_user,
-                criterion=criterion,
-                name=form.name.data,
-                description=form.description.data or "",
-                weight=float(form.weight.data),
-                max_score=form.max_score.data,
-            )
+            services.update_criterion(actor=current_user, criterion=criterion, **form.criterion_fields())
         except ReviewError as error:
             show_error(form, error)
         else:

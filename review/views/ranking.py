@@ -41,6 +41,8 @@ def review_reopen(review_id):
 
 
 def ranking_columns(criteria):
+    names = {criterion.id: criterion.name for criterion, _share in criteria}
+
     def rounded(value):
         return None if value is None else round(value, 2)
 
@@ -57,6 +59,7 @@ def ranking_columns(criteria):
         (_l("Calibrated score"), lambda row: rounded(row.calibrated)),
         (_l("Standard deviation"), lambda row: rounded(row.stdev)),
         (_l("Recommendations"), lambda row: "、".join(f"{r.label} {n}" for r, n in row.recommendations.items())),
+        (_l("Veto flags"), lambda row: "、".join(f"{names[c]} ×{n}" for c, n in row.vetoes.items())),
         (_l("Left out (conflict)"), lambda row: row.excluded),
         (_l("Field visits"), lambda row: row.field_visits),
     ]
@@ -82,6 +85,8 @@ def filter_ranking(rows, args, chosen, settings):
             continue
         if flag == "conflicting" and not row.conflicting:
             continue
+        if flag == "veto" and not row.vetoes:
+            continue
         if flag == "short" and row.n >= settings.reviewers_per_proposal:
             continue
         if flag == "shortlisted" and not (screening and screening.shortlisted):
@@ -92,7 +97,7 @@ def filter_ranking(rows, args, chosen, settings):
 
 def score_columns(criteria):
     """Every submitted review's scores, one row a review; conflicted ones marked."""
-    weights = [(c.id, c.weight, c.max_score) for c, _share in criteria]
+    weights = [(c.id, c.weight, c.max_score) for c, _share in criteria if c.counted]
 
     def total(item):
         review, _conflicted = item

@@ -56,3 +56,23 @@ def test_criteria_freeze_once_the_round_is_past_review():
     assert (criterion.name, criterion.weight, criterion.max_score) == ("可行性", 40, 5)
     update = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "criterion.update"))
     assert update.before == {"name": "可操作性", "weight": 30.0, "max_score": 10}
+
+
+def test_scale_labels_name_points_within_the_scale():
+    round = make_round()
+    criterion = make_criterion(round=round, name="可行性", max_score=5, scale_labels={5: "完全可行", 0: "不可行"})
+    assert criterion.scale_labels == {"0": "不可行", "5": "完全可行"}
+    assert criterion.point_label(5) == "5 · 完全可行" and criterion.point_label(3) == "3"
+    with pytest.raises(ReviewError, match="scale_label_out_of_range"):
+        make_criterion(round=round, max_score=5, scale_labels={6: "超出"})
+    with pytest.raises(ReviewError, match="veto_out_of_range"):
+        make_criterion(round=round, max_score=5, veto_at=5)
+
+
+def test_a_criterion_not_counted_has_no_share_of_the_total():
+    round = make_round()
+    make_criterion(round=round, name="可行性", weight=30)
+    make_criterion(round=round, name="适合试点?", weight=50, max_score=1, counted=False)
+    make_criterion(round=round, name="创新性", weight=10)
+    shares = {c.name: share for c, share in queries.criteria_of(round.id)}
+    assert shares == {"可行性": pytest.approx(75.0), "适合试点?": None, "创新性": pytest.approx(25.0)}

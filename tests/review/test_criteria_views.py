@@ -35,6 +35,44 @@ def test_office_adds_edits_and_removes_a_criterion(client, login_as):
     assert [c.name for c, _ in queries.criteria_of(round.id)] == ["可行性"]
 
 
+def test_office_sets_scale_labels_a_veto_and_a_criterion_not_counted(client, login_as):
+    login_as("office")
+    round = make_round()
+    client.post(
+        f"/rounds/{round.id}/criteria",
+        data={
+            "name": "可行性",
+            "weight": "3",
+            "max_score": "5",
+            "scale_labels": "0 不可行\n5：完全可行",
+            "veto_at": "1",
+        },
+    )
+    client.post(
+        f"/rounds/{round.id}/criteria", data={"name": "适合试点?", "weight": "1", "max_score": "1", "not_counted": "y"}
+    )
+    [(feasibility, share), (pilot, no_share)] = queries.criteria_of(round.id)
+    assert feasibility.scale_labels == {"0": "不可行", "5": "完全可行"} and feasibility.veto_at == 1
+    assert (share, no_share, pilot.counted) == (100.0, None, False)
+    page = client.get(f"/rounds/{round.id}/criteria").get_data(as_text=True)
+    assert "5 · 完全可行" in page and "≤ 1" in page and "不计入" in page
+    edit = client.get(f"/rounds/{round.id}/criteria/{feasibility.id}/edit").get_data(as_text=True)
+    assert "0 不可行\n5 完全可行" in edit
+
+
+def test_a_scale_label_line_without_a_point_is_refused_with_the_line_number(client, login_as):
+    login_as("office")
+    round = make_round()
+    response = client.post(
+        f"/rounds/{round.id}/criteria",
+        data={"name": "可行性", "weight": "3", "max_score": "5", "scale_labels": "0 不可行\n完全可行"},
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "第 2 行" in page and "完全可行" in page  # the message, and what was typed is kept
+    assert queries.criteria_of(round.id) == []
+
+
 def test_a_zero_weight_gets_a_message_and_adds_nothing(client, login_as):
     login_as("office")
     round = make_round()

@@ -173,6 +173,37 @@ def test_ranking_aggregates_by_hand_and_leaves_conflicted_reviews_out(setting):
     assert not other.conflicting
 
 
+def test_a_criterion_not_counted_stays_out_of_the_total_and_a_low_score_raises_a_veto_flag(setting):
+    first, second = setting["proposals"]
+    feasibility, novelty = setting["criteria"]
+    update_criterion(
+        actor=None, criterion=feasibility, name="可行性", description="", weight=3, max_score=10, veto_at=1
+    )
+    pilot = make_criterion(round=setting["round"], name="适合试点?", weight=100, max_score=1, counted=False)
+    experts = [make_user(role="expert") for _ in range(2)]
+    for expert, proposal, scores in [
+        (experts[0], first, (1, 5, 1)),  # (3·1/10 + 5/5)/4 = 32.5, and 可行性 at the veto threshold
+        (experts[1], first, (9, 3, 0)),  # (3·9/10 + 3/5)/4 = 82.5
+        (experts[0], second, (2, 1, 1)),  # (3·2/10 + 1/5)/4 = 20, above the threshold
+    ]:
+        assignment = assignments.assign_expert(actor=setting["office"], expert=expert, proposal=proposal)
+        assignments.publish_assignments(actor=setting["office"], round=setting["round"])
+        reviews.save_review(
+            actor=expert,
+            assignment=assignment,
+            comment="",
+            scores={feasibility.id: (scores[0], ""), novelty.id: (scores[1], ""), pilot.id: (scores[2], "")},
+            recommendation=R.recommend,
+            familiarity=None,
+        )
+        reviews.submit_review(actor=expert, assignment=assignment)
+    rows = {row.proposal: row for row in rank_round(setting["round"].id).rows}
+    assert rows[first].mean == pytest.approx((32.5 + 82.5) / 2)
+    assert rows[first].criterion_means[pilot.id] == pytest.approx(0.5)
+    assert rows[first].vetoes == {feasibility.id: 1}
+    assert rows[second].mean == pytest.approx(20) and rows[second].vetoes == {}
+
+
 def test_trimmed_mean_drops_the_highest_and_lowest_from_five_reviews():
     from review.scoring import trimmed_mean
 
