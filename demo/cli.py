@@ -13,9 +13,10 @@ from demo import stories
 from demo.longgang import LonggangSeed, load_seed
 from extensions import db
 from review import queries as review_queries
-from review.models import Familiarity, Recommendation
+from review.models import Familiarity, Recommendation, ReviewStage
+from review.presets import PILOT_CRITERION
 from review.ranking import rank_round
-from review.services import assignments, conflicts, reviews, screening
+from review.services import assignments, conflicts, reviews, screening, stages
 from review.services import criteria as review
 from solicitation.models import PUBLIC_CHANNELS, RejectReason, Round, RoundStatus
 from solicitation.services import imports, proposals, suggestions
@@ -138,7 +139,29 @@ def _review_longgang(round: Round, users: dict[str, User], key_titles: set[str])
         panel.append((expert, bias))
     for conflict in conflicts.detect_conflicts(actor=office, round=round):
         conflicts.decide_conflict(actor=office, conflict=conflict, confirm=True)
-    criteria = [c for c, _share in review_queries.criteria_of(round.id)]
+    criteria = [c for c, _share in review_queries.criteria_of(round.id) if c.counted]
+    name, description, labels = PILOT_CRITERION
+    pilot = review.add_criterion(
+        actor=office,
+        round=round,
+        name=name,
+        description=description,
+        weight=1,
+        max_score=1,
+        scale_labels=labels,
+        counted=False,
+    )
+    problem = next(c for c in criteria if c.name == "问题导向")
+    review.update_criterion(
+        actor=office,
+        criterion=problem,
+        name=problem.name,
+        description=problem.description,
+        weight=problem.weight,
+        max_score=problem.max_score,
+        scale_labels=problem.scale_labels,
+        veto_at=3,
+    )
     noise = random.Random(2017)  # the same demo every time
     made = []
     for index, proposal in enumerate(review_queries.round_proposals(round.id)):
@@ -152,6 +175,7 @@ def _review_longgang(round: Round, users: dict[str, User], key_titles: set[str])
             c.id: (max(0, min(c.max_score, round_half(quality + bias + noise.uniform(-1, 1)))), "") for c in criteria
         }
         mean = sum(v for v, _n in scores.values()) / len(scores)
+        scores[pilot.id] = (int(quality > 7 and bias >= 0), "")
         recommendation = (
             Recommendation.recommend
             if mean >= 7.5
@@ -175,6 +199,14 @@ def _review_longgang(round: Round, users: dict[str, User], key_titles: set[str])
     )
     for row in rank_round(round.id).rows[:14]:
         screening.set_shortlisted(actor=office, proposal=row.proposal, shortlisted=True)
+    # Independent scoring is over; the panel now discusses the most disputed proposals.
+    stages.save_stage_dates(
+        actor=office,
+        round=round,
+        discussion_until=round.review_deadline + timedelta(days=14),
+        decision_until=round.review_deadline + timedelta(days=30),
+    )
+    stages.move_stage(actor=office, round=round, stage=ReviewStage.discussion)
 
 
 def round_half(value: float) -> int:

@@ -38,5 +38,15 @@ class ReviewError(DomainError):
         "merge_target_required": _l("Choose the project it is merged into."),
         "merge_into_self": _l("A project cannot be merged into itself."),
         "round_not_reviewing_decisions": _l("Decisions are taken while the round is under review."),
+        "stage_not_adjacent": _l(
+            "The review is in the stage “%(current)s”; it moves one stage at a time, not to “%(target)s”."
+        ),
+        "discussion_before_deadline": _l("The panel discussion ends after independent scoring, due on %(deadline)s."),
+        "decision_before_discussion": _l("The office's decision ends after the panel discussion."),
+        "nothing_to_remind": _l("No expert has reviews outstanding."),
+        "reviews_closed": _l("The review has moved to the office's decision: reviews can no longer change."),
+        "decisions_in_decision_stage": _l(
+            "Decisions are taken in the stage “Office decision”; move the review there first."
+        ),
         "conflict_exists": _l("A conflict between this expert and this proposal is already recorded."),
     }

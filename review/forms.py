@@ -210,3 +210,8 @@ class DecisionForm(FlaskForm):
             [(p.id, f"{p.id} · {p.title}") for p in others if p.id != proposal.id], blank=_l("— none —")
         )
         return form
+
+
+class StageDatesForm(FlaskForm):
+    discussion_until = DateField(_l("Panel discussion until"), validators=[Optional()])
+    decision_until = DateField(_l("Office decision until"), validators=[Optional()])

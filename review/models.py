@@ -122,6 +122,7 @@ class Assignment(db.Model):
     expert_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
     published: Mapped[bool] = mapped_column(default=False)
+    reminded_at: Mapped[datetime | None]  # the last reminder sent to the expert about it
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -212,8 +213,24 @@ class Score(db.Model):
     criterion: Mapped[Criterion] = relationship()
 
 
+class ReviewStage(LabelledEnum):
+    """The stages of a round's review, which the office moves through in order."""
+
+    independent = "independent"  # experts score alone and see nothing of each other
+    discussion = "discussion"  # the panel sees every score, the most disputed proposals first
+    decision = "decision"  # reviews are closed; the office shortlists and decides
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.independent: _l("Independent scoring"),
+            cls.discussion: _l("Panel discussion"),
+            cls.decision: _l("Office decision"),
+        }
+
+
 class ReviewSettings(db.Model):
-    """How a round is reviewed: reviewers per proposal, the trimmed mean, blind review."""
+    """How a round is reviewed: reviewers per proposal, the trimmed mean, blind review, the stage and its dates."""
 
     __tablename__ = "review_settings"
     __table_args__ = (CheckConstraint("reviewers_per_proposal > 0", name="reviewers_positive"),)
@@ -226,6 +243,12 @@ class ReviewSettings(db.Model):
     blind: Mapped[bool] = mapped_column(default=False)
     # The cut line of the screening: the top N by the mean (None: not drawn yet).
     cut_line: Mapped[int | None]
+    stage: Mapped[ReviewStage] = mapped_column(
+        db.Enum(ReviewStage, native_enum=False, length=20), default=ReviewStage.independent
+    )
+    # Independent scoring ends at the round's review deadline; the later stages' planned ends:
+    discussion_until: Mapped[date | None]
+    decision_until: Mapped[date | None]
 
 
 class FieldVisit(db.Model):

@@ -10,3 +10,6 @@ LONGGANG_CRITERIA: list[tuple[str, str, float]] = [
     ("可复制推广", "是否能形成可复制推广的经验做法。", 20),
 ]
 DEFAULT_MAX_SCORE = 10
+STANDARD_SCALE_LABELS = {0: "不符合", 5: "基本符合", 10: "完全符合"}
+# A column the panel fills in but that does not weigh in the total.
+PILOT_CRITERION = ("适合试点?", "是否适合先在部分街道、部门试点。", {0: "否", 1: "是"})

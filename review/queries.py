@@ -1,5 +1,7 @@
 """Read-only selects for review: criteria, what an expert may see, assignments, and the ranking's raw data."""
 
+from dataclasses import dataclass
+
 from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import load_only, selectinload
 
@@ -15,6 +17,7 @@ from review.models import (
     FieldVisit,
     Review,
     ReviewSettings,
+    ReviewStage,
     ReviewStatus,
     Score,
     Screening,
@@ -228,6 +231,22 @@ def reviews_of(proposal_id: int) -> list[Review]:
     return list(db.session.scalars(query))
 
 
+def panel_reviews(proposal_id: int) -> list[Review]:
+    """The submitted reviews of a proposal that count (no conflict): what the panel discusses."""
+    query = (
+        select(Review)
+        .join(Review.assignment)
+        .options(selectinload(Review.scores), selectinload(Review.assignment).selectinload(Assignment.expert))
+        .where(
+            Assignment.proposal_id == proposal_id,
+            Review.status == ReviewStatus.submitted,
+            ~blocking_conflict(Assignment.expert_id, Assignment.proposal_id),
+        )
+        .order_by(Review.id)
+    )
+    return list(db.session.scalars(query))
+
+
 def assignment_problem(round_id: int, k: int) -> Problem:
     """The round's assignment as the solver sees it: proposals, experts' caps, what stands, what is barred."""
     proposals = round_proposals(round_id)
@@ -253,7 +272,12 @@ def assignment_problem(round_id: int, k: int) -> Problem:
 def review_settings(round_id: int) -> ReviewSettings:
     """The round's review settings, the defaults when the office has not set them."""
     return db.session.get(ReviewSettings, round_id) or ReviewSettings(
-        round_id=round_id, reviewers_per_proposal=3, trim_extremes=False, blind=False, cut_line=None
+        round_id=round_id,
+        reviewers_per_proposal=3,
+        trim_extremes=False,
+        blind=False,
+        cut_line=None,
+        stage=ReviewStage.independent,
     )
 
 
@@ -346,3 +370,44 @@ def round_reviews(round_id: int) -> list[tuple[Review, bool]]:
         .order_by(Assignment.proposal_id, Assignment.expert_id)
     )
     return [(review, bool(conflicted)) for review, conflicted in db.session.execute(query)]
+
+
+@dataclass
+class ExpertProgress:
+    expert: User
+    assigned: int
+    submitted: int
+    drafts: int
+    reminded_at: object  # datetime of the last reminder, or None
+
+    @property
+    def outstanding(self) -> int:
+        return self.assigned - self.submitted
+
+
+def expert_progress(round_id: int) -> list[ExpertProgress]:
+    """Each expert with published assignments in the round: assigned, submitted, drafts, last reminder.
+
+    Conflicted assignments do not count: the expert no longer sees them.
+    """
+    submitted = Review.status == ReviewStatus.submitted
+    query = (
+        select(
+            User,
+            func.count(Assignment.id),
+            func.count(Review.id).filter(submitted),
+            func.count(Review.id).filter(Review.status == ReviewStatus.draft),
+            func.max(Assignment.reminded_at),
+        )
+        .join(Assignment, Assignment.expert_id == User.id)
+        .join(Proposal, and_(Proposal.id == Assignment.proposal_id, Proposal.round_id == round_id))
+        .outerjoin(Review, Review.assignment_id == Assignment.id)
+        .where(
+            Assignment.published,
+            Proposal.status != ProposalStatus.withdrawn,
+            ~blocking_conflict(Assignment.expert_id, Assignment.proposal_id),
+        )
+        .group_by(User.id)
+        .order_by(User.display_name)
+    )
+    return [ExpertProgress(*row) for row in db.session.execute(query)]

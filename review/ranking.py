@@ -45,10 +45,10 @@ class Ranking:
     biases: dict[int, float]  # expert -> estimated bias in points of 100
 
 
-def rank_round(round_id: int, *, measure: str = "mean") -> Ranking:
-    """Every proposal under review with its aggregates, best first by `measure` (unreviewed ones last).
+def review_totals(round_id: int) -> tuple[dict, Counter, list]:
+    """The weighted totals (0–100) of the round's submitted reviews that count.
 
-    Seven queries whatever the size of the round; the totals are summed in the database.
+    Returns (totals by proposal, conflicted reviews left out by proposal, (proposal, expert, total) rows).
     """
     criteria = [c for c, _share in queries.criteria_of(round_id) if c.counted]
     total_weight = sum(c.weight for c in criteria)
@@ -61,6 +61,21 @@ def rank_round(round_id: int, *, measure: str = "mean") -> Ranking:
             total = 100.0 * weighted / total_weight
             totals[proposal_id].append(total)
             observations.append((proposal_id, expert_id, total))
+    return totals, excluded, observations
+
+
+def disagreement(round_id: int) -> dict[int, float]:
+    """The standard deviation of each reviewed proposal's totals: the panel discusses the largest first."""
+    totals, _excluded, _observations = review_totals(round_id)
+    return {proposal_id: summarise(values)["stdev"] for proposal_id, values in totals.items()}
+
+
+def rank_round(round_id: int, *, measure: str = "mean") -> Ranking:
+    """Every proposal under review with its aggregates, best first by `measure` (unreviewed ones last).
+
+    Seven queries whatever the size of the round; the totals are summed in the database.
+    """
+    totals, excluded, observations = review_totals(round_id)
     means = defaultdict(dict)
     for proposal_id, criterion_id, mean in queries.criterion_means(round_id):
         means[proposal_id][criterion_id] = float(mean)

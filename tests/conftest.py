@@ -36,6 +36,11 @@ class Client(FlaskClient):
             self._csrf_token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
         return self._csrf_token
 
+    def login(self, user) -> None:
+        """Log in as an existing user (made by the factories, with their password) through the login form."""
+        response = self.post("/login", data={"username": user.username, "password": factories.PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+
     def post(self, *args, csrf=True, **kwargs):
         data = kwargs.get("data", {})
         if csrf and "json" not in kwargs and isinstance(data, dict) and "csrf_token" not in data:

@@ -88,6 +88,10 @@ OFFICE_ONLY = [
     ("POST", "/proposals/{proposal}/decision"),
     ("POST", "/rounds/{round}/decisions/publish"),
     ("POST", "/rounds/{round}/review-settings"),
+    ("GET", "/rounds/{round}/review-progress"),
+    ("POST", "/rounds/{round}/review-stage"),
+    ("POST", "/rounds/{round}/review-stage-dates"),
+    ("POST", "/rounds/{round}/reminders"),
 ]
 STAFF_PAGES = ["/rounds", "/rounds/{round}", "/rounds/{round}/criteria", "/account/password"]
 

@@ -7,7 +7,7 @@ from accounts.models import User
 from extensions import db
 from review.errors import ReviewError
 from review.models import Assignment, Criterion, Review, ReviewStatus
-from review.presets import DEFAULT_MAX_SCORE, LONGGANG_CRITERIA
+from review.presets import DEFAULT_MAX_SCORE, LONGGANG_CRITERIA, STANDARD_SCALE_LABELS
 from solicitation.models import Proposal, Round, RoundStatus
 
 CRITERION_FIELDS = ["name", "description", "weight", "max_score", "scale_labels", "counted", "veto_at", "position"]
@@ -120,7 +120,7 @@ def apply_standard_criteria(*, actor: User | None, round: Round) -> list[Criteri
         _add_criterion(
             actor=actor,
             round=round,
-            **_cleaned(name, description, weight, DEFAULT_MAX_SCORE, None, True, None),
+            **_cleaned(name, description, weight, DEFAULT_MAX_SCORE, STANDARD_SCALE_LABELS, True, None),
         )
         for name, description, weight in LONGGANG_CRITERIA
         if name not in existing

@@ -7,8 +7,17 @@ from accounts.models import User
 from core.models import utcnow
 from extensions import db
 from review.errors import ReviewError
-from review.models import Assignment, Criterion, Familiarity, Recommendation, Review, ReviewStatus, Score
-from review.queries import is_conflicted
+from review.models import (
+    Assignment,
+    Criterion,
+    Familiarity,
+    Recommendation,
+    Review,
+    ReviewStage,
+    ReviewStatus,
+    Score,
+)
+from review.queries import is_conflicted, review_settings
 from review.services import require_office
 from solicitation.models import RoundStatus
 
@@ -22,6 +31,8 @@ def _check_expert(actor: User, assignment: Assignment) -> None:
         raise ReviewError("assignment_not_published")
     if assignment.proposal.round.status is not RoundStatus.reviewing:
         raise ReviewError("round_not_reviewing")
+    if review_settings(assignment.proposal.round_id).stage is ReviewStage.decision:
+        raise ReviewError("reviews_closed")
     if assignment.review is not None and assignment.review.status is ReviewStatus.submitted:
         raise ReviewError("review_locked")
 

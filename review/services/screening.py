@@ -7,7 +7,7 @@ from core.models import utcnow
 from core.web import external_url
 from extensions import db
 from review.errors import ReviewError
-from review.models import Decision, Screening
+from review.models import Decision, ReviewStage, Screening
 from review.queries import review_settings
 from review.ranking import rank_round
 from review.services import require_office
@@ -22,15 +22,18 @@ def _screening(proposal: Proposal) -> Screening:
     return screening
 
 
-def _check_round(proposal: Proposal) -> None:
-    if proposal.round.status is not RoundStatus.reviewing:
+def _check_round(round: Round, *, deciding: bool = False) -> None:
+    """Screening happens while the round is under review; decisions wait for the office decision stage."""
+    if round.status is not RoundStatus.reviewing:
         raise ReviewError("round_not_reviewing_decisions")
+    if deciding and review_settings(round.id).stage is not ReviewStage.decision:
+        raise ReviewError("decisions_in_decision_stage")
 
 
 def set_shortlisted(*, actor: User, proposal: Proposal, shortlisted: bool) -> Screening:
     """入围: put a proposal on the shortlist, or take it off."""
     require_office(actor)
-    _check_round(proposal)
+    _check_round(proposal.round)
     screening = _screening(proposal)
     if screening.shortlisted != shortlisted:
         screening.shortlisted = shortlisted
@@ -50,7 +53,7 @@ def decide_proposal(
 ) -> Screening:
     """Record the office's decision, pending until published; going against the cut line needs a reason."""
     require_office(actor)
-    _check_round(proposal)
+    _check_round(proposal.round, deciding=True)
     reason = reason.strip()
     if decision in (Decision.merged, Decision.duplicate):
         if merged_into is None:
@@ -84,6 +87,7 @@ def decide_proposal(
 def publish_decisions(*, actor: User, round: Round) -> int:
     """Publish the pending decisions of the round together; each proposing unit then sees its outcome."""
     require_office(actor)
+    _check_round(round, deciding=True)
     pending = db.session.scalars(
         db.select(Screening)
         .join(Screening.proposal)

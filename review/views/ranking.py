@@ -234,6 +234,10 @@ def decisions_publish(round_id):
     """Publish the round's pending decisions together; the units see their outcome."""
     round = db.get_or_404(Round, round_id)
     require(can_manage_reviews(current_user))
-    count = screening.publish_decisions(actor=current_user, round=round)
-    flash(_("%(count)d decisions published to the units.", count=count), "success")
+    try:
+        count = screening.publish_decisions(actor=current_user, round=round)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("%(count)d decisions published to the units.", count=count), "success")
     return redirect(url_for("review.ranking", round_id=round.id))

@@ -11,8 +11,9 @@ from core.web import show_error
 from extensions import db
 from review import queries
 from review.forms import AbstainForm, FieldVisitForm, ReviewForm
-from review.models import Assignment
+from review.models import Assignment, ReviewStage, ReviewStatus
 from review.permissions import can_record_field_visit, can_review, is_expert
+from review.ranking import disagreement
 from review.services import conflicts, field_visits, reviews
 from review.views import bp
 from solicitation.models import Proposal
@@ -24,9 +25,20 @@ def my_reviews():
     """The expert's assigned proposals, those still to review first."""
     require(is_expert(current_user))
     assignments = db.session.scalars(queries.my_assignments(current_user)).all()
-    rounds = {a.proposal.round_id for a in assignments}
-    blind = {round_id: queries.review_settings(round_id).blind for round_id in rounds}
-    return render_template("review/my_reviews.html", assignments=assignments, blind_rounds=blind)
+    settings = {round_id: queries.review_settings(round_id) for round_id in {a.proposal.round_id for a in assignments}}
+    # In a panel discussion the most disputed proposals come first, after those still to review.
+    spread = {}
+    for round_id, round_settings in settings.items():
+        if round_settings.stage is ReviewStage.discussion:
+            spread.update(disagreement(round_id))
+    assignments = sorted(
+        assignments,
+        key=lambda a: (
+            a.review is not None and a.review.status is ReviewStatus.submitted,
+            -spread.get(a.proposal_id, 0),
+        ),
+    )
+    return render_template("review/my_reviews.html", assignments=assignments, settings=settings, spread=spread)
 
 
 def _criteria(assignment):
@@ -71,16 +83,22 @@ def review_form(assignment_id):
             return redirect(
                 url_for("review.review_form", assignment_id=following.id) if following else url_for("review.my_reviews")
             )
+    settings = queries.review_settings(assignment.proposal.round_id)
+    submitted = assignment.review is not None and assignment.review.status is ReviewStatus.submitted
+    # The panel's scores show in the discussion, and only to an expert who has scored on their own.
+    panel = submitted and settings.stage is not ReviewStage.independent
     return render_template(
         "review/review_form.html",
         assignment=assignment,
         proposal=assignment.proposal,
         form=form,
         abstain_form=AbstainForm(formdata=None),
-        blind=queries.review_settings(assignment.proposal.round_id).blind,
+        blind=settings.blind,
+        stage=settings.stage,
         visits=queries.field_visits(assignment.proposal_id),
         visit_form=FieldVisitForm(formdata=None),
-        locked=assignment.review is not None and assignment.review.status.value == "submitted",
+        locked=submitted or settings.stage is ReviewStage.decision,
+        panel=queries.panel_reviews(assignment.proposal_id) if panel else None,
     ), (400 if form.is_submitted() else 200)
 
 

@@ -8,7 +8,7 @@ from accounts.models import Role, Unit, UnitKind, User
 from demo.longgang import load_seed
 from extensions import db
 from review import queries as review_queries
-from review.models import Conflict, Review, ReviewStatus
+from review.models import Conflict, Review, ReviewStage, ReviewStatus
 from review.ranking import rank_round
 from solicitation.models import Channel, Proposal, ProposalStatus, Round, RoundStatus, Suggestion, SuggestionStatus
 
@@ -38,13 +38,16 @@ def test_demo_load_creates_the_round_units_criteria_and_a_login_per_role(runner,
     assert {p.status for p in proposals} == {ProposalStatus.submitted}
 
     assert [c.name for c in round.categories] == load_seed().categories
-    assert [c.name for c, _ in review_queries.criteria_of(round.id)] == [
-        "聚焦中心工作",
-        "问题导向",
-        "需求导向",
-        "先行先试",
-        "可复制推广",
+    criteria = review_queries.criteria_of(round.id)
+    assert [(c.name, c.counted) for c, _ in criteria] == [
+        ("聚焦中心工作", True),
+        ("问题导向", True),
+        ("需求导向", True),
+        ("先行先试", True),
+        ("可复制推广", True),
+        ("适合试点?", False),
     ]
+    assert criteria[1][0].veto_at == 3 and criteria[0][0].point_label(10) == "10 · 完全符合"
     kinds = set(db.session.scalars(select(Unit.kind)))
     assert kinds == set(UnitKind)
     assert {role for role in db.session.scalars(select(User.role))} == set(Role)
@@ -64,6 +67,10 @@ def test_the_2017_panel_has_reviewed_and_the_key_projects_rank_first(runner):
     key_titles = {p.title for p in load_seed().key_projects}
     assert {row.proposal.title for row in ranked[:11]} == key_titles
     assert review_queries.funnel(round.id) == {"received": 20, "reviewed": 20, "shortlisted": 14, "selected": 0}
+    # The panel is discussing; the harsh expert's lowest scores of 问题导向 raise veto flags on weak proposals.
+    assert review_queries.review_settings(round.id).stage is ReviewStage.discussion
+    vetoed = {row.proposal.title for row in ranked if row.vetoes}
+    assert vetoed and not vetoed & key_titles
 
 
 def test_the_next_round_is_open_with_proposals_in_every_status_and_suggestions_from_every_channel(runner):

@@ -6,9 +6,9 @@ from sqlalchemy import select
 from core.mail import OutboxMessage
 from extensions import db
 from review.errors import ReviewError
-from review.models import Decision
+from review.models import Decision, ReviewStage
 from review.queries import funnel, published_decision
-from review.services import assignments, screening
+from review.services import assignments, screening, stages
 from tests.factories import make_user
 
 
@@ -18,6 +18,8 @@ def history():
     from demo.cli import load_demo
 
     round, _next = load_demo()
+    office = make_user(role="office")
+    stages.move_stage(actor=office, round=round, stage=ReviewStage.decision)
     return round
 
 
