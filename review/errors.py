@@ -48,5 +48,9 @@ class ReviewError(DomainError):
         "decisions_in_decision_stage": _l(
             "Decisions are taken in the stage “Office decision”; move the review there first."
         ),
+        "import_no_expert": _l("Name at least one expert."),
+        "unknown_expert": _l("No active expert is called %(name)s (give the account or the name as on the platform)."),
+        "ambiguous_expert": _l("Several experts are called %(name)s: give the account instead."),
+        "unknown_proposal": _l("The round has no proposal numbered %(number)s."),
         "conflict_exists": _l("A conflict between this expert and this proposal is already recorded."),
     }

@@ -8,13 +8,13 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
-    HiddenField,
     IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from core.forms import enum_coerce, optional_int, options
 from review.models import Decision, Familiarity, Recommendation
@@ -99,7 +99,7 @@ class ExpertProfileForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    proposal_id = HiddenField(validators=[DataRequired()])
+    proposal_id = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
     expert_id = SelectField(_l("Expert"), coerce=optional_int, validators=[DataRequired()])
 
     @classmethod

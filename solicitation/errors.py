@@ -61,13 +61,13 @@ class SolicitationError(DomainError):
 
 
 class SpreadsheetError(DomainError):
-    """A file that cannot be read as a table of suggestions at all."""
+    """A file that cannot be read as the table an import expects."""
 
     messages = {
         "not_a_spreadsheet": _l("The file is not an Excel (.xlsx) or CSV spreadsheet."),
         "encoding": _l("The CSV file's text encoding is not UTF-8 or GB18030 (GBK); save it again as UTF-8."),
         "columns": _l("The columns do not match the template. Missing: %(missing)s. Unknown: %(unknown)s."),
-        "no_rows": _l("The file holds no suggestions."),
+        "no_rows": _l("The file holds no rows below its header."),
         "too_many_rows": _l("At most %(max)s rows can be imported at once."),
     }
 

@@ -1,5 +1,7 @@
 """Expert profiles and assignments: who reviews which proposal, and when they see it."""
 
+import re
+
 from sqlalchemy import func, select
 
 from accounts import audit
@@ -11,7 +13,13 @@ from review.errors import ReviewError
 from review.models import Assignment, ExpertProfile, ReviewSettings, ReviewStatus
 from review.queries import DEFAULT_MAX_LOAD, is_conflicted
 from review.services import require_office
+from solicitation.errors import RowsRejected
 from solicitation.models import Proposal, ProposalStatus, Round
+from solicitation.services.imports import table_rows
+
+# key, the spreadsheet's header (Chinese in every language: the office fills it in)
+IMPORT_COLUMNS = [("proposal", "项目编号"), ("title", "项目名称"), ("experts", "评审专家")]
+EXPERT_SEPARATORS = re.compile(r"[、,，;；\n]+")
 
 
 def save_expert_profile(*, actor: User, expert: User, institution: str, expertise: str, max_load: int) -> ExpertProfile:
@@ -155,3 +163,61 @@ def save_review_settings(
     )
     db.session.commit()
     return settings
+
+
+def import_assignments(*, actor: User, round: Round, filename: str, data: bytes) -> int:
+    """Assign from a spreadsheet, a proposal a row with its experts separated by 、 or commas; all rows or none.
+
+    Experts are named by account or display name; each pair is checked as a hand assignment is (no
+    conflict, within the expert's maximum), and pairs already assigned are kept. Returns how many were added.
+    Raises RowsRejected listing each bad row.
+    """
+    require_office(actor)
+    rows = table_rows(filename=filename, data=data, columns=IMPORT_COLUMNS, required={"proposal", "experts"})
+    experts = db.session.scalars(select(User).where(User.role == Role.expert, User.active)).all()
+    by_name: dict[str, set[User]] = {}
+    for expert in experts:
+        by_name.setdefault(expert.username, set()).add(expert)
+        by_name.setdefault(expert.display_name, set()).add(expert)
+    taken = {
+        (a.proposal_id, a.expert_id)
+        for a in db.session.scalars(select(Assignment).join(Assignment.proposal).where(Proposal.round_id == round.id))
+    }
+    headers, problems, created = dict(IMPORT_COLUMNS), [], 0
+    for line, values in rows:
+        try:
+            proposal = _proposal_numbered(values["proposal"], round)
+            names = [name.strip() for name in EXPERT_SEPARATORS.split(values.get("experts", "")) if name.strip()]
+            if not names:
+                raise ReviewError("import_no_expert", field="experts")
+            for name in names:
+                matches = by_name.get(name, set())
+                if len(matches) != 1:
+                    raise ReviewError(
+                        "unknown_expert" if not matches else "ambiguous_expert", field="experts", name=name
+                    )
+                expert = next(iter(matches))
+                if (proposal.id, expert.id) in taken:
+                    continue
+                _check_assignable(expert, proposal)
+                db.session.add(Assignment(expert=expert, proposal=proposal, assigned_by_id=actor.id))
+                db.session.flush()  # the next row's load counts this one
+                taken.add((proposal.id, expert.id))
+                created += 1
+        except ReviewError as error:
+            problems.append((line, headers.get(error.field, headers["experts"]), error.message))
+    if problems:
+        db.session.rollback()  # all or nothing
+        raise RowsRejected(problems)
+    audit.record(actor=actor, action="assignment.import", obj=round, after={"file": filename, "assignments": created})
+    db.session.commit()
+    return created
+
+
+def _proposal_numbered(text: str, round: Round) -> Proposal:
+    proposal = db.session.get(Proposal, int(text)) if text.isdigit() else None
+    if proposal is None or proposal.round_id != round.id:
+        raise ReviewError("unknown_proposal", field="proposal", number=text or "—")
+    if proposal.submitted_at is None or proposal.status is ProposalStatus.withdrawn:
+        raise ReviewError("proposal_not_reviewable", field="proposal")
+    return proposal

@@ -3,10 +3,12 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from accounts.models import User
 from accounts.permissions import office_required, require
 from core.errors import DomainError
+from core.exports import table_response
 from core.web import show_error
 from extensions import db
 from review import queries
@@ -21,6 +23,8 @@ from review.permissions import can_manage_reviews
 from review.services import assignments, conflicts
 from review.solver import solve
 from review.views import bp
+from solicitation.errors import RowsRejected
+from solicitation.forms import ImportForm
 from solicitation.models import Proposal, Round
 
 
@@ -64,7 +68,9 @@ def assignment_add(round_id):
     require(can_manage_reviews(current_user))
     form = AssignForm.with_experts(_experts(round.id))
     if form.validate_on_submit():
-        proposal = db.get_or_404(Proposal, int(form.proposal_id.data))
+        proposal = db.one_or_404(
+            select(Proposal).where(Proposal.id == form.proposal_id.data, Proposal.round_id == round.id)
+        )
         expert = db.get_or_404(User, form.expert_id.data)
         try:
             assignments.assign_expert(actor=current_user, expert=expert, proposal=proposal)
@@ -73,8 +79,10 @@ def assignment_add(round_id):
         else:
             flash(_("%(expert)s will review “%(title)s”.", expert=expert.display_name, title=proposal.title), "success")
     else:
-        flash(_("Choose an expert."), "error")
-    return redirect(url_for("review.assignment_board", round_id=round.id, _anchor=f"p{form.proposal_id.data}"))
+        flash(_("Choose an expert and a proposal."), "error")
+    # The office may assign from a proposal's row or from an expert's: go back to that row.
+    anchor = f"e{form.expert_id.data}" if request.form.get("from") == "expert" else f"p{form.proposal_id.data}"
+    return redirect(url_for("review.assignment_board", round_id=round.id, _anchor=anchor))
 
 
 @bp.post("/assignments/<int:assignment_id>/delete")
@@ -102,6 +110,47 @@ def assignment_publish(round_id):
     count = assignments.publish_assignments(actor=current_user, round=round)
     flash(_("%(count)d assignments published to the experts.", count=count), "success")
     return redirect(url_for("review.assignment_board", round_id=round.id))
+
+
+@bp.route("/rounds/<int:round_id>/assignments/import", methods=["GET", "POST"])
+@office_required
+def assignment_import(round_id):
+    """Assign from a spreadsheet: all rows, or none with a report of each bad row."""
+    round = db.get_or_404(Round, round_id)
+    require(can_manage_reviews(current_user))
+    form = ImportForm()
+    problems = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            count = assignments.import_assignments(
+                actor=current_user, round=round, filename=upload.filename or "", data=upload.read()
+            )
+        except RowsRejected as rejected:
+            problems = rejected.problems
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_("%(count)d assignments imported; publish them when ready.", count=count), "success")
+            return redirect(url_for("review.assignment_board", round_id=round.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("review/assignment_import.html", form=form, round=round, problems=problems), status
+
+
+@bp.get("/rounds/<int:round_id>/assignments/import-template.<fmt>")
+@office_required
+def assignment_import_template(round_id, fmt):
+    """The round's proposals with their experts so far, as .xlsx or .csv, to fill in and import."""
+    round = db.get_or_404(Round, round_id)
+    require(can_manage_reviews(current_user) and fmt in ("xlsx", "csv"))
+    names = {}
+    for assignment in queries.round_assignments(round.id):
+        names.setdefault(assignment.proposal_id, []).append(assignment.expert.display_name)
+    key, title, experts = (header for _key, header in assignments.IMPORT_COLUMNS)
+    columns = [(key, lambda p: p.id), (title, lambda p: p.title), (experts, lambda p: "、".join(names.get(p.id, [])))]
+    return table_response(
+        filename=f"assignments-{round.year}", columns=columns, rows=queries.round_proposals(round.id), fmt=fmt
+    )
 
 
 @bp.post("/rounds/<int:round_id>/conflicts/detect")

@@ -45,19 +45,9 @@ EXAMPLE = [
 ]
 
 
-def template_file(fmt: str) -> bytes:
-    """The import template with its header and one example row, as .xlsx or .csv (UTF-8 with BOM)."""
-    headers = [header for _key, header in COLUMNS]
-    if fmt == "csv":
-        text = io.StringIO()
-        csv.writer(text).writerows([headers, EXAMPLE])
-        return ("\ufeff" + text.getvalue()).encode("utf-8")
-    workbook = Workbook()
-    workbook.active.append(headers)
-    workbook.active.append(EXAMPLE)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def suggestion_template(fmt: str) -> bytes:
+    """The suggestion import template with one example row."""
+    return template_file(fmt, [header for _key, header in COLUMNS], [EXAMPLE])
 
 
 def _decode(data: bytes) -> str:
@@ -96,17 +86,55 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def _header_map(header: list) -> dict[str, int]:
-    by_name = {header_name: key for key, header_name in COLUMNS} | {key: key for key, _h in COLUMNS}
+def _header_map(header: list, columns: list[tuple[str, str]], required: set[str]) -> dict[str, int]:
+    by_name = {header_name: key for key, header_name in columns} | {key: key for key, _h in columns}
     names = [_cell(cell) for cell in header]
     found = {by_name[name]: index for index, name in enumerate(names) if name in by_name}
-    missing = [dict(COLUMNS)[key] for key in REQUIRED_COLUMNS if key not in found]
+    missing = [dict(columns)[key] for key in required if key not in found]
     unknown = [name for name in names if name and name not in by_name]
     if missing or unknown:
         raise SpreadsheetError(
             "columns", field="file", missing="、".join(sorted(missing)) or "—", unknown="、".join(unknown) or "—"
         )
     return found
+
+
+def table_rows(
+    *, filename: str, data: bytes, columns: list[tuple[str, str]], required: set[str]
+) -> list[tuple[int, dict[str, str]]]:
+    """The non-blank rows of a spreadsheet as (line, {column key: text}), its header checked against `columns`.
+
+    `columns` are (key, header); a header may be given by either. Raises SpreadsheetError.
+    """
+    table = read_table(filename=filename, data=data)
+    if not table:
+        raise SpreadsheetError("no_rows", field="file")
+    found = _header_map(table[0], columns, required)
+    rows = []
+    for line, raw in enumerate(table[1:], start=2):
+        values = {key: _cell(raw[index]) if index < len(raw) else "" for key, index in found.items()}
+        if any(values.values()):  # a blank line of a spreadsheet is no record
+            rows.append((line, values))
+    if not rows:
+        raise SpreadsheetError("no_rows", field="file")
+    if len(rows) > MAX_ROWS:
+        raise SpreadsheetError("too_many_rows", field="file", max=MAX_ROWS)
+    return rows
+
+
+def template_file(fmt: str, headers: list[str], rows: list[list]) -> bytes:
+    """An import template: the header and example rows, as .xlsx or .csv (UTF-8 with BOM, which Excel reads)."""
+    if fmt == "csv":
+        text = io.StringIO()
+        csv.writer(text).writerows([headers, *rows])
+        return ("\ufeff" + text.getvalue()).encode("utf-8")
+    workbook = Workbook()
+    workbook.active.append(headers)
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 CHANNEL_NAMES = {
@@ -148,23 +176,10 @@ def _date(text: str) -> date | None:
 
 def import_suggestions(*, actor: User, round: Round, filename: str, data: bytes) -> list[Suggestion]:
     """Import every row as a suggestion of `round`, or none: raise RowsRejected listing each bad row."""
-    table = read_table(filename=filename, data=data)
-    if not table:
-        raise SpreadsheetError("no_rows", field="file")
-    columns = _header_map(table[0])
+    rows = table_rows(filename=filename, data=data, columns=COLUMNS, required=REQUIRED_COLUMNS)
     categories = {category.name: category.id for category in round.categories}
     headers = dict(COLUMNS)
-    rows, problems = [], []
-    for line, raw in enumerate(table[1:], start=2):
-        values = {key: _cell(raw[index]) if index < len(raw) else "" for key, index in columns.items()}
-        if not any(values.values()):
-            continue  # a blank line of a spreadsheet is no suggestion
-        rows.append((line, values))
-    if not rows:
-        raise SpreadsheetError("no_rows", field="file")
-    if len(rows) > MAX_ROWS:
-        raise SpreadsheetError("too_many_rows", field="file", max=MAX_ROWS)
-
+    problems = []
     suggestions = []
     for line, values in rows:
         try:

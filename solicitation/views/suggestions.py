@@ -363,7 +363,7 @@ def suggestion_import_template(fmt):
     require(can_triage_suggestions(current_user) and fmt in ("xlsx", "csv"))
     mimetype = "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return current_app.response_class(
-        imports.template_file(fmt),
+        imports.suggestion_template(fmt),
         mimetype=mimetype,
         headers={"Content-Disposition": f"attachment; filename=suggestions-template.{fmt}"},
     )

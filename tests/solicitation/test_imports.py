@@ -39,9 +39,9 @@ def setting():
 
 def test_the_template_reads_back_as_one_good_row(setting):
     office, round = setting
-    rows = list(load_workbook(io.BytesIO(imports.template_file("xlsx"))).active.iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(imports.suggestion_template("xlsx"))).active.iter_rows(values_only=True))
     assert list(rows[0]) == HEADER
-    csv_template = imports.template_file("csv").decode("utf-8-sig")
+    csv_template = imports.suggestion_template("csv").decode("utf-8-sig")
     assert csv_template.splitlines()[0] == ",".join(HEADER)
 
 
