@@ -52,5 +52,12 @@ class ReviewError(DomainError):
         "unknown_expert": _l("No active expert is called %(name)s (give the account or the name as on the platform)."),
         "ambiguous_expert": _l("Several experts are called %(name)s: give the account instead."),
         "unknown_proposal": _l("The round has no proposal numbered %(number)s."),
+        "suggestion_not_taken_up": _l("Only suggestions the office has accepted go to expert screening."),
+        "nothing_chosen": _l("Choose at least one suggestion."),
+        "no_experts": _l("There is no active expert to send suggestions to."),
+        "worth_missing": _l("Say whether the suggestion is worth turning into a reform project."),
+        "screening_closed": _l(
+            "Suggestions are screened while the round collects or reviews them, before the office decides."
+        ),
         "conflict_exists": _l("A conflict between this expert and this proposal is already recorded."),
     }

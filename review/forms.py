@@ -9,6 +9,7 @@ from wtforms import (
     DateField,
     DecimalField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -16,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from core.forms import enum_coerce, optional_int, options
+from core.forms import enum_coerce, optional_bool, optional_int, options
 from review.models import Decision, Familiarity, Recommendation
 
 
@@ -215,3 +216,22 @@ class DecisionForm(FlaskForm):
 class StageDatesForm(FlaskForm):
     discussion_until = DateField(_l("Panel discussion until"), validators=[Optional()])
     decision_until = DateField(_l("Office decision until"), validators=[Optional()])
+
+
+class SuggestionReviewForm(FlaskForm):
+    """The short form of a suggestion's screening; the score's choices follow the round's scale."""
+
+    score = SelectField(_l("Score"), coerce=optional_int, validators=[InputRequired()])
+    comment = TextAreaField(_l("Comment"), validators=[Length(max=5000)])
+    worth_a_project = RadioField(
+        _l("Worth turning into a reform project?"),
+        coerce=optional_bool,
+        choices=options([("yes", _l("Yes")), ("no", _l("No"))]),
+        validators=[InputRequired()],
+    )
+
+    @classmethod
+    def for_scale(cls, scale, screening=None, **kwargs):
+        form = cls(obj=screening, **kwargs)
+        form.score.choices = options([(v, str(v)) for v in range(scale, -1, -1)], blank=_l("— score —"))
+        return form

@@ -21,10 +21,11 @@ from review.models import (
     ReviewStatus,
     Score,
     Screening,
+    SuggestionReview,
 )
 from review.scoring import normalised_weights
 from review.solver import Problem
-from solicitation.models import Proposal, ProposalStatus, Suggestion, suggestion_proposals
+from solicitation.models import TAKEN_UP, Proposal, ProposalStatus, Suggestion, suggestion_proposals
 
 DEFAULT_MAX_LOAD = 10  # an expert without a profile takes at most this many proposals of a round
 
@@ -411,3 +412,43 @@ def expert_progress(round_id: int) -> list[ExpertProgress]:
         .order_by(User.display_name)
     )
     return [ExpertProgress(*row) for row in db.session.execute(query)]
+
+
+def suggestion_scale(round_id: int) -> int:
+    """The top of the scale a suggestion is screened on: the round's largest criterion maximum (10 without criteria)."""
+    return db.session.scalar(select(func.max(Criterion.max_score)).where(Criterion.round_id == round_id)) or 10
+
+
+def my_suggestion_reviews(expert: User) -> list[SuggestionReview]:
+    """The suggestions sent to the expert for screening, those still to screen first."""
+    query = (
+        select(SuggestionReview)
+        .options(selectinload(SuggestionReview.suggestion).selectinload(Suggestion.round))
+        .where(SuggestionReview.expert_id == expert.id)
+        .order_by(SuggestionReview.submitted_at.is_not(None), SuggestionReview.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def suggestion_reviews_of_round(round_id: int) -> list[SuggestionReview]:
+    """Every screening of the round's suggestions, with its expert and suggestion."""
+    query = (
+        select(SuggestionReview)
+        .join(SuggestionReview.suggestion)
+        .options(selectinload(SuggestionReview.expert), selectinload(SuggestionReview.suggestion))
+        .where(Suggestion.round_id == round_id)
+        .order_by(SuggestionReview.suggestion_id, SuggestionReview.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def suggestions_to_screen(round_id: int) -> list[Suggestion]:
+    """The round's suggestions the office has taken up and not yet sent to expert screening."""
+    sent = select(SuggestionReview.id).where(SuggestionReview.suggestion_id == Suggestion.id).exists()
+    query = (
+        select(Suggestion)
+        .options(selectinload(Suggestion.category))
+        .where(Suggestion.round_id == round_id, Suggestion.status.in_(TAKEN_UP), ~sent)
+        .order_by(Suggestion.second_count.desc(), Suggestion.id)
+    )
+    return list(db.session.scalars(query))

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from review import queries
 from review.models import Recommendation
 from review.scoring import calibrate, summarise, trimmed_mean
-from solicitation.models import Proposal
+from solicitation.models import Proposal, Suggestion
 
 
 @dataclass
@@ -116,3 +116,56 @@ def rank_round(round_id: int, *, measure: str = "mean") -> Ranking:
     measure = measure if measure in MEASURES else "mean"
     ranked.sort(key=lambda r: (getattr(r, measure) is None, -(getattr(r, measure) or 0), r.proposal.id))
     return Ranking(rows=ranked, biases=biases)
+
+
+@dataclass
+class RankedSuggestion:
+    suggestion: Suggestion
+    sent: int  # experts it was sent to
+    n: int  # screenings submitted
+    mean: float | None  # of the scores, as points of 100
+    median: float | None
+    calibrated: float | None
+    worth: int  # experts who think it worth a reform project
+    not_worth: int
+    rank: int | None = None
+
+
+def rank_suggestions(round_id: int) -> list[RankedSuggestion]:
+    """The suggestions sent to screening, best first by the mean score, ranked as proposals are.
+
+    Scores are put on 0–100 like proposals' totals; the calibration uses the same expert-bias model.
+    """
+    scale = queries.suggestion_scale(round_id)
+    by_suggestion: dict[int, list] = defaultdict(list)
+    suggestions = {}
+    for screening in queries.suggestion_reviews_of_round(round_id):
+        by_suggestion[screening.suggestion_id].append(screening)
+        suggestions[screening.suggestion_id] = screening.suggestion
+    observations = [
+        (sid, s.expert_id, 100.0 * s.score / scale)
+        for sid, screenings in by_suggestion.items()
+        for s in screenings
+        if s.submitted_at is not None
+    ]
+    quality, _biases = calibrate(observations)
+    rows = []
+    for sid, screenings in by_suggestion.items():
+        done = [s for s in screenings if s.submitted_at is not None]
+        stats = summarise([100.0 * s.score / scale for s in done])
+        rows.append(
+            RankedSuggestion(
+                suggestion=suggestions[sid],
+                sent=len(screenings),
+                n=stats["n"],
+                mean=stats["mean"],
+                median=stats["median"],
+                calibrated=quality.get(sid),
+                worth=sum(1 for s in done if s.worth_a_project),
+                not_worth=sum(1 for s in done if s.worth_a_project is False),
+            )
+        )
+    rows.sort(key=lambda r: (r.mean is None, -(r.mean or 0), -r.suggestion.second_count, r.suggestion.id))
+    for position, row in enumerate((r for r in rows if r.mean is not None), start=1):
+        row.rank = position
+    return rows

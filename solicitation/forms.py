@@ -262,6 +262,20 @@ class ReferForm(FlaskForm):
         return form
 
 
+class DraftProposalForm(FlaskForm):
+    """Turn a suggestion into a draft proposal; the office chooses the unit, a unit drafts for itself."""
+
+    unit_id = SelectField(_l("Proposing unit"), coerce=optional_int)
+
+    @classmethod
+    def for_suggestion(cls, suggestion, **kwargs):
+        form = cls(**kwargs)
+        form.unit_id.choices = options(unit_choices(), blank=_l("— choose —"))
+        if not form.is_submitted():
+            form.unit_id.data = suggestion.referred_unit_id
+        return form
+
+
 class LinkProposalsForm(FlaskForm):
     proposal_ids = MultiCheckboxField(_l("Proposals it fed into"), coerce=int)
 

@@ -28,8 +28,10 @@ def can_list_proposals(user) -> bool:
 
 
 def can_view_proposal(user, proposal) -> bool:
-    """The proposing unit always; the office once the unit has submitted it. Never another unit."""
-    return _own_unit(user, proposal) or (is_office(user) and proposal.submitted_at is not None)
+    """The proposing unit always; the office once the unit has submitted it, or a draft the office started
+    (from a suggestion). Never another unit."""
+    started_by_office = proposal.author is not None and proposal.author.role is Role.office
+    return _own_unit(user, proposal) or (is_office(user) and (proposal.submitted_at is not None or started_by_office))
 
 
 def can_edit_proposal(user, proposal) -> bool:
@@ -51,17 +53,22 @@ def can_triage_suggestions(user) -> bool:
 
 def can_view_suggestion(user, suggestion) -> bool:
     """The office; the unit a suggestion was referred to (contact details masked)."""
-    return is_office(user) or (
-        has_role(user, Role.unit_staff)
-        and suggestion.referred_unit_id is not None
-        and suggestion.referred_unit_id == user.unit_id
-    )
+    return can_draft_from_suggestion(user, suggestion)
 
 
 def can_answer_referral(user, suggestion) -> bool:
     return (
         has_role(user, Role.unit_staff)
         and suggestion.status is SuggestionStatus.referred
+        and suggestion.referred_unit_id == user.unit_id
+    )
+
+
+def can_draft_from_suggestion(user, suggestion) -> bool:
+    """The office, or staff of the unit the suggestion was referred to, may turn it into a proposal."""
+    return is_office(user) or (
+        has_role(user, Role.unit_staff)
+        and suggestion.referred_unit_id is not None
         and suggestion.referred_unit_id == user.unit_id
     )
 
@@ -73,6 +80,9 @@ def can_see_referrals(user) -> bool:
 TEMPLATE_PREDICATES = {
     "can_triage_suggestions": can_triage_suggestions,
     "can_answer_referral": can_answer_referral,
+    "can_draft_from_suggestion": can_draft_from_suggestion,
+    "can_view_suggestion": can_view_suggestion,
+    "can_view_proposal": can_view_proposal,
     "can_see_referrals": can_see_referrals,
     "can_view_rounds": can_view_rounds,
     "can_manage_rounds": can_manage_rounds,

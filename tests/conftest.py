@@ -38,6 +38,7 @@ class Client(FlaskClient):
 
     def login(self, user) -> None:
         """Log in as an existing user (made by the factories, with their password) through the login form."""
+        self.post("/logout")  # whoever was logged in before
         response = self.post("/login", data={"username": user.username, "password": factories.PASSWORD})
         assert response.status_code == 302, response.get_data(as_text=True)
 
@@ -106,8 +107,7 @@ def login_as(client):
 
     def login(role: str, **fields):
         user = factories.make_user(role=role, **fields)
-        response = client.post("/login", data={"username": user.username, "password": factories.PASSWORD})
-        assert response.status_code == 302, response.get_data(as_text=True)
+        client.login(user)
         return user
 
     return login

@@ -89,6 +89,8 @@ OFFICE_ONLY = [
     ("POST", "/rounds/{round}/decisions/publish"),
     ("POST", "/rounds/{round}/review-settings"),
     ("GET", "/rounds/{round}/review-progress"),
+    ("GET", "/rounds/{round}/suggestion-screening"),
+    ("POST", "/rounds/{round}/suggestion-screening/send"),
     ("GET", "/rounds/{round}/assignments/import"),
     ("POST", "/rounds/{round}/assignments/import"),
     ("GET", "/rounds/{round}/assignments/import-template.xlsx"),

@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("review", __name__)
 
 # Each module adds its routes to bp.
-from review.views import assignments, criteria, progress, ranking, reviews  # noqa: E402, F401
+from review.views import assignments, criteria, progress, ranking, reviews, suggestions  # noqa: E402, F401

@@ -38,7 +38,13 @@ def my_reviews():
             -spread.get(a.proposal_id, 0),
         ),
     )
-    return render_template("review/my_reviews.html", assignments=assignments, settings=settings, spread=spread)
+    return render_template(
+        "review/my_reviews.html",
+        assignments=assignments,
+        settings=settings,
+        spread=spread,
+        screenings=queries.my_suggestion_reviews(current_user),
+    )
 
 
 def _criteria(assignment):

@@ -12,6 +12,7 @@ from solicitation.models.rounds import ROUND_TRANSITIONS, Category, LateAllowanc
 from solicitation.models.suggestions import (
     PUBLIC_CHANNELS,
     SUGGESTION_TRANSITIONS,
+    TAKEN_UP,
     Channel,
     RejectReason,
     Suggestion,
@@ -23,6 +24,7 @@ from solicitation.models.suggestions import (
 __all__ = [
     "PUBLIC_CHANNELS",
     "SUGGESTION_TRANSITIONS",
+    "TAKEN_UP",
     "Channel",
     "RejectReason",
     "Suggestion",

@@ -64,6 +64,8 @@ class Proposal(db.Model):
         db.Enum(ProposalStatus, native_enum=False, length=20), default=ProposalStatus.draft, index=True
     )
     return_reason: Mapped[str] = mapped_column(Text, default="")
+    # The residents' suggestion this proposal was drafted from, if any (it is also linked to it).
+    source_suggestion_id: Mapped[int | None] = mapped_column(ForeignKey("suggestions.id"))
     # First submission: from then on the office sees the proposal, whatever happens to it.
     submitted_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -73,6 +75,7 @@ class Proposal(db.Model):
     unit: Mapped[Unit] = relationship()
     author: Mapped[User | None] = relationship()
     category: Mapped[Category | None] = relationship()
+    source_suggestion: Mapped["Suggestion | None"] = relationship(foreign_keys=[source_suggestion_id])  # noqa: F821
     cooperating_units: Mapped[list[Unit]] = relationship(secondary=proposal_cooperating_units, order_by=Unit.name)
     attachments: Mapped[list["ProposalAttachment"]] = relationship(
         back_populates="proposal", order_by="ProposalAttachment.id", cascade="all, delete-orphan"

@@ -74,6 +74,10 @@ SUGGESTION_TRANSITIONS: dict[SuggestionStatus, tuple[SuggestionStatus, ...]] = {
 }
 
 
+# Suggestions the office has taken up: they may go to expert screening and become proposals.
+TAKEN_UP = frozenset({St.accepted, St.referred, St.adopted})
+
+
 class RejectReason(LabelledEnum):
     spam = "spam"
     out_of_scope = "out_of_scope"

@@ -17,6 +17,7 @@ from solicitation.errors import SolicitationError
 from solicitation.models import (
     PROPOSAL_EDITABLE,
     PROPOSAL_WITH_OFFICE,
+    TAKEN_UP,
     Category,
     LateAllowance,
     Proposal,
@@ -24,6 +25,7 @@ from solicitation.models import (
     ProposalStatus,
     Round,
     RoundStatus,
+    Suggestion,
 )
 
 TEXT_FIELDS = ["title", "background", "content", "innovation", "goals", "contact_name", "contact_phone"]
@@ -32,6 +34,7 @@ PROPOSAL_FIELDS = [*TEXT_FIELDS, "category_id", "status"]
 # Once the plan is being drafted, proposals are what the review saw: nothing moves any more.
 OPEN_FOR_CHANGES = frozenset({RoundStatus.soliciting, RoundStatus.reviewing})
 REQUIRED_TO_SUBMIT = ["title", "category_id", "background", "content", "goals"]
+
 S = ProposalStatus
 
 
@@ -102,6 +105,50 @@ def create_proposal(
     _apply_fields(proposal, fields, list(cooperating_unit_ids))
     db.session.add(proposal)
     audit.record(actor=actor, action="proposal.create", obj=proposal, after=_snapshot(proposal))
+    db.session.commit()
+    return proposal
+
+
+def draft_from_suggestion(
+    *, actor: User, suggestion: Suggestion, unit: Unit | None = None, today: date | None = None
+) -> Proposal:
+    """Turn a promising suggestion into a draft proposal, linked both ways, for its unit to complete and submit.
+
+    The office drafts it for a unit it chooses (by default the one the suggestion was referred to); the staff
+    of the referred unit draft it for their own. The unit must be able to submit: the window is open to it.
+    """
+    if actor.role is Role.office:
+        unit = unit or suggestion.referred_unit
+        if unit is None:
+            raise SolicitationError("unit_required", field="unit_id")
+    elif suggestion.referred_unit_id is not None and suggestion.referred_unit_id == actor.unit_id:
+        unit = actor.unit
+    else:
+        raise SolicitationError("not_referred_to_you")
+    if suggestion.status not in TAKEN_UP:
+        raise SolicitationError("suggestion_not_taken_up", status=suggestion.status.label)
+    if not window_open(round=suggestion.round, unit=unit, today=today):
+        if actor.role is Role.office:
+            raise SolicitationError("unit_window_closed", field="unit_id", unit=unit.name)
+        _check_window(suggestion.round, unit, today)
+    proposal = Proposal(
+        round=suggestion.round,
+        unit_id=unit.id,
+        author_id=actor.id,
+        status=S.draft,
+        title=suggestion.title,
+        category_id=suggestion.category_id,
+        background=suggestion.content,
+        source_suggestion_id=suggestion.id,
+    )
+    db.session.add(proposal)
+    suggestion.proposals.append(proposal)
+    audit.record(
+        actor=actor,
+        action="proposal.from_suggestion",
+        obj=proposal,
+        after=_snapshot(proposal) | {"suggestion_id": suggestion.id, "unit": unit.name},
+    )
     db.session.commit()
     return proposal
 

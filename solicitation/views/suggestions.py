@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from accounts.models import Unit
-from accounts.permissions import login_required, office_required, require
+from accounts.permissions import is_office, login_required, office_required, require
 from core.errors import DomainError
 from core.exports import table_response
 from core.privacy import mask_email, mask_name, mask_phone
@@ -19,6 +19,7 @@ from solicitation.errors import RowsRejected
 from solicitation.forms import (
     AnswerForm,
     DecideForm,
+    DraftProposalForm,
     DuplicateForm,
     ImportForm,
     LinkProposalsForm,
@@ -28,8 +29,15 @@ from solicitation.forms import (
     SuggestionFilterForm,
 )
 from solicitation.models import Round, Suggestion
-from solicitation.permissions import can_answer_referral, can_see_referrals, can_triage_suggestions, can_view_suggestion
+from solicitation.permissions import (
+    can_answer_referral,
+    can_draft_from_suggestion,
+    can_see_referrals,
+    can_triage_suggestions,
+    can_view_suggestion,
+)
 from solicitation.services import imports
+from solicitation.services import proposals as proposal_services
 from solicitation.services import suggestions as services
 from solicitation.views import bp
 
@@ -162,6 +170,7 @@ def _render_detail(suggestion, *, contact=None, forms=None, status=200):
         link_form=forms.get("link") or LinkProposalsForm.for_suggestion(suggestion, proposals, formdata=None),
         decide_form=forms.get("decide") or DecideForm(formdata=None),
         answer_form=forms.get("answer") or AnswerForm(formdata=None, answer=suggestion.unit_answer),
+        draft_form=forms.get("draft") or DraftProposalForm.for_suggestion(suggestion, formdata=None),
     ), status
 
 
@@ -321,6 +330,25 @@ def suggestion_answer(suggestion_id):
             flash(_("Answer sent to the reform office."), "success")
             return redirect(url_for("solicitation.suggestion_detail", suggestion_id=suggestion.id))
     return _render_detail(suggestion, forms={"answer": form}, status=400)
+
+
+@bp.post("/suggestions/<int:suggestion_id>/draft-proposal")
+@login_required
+def suggestion_draft_proposal(suggestion_id):
+    """Turn the suggestion into a draft proposal of a unit, linked both ways."""
+    suggestion = db.get_or_404(Suggestion, suggestion_id)
+    require(can_draft_from_suggestion(current_user, suggestion))
+    form = DraftProposalForm.for_suggestion(suggestion)
+    if form.validate_on_submit():
+        unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data and is_office(current_user) else None
+        try:
+            proposal = proposal_services.draft_from_suggestion(actor=current_user, suggestion=suggestion, unit=unit)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_("Draft proposal created for %(unit)s from the suggestion.", unit=proposal.unit.name), "success")
+            return redirect(url_for("solicitation.proposal_detail", proposal_id=proposal.id))
+    return _render_detail(suggestion, forms={"draft": form}, status=400)
 
 
 @bp.get("/referrals")

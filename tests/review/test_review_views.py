@@ -11,11 +11,7 @@ from review.models import Assignment, Conflict, ReviewStatus
 from review.services import assignments
 from solicitation.models import RoundStatus
 from solicitation.services.rounds import transition_round
-from tests.factories import PASSWORD, make_criterion, make_open_round, make_proposal, make_user
-
-
-def login(client, user):
-    assert client.post("/login", data={"username": user.username, "password": PASSWORD}).status_code == 302
+from tests.factories import make_criterion, make_open_round, make_proposal, make_user
 
 
 def reviewing_round(office):
@@ -37,7 +33,7 @@ def test_the_office_assigns_and_publishes_and_the_expert_reviews_and_the_ranking
     assert assignment.expert_id == expert.id and not assignment.published
 
     expert_client = app.test_client()
-    login(expert_client, expert)
+    expert_client.login(expert)
     assert "推进网格管理标准化" not in expert_client.get("/reviews").get_data(as_text=True)
     client.post(f"/rounds/{round.id}/assignments/publish")
     assert "推进网格管理标准化" in expert_client.get("/reviews").get_data(as_text=True)
@@ -195,7 +191,7 @@ def test_field_visits_by_an_assigned_expert_and_the_office_but_nobody_else(app, 
     assert response.headers["Location"].startswith(f"/reviews/{assignment.id}")
     assert "事件分拨流程已试运行" in client.get(f"/reviews/{assignment.id}").get_data(as_text=True)
     stranger = app.test_client()
-    login(stranger, make_user(role="expert"))
+    stranger.login(make_user(role="expert"))
     assert stranger.post(f"/proposals/{proposal.id}/field-visits", data=visit).status_code == 403
     from review.queries import field_visits
     from review.ranking import rank_round
@@ -204,6 +200,6 @@ def test_field_visits_by_an_assigned_expert_and_the_office_but_nobody_else(app, 
     assert rank_round(round.id).rows[0].field_visits == 1
     tomorrow = {**visit, "visited_on": "2999-01-01"}
     office_client = app.test_client()
-    login(office_client, office)
+    office_client.login(office)
     office_client.post(f"/proposals/{proposal.id}/field-visits", data=tomorrow)
     assert len(field_visits(proposal.id)) == 1

@@ -7,14 +7,9 @@ from sqlalchemy import select
 
 from extensions import db
 from solicitation.models import Proposal, ProposalStatus
-from tests.factories import PASSWORD, make_open_round, make_proposal, make_unit, make_user, proposal_fields
+from tests.factories import make_open_round, make_proposal, make_unit, make_user, proposal_fields
 
 PDF = b"%PDF-1.4\n%%EOF\n"
-
-
-def login(client, user):
-    response = client.post("/login", data={"username": user.username, "password": PASSWORD})
-    assert response.status_code == 302
 
 
 def form_data(round, **overrides):
@@ -94,7 +89,7 @@ def test_the_office_returns_a_proposal_and_the_unit_reads_the_reason(app, client
     client.post(f"/proposals/{proposal.id}/return", data={"reason": "请补充与市级试点的衔接"})
     assert db.session.get(Proposal, proposal.id).status is ProposalStatus.returned
     unit_client = app.test_client()
-    login(unit_client, proposal.author)
+    unit_client.login(proposal.author)
     page = unit_client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
     assert "请补充与市级试点的衔接" in page
 
@@ -120,7 +115,7 @@ def test_attachments_upload_download_and_permissions(app, client, login_as):
     )
     assert response.status_code == 400 and "只能上传" in response.get_data(as_text=True)
     stranger = app.test_client()
-    login(stranger, make_user(role="unit_staff"))
+    stranger.login(make_user(role="unit_staff"))
     assert stranger.get(f"/proposals/{proposal.id}/attachments/{attachment.id}").status_code == 403
 
 

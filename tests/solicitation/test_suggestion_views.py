@@ -10,7 +10,7 @@ from accounts.models import AuditEvent
 from extensions import db, limiter
 from solicitation.models import Channel, Suggestion, SuggestionStatus
 from solicitation.services import suggestions as services
-from tests.factories import PASSWORD, make_open_round, make_suggestion, make_unit, make_user
+from tests.factories import make_open_round, make_suggestion, make_unit, make_user
 
 FORM = {
     "title": "建议增设社区长者饭堂",
@@ -22,10 +22,6 @@ FORM = {
     "consent": "y",
     "website": "",
 }
-
-
-def login(client, user):
-    assert client.post("/login", data={"username": user.username, "password": PASSWORD}).status_code == 302
 
 
 def test_a_resident_sends_a_suggestion_and_looks_it_up_with_the_code(client):
@@ -168,14 +164,14 @@ def test_the_referred_unit_sees_the_suggestion_masked_and_answers_it(app, client
     suggestion = make_suggestion()
     services.accept_suggestion(actor=office, suggestion=suggestion)
     services.refer_suggestion(actor=office, suggestion=suggestion, unit=unit)
-    login(client, staff)
+    client.login(staff)
     assert suggestion.title in client.get("/referrals").get_data(as_text=True)
     page = client.get(f"/suggestions/{suggestion.id}").get_data(as_text=True)
     assert "13812345678" not in page and "138****5678" in page and "/reveal" not in page
     client.post(f"/suggestions/{suggestion.id}/answer", data={"answer": "建议纳入家庭医生改革"})
     assert db.session.get(Suggestion, suggestion.id).unit_answer == "建议纳入家庭医生改革"
     other = app.test_client()
-    login(other, make_user(role="unit_staff"))
+    other.login(make_user(role="unit_staff"))
     assert other.get(f"/suggestions/{suggestion.id}").status_code == 403
 
 
