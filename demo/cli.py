@@ -16,7 +16,7 @@ from review import queries as review_queries
 from review.models import Familiarity, Recommendation, ReviewStage
 from review.presets import PILOT_CRITERION
 from review.ranking import rank_round
-from review.services import assignments, conflicts, reviews, screening, stages
+from review.services import assignments, conflicts, field_visits, reviews, screening, stages, suggestion_reviews
 from review.services import criteria as review
 from solicitation.models import PUBLIC_CHANNELS, RejectReason, Round, RoundStatus
 from solicitation.services import imports, proposals, suggestions
@@ -199,6 +199,16 @@ def _review_longgang(round: Round, users: dict[str, User], key_titles: set[str])
     )
     for row in rank_round(round.id).rows[:14]:
         screening.set_shortlisted(actor=office, proposal=row.proposal, shortlisted=True)
+    by_title = {p.title: p for p in review_queries.round_proposals(round.id)}
+    for title, days_before, place, people, findings in stories.FIELD_VISITS:
+        field_visits.record_field_visit(
+            actor=office,
+            proposal=by_title[title],
+            visited_on=round.review_deadline - timedelta(days=days_before),
+            place=place,
+            people_met=people,
+            findings=findings,
+        )
     # Independent scoring is over; the panel now discusses the most disputed proposals.
     stages.save_stage_dates(
         actor=office,
@@ -274,7 +284,25 @@ def _load_next_round(users: dict[str, User]) -> Round:
     imports.import_suggestions(
         actor=office, round=round, filename="座谈会记录.csv", data=stories.NEXT_IMPORT_CSV.encode("utf-8")
     )
+    _screen_suggestions(office, round)
     return round
+
+
+def _screen_suggestions(office: User, round: Round) -> None:
+    """The office sends the suggestions it took up to expert screening; the experts have done most of them."""
+    waiting = [s.id for s in review_queries.suggestions_to_screen(round.id)]
+    suggestion_reviews.send_to_screening(actor=office, round=round, suggestion_ids=waiting)
+    for number, screening_row in enumerate(review_queries.suggestion_reviews_of_round(round.id)):
+        if number % 4 == 3:
+            continue  # still to screen
+        score = 9 - (screening_row.suggestion_id + number) % 6
+        suggestion_reviews.screen_suggestion(
+            actor=screening_row.expert,
+            screening=screening_row,
+            score=score,
+            comment="群众反映集中，具备改革条件。" if score >= 6 else "问题较具体，宜由职能部门日常工作解决。",
+            worth_a_project=score >= 6,
+        )
 
 
 def _triage(office, users, suggestion, fate, heard, made):
@@ -296,6 +324,8 @@ def _triage(office, users, suggestion, fate, heard, made):
         suggestions.answer_referral(
             actor=users["unit.zhengwuban"], suggestion=suggestion, answer="可纳入“守信快批”改革一并推进。"
         )
+        # The unit turns it into a proposal of its own, still a draft.
+        proposals.draft_from_suggestion(actor=users["unit.zhengwuban"], suggestion=suggestion)
     elif fate == "adopted":
         suggestions.link_proposals(
             actor=office, suggestion=suggestion, proposal_ids=[made["推进“守信快批”当天发证"].id]

@@ -9,7 +9,7 @@ from demo.longgang import load_seed
 from extensions import db
 from review import queries as review_queries
 from review.models import Conflict, Review, ReviewStage, ReviewStatus
-from review.ranking import rank_round
+from review.ranking import rank_round, rank_suggestions
 from solicitation.models import Channel, Proposal, ProposalStatus, Round, RoundStatus, Suggestion, SuggestionStatus
 
 
@@ -71,6 +71,8 @@ def test_the_2017_panel_has_reviewed_and_the_key_projects_rank_first(runner):
     assert review_queries.review_settings(round.id).stage is ReviewStage.discussion
     vetoed = {row.proposal.title for row in ranked if row.vetoes}
     assert vetoed and not vetoed & key_titles
+    visited = {row.proposal.title for row in ranked if row.field_visits}
+    assert visited == {"推进网格管理标准化", "创新家庭医生服务模式"}
 
 
 def test_the_next_round_is_open_with_proposals_in_every_status_and_suggestions_from_every_channel(runner):
@@ -84,6 +86,12 @@ def test_the_next_round_is_open_with_proposals_in_every_status_and_suggestions_f
     assert {s.channel for s in heard} == set(Channel)
     assert {s.status for s in heard} == set(SuggestionStatus)
     assert any(s.is_public and s.second_count for s in heard)
+    # Experts are screening the suggestions taken up; the referred one became its unit's draft proposal.
+    screened = rank_suggestions(round.id)
+    assert screened and all(row.sent == 3 for row in screened) and any(row.n < row.sent for row in screened)
+    drafted = [p for p in proposals if p.source_suggestion is not None]
+    assert len(drafted) == 1 and drafted[0].status is ProposalStatus.draft
+    assert drafted[0] in drafted[0].source_suggestion.proposals
 
 
 def test_demo_load_twice_adds_nothing(runner):
