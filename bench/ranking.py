@@ -53,8 +53,18 @@ def populate(n_proposals: int) -> int:
     db.session.flush()
     category = Category(round_id=round.id, name="经济发展")
     db.session.add(category)
+    # As in a real round: one criterion with a veto threshold, one shown but not counted.
     criteria = [
-        Criterion(round_id=round.id, name=f"指标{i}", weight=1 + i % 3, max_score=10, position=i)
+        Criterion(
+            round_id=round.id,
+            name=f"指标{i}",
+            weight=1 + i % 3,
+            max_score=10,
+            position=i,
+            veto_at=2 if i == 0 else None,
+            counted=i != CRITERIA - 1,
+            scale_labels={},
+        )
         for i in range(CRITERIA)
     ]
     experts = [

@@ -1,10 +1,11 @@
 """Where uploaded files live: one small interface, a folder outside the web root by default."""
 
+import io
 import re
 import uuid
 from pathlib import Path
 
-from flask import current_app
+from flask import abort, current_app, send_file
 
 KEY = re.compile(r"^[0-9a-f]{32}$")
 
@@ -37,3 +38,12 @@ class LocalStorage:
 def attachment_storage() -> LocalStorage:
     """The storage configured for this app (UPLOAD_FOLDER, by default instance/uploads)."""
     return LocalStorage(current_app.config["UPLOAD_FOLDER"])
+
+
+def download_response(key: str, *, content_type: str, filename: str):
+    """Send a stored file as a download under its original name; 404 when its bytes are gone."""
+    try:
+        data = attachment_storage().read(key)
+    except FileNotFoundError:
+        abort(404)
+    return send_file(io.BytesIO(data), mimetype=content_type, as_attachment=True, download_name=filename)

@@ -31,7 +31,7 @@ class UploadError(DomainError):
         "too_large": _l("The file is larger than %(limit)s MB."),
         "type_not_allowed": _l("Only PDF, Word, Excel and image files (PNG, JPEG, GIF) can be attached."),
         "name_mismatch": _l("The file's content does not match its name (%(name)s)."),
-        "too_many": _l("A proposal can have at most %(limit)s attachments."),
+        "too_many": _l("At most %(limit)s files can be attached."),
     }
 
 

@@ -4,6 +4,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -192,6 +193,11 @@ class FieldVisitForm(FlaskForm):
     place = StringField(_l("Place"), validators=[DataRequired(), Length(max=200)])
     people_met = StringField(_l("People met"), validators=[Length(max=500)])
     findings = TextAreaField(_l("Findings"), validators=[DataRequired(), Length(max=10000)])
+    file = MultipleFileField(_l("Files (photos, minutes)"), description=_l("Optional: PDF, Word, Excel or images."))
+
+    def uploads(self) -> list[tuple[str, bytes]]:
+        """The chosen files as (name, bytes); a browser sends one empty part when none is chosen."""
+        return [(f.filename or "", f.read()) for f in self.file.data or [] if getattr(f, "filename", "")]
 
 
 class DecisionForm(FlaskForm):

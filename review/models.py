@@ -267,9 +267,31 @@ class FieldVisit(db.Model):
 
     proposal: Mapped[Proposal] = relationship()
     recorded_by: Mapped[User | None] = relationship()
+    attachments: Mapped[list["FieldVisitAttachment"]] = relationship(
+        back_populates="field_visit", cascade="all, delete-orphan", order_by="FieldVisitAttachment.id"
+    )
 
     def __str__(self) -> str:
         return f"{self.proposal.title} · {self.visited_on}"
+
+
+class FieldVisitAttachment(db.Model):
+    """A photo, minutes or other file from a field visit; its bytes live in the attachment storage."""
+
+    __tablename__ = "field_visit_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    field_visit_id: Mapped[int] = mapped_column(ForeignKey("field_visits.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    storage_key: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    field_visit: Mapped[FieldVisit] = relationship(back_populates="attachments")
+
+    def __str__(self) -> str:
+        return self.filename
 
 
 class Decision(LabelledEnum):

@@ -155,10 +155,10 @@ def _submitted_in_round(round_id: int):
     )
 
 
-def review_totals(round_id: int) -> list[tuple[int, int, float, int, bool]]:
-    """(proposal, expert, Σ weight·score/maximum, counted criteria scored, conflicted) of each submitted review.
+def review_totals(round_id: int) -> list[tuple[int, int, float, int, bool, object]]:
+    """(proposal, expert, Σ weight·score/maximum, counted criteria scored, conflicted, recommendation) a review.
 
-    Summed in the database over the counted criteria: one row a review rather than one a score.
+    Summed in the database over the counted criteria: one row a submitted review rather than one a score.
     """
     query = (
         _submitted_in_round(round_id)
@@ -173,49 +173,26 @@ def review_totals(round_id: int) -> list[tuple[int, int, float, int, bool]]:
             ),
             func.count(Score.id).filter(Criterion.counted),
             func.count(Conflict.id) > 0,
+            Review.recommendation,
         )
-        .group_by(Assignment.proposal_id, Assignment.expert_id, Assignment.id)
+        .group_by(Assignment.proposal_id, Assignment.expert_id, Assignment.id, Review.recommendation)
     )
     return [tuple(row) for row in db.session.execute(query)]
 
 
-def criterion_means(round_id: int) -> list[tuple[int, int, float]]:
-    """(proposal, criterion, mean score) over the submitted reviews that count (no conflict)."""
-    query = (
-        _submitted_in_round(round_id)
-        .add_columns(Assignment.proposal_id, Score.criterion_id, func.avg(Score.value))
-        .where(Conflict.id.is_(None))
-        .group_by(Assignment.proposal_id, Score.criterion_id)
-    )
-    return [tuple(row) for row in db.session.execute(query)]
-
-
-def veto_counts(round_id: int) -> list[tuple[int, int, int]]:
-    """(proposal, criterion, how many experts) of scores at or below the criterion's veto threshold.
+def criterion_means(round_id: int) -> list[tuple[int, int, float, int]]:
+    """(proposal, criterion, mean score, scores at or below its veto threshold) over the reviews that count.
 
     Conflicted reviews are left out, as from every aggregate.
     """
+    at_veto = and_(Criterion.veto_at.is_not(None), Score.value <= Criterion.veto_at)
     query = (
         _submitted_in_round(round_id)
-        .add_columns(Assignment.proposal_id, Score.criterion_id, func.count(Score.id))
-        .where(Conflict.id.is_(None), Criterion.veto_at.is_not(None), Score.value <= Criterion.veto_at)
-        .group_by(Assignment.proposal_id, Score.criterion_id)
-    )
-    return [tuple(row) for row in db.session.execute(query)]
-
-
-def recommendation_counts(round_id: int) -> list[tuple[int, object, int]]:
-    """(proposal, recommendation, how many) over the submitted reviews that count (no conflict)."""
-    query = (
-        select(Assignment.proposal_id, Review.recommendation, func.count())
-        .join(Review, Review.assignment_id == Assignment.id)
-        .join(Proposal, and_(Proposal.id == Assignment.proposal_id, Proposal.round_id == round_id))
-        .where(
-            Review.status == ReviewStatus.submitted,
-            Review.recommendation.is_not(None),
-            ~blocking_conflict(Assignment.expert_id, Assignment.proposal_id),
+        .add_columns(
+            Assignment.proposal_id, Score.criterion_id, func.avg(Score.value), func.count(Score.id).filter(at_veto)
         )
-        .group_by(Assignment.proposal_id, Review.recommendation)
+        .where(Conflict.id.is_(None))
+        .group_by(Assignment.proposal_id, Score.criterion_id)
     )
     return [tuple(row) for row in db.session.execute(query)]
 

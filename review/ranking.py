@@ -45,51 +45,55 @@ class Ranking:
     biases: dict[int, float]  # expert -> estimated bias in points of 100
 
 
-def review_totals(round_id: int) -> tuple[dict, Counter, list]:
-    """The weighted totals (0–100) of the round's submitted reviews that count.
+@dataclass
+class Totals:
+    """What the submitted reviews of a round add up to, conflicted ones left out."""
 
-    Returns (totals by proposal, conflicted reviews left out by proposal, (proposal, expert, total) rows).
-    """
+    by_proposal: dict[int, list[float]]  # the weighted totals (0–100) of complete reviews
+    excluded: Counter  # conflicted reviews left out, by proposal
+    observations: list[tuple[int, int, float]]  # (proposal, expert, total), for the calibration
+    recommendations: dict[int, Counter]
+
+
+def review_totals(round_id: int) -> Totals:
+    """The weighted totals (0–100) and recommendations of the round's submitted reviews that count."""
     criteria = [c for c, _share in queries.criteria_of(round_id) if c.counted]
     total_weight = sum(c.weight for c in criteria)
-    totals, excluded = defaultdict(list), Counter()
-    observations = []
-    for proposal_id, expert_id, weighted, scored, conflicted in queries.review_totals(round_id):
+    totals = Totals(defaultdict(list), Counter(), [], defaultdict(Counter))
+    for proposal_id, expert_id, weighted, scored, conflicted, recommendation in queries.review_totals(round_id):
         if conflicted:
-            excluded[proposal_id] += 1
-        elif scored == len(criteria) and total_weight > 0:
+            totals.excluded[proposal_id] += 1
+            continue
+        if recommendation is not None:
+            totals.recommendations[proposal_id][recommendation] += 1
+        if scored == len(criteria) and total_weight > 0:
             total = 100.0 * weighted / total_weight
-            totals[proposal_id].append(total)
-            observations.append((proposal_id, expert_id, total))
-    return totals, excluded, observations
+            totals.by_proposal[proposal_id].append(total)
+            totals.observations.append((proposal_id, expert_id, total))
+    return totals
 
 
 def disagreement(round_id: int) -> dict[int, float]:
     """The standard deviation of each reviewed proposal's totals: the panel discusses the largest first."""
-    totals, _excluded, _observations = review_totals(round_id)
-    return {proposal_id: summarise(values)["stdev"] for proposal_id, values in totals.items()}
+    return {p: summarise(values)["stdev"] for p, values in review_totals(round_id).by_proposal.items()}
 
 
 def rank_round(round_id: int, *, measure: str = "mean") -> Ranking:
     """Every proposal under review with its aggregates, best first by `measure` (unreviewed ones last).
 
-    Seven queries whatever the size of the round; the totals are summed in the database.
+    Five queries whatever the size of the round; the totals are summed in the database.
     """
-    totals, excluded, observations = review_totals(round_id)
-    means = defaultdict(dict)
-    for proposal_id, criterion_id, mean in queries.criterion_means(round_id):
+    totals = review_totals(round_id)
+    means, vetoes = defaultdict(dict), defaultdict(dict)
+    for proposal_id, criterion_id, mean, at_veto in queries.criterion_means(round_id):
         means[proposal_id][criterion_id] = float(mean)
-    recommendations = defaultdict(Counter)
-    for proposal_id, recommendation, count in queries.recommendation_counts(round_id):
-        recommendations[proposal_id][recommendation] = count
-
-    vetoes = defaultdict(dict)
-    for proposal_id, criterion_id, count in queries.veto_counts(round_id):
-        vetoes[proposal_id][criterion_id] = count
+        if at_veto:
+            vetoes[proposal_id][criterion_id] = at_veto
     visits = queries.field_visit_counts(round_id)
     ranked = []
     for proposal in queries.round_proposals(round_id):
-        stats = summarise(totals[proposal.id])
+        values = totals.by_proposal[proposal.id]
+        stats = summarise(values)
         ranked.append(
             RankedProposal(
                 proposal=proposal,
@@ -98,15 +102,15 @@ def rank_round(round_id: int, *, measure: str = "mean") -> Ranking:
                 median=stats["median"],
                 stdev=stats["stdev"],
                 spread=stats["range"],
-                trimmed=trimmed_mean(totals[proposal.id]),
+                trimmed=trimmed_mean(values),
                 criterion_means=means[proposal.id],
-                recommendations=recommendations[proposal.id],
+                recommendations=totals.recommendations[proposal.id],
                 vetoes=vetoes[proposal.id],
-                excluded=excluded[proposal.id],
+                excluded=totals.excluded[proposal.id],
                 field_visits=visits.get(proposal.id, 0),
             )
         )
-    quality, biases = calibrate(observations)
+    quality, biases = calibrate(totals.observations)
     for row in ranked:
         row.calibrated = quality.get(row.proposal.id)
     for attribute, rank_attribute in (("calibrated", "calibrated_rank"), ("mean", "rank")):

@@ -172,10 +172,11 @@ def proposal_reviews(proposal_id):
     """Every review of a proposal: scores, comments, recommendation; the office may reopen one."""
     proposal = db.get_or_404(Proposal, proposal_id)
     require(can_manage_reviews(current_user))
-    return _render_proposal_reviews(proposal)
+    return render_proposal_reviews(proposal)
 
 
-def _render_proposal_reviews(proposal, *, decision_form=None, status=200):
+def render_proposal_reviews(proposal, *, decision_form=None, visit_form=None, status=200):
+    """The office's page of a proposal's reviews, field visits and screening (a given form keeps its input)."""
     chosen = queries.screening_of(proposal.id)
     return render_template(
         "review/proposal_reviews.html",
@@ -183,7 +184,7 @@ def _render_proposal_reviews(proposal, *, decision_form=None, status=200):
         reviews=queries.reviews_of(proposal.id),
         criteria=[c for c, _share in queries.criteria_of(proposal.round_id)],
         visits=queries.field_visits(proposal.id),
-        visit_form=FieldVisitForm(formdata=None),
+        visit_form=visit_form or FieldVisitForm(formdata=None),
         screening=chosen,
         decision_form=decision_form
         or DecisionForm.for_proposal(proposal, queries.round_proposals(proposal.round_id), chosen, formdata=None),
@@ -225,7 +226,7 @@ def proposal_decide(proposal_id):
         else:
             flash(_("Decision recorded; it stays pending until the decisions are published."), "success")
             return redirect(url_for("review.proposal_reviews", proposal_id=proposal.id))
-    return _render_proposal_reviews(proposal, decision_form=form, status=400)
+    return render_proposal_reviews(proposal, decision_form=form, status=400)
 
 
 @bp.post("/rounds/<int:round_id>/decisions/publish")

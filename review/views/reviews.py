@@ -7,15 +7,17 @@ from sqlalchemy import select
 
 from accounts.permissions import login_required, require
 from core.errors import DomainError
+from core.storage import download_response
 from core.web import show_error
 from extensions import db
 from review import queries
 from review.forms import AbstainForm, FieldVisitForm, ReviewForm
-from review.models import Assignment, ReviewStage, ReviewStatus
+from review.models import Assignment, FieldVisitAttachment, ReviewStage, ReviewStatus
 from review.permissions import can_record_field_visit, can_review, is_expert
 from review.ranking import disagreement
 from review.services import conflicts, field_visits, reviews
 from review.views import bp
+from review.views.ranking import render_proposal_reviews
 from solicitation.models import Proposal
 
 
@@ -89,6 +91,12 @@ def review_form(assignment_id):
             return redirect(
                 url_for("review.review_form", assignment_id=following.id) if following else url_for("review.my_reviews")
             )
+    return _render_review_form(assignment, form=form, status=400 if form.is_submitted() else 200)
+
+
+def _render_review_form(assignment, *, form=None, visit_form=None, status=200):
+    """The expert's page of a proposal: the text, field visits, the review form, in discussion the panel's."""
+    form = form or ReviewForm.for_criteria(_criteria(assignment), assignment.review)
     settings = queries.review_settings(assignment.proposal.round_id)
     submitted = assignment.review is not None and assignment.review.status is ReviewStatus.submitted
     # The panel's scores show in the discussion, and only to an expert who has scored on their own.
@@ -102,10 +110,10 @@ def review_form(assignment_id):
         blind=settings.blind,
         stage=settings.stage,
         visits=queries.field_visits(assignment.proposal_id),
-        visit_form=FieldVisitForm(formdata=None),
+        visit_form=visit_form or FieldVisitForm(formdata=None),
         locked=submitted or settings.stage is ReviewStage.decision,
         panel=queries.panel_reviews(assignment.proposal_id) if panel else None,
-    ), (400 if form.is_submitted() else 200)
+    ), status
 
 
 @bp.post("/reviews/<int:assignment_id>/abstain")
@@ -136,16 +144,39 @@ def field_visit_add(proposal_id):
                 place=form.place.data,
                 people_met=form.people_met.data or "",
                 findings=form.findings.data,
+                files=form.uploads(),
             )
         except DomainError as error:
-            flash(error.message, "error")
+            show_error(form, error)
         else:
             flash(_("Field visit recorded."), "success")
-    else:
-        flash(_("Give the date, the place and the findings of the visit."), "error")
+            return redirect(_field_visits_page(proposal) + "#visits")
+    # Refused: the page again, with what was typed.
     if is_expert(current_user):
-        assignment = db.session.scalar(
-            select(Assignment).where(Assignment.expert_id == current_user.id, Assignment.proposal_id == proposal.id)
+        return _render_review_form(_own_assignment(proposal), visit_form=form, status=400)
+    return render_proposal_reviews(proposal, visit_form=form, status=400)
+
+
+def _own_assignment(proposal):
+    return db.session.scalar(
+        select(Assignment).where(Assignment.expert_id == current_user.id, Assignment.proposal_id == proposal.id)
+    )
+
+
+def _field_visits_page(proposal) -> str:
+    if is_expert(current_user):
+        return url_for("review.review_form", assignment_id=_own_assignment(proposal).id)
+    return url_for("review.proposal_reviews", proposal_id=proposal.id)
+
+
+@bp.get("/field-visits/<int:visit_id>/files/<int:file_id>")
+@login_required
+def field_visit_file(visit_id, file_id):
+    """Download a field visit's file, for those who may see the visit."""
+    file = db.one_or_404(
+        select(FieldVisitAttachment).where(
+            FieldVisitAttachment.id == file_id, FieldVisitAttachment.field_visit_id == visit_id
         )
-        return redirect(url_for("review.review_form", assignment_id=assignment.id, _anchor="visits"))
-    return redirect(url_for("review.proposal_reviews", proposal_id=proposal.id, _anchor="visits"))
+    )
+    require(can_record_field_visit(current_user, file.field_visit.proposal))
+    return download_response(file.storage_key, content_type=file.content_type, filename=file.filename)

@@ -1,8 +1,6 @@
 """Unit proposals: the unit drafts, edits, submits and withdraws; the office lists, reads and returns."""
 
-import io
-
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,7 +10,7 @@ from accounts.models import Unit
 from accounts.permissions import is_office, login_required, office_required, require
 from core.errors import DomainError
 from core.exports import table_response
-from core.storage import attachment_storage
+from core.storage import download_response
 from core.web import export_format, paginate, show_error
 from extensions import db
 from solicitation import queries
@@ -248,16 +246,7 @@ def attachment_download(proposal_id, attachment_id):
     """Download an attachment, for those who may see its proposal."""
     attachment = _load_attachment(proposal_id, attachment_id)
     require(can_view_proposal(current_user, attachment.proposal))
-    try:
-        data = attachment_storage().read(attachment.storage_key)
-    except FileNotFoundError:
-        abort(404)
-    return send_file(
-        io.BytesIO(data),
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.filename,
-    )
+    return download_response(attachment.storage_key, content_type=attachment.content_type, filename=attachment.filename)
 
 
 @bp.post("/rounds/<int:round_id>/late-submissions")
