@@ -203,3 +203,40 @@ def test_field_visits_by_an_assigned_expert_and_the_office_but_nobody_else(app, 
     office_client.login(office)
     office_client.post(f"/proposals/{proposal.id}/field-visits", data=tomorrow)
     assert len(field_visits(proposal.id)) == 1
+
+
+def test_a_field_visit_keeps_its_files_for_those_who_may_see_it(app, client, login_as):
+    office = login_as("office")
+    round, _criterion, proposal = reviewing_round(office)
+    pdf = "%PDF-1.4\n调研纪要\n%%EOF\n".encode()
+    visit = {"visited_on": "2026-01-10", "place": "平湖街道", "findings": "已试运行"}
+    response = client.post(
+        f"/proposals/{proposal.id}/field-visits",
+        data=visit | {"file": [(io.BytesIO(pdf), "调研纪要.pdf"), (io.BytesIO(b"MZ\x90\x00"), "照片.pdf")]},
+    )
+    # A file that is not what it says refuses the whole visit, and the form keeps what was typed.
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "平湖街道" in page and "已试运行" in page
+    from review.queries import field_visits
+
+    assert field_visits(proposal.id) == []
+    response = client.post(
+        f"/proposals/{proposal.id}/field-visits", data=visit | {"file": [(io.BytesIO(pdf), "调研纪要.pdf")]}
+    )
+    assert response.status_code == 302
+    [recorded] = field_visits(proposal.id)
+    [attached] = recorded.attachments
+    page = client.get(f"/proposals/{proposal.id}/reviews").get_data(as_text=True)
+    link = f"/field-visits/{recorded.id}/files/{attached.id}"
+    assert "调研纪要.pdf" in page and link in page
+    assert client.get(link).data == pdf
+    expert = make_user(role="expert")
+    assignment = assignments.assign_expert(actor=office, expert=expert, proposal=proposal)
+    assignments.publish_assignments(actor=office, round=round)
+    client.login(expert)
+    assert client.get(link).data == pdf and link in client.get(f"/reviews/{assignment.id}").get_data(as_text=True)
+    client.login(make_user(role="expert"))
+    assert client.get(link).status_code == 403
+    client.login(make_user(role="unit_staff", unit=proposal.unit))
+    assert client.get(link).status_code == 403
