@@ -198,7 +198,7 @@ def _review_longgang(round: Round, users: dict[str, User], key_titles: set[str])
         actor=office, round=round, reviewers_per_proposal=3, trim_extremes=False, blind=False, cut_line=11
     )
     for row in rank_round(round.id).rows[:14]:
-        screening.set_shortlisted(actor=office, proposal=row.proposal, shortlisted=True)
+        screening.set_flag(actor=office, proposal=row.proposal, flag="shortlisted", on=True)
     by_title = {p.title: p for p in review_queries.round_proposals(round.id)}
     for title, days_before, place, people, findings in stories.FIELD_VISITS:
         field_visits.record_field_visit(

@@ -59,5 +59,7 @@ class ReviewError(DomainError):
         "screening_closed": _l(
             "Suggestions are screened while the round collects or reviews them, before the office decides."
         ),
+        "cut_line_twice": _l("Draw the cut line either at a number of proposals or at a percentage, not both."),
+        "cut_percent_range": _l("The percentage goes from 1 to 100."),
         "conflict_exists": _l("A conflict between this expert and this proposal is already recorded."),
     }

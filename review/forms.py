@@ -186,6 +186,11 @@ class ReviewSettingsForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1, max=10000)],
         description=_l("Proposals ranked above it by the mean; a decision against it needs a reason."),
     )
+    cut_percent = IntegerField(
+        _l("or the top (%)"),
+        validators=[Optional(), NumberRange(min=1, max=100)],
+        description=_l("A share of the reviewed proposals instead of a number."),
+    )
 
 
 class FieldVisitForm(FlaskForm):

@@ -241,8 +241,9 @@ class ReviewSettings(db.Model):
     trim_extremes: Mapped[bool] = mapped_column(default=False)
     # A blind round hides the proposing unit and its contacts from the experts.
     blind: Mapped[bool] = mapped_column(default=False)
-    # The cut line of the screening: the top N by the mean (None: not drawn yet).
+    # The cut line of the screening by the mean: the top N, or the top x % of the reviewed proposals.
     cut_line: Mapped[int | None]
+    cut_percent: Mapped[int | None]
     stage: Mapped[ReviewStage] = mapped_column(
         db.Enum(ReviewStage, native_enum=False, length=20), default=ReviewStage.independent
     )
@@ -317,6 +318,8 @@ class Screening(db.Model):
 
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), primary_key=True)
     shortlisted: Mapped[bool] = mapped_column(default=False)
+    # The office asks for field research (实地调研) before it decides.
+    field_visit_requested: Mapped[bool] = mapped_column(default=False)
     decision: Mapped[Decision | None] = mapped_column(db.Enum(Decision, native_enum=False, length=20))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
     reason: Mapped[str] = mapped_column(Text, default="")

@@ -255,6 +255,7 @@ def review_settings(round_id: int) -> ReviewSettings:
         trim_extremes=False,
         blind=False,
         cut_line=None,
+        cut_percent=None,
         stage=ReviewStage.independent,
     )
 

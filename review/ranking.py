@@ -1,5 +1,6 @@
 """The ranking of a round's proposals from their submitted reviews, with every aggregate side by side."""
 
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -43,6 +44,15 @@ MEASURES = ("mean", "median", "trimmed", "calibrated", "stdev")
 class Ranking:
     rows: list[RankedProposal]
     biases: dict[int, float]  # expert -> estimated bias in points of 100
+
+    def cut_rank(self, settings) -> int | None:
+        """The last rank above the cut line: the top N, or the top x % of the reviewed proposals (at least one)."""
+        if settings.cut_line:
+            return settings.cut_line
+        reviewed = sum(1 for row in self.rows if row.rank is not None)
+        if settings.cut_percent and reviewed:
+            return max(1, math.ceil(reviewed * settings.cut_percent / 100))
+        return None
 
 
 @dataclass

@@ -36,10 +36,10 @@ class Client(FlaskClient):
             self._csrf_token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
         return self._csrf_token
 
-    def login(self, user) -> None:
-        """Log in as an existing user (made by the factories, with their password) through the login form."""
+    def login(self, user, password: str = factories.PASSWORD) -> None:
+        """Log in as an existing user (by default one made by the factories) through the login form."""
         self.post("/logout")  # whoever was logged in before
-        response = self.post("/login", data={"username": user.username, "password": factories.PASSWORD})
+        response = self.post("/login", data={"username": user.username, "password": password})
         assert response.status_code == 302, response.get_data(as_text=True)
 
     def post(self, *args, csrf=True, **kwargs):

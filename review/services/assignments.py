@@ -143,16 +143,21 @@ def save_review_settings(
     trim_extremes: bool,
     blind: bool,
     cut_line: int | None = None,
+    cut_percent: int | None = None,
 ):
-    """Set the reviewers per proposal, the trimmed mean, blind review and the screening's cut line."""
+    """Set the reviewers per proposal, the trimmed mean, blind review and the cut line (top N or top x %)."""
     require_office(actor)
     if reviewers_per_proposal < 1:
         raise ReviewError("reviewers_not_positive", field="reviewers_per_proposal")
+    if cut_line and cut_percent:
+        raise ReviewError("cut_line_twice", field="cut_percent")
+    if cut_percent is not None and not 1 <= cut_percent <= 100:
+        raise ReviewError("cut_percent_range", field="cut_percent")
     settings = db.session.get(ReviewSettings, round.id) or ReviewSettings(round_id=round.id)
-    fields = ["reviewers_per_proposal", "trim_extremes", "blind", "cut_line"]
+    fields = ["reviewers_per_proposal", "trim_extremes", "blind", "cut_line", "cut_percent"]
     before = audit.snapshot(settings, fields)
     settings.reviewers_per_proposal, settings.trim_extremes = reviewers_per_proposal, trim_extremes
-    settings.blind, settings.cut_line = blind, cut_line
+    settings.blind, settings.cut_line, settings.cut_percent = blind, cut_line, cut_percent
     db.session.add(settings)
     audit.record(
         actor=actor,

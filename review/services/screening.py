@@ -30,20 +30,20 @@ def _check_round(round: Round, *, deciding: bool = False) -> None:
         raise ReviewError("decisions_in_decision_stage")
 
 
-def set_shortlisted(*, actor: User, proposal: Proposal, shortlisted: bool) -> Screening:
-    """入围: put a proposal on the shortlist, or take it off."""
+# The office's marks on a proposal while it screens: 入围, and a request for 实地调研 before deciding.
+FLAGS = ("shortlisted", "field_visit_requested")
+
+
+def set_flag(*, actor: User, proposal: Proposal, flag: str, on: bool) -> Screening:
+    """Put one of the office's screening marks on a proposal, or take it off."""
     require_office(actor)
+    if flag not in FLAGS:
+        raise ValueError(flag)
     _check_round(proposal.round)
     screening = _screening(proposal)
-    if screening.shortlisted != shortlisted:
-        screening.shortlisted = shortlisted
-        audit.record(
-            actor=actor,
-            action="screening.shortlist" if shortlisted else "screening.unshortlist",
-            obj=proposal,
-            before={"shortlisted": not shortlisted},
-            after={"shortlisted": shortlisted},
-        )
+    if getattr(screening, flag) != on:
+        setattr(screening, flag, on)
+        audit.record(actor=actor, action=f"screening.{flag}", obj=proposal, before={flag: not on}, after={flag: on})
     db.session.commit()
     return screening
 
@@ -60,9 +60,10 @@ def decide_proposal(
             raise ReviewError("merge_target_required", field="merged_into_id")
         if merged_into.id == proposal.id:
             raise ReviewError("merge_into_self", field="merged_into_id")
-    cut = review_settings(proposal.round_id).cut_line
+    ranking = rank_round(proposal.round_id)
+    cut = ranking.cut_rank(review_settings(proposal.round_id))
     if cut and not reason:
-        rank = next((row.rank for row in rank_round(proposal.round_id).rows if row.proposal.id == proposal.id), None)
+        rank = next((row.rank for row in ranking.rows if row.proposal.id == proposal.id), None)
         below = rank is None or rank > cut
         if (decision is Decision.selected and below) or (decision is Decision.not_selected and not below):
             raise ReviewError("reason_required_against_cut", field="reason", rank=rank or "—", cut=cut)

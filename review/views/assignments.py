@@ -41,7 +41,7 @@ def assignment_board(round_id):
     return _render_board(round)
 
 
-def _render_board(round, *, conflict_form=None, status=200):
+def _render_board(round, *, conflict_form=None, settings_form=None, status=200):
     proposals = queries.round_proposals(round.id)
     experts = _experts(round.id)
     by_proposal = {}
@@ -56,7 +56,7 @@ def _render_board(round, *, conflict_form=None, status=200):
         conflicts=queries.round_conflicts(round.id),
         conflict_form=conflict_form or ConflictForm.with_choices(experts, proposals, formdata=None),
         unpublished=sum(1 for a in queries.round_assignments(round.id) if not a.published),
-        settings_form=ReviewSettingsForm(obj=queries.review_settings(round.id)),
+        settings_form=settings_form or ReviewSettingsForm(obj=queries.review_settings(round.id), formdata=None),
     ), status
 
 
@@ -225,23 +225,27 @@ def expert_profile(user_id):
 @bp.post("/rounds/<int:round_id>/review-settings")
 @office_required
 def review_settings(round_id):
-    """Set the reviewers per proposal and the trimmed mean of a round."""
+    """Set the reviewers per proposal, the trimmed mean, blind review and the cut line of a round."""
     round = db.get_or_404(Round, round_id)
     require(can_manage_reviews(current_user))
     form = ReviewSettingsForm()
     if form.validate_on_submit():
-        assignments.save_review_settings(
-            actor=current_user,
-            round=round,
-            reviewers_per_proposal=form.reviewers_per_proposal.data,
-            trim_extremes=form.trim_extremes.data,
-            blind=form.blind.data,
-            cut_line=form.cut_line.data,
-        )
-        flash(_("Review settings saved."), "success")
-    else:
-        flash(_("Reviewers per proposal is a whole number from 1 to 20."), "error")
-    return redirect(url_for("review.assignment_board", round_id=round.id))
+        try:
+            assignments.save_review_settings(
+                actor=current_user,
+                round=round,
+                reviewers_per_proposal=form.reviewers_per_proposal.data,
+                trim_extremes=form.trim_extremes.data,
+                blind=form.blind.data,
+                cut_line=form.cut_line.data,
+                cut_percent=form.cut_percent.data,
+            )
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_("Review settings saved."), "success")
+            return redirect(url_for("review.assignment_board", round_id=round.id))
+    return _render_board(round, settings_form=form, status=400)
 
 
 @bp.get("/rounds/<int:round_id>/assignments/auto")

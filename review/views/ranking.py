@@ -1,6 +1,6 @@
 """The office's ranking and screening pages: aggregates, calibration, reviews per proposal, decisions."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -90,6 +90,8 @@ def filter_ranking(rows, args, chosen, settings):
         if flag == "short" and row.n >= settings.reviewers_per_proposal:
             continue
         if flag == "shortlisted" and not (screening and screening.shortlisted):
+            continue
+        if flag == "visit_requested" and not (screening and screening.field_visit_requested and not row.field_visits):
             continue
         kept.append(row)
     return kept
@@ -195,11 +197,14 @@ def render_proposal_reviews(proposal, *, decision_form=None, visit_form=None, st
 @bp.post("/proposals/<int:proposal_id>/shortlist")
 @office_required
 def proposal_shortlist(proposal_id):
-    """入围: put the proposal on the shortlist or take it off."""
+    """入围 (flag=shortlisted) or ask for field research (flag=field_visit_requested); on=1 sets, on=0 clears."""
     proposal = db.get_or_404(Proposal, proposal_id)
     require(can_manage_reviews(current_user))
+    flag = request.form.get("flag", "shortlisted")
+    if flag not in screening.FLAGS:
+        abort(400)
     try:
-        screening.set_shortlisted(actor=current_user, proposal=proposal, shortlisted=request.form.get("on") == "1")
+        screening.set_flag(actor=current_user, proposal=proposal, flag=flag, on=request.form.get("on") == "1")
     except DomainError as error:
         flash(error.message, "error")
     return redirect(url_for("review.proposal_reviews", proposal_id=proposal.id))

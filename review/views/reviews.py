@@ -113,6 +113,7 @@ def _render_review_form(assignment, *, form=None, visit_form=None, status=200):
         visit_form=visit_form or FieldVisitForm(formdata=None),
         locked=submitted or settings.stage is ReviewStage.decision,
         panel=queries.panel_reviews(assignment.proposal_id) if panel else None,
+        visit_requested=bool((chosen := queries.screening_of(assignment.proposal_id)) and chosen.field_visit_requested),
     ), status
 
 

@@ -3,11 +3,13 @@
 import pytest
 from sqlalchemy import select
 
+from accounts.models import AuditEvent
 from core.mail import OutboxMessage
 from extensions import db
 from review.errors import ReviewError
-from review.models import Decision, ReviewStage
-from review.queries import funnel, published_decision
+from review.models import Assignment, Decision, ReviewStage
+from review.queries import funnel, published_decision, review_settings
+from review.ranking import rank_round
 from review.services import assignments, screening, stages
 from tests.factories import make_user
 
@@ -48,13 +50,60 @@ def test_a_decision_against_the_cut_line_needs_a_reason(history):
     assert funnel(history.id)["selected"] == 2
 
 
+def test_the_cut_line_may_be_a_percentage_of_the_reviewed_proposals(client, login_as, history):
+    office = make_user(role="office")
+    with pytest.raises(ReviewError, match="cut_line_twice"):
+        assignments.save_review_settings(
+            actor=office,
+            round=history,
+            reviewers_per_proposal=3,
+            trim_extremes=False,
+            blind=False,
+            cut_line=5,
+            cut_percent=10,
+        )
+    assignments.save_review_settings(
+        actor=office, round=history, reviewers_per_proposal=3, trim_extremes=False, blind=False, cut_percent=55
+    )
+    ranking = rank_round(history.id)
+    assert ranking.cut_rank(review_settings(history.id)) == 11  # 55 % of 20 reviewed proposals
+    ranked = [row.proposal for row in ranking.rows]
+    with pytest.raises(ReviewError, match="reason_required_against_cut"):
+        screening.decide_proposal(actor=office, proposal=ranked[11], decision=Decision.selected)
+    login_as("office")
+    page = client.get(f"/rounds/{history.id}/ranking").get_data(as_text=True)
+    assert page.count("above-cut") == 11
+    refused = client.post(
+        f"/rounds/{history.id}/review-settings",
+        data={"reviewers_per_proposal": "3", "cut_line": "5", "cut_percent": "30"},
+    )
+    assert refused.status_code == 400 and 'value="30"' in refused.get_data(as_text=True)
+    assert review_settings(history.id).cut_percent == 55
+
+
+def test_the_office_asks_for_field_research_and_the_assigned_expert_is_told(client, login_as, history):
+    office = make_user(role="office")
+    proposal, other = ranked_proposals(history)[:2]
+    screening.set_flag(actor=office, proposal=proposal, flag="field_visit_requested", on=True)
+    login_as("office")
+    flagged = client.get(f"/rounds/{history.id}/ranking?flag=visit_requested").get_data(as_text=True)
+    assert proposal.title in flagged and other.title not in flagged
+    assignment = db.session.scalar(
+        select(Assignment).where(Assignment.proposal_id == proposal.id, Assignment.published)
+    )
+    client.login(assignment.expert, password="Longgang2017")
+    assert "实地调研" in client.get(f"/reviews/{assignment.id}").get_data(as_text=True)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "screening.field_visit_requested"))
+    assert event.after == {"field_visit_requested": True}
+
+
 def test_decisions_stay_pending_until_published_then_the_unit_sees_and_is_told(app, client, history):
     office = make_user(role="office")
     proposal = ranked_proposals(history)[0]
     staff = proposal.unit.users[0]
     staff.email = "unit@example.cn"
     db.session.commit()
-    screening.set_shortlisted(actor=office, proposal=proposal, shortlisted=True)
+    screening.set_flag(actor=office, proposal=proposal, flag="shortlisted", on=True)
     screening.decide_proposal(actor=office, proposal=proposal, decision=Decision.selected, reason="问题导向突出")
     assert published_decision(proposal.id) is None
     assert client.post("/login", data={"username": staff.username, "password": "Longgang2017"}).status_code == 302
