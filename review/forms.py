@@ -245,4 +245,5 @@ class SuggestionReviewForm(FlaskForm):
     def for_scale(cls, scale, screening=None, **kwargs):
         form = cls(obj=screening, **kwargs)
         form.score.choices = options([(v, str(v)) for v in range(scale, -1, -1)], blank=_l("— score —"))
+        form.score.description = _l("0 to %(scale)s, on the round's scale.", scale=scale)
         return form

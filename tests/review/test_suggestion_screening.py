@@ -122,7 +122,7 @@ def test_the_expert_screens_from_my_reviews_and_never_sees_contact_details(clien
     one = sent(first)[0]
     client.login(one.expert)
     listing = client.get("/reviews").get_data(as_text=True)
-    assert "建议0" in listing and "待筛选" in listing
+    assert "建议0" in listing and "待筛选" in listing and "<title>我的评审 · " in listing
     page = client.get(f"/suggestion-reviews/{one.id}").get_data(as_text=True)
     assert "17 位群众附议" in page
     assert "王芳" not in page and "13812345678" not in page and "138" not in page
