@@ -7,11 +7,10 @@ from flask import Blueprint, current_app, g, jsonify, request, url_for
 from accounts import services as accounts
 from accounts.permissions import is_office
 from api.openapi import openapi_document
-from core.errors import DomainError
+from core.errors import DomainError, RowsRejected
 from core.privacy import mask_email, mask_name, mask_phone
 from extensions import csrf, db, limiter
 from solicitation import queries
-from solicitation.errors import RowsRejected
 from solicitation.models import PUBLIC_CHANNELS, Channel, Round, Suggestion, SuggestionStatus
 from solicitation.services import imports
 from solicitation.services import suggestions as services

@@ -22,3 +22,11 @@ class DomainError(Exception):
             return self.code
         # Enum members stand for themselves in code and show as their label to people.
         return str(template) % {key: getattr(value, "label", value) for key, value in self.params.items()}
+
+
+class RowsRejected(Exception):
+    """Some rows of an import are bad: nothing was imported. `problems` lists (line, column, message)."""
+
+    def __init__(self, problems: list[tuple[int, str, str]]):
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems

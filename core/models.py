@@ -3,6 +3,9 @@
 import enum
 from datetime import UTC, datetime
 
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
 
 def utcnow() -> datetime:
     """Naive UTC now: stored the same way on SQLite and PostgreSQL, shown in the configured zone."""
@@ -23,3 +26,16 @@ class LabelledEnum(enum.Enum):
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
         return [(member.value, member.label) for member in cls]
+
+
+class StoredFile:
+    """Columns of an uploaded file's record; its bytes live in the attachment storage, not the web root."""
+
+    filename: Mapped[str] = mapped_column(String(200))
+    storage_key: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __str__(self) -> str:
+        return self.filename

@@ -7,7 +7,7 @@ from flask import current_app, request, url_for
 from sqlalchemy import Select
 from wtforms import Form
 
-from core.errors import DomainError
+from core.errors import DomainError, RowsRejected
 from extensions import db
 
 
@@ -18,6 +18,24 @@ def show_error(form: Form, error: DomainError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+def run_import(form, run) -> tuple[bool, object, list]:
+    """Validate an upload form and run `run(filename=…, data=…)`, all rows or none.
+
+    Returns (done, what `run` returned, the problems of refused rows); a file refused as a whole puts
+    its message on the form.
+    """
+    if not form.validate_on_submit():
+        return False, None, []
+    upload = form.file.data
+    try:
+        return True, run(filename=upload.filename or "", data=upload.read()), []
+    except RowsRejected as rejected:
+        return False, None, rejected.problems
+    except DomainError as error:
+        show_error(form, error)
+        return False, None, []
 
 
 def safe_next(target: str | None) -> str | None:

@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import User
-from core.models import LabelledEnum, utcnow
+from core.models import LabelledEnum, StoredFile, utcnow
 from extensions import db
 from solicitation.models import Proposal, Round, Suggestion
 
@@ -276,23 +276,15 @@ class FieldVisit(db.Model):
         return f"{self.proposal.title} · {self.visited_on}"
 
 
-class FieldVisitAttachment(db.Model):
-    """A photo, minutes or other file from a field visit; its bytes live in the attachment storage."""
+class FieldVisitAttachment(StoredFile, db.Model):
+    """A photo, minutes or other file from a field visit."""
 
     __tablename__ = "field_visit_attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     field_visit_id: Mapped[int] = mapped_column(ForeignKey("field_visits.id", ondelete="CASCADE"), index=True)
-    filename: Mapped[str] = mapped_column(String(200))
-    storage_key: Mapped[str] = mapped_column(String(64), unique=True)
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     field_visit: Mapped[FieldVisit] = relationship(back_populates="attachments")
-
-    def __str__(self) -> str:
-        return self.filename
 
 
 class Decision(LabelledEnum):

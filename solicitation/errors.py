@@ -73,11 +73,3 @@ class SpreadsheetError(DomainError):
         "no_rows": _l("The file holds no rows below its header."),
         "too_many_rows": _l("At most %(max)s rows can be imported at once."),
     }
-
-
-class RowsRejected(Exception):
-    """Some rows of an import are bad: nothing was imported. `problems` lists (line, column, message)."""
-
-    def __init__(self, problems: list[tuple[int, str, str]]):
-        super().__init__(f"{len(problems)} problems")
-        self.problems = problems

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from accounts import audit
 from accounts.models import Role, User
+from core.errors import RowsRejected
 from core.mail import queue_mail
 from core.web import external_url
 from extensions import db
@@ -13,7 +14,6 @@ from review.errors import ReviewError
 from review.models import Assignment, ExpertProfile, ReviewSettings, ReviewStatus
 from review.queries import DEFAULT_MAX_LOAD, is_conflicted
 from review.services import require_office
-from solicitation.errors import RowsRejected
 from solicitation.models import Proposal, ProposalStatus, Round
 from solicitation.services.imports import table_rows
 

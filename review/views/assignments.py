@@ -1,5 +1,7 @@
 """The office's review pages: expert profiles, conflicts, assignments (by hand and automatic), settings."""
 
+from functools import partial
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,7 +11,7 @@ from accounts.models import User
 from accounts.permissions import office_required, require
 from core.errors import DomainError
 from core.exports import table_response
-from core.web import show_error
+from core.web import run_import, show_error
 from extensions import db
 from review import queries
 from review.forms import (
@@ -23,7 +25,6 @@ from review.permissions import can_manage_reviews
 from review.services import assignments, conflicts
 from review.solver import solve
 from review.views import bp
-from solicitation.errors import RowsRejected
 from solicitation.forms import ImportForm
 from solicitation.models import Proposal, Round
 
@@ -119,20 +120,10 @@ def assignment_import(round_id):
     round = db.get_or_404(Round, round_id)
     require(can_manage_reviews(current_user))
     form = ImportForm()
-    problems = []
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            count = assignments.import_assignments(
-                actor=current_user, round=round, filename=upload.filename or "", data=upload.read()
-            )
-        except RowsRejected as rejected:
-            problems = rejected.problems
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            flash(_("%(count)d assignments imported; publish them when ready.", count=count), "success")
-            return redirect(url_for("review.assignment_board", round_id=round.id))
+    done, count, problems = run_import(form, partial(assignments.import_assignments, actor=current_user, round=round))
+    if done:
+        flash(_("%(count)d assignments imported; publish them when ready.", count=count), "success")
+        return redirect(url_for("review.assignment_board", round_id=round.id))
     status = 400 if form.is_submitted() else 200
     return render_template("review/assignment_import.html", form=form, round=round, problems=problems), status
 

@@ -7,7 +7,7 @@ from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import Unit, User
-from core.models import LabelledEnum, utcnow
+from core.models import LabelledEnum, StoredFile, utcnow
 from extensions import db
 from solicitation.models.rounds import Category, Round
 
@@ -85,21 +85,13 @@ class Proposal(db.Model):
         return self.title
 
 
-class ProposalAttachment(db.Model):
-    """A file attached to a proposal; its bytes live in the attachment storage, not the web root."""
+class ProposalAttachment(StoredFile, db.Model):
+    """A file attached to a proposal."""
 
     __tablename__ = "proposal_attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
-    filename: Mapped[str] = mapped_column(String(200))
-    storage_key: Mapped[str] = mapped_column(String(64), unique=True)
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int]
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     proposal: Mapped[Proposal] = relationship(back_populates="attachments")
-
-    def __str__(self) -> str:
-        return self.filename

@@ -9,8 +9,9 @@ from openpyxl import Workbook, load_workbook
 
 from accounts import audit
 from accounts.models import User
+from core.errors import RowsRejected
 from extensions import db
-from solicitation.errors import RowsRejected, SolicitationError, SpreadsheetError
+from solicitation.errors import SolicitationError, SpreadsheetError
 from solicitation.models import Channel, Round, Suggestion
 from solicitation.services.suggestions import add_suggestion
 

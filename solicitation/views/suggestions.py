@@ -1,5 +1,7 @@
 """The office's suggestion pages (entry, triage, import, bulk replies) and the referred unit's answers."""
 
+from functools import partial
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,10 +14,9 @@ from accounts.permissions import is_office, login_required, office_required, req
 from core.errors import DomainError
 from core.exports import table_response
 from core.privacy import mask_email, mask_name, mask_phone
-from core.web import export_format, paginate, show_error
+from core.web import export_format, paginate, run_import, show_error
 from extensions import db
 from solicitation import queries
-from solicitation.errors import RowsRejected
 from solicitation.forms import (
     AnswerForm,
     DecideForm,
@@ -366,20 +367,10 @@ def suggestion_import(round_id):
     round = db.get_or_404(Round, round_id)
     require(can_triage_suggestions(current_user))
     form = ImportForm()
-    problems = []
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            imported = imports.import_suggestions(
-                actor=current_user, round=round, filename=upload.filename or "", data=upload.read()
-            )
-        except RowsRejected as rejected:
-            problems = rejected.problems
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            flash(_("%(count)d suggestions imported.", count=len(imported)), "success")
-            return redirect(url_for("solicitation.suggestion_list", round_id=round.id, channel="import"))
+    done, imported, problems = run_import(form, partial(imports.import_suggestions, actor=current_user, round=round))
+    if done:
+        flash(_("%(count)d suggestions imported.", count=len(imported)), "success")
+        return redirect(url_for("solicitation.suggestion_list", round_id=round.id, channel="import"))
     status = 400 if form.is_submitted() else 200
     return render_template("solicitation/suggestion_import.html", form=form, round=round, problems=problems), status
 

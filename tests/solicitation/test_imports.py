@@ -6,8 +6,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from core.errors import RowsRejected
 from extensions import db
-from solicitation.errors import RowsRejected, SpreadsheetError
+from solicitation.errors import SpreadsheetError
 from solicitation.models import Channel, Suggestion
 from solicitation.services import imports
 from tests.factories import make_open_round, make_user
