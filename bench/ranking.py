@@ -29,6 +29,7 @@ from core.models import utcnow  # noqa: E402
 from extensions import db  # noqa: E402
 from review.models import Assignment, Criterion, Review, ReviewStatus, Score  # noqa: E402
 from review.ranking import rank_round  # noqa: E402
+from review.scoring import weighted_total  # noqa: E402
 from solicitation.models import Category, Proposal, ProposalStatus, Round, RoundStatus  # noqa: E402
 
 EXPERTS, REVIEWS, CRITERIA = 60, 5, 6
@@ -103,6 +104,9 @@ def populate(n_proposals: int) -> int:
     assignment_ids = list(
         db.session.scalars(db.select(Assignment.id).join(Assignment.proposal).where(Proposal.round_id == round.id))
     )
+    # The scores first, so that each review gets the total the platform fixes on submission.
+    values = {a: {c.id: rng.randint(3, 10) for c in criteria} for a in assignment_ids}
+    weights = [(c.id, c.weight, c.max_score) for c in criteria if c.counted]
     db.session.execute(
         insert(Review),
         [
@@ -112,17 +116,20 @@ def populate(n_proposals: int) -> int:
                 "submitted_at": now,
                 "comment": "",
                 "recommendation": "recommend",
+                "total": weighted_total(values[a], weights),
             }
             for a in assignment_ids
         ],
     )
-    review_ids = list(db.session.scalars(db.select(Review.id).where(Review.assignment_id.in_(assignment_ids))))
+    reviews = db.session.execute(
+        db.select(Review.id, Review.assignment_id).where(Review.assignment_id.in_(assignment_ids))
+    )
     db.session.execute(
         insert(Score),
         [
-            {"review_id": r, "criterion_id": c.id, "value": rng.randint(3, 10), "comment": ""}
-            for r in review_ids
-            for c in criteria
+            {"review_id": r, "criterion_id": cid, "value": value, "comment": ""}
+            for r, a in reviews
+            for cid, value in values[a].items()
         ],
     )
     db.session.commit()

@@ -185,6 +185,9 @@ class Review(db.Model):
     recommendation: Mapped[Recommendation | None] = mapped_column(db.Enum(Recommendation, native_enum=False, length=30))
     familiarity: Mapped[Familiarity | None] = mapped_column(db.Enum(Familiarity, native_enum=False, length=20))
     submitted_at: Mapped[datetime | None]
+    # The weighted total on 0–100 over the counted criteria, fixed on submission: the criteria are
+    # frozen from then on, so the ranking reads one number a review instead of summing its scores.
+    total: Mapped[float | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     assignment: Mapped[Assignment] = relationship(back_populates="review")

@@ -155,35 +155,36 @@ def _submitted_in_round(round_id: int):
     )
 
 
-def review_totals(round_id: int) -> list[tuple[int, int, float, int, bool, object]]:
-    """(proposal, expert, Σ weight·score/maximum, counted criteria scored, conflicted, recommendation) a review.
-
-    Summed in the database over the counted criteria: one row a submitted review rather than one a score.
-    """
+def review_totals(round_id: int) -> list[tuple[int, int, float | None, bool, object]]:
+    """(proposal, expert, weighted total, conflicted, recommendation) of each submitted review of the round."""
     query = (
-        _submitted_in_round(round_id)
-        .add_columns(
+        select(
             Assignment.proposal_id,
             Assignment.expert_id,
-            func.coalesce(
-                func.sum(Criterion.weight * Score.value / func.cast(Criterion.max_score, db.Float)).filter(
-                    Criterion.counted
-                ),
-                0.0,
-            ),
-            func.count(Score.id).filter(Criterion.counted),
-            func.count(Conflict.id) > 0,
+            Review.total,
+            Conflict.id.is_not(None),
             Review.recommendation,
         )
-        .group_by(Assignment.proposal_id, Assignment.expert_id, Assignment.id, Review.recommendation)
+        .select_from(Review)
+        .join(Assignment, Assignment.id == Review.assignment_id)
+        .join(Proposal, and_(Proposal.id == Assignment.proposal_id, Proposal.round_id == round_id))
+        .outerjoin(
+            Conflict,
+            and_(
+                Conflict.expert_id == Assignment.expert_id,
+                Conflict.proposal_id == Assignment.proposal_id,
+                Conflict.status != ConflictStatus.dismissed,
+            ),
+        )
+        .where(Review.status == ReviewStatus.submitted)
     )
     return [tuple(row) for row in db.session.execute(query)]
 
 
-def criterion_means(round_id: int) -> list[tuple[int, int, float, int]]:
+def criterion_means(round_id: int, proposal_ids: list[int] | None = None) -> list[tuple[int, int, float, int]]:
     """(proposal, criterion, mean score, scores at or below its veto threshold) over the reviews that count.
 
-    Conflicted reviews are left out, as from every aggregate.
+    Conflicted reviews are left out, as from every aggregate. Of the given proposals only, if given.
     """
     at_veto = and_(Criterion.veto_at.is_not(None), Score.value <= Criterion.veto_at)
     query = (
@@ -194,6 +195,8 @@ def criterion_means(round_id: int) -> list[tuple[int, int, float, int]]:
         .where(Conflict.id.is_(None))
         .group_by(Assignment.proposal_id, Score.criterion_id)
     )
+    if proposal_ids is not None:
+        query = query.where(Assignment.proposal_id.in_(proposal_ids))
     return [tuple(row) for row in db.session.execute(query)]
 
 

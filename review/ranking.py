@@ -67,17 +67,14 @@ class Totals:
 
 def review_totals(round_id: int) -> Totals:
     """The weighted totals (0–100) and recommendations of the round's submitted reviews that count."""
-    criteria = [c for c, _share in queries.criteria_of(round_id) if c.counted]
-    total_weight = sum(c.weight for c in criteria)
     totals = Totals(defaultdict(list), Counter(), [], defaultdict(Counter))
-    for proposal_id, expert_id, weighted, scored, conflicted, recommendation in queries.review_totals(round_id):
+    for proposal_id, expert_id, total, conflicted, recommendation in queries.review_totals(round_id):
         if conflicted:
             totals.excluded[proposal_id] += 1
             continue
         if recommendation is not None:
             totals.recommendations[proposal_id][recommendation] += 1
-        if scored == len(criteria) and total_weight > 0:
-            total = 100.0 * weighted / total_weight
+        if total is not None:
             totals.by_proposal[proposal_id].append(total)
             totals.observations.append((proposal_id, expert_id, total))
     return totals
@@ -88,17 +85,28 @@ def disagreement(round_id: int) -> dict[int, float]:
     return {p: summarise(values)["stdev"] for p, values in review_totals(round_id).by_proposal.items()}
 
 
-def rank_round(round_id: int, *, measure: str = "mean") -> Ranking:
-    """Every proposal under review with its aggregates, best first by `measure` (unreviewed ones last).
+def add_criterion_details(round_id: int, rows: list[RankedProposal], *, every: bool = False) -> None:
+    """Fill the per-criterion means and veto flags of `rows` (of all the round's rows when `every`).
 
-    Five queries whatever the size of the round; the totals are summed in the database.
+    One query over the scores; a page asks it for the rows it shows only.
     """
-    totals = review_totals(round_id)
+    ids = None if every else [row.proposal.id for row in rows]
     means, vetoes = defaultdict(dict), defaultdict(dict)
-    for proposal_id, criterion_id, mean, at_veto in queries.criterion_means(round_id):
+    for proposal_id, criterion_id, mean, at_veto in queries.criterion_means(round_id, proposal_ids=ids):
         means[proposal_id][criterion_id] = float(mean)
         if at_veto:
             vetoes[proposal_id][criterion_id] = at_veto
+    for row in rows:
+        row.criterion_means, row.vetoes = means[row.proposal.id], vetoes[row.proposal.id]
+
+
+def rank_round(round_id: int, *, measure: str = "mean", details: bool = True) -> Ranking:
+    """Every proposal under review with its aggregates, best first by `measure` (unreviewed ones last).
+
+    Four queries whatever the size of the round (each review's total was fixed when it was submitted),
+    and a fifth for the per-criterion means and vetoes unless `details` is off.
+    """
+    totals = review_totals(round_id)
     visits = queries.field_visit_counts(round_id)
     ranked = []
     for proposal in queries.round_proposals(round_id):
@@ -113,9 +121,7 @@ def rank_round(round_id: int, *, measure: str = "mean") -> Ranking:
                 stdev=stats["stdev"],
                 spread=stats["range"],
                 trimmed=trimmed_mean(values),
-                criterion_means=means[proposal.id],
                 recommendations=totals.recommendations[proposal.id],
-                vetoes=vetoes[proposal.id],
                 excluded=totals.excluded[proposal.id],
                 field_visits=visits.get(proposal.id, 0),
             )
@@ -129,6 +135,8 @@ def rank_round(round_id: int, *, measure: str = "mean") -> Ranking:
             setattr(row, rank_attribute, position)
     measure = measure if measure in MEASURES else "mean"
     ranked.sort(key=lambda r: (getattr(r, measure) is None, -(getattr(r, measure) or 0), r.proposal.id))
+    if details:
+        add_criterion_details(round_id, ranked, every=True)
     return Ranking(rows=ranked, biases=biases)
 
 

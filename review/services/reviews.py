@@ -18,6 +18,7 @@ from review.models import (
     Score,
 )
 from review.queries import is_conflicted, review_settings
+from review.scoring import weighted_total
 from review.services import require_office
 from solicitation.models import RoundStatus
 
@@ -94,6 +95,11 @@ def submit_review(*, actor: User, assignment: Assignment) -> Review:
         raise ReviewError("score_missing", field=f"score_{missing[0]}" if missing else None)
     if review.recommendation is None:
         raise ReviewError("recommendation_missing", field="recommendation")
+    counted = db.session.scalars(
+        select(Criterion).where(Criterion.round_id == assignment.proposal.round_id, Criterion.counted)
+    ).all()
+    values = {score.criterion_id: score.value for score in review.scores}
+    review.total = weighted_total(values, [(c.id, c.weight, c.max_score) for c in counted])
     review.status, review.submitted_at = ReviewStatus.submitted, utcnow()
     audit.record(
         actor=actor, action="review.submit", obj=review, before={"status": "draft"}, after={"status": "submitted"}
@@ -107,7 +113,7 @@ def reopen_review(*, actor: User, review: Review) -> Review:
     require_office(actor)
     if review.status is not ReviewStatus.submitted:
         raise ReviewError("review_not_submitted")
-    review.status = ReviewStatus.draft
+    review.status, review.total = ReviewStatus.draft, None
     audit.record(
         actor=actor, action="review.reopen", obj=review, before={"status": "submitted"}, after={"status": "draft"}
     )

@@ -60,7 +60,7 @@ def decide_proposal(
             raise ReviewError("merge_target_required", field="merged_into_id")
         if merged_into.id == proposal.id:
             raise ReviewError("merge_into_self", field="merged_into_id")
-    ranking = rank_round(proposal.round_id)
+    ranking = rank_round(proposal.round_id, details=False)
     cut = ranking.cut_rank(review_settings(proposal.round_id))
     if cut and not reason:
         rank = next((row.rank for row in ranking.rows if row.proposal.id == proposal.id), None)

@@ -18,8 +18,7 @@ from review.forms import (
 )
 from review.models import Recommendation, Review
 from review.permissions import can_manage_reviews
-from review.ranking import rank_round
-from review.scoring import weighted_total
+from review.ranking import add_criterion_details, rank_round
 from review.services import reviews, screening
 from review.views import bp
 from solicitation.models import Proposal, Round
@@ -99,12 +98,6 @@ def filter_ranking(rows, args, chosen, settings):
 
 def score_columns(criteria):
     """Every submitted review's scores, one row a review; conflicted ones marked."""
-    weights = [(c.id, c.weight, c.max_score) for c, _share in criteria if c.counted]
-
-    def total(item):
-        review, _conflicted = item
-        return weighted_total({s.criterion_id: s.value for s in review.scores}, weights)
-
     columns = [
         (_l("Number"), lambda item: item[0].assignment.proposal.id),
         (_l("Project title"), lambda item: item[0].assignment.proposal.title),
@@ -118,7 +111,7 @@ def score_columns(criteria):
             )
         )
     return columns + [
-        (_l("Weighted total"), lambda item: None if total(item) is None else round(total(item), 2)),
+        (_l("Weighted total"), lambda item: None if item[0].total is None else round(item[0].total, 2)),
         (_l("Recommendation"), lambda item: item[0].recommendation.label if item[0].recommendation else ""),
         (_l("Conflict of interest"), lambda item: _("Yes: left out") if item[1] else ""),
         (_l("Overall comment (点评)"), lambda item: item[0].comment),
@@ -132,7 +125,10 @@ def ranking(round_id):
     round = db.get_or_404(Round, round_id)
     require(can_manage_reviews(current_user))
     measure = request.args.get("sort", "mean")
-    ranking = rank_round(round.id, measure=measure)
+    fmt = export_format()
+    # The page needs the criteria's means of the rows it shows only; an export or the veto filter, of all.
+    every = bool(fmt) or request.args.get("flag") == "veto"
+    ranking = rank_round(round.id, measure=measure, details=every)
     criteria = queries.criteria_of(round.id)
     chosen = queries.screenings(round.id)
     rows = filter_ranking(ranking.rows, request.args, chosen, queries.review_settings(round.id))
@@ -143,16 +139,19 @@ def ranking(round_id):
             rows=queries.round_reviews(round.id),
             fmt="xlsx",
         )
-    if fmt := export_format():
+    if fmt:
         return table_response(filename=f"ranking-{round.year}", columns=ranking_columns(criteria), rows=rows, fmt=fmt)
     experts = {expert.id: expert for expert, _profile, _load in queries.experts_with_load(round.id)}
     size = current_app.config["PAGE_SIZE"]
     page = max(request.args.get("page", 1, type=int), 1)
+    page_rows = rows[(page - 1) * size : page * size]
+    if not every:
+        add_criterion_details(round.id, page_rows)
     return render_template(
         "review/ranking.html",
         round=round,
         ranking=ranking,
-        rows=rows[(page - 1) * size : page * size],
+        rows=page_rows,
         page=page,
         pages=max(1, -(-len(rows) // size)),
         shown=len(rows),

@@ -204,6 +204,17 @@ def test_a_criterion_not_counted_stays_out_of_the_total_and_a_low_score_raises_a
     assert rows[second].mean == pytest.approx(20) and rows[second].vetoes == {}
 
 
+def test_a_reviews_total_is_fixed_on_submission_and_cleared_when_reopened(setting):
+    first, _second = setting["proposals"]
+    expert = make_user(role="expert")
+    assignment = review(setting, expert, first, (8, 4), submit=False)
+    assert assignment.review.total is None
+    reviews.submit_review(actor=expert, assignment=assignment)
+    assert assignment.review.total == pytest.approx(80)  # (3·8/10 + 4/5)/4
+    reviews.reopen_review(actor=setting["office"], review=assignment.review)
+    assert assignment.review.total is None
+
+
 def test_trimmed_mean_drops_the_highest_and_lowest_from_five_reviews():
     from review.scoring import trimmed_mean
 
