@@ -151,3 +151,11 @@ def test_the_ranking_filters_and_exports_every_score(client, login_as, history):
     assert header[2] == "专家" and "聚焦中心工作" in header and "加权总分" in header
     submitted = len(rows) - 1
     assert 50 <= submitted < 60  # three reviews a proposal, a few left as drafts
+
+
+def test_the_ranking_flags_vetoes_and_filters_on_them(client, login_as, history):
+    login_as("office")
+    vetoed = [row.proposal for row in rank_round(history.id).rows if row.vetoes]
+    page = client.get(f"/rounds/{history.id}/ranking?flag=veto").get_data(as_text=True)
+    assert "否决：问题导向" in page and all(p.title in page for p in vetoed)
+    assert f"共 {len(vetoed)} 条记录" in page
