@@ -20,6 +20,8 @@ from core.views import select_locale
 from core.web import pretty_json, set_security_headers, url_with, wants_json
 from demo.cli import demo_cli
 from extensions import babel, csrf, db, limiter, login_manager, migrate
+from plan import permissions as plan_permissions
+from plan.views import bp as plan_bp
 from review import permissions as review_permissions
 from review import queries as review_queries
 from review.views import bp as review_bp
@@ -54,9 +56,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message_category = "info"
     login_manager.user_loader(accounts_queries.user_for_session)
 
-    for blueprint in (core_bp, accounts_bp, solicitation_bp, review_bp, api_bp):
+    for blueprint in (core_bp, accounts_bp, solicitation_bp, review_bp, plan_bp, api_bp):
         app.register_blueprint(blueprint)
-    for predicates in (accounts_permissions, solicitation_permissions, review_permissions):
+    for predicates in (accounts_permissions, solicitation_permissions, review_permissions, plan_permissions):
         app.jinja_env.globals.update(predicates.TEMPLATE_PREDICATES)
     app.add_template_global(solicitation_queries.soliciting_rounds)
     app.add_template_global(review_queries.published_decision)

@@ -2,7 +2,9 @@
 
 from flask import request
 from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 def options(pairs, *, blank=None) -> list[SelectChoice]:
@@ -44,3 +46,10 @@ def enum_coerce(enum_cls):
         return value if isinstance(value, enum_cls) else enum_cls(value)
 
     return coerce
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes: kinder than a multiple select on a phone."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

@@ -13,17 +13,15 @@ from wtforms import (
     RadioField,
     SearchField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TelField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from accounts.models import UnitKind
 from accounts.queries import unit_choices
-from core.forms import FilterForm, enum_coerce, optional_bool, optional_int, options
+from core.forms import FilterForm, MultiCheckboxField, enum_coerce, optional_bool, optional_int, options
 from solicitation.models import Channel, ProposalStatus, RejectReason, RoundStatus, SuggestionStatus
 from solicitation.presets import preset_choices
 
@@ -72,13 +70,6 @@ class RoundFilterForm(FilterForm):
     status = SelectField(
         _l("Status"), choices=lambda: options(RoundStatus.choices(), blank=_l("All")), coerce=enum_coerce(RoundStatus)
     )
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A list of checkboxes: kinder than a multiple select on a phone."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class ProposalForm(FlaskForm):

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from accounts.models import AuditEvent
 from extensions import db, limiter
+from plan import services as plan_services
 from review.models import Recommendation
 from review.services import assignments, conflicts, reviews
 from solicitation.models import RoundStatus
@@ -89,6 +90,14 @@ OFFICE_ONLY = [
     ("POST", "/rounds/{round}/decisions/publish"),
     ("POST", "/rounds/{round}/review-settings"),
     ("GET", "/rounds/{round}/review-progress"),
+    ("POST", "/rounds/{round}/plan"),
+    ("GET", "/plans/{plan}/projects/new"),
+    ("POST", "/plans/{plan}/projects/new"),
+    ("GET", "/key-projects/{key_project}/edit"),
+    ("POST", "/key-projects/{key_project}/edit"),
+    ("POST", "/key-projects/{key_project}/move"),
+    ("POST", "/key-projects/{key_project}/delete"),
+    ("POST", "/plans/{plan}/transition"),
     ("GET", "/rounds/{round}/suggestion-screening"),
     ("POST", "/rounds/{round}/suggestion-screening/send"),
     ("GET", "/rounds/{round}/assignments/import"),
@@ -121,7 +130,14 @@ def records():
         recommendation=Recommendation.recommend,
         familiarity=None,
     )
+    planning = make_open_round()
+    for status in (RoundStatus.reviewing, RoundStatus.planning):
+        transition_round(actor=office, round=planning, target=status)
+    plan = plan_services.create_plan(actor=office, round=planning)
+    key_project = plan_services.add_key_project(actor=office, plan=plan, fields={"title": "推进网格管理标准化"})
     return {
+        "plan": plan.id,
+        "key_project": key_project.id,
         "proposal": proposal.id,
         "assignment": assignment.id,
         "conflict": conflict.id,

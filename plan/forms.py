@@ -1,0 +1,68 @@
+"""Forms of the plan: a key project with its quarterly milestones, and the plan's transitions."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from accounts.queries import unit_choices
+from core.forms import MultiCheckboxField, optional_int, options
+
+QUARTERS = (1, 2, 3, 4)
+
+
+class KeyProjectForm(FlaskForm):
+    title = StringField(_l("Project title"), validators=[DataRequired(), Length(max=200)])
+    category_id = SelectField(_l("Category"), coerce=optional_int)
+    origin = StringField(
+        _l("Where it comes from"),
+        validators=[Length(max=200)],
+        description=_l("For a task not proposed by a unit, e.g. 市级改革试点任务."),
+    )
+    problem = TextAreaField(_l("The problem it solves (为解决……问题)"), validators=[Length(max=20000)])
+    principles = TextAreaField(_l("Basic principles"), validators=[Length(max=20000)])
+    content = TextAreaField(_l("Reform content"), validators=[Length(max=20000)])
+    innovation = TextAreaField(_l("Innovation and leadership"), validators=[Length(max=20000)])
+    goals = TextAreaField(_l("Goals"), validators=[Length(max=20000)])
+    lead_leader = StringField(_l("Lead district leader (牵头区领导)"), validators=[Length(max=100)])
+    lead_unit_id = SelectField(_l("Lead unit (牵头单位)"), coerce=optional_int)
+    cooperating_unit_ids = MultiCheckboxField(_l("Cooperating units"), coerce=int)
+    milestone_1 = TextAreaField(_l("By the end of the first quarter"), validators=[Length(max=2000)])
+    milestone_2 = TextAreaField(_l("By the end of the second quarter"), validators=[Length(max=2000)])
+    milestone_3 = TextAreaField(_l("By the end of the third quarter"), validators=[Length(max=2000)])
+    milestone_4 = TextAreaField(_l("By the end of the year"), validators=[Length(max=2000)])
+
+    @classmethod
+    def for_project(cls, *, round, project=None, **kwargs):
+        """The form with the round's categories and the units; filled from `project` when given."""
+        form = cls(obj=project, **kwargs)
+        form.category_id.choices = options([(c.id, c.name) for c in round.categories], blank=_l("— choose —"))
+        units = unit_choices(include=project.lead_unit_id if project else None)
+        form.lead_unit_id.choices = options(units, blank=_l("— choose —"))
+        form.cooperating_unit_ids.choices = options(units)
+        if project is not None and not form.is_submitted():
+            form.cooperating_unit_ids.data = [unit.id for unit in project.cooperating_units]
+            for milestone in project.milestones:
+                form[f"milestone_{milestone.quarter}"].data = milestone.target
+        return form
+
+    def fields(self) -> dict:
+        return {
+            name: self[name].data
+            for name in ("title", "category_id", "origin", "problem", "principles", "content")
+            + ("innovation", "goals", "lead_leader", "lead_unit_id")
+        }
+
+    def milestones(self) -> dict[int, str]:
+        return {quarter: self[f"milestone_{quarter}"].data or "" for quarter in QUARTERS}
+
+
+class ApprovalForm(FlaskForm):
+    """审议通过: the meeting that approved the plan, and its date."""
+
+    meeting = StringField(
+        _l("Meeting"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("E.g. 区委全面深化改革领导小组第十三次会议"),
+    )
+    approved_on = DateField(_l("Date of the meeting"), validators=[DataRequired()])

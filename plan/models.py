@@ -1,0 +1,150 @@
+"""The annual plan (改革计划文本) of a round, its key projects (重点改革项目) and their quarterly milestones."""
+
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from accounts.models import Unit, User
+from core.models import LabelledEnum, utcnow
+from extensions import db
+from plan.numerals import chinese_number
+from solicitation.models import Category, Proposal, Round
+
+
+class PlanStatus(LabelledEnum):
+    draft = "draft"
+    submitted_for_review = "submitted_for_review"  # 送审稿
+    approved = "approved"  # 审议通过
+    published = "published"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.draft: _l("Draft"),
+            cls.submitted_for_review: _l("Submitted for approval (送审稿)"),
+            cls.approved: _l("Approved (审议通过)"),
+            cls.published: _l("Published"),
+        }
+
+
+# The office's moves. Back from "submitted" when the meeting asks for changes; a published plan
+# changes only through a new version, which starts again as a draft.
+PLAN_TRANSITIONS: dict[PlanStatus, tuple[PlanStatus, ...]] = {
+    PlanStatus.draft: (PlanStatus.submitted_for_review,),
+    PlanStatus.submitted_for_review: (PlanStatus.approved, PlanStatus.draft),
+    PlanStatus.approved: (PlanStatus.published,),
+    PlanStatus.published: (PlanStatus.draft,),
+}
+
+
+class Plan(db.Model):
+    """A round's plan; its text is its key projects, in order."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[PlanStatus] = mapped_column(
+        db.Enum(PlanStatus, native_enum=False, length=30), default=PlanStatus.draft
+    )
+    version: Mapped[int] = mapped_column(default=1)
+    # The meeting that approved it, e.g. 区委全面深化改革领导小组第十三次会议, and when.
+    meeting: Mapped[str] = mapped_column(String(200), default="")
+    approved_on: Mapped[date | None]
+    published_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    round: Mapped[Round] = relationship()
+    projects: Mapped[list["KeyProject"]] = relationship(
+        back_populates="plan", order_by="KeyProject.position", cascade="all, delete-orphan"
+    )
+
+    def __str__(self) -> str:
+        return self.title
+
+
+key_project_cooperating_units = Table(
+    "key_project_cooperating_units",
+    db.metadata,
+    Column("key_project_id", ForeignKey("key_projects.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_id", ForeignKey("units.id"), primary_key=True),
+)
+
+
+class KeyProject(db.Model):
+    """重点改革项目: numbered in the plan, led by a district leader and a lead unit."""
+
+    __tablename__ = "key_projects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]  # 1, 2, 3 … shown as 一、二、三
+    # The proposal it was selected from; None for a task handed down (e.g. by the city).
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
+    origin: Mapped[str] = mapped_column(String(200), default="")  # where a task not proposed came from
+    title: Mapped[str] = mapped_column(String(200))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
+    problem: Mapped[str] = mapped_column(Text, default="")  # 为解决……问题
+    principles: Mapped[str] = mapped_column(Text, default="")  # 基本原则
+    content: Mapped[str] = mapped_column(Text, default="")  # 改革内容
+    innovation: Mapped[str] = mapped_column(Text, default="")  # 创新性和领先性
+    goals: Mapped[str] = mapped_column(Text, default="")  # 改革目标
+    lead_leader: Mapped[str] = mapped_column(String(100), default="")  # 牵头区领导
+    lead_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))  # 牵头单位
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    plan: Mapped[Plan] = relationship(back_populates="projects")
+    proposal: Mapped[Proposal | None] = relationship()
+    category: Mapped[Category | None] = relationship()
+    lead_unit: Mapped[Unit | None] = relationship(foreign_keys=[lead_unit_id])
+    cooperating_units: Mapped[list[Unit]] = relationship(secondary=key_project_cooperating_units, order_by=Unit.name)
+    milestones: Mapped[list["Milestone"]] = relationship(
+        back_populates="key_project", order_by="Milestone.quarter", cascade="all, delete-orphan"
+    )
+
+    @property
+    def number(self) -> str:
+        return chinese_number(self.position)
+
+    def __str__(self) -> str:
+        return f"{self.number}、{self.title}"
+
+
+class Milestone(db.Model):
+    """挂图作战: what a key project is to reach by the end of a quarter of the plan year."""
+
+    __tablename__ = "milestones"
+    __table_args__ = (
+        UniqueConstraint("key_project_id", "quarter", name="uq_milestones_project_quarter"),
+        CheckConstraint("quarter BETWEEN 1 AND 4", name="quarter_in_year"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_project_id: Mapped[int] = mapped_column(ForeignKey("key_projects.id", ondelete="CASCADE"), index=True)
+    quarter: Mapped[int]
+    target: Mapped[str] = mapped_column(Text)
+
+    key_project: Mapped[KeyProject] = relationship(back_populates="milestones")
+
+
+class PlanVersion(db.Model):
+    """An immutable snapshot of the plan at one of its transitions, to compare and to publish from."""
+
+    __tablename__ = "plan_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int]
+    status: Mapped[PlanStatus] = mapped_column(db.Enum(PlanStatus, native_enum=False, length=30))
+    snapshot: Mapped[dict] = mapped_column(db.JSON)  # the plan and its projects as they stood
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    plan: Mapped[Plan] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+    def __str__(self) -> str:
+        return f"v{self.version} · {self.status.label}"

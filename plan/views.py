@@ -1,0 +1,236 @@
+"""The plan's pages: the office drafts and moves it, leaders read it, everyone reads it once published."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from accounts.permissions import login_required, office_required, require
+from core.errors import DomainError
+from core.exports import table_response
+from core.web import show_error
+from extensions import db
+from plan import queries, services
+from plan.forms import ApprovalForm, KeyProjectForm
+from plan.models import PLAN_TRANSITIONS, KeyProject, Plan, PlanStatus
+from plan.permissions import can_manage_plan, can_view_plan
+from solicitation.models import Round
+
+bp = Blueprint("plan", __name__)
+
+FIELD_LABELS = {
+    "": _l("Project"),
+    "title": _l("Title"),
+    "number": _l("Number"),
+    "meeting": _l("Meeting"),
+    "approved_on": _l("Date of the meeting"),
+    "category": _l("Category"),
+    "problem": _l("The problem it solves (为解决……问题)"),
+    "principles": _l("Basic principles"),
+    "content": _l("Reform content"),
+    "innovation": _l("Innovation and leadership"),
+    "goals": _l("Goals"),
+    "lead_leader": _l("Lead district leader (牵头区领导)"),
+    "lead_unit": _l("Lead unit (牵头单位)"),
+    "cooperating_units": _l("Cooperating units"),
+    "milestones": _l("Milestones"),
+}
+SUMMARY_COLUMNS = [
+    (_l("Number"), lambda p: p.number),
+    (_l("Project title"), lambda p: p.title),
+    (_l("Lead district leader (牵头区领导)"), lambda p: p.lead_leader),
+    (_l("Lead unit (牵头单位)"), lambda p: p.lead_unit.name if p.lead_unit else ""),
+    (_l("Cooperating units"), lambda p: "、".join(u.name for u in p.cooperating_units)),
+    (_l("Category"), lambda p: p.category.name if p.category else ""),
+    (_l("Goals"), lambda p: p.goals),
+]
+
+
+def _render_plan(round, plan, *, approval_form=None, status=200):
+    return render_template(
+        "plan/plan_detail.html",
+        round=round,
+        plan=plan,
+        versions=queries.versions(plan.id) if plan else [],
+        next_statuses=PLAN_TRANSITIONS[plan.status] if plan else (),
+        approval_form=approval_form or ApprovalForm(formdata=None),
+    ), status
+
+
+@bp.get("/rounds/<int:round_id>/plan")
+@login_required
+def plan_detail(round_id):
+    """The round's plan: its numbered key projects, its state, its versions."""
+    round = db.get_or_404(Round, round_id)
+    require(can_view_plan(current_user))
+    return _render_plan(round, queries.plan_of(round.id))
+
+
+@bp.post("/rounds/<int:round_id>/plan")
+@office_required
+def plan_create(round_id):
+    """Draft the plan from the selected proposals."""
+    round = db.get_or_404(Round, round_id)
+    require(can_manage_plan(current_user))
+    try:
+        plan = services.create_plan(actor=current_user, round=round)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("Plan drafted with %(count)d key projects.", count=len(plan.projects)), "success")
+    return redirect(url_for("plan.plan_detail", round_id=round.id))
+
+
+def _project_form(plan, project=None):
+    """Show or save the key project form; `project` None adds one."""
+    form = KeyProjectForm.for_project(round=plan.round, project=project)
+    if form.validate_on_submit():
+        arguments = {"fields": form.fields(), "cooperating_unit_ids": form.cooperating_unit_ids.data or []}
+        try:
+            if project is None:
+                project = services.add_key_project(
+                    actor=current_user, plan=plan, milestones=form.milestones(), **arguments
+                )
+            else:
+                services.update_key_project(
+                    actor=current_user, project=project, milestones=form.milestones(), **arguments
+                )
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_("Key project %(number)s saved.", number=project.number), "success")
+            return redirect(url_for("plan.plan_detail", round_id=plan.round_id, _anchor=f"k{project.id}"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("plan/key_project_form.html", form=form, plan=plan, project=project), status
+
+
+@bp.route("/plans/<int:plan_id>/projects/new", methods=["GET", "POST"])
+@office_required
+def key_project_new(plan_id):
+    """Add a key project that came from no proposal."""
+    plan = db.get_or_404(Plan, plan_id)
+    require(can_manage_plan(current_user))
+    return _project_form(plan)
+
+
+@bp.route("/key-projects/<int:project_id>/edit", methods=["GET", "POST"])
+@office_required
+def key_project_edit(project_id):
+    """Edit a key project of the draft plan."""
+    project = db.get_or_404(KeyProject, project_id)
+    require(can_manage_plan(current_user))
+    return _project_form(project.plan, project)
+
+
+@bp.post("/key-projects/<int:project_id>/move")
+@office_required
+def key_project_move(project_id):
+    """Move a key project up or down; the numbers follow."""
+    project = db.get_or_404(KeyProject, project_id)
+    require(can_manage_plan(current_user))
+    try:
+        services.move_key_project(actor=current_user, project=project, offset=request.form.get("offset", type=int) or 0)
+    except DomainError as error:
+        flash(error.message, "error")
+    return redirect(url_for("plan.plan_detail", round_id=project.plan.round_id, _anchor=f"k{project.id}"))
+
+
+@bp.post("/key-projects/<int:project_id>/delete")
+@office_required
+def key_project_delete(project_id):
+    """Take a key project out of the draft plan."""
+    project = db.get_or_404(KeyProject, project_id)
+    require(can_manage_plan(current_user))
+    round_id, title = project.plan.round_id, project.title
+    try:
+        services.remove_key_project(actor=current_user, project=project)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("“%(title)s” taken out of the plan.", title=title), "success")
+    return redirect(url_for("plan.plan_detail", round_id=round_id))
+
+
+@bp.post("/plans/<int:plan_id>/transition")
+@office_required
+def plan_transition(plan_id):
+    """Move the plan to its next state (or back to a draft, or to a new version)."""
+    plan = db.get_or_404(Plan, plan_id)
+    require(can_manage_plan(current_user))
+    try:
+        target = PlanStatus(request.form.get("target", ""))
+    except ValueError:
+        abort(400)
+    form = ApprovalForm()
+    if target is PlanStatus.approved and not form.validate_on_submit():
+        return _render_plan(plan.round, plan, approval_form=form, status=400)
+    try:
+        services.transition_plan(
+            actor=current_user,
+            plan=plan,
+            target=target,
+            meeting=form.meeting.data or "",
+            approved_on=form.approved_on.data,
+        )
+    except DomainError as error:
+        show_error(form, error)
+        return _render_plan(plan.round, plan, approval_form=form, status=400)
+    flash(_("The plan is now “%(status)s”.", status=plan.status.label), "success")
+    return redirect(url_for("plan.plan_detail", round_id=plan.round_id))
+
+
+@bp.get("/plans/<int:plan_id>/compare")
+@login_required
+def plan_compare(plan_id):
+    """Two versions of the plan side by side, or a version against the text as it stands."""
+    plan = db.get_or_404(Plan, plan_id)
+    require(can_view_plan(current_user))
+    versions = queries.versions(plan.id)
+    by_id = {version.id: version for version in versions}
+    first = by_id.get(request.args.get("a", type=int)) or (versions[0] if versions else None)
+    second = by_id.get(request.args.get("b", type=int))
+    before = first.snapshot if first else {"projects": []}
+    after = second.snapshot if second else queries.plan_snapshot(plan)
+    return render_template(
+        "plan/plan_compare.html",
+        plan=plan,
+        versions=versions,
+        first=first,
+        second=second,
+        rows=queries.changes(before, after),
+        labels=FIELD_LABELS,
+    )
+
+
+@bp.get("/plans/<int:plan_id>/summary.<fmt>")
+@login_required
+def plan_summary(plan_id, fmt):
+    """The plan as a table: number, title, lead leader, lead unit, category, goals."""
+    plan = db.get_or_404(Plan, plan_id)
+    require(can_view_plan(current_user) and fmt in ("xlsx", "csv"))
+    return table_response(filename=f"plan-{plan.round.year}", columns=SUMMARY_COLUMNS, rows=plan.projects, fmt=fmt)
+
+
+@bp.get("/plans/<int:plan_id>/print")
+@login_required
+def plan_print(plan_id):
+    """The plan's text laid out for printing, as an official document numbers it."""
+    plan = db.get_or_404(Plan, plan_id)
+    require(can_view_plan(current_user))
+    return render_template("plan/plan_print.html", plan=plan, snapshot=queries.plan_snapshot(plan))
+
+
+@bp.get("/plans")
+def plan_index():
+    """The published plans, newest first: open to everyone."""
+    return render_template("plan/plan_index.html", plans=queries.published_plans())
+
+
+@bp.get("/plans/<int:plan_id>")
+def plan_public(plan_id):
+    """A published plan as it was published: each project with its lead leader and lead unit."""
+    plan = db.get_or_404(Plan, plan_id)
+    version = queries.published_version(plan.id)
+    if version is None:
+        abort(404)
+    return render_template("plan/plan_public.html", plan=plan, version=version, snapshot=version.snapshot)

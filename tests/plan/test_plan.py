@@ -1,0 +1,212 @@
+"""The plan: drafted from the selected proposals, numbered, moved through approval, versioned, exported."""
+
+import io
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from extensions import db
+from plan import queries, services
+from plan.errors import PlanError
+from plan.models import PlanStatus, PlanVersion
+from plan.numerals import chinese_number
+from review.models import Decision, ReviewStage
+from review.services import screening, stages
+from solicitation.models import RoundStatus
+from solicitation.services.rounds import transition_round
+from tests.factories import make_open_round, make_proposal, make_unit, make_user
+
+
+@pytest.fixture
+def planning():
+    """A round drafting its plan: three proposals selected (decisions published), one not."""
+    office = make_user(role="office")
+    round = make_open_round(categories=("社会管理", "民生事业"))
+    titles = ["推进网格管理标准化", "创新家庭医生服务模式", "探索技能人才规模化培养路径", "建立河长制长效管护机制"]
+    proposals = [make_proposal(round=round, submit=True, title=title) for title in titles]
+    transition_round(actor=office, round=round, target=RoundStatus.reviewing)
+    stages.move_stage(actor=office, round=round, stage=ReviewStage.discussion)
+    stages.move_stage(actor=office, round=round, stage=ReviewStage.decision)
+    for proposal in proposals[:3]:
+        screening.decide_proposal(actor=office, proposal=proposal, decision=Decision.selected)
+    screening.decide_proposal(actor=office, proposal=proposals[3], decision=Decision.not_selected)
+    screening.publish_decisions(actor=office, round=round)
+    transition_round(actor=office, round=round, target=RoundStatus.planning)
+    return {"office": office, "round": round, "proposals": proposals}
+
+
+def lead_everything(plan, office):
+    for project in plan.projects:
+        services.update_key_project(
+            actor=office,
+            project=project,
+            fields={
+                "title": project.title,
+                "problem": project.problem,
+                "lead_leader": "高自民",
+                "lead_unit_id": project.lead_unit_id,
+            },
+        )
+
+
+def test_chinese_numbers_as_official_documents_write_them():
+    assert [chinese_number(n) for n in (1, 2, 10, 11, 19, 20, 21, 99)] == [
+        "一",
+        "二",
+        "十",
+        "十一",
+        "十九",
+        "二十",
+        "二十一",
+        "九十九",
+    ]
+
+
+def test_the_plan_is_drafted_from_the_selected_proposals_with_their_text(planning):
+    office, round, proposals = planning["office"], planning["round"], planning["proposals"]
+    plan = services.create_plan(actor=office, round=round)
+    assert [p.title for p in plan.projects] == [p.title for p in proposals[:3]]
+    assert [p.number for p in plan.projects] == ["一", "二", "三"]
+    first = plan.projects[0]
+    assert (first.proposal, first.problem, first.lead_unit_id) == (
+        proposals[0],
+        proposals[0].background,
+        proposals[0].unit_id,
+    )
+    with pytest.raises(PlanError, match="plan_exists"):
+        services.create_plan(actor=office, round=round)
+
+
+def test_a_plan_waits_for_the_planning_stage(planning):
+    with pytest.raises(PlanError, match="round_not_planning"):
+        services.create_plan(actor=planning["office"], round=make_open_round())
+
+
+def test_projects_are_renumbered_when_moved_added_or_removed(planning):
+    office = planning["office"]
+    plan = services.create_plan(actor=office, round=planning["round"])
+    first, second, third = plan.projects
+    services.move_key_project(actor=office, project=third, offset=-1)
+    assert [(p.number, p.title) for p in plan.projects] == [
+        ("一", first.title),
+        ("二", third.title),
+        ("三", second.title),
+    ]
+    with pytest.raises(PlanError, match="cannot_move"):
+        services.move_key_project(actor=office, project=first, offset=-1)
+    city = services.add_key_project(
+        actor=office, plan=plan, fields={"title": "推进基础设施供给侧结构性改革", "origin": "市级改革试点任务"}
+    )
+    assert city.number == "四" and city.proposal is None
+    services.remove_key_project(actor=office, project=first)
+    assert [p.number for p in plan.projects] == ["一", "二", "三"] and plan.projects[-1] == city
+
+
+def test_the_plan_moves_to_approval_with_its_meeting_and_keeps_a_snapshot_of_each_move(planning):
+    office = planning["office"]
+    plan = services.create_plan(actor=office, round=planning["round"])
+    with pytest.raises(PlanError, match="project_incomplete"):
+        services.transition_plan(actor=office, plan=plan, target=PlanStatus.submitted_for_review)
+    lead_everything(plan, office)
+    services.transition_plan(actor=office, plan=plan, target=PlanStatus.submitted_for_review)
+    with pytest.raises(PlanError, match="plan_not_draft"):
+        services.update_key_project(actor=office, project=plan.projects[0], fields={"title": "改名"})
+    with pytest.raises(PlanError, match="meeting_required"):
+        services.transition_plan(actor=office, plan=plan, target=PlanStatus.approved)
+    with pytest.raises(PlanError, match="transition_not_allowed"):
+        services.transition_plan(actor=office, plan=plan, target=PlanStatus.published)
+    services.transition_plan(
+        actor=office,
+        plan=plan,
+        target=PlanStatus.approved,
+        meeting="区委全面深化改革领导小组第十三次会议",
+        approved_on=date(2017, 3, 1),
+    )
+    services.transition_plan(actor=office, plan=plan, target=PlanStatus.published)
+    statuses = [v.status for v in db.session.scalars(select(PlanVersion).order_by(PlanVersion.id))]
+    assert statuses == [PlanStatus.submitted_for_review, PlanStatus.approved, PlanStatus.published]
+    with pytest.raises(PlanError, match="office_only"):
+        services.transition_plan(actor=make_user(role="leader"), plan=plan, target=PlanStatus.draft)
+
+
+def test_a_published_plan_changes_only_through_a_new_version_and_the_public_keeps_the_published_one(client, planning):
+    office = planning["office"]
+    plan = services.create_plan(actor=office, round=planning["round"])
+    lead_everything(plan, office)
+    for target in (PlanStatus.submitted_for_review, PlanStatus.approved, PlanStatus.published):
+        services.transition_plan(
+            actor=office, plan=plan, target=target, meeting="第十三次会议", approved_on=date(2017, 3, 1)
+        )
+    published = queries.published_version(plan.id)
+    services.transition_plan(actor=office, plan=plan, target=PlanStatus.draft)
+    assert (plan.version, plan.status, plan.meeting) == (2, PlanStatus.draft, "")
+    first = plan.projects[0]
+    services.update_key_project(
+        actor=office,
+        project=first,
+        fields={"title": "推进网格管理标准化（修订）", "lead_leader": "戴斌", "lead_unit_id": first.lead_unit_id},
+    )
+    page = client.get(f"/plans/{plan.id}").get_data(as_text=True)  # no login
+    assert "推进网格管理标准化" in page and "（修订）" not in page and "高自民" in page
+    rows = queries.changes(published.snapshot, queries.plan_snapshot(plan))
+    assert ("一、推进网格管理标准化（修订）", "title", "推进网格管理标准化", "推进网格管理标准化（修订）") in rows
+    assert ("一、推进网格管理标准化（修订）", "lead_leader", "高自民", "戴斌") in rows
+
+
+def test_an_unpublished_plan_has_no_public_page(client, planning):
+    plan = services.create_plan(actor=planning["office"], round=planning["round"])
+    assert client.get(f"/plans/{plan.id}").status_code == 404
+    assert "尚未发布" in client.get("/plans").get_data(as_text=True)
+
+
+def test_the_office_edits_a_project_with_milestones_and_exports_the_summary(client, login_as, planning):
+    office = login_as("office")
+    plan = services.create_plan(actor=office, round=planning["round"])
+    project = plan.projects[0]
+    unit = make_unit(name="区政务办")
+    data = {
+        "title": project.title,
+        "problem": "为解决网格事项多而杂的问题",
+        "content": "系统性规范网格化管理全流程",
+        "lead_leader": "高自民",
+        "lead_unit_id": str(unit.id),
+        "cooperating_unit_ids": [str(project.lead_unit_id)],
+        "milestone_1": "完成方案制定",
+        "milestone_4": "全区推广",
+    }
+    assert client.post(f"/key-projects/{project.id}/edit", data=data).status_code == 302
+    db.session.refresh(project)
+    assert {m.quarter: m.target for m in project.milestones} == {1: "完成方案制定", 4: "全区推广"}
+    refused = client.post(f"/key-projects/{project.id}/edit", data=data | {"title": ""})
+    assert refused.status_code == 400 and "为解决网格事项多而杂的问题" in refused.get_data(as_text=True)
+    sheet = client.get(f"/plans/{plan.id}/summary.xlsx")
+    rows = list(load_workbook(io.BytesIO(sheet.data)).active.iter_rows(values_only=True))
+    assert rows[1][:4] == ("一", project.title, "高自民", "区政务办")
+    printed = client.get(f"/plans/{plan.id}/print").get_data(as_text=True)
+    assert f"一、{project.title}" in printed and "为解决网格事项多而杂的问题，系统性规范网格化管理全流程" in printed
+
+
+def test_the_office_approves_from_the_page_and_a_missing_meeting_keeps_the_form(client, login_as, planning):
+    office = login_as("office")
+    plan = services.create_plan(actor=office, round=planning["round"])
+    lead_everything(plan, office)
+    client.post(f"/plans/{plan.id}/transition", data={"target": "submitted_for_review"})
+    refused = client.post(f"/plans/{plan.id}/transition", data={"target": "approved", "approved_on": "2017-03-01"})
+    assert refused.status_code == 400 and "2017-03-01" in refused.get_data(as_text=True)
+    client.post(
+        f"/plans/{plan.id}/transition",
+        data={"target": "approved", "meeting": "第十三次会议", "approved_on": "2017-03-01"},
+    )
+    assert plan.status is PlanStatus.approved and plan.meeting == "第十三次会议"
+    compare = client.get(f"/plans/{plan.id}/compare").get_data(as_text=True)
+    assert "没有差异" in compare
+
+
+@pytest.mark.parametrize("role, status", [("leader", 200), ("unit_staff", 403), ("expert", 403)])
+def test_leaders_read_the_plan_and_units_and_experts_do_not(client, login_as, planning, role, status):
+    plan = services.create_plan(actor=planning["office"], round=planning["round"])
+    login_as(role)
+    assert client.get(f"/rounds/{planning['round'].id}/plan").status_code == status
+    assert client.get(f"/plans/{plan.id}/print").status_code == status
