@@ -1,6 +1,8 @@
 """The plan's pages: the office drafts and moves it, leaders read it, everyone reads it once published."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -11,6 +13,7 @@ from core.exports import table_response
 from core.web import show_error
 from extensions import db
 from plan import queries, services
+from plan.documents import plan_docx
 from plan.forms import ApprovalForm, KeyProjectForm
 from plan.models import PLAN_TRANSITIONS, KeyProject, Plan, PlanStatus
 from plan.permissions import can_manage_plan, can_view_plan
@@ -211,6 +214,24 @@ def plan_summary(plan_id, fmt):
     return table_response(filename=f"plan-{plan.round.year}", columns=SUMMARY_COLUMNS, rows=plan.projects, fmt=fmt)
 
 
+def _docx_response(snapshot: dict):
+    return send_file(
+        io.BytesIO(plan_docx(snapshot)),
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        as_attachment=True,
+        download_name=f"{snapshot['title']}.docx",
+    )
+
+
+@bp.get("/plans/<int:plan_id>/plan.docx")
+@login_required
+def plan_document(plan_id):
+    """The plan as it stands, as a Word document in the style of an official document."""
+    plan = db.get_or_404(Plan, plan_id)
+    require(can_view_plan(current_user))
+    return _docx_response(queries.plan_snapshot(plan))
+
+
 @bp.get("/plans/<int:plan_id>/print")
 @login_required
 def plan_print(plan_id):
@@ -234,3 +255,12 @@ def plan_public(plan_id):
     if version is None:
         abort(404)
     return render_template("plan/plan_public.html", plan=plan, version=version, snapshot=version.snapshot)
+
+
+@bp.get("/plans/<int:plan_id>/published.docx")
+def plan_public_document(plan_id):
+    """The published plan as a Word document: open to everyone."""
+    version = queries.published_version(db.get_or_404(Plan, plan_id).id)
+    if version is None:
+        abort(404)
+    return _docx_response(version.snapshot)

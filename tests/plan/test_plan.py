@@ -210,3 +210,40 @@ def test_leaders_read_the_plan_and_units_and_experts_do_not(client, login_as, pl
     login_as(role)
     assert client.get(f"/rounds/{planning['round'].id}/plan").status_code == status
     assert client.get(f"/plans/{plan.id}/print").status_code == status
+
+
+def test_the_word_document_reads_as_the_official_plan(client, login_as, planning):
+    from docx import Document
+
+    office = login_as("office")
+    plan = services.create_plan(actor=office, round=planning["round"])
+    lead_everything(plan, office)
+    first = plan.projects[0]
+    services.update_key_project(
+        actor=office,
+        project=first,
+        fields={
+            "title": "推进网格管理标准化",
+            "problem": "为解决网格业务涉及事项多而杂等问题",
+            "content": "系统性规范网格化管理全流程。",
+            "lead_leader": "高自民",
+            "lead_unit_id": first.lead_unit_id,
+        },
+    )
+    for target in (PlanStatus.submitted_for_review, PlanStatus.approved, PlanStatus.published):
+        services.transition_plan(
+            actor=office,
+            plan=plan,
+            target=target,
+            meeting="区委全面深化改革领导小组第十三次会议",
+            approved_on=date(2017, 3, 1),
+        )
+    client.post("/logout")
+    response = client.get(f"/plans/{plan.id}/published.docx")  # the public's copy
+    assert response.status_code == 200
+    paragraphs = [p.text for p in Document(io.BytesIO(response.data)).paragraphs]
+    assert paragraphs[0] == plan.title
+    assert paragraphs[1] == "（2017年3月1日区委全面深化改革领导小组第十三次会议审议通过）"
+    assert "一、推进网格管理标准化。为解决网格业务涉及事项多而杂等问题，系统性规范网格化管理全流程。" in paragraphs
+    assert sum(text.startswith("牵头区领导：高自民；牵头单位：") for text in paragraphs) == 3
+    assert client.get(f"/plans/{plan.id}/plan.docx").status_code == 302  # the working copy needs a login

@@ -1,0 +1,72 @@
+"""The plan as an official document (.docx): title, approval line, numbered projects written as in the seed.
+
+"一、推进……改革。为解决……问题，……" — in the fonts and sizes of government documents (GB/T 9704):
+the title in 方正小标宋简体 二号, the text in 仿宋_GB2312 三号, the item headings in 黑体.
+"""
+
+import io
+from datetime import date
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+TITLE_FONT, BODY_FONT, HEADING_FONT, LEAD_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"
+TITLE_SIZE, BODY_SIZE = Pt(22), Pt(16)
+
+
+def _run(paragraph, text: str, *, font: str = BODY_FONT, size=BODY_SIZE, bold: bool = False):
+    run = paragraph.add_run(text)
+    run.font.name, run.font.size, run.font.bold = font, size, bold
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)  # Chinese text uses eastAsia
+    return run
+
+
+def _paragraph(document, *, centred: bool = False):
+    paragraph = document.add_paragraph()
+    if centred:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    else:
+        paragraph.paragraph_format.first_line_indent = BODY_SIZE * 2  # 首行缩进两字
+        paragraph.paragraph_format.line_spacing = Pt(28)
+    return paragraph
+
+
+def _approval_line(snapshot: dict) -> str:
+    approved = date.fromisoformat(snapshot["approved_on"])
+    return f"（{approved.year}年{approved.month}月{approved.day}日{snapshot['meeting']}审议通过）"
+
+
+def plan_docx(snapshot: dict) -> bytes:
+    """The plan's text from a snapshot as a Word document."""
+    document = Document()
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(title, snapshot["title"], font=TITLE_FONT, size=TITLE_SIZE)
+    if snapshot.get("meeting") and snapshot.get("approved_on"):
+        line = document.add_paragraph()
+        line.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _run(line, _approval_line(snapshot), font=LEAD_FONT)
+    for project in snapshot["projects"]:
+        paragraph = document.add_paragraph()
+        paragraph.paragraph_format.first_line_indent = BODY_SIZE * 2
+        paragraph.paragraph_format.line_spacing = Pt(28)
+        _run(paragraph, f"{project['number']}、{project['title']}。", font=HEADING_FONT)
+        text = "，".join(part.rstrip("。，") for part in (project["problem"], project["content"]) if part)
+        _run(paragraph, text + ("。" if text else ""))
+        for label, key in (("改革目标", "goals"), ("创新性和领先性", "innovation")):
+            if project.get(key):
+                extra = document.add_paragraph()
+                extra.paragraph_format.first_line_indent = BODY_SIZE * 2
+                _run(extra, f"{label}：{project[key]}")
+        lead = document.add_paragraph()
+        lead.paragraph_format.first_line_indent = BODY_SIZE * 2
+        _run(
+            lead,
+            f"牵头区领导：{project['lead_leader'] or '—'}；牵头单位：{project['lead_unit'] or '—'}",
+            font=LEAD_FONT,
+        )
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
