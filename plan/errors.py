@@ -18,4 +18,13 @@ class PlanError(DomainError):
         "title_required": _l("A key project needs a title."),
         "category_not_in_round": _l("Choose one of this round's categories."),
         "cannot_move": _l("The project is already at that end of the list."),
+        "plan_not_published": _l("Progress is reported once the plan is published."),
+        "not_lead_unit": _l("Only the lead unit of the project reports its progress."),
+        "quarter_out_of_range": _l("A quarter is 1, 2, 3 or 4."),
+        "percent_out_of_range": _l("The share done goes from 0 to 100."),
+        "report_locked": _l("The report is with the office (“%(state)s”); it changes if the office returns it."),
+        "report_incomplete": _l("Say what was achieved before submitting."),
+        "report_not_submitted": _l("Only a submitted report can be accepted or returned."),
+        "return_comment_required": _l("Say why the report is returned, so the unit knows what to add."),
+        "nobody_to_remind": _l("Every lead unit has reported for this quarter."),
     }

@@ -2,11 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from accounts.queries import unit_choices
-from core.forms import MultiCheckboxField, optional_int, options
+from core.forms import MultiCheckboxField, enum_coerce, optional_int, options
+from plan.models import ProgressStatus
 
 QUARTERS = (1, 2, 3, 4)
 
@@ -66,3 +67,23 @@ class ApprovalForm(FlaskForm):
         description=_l("E.g. 区委全面深化改革领导小组第十三次会议"),
     )
     approved_on = DateField(_l("Date of the meeting"), validators=[DataRequired()])
+
+
+class ProgressForm(FlaskForm):
+    """The lead unit's quarterly report."""
+
+    percent = IntegerField(_l("Share done (percent)"), validators=[InputRequired(), NumberRange(min=0, max=100)])
+    status = SelectField(_l("Status"), coerce=enum_coerce(ProgressStatus), validators=[DataRequired()])
+    achievements = TextAreaField(_l("Achievements"), validators=[Length(max=20000)])
+    problems = TextAreaField(_l("Problems met"), validators=[Length(max=20000)])
+    next_steps = TextAreaField(_l("Next steps"), validators=[Length(max=20000)])
+
+    @classmethod
+    def for_report(cls, report=None, **kwargs):
+        form = cls(obj=report, **kwargs)
+        form.status.choices = options(ProgressStatus.choices())
+        return form
+
+
+class ReturnReportForm(FlaskForm):
+    comment = TextAreaField(_l("What to add or change"), validators=[Length(max=5000)])

@@ -148,3 +148,68 @@ class PlanVersion(db.Model):
 
     def __str__(self) -> str:
         return f"v{self.version} · {self.status.label}"
+
+
+class ProgressStatus(LabelledEnum):
+    """How the project stands, in the lead unit's words."""
+
+    on_track = "on_track"
+    lagging = "lagging"
+    completed = "completed"
+
+    @classmethod
+    def _labels(cls):
+        return {cls.on_track: _l("On track"), cls.lagging: _l("Lagging"), cls.completed: _l("Completed")}
+
+
+class ReportState(LabelledEnum):
+    """Where a quarterly report is between the lead unit and the office."""
+
+    draft = "draft"
+    submitted = "submitted"
+    accepted = "accepted"
+    returned = "returned"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.draft: _l("Draft"),
+            cls.submitted: _l("Submitted"),
+            cls.accepted: _l("Accepted"),
+            cls.returned: _l("Returned for revision"),
+        }
+
+
+class ProgressReport(db.Model):
+    """季度进展: the lead unit's report on a key project for one quarter of the plan year."""
+
+    __tablename__ = "progress_reports"
+    __table_args__ = (
+        UniqueConstraint("key_project_id", "quarter", name="uq_progress_reports_project_quarter"),
+        CheckConstraint("quarter BETWEEN 1 AND 4", name="quarter_in_year"),
+        CheckConstraint("percent BETWEEN 0 AND 100", name="percent_in_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_project_id: Mapped[int] = mapped_column(ForeignKey("key_projects.id", ondelete="CASCADE"), index=True)
+    quarter: Mapped[int]
+    percent: Mapped[int] = mapped_column(default=0)
+    status: Mapped[ProgressStatus] = mapped_column(
+        db.Enum(ProgressStatus, native_enum=False, length=20), default=ProgressStatus.on_track
+    )
+    achievements: Mapped[str] = mapped_column(Text, default="")
+    problems: Mapped[str] = mapped_column(Text, default="")
+    next_steps: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[ReportState] = mapped_column(
+        db.Enum(ReportState, native_enum=False, length=20), default=ReportState.draft
+    )
+    office_comment: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime | None]
+    reviewed_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    key_project: Mapped[KeyProject] = relationship()
+
+    def __str__(self) -> str:
+        return f"{self.key_project} · Q{self.quarter}"

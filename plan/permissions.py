@@ -14,4 +14,24 @@ def can_view_plan(user) -> bool:
     return has_role(user, Role.office, Role.leader)
 
 
-TEMPLATE_PREDICATES = {"can_manage_plan": can_manage_plan, "can_view_plan": can_view_plan}
+def can_report_progress(user, project) -> bool:
+    """The staff of a project's lead unit report its progress, once the plan is published."""
+    return (
+        has_role(user, Role.unit_staff)
+        and user.unit_id is not None
+        and user.unit_id == project.lead_unit_id
+        and project.plan.published_at is not None
+    )
+
+
+def can_see_own_progress(user) -> bool:
+    """Unit staff have a page of the key projects their unit leads."""
+    return has_role(user, Role.unit_staff) and user.unit_id is not None
+
+
+TEMPLATE_PREDICATES = {
+    "can_manage_plan": can_manage_plan,
+    "can_view_plan": can_view_plan,
+    "can_report_progress": can_report_progress,
+    "can_see_own_progress": can_see_own_progress,
+}

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from extensions import db
-from plan.models import KeyProject, Plan, PlanStatus, PlanVersion
+from plan.models import KeyProject, Plan, PlanStatus, PlanVersion, ProgressReport, ReportState
 
 # A key project's fields as a snapshot keeps them (the labels are the plan's own words).
 SNAPSHOT_FIELDS = [
@@ -101,3 +101,45 @@ def changes(before: dict, after: dict) -> list[tuple[str, str, object, object]]:
         ]
     rows += [(f"{p['number']}、{p['title']}", "", p["title"], None) for pid, p in old.items() if pid not in new]
     return rows
+
+
+def report_of(project_id: int, quarter: int) -> ProgressReport | None:
+    query = select(ProgressReport).where(ProgressReport.key_project_id == project_id, ProgressReport.quarter == quarter)
+    return db.session.scalar(query)
+
+
+def reports_by_project(plan_id: int) -> dict[int, dict[int, ProgressReport]]:
+    """Every report of the plan's projects: project -> quarter -> report."""
+    query = select(ProgressReport).join(ProgressReport.key_project).where(KeyProject.plan_id == plan_id)
+    reports: dict[int, dict[int, ProgressReport]] = {}
+    for report in db.session.scalars(query):
+        reports.setdefault(report.key_project_id, {})[report.quarter] = report
+    return reports
+
+
+def missing_reports(plan: Plan, quarter: int) -> list[KeyProject]:
+    """The plan's projects whose report for the quarter has not reached the office (none, a draft, returned)."""
+    reports = reports_by_project(plan.id)
+    arrived = {ReportState.submitted, ReportState.accepted}
+    return [p for p in plan.projects if (r := reports.get(p.id, {}).get(quarter)) is None or r.state not in arrived]
+
+
+def led_by(unit_id: int) -> list[KeyProject]:
+    """The key projects of published plans that the unit leads, newest plan first."""
+    query = (
+        select(KeyProject)
+        .join(KeyProject.plan)
+        .where(KeyProject.lead_unit_id == unit_id, Plan.published_at.is_not(None))
+        .order_by(Plan.round_id.desc(), KeyProject.position)
+    )
+    return list(db.session.scalars(query))
+
+
+def latest_reports(plan_id: int) -> dict[int, ProgressReport]:
+    """Each project's latest report that the office accepted: what the public sees."""
+    latest = {}
+    for project_id, by_quarter in reports_by_project(plan_id).items():
+        accepted = [r for q, r in sorted(by_quarter.items()) if r.state is ReportState.accepted]
+        if accepted:
+            latest[project_id] = accepted[-1]
+    return latest

@@ -254,7 +254,13 @@ def plan_public(plan_id):
     version = queries.published_version(plan.id)
     if version is None:
         abort(404)
-    return render_template("plan/plan_public.html", plan=plan, version=version, snapshot=version.snapshot)
+    return render_template(
+        "plan/plan_public.html",
+        plan=plan,
+        version=version,
+        snapshot=version.snapshot,
+        latest=queries.latest_reports(plan.id),
+    )
 
 
 @bp.get("/plans/<int:plan_id>/published.docx")
@@ -264,3 +270,7 @@ def plan_public_document(plan_id):
     if version is None:
         abort(404)
     return _docx_response(version.snapshot)
+
+
+# The progress pages add their routes to bp.
+from plan import progress_views  # noqa: E402, F401

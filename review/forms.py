@@ -187,7 +187,7 @@ class ReviewSettingsForm(FlaskForm):
         description=_l("Proposals ranked above it by the mean; a decision against it needs a reason."),
     )
     cut_percent = IntegerField(
-        _l("or the top (%)"),
+        _l("or the top, in percent"),
         validators=[Optional(), NumberRange(min=1, max=100)],
         description=_l("A share of the reviewed proposals instead of a number."),
     )

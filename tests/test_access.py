@@ -1,13 +1,16 @@
 """Every page that changes something refuses those who may not change it, before it changes anything."""
 
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
 from accounts.models import AuditEvent
 from extensions import db, limiter
+from plan import progress
 from plan import services as plan_services
+from plan.models import PlanStatus, ProgressStatus
 from review.models import Recommendation
 from review.services import assignments, conflicts, reviews
 from solicitation.models import RoundStatus
@@ -98,6 +101,8 @@ OFFICE_ONLY = [
     ("POST", "/key-projects/{key_project}/move"),
     ("POST", "/key-projects/{key_project}/delete"),
     ("POST", "/plans/{plan}/transition"),
+    ("POST", "/plans/{plan}/progress/remind"),
+    ("POST", "/progress-reports/{progress_report}/review"),
     ("GET", "/rounds/{round}/suggestion-screening"),
     ("POST", "/rounds/{round}/suggestion-screening/send"),
     ("GET", "/rounds/{round}/assignments/import"),
@@ -134,10 +139,29 @@ def records():
     for status in (RoundStatus.reviewing, RoundStatus.planning):
         transition_round(actor=office, round=planning, target=status)
     plan = plan_services.create_plan(actor=office, round=planning)
-    key_project = plan_services.add_key_project(actor=office, plan=plan, fields={"title": "推进网格管理标准化"})
+    lead_unit = make_unit()
+    key_project = plan_services.add_key_project(
+        actor=office,
+        plan=plan,
+        fields={"title": "推进网格管理标准化", "lead_leader": "高自民", "lead_unit_id": lead_unit.id},
+    )
+    for target in (PlanStatus.submitted_for_review, PlanStatus.approved, PlanStatus.published):
+        plan_services.transition_plan(
+            actor=office, plan=plan, target=target, meeting="会议", approved_on=date(2017, 3, 1)
+        )
+    progress_report = progress.save_report(
+        actor=make_user(role="unit_staff", unit=lead_unit),
+        project=key_project,
+        quarter=1,
+        percent=10,
+        status=ProgressStatus.on_track,
+        achievements="完成方案",
+        submit=True,
+    )
     return {
         "plan": plan.id,
         "key_project": key_project.id,
+        "progress_report": progress_report.id,
         "proposal": proposal.id,
         "assignment": assignment.id,
         "conflict": conflict.id,

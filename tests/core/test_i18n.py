@@ -79,3 +79,22 @@ def test_every_message_of_the_code_has_a_chinese_translation(tmp_path):
     translated = {m.id for m in catalogue if m.id and m.string and not m.fuzzy}
     missing = sorted(str(m) for m in wanted - translated)
     assert not missing, f"untranslated into Chinese: {missing}"
+
+
+def test_no_message_holds_a_bare_percent_sign():
+    """Templates and error messages %-format their text: a lone % (as in "（%）") breaks the page."""
+    import re
+
+    with open(ROOT / "translations/zh_Hans_CN/LC_MESSAGES/messages.po", "rb") as file:
+        catalog = read_po(file)
+    bare = re.compile(r"%(?![(%])")
+    offenders = [
+        text
+        for message in catalog
+        for text in (
+            *(message.id if isinstance(message.id, tuple) else (message.id,)),
+            *(message.string if isinstance(message.string, tuple) else (message.string,)),
+        )
+        if text and bare.search(text)
+    ]
+    assert offenders == []

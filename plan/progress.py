@@ -1,0 +1,115 @@
+"""Quarterly progress (季度进展): the lead unit reports, the office accepts or returns, the missing are reminded.
+
+State changes only; each checks who and from which state, writes an AuditEvent and commits.
+"""
+
+from accounts import audit
+from accounts.models import Role, User
+from core.mail import queue_mail
+from core.models import utcnow
+from core.web import external_url
+from extensions import db
+from plan.errors import PlanError
+from plan.models import KeyProject, Plan, ProgressReport, ProgressStatus, ReportState
+from plan.queries import missing_reports, report_of
+
+REPORT_FIELDS = ["percent", "status", "achievements", "problems", "next_steps", "state", "office_comment"]
+EDITABLE = {ReportState.draft, ReportState.returned}
+
+
+def _mail_lead_unit(project: KeyProject, template: str, **context) -> None:
+    for staff in project.lead_unit.users if project.lead_unit else []:
+        if staff.active and staff.email:
+            queue_mail(to=staff.email, template=template, **context)
+
+
+def _check_lead_unit(actor: User, project: KeyProject) -> None:
+    if project.plan.published_at is None:
+        raise PlanError("plan_not_published")
+    if actor.role is not Role.unit_staff or actor.unit_id is None or actor.unit_id != project.lead_unit_id:
+        raise PlanError("not_lead_unit")
+
+
+def save_report(
+    *,
+    actor: User,
+    project: KeyProject,
+    quarter: int,
+    percent: int,
+    status: ProgressStatus,
+    achievements: str,
+    problems: str = "",
+    next_steps: str = "",
+    submit: bool = False,
+) -> ProgressReport:
+    """The lead unit writes (and, with `submit`, sends) its report for a quarter; a returned one is revised."""
+    _check_lead_unit(actor, project)
+    if quarter not in (1, 2, 3, 4):
+        raise PlanError("quarter_out_of_range", field="quarter")
+    if not 0 <= percent <= 100:
+        raise PlanError("percent_out_of_range", field="percent")
+    report = report_of(project.id, quarter) or ProgressReport(key_project=project, quarter=quarter)
+    if report.id and report.state not in EDITABLE:
+        raise PlanError("report_locked", state=report.state)
+    before = audit.snapshot(report, REPORT_FIELDS) if report.id else None
+    report.percent, report.status = percent, status
+    report.achievements, report.problems, report.next_steps = achievements.strip(), problems.strip(), next_steps.strip()
+    report.author_id = actor.id
+    if submit:
+        if not report.achievements:
+            raise PlanError("report_incomplete", field="achievements")
+        report.state, report.submitted_at = ReportState.submitted, utcnow()
+    db.session.add(report)
+    action = "progress.submit" if submit else "progress.save"
+    audit.record(actor=actor, action=action, obj=report, before=before, after=audit.snapshot(report, REPORT_FIELDS))
+    db.session.commit()
+    return report
+
+
+def review_report(*, actor: User, report: ProgressReport, accept: bool, comment: str = "") -> ProgressReport:
+    """The office accepts a submitted report, or returns it with what to add; the lead unit is told."""
+    if actor.role is not Role.office:
+        raise PlanError("office_only")
+    if report.state is not ReportState.submitted:
+        raise PlanError("report_not_submitted")
+    comment = comment.strip()
+    if not accept and not comment:
+        raise PlanError("return_comment_required", field="comment")
+    before = {"state": report.state.value}
+    report.state = ReportState.accepted if accept else ReportState.returned
+    report.office_comment, report.reviewed_at = comment, utcnow()
+    audit.record(
+        actor=actor,
+        action="progress.review",
+        obj=report,
+        before=before,
+        after={"state": report.state.value, "comment": comment},
+    )
+    if not accept:
+        url = external_url("plan.progress_form", project_id=report.key_project_id, quarter=report.quarter)
+        for staff in report.key_project.lead_unit.users:
+            if staff.active and staff.email:
+                queue_mail(to=staff.email, template="progress_returned", report=report, url=url)
+    db.session.commit()
+    return report
+
+
+def remind_missing(*, actor: User, plan: Plan, quarter: int, due: str) -> int:
+    """Mail the staff of every lead unit whose report for the quarter is not in yet. Returns the projects."""
+    if actor.role is not Role.office:
+        raise PlanError("office_only")
+    missing = missing_reports(plan, quarter)
+    if not missing:
+        raise PlanError("nobody_to_remind")
+    for project in missing:
+        url = external_url("plan.progress_form", project_id=project.id, quarter=quarter)
+        for staff in project.lead_unit.users if project.lead_unit else []:
+            if staff.active and staff.email:
+                queue_mail(
+                    to=staff.email, template="progress_reminder", project=project, quarter=quarter, due=due, url=url
+                )
+    audit.record(
+        actor=actor, action="progress.remind", obj=plan, after={"quarter": quarter, "projects": [p.id for p in missing]}
+    )
+    db.session.commit()
+    return len(missing)

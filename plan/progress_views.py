@@ -1,0 +1,132 @@
+"""Progress pages: the lead unit reports each quarter; the office reads, accepts or returns, and reminds."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from accounts.permissions import login_required, office_required, require
+from core.errors import DomainError
+from core.exports import table_response
+from core.web import export_format, show_error
+from extensions import db
+from plan import progress, queries
+from plan.forms import ProgressForm, ReturnReportForm
+from plan.models import KeyProject, Plan, ProgressReport
+from plan.permissions import can_report_progress, can_see_own_progress, can_view_plan
+from plan.views import bp
+
+PROGRESS_COLUMNS = [
+    (_l("Number"), lambda row: row[0].number),
+    (_l("Project title"), lambda row: row[0].title),
+    (_l("Lead unit (牵头单位)"), lambda row: row[0].lead_unit.name if row[0].lead_unit else ""),
+    (_l("Report"), lambda row: row[1].state.label if row[1] else _l("Missing")),
+    (_l("Share done (percent)"), lambda row: row[1].percent if row[1] else None),
+    (_l("Status"), lambda row: row[1].status.label if row[1] else ""),
+    (_l("Achievements"), lambda row: row[1].achievements if row[1] else ""),
+    (_l("Problems met"), lambda row: row[1].problems if row[1] else ""),
+    (_l("Next steps"), lambda row: row[1].next_steps if row[1] else ""),
+]
+
+
+@bp.get("/progress")
+@login_required
+def my_progress():
+    """The key projects the reader's unit leads, with each quarter's report."""
+    require(can_see_own_progress(current_user))
+    projects = queries.led_by(current_user.unit_id)
+    reports = {}
+    for plan_id in {p.plan_id for p in projects}:
+        reports.update(queries.reports_by_project(plan_id))
+    return render_template("plan/my_progress.html", projects=projects, reports=reports)
+
+
+@bp.route("/key-projects/<int:project_id>/progress/<int:quarter>", methods=["GET", "POST"])
+@login_required
+def progress_form(project_id, quarter):
+    """Write, save and submit the quarter's report on a project the unit leads."""
+    project = db.get_or_404(KeyProject, project_id)
+    require(can_report_progress(current_user, project) and quarter in (1, 2, 3, 4))
+    report = queries.report_of(project.id, quarter)
+    form = ProgressForm.for_report(report)
+    if form.validate_on_submit():
+        try:
+            report = progress.save_report(
+                actor=current_user,
+                project=project,
+                quarter=quarter,
+                percent=form.percent.data,
+                status=form.status.data,
+                achievements=form.achievements.data or "",
+                problems=form.problems.data or "",
+                next_steps=form.next_steps.data or "",
+                submit=request.form.get("action") == "submit",
+            )
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_("Report submitted to the reform office.") if report.submitted_at else _("Draft saved."), "success")
+            return redirect(url_for("plan.my_progress"))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "plan/progress_form.html", project=project, quarter=quarter, report=report, form=form
+    ), status
+
+
+@bp.get("/plans/<int:plan_id>/progress")
+@login_required
+def plan_progress(plan_id):
+    """Every project's report for a quarter, the missing ones, and (for the office) accept, return, remind."""
+    plan = db.get_or_404(Plan, plan_id)
+    require(can_view_plan(current_user))
+    quarter = min(max(request.args.get("quarter", 1, type=int), 1), 4)
+    reports = queries.reports_by_project(plan.id)
+    rows = [(project, reports.get(project.id, {}).get(quarter)) for project in plan.projects]
+    if fmt := export_format():
+        return table_response(
+            filename=f"progress-{plan.round.year}-Q{quarter}", columns=PROGRESS_COLUMNS, rows=rows, fmt=fmt
+        )
+    return render_template(
+        "plan/plan_progress.html",
+        plan=plan,
+        quarter=quarter,
+        rows=rows,
+        missing=queries.missing_reports(plan, quarter),
+        return_form=ReturnReportForm(formdata=None),
+    )
+
+
+@bp.post("/progress-reports/<int:report_id>/review")
+@office_required
+def progress_review(report_id):
+    """Accept a submitted report, or return it with what to add."""
+    report = db.get_or_404(ProgressReport, report_id)
+    form = ReturnReportForm()
+    try:
+        progress.review_report(
+            actor=current_user, report=report, accept=request.form.get("accept") == "1", comment=form.comment.data or ""
+        )
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(
+            _("Report accepted.") if report.state.value == "accepted" else _("Report returned to the unit."), "success"
+        )
+    return redirect(url_for("plan.plan_progress", plan_id=report.key_project.plan_id, quarter=report.quarter))
+
+
+@bp.post("/plans/<int:plan_id>/progress/remind")
+@office_required
+def progress_remind(plan_id):
+    """Remind the lead units whose report for the quarter is not in."""
+    plan = db.get_or_404(Plan, plan_id)
+    quarter = request.form.get("quarter", 1, type=int)
+    try:
+        count = progress.remind_missing(
+            actor=current_user, plan=plan, quarter=quarter, due=request.form.get("due", "").strip() or "—"
+        )
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("The lead units of %(count)d projects were reminded.", count=count), "success")
+    return redirect(url_for("plan.plan_progress", plan_id=plan.id, quarter=quarter))

@@ -1,0 +1,58 @@
+"""Fixtures of the plan's tests: a round drafting its plan, and a published plan."""
+
+from datetime import date
+
+import pytest
+
+from plan import services
+from plan.models import PlanStatus
+from review.models import Decision, ReviewStage
+from review.services import screening, stages
+from solicitation.models import RoundStatus
+from solicitation.services.rounds import transition_round
+from tests.factories import make_open_round, make_proposal, make_user
+
+
+@pytest.fixture
+def planning():
+    """A round drafting its plan: three proposals selected (decisions published), one not."""
+    office = make_user(role="office")
+    round = make_open_round(categories=("社会管理", "民生事业"))
+    titles = ["推进网格管理标准化", "创新家庭医生服务模式", "探索技能人才规模化培养路径", "建立河长制长效管护机制"]
+    proposals = [make_proposal(round=round, submit=True, title=title) for title in titles]
+    transition_round(actor=office, round=round, target=RoundStatus.reviewing)
+    stages.move_stage(actor=office, round=round, stage=ReviewStage.discussion)
+    stages.move_stage(actor=office, round=round, stage=ReviewStage.decision)
+    for proposal in proposals[:3]:
+        screening.decide_proposal(actor=office, proposal=proposal, decision=Decision.selected)
+    screening.decide_proposal(actor=office, proposal=proposals[3], decision=Decision.not_selected)
+    screening.publish_decisions(actor=office, round=round)
+    transition_round(actor=office, round=round, target=RoundStatus.planning)
+    return {"office": office, "round": round, "proposals": proposals}
+
+
+def lead_everything(plan, office):
+    for project in plan.projects:
+        services.update_key_project(
+            actor=office,
+            project=project,
+            fields={
+                "title": project.title,
+                "problem": project.problem,
+                "lead_leader": "高自民",
+                "lead_unit_id": project.lead_unit_id,
+            },
+        )
+
+
+@pytest.fixture
+def published(planning):
+    """The planning round's plan, every project led by 高自民 and its proposing unit, approved and published."""
+    office = planning["office"]
+    plan = services.create_plan(actor=office, round=planning["round"])
+    lead_everything(plan, office)
+    for target in (PlanStatus.submitted_for_review, PlanStatus.approved, PlanStatus.published):
+        services.transition_plan(
+            actor=office, plan=plan, target=target, meeting="第十三次会议", approved_on=date(2017, 3, 1)
+        )
+    return plan

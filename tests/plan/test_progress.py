@@ -1,0 +1,92 @@
+"""Quarterly progress: the lead unit reports, the office accepts or returns it, the missing are reminded."""
+
+import pytest
+from sqlalchemy import select
+
+from core.mail import OutboxMessage
+from extensions import db
+from plan import progress, queries
+from plan.errors import PlanError
+from plan.models import ProgressStatus, ReportState
+from tests.factories import make_user
+
+
+def staff_of(project, **fields):
+    return make_user(role="unit_staff", unit=project.lead_unit, **fields)
+
+
+def report(project, staff, quarter=1, submit=True, **fields):
+    values = {"percent": 30, "status": ProgressStatus.on_track, "achievements": "完成方案制定"} | fields
+    return progress.save_report(actor=staff, project=project, quarter=quarter, submit=submit, **values)
+
+
+def test_only_the_lead_unit_reports_and_only_once_the_plan_is_published(planning, published):
+    project = published.projects[0]
+    outsider = make_user(role="unit_staff")
+    with pytest.raises(PlanError, match="not_lead_unit"):
+        report(project, outsider)
+    with pytest.raises(PlanError, match="percent_out_of_range"):
+        report(project, staff_of(project), percent=120)
+    with pytest.raises(PlanError, match="report_incomplete"):
+        report(project, staff_of(project), achievements="")
+    saved = report(project, staff_of(project))
+    assert (saved.state, saved.percent) == (ReportState.submitted, 30)
+    with pytest.raises(PlanError, match="report_locked"):
+        report(project, staff_of(project), percent=40)
+
+
+def test_the_office_returns_a_report_with_a_comment_and_the_unit_revises_it(planning, published):
+    office, project = planning["office"], published.projects[0]
+    staff = staff_of(project, email="unit@example.cn")
+    sent = report(project, staff)
+    with pytest.raises(PlanError, match="return_comment_required"):
+        progress.review_report(actor=office, report=sent, accept=False)
+    progress.review_report(actor=office, report=sent, accept=False, comment="请补充网格员配置情况")
+    assert sent.state is ReportState.returned
+    mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "unit@example.cn"))
+    assert "请补充网格员配置情况" in mail.body
+    revised = report(project, staff, achievements="完成方案制定，网格员按每格1人配置")
+    progress.review_report(actor=office, report=revised, accept=True)
+    assert revised.state is ReportState.accepted
+    with pytest.raises(PlanError, match="report_not_submitted"):
+        progress.review_report(actor=office, report=revised, accept=True)
+
+
+def test_missing_reports_are_listed_and_their_lead_units_reminded(planning, published):
+    office = planning["office"]
+    first, second, third = published.projects
+    report(first, staff_of(first))
+    report(second, staff_of(second), submit=False)  # a draft has not reached the office
+    staff_of(third, email="third@example.cn")
+    assert queries.missing_reports(published, 1) == [second, third]
+    assert progress.remind_missing(actor=office, plan=published, quarter=1, due="2017-04-10") == 2
+    mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "third@example.cn"))
+    assert third.title in mail.subject and "2017-04-10" in mail.body
+
+
+def test_the_unit_reports_from_its_page_and_the_office_accepts_from_the_plans(client, planning, published):
+    project = published.projects[0]
+    staff = staff_of(project)
+    client.login(staff)
+    page = client.get("/progress").get_data(as_text=True)
+    assert project.title in page
+    form = {"percent": "45", "status": "lagging", "achievements": "", "problems": "征地拆迁滞后", "action": "submit"}
+    refused = client.post(f"/key-projects/{project.id}/progress/2", data=form)
+    assert refused.status_code == 400 and "征地拆迁滞后" in refused.get_data(as_text=True)
+    assert (
+        client.post(f"/key-projects/{project.id}/progress/2", data=form | {"achievements": "完成一期"}).status_code
+        == 302
+    )
+    client.login(planning["office"])
+    page = client.get(f"/plans/{published.id}/progress?quarter=2").get_data(as_text=True)
+    assert "完成一期" in page and "滞后" in page and "未报送" in page
+    saved = queries.report_of(project.id, 2)
+    client.post(f"/progress-reports/{saved.id}/review", data={"accept": "1"})
+    assert saved.state is ReportState.accepted
+    public = client.get(f"/plans/{published.id}").get_data(as_text=True)
+    assert "第2季度 · 45% · 滞后" in public
+
+
+def test_another_units_staff_cannot_open_the_report_form(client, published):
+    client.login(make_user(role="unit_staff"))
+    assert client.get(f"/key-projects/{published.projects[0].id}/progress/1").status_code == 403
