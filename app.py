@@ -21,6 +21,7 @@ from core.web import pretty_json, set_security_headers, url_with, wants_json
 from demo.cli import demo_cli
 from extensions import babel, csrf, db, limiter, login_manager, migrate
 from plan import permissions as plan_permissions
+from plan import queries as plan_queries
 from plan.views import bp as plan_bp
 from review import permissions as review_permissions
 from review import queries as review_queries
@@ -63,6 +64,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.add_template_global(solicitation_queries.soliciting_rounds)
     app.add_template_global(review_queries.published_decision)
     app.add_template_global(review_queries.funnel, "review_funnel")
+    # A resident's tracking page shows the key project a suggestion became (a later stage's fact).
+    app.add_template_global(plan_queries.key_projects_fed_by)
 
     app.add_template_filter(pretty_json)
     app.add_template_global(url_with)

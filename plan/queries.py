@@ -1,9 +1,10 @@
 """Read-only selects of the plan, and its snapshots: what a version held and what changed between two."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from extensions import db
 from plan.models import KeyProject, Plan, PlanStatus, PlanVersion, ProgressReport, ReportState
+from solicitation.models import suggestion_proposals
 
 # A key project's fields as a snapshot keeps them (the labels are the plan's own words).
 SNAPSHOT_FIELDS = [
@@ -143,3 +144,30 @@ def latest_reports(plan_id: int) -> dict[int, ProgressReport]:
         if accepted:
             latest[project_id] = accepted[-1]
     return latest
+
+
+def key_projects_fed_by(suggestion) -> list[tuple[KeyProject, ProgressReport | None]]:
+    """The key projects of published plans that a suggestion fed into (through a proposal), with their latest
+    accepted progress: what a resident who looks the suggestion up sees became of it."""
+    proposal_ids = [proposal.id for proposal in suggestion.proposals]
+    if not proposal_ids:
+        return []
+    query = (
+        select(KeyProject)
+        .join(KeyProject.plan)
+        .where(KeyProject.proposal_id.in_(proposal_ids), Plan.published_at.is_not(None))
+    )
+    return [(project, latest_reports(project.plan_id).get(project.id)) for project in db.session.scalars(query)]
+
+
+def suggestion_counts(plan: Plan) -> dict[int, int]:
+    """How many residents' suggestions fed each key project (through its proposal)."""
+    proposal_ids = {project.proposal_id: project.id for project in plan.projects if project.proposal_id}
+    if not proposal_ids:
+        return {}
+    query = (
+        select(suggestion_proposals.c.proposal_id, func.count())
+        .where(suggestion_proposals.c.proposal_id.in_(list(proposal_ids)))
+        .group_by(suggestion_proposals.c.proposal_id)
+    )
+    return {proposal_ids[proposal_id]: count for proposal_id, count in db.session.execute(query)}

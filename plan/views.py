@@ -260,6 +260,7 @@ def plan_public(plan_id):
         version=version,
         snapshot=version.snapshot,
         latest=queries.latest_reports(plan.id),
+        suggestions=queries.suggestion_counts(plan),
     )
 
 

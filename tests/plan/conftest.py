@@ -9,8 +9,9 @@ from plan.models import PlanStatus
 from review.models import Decision, ReviewStage
 from review.services import screening, stages
 from solicitation.models import RoundStatus
+from solicitation.services import suggestions
 from solicitation.services.rounds import transition_round
-from tests.factories import make_open_round, make_proposal, make_user
+from tests.factories import make_open_round, make_proposal, make_suggestion, make_user
 
 
 @pytest.fixture
@@ -20,6 +21,11 @@ def planning():
     round = make_open_round(categories=("社会管理", "民生事业"))
     titles = ["推进网格管理标准化", "创新家庭医生服务模式", "探索技能人才规模化培养路径", "建立河长制长效管护机制"]
     proposals = [make_proposal(round=round, submit=True, title=title) for title in titles]
+    # A resident's suggestion that fed the first proposal.
+    suggestion = suggestions.accept_suggestion(
+        actor=office, suggestion=make_suggestion(round=round, title="网格员太少")
+    )
+    suggestions.link_proposals(actor=office, suggestion=suggestion, proposal_ids=[proposals[0].id])
     transition_round(actor=office, round=round, target=RoundStatus.reviewing)
     stages.move_stage(actor=office, round=round, stage=ReviewStage.discussion)
     stages.move_stage(actor=office, round=round, stage=ReviewStage.decision)
@@ -28,7 +34,7 @@ def planning():
     screening.decide_proposal(actor=office, proposal=proposals[3], decision=Decision.not_selected)
     screening.publish_decisions(actor=office, round=round)
     transition_round(actor=office, round=round, target=RoundStatus.planning)
-    return {"office": office, "round": round, "proposals": proposals}
+    return {"office": office, "round": round, "proposals": proposals, "suggestion": suggestion}
 
 
 def lead_everything(plan, office):

@@ -90,3 +90,16 @@ def test_the_unit_reports_from_its_page_and_the_office_accepts_from_the_plans(cl
 def test_another_units_staff_cannot_open_the_report_form(client, published):
     client.login(make_user(role="unit_staff"))
     assert client.get(f"/key-projects/{published.projects[0].id}/progress/1").status_code == 403
+
+
+def test_a_resident_sees_the_key_project_their_suggestion_fed_and_its_progress(client, planning, published):
+    office, project, suggestion = planning["office"], published.projects[0], planning["suggestion"]
+    page = client.get(f"/track?code={suggestion.tracking_code}").get_data(as_text=True)
+    assert "已成为重点改革项目" in page and f"一、{project.title}" in page and "尚未报送" in page
+    sent = report(project, staff_of(project), quarter=1, percent=25, achievements="完成网格划分")
+    progress.review_report(actor=office, report=sent, accept=True)
+    page = client.get(f"/track?code={suggestion.tracking_code}").get_data(as_text=True)
+    assert "第1季度 · 25% · 正常推进" in page and "完成网格划分" in page
+    public = client.get(f"/plans/{published.id}").get_data(as_text=True)
+    assert queries.suggestion_counts(published) == {project.id: 1}
+    assert '<td class="num">1</td>' in public
