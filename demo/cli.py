@@ -12,8 +12,11 @@ from accounts.models import Role, Unit, UnitKind, User
 from demo import stories
 from demo.longgang import LonggangSeed, load_seed
 from extensions import db
+from plan import progress
+from plan import services as plan_services
+from plan.models import PlanStatus, ProgressStatus
 from review import queries as review_queries
-from review.models import Familiarity, Recommendation, ReviewStage
+from review.models import Decision, Familiarity, Recommendation, ReviewStage
 from review.presets import PILOT_CRITERION
 from review.ranking import rank_round
 from review.services import assignments, conflicts, field_visits, reviews, screening, stages, suggestion_reviews
@@ -354,12 +357,65 @@ def _triage(office, users, suggestion, fate, heard, made):
             suggestions.second_suggestion(suggestion=suggestion, browser_id=browser)
 
 
-def load_demo() -> list[Round]:
-    """Create the demo rounds and everything around them; a round already there is left as it is."""
+def _plan_longgang(round: Round, seed: LonggangSeed, users: dict[str, User]) -> None:
+    """The office decides, the plan is drafted in the seed's order, approved, published, and reported on."""
+    office = users["office"]
+    key_titles = [p.title for p in seed.key_projects]
+    stages.move_stage(actor=office, round=round, stage=ReviewStage.decision)
+    for proposal in review_queries.round_proposals(round.id):
+        decision = Decision.selected if proposal.title in key_titles else Decision.not_selected
+        screening.decide_proposal(actor=office, proposal=proposal, decision=decision)
+    screening.publish_decisions(actor=office, round=round)
+    solicitation.transition_round(actor=None, round=round, target=RoundStatus.planning)
+    plan = plan_services.create_plan(actor=office, round=round)
+    for position, title in enumerate(key_titles, start=1):  # the seed's numbering, 一 to 十一
+        project = next(p for p in plan.projects if p.title == title)
+        while project.position > position:
+            plan_services.move_key_project(actor=office, project=project, offset=-1)
+    for project in plan.projects:
+        fields = {name: getattr(project, name) for name in plan_services.PROJECT_TEXT + ["category_id", "lead_unit_id"]}
+        fields["lead_leader"] = stories.PLAN_LEADERS.get(project.number, stories.PLAN_LEADER_UNNAMED)
+        plan_services.update_key_project(
+            actor=office,
+            project=project,
+            fields=fields,
+            cooperating_unit_ids=[unit.id for unit in project.cooperating_units],
+        )
+    for target in (PlanStatus.submitted_for_review, PlanStatus.approved, PlanStatus.published):
+        plan_services.transition_plan(
+            actor=office, plan=plan, target=target, meeting=stories.PLAN_MEETING, approved_on=round.plan_date
+        )
+    for project in plan.projects:
+        author = _staff_of(users, project.lead_unit.name)
+        for quarter, *figures in stories.PROGRESS:
+            lagging = stories.LAGGING.get(project.title) if quarter == 2 else None
+            percent, status, achievements, problems, next_steps = lagging or figures
+            report = progress.save_report(
+                actor=author,
+                project=project,
+                quarter=quarter,
+                percent=percent,
+                status=ProgressStatus(status),
+                achievements=achievements,
+                problems=problems,
+                next_steps=next_steps,
+                submit=True,
+            )
+            progress.review_report(actor=office, report=report, accept=True)
+
+
+def load_demo(*, through_plan: bool = True) -> list[Round]:
+    """Create the demo rounds and everything around them; a round already there is left as it is.
+
+    The 2017 round goes on to its published plan and two quarters of progress; with `through_plan` off it
+    stays in its panel discussion, as the experts left it.
+    """
     seed = load_seed()
     users = _users(_units(seed))
     rounds = {round.year: round for round in db.session.scalars(select(Round))}
     history = rounds.get(seed.year) or _load_longgang(seed, users)
+    if through_plan and history.status is RoundStatus.reviewing:
+        _plan_longgang(history, seed, users)
     upcoming = rounds.get(date.today().year + 1) or _load_next_round(users)
     return [history, upcoming]
 

@@ -322,3 +322,38 @@ FIELD_VISITS = [
         "签约居民对上门服务评价较高，但家庭医生人手不足，建议方案补充激励机制和人员配置。",
     ),
 ]
+
+# The plan's lead district leaders as the seed names them; for the other projects it says only that each
+# is led by a district leader (“各个项目都由区领导牵头推进”).
+PLAN_LEADERS = {"一": "高自民（区委书记）", "二": "戴斌（区长）"}
+PLAN_LEADER_UNNAMED = "分管区领导"
+PLAN_MEETING = "区委全面深化改革领导小组第十三次会议"
+# Two quarters of progress: (quarter, percent, status, achievements, problems, next steps)
+PROGRESS = [
+    (
+        1,
+        25,
+        "on_track",
+        "完成改革方案起草并征求相关单位意见，明确责任分工和时间节点。",
+        "",
+        "报区领导审定方案，启动试点。",
+    ),
+    (
+        2,
+        50,
+        "on_track",
+        "方案经区领导审定印发，试点工作全面启动，形成阶段性工作台账。",
+        "部分配套制度仍在制定。",
+        "总结试点经验，完善配套制度。",
+    ),
+]
+# A project that fell behind in the second quarter: (percent, status, achievements, problems, next steps)
+LAGGING = {
+    "深化土地整备共享开发模式": (
+        35,
+        "lagging",
+        "完成片区摸底调查。",
+        "历史遗留问题复杂，补偿方案协商进度滞后。",
+        "区领导协调，分片推进补偿协商。",
+    )
+}

@@ -31,7 +31,7 @@ def test_demo_load_creates_the_round_units_criteria_and_a_login_per_role(runner,
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
     round = db.session.scalar(select(Round).where(Round.year == 2017))
-    assert round.status is RoundStatus.reviewing
+    assert round.status is RoundStatus.planning  # reviewed, decided, its plan published
     proposals = db.session.scalars(select(Proposal).where(Proposal.round_id == round.id)).all()
     key_titles = {p.title for p in load_seed().key_projects}
     assert key_titles < {p.title for p in proposals} and len(proposals) == 20
@@ -66,13 +66,33 @@ def test_the_2017_panel_has_reviewed_and_the_key_projects_rank_first(runner):
     ranked = rank_round(round.id).rows
     key_titles = {p.title for p in load_seed().key_projects}
     assert {row.proposal.title for row in ranked[:11]} == key_titles
-    assert review_queries.funnel(round.id) == {"received": 20, "reviewed": 20, "shortlisted": 14, "selected": 0}
-    # The panel is discussing; the harsh expert's lowest scores of 问题导向 raise veto flags on weak proposals.
-    assert review_queries.review_settings(round.id).stage is ReviewStage.discussion
+    assert review_queries.funnel(round.id) == {"received": 20, "reviewed": 20, "shortlisted": 14, "selected": 11}
+    # The office has decided; the harsh expert's lowest scores of 问题导向 raised veto flags on weak proposals.
+    assert review_queries.review_settings(round.id).stage is ReviewStage.decision
     vetoed = {row.proposal.title for row in ranked if row.vetoes}
     assert vetoed and not vetoed & key_titles
     visited = {row.proposal.title for row in ranked if row.field_visits}
     assert visited == {"推进网格管理标准化", "创新家庭医生服务模式"}
+
+
+def test_the_2017_plan_is_published_with_the_seeds_eleven_projects_and_two_quarters_of_progress(runner, client):
+    from plan import queries as plan_queries
+    from plan.models import PlanStatus, ProgressStatus, ReportState
+
+    runner.invoke(args=["demo", "load"])
+    round = db.session.scalar(select(Round).where(Round.year == 2017))
+    plan = plan_queries.plan_of(round.id)
+    assert plan.status is PlanStatus.published and plan.meeting == "区委全面深化改革领导小组第十三次会议"
+    seed = load_seed()
+    assert [(p.number, p.title) for p in plan.projects] == [(p.number, p.title) for p in seed.key_projects]
+    assert plan.projects[0].lead_leader.startswith("高自民") and plan.projects[1].lead_leader.startswith("戴斌")
+    reports = plan_queries.reports_by_project(plan.id)
+    assert all(set(reports[p.id]) == {1, 2} for p in plan.projects)
+    assert all(r.state is ReportState.accepted for by_quarter in reports.values() for r in by_quarter.values())
+    lagging = [p.title for p in plan.projects if reports[p.id][2].status is ProgressStatus.lagging]
+    assert lagging == ["深化土地整备共享开发模式"]
+    page = client.get(f"/plans/{plan.id}").get_data(as_text=True)
+    assert "一、推进基础设施供给侧结构性改革" in page and "第2季度 · 50% · 正常推进" in page
 
 
 def test_the_next_round_is_open_with_proposals_in_every_status_and_suggestions_from_every_channel(runner):
