@@ -22,6 +22,7 @@ from demo.cli import demo_cli
 from extensions import babel, csrf, db, limiter, login_manager, migrate
 from plan import permissions as plan_permissions
 from plan import queries as plan_queries
+from plan.documents import official_text
 from plan.views import bp as plan_bp
 from review import permissions as review_permissions
 from review import queries as review_queries
@@ -68,6 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.add_template_global(plan_queries.key_projects_fed_by)
 
     app.add_template_filter(pretty_json)
+    app.add_template_filter(official_text)
     app.add_template_global(url_with)
     app.add_template_global(get_locale)
     app.after_request(set_security_headers)

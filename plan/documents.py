@@ -23,6 +23,12 @@ def _run(paragraph, text: str, *, font: str = BODY_FONT, size=BODY_SIZE, bold: b
     return run
 
 
+def official_text(project: dict) -> str:
+    """ "为解决……问题，……。": the problem and the content as one sentence, as the seed's plan writes them."""
+    text = "，".join(part.strip().rstrip("。，") for part in (project["problem"], project["content"]) if part.strip())
+    return text + "。" if text else ""
+
+
 def _paragraph(document, *, centred: bool = False):
     paragraph = document.add_paragraph()
     if centred:
@@ -53,8 +59,7 @@ def plan_docx(snapshot: dict) -> bytes:
         paragraph.paragraph_format.first_line_indent = BODY_SIZE * 2
         paragraph.paragraph_format.line_spacing = Pt(28)
         _run(paragraph, f"{project['number']}、{project['title']}。", font=HEADING_FONT)
-        text = "，".join(part.rstrip("。，") for part in (project["problem"], project["content"]) if part)
-        _run(paragraph, text + ("。" if text else ""))
+        _run(paragraph, official_text(project))
         for label, key in (("改革目标", "goals"), ("创新性和领先性", "innovation")):
             if project.get(key):
                 extra = document.add_paragraph()
