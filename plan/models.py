@@ -175,7 +175,7 @@ class ReportState(LabelledEnum):
         return {
             cls.draft: _l("Draft"),
             cls.submitted: _l("Submitted"),
-            cls.accepted: _l("Accepted"),
+            cls.accepted: _l("Accepted by the office"),
             cls.returned: _l("Returned for revision"),
         }
 
