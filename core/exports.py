@@ -5,7 +5,7 @@ import io
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
-from flask import Response
+from flask import Response, send_file
 from flask_babel import format_datetime
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
@@ -58,4 +58,14 @@ def table_response(*, filename: str, columns: list[Column], rows: Iterable, fmt:
         body,
         mimetype=FORMATS[fmt],
         headers={"Content-Disposition": f"attachment; filename={filename}.{fmt}"},
+    )
+
+
+def docx_response(data: bytes, *, filename: str) -> Response:
+    """Return a Word document as a download."""
+    return send_file(
+        io.BytesIO(data),
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        as_attachment=True,
+        download_name=f"{filename}.docx",
     )

@@ -72,6 +72,31 @@ def plan_docx(snapshot: dict) -> bytes:
             f"牵头区领导：{project['lead_leader'] or '—'}；牵头单位：{project['lead_unit'] or '—'}",
             font=LEAD_FONT,
         )
+    return _saved(document)
+
+
+def _saved(document) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def bulletin_docx(*, plan_title: str, quarter: int, summary: str, rows: list[dict]) -> bytes:
+    """季度跟踪通报: the overall remarks, then each project (lagging first) with its status and the office's remark.
+
+    `rows` are dicts of number, title, lead_unit, status, percent, achievements, problems, remark.
+    """
+    document = Document()
+    title = f"{plan_title}第{quarter}季度跟踪通报"
+    _run(_paragraph(document, centred=True), title, font=TITLE_FONT, size=TITLE_SIZE)
+    if summary:
+        _run(_paragraph(document), summary)
+    for row in rows:
+        paragraph = _paragraph(document)
+        _run(paragraph, f"{row['number']}、{row['title']}（{row['lead_unit']}）", font=HEADING_FONT)
+        _run(_paragraph(document), f"进展情况：{row['status']}，完成{row['percent']}%。{row['achievements']}".rstrip())
+        if row["problems"]:
+            _run(_paragraph(document), f"存在问题：{row['problems']}")
+        if row["remark"]:
+            _run(_paragraph(document), f"改革办意见：{row['remark']}", font=LEAD_FONT)
+    return _saved(document)

@@ -26,5 +26,6 @@ class PlanError(DomainError):
         "report_incomplete": _l("Say what was achieved before submitting."),
         "report_not_submitted": _l("Only a submitted report can be accepted or returned."),
         "return_comment_required": _l("Say why the report is returned, so the unit knows what to add."),
+        "bulletin_issued": _l("This bulletin has been issued; it no longer changes."),
         "nobody_to_remind": _l("Every lead unit has reported for this quarter."),
     }

@@ -10,8 +10,8 @@ from core.models import utcnow
 from core.web import external_url
 from extensions import db
 from plan.errors import PlanError
-from plan.models import KeyProject, Plan, ProgressReport, ProgressStatus, ReportState
-from plan.queries import missing_reports, report_of
+from plan.models import Bulletin, KeyProject, Plan, ProgressReport, ProgressStatus, ReportState
+from plan.queries import bulletin_of, missing_reports, report_of
 
 REPORT_FIELDS = ["percent", "status", "achievements", "problems", "next_steps", "state", "office_comment"]
 EDITABLE = {ReportState.draft, ReportState.returned}
@@ -113,3 +113,35 @@ def remind_missing(*, actor: User, plan: Plan, quarter: int, due: str) -> int:
     )
     db.session.commit()
     return len(missing)
+
+
+def save_bulletin(
+    *, actor: User, plan: Plan, quarter: int, summary: str, remarks: dict[int, str], issue: bool = False
+) -> Bulletin:
+    """Write the quarter's bulletin (季度跟踪通报): overall remarks and a remark per project; `issue` issues it.
+
+    An issued bulletin has gone out and no longer changes.
+    """
+    if actor.role is not Role.office:
+        raise PlanError("office_only")
+    if quarter not in (1, 2, 3, 4):
+        raise PlanError("quarter_out_of_range")
+    if plan.published_at is None:
+        raise PlanError("plan_not_published")
+    bulletin = bulletin_of(plan.id, quarter) or Bulletin(plan=plan, quarter=quarter)
+    if bulletin.issued_at is not None:
+        raise PlanError("bulletin_issued")
+    ids = {project.id for project in plan.projects}
+    bulletin.summary = summary.strip()
+    bulletin.remarks = {str(pid): text.strip() for pid, text in remarks.items() if pid in ids and text.strip()}
+    if issue:
+        bulletin.issued_at = utcnow()
+    db.session.add(bulletin)
+    audit.record(
+        actor=actor,
+        action="bulletin.issue" if issue else "bulletin.save",
+        obj=plan,
+        after={"quarter": quarter, "summary": bulletin.summary, "remarks": bulletin.remarks},
+    )
+    db.session.commit()
+    return bulletin

@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from extensions import db
-from plan.models import KeyProject, Plan, PlanStatus, PlanVersion, ProgressReport, ReportState
+from plan.models import Bulletin, KeyProject, Plan, PlanStatus, PlanVersion, ProgressReport, ProgressStatus, ReportState
 from solicitation.models import suggestion_proposals
 
 # A key project's fields as a snapshot keeps them (the labels are the plan's own words).
@@ -171,3 +171,29 @@ def suggestion_counts(plan: Plan) -> dict[int, int]:
         .group_by(suggestion_proposals.c.proposal_id)
     )
     return {proposal_ids[proposal_id]: count for proposal_id, count in db.session.execute(query)}
+
+
+def bulletin_of(plan_id: int, quarter: int) -> Bulletin | None:
+    return db.session.scalar(select(Bulletin).where(Bulletin.plan_id == plan_id, Bulletin.quarter == quarter))
+
+
+# Lagging projects lead the bulletin, then those whose report has not come in, then the rest.
+BULLETIN_ORDER = {ProgressStatus.lagging: 0, None: 1, ProgressStatus.on_track: 2, ProgressStatus.completed: 3}
+
+
+def bulletin_rows(plan: Plan, quarter: int) -> list[tuple[KeyProject, ProgressReport | None]]:
+    """Every project with its report of the quarter (that reached the office), lagging ones first, least done first."""
+    arrived = {ReportState.submitted, ReportState.accepted}
+    reports = reports_by_project(plan.id)
+    rows = []
+    for project in plan.projects:
+        report = reports.get(project.id, {}).get(quarter)
+        rows.append((project, report if report is not None and report.state in arrived else None))
+    return sorted(
+        rows,
+        key=lambda row: (
+            BULLETIN_ORDER[row[1].status if row[1] else None],
+            row[1].percent if row[1] else 0,
+            row[0].position,
+        ),
+    )

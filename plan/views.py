@@ -1,15 +1,13 @@
 """The plan's pages: the office drafts and moves it, leaders read it, everyone reads it once published."""
 
-import io
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from accounts.permissions import login_required, office_required, require
 from core.errors import DomainError
-from core.exports import table_response
+from core.exports import docx_response, table_response
 from core.web import show_error
 from extensions import db
 from plan import queries, services
@@ -215,12 +213,7 @@ def plan_summary(plan_id, fmt):
 
 
 def _docx_response(snapshot: dict):
-    return send_file(
-        io.BytesIO(plan_docx(snapshot)),
-        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        as_attachment=True,
-        download_name=f"{snapshot['title']}.docx",
-    )
+    return docx_response(plan_docx(snapshot), filename=snapshot["title"])
 
 
 @bp.get("/plans/<int:plan_id>/plan.docx")

@@ -22,4 +22,12 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   });
+  // The same for one button of a form that has several.
+  document.querySelectorAll("button[data-confirm]").forEach((button) => {
+    button.addEventListener("click", (event) => {
+      if (!window.confirm(button.dataset.confirm)) {
+        event.preventDefault();
+      }
+    });
+  });
 });

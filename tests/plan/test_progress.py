@@ -1,5 +1,7 @@
 """Quarterly progress: the lead unit reports, the office accepts or returns it, the missing are reminded."""
 
+import io
+
 import pytest
 from sqlalchemy import select
 
@@ -103,3 +105,30 @@ def test_a_resident_sees_the_key_project_their_suggestion_fed_and_its_progress(c
     public = client.get(f"/plans/{published.id}").get_data(as_text=True)
     assert queries.suggestion_counts(published) == {project.id: 1}
     assert '<td class="num">1</td>' in public
+
+
+def test_the_bulletin_puts_lagging_projects_first_and_is_issued_once(client, planning, published):
+    from docx import Document
+
+    office = planning["office"]
+    first, second, third = published.projects
+    report(first, staff_of(first), percent=60)
+    report(second, staff_of(second), percent=20, status=ProgressStatus.lagging, problems="征地进度滞后")
+    rows = queries.bulletin_rows(published, 1)
+    assert [project for project, _report in rows] == [second, third, first]  # lagging, missing, on track
+    client.login(office)
+    form = {"summary": "总体推进顺利。", f"remark_{second.id}": "请区领导协调征地", "action": "save"}
+    assert client.post(f"/plans/{published.id}/bulletins/1", data=form).status_code == 302
+    page = client.get(f"/plans/{published.id}/bulletins/1").get_data(as_text=True)
+    assert page.index(second.title) < page.index(third.title) < page.index(first.title)
+    assert "请区领导协调征地" in page and "未报送" in page
+    client.post(f"/plans/{published.id}/bulletins/1", data=form | {"action": "issue"})
+    with pytest.raises(PlanError, match="bulletin_issued"):
+        progress.save_bulletin(actor=office, plan=published, quarter=1, summary="改", remarks={})
+    document = client.get(f"/plans/{published.id}/bulletins/1.docx")
+    paragraphs = [p.text for p in Document(io.BytesIO(document.data)).paragraphs]
+    assert paragraphs[0] == f"{published.title}第1季度跟踪通报" and paragraphs[1] == "总体推进顺利。"
+    assert paragraphs[2].startswith(f"二、{second.title}") and "改革办意见：请区领导协调征地" in paragraphs
+    client.login(make_user(role="leader"))
+    assert "请区领导协调征地" in client.get(f"/plans/{published.id}/bulletins/1").get_data(as_text=True)
+    assert client.post(f"/plans/{published.id}/bulletins/1", data=form).status_code == 403
