@@ -16,7 +16,8 @@ from plan.models import PLAN_TRANSITIONS, KeyProject, Milestone, Plan, PlanStatu
 from plan.queries import plan_snapshot
 from review.models import Decision, Screening
 from review.ranking import rank_round
-from solicitation.models import Category, Proposal, Round, RoundStatus
+from solicitation.models import Proposal, Round, RoundStatus
+from solicitation.queries import category_in_round
 
 PROJECT_TEXT = ["title", "problem", "principles", "content", "innovation", "goals", "lead_leader", "origin"]
 
@@ -86,10 +87,8 @@ def _apply(project: KeyProject, fields: dict, cooperating_unit_ids, milestones: 
     if not title:
         raise PlanError("title_required", field="title")
     category_id = fields.get("category_id")
-    if category_id is not None:
-        category = db.session.get(Category, category_id)
-        if category is None or category.round_id != project.plan.round_id:
-            raise PlanError("category_not_in_round", field="category_id")
+    if not category_in_round(category_id, project.plan.round_id):
+        raise PlanError("category_not_in_round", field="category_id")
     for name in PROJECT_TEXT:
         setattr(project, name, (fields.get(name) or "").strip())
     project.category_id = category_id

@@ -5,7 +5,16 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from accounts.models import Role, Unit, UnitKind
 from extensions import db
-from solicitation.models import Channel, Proposal, ProposalStatus, Round, RoundStatus, Suggestion, SuggestionStatus
+from solicitation.models import (
+    Category,
+    Channel,
+    Proposal,
+    ProposalStatus,
+    Round,
+    RoundStatus,
+    Suggestion,
+    SuggestionStatus,
+)
 
 
 def rounds(*, q: str = "", status: RoundStatus | None = None) -> Select:
@@ -149,3 +158,11 @@ def submitted_proposals(round_id: int) -> list[Proposal]:
         Proposal.status != ProposalStatus.withdrawn,
     )
     return list(db.session.scalars(query.order_by(Proposal.id)))
+
+
+def category_in_round(category_id: int | None, round_id: int) -> bool:
+    """Whether a chosen category belongs to the round (no category at all is fine)."""
+    if category_id is None:
+        return True
+    category = db.session.get(Category, category_id)
+    return category is not None and category.round_id == round_id

@@ -18,7 +18,6 @@ from solicitation.models import (
     PROPOSAL_EDITABLE,
     PROPOSAL_WITH_OFFICE,
     TAKEN_UP,
-    Category,
     LateAllowance,
     Proposal,
     ProposalAttachment,
@@ -27,6 +26,7 @@ from solicitation.models import (
     RoundStatus,
     Suggestion,
 )
+from solicitation.queries import category_in_round
 
 TEXT_FIELDS = ["title", "background", "content", "innovation", "goals", "contact_name", "contact_phone"]
 PROPOSAL_FIELDS = [*TEXT_FIELDS, "category_id", "status"]
@@ -74,10 +74,8 @@ def _check_editable(proposal: Proposal) -> None:
 
 def _apply_fields(proposal: Proposal, fields: dict, cooperating_unit_ids: list[int]) -> None:
     category_id = fields.get("category_id")
-    if category_id is not None:
-        category = db.session.get(Category, category_id)
-        if category is None or category.round_id != proposal.round.id:
-            raise SolicitationError("category_not_in_round", field="category_id")
+    if not category_in_round(category_id, proposal.round.id):
+        raise SolicitationError("category_not_in_round", field="category_id")
     if proposal.unit_id in cooperating_unit_ids:
         raise SolicitationError("cooperating_unit_is_proposer", field="cooperating_unit_ids")
     if not (fields.get("title") or "").strip():

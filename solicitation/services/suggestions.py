@@ -18,7 +18,6 @@ from solicitation.errors import SolicitationError
 from solicitation.models import (
     PUBLIC_CHANNELS,
     SUGGESTION_TRANSITIONS,
-    Category,
     Channel,
     Proposal,
     ProposalStatus,
@@ -29,6 +28,7 @@ from solicitation.models import (
     SuggestionSecond,
     SuggestionStatus,
 )
+from solicitation.queries import category_in_round
 
 St = SuggestionStatus
 # No 0/O, 1/I/L: a code read out over the phone must not be misheard.
@@ -64,10 +64,8 @@ def validate_suggestion(*, round: Round, fields: dict, consent: bool) -> dict:
         if len(clean[name]) > limit:
             raise SolicitationError("field_too_long", field=name, max=limit)
     clean["category_id"] = clean["category_id"] or None
-    if clean["category_id"] is not None:
-        category = db.session.get(Category, clean["category_id"])
-        if category is None or category.round_id != round.id:
-            raise SolicitationError("category_not_in_round", field="category_id")
+    if not category_in_round(clean["category_id"], round.id):
+        raise SolicitationError("category_not_in_round", field="category_id")
     if clean["contact_email"] and not EMAIL.match(clean["contact_email"]):
         raise SolicitationError("email_invalid", field="contact_email")
     if clean["contact_phone"] and not PHONE.match(clean["contact_phone"]):
