@@ -27,5 +27,6 @@ class PlanError(DomainError):
         "report_not_submitted": _l("Only a submitted report can be accepted or returned."),
         "return_comment_required": _l("Say why the report is returned, so the unit knows what to add."),
         "bulletin_issued": _l("This bulletin has been issued; it no longer changes."),
+        "evaluation_required": _l("Write the evaluation that goes with the rating."),
         "nobody_to_remind": _l("Every lead unit has reported for this quarter."),
     }

@@ -2,12 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from accounts.queries import unit_choices
 from core.forms import MultiCheckboxField, enum_coerce, optional_int, options
-from plan.models import ProgressStatus
+from plan.models import ProgressStatus, Rating
 
 QUARTERS = (1, 2, 3, 4)
 
@@ -87,3 +87,17 @@ class ProgressForm(FlaskForm):
 
 class ReturnReportForm(FlaskForm):
     comment = TextAreaField(_l("What to add or change"), validators=[Length(max=5000)])
+
+
+class AssessmentForm(FlaskForm):
+    """考核 of one key project."""
+
+    rating = SelectField(_l("Rating"), coerce=enum_coerce(Rating), validators=[DataRequired()])
+    evaluation = TextAreaField(_l("Evaluation"), validators=[Length(max=10000)])
+    replicable = BooleanField(_l("Experience worth replicating (可复制推广)"))
+
+    @classmethod
+    def for_project(cls, project, **kwargs):
+        form = cls(obj=project, prefix=f"k{project.id}", **kwargs)
+        form.rating.choices = options(Rating.choices(), blank=_l("— choose —"))
+        return form

@@ -39,6 +39,19 @@ PLAN_TRANSITIONS: dict[PlanStatus, tuple[PlanStatus, ...]] = {
 }
 
 
+class Rating(LabelledEnum):
+    """考核: the year-end rating of a key project."""
+
+    excellent = "excellent"
+    good = "good"
+    fair = "fair"
+    poor = "poor"
+
+    @classmethod
+    def _labels(cls):
+        return {cls.excellent: _l("Excellent"), cls.good: _l("Good"), cls.fair: _l("Fair"), cls.poor: _l("Poor")}
+
+
 class Plan(db.Model):
     """A round's plan; its text is its key projects, in order."""
 
@@ -94,6 +107,11 @@ class KeyProject(db.Model):
     goals: Mapped[str] = mapped_column(Text, default="")  # 改革目标
     lead_leader: Mapped[str] = mapped_column(String(100), default="")  # 牵头区领导
     lead_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))  # 牵头单位
+    # 考核 at the end of the year: a rating, a written evaluation, and experience worth replicating.
+    rating: Mapped[Rating | None] = mapped_column(db.Enum(Rating, native_enum=False, length=20))
+    evaluation: Mapped[str] = mapped_column(Text, default="")
+    replicable: Mapped[bool] = mapped_column(default=False)  # 可复制推广
+    assessed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     plan: Mapped[Plan] = relationship(back_populates="projects")

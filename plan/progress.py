@@ -10,7 +10,7 @@ from core.models import utcnow
 from core.web import external_url
 from extensions import db
 from plan.errors import PlanError
-from plan.models import Bulletin, KeyProject, Plan, ProgressReport, ProgressStatus, ReportState
+from plan.models import Bulletin, KeyProject, Plan, ProgressReport, ProgressStatus, Rating, ReportState
 from plan.queries import bulletin_of, missing_reports, report_of
 
 REPORT_FIELDS = ["percent", "status", "achievements", "problems", "next_steps", "state", "office_comment"]
@@ -145,3 +145,23 @@ def save_bulletin(
     )
     db.session.commit()
     return bulletin
+
+
+def assess_key_project(
+    *, actor: User, project: KeyProject, rating: Rating, evaluation: str, replicable: bool
+) -> KeyProject:
+    """考核: the office rates a key project of a published plan at the end of the year."""
+    if actor.role is not Role.office:
+        raise PlanError("office_only")
+    if project.plan.published_at is None:
+        raise PlanError("plan_not_published")
+    if not evaluation.strip():
+        raise PlanError("evaluation_required", field="evaluation")
+    fields = ["rating", "evaluation", "replicable"]
+    before = audit.snapshot(project, fields)
+    project.rating, project.evaluation, project.replicable = rating, evaluation.strip(), replicable
+    project.assessed_at = utcnow()
+    after = audit.snapshot(project, fields)
+    audit.record(actor=actor, action="key_project.assess", obj=project, before=before, after=after)
+    db.session.commit()
+    return project

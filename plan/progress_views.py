@@ -13,7 +13,7 @@ from core.web import export_format, show_error
 from extensions import db
 from plan import progress, queries
 from plan.documents import bulletin_docx
-from plan.forms import ProgressForm, ReturnReportForm
+from plan.forms import AssessmentForm, ProgressForm, ReturnReportForm
 from plan.models import KeyProject, Plan, ProgressReport
 from plan.permissions import can_manage_plan, can_report_progress, can_see_own_progress, can_view_plan
 from plan.views import bp
@@ -198,3 +198,46 @@ def bulletin_document(plan_id, quarter):
         rows = _bulletin_rows(plan, quarter, current)
     data = bulletin_docx(plan_title=plan.title, quarter=quarter, summary=current.summary if current else "", rows=rows)
     return docx_response(data, filename=f"{plan.title}第{quarter}季度跟踪通报")
+
+
+def _render_assessment(plan, *, failed=None, status=200):
+    """The year-end assessment page; `failed` is the bound form of a refused save, kept as typed."""
+    forms = {p.id: AssessmentForm.for_project(p, formdata=None) for p in plan.projects}
+    if failed is not None:
+        forms[failed[0]] = failed[1]
+    latest = {}
+    for project_id, by_quarter in queries.reports_by_project(plan.id).items():
+        latest[project_id] = by_quarter[max(by_quarter)]
+    return render_template("plan/assessment.html", plan=plan, forms=forms, latest=latest), status
+
+
+@bp.get("/plans/<int:plan_id>/assessment")
+@login_required
+def plan_assessment(plan_id):
+    """考核: each key project's rating, evaluation and whether its experience is worth replicating."""
+    plan = db.get_or_404(Plan, plan_id)
+    require(can_view_plan(current_user))
+    return _render_assessment(plan)
+
+
+@bp.post("/key-projects/<int:project_id>/assessment")
+@office_required
+def key_project_assess(project_id):
+    """Record the year-end assessment of a key project."""
+    project = db.get_or_404(KeyProject, project_id)
+    form = AssessmentForm.for_project(project)
+    if form.validate_on_submit():
+        try:
+            progress.assess_key_project(
+                actor=current_user,
+                project=project,
+                rating=form.rating.data,
+                evaluation=form.evaluation.data or "",
+                replicable=form.replicable.data,
+            )
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_("Assessment of %(number)s recorded.", number=project.number), "success")
+            return redirect(url_for("plan.plan_assessment", plan_id=project.plan_id, _anchor=f"k{project.id}"))
+    return _render_assessment(project.plan, failed=(project.id, form), status=400)

@@ -254,6 +254,7 @@ def plan_public(plan_id):
         snapshot=version.snapshot,
         latest=queries.latest_reports(plan.id),
         suggestions=queries.suggestion_counts(plan),
+        replicable={project.id for project in plan.projects if project.replicable},
     )
 
 

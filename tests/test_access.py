@@ -103,6 +103,7 @@ OFFICE_ONLY = [
     ("POST", "/plans/{plan}/transition"),
     ("POST", "/plans/{plan}/progress/remind"),
     ("POST", "/progress-reports/{progress_report}/review"),
+    ("POST", "/key-projects/{key_project}/assessment"),
     ("GET", "/rounds/{round}/suggestion-screening"),
     ("POST", "/rounds/{round}/suggestion-screening/send"),
     ("GET", "/rounds/{round}/assignments/import"),

@@ -132,3 +132,23 @@ def test_the_bulletin_puts_lagging_projects_first_and_is_issued_once(client, pla
     client.login(make_user(role="leader"))
     assert "请区领导协调征地" in client.get(f"/plans/{published.id}/bulletins/1").get_data(as_text=True)
     assert client.post(f"/plans/{published.id}/bulletins/1", data=form).status_code == 403
+
+
+def test_the_year_end_assessment_rates_each_project_and_marks_experience_worth_replicating(client, planning, published):
+    from plan.models import Rating
+
+    office, first = planning["office"], published.projects[0]
+    with pytest.raises(PlanError, match="evaluation_required"):
+        progress.assess_key_project(actor=office, project=first, rating=Rating.good, evaluation=" ", replicable=True)
+    client.login(office)
+    prefix = f"k{first.id}-"
+    refused = client.post(f"/key-projects/{first.id}/assessment", data={prefix + "rating": "excellent"})
+    assert refused.status_code == 400 and "请填写与评级相应的评价" in refused.get_data(as_text=True)
+    data = {prefix + "rating": "excellent", prefix + "evaluation": "网格化管理经验全市推广", prefix + "replicable": "y"}
+    assert client.post(f"/key-projects/{first.id}/assessment", data=data).status_code == 302
+    assert (first.rating, first.replicable) == (Rating.excellent, True)
+    public = client.get(f"/plans/{published.id}").get_data(as_text=True)
+    assert "可复制推广" in public
+    client.login(make_user(role="leader"))
+    page = client.get(f"/plans/{published.id}/assessment").get_data(as_text=True)
+    assert "优秀" in page and "网格化管理经验全市推广" in page
