@@ -1,7 +1,9 @@
 """Form pieces shared by every package."""
 
 from flask import request
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -53,3 +55,9 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class ImportForm(FlaskForm):
+    """The upload of a spreadsheet to import."""
+
+    file = FileField(_l("Spreadsheet (.xlsx or .csv)"), validators=[FileRequired()])

@@ -28,5 +28,7 @@ class PlanError(DomainError):
         "return_comment_required": _l("Say why the report is returned, so the unit knows what to add."),
         "bulletin_issued": _l("This bulletin has been issued; it no longer changes."),
         "evaluation_required": _l("Write the evaluation that goes with the rating."),
+        "import_unknown_project": _l("The plan has no project numbered %(number)s, or it comes twice."),
+        "import_unknown_status": _l("Unknown status “%(value)s”: write 正常推进, 滞后 or 已完成."),
         "nobody_to_remind": _l("Every lead unit has reported for this quarter."),
     }

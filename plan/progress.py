@@ -5,6 +5,7 @@ State changes only; each checks who and from which state, writes an AuditEvent a
 
 from accounts import audit
 from accounts.models import Role, User
+from core.errors import RowsRejected
 from core.mail import queue_mail
 from core.models import utcnow
 from core.web import external_url
@@ -12,6 +13,7 @@ from extensions import db
 from plan.errors import PlanError
 from plan.models import Bulletin, KeyProject, Plan, ProgressReport, ProgressStatus, Rating, ReportState
 from plan.queries import bulletin_of, missing_reports, report_of
+from solicitation.services.imports import table_rows
 
 REPORT_FIELDS = ["percent", "status", "achievements", "problems", "next_steps", "state", "office_comment"]
 EDITABLE = {ReportState.draft, ReportState.returned}
@@ -165,3 +167,64 @@ def assess_key_project(
     audit.record(actor=actor, action="key_project.assess", obj=project, before=before, after=after)
     db.session.commit()
     return project
+
+
+# key, the sheet's header (Chinese in every language: the office fills it in)
+IMPORT_COLUMNS = [
+    ("number", "编号"),
+    ("title", "项目名称"),
+    ("percent", "完成进度"),
+    ("status", "状态"),
+    ("achievements", "工作进展及成效"),
+    ("problems", "存在问题"),
+    ("next_steps", "下一步工作"),
+]
+STATUS_NAMES = {"正常推进": ProgressStatus.on_track, "滞后": ProgressStatus.lagging, "已完成": ProgressStatus.completed}
+
+
+def import_progress(*, actor: User, plan: Plan, quarter: int, filename: str, data: bytes) -> int:
+    """Record a quarter's progress of every project from one sheet (the office collects it), all rows or none.
+
+    Projects are found by their number (一、二… or 1, 2…); the reports are recorded as accepted. Raises
+    RowsRejected listing each bad row. Returns how many reports were recorded.
+    """
+    if actor.role is not Role.office:
+        raise PlanError("office_only")
+    if plan.published_at is None:
+        raise PlanError("plan_not_published")
+    if quarter not in (1, 2, 3, 4):
+        raise PlanError("quarter_out_of_range")
+    rows = table_rows(filename=filename, data=data, columns=IMPORT_COLUMNS, required={"number", "percent", "status"})
+    by_number = {project.number: project for project in plan.projects} | {
+        str(project.position): project for project in plan.projects
+    }
+    headers, problems, seen = dict(IMPORT_COLUMNS), [], set()
+    for line, values in rows:
+        try:
+            project = by_number.get(values["number"].rstrip("、"))
+            if project is None or project.id in seen:
+                raise PlanError("import_unknown_project", field="number", number=values["number"] or "—")
+            seen.add(project.id)
+            percent = values["percent"].rstrip("%")
+            if not percent.isdigit() or not 0 <= int(percent) <= 100:
+                raise PlanError("percent_out_of_range", field="percent")
+            status = STATUS_NAMES.get(values["status"])
+            if status is None:
+                raise PlanError("import_unknown_status", field="status", value=values["status"] or "—")
+            report = report_of(project.id, quarter) or ProgressReport(key_project=project, quarter=quarter)
+            report.percent, report.status = int(percent), status
+            for name in ("achievements", "problems", "next_steps"):
+                setattr(report, name, values.get(name, ""))
+            report.state, report.author_id = ReportState.accepted, actor.id
+            report.submitted_at = report.reviewed_at = utcnow()
+            db.session.add(report)
+        except PlanError as error:
+            problems.append((line, headers.get(error.field, ""), error.message))
+    if problems:
+        db.session.rollback()  # all or nothing
+        raise RowsRejected(problems)
+    audit.record(
+        actor=actor, action="progress.import", obj=plan, after={"quarter": quarter, "file": filename, "rows": len(rows)}
+    )
+    db.session.commit()
+    return len(rows)

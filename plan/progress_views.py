@@ -1,5 +1,7 @@
 """Progress pages: the lead unit reports each quarter; the office reads, accepts or returns, and reminds."""
 
+from functools import partial
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -9,7 +11,8 @@ from flask_login import current_user
 from accounts.permissions import login_required, office_required, require
 from core.errors import DomainError
 from core.exports import docx_response, table_response
-from core.web import export_format, show_error
+from core.forms import ImportForm
+from core.web import export_format, run_import, show_error
 from extensions import db
 from plan import progress, queries
 from plan.documents import bulletin_docx
@@ -241,3 +244,44 @@ def key_project_assess(project_id):
             flash(_("Assessment of %(number)s recorded.", number=project.number), "success")
             return redirect(url_for("plan.plan_assessment", plan_id=project.plan_id, _anchor=f"k{project.id}"))
     return _render_assessment(project.plan, failed=(project.id, form), status=400)
+
+
+@bp.route("/plans/<int:plan_id>/progress/import", methods=["GET", "POST"])
+@office_required
+def progress_import(plan_id):
+    """Record a quarter's progress of every project from one sheet: all rows, or none with each bad row."""
+    plan = db.get_or_404(Plan, plan_id)
+    quarter = min(max(request.args.get("quarter", 1, type=int), 1), 4)
+    form = ImportForm()
+    done, count, problems = run_import(
+        form, partial(progress.import_progress, actor=current_user, plan=plan, quarter=quarter)
+    )
+    if done:
+        flash(_("%(count)d progress reports recorded.", count=count), "success")
+        return redirect(url_for("plan.plan_progress", plan_id=plan.id, quarter=quarter))
+    status = 400 if form.is_submitted() else 200
+    page = render_template("plan/progress_import.html", form=form, plan=plan, quarter=quarter, problems=problems)
+    return page, status
+
+
+@bp.get("/plans/<int:plan_id>/progress/import-template.<fmt>")
+@office_required
+def progress_import_template(plan_id, fmt):
+    """The plan's projects, one a row with the quarter's figures so far, to fill in and import."""
+    plan = db.get_or_404(Plan, plan_id)
+    require(fmt in ("xlsx", "csv"))
+    quarter = min(max(request.args.get("quarter", 1, type=int), 1), 4)
+    reports = queries.reports_by_project(plan.id)
+    rows = [(project, reports.get(project.id, {}).get(quarter)) for project in plan.projects]
+    names = dict(progress.IMPORT_COLUMNS)
+    status_names = {status: name for name, status in progress.STATUS_NAMES.items()}
+    columns = [
+        (names["number"], lambda row: row[0].number),
+        (names["title"], lambda row: row[0].title),
+        (names["percent"], lambda row: row[1].percent if row[1] else ""),
+        (names["status"], lambda row: status_names[row[1].status] if row[1] else ""),
+        (names["achievements"], lambda row: row[1].achievements if row[1] else ""),
+        (names["problems"], lambda row: row[1].problems if row[1] else ""),
+        (names["next_steps"], lambda row: row[1].next_steps if row[1] else ""),
+    ]
+    return table_response(filename=f"progress-{plan.round.year}-Q{quarter}", columns=columns, rows=rows, fmt=fmt)

@@ -312,7 +312,3 @@ class SuggestionFilterForm(FilterForm):
         form.category.choices = options([(c.id, c.name) for c in round.categories], blank=_l("All"))
         form.held.choices = options([("yes", _l("Held, not yet published"))], blank=_l("All"))
         return form
-
-
-class ImportForm(FlaskForm):
-    file = FileField(_l("Spreadsheet (.xlsx or .csv)"), validators=[FileRequired()])

@@ -11,6 +11,7 @@ from accounts.models import User
 from accounts.permissions import office_required, require
 from core.errors import DomainError
 from core.exports import table_response
+from core.forms import ImportForm
 from core.web import run_import, show_error
 from extensions import db
 from review import queries
@@ -25,7 +26,6 @@ from review.permissions import can_manage_reviews
 from review.services import assignments, conflicts
 from review.solver import solve
 from review.views import bp
-from solicitation.forms import ImportForm
 from solicitation.models import Proposal, Round
 
 

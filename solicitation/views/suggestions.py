@@ -13,6 +13,7 @@ from accounts.models import Unit
 from accounts.permissions import is_office, login_required, office_required, require
 from core.errors import DomainError
 from core.exports import table_response
+from core.forms import ImportForm
 from core.privacy import mask_email, mask_name, mask_phone
 from core.web import export_format, paginate, run_import, show_error
 from extensions import db
@@ -22,7 +23,6 @@ from solicitation.forms import (
     DecideForm,
     DraftProposalForm,
     DuplicateForm,
-    ImportForm,
     LinkProposalsForm,
     OfficeSuggestionForm,
     ReferForm,

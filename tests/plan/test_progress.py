@@ -152,3 +152,43 @@ def test_the_year_end_assessment_rates_each_project_and_marks_experience_worth_r
     client.login(make_user(role="leader"))
     page = client.get(f"/plans/{published.id}/assessment").get_data(as_text=True)
     assert "优秀" in page and "网格化管理经验全市推广" in page
+
+
+def test_the_office_imports_a_quarters_progress_from_its_sheet_all_rows_or_none(client, planning, published):
+    from openpyxl import Workbook, load_workbook
+
+    office = planning["office"]
+    first, second, third = published.projects
+    client.login(office)
+    sheet = client.get(f"/plans/{published.id}/progress/import-template.xlsx?quarter=3")
+    rows = list(load_workbook(io.BytesIO(sheet.data)).active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("编号", "项目名称", "完成进度", "状态") and [r[0] for r in rows[1:]] == ["一", "二", "三"]
+
+    def upload(lines):
+        workbook = Workbook()
+        for line in [rows[0], *lines]:
+            workbook.active.append(list(line))
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        data = {"file": (io.BytesIO(buffer.getvalue()), "progress.xlsx")}
+        return client.post(f"/plans/{published.id}/progress/import?quarter=3", data=data)
+
+    bad = upload([("一", "", "70", "正常推进", "完成"), ("五", "", "10", "滞后", ""), ("二", "", "150%", "拖延", "")])
+    assert bad.status_code == 400
+    text = bad.get_data(as_text=True)
+    assert "没有编号为 五 的项目" in text and "完成进度应在 0 到 100 之间" in text and "未导入" in text
+    assert queries.report_of(first.id, 3) is None  # the good row went with the rest
+    good = upload(
+        [
+            ("一", "", "70%", "正常推进", "完成二期"),
+            ("2", "", "40", "滞后", "征地受阻"),
+            ("三、", "", "100", "已完成", ""),
+        ]
+    )
+    assert good.status_code == 302
+    reports = [queries.report_of(p.id, 3) for p in (first, second, third)]
+    assert [(r.percent, r.status, r.state) for r in reports] == [
+        (70, ProgressStatus.on_track, ReportState.accepted),
+        (40, ProgressStatus.lagging, ReportState.accepted),
+        (100, ProgressStatus.completed, ReportState.accepted),
+    ]
