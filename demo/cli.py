@@ -380,6 +380,7 @@ def _plan_longgang(round: Round, seed: LonggangSeed, users: dict[str, User]) -> 
             project=project,
             fields=fields,
             cooperating_unit_ids=[unit.id for unit in project.cooperating_units],
+            milestones=stories.MILESTONES,
         )
     for target in (PlanStatus.submitted_for_review, PlanStatus.approved, PlanStatus.published):
         plan_services.transition_plan(

@@ -357,3 +357,10 @@ LAGGING = {
         "区领导协调，分片推进补偿协商。",
     )
 }
+# Every 2017 project's milestones (挂图作战) — the seed gives none, so these are the usual four steps.
+MILESTONES = {
+    1: "制定改革方案并经区领导审定",
+    2: "启动试点，形成阶段性成果",
+    3: "全面推进，完善配套制度",
+    4: "总结评估，形成可复制推广经验",
+}

@@ -7,6 +7,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from accounts.permissions import login_required, office_required, require
 from core.errors import DomainError
@@ -15,9 +16,10 @@ from core.forms import ImportForm
 from core.web import export_format, run_import, show_error
 from extensions import db
 from plan import progress, queries
+from plan.battle_map import battle_map_svg
 from plan.documents import bulletin_docx
 from plan.forms import AssessmentForm, ProgressForm, ReturnReportForm
-from plan.models import KeyProject, Plan, ProgressReport
+from plan.models import KeyProject, Plan, ProgressReport, ProgressStatus, ReportState
 from plan.permissions import can_manage_plan, can_report_progress, can_see_own_progress, can_view_plan
 from plan.views import bp
 
@@ -285,3 +287,32 @@ def progress_import_template(plan_id, fmt):
         (names["next_steps"], lambda row: row[1].next_steps if row[1] else ""),
     ]
     return table_response(filename=f"progress-{plan.round.year}-Q{quarter}", columns=columns, rows=rows, fmt=fmt)
+
+
+@bp.get("/plans/<int:plan_id>/battle-map")
+@login_required
+def battle_map(plan_id):
+    """挂图作战: every project's milestones against its reported progress, for screen and print."""
+    plan = db.get_or_404(Plan, plan_id)
+    require(can_view_plan(current_user))
+    arrived = {ReportState.submitted, ReportState.accepted}
+    reports = queries.reports_by_project(plan.id)
+    rows = [
+        {
+            "number": project.number,
+            "title": project.title,
+            "milestones": {m.quarter: m.target for m in project.milestones},
+            "reports": {
+                q: (r.percent, r.status.value)
+                for q, r in reports.get(project.id, {}).items()
+                if r.state.value in arrived
+            },
+        }
+        for project in plan.projects
+    ]
+    svg = battle_map_svg(
+        rows,
+        quarter_labels=[_("Q%(q)s", q=q) for q in (1, 2, 3, 4)],
+        status_labels={status.value: status.label for status in ProgressStatus},
+    )
+    return render_template("plan/battle_map.html", plan=plan, svg=Markup(svg))  # built from escaped parts

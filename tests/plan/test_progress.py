@@ -192,3 +192,28 @@ def test_the_office_imports_a_quarters_progress_from_its_sheet_all_rows_or_none(
         (40, ProgressStatus.lagging, ReportState.accepted),
         (100, ProgressStatus.completed, ReportState.accepted),
     ]
+
+
+def test_the_battle_map_draws_milestones_against_progress(client, planning, published):
+    from plan.battle_map import battle_map_svg
+
+    svg = battle_map_svg(
+        [
+            {
+                "number": "一",
+                "title": "推进<网格>管理",
+                "milestones": {1: "方案", 2: "试点"},
+                "reports": {1: (25, "lagging")},
+            },
+            {"number": "二", "title": "家庭医生", "milestones": {}, "reports": {}},
+        ],
+        quarter_labels=["Q1", "Q2", "Q3", "Q4"],
+        status_labels={"lagging": "滞后"},
+    )
+    assert svg.startswith("<svg") and "&lt;网格&gt;" in svg and "<网格>" not in svg  # text is escaped
+    assert 'width="150.0"' in svg and "#b42318" in svg and "25% · 滞后" in svg  # a quarter of the year, lagging red
+    assert svg.count("<path") == 2 and svg.count('fill="#1f2933"') == 1  # Q1's milestone reported, Q2's to come
+    first = published.projects[0]
+    client.login(make_user(role="leader"))
+    page = client.get(f"/plans/{published.id}/battle-map").get_data(as_text=True)
+    assert "<svg" in page and first.title[:10] in page
