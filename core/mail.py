@@ -49,6 +49,13 @@ def queue_mail(*, to: str, template: str, **context) -> OutboxMessage | None:
     return message
 
 
+def queue_mail_to_staff(users, *, template: str, **context) -> None:
+    """Queue a message to each of `users` (a unit's staff, say) who is active and has an email address."""
+    for user in users:
+        if user.active and user.email:
+            queue_mail(to=user.email, template=template, **context)
+
+
 def _send(message: OutboxMessage) -> None:
     config = current_app.config
     email = EmailMessage()

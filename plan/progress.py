@@ -6,7 +6,7 @@ State changes only; each checks who and from which state, writes an AuditEvent a
 from accounts import audit
 from accounts.models import Role, User
 from core.errors import RowsRejected
-from core.mail import queue_mail
+from core.mail import queue_mail_to_staff
 from core.models import utcnow
 from core.web import external_url
 from extensions import db
@@ -17,12 +17,6 @@ from solicitation.services.imports import table_rows
 
 REPORT_FIELDS = ["percent", "status", "achievements", "problems", "next_steps", "state", "office_comment"]
 EDITABLE = {ReportState.draft, ReportState.returned}
-
-
-def _mail_lead_unit(project: KeyProject, template: str, **context) -> None:
-    for staff in project.lead_unit.users if project.lead_unit else []:
-        if staff.active and staff.email:
-            queue_mail(to=staff.email, template=template, **context)
 
 
 def _check_lead_unit(actor: User, project: KeyProject) -> None:
@@ -89,9 +83,7 @@ def review_report(*, actor: User, report: ProgressReport, accept: bool, comment:
     )
     if not accept:
         url = external_url("plan.progress_form", project_id=report.key_project_id, quarter=report.quarter)
-        for staff in report.key_project.lead_unit.users:
-            if staff.active and staff.email:
-                queue_mail(to=staff.email, template="progress_returned", report=report, url=url)
+        queue_mail_to_staff(report.key_project.lead_unit.users, template="progress_returned", report=report, url=url)
     db.session.commit()
     return report
 
@@ -105,11 +97,8 @@ def remind_missing(*, actor: User, plan: Plan, quarter: int, due: str) -> int:
         raise PlanError("nobody_to_remind")
     for project in missing:
         url = external_url("plan.progress_form", project_id=project.id, quarter=quarter)
-        for staff in project.lead_unit.users if project.lead_unit else []:
-            if staff.active and staff.email:
-                queue_mail(
-                    to=staff.email, template="progress_reminder", project=project, quarter=quarter, due=due, url=url
-                )
+        staff = project.lead_unit.users if project.lead_unit else []
+        queue_mail_to_staff(staff, template="progress_reminder", project=project, quarter=quarter, due=due, url=url)
     audit.record(
         actor=actor, action="progress.remind", obj=plan, after={"quarter": quarter, "projects": [p.id for p in missing]}
     )

@@ -2,7 +2,7 @@
 
 from accounts import audit
 from accounts.models import User
-from core.mail import queue_mail
+from core.mail import queue_mail_to_staff
 from core.models import utcnow
 from core.web import external_url
 from extensions import db
@@ -97,9 +97,7 @@ def publish_decisions(*, actor: User, round: Round) -> int:
     for screening in pending:
         screening.published_at = utcnow()
         url = external_url("solicitation.proposal_detail", proposal_id=screening.proposal_id)
-        for staff in screening.proposal.unit.users:
-            if staff.active and staff.email:
-                queue_mail(to=staff.email, template="proposal_decided", screening=screening, url=url)
+        queue_mail_to_staff(screening.proposal.unit.users, template="proposal_decided", screening=screening, url=url)
     audit.record(actor=actor, action="screening.publish", obj=round, after={"decisions": len(pending)})
     db.session.commit()
     return len(pending)

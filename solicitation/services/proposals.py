@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from accounts import audit
 from accounts.models import Role, Unit, User
-from core.mail import queue_mail
+from core.mail import queue_mail_to_staff
 from core.models import utcnow
 from core.storage import attachment_storage
 from core.uploads import UploadError, check_upload
@@ -209,9 +209,7 @@ def return_proposal(*, actor: User, proposal: Proposal, reason: str) -> Proposal
         after={"status": S.returned.value, "return_reason": reason},
     )
     url = external_url("solicitation.proposal_detail", proposal_id=proposal.id)
-    for staff in proposal.unit.users:
-        if staff.active and staff.email:
-            queue_mail(to=staff.email, template="proposal_returned", proposal=proposal, url=url)
+    queue_mail_to_staff(proposal.unit.users, template="proposal_returned", proposal=proposal, url=url)
     db.session.commit()
     return proposal
 

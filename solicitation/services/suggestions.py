@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from accounts import audit
 from accounts.models import Role, Unit, User
-from core.mail import queue_mail
+from core.mail import queue_mail, queue_mail_to_staff
 from core.models import utcnow
 from core.web import external_url
 from extensions import db
@@ -235,9 +235,8 @@ def refer_suggestion(*, actor: User, suggestion: Suggestion, unit: Unit | None, 
         referral_note=note.strip(),
     )
     url = external_url("solicitation.suggestion_detail", suggestion_id=suggestion.id)
-    for staff in unit.users:
-        if staff.active and staff.email and staff.role is Role.unit_staff:
-            queue_mail(to=staff.email, template="suggestion_referred", suggestion=suggestion, unit=unit, url=url)
+    staff = [user for user in unit.users if user.role is Role.unit_staff]
+    queue_mail_to_staff(staff, template="suggestion_referred", suggestion=suggestion, unit=unit, url=url)
     db.session.commit()
     return suggestion
 
