@@ -198,6 +198,10 @@ class ReportState(LabelledEnum):
         }
 
 
+# A report in these states has reached the office: it counts as in.
+REACHED_OFFICE = frozenset({ReportState.submitted, ReportState.accepted})
+
+
 class ProgressReport(db.Model):
     """季度进展: the lead unit's report on a key project for one quarter of the plan year."""
 

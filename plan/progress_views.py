@@ -19,7 +19,7 @@ from plan import progress, queries
 from plan.battle_map import battle_map_svg
 from plan.documents import bulletin_docx
 from plan.forms import AssessmentForm, ProgressForm, ReturnReportForm
-from plan.models import KeyProject, Plan, ProgressReport, ProgressStatus, ReportState
+from plan.models import KeyProject, Plan, ProgressReport, ProgressStatus
 from plan.permissions import can_manage_plan, can_report_progress, can_see_own_progress, can_view_plan
 from plan.views import bp
 
@@ -34,6 +34,11 @@ PROGRESS_COLUMNS = [
     (_l("Problems met"), lambda row: row[1].problems if row[1] else ""),
     (_l("Next steps"), lambda row: row[1].next_steps if row[1] else ""),
 ]
+
+
+def _quarter_asked() -> int:
+    """The quarter of `?quarter=`, 1 to 4 (1 when missing)."""
+    return min(max(request.args.get("quarter", 1, type=int), 1), 4)
 
 
 @bp.get("/progress")
@@ -86,7 +91,7 @@ def plan_progress(plan_id):
     """Every project's report for a quarter, the missing ones, and (for the office) accept, return, remind."""
     plan = db.get_or_404(Plan, plan_id)
     require(can_view_plan(current_user))
-    quarter = min(max(request.args.get("quarter", 1, type=int), 1), 4)
+    quarter = _quarter_asked()
     reports = queries.reports_by_project(plan.id)
     rows = [(project, reports.get(project.id, {}).get(quarter)) for project in plan.projects]
     if fmt := export_format():
@@ -98,7 +103,7 @@ def plan_progress(plan_id):
         plan=plan,
         quarter=quarter,
         rows=rows,
-        missing=queries.missing_reports(plan, quarter),
+        missing=queries.missing_reports(plan, quarter, reports),
         return_form=ReturnReportForm(formdata=None),
     )
 
@@ -210,9 +215,7 @@ def _render_assessment(plan, *, failed=None, status=200):
     forms = {p.id: AssessmentForm.for_project(p, formdata=None) for p in plan.projects}
     if failed is not None:
         forms[failed[0]] = failed[1]
-    latest = {}
-    for project_id, by_quarter in queries.reports_by_project(plan.id).items():
-        latest[project_id] = by_quarter[max(by_quarter)]
+    latest = queries.latest_reports(plan.id)
     return render_template("plan/assessment.html", plan=plan, forms=forms, latest=latest), status
 
 
@@ -253,7 +256,7 @@ def key_project_assess(project_id):
 def progress_import(plan_id):
     """Record a quarter's progress of every project from one sheet: all rows, or none with each bad row."""
     plan = db.get_or_404(Plan, plan_id)
-    quarter = min(max(request.args.get("quarter", 1, type=int), 1), 4)
+    quarter = _quarter_asked()
     form = ImportForm()
     done, count, problems = run_import(
         form, partial(progress.import_progress, actor=current_user, plan=plan, quarter=quarter)
@@ -272,7 +275,7 @@ def progress_import_template(plan_id, fmt):
     """The plan's projects, one a row with the quarter's figures so far, to fill in and import."""
     plan = db.get_or_404(Plan, plan_id)
     require(fmt in ("xlsx", "csv"))
-    quarter = min(max(request.args.get("quarter", 1, type=int), 1), 4)
+    quarter = _quarter_asked()
     reports = queries.reports_by_project(plan.id)
     rows = [(project, reports.get(project.id, {}).get(quarter)) for project in plan.projects]
     names = dict(progress.IMPORT_COLUMNS)
@@ -295,18 +298,13 @@ def battle_map(plan_id):
     """挂图作战: every project's milestones against its reported progress, for screen and print."""
     plan = db.get_or_404(Plan, plan_id)
     require(can_view_plan(current_user))
-    arrived = {ReportState.submitted, ReportState.accepted}
-    reports = queries.reports_by_project(plan.id)
+    reports = queries.reports_by_project(plan.id, reached_office=True)
     rows = [
         {
             "number": project.number,
             "title": project.title,
             "milestones": {m.quarter: m.target for m in project.milestones},
-            "reports": {
-                q: (r.percent, r.status.value)
-                for q, r in reports.get(project.id, {}).items()
-                if r.state.value in arrived
-            },
+            "reports": {q: (r.percent, r.status.value) for q, r in reports.get(project.id, {}).items()},
         }
         for project in plan.projects
     ]

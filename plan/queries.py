@@ -3,7 +3,17 @@
 from sqlalchemy import func, select
 
 from extensions import db
-from plan.models import Bulletin, KeyProject, Plan, PlanStatus, PlanVersion, ProgressReport, ProgressStatus, ReportState
+from plan.models import (
+    REACHED_OFFICE,
+    Bulletin,
+    KeyProject,
+    Plan,
+    PlanStatus,
+    PlanVersion,
+    ProgressReport,
+    ProgressStatus,
+    ReportState,
+)
 from solicitation.models import suggestion_proposals
 
 # A key project's fields as a snapshot keeps them (the labels are the plan's own words).
@@ -109,20 +119,26 @@ def report_of(project_id: int, quarter: int) -> ProgressReport | None:
     return db.session.scalar(query)
 
 
-def reports_by_project(plan_id: int) -> dict[int, dict[int, ProgressReport]]:
-    """Every report of the plan's projects: project -> quarter -> report."""
+def reports_by_project(plan_id: int, *, reached_office: bool = False) -> dict[int, dict[int, ProgressReport]]:
+    """The plan's reports (only those that reached the office, if asked): project -> quarter -> report."""
     query = select(ProgressReport).join(ProgressReport.key_project).where(KeyProject.plan_id == plan_id)
+    if reached_office:
+        query = query.where(ProgressReport.state.in_(REACHED_OFFICE))
     reports: dict[int, dict[int, ProgressReport]] = {}
     for report in db.session.scalars(query):
         reports.setdefault(report.key_project_id, {})[report.quarter] = report
     return reports
 
 
-def missing_reports(plan: Plan, quarter: int) -> list[KeyProject]:
-    """The plan's projects whose report for the quarter has not reached the office (none, a draft, returned)."""
-    reports = reports_by_project(plan.id)
-    arrived = {ReportState.submitted, ReportState.accepted}
-    return [p for p in plan.projects if (r := reports.get(p.id, {}).get(quarter)) is None or r.state not in arrived]
+def missing_reports(plan: Plan, quarter: int, reports: dict | None = None) -> list[KeyProject]:
+    """The plan's projects whose report for the quarter has not reached the office (none, a draft, returned).
+
+    `reports` are the plan's reports by project when the caller has them already.
+    """
+    reports = reports_by_project(plan.id) if reports is None else reports
+    return [
+        p for p in plan.projects if (r := reports.get(p.id, {}).get(quarter)) is None or r.state not in REACHED_OFFICE
+    ]
 
 
 def led_by(unit_id: int) -> list[KeyProject]:
@@ -183,17 +199,11 @@ BULLETIN_ORDER = {ProgressStatus.lagging: 0, None: 1, ProgressStatus.on_track: 2
 
 def bulletin_rows(plan: Plan, quarter: int) -> list[tuple[KeyProject, ProgressReport | None]]:
     """Every project with its report of the quarter (that reached the office), lagging ones first, least done first."""
-    arrived = {ReportState.submitted, ReportState.accepted}
-    reports = reports_by_project(plan.id)
-    rows = []
-    for project in plan.projects:
-        report = reports.get(project.id, {}).get(quarter)
-        rows.append((project, report if report is not None and report.state in arrived else None))
-    return sorted(
-        rows,
-        key=lambda row: (
-            BULLETIN_ORDER[row[1].status if row[1] else None],
-            row[1].percent if row[1] else 0,
-            row[0].position,
-        ),
-    )
+    reports = reports_by_project(plan.id, reached_office=True)
+    rows = [(project, reports.get(project.id, {}).get(quarter)) for project in plan.projects]
+
+    def order(row):
+        project, report = row
+        return BULLETIN_ORDER[report.status if report else None], report.percent if report else 0, project.position
+
+    return sorted(rows, key=order)

@@ -214,6 +214,9 @@ def test_the_battle_map_draws_milestones_against_progress(client, planning, publ
     assert 'width="150.0"' in svg and "#b42318" in svg and "25% · 滞后" in svg  # a quarter of the year, lagging red
     assert svg.count("<path") == 2 and svg.count('fill="#1f2933"') == 1  # Q1's milestone reported, Q2's to come
     first = published.projects[0]
+    report(first, staff_of(first), percent=60)  # submitted: it has reached the office
+    report(published.projects[1], staff_of(published.projects[1]), percent=90, submit=False)  # a draft has not
     client.login(make_user(role="leader"))
     page = client.get(f"/plans/{published.id}/battle-map").get_data(as_text=True)
     assert "<svg" in page and first.title[:10] in page
+    assert "60% · 正常推进" in page and "90%" not in page
