@@ -173,7 +173,13 @@ def key_projects_fed_by(suggestion) -> list[tuple[KeyProject, ProgressReport | N
         .join(KeyProject.plan)
         .where(KeyProject.proposal_id.in_(proposal_ids), Plan.published_at.is_not(None))
     )
-    return [(project, latest_reports(project.plan_id).get(project.id)) for project in db.session.scalars(query)]
+    latest: dict[int, dict[int, ProgressReport]] = {}  # by plan, read once each
+    rows = []
+    for project in db.session.scalars(query):
+        if project.plan_id not in latest:
+            latest[project.plan_id] = latest_reports(project.plan_id)
+        rows.append((project, latest[project.plan_id].get(project.id)))
+    return rows
 
 
 def suggestion_counts(plan: Plan) -> dict[int, int]:

@@ -6,6 +6,7 @@ Each checks who and from which state, writes an AuditEvent and commits.
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from accounts import audit
 from accounts.models import Role, Unit, User
@@ -48,20 +49,19 @@ def create_plan(*, actor: User, round: Round) -> Plan:
     if db.session.scalar(select(Plan.id).where(Plan.round_id == round.id)):
         raise PlanError("plan_exists")
     plan = Plan(round=round, title=round.title, status=PlanStatus.draft, version=1)
-    selected = set(
-        db.session.scalars(
-            select(Screening.proposal_id)
-            .join(Screening.proposal)
-            .where(
-                Proposal.round_id == round.id,
-                Screening.decision == Decision.selected,
-                Screening.published_at.is_not(None),
-            )
+    # The selected proposals whole (the ranking loads only a list's columns), in one query.
+    selected = db.session.scalars(
+        select(Proposal)
+        .join(Screening, Screening.proposal_id == Proposal.id)
+        .options(selectinload(Proposal.cooperating_units))
+        .where(
+            Proposal.round_id == round.id,
+            Screening.decision == Decision.selected,
+            Screening.published_at.is_not(None),
         )
-    )
-    ranked = [row.proposal for row in rank_round(round.id, details=False).rows if row.proposal.id in selected]
-    for position, proposal in enumerate(ranked, start=1):
-        proposal = db.session.get(Proposal, proposal.id)  # the ranking loads only a list's columns
+    ).all()
+    rank = {row.proposal.id: index for index, row in enumerate(rank_round(round.id, details=False).rows)}
+    for position, proposal in enumerate(sorted(selected, key=lambda p: rank.get(p.id, len(rank))), start=1):
         plan.projects.append(
             KeyProject(
                 position=position,

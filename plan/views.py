@@ -53,6 +53,7 @@ def _render_plan(round, plan, *, approval_form=None, status=200):
         round=round,
         plan=plan,
         versions=queries.versions(plan.id) if plan else [],
+        statuses=list(PlanStatus),
         next_statuses=PLAN_TRANSITIONS[plan.status] if plan else (),
         approval_form=approval_form or ApprovalForm(formdata=None),
     ), status
