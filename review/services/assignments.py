@@ -11,9 +11,9 @@ from core.mail import queue_mail
 from core.web import external_url
 from extensions import db
 from review.errors import ReviewError
-from review.models import Assignment, ExpertProfile, ReviewSettings, ReviewStatus
+from review.models import Assignment, ExpertProfile, ReviewStatus
 from review.queries import DEFAULT_MAX_LOAD, is_conflicted
-from review.services import require_office
+from review.services import require_office, settings_row
 from solicitation.models import Proposal, ProposalStatus, Round
 from solicitation.services.imports import table_rows
 
@@ -153,7 +153,7 @@ def save_review_settings(
         raise ReviewError("cut_line_twice", field="cut_percent")
     if cut_percent is not None and not 1 <= cut_percent <= 100:
         raise ReviewError("cut_percent_range", field="cut_percent")
-    settings = db.session.get(ReviewSettings, round.id) or ReviewSettings(round_id=round.id)
+    settings = settings_row(round)
     fields = ["reviewers_per_proposal", "trim_extremes", "blind", "cut_line", "cut_percent"]
     before = audit.snapshot(settings, fields)
     settings.reviewers_per_proposal, settings.trim_extremes = reviewers_per_proposal, trim_extremes

@@ -12,20 +12,11 @@ from core.web import external_url
 from extensions import db
 from review.errors import ReviewError
 from review.models import Assignment, Review, ReviewSettings, ReviewStage, ReviewStatus
-from review.queries import expert_progress, review_settings
-from review.services import require_office
+from review.queries import expert_progress
+from review.services import require_office, settings_row
 from solicitation.models import Proposal, Round, RoundStatus
 
 STAGES = list(ReviewStage)
-
-
-def _settings(round: Round) -> ReviewSettings:
-    """The round's settings row, made from the defaults on the first change."""
-    settings = db.session.get(ReviewSettings, round.id)
-    if settings is None:
-        settings = review_settings(round.id)
-        db.session.add(settings)
-    return settings
 
 
 def move_stage(*, actor: User, round: Round, stage: ReviewStage) -> ReviewSettings:
@@ -33,7 +24,7 @@ def move_stage(*, actor: User, round: Round, stage: ReviewStage) -> ReviewSettin
     require_office(actor)
     if round.status is not RoundStatus.reviewing:
         raise ReviewError("round_not_reviewing")
-    settings = _settings(round)
+    settings = settings_row(round)
     if abs(STAGES.index(stage) - STAGES.index(settings.stage)) != 1:
         raise ReviewError("stage_not_adjacent", current=settings.stage.label, target=stage.label)
     before = {"stage": settings.stage.value}
@@ -52,7 +43,7 @@ def save_stage_dates(
         raise ReviewError("discussion_before_deadline", field="discussion_until", deadline=round.review_deadline)
     if decision_until and discussion_until and decision_until < discussion_until:
         raise ReviewError("decision_before_discussion", field="decision_until")
-    settings = _settings(round)
+    settings = settings_row(round)
     fields = ["discussion_until", "decision_until"]
     before = audit.snapshot(settings, fields)
     settings.discussion_until, settings.decision_until = discussion_until, decision_until
@@ -83,15 +74,20 @@ def remind_experts(*, actor: User, round: Round, expert_ids: set[int] | None = N
             outstanding=progress.outstanding,
             url=url,
         )
-        outstanding = select(Assignment).join(Assignment.proposal).outerjoin(Assignment.review)
-        outstanding = outstanding.where(
-            Assignment.expert_id == progress.expert.id,
+    # Their assignments still to review, marked in one query rather than one an expert.
+    outstanding = (
+        select(Assignment)
+        .join(Assignment.proposal)
+        .outerjoin(Assignment.review)
+        .where(
+            Assignment.expert_id.in_([p.expert.id for p in reminded]),
             Proposal.round_id == round.id,
             Assignment.published,
             (Review.id.is_(None)) | (Review.status != ReviewStatus.submitted),
         )
-        for assignment in db.session.scalars(outstanding):
-            assignment.reminded_at = now
+    )
+    for assignment in db.session.scalars(outstanding):
+        assignment.reminded_at = now
     audit.record(
         actor=actor,
         action="review.remind",
