@@ -88,7 +88,7 @@ OFFICE_ONLY = [
     ("POST", "/reviews/{review}/reopen"),
     ("GET", "/rounds/{round}/ranking"),
     ("GET", "/proposals/{proposal}/reviews"),
-    ("POST", "/proposals/{proposal}/shortlist"),
+    ("POST", "/proposals/{proposal}/flag"),
     ("POST", "/proposals/{proposal}/decision"),
     ("POST", "/rounds/{round}/decisions/publish"),
     ("POST", "/rounds/{round}/review-settings"),

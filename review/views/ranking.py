@@ -193,9 +193,9 @@ def render_proposal_reviews(proposal, *, decision_form=None, visit_form=None, st
     ), status
 
 
-@bp.post("/proposals/<int:proposal_id>/shortlist")
+@bp.post("/proposals/<int:proposal_id>/flag")
 @office_required
-def proposal_shortlist(proposal_id):
+def proposal_flag(proposal_id):
     """入围 (flag=shortlisted) or ask for field research (flag=field_visit_requested); on=1 sets, on=0 clears."""
     proposal = db.get_or_404(Proposal, proposal_id)
     require(can_manage_reviews(current_user))

@@ -123,7 +123,7 @@ def test_decisions_stay_pending_until_published_then_the_unit_sees_and_is_told(a
 def test_the_office_screens_from_the_proposals_reviews_page(client, login_as, history):
     login_as("office")
     proposal = ranked_proposals(history)[3]
-    client.post(f"/proposals/{proposal.id}/shortlist", data={"on": "1"})
+    client.post(f"/proposals/{proposal.id}/flag", data={"on": "1"})
     response = client.post(f"/proposals/{proposal.id}/decision", data={"decision": "merged", "reason": ""})
     assert response.status_code == 400
     client.post(f"/proposals/{proposal.id}/decision", data={"decision": "selected", "reason": ""})
