@@ -228,6 +228,16 @@ def panel_reviews(proposal_id: int) -> list[Review]:
     return list(db.session.scalars(query))
 
 
+def expertise_matches(items, fields: dict[int, str]) -> set[tuple[int, int]]:
+    """(item, expert) pairs where the item's category (a proposal's, a suggestion's) is among the expert's fields."""
+    return {
+        (item.id, expert_id)
+        for item in items
+        for expert_id, text in fields.items()
+        if item.category and text and item.category.name in text
+    }
+
+
 def assignment_problem(round_id: int, k: int) -> Problem:
     """The round's assignment as the solver sees it: proposals, experts' caps, what stands, what is barred."""
     proposals = round_proposals(round_id)
@@ -240,12 +250,7 @@ def assignment_problem(round_id: int, k: int) -> Problem:
         if c.status is not ConflictStatus.dismissed
     }
     fields = {expert.id: (profile.expertise if profile else "") for expert, profile, _load in experts}
-    matches = {
-        (p.id, expert_id)
-        for p in proposals
-        for expert_id, text in fields.items()
-        if p.category and p.category.name in text
-    }
+    matches = expertise_matches(proposals, fields)
     caps = {expert.id: (profile.max_load if profile else DEFAULT_MAX_LOAD) for expert, profile, _load in experts}
     return Problem(proposals=ids, experts=caps, k=k, existing=assigned, conflicts=conflicts, matches=matches)
 

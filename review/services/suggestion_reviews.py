@@ -1,6 +1,7 @@
 """Experts' short-form screening of residents' suggestions: the office sends them out, experts score them."""
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from accounts import audit
 from accounts.models import Role, User
@@ -8,7 +9,7 @@ from core.models import utcnow
 from extensions import db
 from review.errors import ReviewError
 from review.models import ExpertProfile, ReviewStage, SuggestionReview
-from review.queries import review_settings, suggestion_scale
+from review.queries import expertise_matches, review_settings, suggestion_scale
 from review.services import require_office
 from review.solver import Problem, solve
 from solicitation.models import TAKEN_UP, Round, RoundStatus, Suggestion
@@ -30,7 +31,9 @@ def send_to_screening(*, actor: User, round: Round, suggestion_ids: list[int]) -
     require_office(actor)
     _check_open(round)
     suggestions = db.session.scalars(
-        select(Suggestion).where(Suggestion.id.in_(suggestion_ids), Suggestion.round_id == round.id)
+        select(Suggestion)
+        .options(selectinload(Suggestion.category))
+        .where(Suggestion.id.in_(suggestion_ids), Suggestion.round_id == round.id)
     ).all()
     if not suggestions:
         raise ReviewError("nothing_chosen")
@@ -63,12 +66,7 @@ def send_to_screening(*, actor: User, round: Round, suggestion_ids: list[int]) -
             experts={expert.id: cap for expert, _fields in experts},
             k=k,
             existing=existing,
-            matches={
-                (s.id, expert.id)
-                for s in suggestions
-                for expert, fields in experts
-                if s.category and fields and s.category.name in fields
-            },
+            matches=expertise_matches(suggestions, {expert.id: fields for expert, fields in experts}),
         )
     )
     for suggestion_id, expert_id in solution.new:
