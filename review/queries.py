@@ -421,7 +421,12 @@ def suggestion_reviews_of_round(round_id: int) -> list[SuggestionReview]:
     query = (
         select(SuggestionReview)
         .join(SuggestionReview.suggestion)
-        .options(selectinload(SuggestionReview.expert), selectinload(SuggestionReview.suggestion))
+        .options(
+            selectinload(SuggestionReview.expert),
+            # the ranking shows each suggestion's field and the proposals it fed
+            selectinload(SuggestionReview.suggestion).selectinload(Suggestion.category),
+            selectinload(SuggestionReview.suggestion).selectinload(Suggestion.proposals),
+        )
         .where(Suggestion.round_id == round_id)
         .order_by(SuggestionReview.suggestion_id, SuggestionReview.id)
     )

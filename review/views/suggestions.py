@@ -136,5 +136,4 @@ def suggestion_review_form(screening_id):
         screening=screening,
         suggestion=screening.suggestion,
         form=form,
-        scale=scale,
     ), (400 if form.is_submitted() else 200)
