@@ -18,8 +18,11 @@ from core.mail import mail_cli, start_delivery_thread
 from core.views import bp as core_bp
 from core.views import select_locale
 from core.web import pretty_json, set_security_headers, url_with, wants_json
+from dashboard import permissions as dashboard_permissions
+from dashboard.views import bp as dashboard_bp
 from demo.cli import demo_cli
 from extensions import babel, csrf, db, limiter, login_manager, migrate
+from plan import cli as plan_cli
 from plan import permissions as plan_permissions
 from plan import queries as plan_queries
 from plan.documents import official_text
@@ -58,9 +61,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message_category = "info"
     login_manager.user_loader(accounts_queries.user_for_session)
 
-    for blueprint in (core_bp, accounts_bp, solicitation_bp, review_bp, plan_bp, api_bp):
+    for blueprint in (core_bp, accounts_bp, solicitation_bp, review_bp, plan_bp, dashboard_bp, api_bp):
         app.register_blueprint(blueprint)
-    for predicates in (accounts_permissions, solicitation_permissions, review_permissions, plan_permissions):
+    for predicates in (
+        accounts_permissions,
+        solicitation_permissions,
+        review_permissions,
+        plan_permissions,
+        dashboard_permissions,
+    ):
         app.jinja_env.globals.update(predicates.TEMPLATE_PREDICATES)
     app.add_template_global(solicitation_queries.soliciting_rounds)
     app.add_template_global(review_queries.published_decision)
@@ -78,6 +87,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.cli.add_command(accounts_cli.users_cli)
     app.cli.add_command(solicitation_cli.rounds_cli)
+    app.cli.add_command(plan_cli.plan_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(mail_cli)
     if app.config["MAIL_SERVER"] and not app.testing and os.environ.get("MAIL_WORKER", "thread") == "thread":

@@ -61,3 +61,8 @@ class ImportForm(FlaskForm):
     """The upload of a spreadsheet to import."""
 
     file = FileField(_l("Spreadsheet (.xlsx or .csv)"), validators=[FileRequired()])
+
+
+def chosen_files(field) -> list[tuple[str, bytes]]:
+    """The files chosen in a MultipleFileField as (name, bytes); a browser sends one empty part when none is."""
+    return [(f.filename or "", f.read()) for f in field.data or [] if getattr(f, "filename", "")]

@@ -47,3 +47,19 @@ def download_response(key: str, *, content_type: str, filename: str):
     except FileNotFoundError:
         abort(404)
     return send_file(io.BytesIO(data), mimetype=content_type, as_attachment=True, download_name=filename)
+
+
+def store_files(model, checked: list[tuple[str, str, bytes]]) -> list:
+    """Save checked uploads and return a `model` record (a StoredFile) for each, to attach and commit."""
+    storage = attachment_storage()
+    return [
+        model(filename=name, storage_key=storage.save(data), content_type=content_type, size=len(data))
+        for name, content_type, data in checked
+    ]
+
+
+def forget_files(records) -> None:
+    """Delete the bytes of records that were not written, so no orphan file stays behind."""
+    storage = attachment_storage()
+    for record in records:
+        storage.delete(record.storage_key)

@@ -5,6 +5,7 @@ import re
 import zipfile
 from pathlib import PurePosixPath
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from core.errors import DomainError
@@ -83,3 +84,15 @@ def check_upload(*, filename: str, data: bytes, max_bytes: int, kinds=DOCUMENT_K
     if extension not in extensions:
         raise UploadError("name_mismatch", field="file", name=name)
     return name, content_type
+
+
+def check_uploads(files: list[tuple[str, bytes]], *, already: int = 0) -> list[tuple[str, str, bytes]]:
+    """Check a batch of uploads before any is stored: (safe name, content type, bytes) each, or UploadError.
+
+    `already` counts the files the record holds, so the batch cannot take it past the configured limit.
+    """
+    limit = current_app.config["ATTACHMENTS_PER_PROPOSAL"]
+    if already + len(files) > limit:
+        raise UploadError("too_many", field="file", limit=limit)
+    max_bytes = current_app.config["ATTACHMENT_MAX_BYTES"]
+    return [(*check_upload(filename=name, data=data, max_bytes=max_bytes), data) for name, data in files]

@@ -14,6 +14,7 @@ from demo.longgang import LonggangSeed, load_seed
 from extensions import db
 from plan import progress
 from plan import services as plan_services
+from plan import tasks as plan_tasks
 from plan.models import PlanStatus, ProgressStatus
 from review import queries as review_queries
 from review.models import Decision, Familiarity, Recommendation, ReviewStage
@@ -386,6 +387,13 @@ def _plan_longgang(round: Round, seed: LonggangSeed, users: dict[str, User]) -> 
         plan_services.transition_plan(
             actor=office, plan=plan, target=target, meeting=stories.PLAN_MEETING, approved_on=round.plan_date
         )
+    first = plan.projects[0]
+    tasks = [
+        plan_tasks.save_task(
+            actor=office, project=first, title=title, weight=weight, owner_unit_id=first.lead_unit_id, due_quarter=due
+        )
+        for title, weight, due, _shares in stories.TASKS
+    ]
     for project in plan.projects:
         author = _staff_of(users, project.lead_unit.name)
         for quarter, *figures in stories.PROGRESS:
@@ -400,6 +408,9 @@ def _plan_longgang(round: Round, seed: LonggangSeed, users: dict[str, User]) -> 
                 achievements=achievements,
                 problems=problems,
                 next_steps=next_steps,
+                task_percents={task.id: row[3][quarter] for task, row in zip(tasks, stories.TASKS, strict=True)}
+                if project is first
+                else None,
                 submit=True,
             )
             progress.review_report(actor=office, report=report, accept=True)

@@ -358,6 +358,15 @@ LAGGING = {
     )
 }
 # Every 2017 project's milestones (挂图作战) — the seed gives none, so these are the usual four steps.
+# Project 一's work plan (任务分解): title, weight, due quarter, share done by quarter. Rolled up by weight
+# the shares give PROGRESS's 25 and 50 percent.
+TASKS = [
+    ("制定改革实施方案", 10, 1, {1: 100, 2: 100}),
+    ("选取试点开展改革", 30, 2, {1: 50, 2: 100}),
+    ("全面推广并完善配套制度", 40, 3, {1: 0, 2: 25}),
+    ("总结评估形成可复制经验", 20, 4, {1: 0, 2: 0}),
+]
+
 MILESTONES = {
     1: "制定改革方案并经区领导审定",
     2: "启动试点，形成阶段性成果",

@@ -31,4 +31,11 @@ class PlanError(DomainError):
         "import_unknown_project": _l("The plan has no project numbered %(number)s, or it comes twice."),
         "import_unknown_status": _l("Unknown status “%(value)s”: write 正常推进, 滞后 or 已完成."),
         "nobody_to_remind": _l("Every lead unit has reported for this quarter."),
+        "tasks_not_yours": _l("Only the reform office and the project's lead unit keep its tasks."),
+        "task_title_required": _l("Say what the task is."),
+        "weight_out_of_range": _l("A task's weight goes from 1 to 100."),
+        "unknown_unit": _l("Choose a unit from the list."),
+        "task_has_progress": _l("Reports have given this task's progress; it stays in the work plan."),
+        "task_percent_missing": _l("Give how far the task “%(task)s” has come, from 0 to 100."),
+        "report_day_out_of_range": _l("Reports fall due on a day from 1 to 28 of the quarter's last month."),
     }

@@ -2,11 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from accounts.queries import unit_choices
-from core.forms import MultiCheckboxField, enum_coerce, optional_int, options
+from core.forms import MultiCheckboxField, chosen_files, enum_coerce, optional_int, options
 from plan.models import ProgressStatus, Rating
 
 QUARTERS = (1, 2, 3, 4)
@@ -70,18 +71,68 @@ class ApprovalForm(FlaskForm):
 
 
 class ProgressForm(FlaskForm):
-    """The lead unit's quarterly report."""
+    """The lead unit's quarterly report; a project broken into tasks gives each task's share instead of its own."""
 
     percent = IntegerField(_l("Share done (percent)"), validators=[InputRequired(), NumberRange(min=0, max=100)])
     status = SelectField(_l("Status"), coerce=enum_coerce(ProgressStatus), validators=[DataRequired()])
     achievements = TextAreaField(_l("Achievements"), validators=[Length(max=20000)])
     problems = TextAreaField(_l("Problems met"), validators=[Length(max=20000)])
     next_steps = TextAreaField(_l("Next steps"), validators=[Length(max=20000)])
+    file = MultipleFileField(
+        _l("Add files"), description=_l("Optional: minutes, photos, documents issued (PDF, Word, Excel or images).")
+    )
+    remove_files = MultiCheckboxField(_l("Take off these files"), coerce=int)
 
     @classmethod
-    def for_report(cls, report=None, **kwargs):
-        form = cls(obj=report, **kwargs)
+    def for_report(cls, project, report=None, previous=None, **kwargs):
+        """The form for `project`'s report; task shares start from `report`, else the quarter before (`previous`)."""
+
+        class Form(cls):
+            pass
+
+        for task in project.tasks:
+            description = _l("Weight %(weight)s · due in quarter %(q)s", weight=task.weight, q=task.due_quarter)
+            field = IntegerField(task.title, [InputRequired(), NumberRange(min=0, max=100)], description=description)
+            setattr(Form, f"task_{task.id}", field)
+        if project.tasks:
+            Form.percent = None  # rolled up from the tasks
+        form = Form(obj=report, **kwargs)
         form.status.choices = options(ProgressStatus.choices())
+        form.remove_files.choices = [(file.id, file.filename) for file in report.attachments] if report else []
+        if not form.is_submitted():
+            source = report if report and report.task_progress else previous
+            recorded = {row.task_id: row.percent for row in source.task_progress} if source else {}
+            for task in project.tasks:
+                form[f"task_{task.id}"].data = recorded.get(task.id, 0)
+        return form
+
+    def task_percents(self) -> dict[int, int]:
+        return {int(name.removeprefix("task_")): f.data for name, f in self._fields.items() if name.startswith("task_")}
+
+    def uploads(self) -> list[tuple[str, bytes]]:
+        return chosen_files(self.file)
+
+
+class TaskForm(FlaskForm):
+    """One task of a key project's work plan (任务分解)."""
+
+    title = StringField(_l("Task"), validators=[DataRequired(), Length(max=300)])
+    weight = IntegerField(
+        _l("Weight"),
+        validators=[InputRequired(), NumberRange(min=1, max=100)],
+        default=10,
+        description=_l("The task's share of the project: weights need not add up to 100."),
+    )
+    owner_unit_id = SelectField(_l("Owner unit (责任单位)"), coerce=optional_int)
+    due_quarter = SelectField(_l("Due by the end of"), coerce=int)
+
+    @classmethod
+    def for_task(cls, project, task=None, **kwargs):
+        form = cls(obj=task, **kwargs)
+        if task is None and not form.is_submitted():
+            form.owner_unit_id.data = project.lead_unit_id
+        form.owner_unit_id.choices = options(unit_choices(include=form.owner_unit_id.data), blank=_l("— choose —"))
+        form.due_quarter.choices = [(q, _l("Quarter %(q)s", q=q)) for q in QUARTERS]
         return form
 
 

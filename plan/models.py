@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import Unit, User
-from core.models import LabelledEnum, utcnow
+from core.models import LabelledEnum, StoredFile, utcnow
 from extensions import db
 from plan.numerals import chinese_number
 from solicitation.models import Category, Proposal, Round
@@ -66,6 +66,8 @@ class Plan(db.Model):
     version: Mapped[int] = mapped_column(default=1)
     # The meeting that approved it, e.g. 区委全面深化改革领导小组第十三次会议, and when.
     meeting: Mapped[str] = mapped_column(String(200), default="")
+    # Quarterly reports are due on this day of the quarter's last month (e.g. the 25th of March).
+    report_day: Mapped[int] = mapped_column(default=25, server_default="25")
     approved_on: Mapped[date | None]
     published_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -122,6 +124,9 @@ class KeyProject(db.Model):
     milestones: Mapped[list["Milestone"]] = relationship(
         back_populates="key_project", order_by="Milestone.quarter", cascade="all, delete-orphan"
     )
+    tasks: Mapped[list["Task"]] = relationship(
+        back_populates="key_project", order_by="[Task.due_quarter, Task.id]", cascade="all, delete-orphan"
+    )
 
     @property
     def number(self) -> str:
@@ -146,6 +151,30 @@ class Milestone(db.Model):
     target: Mapped[str] = mapped_column(Text)
 
     key_project: Mapped[KeyProject] = relationship(back_populates="milestones")
+
+
+class Task(db.Model):
+    """任务分解: one task of a key project's work plan; the project's progress rolls up from its tasks by weight."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (
+        CheckConstraint("due_quarter BETWEEN 1 AND 4", name="due_quarter_in_year"),
+        CheckConstraint("weight BETWEEN 1 AND 100", name="weight_in_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_project_id: Mapped[int] = mapped_column(ForeignKey("key_projects.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    weight: Mapped[int] = mapped_column(default=1)
+    owner_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))  # 责任单位
+    due_quarter: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    key_project: Mapped[KeyProject] = relationship(back_populates="tasks")
+    owner_unit: Mapped[Unit | None] = relationship()
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class PlanVersion(db.Model):
@@ -232,9 +261,54 @@ class ProgressReport(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     key_project: Mapped[KeyProject] = relationship()
+    task_progress: Mapped[list["TaskProgress"]] = relationship(back_populates="report", cascade="all, delete-orphan")
+    attachments: Mapped[list["ProgressAttachment"]] = relationship(
+        back_populates="report", order_by="ProgressAttachment.id", cascade="all, delete-orphan"
+    )
 
     def __str__(self) -> str:
         return f"{self.key_project} · Q{self.quarter}"
+
+
+class TaskProgress(db.Model):
+    """How far one task had come by a quarterly report."""
+
+    __tablename__ = "task_progress"
+    __table_args__ = (CheckConstraint("percent BETWEEN 0 AND 100", name="percent_in_range"),)
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("progress_reports.id", ondelete="CASCADE"), primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
+    percent: Mapped[int]
+
+    report: Mapped[ProgressReport] = relationship(back_populates="task_progress")
+    task: Mapped[Task] = relationship()
+
+
+class ProgressAttachment(StoredFile, db.Model):
+    """A file sent with a quarterly report: minutes, photos, a policy document issued."""
+
+    __tablename__ = "progress_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("progress_reports.id", ondelete="CASCADE"), index=True)
+
+    report: Mapped[ProgressReport] = relationship(back_populates="attachments")
+
+
+class ProgressReminder(db.Model):
+    """A reminder sent to the lead units whose report for a quarter was not in: by the office or on schedule."""
+
+    __tablename__ = "progress_reminders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    quarter: Mapped[int]
+    projects: Mapped[int]  # how many projects' lead units were mailed
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: the scheduled command
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    plan: Mapped[Plan] = relationship()
+    sent_by: Mapped[User | None] = relationship()
 
 
 class Bulletin(db.Model):

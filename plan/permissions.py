@@ -24,6 +24,18 @@ def can_report_progress(user, project) -> bool:
     )
 
 
+def can_manage_tasks(user, project) -> bool:
+    """The office, and the staff of the project's lead unit, break the project into tasks (its work plan)."""
+    return is_office(user) or (
+        has_role(user, Role.unit_staff) and user.unit_id is not None and user.unit_id == project.lead_unit_id
+    )
+
+
+def can_follow_project(user, project) -> bool:
+    """A project's tasks, reports and files are read by those who see the plan and by its lead unit."""
+    return can_view_plan(user) or can_manage_tasks(user, project)
+
+
 def can_see_own_progress(user) -> bool:
     """Unit staff have a page of the key projects their unit leads."""
     return has_role(user, Role.unit_staff) and user.unit_id is not None
@@ -34,4 +46,6 @@ TEMPLATE_PREDICATES = {
     "can_view_plan": can_view_plan,
     "can_report_progress": can_report_progress,
     "can_see_own_progress": can_see_own_progress,
+    "can_manage_tasks": can_manage_tasks,
+    "can_follow_project": can_follow_project,
 }

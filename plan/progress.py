@@ -3,16 +3,39 @@
 State changes only; each checks who and from which state, writes an AuditEvent and commits.
 """
 
+from datetime import date, timedelta
+
 from accounts import audit
 from accounts.models import Role, User
 from core.errors import RowsRejected
 from core.mail import queue_mail_to_staff
 from core.models import utcnow
+from core.storage import forget_files, store_files
+from core.uploads import check_uploads
 from core.web import external_url
 from extensions import db
 from plan.errors import PlanError
-from plan.models import Bulletin, KeyProject, Plan, ProgressReport, ProgressStatus, Rating, ReportState
-from plan.queries import bulletin_of, missing_reports, report_of
+from plan.models import (
+    Bulletin,
+    KeyProject,
+    Plan,
+    ProgressAttachment,
+    ProgressReminder,
+    ProgressReport,
+    ProgressStatus,
+    Rating,
+    ReportState,
+    TaskProgress,
+)
+from plan.queries import (
+    bulletin_of,
+    missing_reports,
+    published_plans_in_force,
+    reminders,
+    report_deadline,
+    report_of,
+)
+from plan.tasks import rolled_up
 from solicitation.services.imports import table_rows
 
 REPORT_FIELDS = ["percent", "status", "achievements", "problems", "next_steps", "state", "office_comment"]
@@ -36,29 +59,61 @@ def save_report(
     achievements: str,
     problems: str = "",
     next_steps: str = "",
+    task_percents: dict[int, int] | None = None,
+    files: list[tuple[str, bytes]] = (),
+    remove_files: frozenset[int] = frozenset(),
     submit: bool = False,
 ) -> ProgressReport:
-    """The lead unit writes (and, with `submit`, sends) its report for a quarter; a returned one is revised."""
+    """The lead unit writes (and, with `submit`, sends) its report for a quarter; a returned one is revised.
+
+    A project broken into tasks gives each task's share done (`task_percents`, task id -> percent) and its
+    own share is rolled up from them; `percent` then goes unused. New `files` are checked and attached;
+    `remove_files` are ids of the report's files to take off.
+    """
     _check_lead_unit(actor, project)
     if quarter not in (1, 2, 3, 4):
         raise PlanError("quarter_out_of_range", field="quarter")
+    task_percents = task_percents or {}
+    for task in project.tasks:
+        if not 0 <= task_percents.get(task.id, -1) <= 100:
+            raise PlanError("task_percent_missing", field=f"task_{task.id}", task=task.title)
+    if project.tasks:
+        percent = rolled_up(project.tasks, task_percents)
     if not 0 <= percent <= 100:
         raise PlanError("percent_out_of_range", field="percent")
     report = report_of(project.id, quarter) or ProgressReport(key_project=project, quarter=quarter)
     if report.id and report.state not in EDITABLE:
         raise PlanError("report_locked", state=report.state)
+    if submit and not achievements.strip():
+        raise PlanError("report_incomplete", field="achievements")
+    kept = [file for file in report.attachments if file.id not in remove_files]
+    checked = check_uploads(files, already=len(kept))
     before = audit.snapshot(report, REPORT_FIELDS) if report.id else None
     report.percent, report.status = percent, status
     report.achievements, report.problems, report.next_steps = achievements.strip(), problems.strip(), next_steps.strip()
+    recorded = {row.task_id: row for row in report.task_progress}
+    report.task_progress = [recorded.get(task.id) or TaskProgress(task=task) for task in project.tasks]
+    for row in report.task_progress:
+        row.percent = task_percents[row.task.id]
+    removed = [file for file in report.attachments if file.id in remove_files]
+    added = store_files(ProgressAttachment, checked)
+    report.attachments = kept + added
     report.author_id = actor.id
     if submit:
-        if not report.achievements:
-            raise PlanError("report_incomplete", field="achievements")
         report.state, report.submitted_at = ReportState.submitted, utcnow()
     db.session.add(report)
     action = "progress.submit" if submit else "progress.save"
-    audit.record(actor=actor, action=action, obj=report, before=before, after=audit.snapshot(report, REPORT_FIELDS))
-    db.session.commit()
+    after = audit.snapshot(report, REPORT_FIELDS) | {
+        "tasks": {str(tp.task.id): tp.percent for tp in report.task_progress},
+        "files": [file.filename for file in report.attachments],
+    }
+    audit.record(actor=actor, action=action, obj=report, before=before, after=after)
+    try:
+        db.session.commit()
+    except Exception:
+        forget_files(added)  # no orphan file when the record is not written
+        raise
+    forget_files(removed)
     return report
 
 
@@ -88,22 +143,62 @@ def review_report(*, actor: User, report: ProgressReport, accept: bool, comment:
     return report
 
 
-def remind_missing(*, actor: User, plan: Plan, quarter: int, due: str) -> int:
-    """Mail the staff of every lead unit whose report for the quarter is not in yet. Returns the projects."""
-    if actor.role is not Role.office:
+def remind_missing(*, actor: User | None, plan: Plan, quarter: int) -> int:
+    """Mail the staff of every lead unit whose report for the quarter is not in yet. Returns the projects.
+
+    `actor` None is the scheduled command (`flask plan remind-progress`).
+    """
+    if actor is not None and actor.role is not Role.office:
         raise PlanError("office_only")
+    if quarter not in (1, 2, 3, 4):
+        raise PlanError("quarter_out_of_range")
     missing = missing_reports(plan, quarter)
     if not missing:
         raise PlanError("nobody_to_remind")
+    due = report_deadline(plan, quarter).isoformat()
     for project in missing:
         url = external_url("plan.progress_form", project_id=project.id, quarter=quarter)
         staff = project.lead_unit.users if project.lead_unit else []
         queue_mail_to_staff(staff, template="progress_reminder", project=project, quarter=quarter, due=due, url=url)
+    db.session.add(ProgressReminder(plan=plan, quarter=quarter, projects=len(missing), sent_by=actor))
     audit.record(
         actor=actor, action="progress.remind", obj=plan, after={"quarter": quarter, "projects": [p.id for p in missing]}
     )
     db.session.commit()
     return len(missing)
+
+
+def remind_before_deadline(*, today: date, days: int) -> list[tuple[Plan, int, int]]:
+    """Remind, for every plan in force, the quarter whose reports fall due within `days` of `today`.
+
+    Run daily by the scheduler: a quarter it has reminded already, or that the office reminded within
+    those days, is left alone, so units get one reminder per quarter. Returns (plan, quarter, projects).
+    """
+    sent = []
+    for plan in published_plans_in_force():
+        for quarter in (1, 2, 3, 4):
+            due = report_deadline(plan, quarter)
+            if not today <= due <= today + timedelta(days=days):
+                continue
+            window = due - timedelta(days=days)
+            if any(r.sent_by_id is None or r.sent_at.date() >= window for r in reminders(plan.id, quarter)):
+                continue
+            if missing_reports(plan, quarter):
+                sent.append((plan, quarter, remind_missing(actor=None, plan=plan, quarter=quarter)))
+    return sent
+
+
+def set_report_day(*, actor: User, plan: Plan, day: int) -> Plan:
+    """The day of each quarter's last month on which the lead units' reports fall due."""
+    if actor.role is not Role.office:
+        raise PlanError("office_only")
+    if not 1 <= day <= 28:
+        raise PlanError("report_day_out_of_range", field="report_day")
+    before = {"report_day": plan.report_day}
+    plan.report_day = day
+    audit.record(actor=actor, action="plan.report_day", obj=plan, before=before, after={"report_day": day})
+    db.session.commit()
+    return plan
 
 
 def save_bulletin(

@@ -8,19 +8,27 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy import select
 
 from accounts.permissions import login_required, office_required, require
 from core.errors import DomainError
 from core.exports import docx_response, table_response
 from core.forms import ImportForm
+from core.storage import download_response
 from core.web import export_format, run_import, show_error
 from extensions import db
 from plan import progress, queries
 from plan.battle_map import battle_map_svg
 from plan.documents import bulletin_docx
 from plan.forms import AssessmentForm, ProgressForm, ReturnReportForm
-from plan.models import KeyProject, Plan, ProgressReport, ProgressStatus
-from plan.permissions import can_manage_plan, can_report_progress, can_see_own_progress, can_view_plan
+from plan.models import KeyProject, Plan, ProgressAttachment, ProgressReport, ProgressStatus
+from plan.permissions import (
+    can_follow_project,
+    can_manage_plan,
+    can_report_progress,
+    can_see_own_progress,
+    can_view_plan,
+)
 from plan.views import bp
 
 PROGRESS_COLUMNS = [
@@ -60,18 +68,22 @@ def progress_form(project_id, quarter):
     project = db.get_or_404(KeyProject, project_id)
     require(can_report_progress(current_user, project) and quarter in (1, 2, 3, 4))
     report = queries.report_of(project.id, quarter)
-    form = ProgressForm.for_report(report)
+    previous = queries.report_of(project.id, quarter - 1) if quarter > 1 else None
+    form = ProgressForm.for_report(project, report, previous)
     if form.validate_on_submit():
         try:
             report = progress.save_report(
                 actor=current_user,
                 project=project,
                 quarter=quarter,
-                percent=form.percent.data,
+                percent=form.percent.data if "percent" in form else 0,
                 status=form.status.data,
                 achievements=form.achievements.data or "",
                 problems=form.problems.data or "",
                 next_steps=form.next_steps.data or "",
+                task_percents=form.task_percents(),
+                files=form.uploads(),
+                remove_files=frozenset(form.remove_files.data or ()),
                 submit=request.form.get("action") == "submit",
             )
         except DomainError as error:
@@ -83,6 +95,26 @@ def progress_form(project_id, quarter):
     return render_template(
         "plan/progress_form.html", project=project, quarter=quarter, report=report, form=form
     ), status
+
+
+@bp.get("/progress-reports/<int:report_id>")
+@login_required
+def progress_report(report_id):
+    """One quarterly report whole: its texts, its tasks' progress and its files."""
+    report = db.get_or_404(ProgressReport, report_id)
+    require(can_follow_project(current_user, report.key_project))
+    return render_template("plan/progress_report.html", report=report, return_form=ReturnReportForm(formdata=None))
+
+
+@bp.get("/progress-reports/<int:report_id>/files/<int:file_id>")
+@login_required
+def progress_file(report_id, file_id):
+    """Download a file sent with a report, for those who may read the report."""
+    file = db.one_or_404(
+        select(ProgressAttachment).where(ProgressAttachment.id == file_id, ProgressAttachment.report_id == report_id)
+    )
+    require(can_follow_project(current_user, file.report.key_project))
+    return download_response(file.storage_key, content_type=file.content_type, filename=file.filename)
 
 
 @bp.get("/plans/<int:plan_id>/progress")
@@ -104,8 +136,24 @@ def plan_progress(plan_id):
         quarter=quarter,
         rows=rows,
         missing=queries.missing_reports(plan, quarter, reports),
+        deadline=queries.report_deadline(plan, quarter),
+        reminders=queries.reminders(plan.id, quarter),
         return_form=ReturnReportForm(formdata=None),
     )
+
+
+@bp.post("/plans/<int:plan_id>/report-day")
+@office_required
+def plan_report_day(plan_id):
+    """Set the day of each quarter's last month on which reports fall due."""
+    plan = db.get_or_404(Plan, plan_id)
+    try:
+        progress.set_report_day(actor=current_user, plan=plan, day=request.form.get("report_day", 0, type=int))
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("Reports now fall due on day %(day)s of each quarter's last month.", day=plan.report_day), "success")
+    return redirect(url_for("plan.plan_progress", plan_id=plan.id, quarter=_quarter_asked()))
 
 
 @bp.post("/progress-reports/<int:report_id>/review")
@@ -134,9 +182,7 @@ def progress_remind(plan_id):
     plan = db.get_or_404(Plan, plan_id)
     quarter = request.form.get("quarter", 1, type=int)
     try:
-        count = progress.remind_missing(
-            actor=current_user, plan=plan, quarter=quarter, due=request.form.get("due", "").strip() or "—"
-        )
+        count = progress.remind_missing(actor=current_user, plan=plan, quarter=quarter)
     except DomainError as error:
         flash(error.message, "error")
     else:

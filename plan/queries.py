@@ -1,5 +1,7 @@
 """Read-only selects of the plan, and its snapshots: what a version held and what changed between two."""
 
+from datetime import date
+
 from sqlalchemy import func, select
 
 from extensions import db
@@ -10,9 +12,11 @@ from plan.models import (
     Plan,
     PlanStatus,
     PlanVersion,
+    ProgressReminder,
     ProgressReport,
     ProgressStatus,
     ReportState,
+    TaskProgress,
 )
 from solicitation.models import suggestion_proposals
 
@@ -139,6 +143,37 @@ def missing_reports(plan: Plan, quarter: int, reports: dict | None = None) -> li
     return [
         p for p in plan.projects if (r := reports.get(p.id, {}).get(quarter)) is None or r.state not in REACHED_OFFICE
     ]
+
+
+def latest_task_progress(project_id: int) -> dict[int, int]:
+    """Each task's share done in the latest report on it that reached the office (task id -> percent)."""
+    query = (
+        select(TaskProgress.task_id, TaskProgress.percent)
+        .join(TaskProgress.report)
+        .where(ProgressReport.key_project_id == project_id, ProgressReport.state.in_(REACHED_OFFICE))
+        .order_by(ProgressReport.quarter)
+    )
+    return {task_id: percent for task_id, percent in db.session.execute(query)}
+
+
+def report_deadline(plan: Plan, quarter: int) -> date:
+    """The day the quarter's reports are due: the plan's report day of the quarter's last month."""
+    return date(plan.round.year, 3 * quarter, plan.report_day)
+
+
+def reminders(plan_id: int, quarter: int) -> list[ProgressReminder]:
+    """The reminders sent for a quarter's reports, newest first."""
+    query = (
+        select(ProgressReminder)
+        .where(ProgressReminder.plan_id == plan_id, ProgressReminder.quarter == quarter)
+        .order_by(ProgressReminder.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def published_plans_in_force() -> list[Plan]:
+    """Plans whose current text is published: their lead units report each quarter."""
+    return list(db.session.scalars(select(Plan).where(Plan.status == PlanStatus.published)))
 
 
 def led_by(unit_id: int) -> list[KeyProject]:

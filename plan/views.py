@@ -268,5 +268,5 @@ def plan_public_document(plan_id):
     return _docx_response(version.snapshot)
 
 
-# The progress pages add their routes to bp.
-from plan import progress_views  # noqa: E402, F401
+# The progress and work plan pages add their routes to bp.
+from plan import progress_views, task_views  # noqa: E402, F401

@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from core.forms import enum_coerce, optional_bool, optional_int, options
+from core.forms import chosen_files, enum_coerce, optional_bool, optional_int, options
 from review.models import Decision, Familiarity, Recommendation
 
 
@@ -201,8 +201,7 @@ class FieldVisitForm(FlaskForm):
     file = MultipleFileField(_l("Files (photos, minutes)"), description=_l("Optional: PDF, Word, Excel or images."))
 
     def uploads(self) -> list[tuple[str, bytes]]:
-        """The chosen files as (name, bytes); a browser sends one empty part when none is chosen."""
-        return [(f.filename or "", f.read()) for f in self.file.data or [] if getattr(f, "filename", "")]
+        return chosen_files(self.file)
 
 
 class DecisionForm(FlaskForm):

@@ -102,6 +102,7 @@ OFFICE_ONLY = [
     ("POST", "/key-projects/{key_project}/delete"),
     ("POST", "/plans/{plan}/transition"),
     ("POST", "/plans/{plan}/progress/remind"),
+    ("POST", "/plans/{plan}/report-day"),
     ("POST", "/progress-reports/{progress_report}/review"),
     ("POST", "/key-projects/{key_project}/assessment"),
     ("GET", "/plans/{plan}/progress/import"),

@@ -2,12 +2,10 @@
 
 from datetime import date
 
-from flask import current_app
-
 from accounts import audit
 from accounts.models import User
-from core.storage import attachment_storage
-from core.uploads import UploadError, check_upload
+from core.storage import forget_files, store_files
+from core.uploads import check_uploads
 from extensions import db
 from review.errors import ReviewError
 from review.models import FieldVisit, FieldVisitAttachment
@@ -30,13 +28,7 @@ def record_field_visit(
         raise ReviewError("not_your_assignment")
     if visited_on > date.today():
         raise ReviewError("visit_in_future", field="visited_on")
-    limit = current_app.config["ATTACHMENTS_PER_PROPOSAL"]
-    if len(files) > limit:
-        raise UploadError("too_many", field="file", limit=limit)
-    checked = [
-        (*check_upload(filename=name, data=data, max_bytes=current_app.config["ATTACHMENT_MAX_BYTES"]), data)
-        for name, data in files
-    ]
+    checked = check_uploads(files)
     visit = FieldVisit(
         proposal=proposal,
         visited_on=visited_on,
@@ -45,13 +37,7 @@ def record_field_visit(
         findings=findings.strip(),
         recorded_by_id=actor.id,
     )
-    storage = attachment_storage()
-    for name, content_type, data in checked:
-        visit.attachments.append(
-            FieldVisitAttachment(
-                filename=name, storage_key=storage.save(data), content_type=content_type, size=len(data)
-            )
-        )
+    visit.attachments.extend(store_files(FieldVisitAttachment, checked))
     db.session.add(visit)
     audit.record(
         actor=actor,
@@ -63,7 +49,6 @@ def record_field_visit(
     try:
         db.session.commit()
     except Exception:
-        for attachment in visit.attachments:
-            storage.delete(attachment.storage_key)  # no orphan file when the record is not written
+        forget_files(visit.attachments)  # no orphan file when the record is not written
         raise
     return visit

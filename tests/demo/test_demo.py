@@ -92,6 +92,8 @@ def test_the_2017_plan_is_published_with_the_seeds_eleven_projects_and_two_quart
     assert all(r.state is ReportState.accepted for by_quarter in reports.values() for r in by_quarter.values())
     lagging = [p.title for p in plan.projects if reports[p.id][2].status is ProgressStatus.lagging]
     assert lagging == ["深化土地整备共享开发模式"]
+    first = plan.projects[0]  # broken into weighted tasks, its share rolled up from theirs
+    assert len(first.tasks) == 4 and [reports[first.id][q].percent for q in (1, 2)] == [25, 50]
     page = client.get(f"/plans/{plan.id}").get_data(as_text=True)
     assert "一、推进基础设施供给侧结构性改革" in page and "第2季度 · 50% · 正常推进" in page
 

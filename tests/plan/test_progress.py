@@ -61,9 +61,35 @@ def test_missing_reports_are_listed_and_their_lead_units_reminded(planning, publ
     report(second, staff_of(second), submit=False)  # a draft has not reached the office
     staff_of(third, email="third@example.cn")
     assert queries.missing_reports(published, 1) == [second, third]
-    assert progress.remind_missing(actor=office, plan=published, quarter=1, due="2017-04-10") == 2
+    assert progress.remind_missing(actor=office, plan=published, quarter=1) == 2
     mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "third@example.cn"))
-    assert third.title in mail.subject and "2017-04-10" in mail.body
+    assert third.title in mail.subject and f"{published.round.year}-03-25" in mail.body  # the report day
+    assert [r.projects for r in queries.reminders(published.id, 1)] == [2]
+
+
+def test_lead_units_are_reminded_once_a_week_before_the_deadline(app, planning, published):
+    year = published.round.year
+    first, second, third = published.projects
+    staff_of(third, email="third@example.cn")
+    report(first, staff_of(first))
+    runner = app.test_cli_runner()
+    early = runner.invoke(args=["plan", "remind-progress", "--today", f"{year}-03-17"])
+    assert "No report falls due soon" in early.output  # eight days before the 25th
+    due = runner.invoke(args=["plan", "remind-progress", "--today", f"{year}-03-18"])
+    assert "Q1\t2 projects" in due.output
+    again = runner.invoke(args=["plan", "remind-progress", "--today", f"{year}-03-20"])
+    assert "No report falls due soon" in again.output  # one reminder a quarter
+    mails = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == "third@example.cn")).all()
+    assert len(mails) == 1
+
+
+def test_the_office_sets_the_report_day_and_the_deadline_follows(planning, published):
+    office = planning["office"]
+    with pytest.raises(PlanError, match="report_day_out_of_range"):
+        progress.set_report_day(actor=office, plan=published, day=31)
+    progress.set_report_day(actor=office, plan=published, day=10)
+    assert queries.report_deadline(published, 2).isoformat() == f"{published.round.year}-06-10"
+    assert progress.remind_before_deadline(today=queries.report_deadline(published, 2), days=0)[0][1:] == (2, 3)
 
 
 def test_the_unit_reports_from_its_page_and_the_office_accepts_from_the_plans(client, planning, published):
