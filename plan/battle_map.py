@@ -7,7 +7,7 @@ LABEL_WIDTH, QUARTER_WIDTH, ROW_HEIGHT, HEAD = 260, 150, 44, 34
 COLOURS = {"on_track": "#1e7b34", "lagging": "#b42318", "completed": "#0b5cad", None: "#9aa5b1"}
 
 
-def battle_map_svg(rows: list[dict], *, quarter_labels: list[str], status_labels: dict[str, str]) -> str:
+def battle_map_svg(rows: list[dict], *, title: str, quarter_labels: list[str], status_labels: dict[str, str]) -> str:
     """One row a project: a bar of its latest share done across the year, coloured by its status, and a
     diamond at the end of each quarter that has a milestone (filled once that quarter's report is in).
 
@@ -18,7 +18,7 @@ def battle_map_svg(rows: list[dict], *, quarter_labels: list[str], status_labels
     year = 4 * QUARTER_WIDTH
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        'role="img" class="battle-map" font-size="13">'
+        f'role="img" class="battle-map" font-size="13"><title>{escape(title)}</title>'
     ]
     for index, label in enumerate(quarter_labels):
         x = LABEL_WIDTH + index * QUARTER_WIDTH

@@ -356,6 +356,7 @@ def battle_map(plan_id):
     ]
     svg = battle_map_svg(
         rows,
+        title=_("Battle map of %(plan)s", plan=plan.title),
         quarter_labels=[_("Q%(q)s", q=q) for q in (1, 2, 3, 4)],
         status_labels={status.value: status.label for status in ProgressStatus},
     )

@@ -233,9 +233,11 @@ def test_the_battle_map_draws_milestones_against_progress(client, planning, publ
             },
             {"number": "二", "title": "家庭医生", "milestones": {}, "reports": {}},
         ],
+        title="2017年挂图作战",
         quarter_labels=["Q1", "Q2", "Q3", "Q4"],
         status_labels={"lagging": "滞后"},
     )
+    assert "<title>2017年挂图作战</title>" in svg  # its name for screen readers
     assert svg.startswith("<svg") and "&lt;网格&gt;" in svg and "<网格>" not in svg  # text is escaped
     assert 'width="150.0"' in svg and "#b42318" in svg and "25% · 滞后" in svg  # a quarter of the year, lagging red
     assert svg.count("<path") == 2 and svg.count('fill="#1f2933"') == 1  # Q1's milestone reported, Q2's to come
