@@ -2,6 +2,7 @@
 
 import gc
 import os
+import sys
 
 from flask import Flask, jsonify, render_template
 from flask_babel import get_locale
@@ -30,6 +31,12 @@ from plan.views import bp as plan_bp
 from review import permissions as review_permissions
 from review import queries as review_queries
 from review.views import bp as review_bp
+from search_index import cli as search_cli
+from search_index import permissions as search_permissions
+from search_index import queries as search_queries
+from search_index import queue as search_queue
+from search_index.services import start_worker_thread as start_search_worker
+from search_index.views import bp as search_bp
 from solicitation import cli as solicitation_cli
 from solicitation import permissions as solicitation_permissions
 from solicitation import queries as solicitation_queries
@@ -61,7 +68,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message_category = "info"
     login_manager.user_loader(accounts_queries.user_for_session)
 
-    for blueprint in (core_bp, accounts_bp, solicitation_bp, review_bp, plan_bp, dashboard_bp, api_bp):
+    blueprints = (core_bp, accounts_bp, solicitation_bp, review_bp, plan_bp, dashboard_bp, search_bp, api_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     for predicates in (
         accounts_permissions,
@@ -69,6 +77,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         review_permissions,
         plan_permissions,
         dashboard_permissions,
+        search_permissions,
     ):
         app.jinja_env.globals.update(predicates.TEMPLATE_PREDICATES)
     app.add_template_global(solicitation_queries.soliciting_rounds)
@@ -76,6 +85,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.add_template_global(review_queries.funnel, "review_funnel")
     # A resident's tracking page shows the key project a suggestion became (a later stage's fact).
     app.add_template_global(plan_queries.key_projects_fed_by)
+    # The office triaging a suggestion sees the closest suggestions and proposals (the search's finding).
+    app.add_template_global(search_queries.similar_to_suggestion)
 
     app.add_template_filter(pretty_json)
     app.add_template_filter(official_text)
@@ -88,14 +99,23 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.cli.add_command(accounts_cli.users_cli)
     app.cli.add_command(solicitation_cli.rounds_cli)
     app.cli.add_command(plan_cli.plan_cli)
+    app.cli.add_command(search_cli.search_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(mail_cli)
     if app.config["MAIL_SERVER"] and not app.testing and os.environ.get("MAIL_WORKER", "thread") == "thread":
         start_delivery_thread(app)
+    search_queue.watch()  # every change of an indexed record queues it, in its own transaction
+    if not app.testing and os.environ.get("SEARCH_WORKER", "thread") == "thread" and _serving():
+        start_search_worker(app)
     # What the imports and the wiring made lives as long as the process: move it out of the garbage
     # collector's sight, or every full collection walks it again (a third of a large ranking's time).
     gc.freeze()
     return app
+
+
+def _serving() -> bool:
+    """Whether this process serves requests (not `flask db upgrade` or another command)."""
+    return "gunicorn" in os.path.basename(sys.argv[0]) or sys.argv[1:2] == ["run"]
 
 
 def _error_page(error: HTTPException):

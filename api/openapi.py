@@ -111,6 +111,26 @@ def openapi_document() -> dict:
                     },
                 }
             },
+            "/search": {
+                "get": {
+                    "summary": "Full-text search (published material without a token; a token's user sees more)",
+                    "parameters": [
+                        {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}},
+                        *(
+                            {"name": name, "in": "query", "schema": {"type": "string"}}
+                            for name in ("kind", "round_id", "category", "status", "unit_kind", "channel")
+                        ),
+                        {"name": "order", "in": "query", "schema": {"type": "string", "enum": ["relevance", "newest"]}},
+                        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                        {"name": "per_page", "in": "query", "schema": {"type": "integer", "maximum": 100}},
+                    ],
+                    "responses": {
+                        "200": _response("The total, a page of items with marked snippets, and facet counts"),
+                        "422": _response("No words or filter, or a malformed query", ERROR),
+                        "429": _response("Too many searches", ERROR),
+                    },
+                }
+            },
             "/rounds/{round_id}/suggestions": {
                 "get": {
                     "summary": "List a round's suggestions (office)",

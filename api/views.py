@@ -10,6 +10,9 @@ from api.openapi import openapi_document
 from core.errors import DomainError, RowsRejected
 from core.privacy import mask_email, mask_name, mask_phone
 from extensions import csrf, db, limiter
+from search_index import queries as search_queries
+from search_index.backend import FACETS
+from search_index.documents import url_of
 from solicitation import queries
 from solicitation.models import PUBLIC_CHANNELS, Channel, Round, Suggestion, SuggestionStatus
 from solicitation.services import imports
@@ -152,6 +155,40 @@ def suggestion_lookup(code):
     except DomainError as exc:
         return domain_error(exc, status=404)
     return jsonify(public_view(suggestion))
+
+
+@bp.get("/search")
+@limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"], exempt_when=lambda: _bearer_user() is not None)
+def search():
+    """The search page's search: without a token over what is published, with one over what its user may see."""
+    user = _bearer_user()
+    filters = {name: [request.args[name]] for name in FACETS if request.args.get(name)}
+    if not request.args.get("q", "").strip() and not filters:
+        return error(422, "query_required", "Give words (`q`) or a facet filter.")
+    try:
+        results, found = search_queries.search(
+            user=user,
+            text=request.args.get("q", ""),
+            filters=filters,
+            order=request.args.get("order", "relevance"),
+            page=request.args.get("page", 1, type=int),
+            per_page=min(request.args.get("per_page", 20, type=int), 100),
+        )
+    except DomainError as exc:
+        return domain_error(exc)
+    items = [
+        {
+            "kind": item.hit.kind,
+            "id": item.hit.record_id,
+            "title": item.hit.title,
+            "title_html": str(item.title),
+            "snippet_html": str(item.snippet),
+            "date": item.hit.date.isoformat() if item.hit.date else None,
+            "url": url_of(item.hit.kind, item.hit.record_id, public=user is None),
+        }
+        for item in found
+    ]
+    return jsonify(total=results.total, items=items, facets={k: dict(v) for k, v in results.facets.items()})
 
 
 @bp.get("/rounds/<int:round_id>/suggestions")

@@ -103,6 +103,8 @@ OFFICE_ONLY = [
     ("POST", "/plans/{plan}/transition"),
     ("POST", "/plans/{plan}/progress/remind"),
     ("POST", "/plans/{plan}/report-day"),
+    ("GET", "/search/terms"),
+    ("POST", "/search/terms"),
     ("POST", "/progress-reports/{progress_report}/review"),
     ("POST", "/key-projects/{key_project}/assessment"),
     ("GET", "/plans/{plan}/progress/import"),

@@ -31,3 +31,45 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// The suggestion form: as a resident writes, the published suggestions and key projects most like theirs.
+document.addEventListener("DOMContentLoaded", () => {
+  const box = document.getElementById("similar-published");
+  const title = document.getElementById("title");
+  const content = document.getElementById("content");
+  if (!box || !title || !content) {
+    return;
+  }
+  let timer = null;
+  const look = async () => {
+    const text = `${title.value} ${content.value}`.trim();
+    if (text.length < 4) {
+      box.hidden = true;
+      return;
+    }
+    const response = await fetch(`${box.dataset.source}?text=${encodeURIComponent(text)}`);
+    const found = response.ok ? await response.json() : [];
+    box.replaceChildren();
+    if (found.length) {
+      const heading = document.createElement("p");
+      heading.textContent = box.dataset.heading;
+      const list = document.createElement("ul");
+      found.forEach((item) => {
+        const link = document.createElement("a");
+        link.href = item.url;
+        link.textContent = item.title;
+        const row = document.createElement("li");
+        row.append(link, ` · ${item.kind}`);
+        list.append(row);
+      });
+      box.append(heading, list);
+    }
+    box.hidden = !found.length;
+  };
+  [title, content].forEach((input) =>
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(look, 600);
+    }),
+  );
+});

@@ -1,0 +1,362 @@
+"""Benchmark: the full-text search on 10,000 and 100,000 synthetic suggestions, on each backend.
+
+For Whoosh (its index in a temporary folder, the records in a temporary SQLite database) and, when the
+server answers, for PostgreSQL (a database of its own, `bench_search`, made beside BENCH_POSTGRES_URL's and
+dropped afterwards): a full rebuild (services.rebuild: records → segmenter → backend), the index's size,
+ranked queries of one and two words and the same queries newest first (queries.search as the office: the
+request, the backend, the facets and the marked snippets, top 20), and browsing newest first by a filter
+with no words. Prints the figures, then one JSON object as its last line.
+
+The texts are drawn from a fixed seed, their words from jieba's dictionary by its frequencies. rjieba
+compiles that dictionary into its binary (no dict.txt in the wheel, and the `jieba` package is not
+installed), so the words are found by asking rjieba (`has_word`, `suggest_freq`) about candidates: every CJK
+character, pairs and triples of the common ones, and every run of 2–4 characters of the demo's two reform
+articles; the shipped reform terms join them. Suggestions are 50–500 characters (log-uniform: most short, a
+few long), in clauses of 3–12 words. Query words (one or two) are drawn by the same frequencies from the
+words of two characters or more, with a seed of their own, so common words are asked for more often, as
+readers do; the report gives how many documents they match.
+
+Targets: Whoosh rebuild ≥ 300 docs/s and ranked p95 ≤ 50 ms at 10k; ranked p95 ≤ 100 ms at 100k on both;
+newest first p95 ≤ 10 ms at 100k; PostgreSQL rebuild ≥ 2,000 docs/s.
+
+    .venv/bin/python bench/search.py [--docs 10000,100000] [--queries 100] [--backends whoosh,postgresql]
+"""
+
+import argparse
+import cProfile
+import itertools
+import json
+import math
+import os
+import pstats
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import rjieba  # noqa: E402
+from sqlalchemy import create_engine, insert, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy.exc import OperationalError  # noqa: E402
+
+from accounts.models import Role, User  # noqa: E402
+from app import create_app  # noqa: E402
+from extensions import db  # noqa: E402
+from search_index import analysis, queries, services  # noqa: E402
+from solicitation.models import Category, Channel, Round, RoundStatus, Suggestion, SuggestionStatus  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = [ROOT / "demo" / "data" / name for name in ("jinwan-2023-reform-tasks.txt", "longgang-2017-reform-plan.txt")]
+CATEGORIES = ("经济发展", "民生事业", "城市建设", "社会管理", "政府职能转变")
+TERM_FREQUENCY = 1000  # about 电梯's or 路灯's
+LOCATIONS = ("龙城街道", "平湖街道", "布吉街道", "坂田街道", "横岗街道", "")
+WARMUP = 5
+
+
+def vocabulary() -> Counter:
+    """Words of jieba's dictionary with their dictionary frequencies, as rjieba answers for them.
+
+    rjieba has no list of its words, so candidates are asked for: every CJK character, every pair of the
+    2,500 commonest, the commonest pairs with a common character before or after, and every run of 2–4
+    characters of the corpus; a candidate is kept when `has_word`, with `suggest_freq` (its dictionary
+    frequency). The shipped reform terms join with the frequency of a fairly common word.
+    """
+    jieba = rjieba.Jieba()
+    found = Counter()
+
+    def ask(candidates):
+        for word in candidates:
+            if word not in found and jieba.has_word(word):
+                found[word] = jieba.suggest_freq(word)
+
+    ask(chr(code) for code in range(0x4E00, 0xA000))
+    chars = [word for word, _ in found.most_common(2500)]
+    ask(a + b for a in chars for b in chars)
+    pairs = [word for word, _ in found.most_common() if len(word) == 2][:3000]
+    ask(c + pair for pair in pairs for c in chars[:300])
+    ask(pair + c for pair in pairs for c in chars[:300])
+    for path in CORPUS:
+        corpus = path.read_text(encoding="utf-8")
+        ask(corpus[i : i + size] for size in (2, 3, 4) for i in range(len(corpus) - size + 1))
+    for term in analysis.shipped_terms():
+        found[term] = max(found[term], TERM_FREQUENCY)
+    return found
+
+
+class Writer:
+    """Synthetic suggestions from a fixed seed: words by their corpus frequency, in clauses and sentences."""
+
+    def __init__(self, words: Counter, seed: int = 7):
+        self.rng = random.Random(seed)
+        self.words = list(words)
+        self.weights = list(itertools.accumulate(words.values()))
+        content = [(word, n) for word, n in words.items() if len(word) >= 2]
+        self.query_words = [word for word, _ in content]
+        self.query_weights = list(itertools.accumulate(n for _, n in content))
+
+    def text(self, length: int) -> str:
+        out, size = [], 0
+        while size < length:
+            clause = "".join(self.rng.choices(self.words, cum_weights=self.weights, k=self.rng.randint(3, 12)))
+            out.append(clause + ("。" if self.rng.random() < 0.35 else "，"))
+            size += len(out[-1])
+        return "".join(out)[:length].rstrip("，") + "。"
+
+    def title(self) -> str:
+        words = self.rng.choices(self.query_words, cum_weights=self.query_weights, k=self.rng.randint(2, 5))
+        return self.rng.choice(("建议", "关于", "")) + "".join(words)[:40]
+
+    def suggestion(self) -> tuple[str, str]:
+        return self.title(), self.text(int(50 * 10 ** self.rng.random()))  # 50..500, log-uniform
+
+    def query(self, n_words: int) -> str:
+        return " ".join(self.rng.choices(self.query_words, cum_weights=self.query_weights, k=n_words))
+
+
+def populate(n: int, texts: list[tuple[str, str]]) -> tuple[int, list[str]]:
+    """Bulk-insert a round with its categories, an office user and `n` suggestions; return the user's id."""
+    rng = random.Random(3)
+    today = date.today()
+    round = Round(
+        year=2998,
+        title="基准轮次",
+        status=RoundStatus.soliciting,
+        solicitation_opens=today,
+        solicitation_closes=today,
+        review_deadline=today + timedelta(days=1),
+        plan_date=today + timedelta(days=2),
+    )
+    office = User(username="bench.office", display_name="基准", role=Role.office, password_hash="x")
+    db.session.add_all([round, office])
+    db.session.flush()
+    categories = [Category(round_id=round.id, name=name, position=i) for i, name in enumerate(CATEGORIES)]
+    db.session.add_all(categories)
+    db.session.flush()
+    channels, statuses = list(Channel), list(SuggestionStatus)
+    now = datetime.now().replace(microsecond=0)
+    for first in range(0, n, 10_000):
+        rows = []
+        for i in range(first, min(first + 10_000, n)):
+            title, content = texts[i]
+            rows.append(
+                {
+                    "round_id": round.id,
+                    "tracking_code": f"B{i:015d}",
+                    "title": title,
+                    "content": content,
+                    "category_id": rng.choice(categories).id,
+                    "location": rng.choice(LOCATIONS),
+                    "channel": rng.choice(channels),
+                    "status": rng.choice(statuses),
+                    "is_public": rng.random() < 0.3,
+                    "received_on": today - timedelta(days=rng.randint(0, 730)),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+        db.session.execute(insert(Suggestion), rows)
+    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+    return office.id
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1)]
+
+
+def timed(runs: list[dict], office) -> tuple[list[float], list[float], list[int]]:
+    """Milliseconds of each queries.search call and of its backend's part (after a few unmeasured calls),
+    and how many documents each matched."""
+    backend = services.backend()
+    inner = []
+
+    def search(request, _search=backend.search):
+        started = time.perf_counter()
+        results = _search(request)
+        inner.append(1000 * (time.perf_counter() - started))
+        return results
+
+    backend.search = search  # this process's backend, for the bench only
+    try:
+        for kwargs in runs[:WARMUP]:
+            queries.search(user=office, **kwargs)
+        inner.clear()
+        spent, totals = [], []
+        for kwargs in runs:
+            started = time.perf_counter()
+            results, _found = queries.search(user=office, **kwargs)
+            spent.append(1000 * (time.perf_counter() - started))
+            totals.append(results.total)
+    finally:
+        del backend.search
+    return spent, inner, totals
+
+
+def index_size(backend: str, app) -> int:
+    if backend == "postgresql":
+        return db.session.scalar(text("SELECT pg_total_relation_size('search_documents')"))
+    folder = Path(app.config["SEARCH_INDEX_DIR"])
+    return sum(path.stat().st_size for path in folder.iterdir())
+
+
+def measure(backend: str, url: str | None, n: int, texts, query_texts, *, profile: bool, keep: bool) -> dict:
+    label = f"{backend} {n}"
+    instance = tempfile.mkdtemp(prefix="bench-search-")
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": instance,
+            "SECRET_KEY": "bench",
+            "SQLALCHEMY_DATABASE_URI": url or f"sqlite:///{instance}/bench.db",
+            "RATELIMIT_ENABLED": False,
+            "SEARCH_BACKEND": backend,
+            "SEARCH_INDEX_DIR": f"{instance}/search-index",
+        }
+    )
+    figures = {}
+    try:
+        with app.app_context():
+            db.drop_all()
+            db.create_all()
+            started = time.perf_counter()
+            office_id = populate(n, texts)
+            print(f"[{label}] populated in {time.perf_counter() - started:.1f} s", flush=True)
+            profiler = cProfile.Profile() if profile else None
+            started = time.perf_counter()
+            if profiler:
+                profiler.enable()
+            done = services.rebuild()
+            if profiler:
+                profiler.disable()
+            seconds = time.perf_counter() - started
+            assert done == n, done
+            figures["rebuild_docs_per_s"] = n / seconds
+            figures["index_mb"] = index_size(backend, app) / 2**20
+            print(
+                f"[{label}] rebuild {seconds:.1f} s = {figures['rebuild_docs_per_s']:.0f} docs/s;"
+                f" index {figures['index_mb']:.1f} MB",
+                flush=True,
+            )
+            if profiler:
+                pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+            db.session.remove()
+            office = db.session.get(User, office_id)
+            runs = {
+                "query": [{"text": q} for q in query_texts],
+                "newest": [{"text": q, "order": "newest"} for q in query_texts],
+                "browse": [{"text": "", "filters": {"channel": [c.value]}, "order": "newest"} for c in Channel] * 4,
+            }
+            for name, kwargs in runs.items():
+                profiler = cProfile.Profile() if profile else None
+                if profiler:
+                    profiler.enable()
+                spent, inner, totals = timed(kwargs, office)
+                if profiler:
+                    profiler.disable()
+                figures[f"{name}_p50_ms"] = statistics.median(spent)
+                figures[f"{name}_p95_ms"] = percentile(spent, 0.95)
+                figures[f"{name}_backend_p95_ms"] = percentile(inner, 0.95)
+                print(
+                    f"[{label}] {name}: p50 {figures[f'{name}_p50_ms']:.1f} ms, p95 {figures[f'{name}_p95_ms']:.1f} ms,"
+                    f" max {max(spent):.1f} ms (the backend's part: p50 {statistics.median(inner):.1f} ms,"
+                    f" p95 {figures[f'{name}_backend_p95_ms']:.1f} ms); matches median"
+                    f" {statistics.median(totals):.0f}, max {max(totals)}",
+                    flush=True,
+                )
+                if profiler:
+                    pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
+            db.session.remove()
+            if not keep:
+                db.drop_all()
+            db.engine.dispose()
+    finally:
+        shutil.rmtree(instance, ignore_errors=True)
+    return figures
+
+
+def postgres_database(base_url: str) -> str | None:
+    """A fresh database `bench_search` on the server of `base_url` (nothing else there is touched)."""
+    url = make_url(base_url)
+    try:
+        engine = create_engine(url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(text("DROP DATABASE IF EXISTS bench_search"))
+            connection.execute(text("CREATE DATABASE bench_search"))
+        engine.dispose()
+    except OperationalError as error:
+        print(f"[postgresql] skipped: {error.__class__.__name__}", flush=True)
+        return None
+    return url.set(database="bench_search").render_as_string(hide_password=False)
+
+
+def drop_postgres_database(base_url: str) -> None:
+    engine = create_engine(make_url(base_url), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("DROP DATABASE IF EXISTS bench_search"))
+    engine.dispose()
+
+
+def size_label(n: int) -> str:
+    return f"{n // 1000}k" if n % 1000 == 0 else str(n)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", default="10000,100000", help="comma-separated document counts")
+    parser.add_argument("--queries", type=int, default=100, help="queries of each kind (half one-word, half two)")
+    parser.add_argument("--backends", default="whoosh,postgresql")
+    parser.add_argument("--profile", action="store_true", help="print cProfile's view of rebuild and queries")
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database bench_search to look into")
+    args = parser.parse_args()
+    sizes = [int(n) for n in args.docs.split(",")]
+    backends = args.backends.split(",")
+
+    words = vocabulary()
+    print(f"vocabulary: {len(words)} dictionary words, frequencies summing to {sum(words.values())}", flush=True)
+    writer = Writer(words)
+    texts = [writer.suggestion() for _ in range(max(sizes))]
+    print(f"texts: mean {statistics.mean(len(body) for _, body in texts):.0f} characters", flush=True)
+    asker = Writer(words, seed=11)  # the queries do not depend on how many texts were drawn
+    query_texts = [asker.query(1 + i % 2) for i in range(args.queries)]
+
+    base_url = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    figures = {"docs": sizes}
+    for backend in backends:
+        url = None
+        if backend == "postgresql":
+            url = postgres_database(base_url)
+            if url is None:
+                continue
+        try:
+            for n in sizes:
+                found = measure(backend, url, n, texts[:n], query_texts, profile=args.profile, keep=args.keep)
+                suffix = size_label(n)
+                figures[f"{backend}_rebuild_docs_per_s_{suffix}"] = round(found["rebuild_docs_per_s"])
+                figures[f"{backend}_index_mb_{suffix}"] = round(found["index_mb"], 1)
+                for name in ("query", "newest", "browse"):
+                    for share in ("p50", "p95", "backend_p95"):
+                        figures[f"{backend}_{name}_{share}_ms_{suffix}"] = round(found[f"{name}_{share}_ms"], 1)
+                figures[f"{backend}_rebuild_docs_per_s"] = figures[f"{backend}_rebuild_docs_per_s_{suffix}"]
+        finally:
+            if url is not None and not args.keep:
+                drop_postgres_database(base_url)
+    for n in sizes:
+        suffix = size_label(n)
+        newest = [figures.get(f"{backend}_newest_p95_ms_{suffix}") for backend in backends]
+        if any(value is not None for value in newest):
+            figures[f"newest_first_p95_ms_{suffix}"] = max(value for value in newest if value is not None)
+    print(json.dumps(figures, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""The one interface both search backends (Whoosh files, PostgreSQL tsvector) implement, and what they share."""
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from search_index.documents import Document
+
+# The facets a search counts and filters by, in the order the page shows them.
+FACETS = ("kind", "round_id", "category", "status", "unit_kind", "channel")
+ORDERS = ("relevance", "newest")
+
+
+@dataclass
+class SearchRequest:
+    """What a reader asks: words (with "quoted phrases"), facet filters, an order and a page.
+
+    `audiences` are who the reader is (documents.audiences_of): a document is found only when it names one.
+    """
+
+    words: list[str]  # segmented words, all of which must match
+    phrases: list[list[str]]  # each a run of segmented words that must stand in this order
+    audiences: list[str]
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    order: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass
+class Hit:
+    kind: str
+    record_id: int
+    title: str
+    body: str
+    date: datetime | None
+    score: float
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.record_id}"
+
+
+@dataclass
+class Results:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[tuple[str, int]]]  # facet -> (value, count), most first
+
+
+class Backend(ABC):
+    """Where the documents live and how they are found."""
+
+    @abstractmethod
+    def update(self, docs: list[Document]) -> None:
+        """Add the documents, replacing those with the same keys."""
+
+    @abstractmethod
+    def delete(self, keys: list[str]) -> None:
+        """Remove the documents with these keys."""
+
+    @abstractmethod
+    def search(self, request: SearchRequest) -> Results:
+        """One page of what matches, with its total and facet counts."""
+
+    @abstractmethod
+    def similar(
+        self, words: list[str], *, audiences: list[str], kinds: list[str], exclude: str, limit: int, min_match: int
+    ):
+        """Documents sharing at least `min_match` of `words`, best first."""
+
+    @abstractmethod
+    def digests(self) -> dict[str, str]:
+        """Every document's key and content digest, to compare with the records."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Remove every document."""
+
+    @abstractmethod
+    def optimize(self) -> None:
+        """Merge what many small writes left behind (off the request path)."""
+
+    @abstractmethod
+    def writing(self):
+        """A context manager around a batch of writes: one at a time across processes, committed at its end."""

@@ -1,0 +1,50 @@
+"""Operator commands: `flask search rebuild | check | worker | status`."""
+
+import click
+from flask import current_app
+
+from search_index import services
+
+
+@click.group("search", help="The full-text search index.")
+def search_cli():
+    pass
+
+
+@search_cli.command("rebuild")
+def rebuild_command():
+    """Index every record again from scratch (after a restore, or to change backends)."""
+    with click.progressbar(length=1, label="Indexing") as bar:
+
+        def progress(done, total):
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        done = services.rebuild(progress)
+    click.echo(f"{done} records indexed.")
+
+
+@search_cli.command("check")
+@click.option("--fix", is_flag=True, help="Queue every record found missing, stale or gone.")
+def check_command(fix):
+    """Compare the index with the records."""
+    found = services.check(fix=fix)
+    for name, keys in found.items():
+        click.echo(f"{name}: {len(keys)}" + (f"  e.g. {', '.join(keys[:5])}" if keys else ""))
+    if fix and any(found.values()):
+        click.echo("Queued for the worker.")
+
+
+@search_cli.command("worker")
+@click.option("--once", is_flag=True, help="Apply what is queued now and stop.")
+def worker_command(once):
+    """Apply the queue of changes to the index, in batches (run it as its own process with SEARCH_WORKER=none)."""
+    services.run_worker(
+        current_app.config["SEARCH_INTERVAL_SECONDS"], once=once, report=lambda done: click.echo(f"{done} indexed.")
+    )
+
+
+@search_cli.command("status")
+def status_command():
+    """How long the oldest queued change has waited, in seconds."""
+    click.echo(f"queue age: {services.queue_age_seconds():.1f} s")

@@ -1,0 +1,405 @@
+"""The backend for several machines: the documents in a PostgreSQL table, their words in a `tsvector`.
+
+The words are the segmenter's, as Whoosh indexes them: each at its ordinal position, the title's weighted A
+and the body's B, a long word's dictionary sub-words at the parent's position (so 人民 finds 中华人民共和国 and
+a phrase still lines up). The vector is written as lexeme:position literals, not through `to_tsvector`,
+whose parser knows nothing of Chinese words; the `simple` configuration is all the queries need.
+
+The backend owns its table: it makes it, with its indexes, the first time it is used (no Alembic migration,
+no SQLAlchemy model, so `db.create_all()` on SQLite never sees it). Everything goes through `db.session`, so a
+batch of index writes commits with the queue rows it applied, and a TRUNCATE never waits on our own reads.
+"""
+
+import math
+import threading
+from contextlib import contextmanager
+from functools import lru_cache
+
+from sqlalchemy import text
+
+from extensions import db
+from search_index.analysis import segmenter
+from search_index.backend import FACETS, Backend, Hit, Results, SearchRequest
+from search_index.documents import Document
+
+TABLE = "search_documents"
+# pg_advisory_xact_lock keys: one writer at a time; one process making the table.
+WRITE_LOCK = 0x5EA2C4
+CREATE_LOCK = 0x5EA2C5
+# ts_rank_cd's weights of D, C, B, A: a title match (A) counts 2.5 times a body match (B).
+# Normalisation 1|32: divided by 1 + log(length) (a long text does not win by its length), then into 0..1.
+RANK = f"ts_rank_cd('{{0.1, 0.2, 0.4, 1.0}}', words, query, {1 | 32})"
+# tsvector's limits: a lexeme under 2 KB, positions 1..16383, 256 positions a lexeme, 1 MB of lexemes.
+MAX_LEXEME_BYTES, MAX_POSITION, MAX_POSITIONS, MAX_LEXEMES_BYTES = 2047, 16383, 256, 1_000_000
+
+DDL = f"""
+CREATE TABLE IF NOT EXISTS {TABLE} (
+    key text PRIMARY KEY,
+    kind text NOT NULL,
+    record_id integer NOT NULL,
+    title text NOT NULL,
+    body text NOT NULL,
+    digest text NOT NULL,
+    round_id text NOT NULL,
+    category text NOT NULL DEFAULT '',
+    status text NOT NULL DEFAULT '',
+    unit_kind text NOT NULL DEFAULT '',
+    channel text NOT NULL DEFAULT '',
+    date timestamp,
+    audiences text[] NOT NULL,
+    words tsvector NOT NULL
+);
+CREATE INDEX IF NOT EXISTS {TABLE}_words ON {TABLE} USING gin (words);
+CREATE INDEX IF NOT EXISTS {TABLE}_audiences ON {TABLE} USING gin (audiences);
+CREATE INDEX IF NOT EXISTS {TABLE}_date ON {TABLE} (date DESC NULLS LAST, key);
+"""
+INDEXES = (f"{TABLE}_words", f"{TABLE}_audiences", f"{TABLE}_date")
+
+# (column, SQL type): what update() writes, each column of a chunk sent as one array.
+COLUMNS = (
+    ("key", "text"),
+    ("kind", "text"),
+    ("record_id", "integer"),
+    ("title", "text"),
+    ("body", "text"),
+    ("digest", "text"),
+    ("round_id", "text"),
+    ("category", "text"),
+    ("status", "text"),
+    ("unit_kind", "text"),
+    ("channel", "text"),
+    ("date", "timestamp"),
+    ("audiences", "text"),  # joined by spaces: unnest cannot take an array of arrays of different lengths
+    ("words", "text"),  # the tsvector's literal
+)
+NAMES = ", ".join(name for name, _type in COLUMNS)
+# One statement for a chunk of documents, in psycopg's placeholders (it runs on the driver's connection).
+UPSERT = f"""
+INSERT INTO {TABLE} ({NAMES})
+SELECT key, kind, record_id, title, body, digest, round_id, category, status, unit_kind, channel, date,
+       string_to_array(audiences, ' '), CAST(words AS tsvector)
+FROM unnest({", ".join(f"CAST(%({name})s AS {type}[])" for name, type in COLUMNS)}) AS chunk({NAMES})
+ON CONFLICT (key) DO UPDATE SET {", ".join(f"{name} = excluded.{name}" for name, _type in COLUMNS[1:])}
+"""
+FACET_COLUMNS = ", ".join(FACETS)
+
+
+def counts_sql(source: str) -> str:
+    """The total and every facet's counts over what `source` gives, in one pass."""
+    sets = ", ".join(f"({name})" for name in FACETS)
+    return (
+        f"SELECT GROUPING({FACET_COLUMNS}) AS grouping, {FACET_COLUMNS}, count(*) AS n FROM {source}"
+        f" GROUP BY GROUPING SETS ({sets}, ())"
+    )
+
+
+CHUNK = 100  # documents a statement: PostgreSQL writes one chunk while this process segments the next
+
+
+def quoted(word: str) -> str:
+    """A lexeme as tsvector and tsquery literals write it: in quotes, its quotes and backslashes doubled."""
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+@lru_cache(maxsize=200_000)  # the same words come back document after document
+def _entry(word: str) -> str:
+    return quoted(word) + ":"
+
+
+# "3A", "3B": a position and its weight, made once (a rebuild writes millions of them).
+TITLE_PLACES = [f"{position + 1}A" for position in range(MAX_POSITION)]
+BODY_PLACES = [f"{position + 1}B" for position in range(MAX_POSITION)]
+
+
+def vector(title: str, body: str) -> str:
+    """The tsvector literal of a document: 'word':position + weight, A in the title and B in the body."""
+    content = f"{title}\n{body}"  # as Whoosh's content field: one run of positions, title first
+    tokens = segmenter().tokens(content, sub_words=True)
+    if len(content) >= MAX_POSITION:  # so many words: PostgreSQL keeps the last position for the rest
+        tokens = ((word, min(position, MAX_POSITION - 1), start, end) for word, position, start, end in tokens)
+    title_end = len(title)
+    positions: dict[str, list[str]] = {}
+    for word, position, start, _end in tokens:
+        place = TITLE_PLACES[position] if start < title_end else BODY_PLACES[position]
+        found = positions.get(word)
+        if found is None:
+            positions[word] = [place]
+        else:
+            found.append(place)
+    if max(map(len, positions), default=0) > MAX_LEXEME_BYTES // 4:  # a giant PostgreSQL would refuse
+        positions = {word: places for word, places in positions.items() if len(word.encode()) <= MAX_LEXEME_BYTES}
+    if sum(map(len, positions)) > MAX_LEXEMES_BYTES // 4:  # past 1 MB of lexemes, the rest is left out
+        kept, size = {}, 0
+        for word, places in positions.items():
+            size += len(word.encode())
+            if size > MAX_LEXEMES_BYTES:
+                break
+            kept[word] = places
+        positions = kept
+    # PostgreSQL keeps a lexeme's first 256 positions; sending more is only slower.
+    return " ".join([_entry(word) + ",".join(places[:MAX_POSITIONS]) for word, places in positions.items()])
+
+
+def tsquery(words: list[str], phrases: list[list[str]]) -> str:
+    """Every word, and each phrase's words one after the other."""
+    parts = [quoted(word) for word in words]
+    parts += ["(" + " <-> ".join(quoted(word) for word in phrase) + ")" for phrase in phrases]
+    return " & ".join(parts)
+
+
+class PostgresBackend(Backend):
+    def __init__(self):
+        self._ready = False
+        self._local = threading.local()
+
+    def _ensure(self) -> None:
+        """Make the table and its indexes if they are missing (once per backend, so once per process)."""
+        if self._ready:
+            return
+        names = [TABLE, *INDEXES]
+        present = db.session.scalar(
+            text("SELECT count(to_regclass(name)) FROM unnest(CAST(:names AS text[])) AS name"), {"names": names}
+        )
+        if present != len(names):
+            # Its own connection: the catalog change commits whatever the session is doing; the lock keeps
+            # two processes starting at once from both creating the same type.
+            with db.engine.begin() as connection:
+                connection.execute(text("SET LOCAL lock_timeout = '30s'"))
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CREATE_LOCK})
+                connection.exec_driver_sql(DDL)
+        self._ready = True
+
+    # Writing ------------------------------------------------------------------------------------------
+
+    @contextmanager
+    def writing(self):
+        """Hold the write lock for a batch, and commit the session with it: what is read inside stays in order.
+
+        The lock is PostgreSQL's transaction-level advisory lock, so it lasts until the commit that makes
+        the batch's writes (and the queue rows they apply) visible; the next writer reads after that.
+        """
+        self._ensure()
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
+        self._local.writing = True
+        try:
+            yield self
+        except BaseException:
+            db.session.rollback()
+            raise
+        else:
+            db.session.commit()
+        finally:
+            self._local.writing = False
+
+    def _check_writing(self) -> None:
+        if not getattr(self._local, "writing", False):
+            raise RuntimeError("write inside `with backend.writing():`")
+
+    def update(self, docs: list[Document]) -> None:
+        self._check_writing()
+        docs = list({doc.key: doc for doc in docs}.values())  # a statement may touch a row only once
+        driver = db.session.connection().connection.dbapi_connection  # psycopg's, in the session's transaction
+        # Pipeline mode: each chunk is sent without waiting for the one before, so the database's work
+        # (parsing the vectors, the GIN index) runs beside the segmenting here — a rebuild goes half again faster.
+        with driver.pipeline(), driver.cursor() as cursor:
+            for first in range(0, len(docs), CHUNK):
+                cursor.execute(UPSERT, self._columns(docs[first : first + CHUNK]))
+
+    @staticmethod
+    def _columns(docs: list[Document]) -> dict[str, list]:
+        rows = [
+            (
+                doc.key,
+                doc.kind,
+                doc.record_id,
+                doc.title,
+                doc.body,
+                doc.digest,
+                str(doc.round_id),
+                doc.category,
+                doc.status,
+                doc.unit_kind,
+                doc.channel,
+                doc.date,
+                " ".join(doc.audiences),
+                vector(doc.title, doc.body),
+            )
+            for doc in docs
+        ]
+        return {name: [row[i] for row in rows] for i, (name, _type) in enumerate(COLUMNS)}
+
+    def delete(self, keys: list[str]) -> None:
+        self._check_writing()
+        if keys:
+            db.session.execute(text(f"DELETE FROM {TABLE} WHERE key = ANY(CAST(:keys AS text[]))"), {"keys": keys})
+
+    def clear(self) -> None:
+        self._ensure()
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
+        db.session.execute(text(f"TRUNCATE {TABLE}"))
+        db.session.commit()
+
+    def optimize(self) -> None:
+        """Merge the GIN indexes' pending entries (each query reads them one by one) and, once many rows
+        changed (a rebuild), give the planner fresh statistics, as autovacuum would later."""
+        self._ensure()
+        db.session.execute(  # only the owner may; autovacuum does it for the others
+            text(
+                "SELECT gin_clean_pending_list(oid) FROM pg_class"
+                " WHERE oid = ANY(CAST(:indexes AS regclass[])) AND pg_has_role(relowner, 'USAGE')"
+            ),
+            {"indexes": [f"{TABLE}_words", f"{TABLE}_audiences"]},
+        )
+        stale = db.session.scalar(
+            text(
+                "SELECT n_mod_since_analyze > 50 + 0.1 * n_live_tup OR coalesce(last_analyze, last_autoanalyze) IS NULL"
+                " FROM pg_stat_user_tables WHERE relid = CAST(:table AS regclass)"
+            ),
+            {"table": TABLE},
+        )
+        if stale:
+            db.session.execute(text(f"ANALYZE {TABLE}"))
+        db.session.commit()
+
+    # Reading ------------------------------------------------------------------------------------------
+
+    @staticmethod
+    @contextmanager
+    def _planned(*, words: bool):
+        """Plan the search's statements for their own values, and with words, through the words' index;
+        then give the rest of the transaction its settings back.
+
+        psycopg prepares a statement run five times, and PostgreSQL's generic plan for it, blind to which
+        words are asked, scans by audience (nearly every document) and tests every vector: 40 ms where the
+        index takes 2. And the planner counts a vector's test as cheap, so for a common word it reads the
+        whole table, unpacking every vector (300 ms at 100,000 documents, where the index takes 50).
+        """
+        before = db.session.execute(
+            text(
+                "SELECT current_setting('plan_cache_mode') AS plans, current_setting('enable_seqscan') AS scans,"
+                " set_config('plan_cache_mode', 'force_custom_plan', true),"
+                " set_config('enable_seqscan', :scans, true)"
+            ),
+            {"scans": "off" if words else "on"},
+        ).one()
+        yield
+        db.session.execute(
+            text("SELECT set_config('plan_cache_mode', :plans, true), set_config('enable_seqscan', :scans, true)"),
+            {"plans": before.plans, "scans": before.scans},
+        )
+
+    @staticmethod
+    def _where(audiences: list[str], filters: dict[str, list[str]], params: dict) -> list[str]:
+        """The conditions every search shares: a named audience, and one of the values of each facet filter."""
+        params["audiences"] = list(audiences)
+        conditions = ["audiences && CAST(:audiences AS text[])"]
+        for name, values in filters.items():
+            if name in FACETS and values:
+                params[f"filter_{name}"] = [str(value) for value in values]
+                conditions.append(f"{name} = ANY(CAST(:filter_{name} AS text[]))")
+        return conditions
+
+    def search(self, request: SearchRequest) -> Results:
+        self._ensure()
+        matching = bool(request.words or request.phrases)
+        with self._planned(words=matching):
+            return self._search(request, matching)
+
+    def _search(self, request: SearchRequest, matching: bool) -> Results:
+        params: dict = {"limit": request.per_page}
+        conditions = self._where(request.audiences, request.filters, params)
+        if matching:
+            params["query"] = tsquery(request.words, request.phrases)
+            conditions.append("words @@ CAST(:query AS tsquery)")
+        where = " AND ".join(conditions)
+        if matching and request.order != "newest":
+            return self._ranked(where, params, request.page)
+        total, facets = self._counts(db.session.execute(text(counts_sql(f"{TABLE} WHERE {where}")), params))
+        # As Whoosh: a page past the last is the last.
+        params["offset"] = (min(request.page, max(math.ceil(total / request.per_page), 1)) - 1) * request.per_page
+        if matching:  # newest first: the date index gives the page, and only the page is ranked
+            sql = (
+                f"SELECT kind, record_id, title, body, date, {RANK} AS score"
+                f" FROM (SELECT * FROM {TABLE} WHERE {where} ORDER BY date DESC NULLS LAST, key"
+                " LIMIT :limit OFFSET :offset) AS page, CAST(:query AS tsquery) AS query"
+                " ORDER BY date DESC NULLS LAST, key"
+            )
+        else:
+            sql = (
+                f"SELECT kind, record_id, title, body, date, 0.0 AS score FROM {TABLE} WHERE {where}"
+                " ORDER BY date DESC NULLS LAST, key LIMIT :limit OFFSET :offset"
+            )
+        hits = [Hit(*row[:5], score=float(row.score)) for row in db.session.execute(text(sql), params)]
+        return Results(total=total, hits=hits, facets=facets)
+
+    def _ranked(self, where: str, params: dict, page: int) -> Results:
+        """Best first: the matches are read once, ranked, counted by facet, and their page picked in one
+        statement (the ranking reads every matching vector; a second pass for the counts cost a third more)."""
+        params["offset"] = (page - 1) * params["limit"]
+        nulls = ", ".join("NULL" for _name in FACETS)
+        sql = f"""
+            WITH matched AS MATERIALIZED (
+                SELECT key, {FACET_COLUMNS}, date, {RANK} AS score
+                FROM {TABLE}, CAST(:query AS tsquery) AS query WHERE {where}
+            )
+            SELECT *, NULL AS key, CAST(NULL AS real) AS score FROM ({counts_sql("matched")}) AS counts
+            UNION ALL
+            SELECT NULL, {nulls}, NULL, key, score FROM (
+                SELECT key, score FROM matched ORDER BY score DESC, date DESC NULLS LAST, key LIMIT :limit
+                OFFSET LEAST(:offset, (GREATEST((SELECT count(*) FROM matched), 1) - 1) / :limit * :limit)
+            ) AS page
+        """  # the counts' rows have no key; a page past the last is the last, as Whoosh's
+        rows = db.session.execute(text(sql), params).all()
+        total, facets = self._counts(row for row in rows if row.key is None)
+        page_rows = [row for row in rows if row.key is not None]
+        hits = db.session.execute(
+            text(
+                f"SELECT kind, record_id, title, body, date, page.score FROM {TABLE}"
+                " JOIN unnest(CAST(:keys AS text[]), CAST(:scores AS real[])) AS page(key, score) USING (key)"
+                " ORDER BY page.score DESC, date DESC NULLS LAST, key"
+            ),
+            {"keys": [row.key for row in page_rows], "scores": [row.score for row in page_rows]},
+        )
+        return Results(total=total, hits=[Hit(*row[:5], score=float(row.score)) for row in hits], facets=facets)
+
+    @staticmethod
+    def _counts(rows) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+        """The total and each facet's (value, count), most first, from the rows of GROUPING SETS."""
+        everything = (1 << len(FACETS)) - 1  # GROUPING's bit is 1 for each column left out of the set
+        grouped_by = {everything ^ (1 << (len(FACETS) - 1 - i)): name for i, name in enumerate(FACETS)}
+        total, facets = 0, {name: [] for name in FACETS}
+        for row in rows:
+            if row.grouping == everything:
+                total = row.n
+            elif value := getattr(row, name := grouped_by[row.grouping]):  # an empty value is no facet
+                facets[name].append((value, row.n))
+        for counts in facets.values():
+            counts.sort(key=lambda item: (-item[1], item[0]))
+        return total, facets
+
+    def similar(
+        self, words: list[str], *, audiences: list[str], kinds: list[str], exclude: str, limit: int, min_match: int
+    ):
+        if not words:
+            return []
+        self._ensure()
+        params = {"query": " | ".join(quoted(word) for word in words), "exclude": exclude, "limit": limit}
+        params |= {f"word_{number}": quoted(word) for number, word in enumerate(words)}
+        params["min_match"] = min_match
+        shared = " + ".join(f"CAST(words @@ CAST(:word_{number} AS tsquery) AS int)" for number in range(len(words)))
+        where = " AND ".join([*self._where(audiences, {"kind": kinds}, params), f"({shared}) >= :min_match"])
+        with self._planned(words=True):
+            rows = db.session.execute(
+                text(
+                    f"SELECT kind, record_id, title, body, date, {RANK} AS score"
+                    f" FROM {TABLE}, CAST(:query AS tsquery) AS query"
+                    f" WHERE {where} AND words @@ CAST(:query AS tsquery) AND key <> :exclude"
+                    " ORDER BY score DESC, date DESC NULLS LAST, key LIMIT :limit"
+                ),
+                params,
+            ).all()
+        return [Hit(*row[:5], score=float(row.score)) for row in rows]
+
+    def digests(self) -> dict[str, str]:
+        self._ensure()
+        return {key: digest for key, digest in db.session.execute(text(f"SELECT key, digest FROM {TABLE}"))}

@@ -1,0 +1,143 @@
+"""Searching: a reader's words into a request for the backend, and its hits into highlighted snippets."""
+
+import re
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from search_index.analysis import Segmenter
+from search_index.backend import FACETS, ORDERS, Hit, Results, SearchRequest
+from search_index.documents import audiences_of, url_of
+from search_index.errors import SearchError
+from search_index.services import backend, current_segmenter
+
+MAX_QUERY = 200
+SNIPPET = 90  # characters of body around the best match
+PHRASE = re.compile(r"[\"“”]([^\"“”]*)[\"“”]")
+
+
+@dataclass
+class Found:
+    """A hit as a page shows it: its title and snippet with the matched words marked."""
+
+    hit: Hit
+    title: Markup
+    snippet: Markup
+
+
+def parse(text: str, segmenter: Segmenter) -> tuple[list[str], list[list[str]]]:
+    """(words, phrases) of a query: "quoted" or “quoted” runs are phrases, the rest words that must all match."""
+    text = text.strip()
+    if len(text) > MAX_QUERY:
+        raise SearchError("query_too_long", field="q")
+    if (text.count('"') + text.count("“") + text.count("”")) % 2:
+        raise SearchError("unbalanced_quotes", field="q")
+    runs = [[word for word, *_ in segmenter.words(run)] for run in PHRASE.findall(text)]
+    words = [word for word, *_ in segmenter.words(PHRASE.sub(" ", text))]
+    words += [run[0] for run in runs if len(run) == 1]  # a quoted single word is just a word
+    return list(dict.fromkeys(words)), [run for run in runs if len(run) > 1]
+
+
+def highlight(text: str, words: set[str], segmenter: Segmenter, *, width: int | None = None) -> Markup:
+    """`text` with the words of the query marked; with `width`, the stretch of that size with most matches."""
+    spans = [(start, end) for word, _pos, start, end in segmenter.tokens(text, sub_words=True) if word in words]
+    spans = _outermost(spans)
+    begin, finish = 0, len(text)
+    if width is not None and len(text) > width:
+        begin = _best_window(spans, width, len(text))
+        finish = begin + width
+    parts, cursor = [], begin
+    for start, end in spans:
+        if start < begin or end > finish:
+            continue
+        parts += [escape(text[cursor:start]), Markup("<mark>"), escape(text[start:end]), Markup("</mark>")]
+        cursor = end
+    parts.append(escape(text[cursor:finish]))
+    prefix = "…" if begin > 0 else ""
+    suffix = "…" if finish < len(text) else ""
+    return Markup(prefix) + Markup("").join(parts) + Markup(suffix)
+
+
+def _outermost(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Matches without overlaps, the longer one kept (a word and its sub-word both match), and neighbours
+    joined: 智慧 and 停车 side by side read as one mark."""
+    kept = []
+    for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
+        if kept and start < kept[-1][1]:
+            continue
+        if kept and start == kept[-1][1]:
+            kept[-1] = (kept[-1][0], end)
+            continue
+        kept.append((start, end))
+    return kept
+
+
+def _best_window(spans, width, length) -> int:
+    """Where a window of `width` characters covers the most matches (starting a little before the first)."""
+    best, best_count = 0, -1
+    for start, _end in spans:
+        begin = max(0, min(start - width // 4, length - width))
+        count = sum(1 for s, e in spans if s >= begin and e <= begin + width)
+        if count > best_count:
+            best, best_count = begin, count
+    return best
+
+
+def search(
+    *,
+    user,
+    text: str,
+    filters: dict[str, list[str]] | None = None,
+    order: str = "relevance",
+    page: int = 1,
+    per_page: int = 20,
+    kinds: tuple[str, ...] = (),
+) -> tuple[Results, list[Found]]:
+    """What `user` may find for `text`, filtered in the backend's query itself, with marked snippets."""
+    segmenter = current_segmenter()
+    words, phrases = parse(text, segmenter)
+    filters = {name: values for name, values in (filters or {}).items() if name in FACETS and values}
+    if kinds:
+        filters["kind"] = [kind for kind in filters.get("kind", kinds) if kind in kinds]
+    request = SearchRequest(
+        words=words,
+        phrases=phrases,
+        audiences=audiences_of(user),
+        filters=filters,
+        order=order if order in ORDERS else "relevance",
+        page=max(page, 1),
+        per_page=per_page,
+    )
+    results = backend().search(request)
+    marked = set(words) | {word for phrase in phrases for word in phrase}
+    found = [
+        Found(hit, highlight(hit.title, marked, segmenter), highlight(hit.body, marked, segmenter, width=SNIPPET))
+        for hit in results.hits
+    ]
+    return results, found
+
+
+def similar(*, user, text: str, kinds: list[str], exclude: str = "", limit: int = 5) -> list[Hit]:
+    """The documents closest to `text` that `user` may find: the duplicates to mark, the links to make."""
+    segmenter = current_segmenter()
+    words = list(dict.fromkeys(word for word, *_ in segmenter.words(text) if len(word) > 1))
+    # The longer words say most about a text; a long text keeps its 30 longest.
+    words = sorted(words, key=len, reverse=True)[:30]
+    # One shared word (建议, 社区 …) makes nothing similar: ask for a share of the text's words.
+    min_match = max(1, min(len(words) // 4, 3))
+    return backend().similar(
+        words, audiences=audiences_of(user), kinds=kinds, exclude=exclude, limit=limit, min_match=min_match
+    )
+
+
+def similar_to_suggestion(suggestion, user) -> list[tuple[Hit, str]]:
+    """For the office triaging a suggestion: the closest suggestions (to mark a duplicate) and proposals (to
+    link), of any round, with where each leads."""
+    hits = similar(
+        user=user,
+        text=f"{suggestion.title}\n{suggestion.content}",
+        kinds=["suggestion", "proposal"],
+        exclude=f"suggestion:{suggestion.id}",
+        limit=8,
+    )
+    return [(hit, url_of(hit.kind, hit.record_id, public=False)) for hit in hits]

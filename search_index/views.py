@@ -1,0 +1,137 @@
+"""The search page (everyone finds what they may see: the public only what is published) and the dictionary."""
+
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from accounts.models import UnitKind
+from accounts.permissions import office_required
+from core.errors import DomainError
+from core.exports import table_response
+from core.web import export_format
+from extensions import db, limiter
+from plan.models import PlanStatus, ReportState
+from search_index import queries, services
+from search_index.backend import FACETS
+from search_index.documents import url_of
+from search_index.forms import TermsForm
+from search_index.permissions import can_export_search
+from solicitation.models import Channel, ProposalStatus, Round, SuggestionStatus
+
+bp = Blueprint("search_index", __name__)
+
+KIND_LABELS = {
+    "proposal": _l("Proposal"),
+    "suggestion": _l("Suggestion"),
+    "key_project": _l("Key project"),
+    "progress_report": _l("Progress report"),
+}
+FACET_LABELS = {
+    "kind": _l("Type"),
+    "round_id": _l("Round"),
+    "category": _l("Category"),
+    "status": _l("Status"),
+    "unit_kind": _l("Unit kind"),
+    "channel": _l("Channel"),
+}
+EXPORT_LIMIT = 2000
+
+
+def facet_label(name: str, value: str) -> str:
+    """What a facet's stored value reads as."""
+    if name == "kind":
+        return str(KIND_LABELS.get(value, value))
+    if name == "round_id":
+        round = db.session.get(Round, int(value)) if value.isdigit() else None
+        return round.title if round else value
+    enums = {"unit_kind": (UnitKind,), "channel": (Channel,)}.get(
+        name, (ProposalStatus, SuggestionStatus, ReportState, PlanStatus) if name == "status" else ()
+    )
+    for enum in enums:
+        if value in enum._value2member_map_:
+            return str(enum(value).label)
+    return value
+
+
+@bp.get("/search")
+def search():
+    """Search what the reader may see, with facets, order, pages, marked snippets (and, for staff, export)."""
+    text = request.args.get("q", "").strip()
+    filters = {name: [request.args[name]] for name in FACETS if request.args.get(name)}
+    order = request.args.get("order", "relevance")
+    fmt = export_format() if can_export_search(current_user) else None
+    per_page = EXPORT_LIMIT if fmt else 20
+    page = 1 if fmt else request.args.get("page", 1, type=int)
+    results, found, error = None, [], None
+    if text or filters:
+        try:
+            results, found = queries.search(
+                user=current_user, text=text, filters=filters, order=order, page=page, per_page=per_page
+            )
+        except DomainError as refused:
+            error = refused.message
+    elif request.args:
+        error = _("Type what you are looking for.")
+    public = not current_user.is_authenticated
+    rows = [(item, url_of(item.hit.kind, item.hit.record_id, public=public)) for item in found]
+    if fmt and results is not None:
+        columns = [
+            (_l("Type"), lambda row: KIND_LABELS[row[0].hit.kind]),
+            (_l("Title"), lambda row: row[0].hit.title),
+            (_l("Date"), lambda row: row[0].hit.date.date().isoformat() if row[0].hit.date else ""),
+            (_l("Link"), lambda row: request.host_url.rstrip("/") + row[1]),
+        ]
+        return table_response(filename="search", columns=columns, rows=rows, fmt=fmt)
+    return render_template(
+        "search_index/search.html",
+        text=text,
+        filters={name: values[0] for name, values in filters.items()},
+        order=order,
+        page=page,
+        results=results,
+        rows=rows,
+        error=error,
+        facet_labels=FACET_LABELS,
+        facet_label=facet_label,
+        kind_labels=KIND_LABELS,
+    )
+
+
+@bp.get("/search/similar")
+@limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"])
+def similar():
+    """What is already published like the text a resident is writing (the suggestion form asks as they type)."""
+    text = request.args.get("text", "")[:2000]
+    hits = queries.similar(user=None, text=text, kinds=["suggestion", "key_project"], limit=5) if text else []
+    return jsonify(
+        [
+            {
+                "title": hit.title,
+                "kind": str(KIND_LABELS[hit.kind]),
+                "url": url_of(hit.kind, hit.record_id, public=True),
+            }
+            for hit in hits
+        ]
+    )
+
+
+@bp.route("/search/terms", methods=["GET", "POST"])
+@office_required
+def terms():
+    """The domain dictionary: terms the segmenter keeps whole; saving it rebuilds the index."""
+    form = TermsForm()
+    current = services.domain_terms()
+    form.removed.choices = [(term, term) for term in current]
+    if form.validate_on_submit():
+        try:
+            services.save_terms(
+                actor=current_user, added=(form.added.data or "").split(), removed=form.removed.data or []
+            )
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            flash(_("Dictionary saved; the search index is being rebuilt with it."), "success")
+            return redirect(url_for("search_index.terms"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("search_index/terms.html", form=form, terms=current), status
