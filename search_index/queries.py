@@ -13,6 +13,14 @@ from search_index.services import backend, current_segmenter
 
 MAX_QUERY = 200
 SNIPPET = 90  # characters of body around the best match
+# Words nearly every suggestion or proposal uses: sharing them says nothing about being alike.
+COMMON_WORDS = frozenset(
+    re.findall(
+        r"\S+",
+        "建议 希望 问题 进行 加强 推进 推动 工作 部门 相关 群众 居民 市民 提高 提升 完善 解决 实现 建立 开展 目前 现在 "
+        "情况 方面 需要 要求 有关 以及 我们 他们 没有 可以 应该 进一步 改革 创新 探索 机制 服务 管理",
+    )
+)
 PHRASE = re.compile(r"[\"“”]([^\"“”]*)[\"“”]")
 
 
@@ -120,11 +128,11 @@ def search(
 def similar(*, user, text: str, kinds: list[str], exclude: str = "", limit: int = 5) -> list[Hit]:
     """The documents closest to `text` that `user` may find: the duplicates to mark, the links to make."""
     segmenter = current_segmenter()
-    words = list(dict.fromkeys(word for word, *_ in segmenter.words(text) if len(word) > 1))
+    words = [word for word, *_ in segmenter.words(text) if len(word) > 1 and word not in COMMON_WORDS]
     # The longer words say most about a text; a long text keeps its 30 longest.
-    words = sorted(words, key=len, reverse=True)[:30]
-    # One shared word (建议, 社区 …) makes nothing similar: ask for a share of the text's words.
-    min_match = max(1, min(len(words) // 4, 3))
+    words = sorted(dict.fromkeys(words), key=len, reverse=True)[:30]
+    # A word or two in common makes nothing similar: ask for about a third of the text's words.
+    min_match = min(max(round(len(words) * 0.35), 1), 6)
     return backend().similar(
         words, audiences=audiences_of(user), kinds=kinds, exclude=exclude, limit=limit, min_match=min_match
     )
