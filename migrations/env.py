@@ -60,6 +60,11 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Leave out the PostgreSQL search backend's table: the backend makes and keeps it, not the migrations."""
+    return not (type_ == "table" and reflected and name == "search_documents")
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -81,6 +86,7 @@ def run_migrations_online():
     conf_args = current_app.extensions["migrate"].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    conf_args.setdefault("include_object", include_object)
 
     connectable = get_engine()
 
