@@ -8,6 +8,7 @@ position, so a search for a part finds the whole; queries leave sub-words out, o
 import re
 import threading
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import rjieba
@@ -18,10 +19,11 @@ WORD = re.compile(r"\w")
 SHIPPED_TERMS = Path(__file__).with_name("reform_terms.txt")
 
 
-def shipped_terms() -> list[str]:
+@cache  # every search asks for the terms: read the shipped file once per process
+def shipped_terms() -> tuple[str, ...]:
     """The reform terms that come with the platform, in jieba's dictionary format (word [freq] [tag])."""
     lines = SHIPPED_TERMS.read_text(encoding="utf-8").splitlines()
-    return [line.split()[0] for line in lines if line.strip() and not line.startswith("#")]
+    return tuple(line.split()[0] for line in lines if line.strip() and not line.startswith("#"))
 
 
 class Segmenter:
