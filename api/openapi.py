@@ -1,5 +1,6 @@
 """The OpenAPI 3 document of /api/v1, written by hand next to the endpoints it describes."""
 
+from search_index.backend import FACETS
 from solicitation.models import PUBLIC_CHANNELS, Channel, SuggestionStatus
 from solicitation.services.suggestions import LIMITS
 
@@ -118,7 +119,7 @@ def openapi_document() -> dict:
                         {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}},
                         *(
                             {"name": name, "in": "query", "schema": {"type": "string"}}
-                            for name in ("kind", "round_id", "category", "status", "unit_kind", "channel")
+                            for name in FACETS
                         ),
                         {"name": "order", "in": "query", "schema": {"type": "string", "enum": ["relevance", "newest"]}},
                         {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},

@@ -7,7 +7,6 @@ position, so a search for a part finds the whole; queries leave sub-words out, o
 
 import re
 import threading
-from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -16,6 +15,8 @@ from whoosh.analysis import LowercaseFilter, Token, Tokenizer
 
 # Punctuation and spaces are not words; "30%" and "5G" are.
 WORD = re.compile(r"\w")
+RECENT = 3  # texts whose tokens the segmenter keeps
+KNOWN = 500_000  # tokens (and their sub-words) the segmenter remembers; numbers and names make them endless
 SHIPPED_TERMS = Path(__file__).with_name("reform_terms.txt")
 
 
@@ -32,23 +33,56 @@ class Segmenter:
     def __init__(self, terms: list[str] = ()):
         self._jieba = rjieba.Jieba()
         self.terms = frozenset(terms)
+        self._recent = ()
+        self._known: dict[str, str | None] = {}  # token -> its word, or None for punctuation and spaces
+        self._sub_words: dict[str, tuple] = {}
         for term in self.terms:
             self._jieba.add_word(term, None, None)  # the frequency jieba suggests to keep it whole
 
     def words(self, text: str) -> list[tuple[str, int, int]]:
         """(word, start, end) for every word of `text`, lowercased, punctuation and spaces left out."""
-        return [(word.lower(), start, end) for word, start, end in self._jieba.tokenize(text) if WORD.search(word)]
+        known, found = self._known, []
+        for token, start, end in self._jieba.tokenize(text):
+            word = known.get(token, "")
+            if word == "":  # not seen yet: the same tokens come back text after text
+                word = token.lower() if WORD.search(token) else None
+                if len(known) < KNOWN:
+                    known[token] = word
+            if word is not None:
+                found.append((word, start, end))
+        return found
 
-    def tokens(self, text: str, *, sub_words: bool) -> Iterator[tuple[str, int, int, int]]:
-        """(word, position, start, end); with `sub_words`, a word's dictionary sub-words follow at its position."""
+    def tokens(self, text: str, *, sub_words: bool) -> list[tuple[str, int, int, int]]:
+        """(word, position, start, end); with `sub_words`, a word's dictionary sub-words follow at its position.
+
+        The last texts' tokens are kept: the index reads a document's text twice (with and without
+        positions), its title in between.
+        """
+        recent = self._recent
+        for kept_sub_words, kept_text, kept in recent:
+            if kept_sub_words == sub_words and kept_text == text:
+                return kept
+        found = []
         for position, (word, start, end) in enumerate(self.words(text)):
-            yield word, position, start, end
+            found.append((word, position, start, end))
             if sub_words and len(word) > 2:
-                for size in (2, 3):
-                    for offset in range(len(word) - size + 1):
-                        part = word[offset : offset + size]
-                        if part != word and self._jieba.has_word(part):
-                            yield part, position, start + offset, start + offset + size
+                found += [(part, position, start + at, start + at + len(part)) for part, at in self._parts(word)]
+        self._recent = (recent + ((sub_words, text, found),))[-RECENT:]  # one assignment: threads see old or new
+        return found
+
+    def _parts(self, word: str) -> tuple[tuple[str, int], ...]:
+        """The dictionary words of two and three characters inside `word`, with where each starts."""
+        parts = self._sub_words.get(word)
+        if parts is None:
+            parts = tuple(
+                (word[at : at + size], at)
+                for size in (2, 3)
+                for at in range(len(word) - size + 1)
+                if size < len(word) and self._jieba.has_word(word[at : at + size])
+            )
+            if len(self._sub_words) < KNOWN:
+                self._sub_words[word] = parts
+        return parts
 
     def query_text(self, text: str) -> str:
         """The words of a query joined by spaces: how the PostgreSQL backend stores and asks."""

@@ -7,7 +7,7 @@ from datetime import datetime
 from search_index.documents import Document
 
 # The facets a search counts and filters by, in the order the page shows them.
-FACETS = ("kind", "round_id", "category", "status", "unit_kind", "channel")
+FACETS = ("kind", "round_id", "category", "status", "unit_kind", "unit", "channel")
 ORDERS = ("relevance", "newest")
 
 
@@ -48,6 +48,10 @@ class Results:
     facets: dict[str, list[tuple[str, int]]]  # facet -> (value, count), most first
 
 
+class IndexBusy(Exception):
+    """Another process holds the index's write lock for longer than a writer waits (a rebuild)."""
+
+
 class Backend(ABC):
     """Where the documents live and how they are found."""
 
@@ -72,6 +76,13 @@ class Backend(ABC):
     @abstractmethod
     def digests(self) -> dict[str, str]:
         """Every document's key and content digest, to compare with the records."""
+
+    @abstractmethod
+    def rebuilding(self, *, processes: int = 1):
+        """A context manager giving a function that adds documents; at its end they replace every document.
+
+        Until then searches read the documents as they were.
+        """
 
     @abstractmethod
     def clear(self) -> None:

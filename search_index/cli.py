@@ -1,5 +1,7 @@
 """Operator commands: `flask search rebuild | check | worker | status`."""
 
+import os
+
 import click
 from flask import current_app
 
@@ -12,7 +14,14 @@ def search_cli():
 
 
 @search_cli.command("rebuild")
-def rebuild_command():
+@click.option(
+    "--processes",
+    type=int,
+    default=os.cpu_count() or 1,
+    show_default="every core",
+    help="Processes segmenting the texts side by side (the Whoosh backend).",
+)
+def rebuild_command(processes):
     """Index every record again from scratch (after a restore, or to change backends)."""
     with click.progressbar(length=1, label="Indexing") as bar:
 
@@ -20,7 +29,7 @@ def rebuild_command():
             bar.length = total
             bar.update(done - bar.pos)
 
-        done = services.rebuild(progress)
+        done = services.rebuild(progress, processes=processes)
     click.echo(f"{done} records indexed.")
 
 

@@ -7,7 +7,7 @@ Who may find a document is a list of audiences, matched in the query itself: "pu
 import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from flask import url_for
@@ -44,8 +44,11 @@ class Document:
     @property
     def digest(self) -> str:
         """A fingerprint of the content, to find index entries that no longer match their record."""
-        content = json.dumps(asdict(self), ensure_ascii=False, sort_keys=True, default=str)
+        content = json.dumps([getattr(self, name) for name in DIGESTED], ensure_ascii=False, default=str)
         return hashlib.sha1(content.encode()).hexdigest()[:16]
+
+
+DIGESTED = [item.name for item in fields(Document)]
 
 
 def unit_audience(unit_id) -> str:

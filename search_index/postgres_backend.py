@@ -10,8 +10,11 @@ no SQLAlchemy model, so `db.create_all()` on SQLite never sees it). Everything g
 batch of index writes commits with the queue rows it applied, and a TRUNCATE never waits on our own reads.
 """
 
+import logging
 import math
+import multiprocessing
 import threading
+from collections import deque
 from contextlib import contextmanager
 from functools import lru_cache
 
@@ -22,6 +25,7 @@ from search_index.analysis import segmenter
 from search_index.backend import FACETS, Backend, Hit, Results, SearchRequest
 from search_index.documents import Document
 
+log = logging.getLogger(__name__)
 TABLE = "search_documents"
 # pg_advisory_xact_lock keys: one writer at a time; one process making the table.
 WRITE_LOCK = 0x5EA2C4
@@ -32,30 +36,7 @@ RANK = f"ts_rank_cd('{{0.1, 0.2, 0.4, 1.0}}', words, query, {1 | 32})"
 # tsvector's limits: a lexeme under 2 KB, positions 1..16383, 256 positions a lexeme, 1 MB of lexemes.
 MAX_LEXEME_BYTES, MAX_POSITION, MAX_POSITIONS, MAX_LEXEMES_BYTES = 2047, 16383, 256, 1_000_000
 
-DDL = f"""
-CREATE TABLE IF NOT EXISTS {TABLE} (
-    key text PRIMARY KEY,
-    kind text NOT NULL,
-    record_id integer NOT NULL,
-    title text NOT NULL,
-    body text NOT NULL,
-    digest text NOT NULL,
-    round_id text NOT NULL,
-    category text NOT NULL DEFAULT '',
-    status text NOT NULL DEFAULT '',
-    unit_kind text NOT NULL DEFAULT '',
-    channel text NOT NULL DEFAULT '',
-    date timestamp,
-    audiences text[] NOT NULL,
-    words tsvector NOT NULL
-);
-CREATE INDEX IF NOT EXISTS {TABLE}_words ON {TABLE} USING gin (words);
-CREATE INDEX IF NOT EXISTS {TABLE}_audiences ON {TABLE} USING gin (audiences);
-CREATE INDEX IF NOT EXISTS {TABLE}_date ON {TABLE} (date DESC NULLS LAST, key);
-"""
-INDEXES = (f"{TABLE}_words", f"{TABLE}_audiences", f"{TABLE}_date")
-
-# (column, SQL type): what update() writes, each column of a chunk sent as one array.
+# (column, SQL type) of the table, in its order; what update() and a rebuild write.
 COLUMNS = (
     ("key", "text"),
     ("kind", "text"),
@@ -67,20 +48,43 @@ COLUMNS = (
     ("category", "text"),
     ("status", "text"),
     ("unit_kind", "text"),
+    ("unit", "text"),
     ("channel", "text"),
     ("date", "timestamp"),
-    ("audiences", "text"),  # joined by spaces: unnest cannot take an array of arrays of different lengths
-    ("words", "text"),  # the tsvector's literal
+    ("audiences", "text[]"),
+    ("words", "tsvector"),
 )
 NAMES = ", ".join(name for name, _type in COLUMNS)
-# One statement for a chunk of documents, in psycopg's placeholders (it runs on the driver's connection).
+INDEXES = ("words", "audiences", "date")
+
+
+def table_ddl(table: str) -> str:
+    columns = ", ".join(f"{name} {type}" + ("" if name == "date" else " NOT NULL") for name, type in COLUMNS)
+    return f"CREATE TABLE IF NOT EXISTS {table} ({columns}, PRIMARY KEY (key))"
+
+
+def index_ddl(table: str) -> str:
+    return f"""
+        CREATE INDEX IF NOT EXISTS {table}_words ON {table} USING gin (words);
+        CREATE INDEX IF NOT EXISTS {table}_audiences ON {table} USING gin (audiences);
+        CREATE INDEX IF NOT EXISTS {table}_date ON {table} (date DESC NULLS LAST, key);
+    """
+
+
+# One statement for a chunk of documents, in psycopg's placeholders (it runs on the driver's connection);
+# each column of the chunk is one array. Audiences are joined by spaces: unnest cannot take an array of
+# arrays of different lengths.
 UPSERT = f"""
 INSERT INTO {TABLE} ({NAMES})
-SELECT key, kind, record_id, title, body, digest, round_id, category, status, unit_kind, channel, date,
-       string_to_array(audiences, ' '), CAST(words AS tsvector)
-FROM unnest({", ".join(f"CAST(%({name})s AS {type}[])" for name, type in COLUMNS)}) AS chunk({NAMES})
+SELECT {", ".join(name for name, _type in COLUMNS[:-2])}, string_to_array(audiences, ' '), CAST(words AS tsvector)
+FROM unnest({
+    ", ".join(f"CAST(%({name})s AS {'text' if type in ('text[]', 'tsvector') else type}[])" for name, type in COLUMNS)
+}) AS chunk({NAMES})
 ON CONFLICT (key) DO UPDATE SET {", ".join(f"{name} = excluded.{name}" for name, _type in COLUMNS[1:])}
 """
+REBUILT = f"{TABLE}_rebuilt"  # where a rebuild writes, until it takes the table's place
+REBUILD_MEMORY = "256MB"
+SWAP_TIMEOUT = "60s"  # maintenance_work_mem of the rebuild's index builds
 FACET_COLUMNS = ", ".join(FACETS)
 
 
@@ -147,26 +151,66 @@ def tsquery(words: list[str], phrases: list[list[str]]) -> str:
     return " & ".join(parts)
 
 
+def _rows(docs: list[Document]) -> list[tuple]:
+    """Each document's values in the order of COLUMNS."""
+    return [
+        (doc.key, doc.kind, doc.record_id, doc.title, doc.body, doc.digest, str(doc.round_id), doc.category,
+         doc.status, doc.unit_kind, doc.unit, doc.channel, doc.date, doc.audiences, vector(doc.title, doc.body))
+        for doc in docs
+    ]  # fmt: skip
+
+
+@contextmanager
+def _rows_beside(processes: int, write):
+    """A function taking documents whose rows go to `write`, in order; with several `processes`, segmented
+    by forked processes (with this one's domain terms) while this one reads the next records."""
+    if processes < 2:
+        yield lambda docs: write(_rows(docs))
+        return
+    pending = deque()
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+
+        def add(docs: list[Document]) -> None:
+            pending.append(pool.apply_async(_rows, (docs,)))
+            while len(pending) > processes:  # a batch a process in hand, no more: memory stays flat
+                write(pending.popleft().get())
+
+        yield add
+        while pending:
+            write(pending.popleft().get())
+
+
 class PostgresBackend(Backend):
     def __init__(self):
         self._ready = False
         self._local = threading.local()
 
     def _ensure(self) -> None:
-        """Make the table and its indexes if they are missing (once per backend, so once per process)."""
+        """Make the table and its indexes if they are missing, or anew if the table is of an older layout
+        (then empty: rebuild it); once per backend, so once per process."""
         if self._ready:
             return
-        names = [TABLE, *INDEXES]
-        present = db.session.scalar(
-            text("SELECT count(to_regclass(name)) FROM unnest(CAST(:names AS text[])) AS name"), {"names": names}
-        )
-        if present != len(names):
+        names = [TABLE, *(f"{TABLE}_{name}" for name in INDEXES)]
+        present = db.session.execute(
+            text(
+                "SELECT count(to_regclass(name)) AS found,"
+                " (SELECT array_agg(CAST(attname AS text)) FROM pg_attribute"
+                "  WHERE attrelid = to_regclass(:table) AND attnum > 0 AND NOT attisdropped) AS columns"
+                " FROM unnest(CAST(:names AS text[])) AS name"
+            ),
+            {"names": names, "table": TABLE},
+        ).one()
+        older = present.columns is not None and sorted(present.columns) != sorted(name for name, _ in COLUMNS)
+        if present.found != len(names) or older:
             # Its own connection: the catalog change commits whatever the session is doing; the lock keeps
             # two processes starting at once from both creating the same type.
             with db.engine.begin() as connection:
                 connection.execute(text("SET LOCAL lock_timeout = '30s'"))
                 connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CREATE_LOCK})
-                connection.exec_driver_sql(DDL)
+                if older:
+                    log.warning("the search table has an older layout: made anew, rebuild the index")
+                    connection.exec_driver_sql(f"DROP TABLE IF EXISTS {TABLE}")
+                connection.exec_driver_sql(table_ddl(TABLE) + ";" + index_ddl(TABLE))
         self._ready = True
 
     # Writing ------------------------------------------------------------------------------------------
@@ -207,26 +251,48 @@ class PostgresBackend(Backend):
 
     @staticmethod
     def _columns(docs: list[Document]) -> dict[str, list]:
-        rows = [
-            (
-                doc.key,
-                doc.kind,
-                doc.record_id,
-                doc.title,
-                doc.body,
-                doc.digest,
-                str(doc.round_id),
-                doc.category,
-                doc.status,
-                doc.unit_kind,
-                doc.channel,
-                doc.date,
-                " ".join(doc.audiences),
-                vector(doc.title, doc.body),
-            )
-            for doc in docs
-        ]
-        return {name: [row[i] for row in rows] for i, (name, _type) in enumerate(COLUMNS)}
+        rows = _rows(docs)
+        columns = {name: [row[i] for row in rows] for i, (name, _type) in enumerate(COLUMNS)}
+        columns["audiences"] = [" ".join(audiences) for audiences in columns["audiences"]]
+        return columns
+
+    @contextmanager
+    def rebuilding(self, *, processes: int = 1):
+        """Into a table of its own, filled by COPY and indexed once full (a GIN index built at once costs a
+        fraction of one grown row by row), which then takes the table's place in one short transaction:
+        searches read the old table until then. A connection of its own, so the records are read beside it;
+        it holds the write lock throughout, so the worker's batches wait and follow."""
+        self._ensure()
+        with db.engine.connect() as connection:
+            driver = connection.connection.dbapi_connection
+            with driver.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+                cursor.execute(f"DROP TABLE IF EXISTS {REBUILT}")
+                cursor.execute(table_ddl(REBUILT))
+
+                def write(rows: list[tuple]) -> None:
+                    with cursor.copy(f"COPY {REBUILT} ({NAMES}) FROM STDIN") as copy:
+                        for row in rows:
+                            copy.write_row(row)
+
+                try:
+                    with _rows_beside(processes, write) as add:
+                        yield add
+                except BaseException:
+                    driver.rollback()
+                    raise
+                cursor.execute(f"SET LOCAL maintenance_work_mem = '{REBUILD_MEMORY}'")
+                cursor.execute(index_ddl(REBUILT))
+                cursor.execute(f"ANALYZE {REBUILT}")
+                # The swap waits for the searches reading the table; a transaction left open on it would hold
+                # it for ever, so give up (and roll back) rather than hang.
+                cursor.execute(f"SET LOCAL lock_timeout = '{SWAP_TIMEOUT}'")
+                cursor.execute(f"DROP TABLE {TABLE}")
+                cursor.execute(f"ALTER TABLE {REBUILT} RENAME TO {TABLE}")
+                for name in INDEXES:
+                    cursor.execute(f"ALTER INDEX {REBUILT}_{name} RENAME TO {TABLE}_{name}")
+                cursor.execute(f"ALTER INDEX {REBUILT}_pkey RENAME TO {TABLE}_pkey")
+            driver.commit()
 
     def delete(self, keys: list[str]) -> None:
         self._check_writing()

@@ -46,10 +46,19 @@ def parse(text: str, segmenter: Segmenter) -> tuple[list[str], list[list[str]]]:
     return list(dict.fromkeys(words)), [run for run in runs if len(run) > 1]
 
 
-def highlight(text: str, words: set[str], segmenter: Segmenter, *, width: int | None = None) -> Markup:
+def marker(words: set[str]) -> re.Pattern:
+    """What marks the words in a text: any of them, the longest first where several start at one place.
+
+    Read in the text as typed, not segmented again: a hit's text is only shown, and segmenting twenty of
+    them cost more than the search. So 人民 is marked inside 中华人民共和国, as the index finds it there.
+    """
+    alternatives = sorted(words, key=len, reverse=True) or ["(?!)"]
+    return re.compile("|".join(map(re.escape, alternatives)), re.IGNORECASE)
+
+
+def highlight(text: str, marks: re.Pattern, *, width: int | None = None) -> Markup:
     """`text` with the words of the query marked; with `width`, the stretch of that size with most matches."""
-    spans = [(start, end) for word, _pos, start, end in segmenter.tokens(text, sub_words=True) if word in words]
-    spans = _outermost(spans)
+    spans = _joined([match.span() for match in marks.finditer(text)])
     begin, finish = 0, len(text)
     if width is not None and len(text) > width:
         begin = _best_window(spans, width, len(text))
@@ -66,17 +75,14 @@ def highlight(text: str, words: set[str], segmenter: Segmenter, *, width: int | 
     return Markup(prefix) + Markup("").join(parts) + Markup(suffix)
 
 
-def _outermost(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Matches without overlaps, the longer one kept (a word and its sub-word both match), and neighbours
-    joined: 智慧 and 停车 side by side read as one mark."""
+def _joined(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Neighbouring matches as one: 智慧 and 停车 side by side read as one mark."""
     kept = []
-    for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
-        if kept and start < kept[-1][1]:
-            continue
+    for start, end in spans:
         if kept and start == kept[-1][1]:
             kept[-1] = (kept[-1][0], end)
-            continue
-        kept.append((start, end))
+        else:
+            kept.append((start, end))
     return kept
 
 
@@ -117,10 +123,9 @@ def search(
         per_page=per_page,
     )
     results = backend().search(request)
-    marked = set(words) | {word for phrase in phrases for word in phrase}
+    marks = marker(set(words) | {word for phrase in phrases for word in phrase})
     found = [
-        Found(hit, highlight(hit.title, marked, segmenter), highlight(hit.body, marked, segmenter, width=SNIPPET))
-        for hit in results.hits
+        Found(hit, highlight(hit.title, marks), highlight(hit.body, marks, width=SNIPPET)) for hit in results.hits
     ]
     return results, found
 

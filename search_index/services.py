@@ -15,7 +15,7 @@ from core.models import utcnow
 from extensions import db
 from plan.models import KeyProject, ProgressReport
 from search_index import analysis
-from search_index.backend import Backend
+from search_index.backend import Backend, IndexBusy
 from search_index.documents import KINDS, all_ids, count, documents
 from search_index.errors import SearchError
 from search_index.models import REBUILD, SearchQueue, SearchTerm
@@ -148,21 +148,21 @@ def queue_age_seconds() -> float:
     return max((utcnow() - oldest).total_seconds(), 0.0)
 
 
-def rebuild(progress: Callable[[int, int], None] | None = None) -> int:
-    """Index every record again from scratch with the current terms; `progress(done, total)` as it goes."""
+def rebuild(progress: Callable[[int, int], None] | None = None, *, processes: int = 1) -> int:
+    """Index every record again with the current terms, `processes` of this machine's cores segmenting side by
+    side; `progress(done, total)` as it goes. Searches find the old index's documents until it is done."""
     current_segmenter()
     index = backend()
     covered = db.session.scalar(select(func.max(SearchQueue.id)))  # changes queued so far are in the rebuild
     total = sum(count(kind) for kind in KINDS)
-    index.clear()
     done = 0
-    for kind in KINDS:
-        for ids in all_ids(kind, BATCH):
-            with index.writing():
-                index.update(list(documents(kind, ids).values()))
-            done += len(ids)
-            if progress:
-                progress(done, total)
+    with index.rebuilding(processes=processes) as add:
+        for kind in KINDS:
+            for ids in all_ids(kind, BATCH):
+                add(list(documents(kind, ids).values()))
+                done += len(ids)
+                if progress:
+                    progress(done, total)
     index.optimize()
     if covered is not None:
         db.session.execute(delete(SearchQueue).where(SearchQueue.id <= covered))
@@ -206,6 +206,8 @@ def run_worker(interval: float, *, once: bool = False, report: Callable[[int], N
             if not merged:
                 backend().optimize()
                 merged = True
+        except IndexBusy:  # a rebuild holds the index: its changes are applied once it is done
+            log.info("search index busy, the queue waits")
         except Exception:  # the loop must outlive a bad moment of the database or the disk
             log.exception("search indexing failed")
             if once:

@@ -33,6 +33,7 @@ FACET_LABELS = {
     "category": _l("Category"),
     "status": _l("Status"),
     "unit_kind": _l("Unit kind"),
+    "unit": _l("Unit"),
     "channel": _l("Channel"),
 }
 EXPORT_LIMIT = 2000

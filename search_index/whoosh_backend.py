@@ -1,32 +1,45 @@
 """The default backend: a Whoosh index in a folder of the instance (whoosh-reloaded, the maintained release).
 
 Writes take the index's lock, so several processes can share the folder; each thread keeps its searcher
-open and refreshes it (opening one per query costs more than the query).
+open and reopens it when the index changed (opening one per query costs more than the query).
 
-Who may find a document and the facet values are read once per index segment and kept (a segment never
-changes; a deleted document is never matched): Whoosh's own filter and facet grouping read them again for
-every document of every search, which cost more than the search itself (40 ms at 10,000 documents).
+A search works segment by segment on sets of document numbers held as bit sets (search_index.bitsets): the
+documents having each word, each audience, each facet value. Their intersection is the matches; counting it
+and its overlap with each facet value is the total and the facets, exact, without visiting a match. Only the
+page is then found one document at a time: newest first by walking the segment's documents in date order,
+best first by Whoosh's BM25F with its block-quality skipping (it scores the few postings that can reach the
+page). A segment never changes, so its sets are kept (deleted documents are taken out by its live set).
+
+Each document's words are indexed twice: in `words` with their frequencies (matching, counting, ranking:
+reading its postings is cheap) and in `content` with their positions, read only for "quoted phrases".
 """
 
+import logging
 import math
-import threading
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
+from threading import local
 
 from whoosh import collectors, index
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.query import And, AndMaybe, Every, Or, Phrase, Term
+from whoosh.index import LockError
+from whoosh.query import And, AndMaybe, Or, Phrase, Term
 from whoosh.reading import SegmentReader, TermNotFound
 from whoosh.writing import CLEAR, MERGE_SMALL
 
 from search_index.analysis import chinese_analyzer
-from search_index.backend import FACETS, Backend, Hit, Results, SearchRequest
+from search_index.backend import FACETS, Backend, Hit, IndexBusy, Results, SearchRequest
+from search_index.bitsets import LRU, bitset, lookup, members
 from search_index.documents import Document
 
+log = logging.getLogger(__name__)
 LOCK_TIMEOUT = 120.0  # seconds a writer waits for another process's write to finish
-MAX_SEGMENTS = 10  # a search opens every segment; past this many, optimize() merges the smallest
-CACHE_ENTRIES = 2000  # segments' audience sets and facet columns kept; past it, all are dropped and read again
+MAX_SEGMENTS = 10  # a search reads every segment; past this many, optimize() merges the smallest
+TERM_SETS = 20_000  # words' bit sets kept (100,000 documents in two segments: 6 KB a word and segment)
+SEGMENT_FACTS = 2_000  # segments' live sets, audience and facet sets and date orders kept
+SPARSE = 64  # fewer matches than 1 in this many documents: sort them by date rather than walk the dates
+REBUILD_MB = 256  # memory of each rebuild writer's postings pool before it spills a sorted run to disk
 
 
 def _schema() -> Schema:
@@ -37,19 +50,19 @@ def _schema() -> Schema:
         title=STORED,
         body=STORED,
         digest=STORED,
-        content=TEXT(analyzer=analyzer, phrase=True),  # title and body: what the words must match
+        words=TEXT(analyzer=analyzer, phrase=False),  # title and body: what the words must match
+        content=TEXT(analyzer=analyzer, phrase=True),  # the same with positions, for phrases
         title_words=TEXT(analyzer=analyzer, phrase=False),  # a match in the title ranks higher
         date=DATETIME(stored=True, sortable=True),
         audiences=KEYWORD(lowercase=False),
-        **{name: ID(stored=True, sortable=True) for name in FACETS},
+        **{name: ID(stored=name == "kind") for name in FACETS},
     )
 
 
 def _merge_segments(writer, segments):
     """Whoosh's merge of the small segments, then of the smallest ones until MAX_SEGMENTS are left.
 
-    A rebuild writes a segment a batch (200 at 100,000 documents) and Whoosh's policy alone merged 17 of
-    them, so every search then opened 184 segments: 120 ms for the median search instead of a few.
+    Many small writes leave a segment each, and every search reads every segment.
     """
     kept = MERGE_SMALL(writer, segments)  # merges what it picks into the writer's new segment
     if len(kept) <= MAX_SEGMENTS:
@@ -63,24 +76,69 @@ def _merge_segments(writer, segments):
     return kept[merged:]
 
 
+def _fields(doc: Document) -> dict:
+    text = f"{doc.title}\n{doc.body}"
+    return {
+        "key": doc.key,
+        "record_id": doc.record_id,
+        "title": doc.title,
+        "body": doc.body,
+        "digest": doc.digest,
+        "words": text,
+        "content": text,
+        "title_words": doc.title,
+        "date": doc.date,
+        "audiences": " ".join(doc.audiences),
+        **{name: str(getattr(doc, name) or "") for name in FACETS},
+    }
+
+
+def _postings(reader, field: str, term: str):
+    """The segment's document numbers having `term` in `field`, deleted ones included (the live set takes
+    them out), read a block at a time: Whoosh's own iteration steps through them one by one."""
+    try:
+        matcher = reader.postings(field, term)
+    except TermNotFound:
+        return ()
+    matcher = getattr(matcher, "child", matcher)  # under the filter of deleted documents
+    if not hasattr(matcher, "_read_ids"):  # postings kept inline in the term's entry
+        return matcher.all_ids()
+    found = []
+    while not matcher._atend:
+        matcher._read_ids()
+        found.extend(matcher._ids)
+        matcher._next_block()
+    return found
+
+
 class WhooshBackend(Backend):
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
+        schema = _schema()
         if index.exists_in(self.folder):
             self.index = index.open_dir(self.folder)
+            if sorted(self.index.schema.names()) != sorted(schema.names()):
+                log.warning("the search index in %s has an older layout: made anew, rebuild it", self.folder)
+                self.index = index.create_in(self.folder, schema)
         else:
-            self.index = index.create_in(self.folder, _schema())
-        self._local = threading.local()
-        self._cache: dict[tuple, object] = {}
-        self._cache_lock = threading.Lock()
+            self.index = index.create_in(self.folder, schema)
+        self._local = local()
+        self._term_sets = LRU(TERM_SETS)
+        self._facts = LRU(SEGMENT_FACTS)
 
     # Writing ------------------------------------------------------------------------------------------
+
+    def _new_writer(self, **options):
+        try:
+            return self.index.writer(timeout=LOCK_TIMEOUT, **options)
+        except LockError as error:
+            raise IndexBusy(str(self.folder)) from error
 
     @contextmanager
     def writing(self):
         """Hold the index's write lock for a batch: what is read and written inside stays in order."""
-        writer = self.index.writer(timeout=LOCK_TIMEOUT)
+        writer = self._new_writer()
         self._local.writer = writer
         try:
             yield self
@@ -101,34 +159,76 @@ class WhooshBackend(Backend):
     def update(self, docs: list[Document]) -> None:
         writer = self._writer()
         for doc in docs:
-            writer.update_document(
-                key=doc.key,
-                record_id=doc.record_id,
-                title=doc.title,
-                body=doc.body,
-                digest=doc.digest,
-                content=f"{doc.title}\n{doc.body}",
-                title_words=doc.title,
-                date=doc.date,
-                audiences=" ".join(doc.audiences),
-                kind=doc.kind,
-                round_id=str(doc.round_id),
-                category=doc.category,
-                status=doc.status,
-                unit_kind=doc.unit_kind,
-                channel=doc.channel,
-            )
+            writer.update_document(**_fields(doc))
 
     def delete(self, keys: list[str]) -> None:
         writer = self._writer()
         for key in keys:
             writer.delete_by_term("key", key)
 
+    @contextmanager
+    def rebuilding(self, *, processes: int = 1):
+        """One writer for the whole rebuild; with several `processes`, Whoosh's MpWriter (they segment and
+        index side by side, a segment each). Searches read the old documents until it commits.
+
+        The writer processes are forked, so they segment with this process's domain terms.
+        """
+        options = {"procs": processes, "multisegment": True} if processes > 1 else {}
+        writer = self._new_writer(limitmb=REBUILD_MB, **options)
+        try:
+            yield lambda docs: [writer.add_document(**_fields(doc)) for doc in docs]
+        except BaseException:
+            writer.cancel()
+            raise
+        else:
+            writer.commit(mergetype=CLEAR)
+
     def clear(self) -> None:
-        self.index.writer(timeout=LOCK_TIMEOUT).commit(mergetype=CLEAR)
+        self._new_writer().commit(mergetype=CLEAR)
 
     def optimize(self) -> None:
-        self.index.writer(timeout=LOCK_TIMEOUT).commit(mergetype=_merge_segments)
+        self._new_writer().commit(mergetype=_merge_segments)
+
+    # What is kept of each segment -----------------------------------------------------------------------
+
+    @staticmethod
+    def _segment_id(reader) -> str:
+        return reader.segment().segment_id()
+
+    def _term_set(self, reader, field: str, term: str) -> int:
+        size = reader.doc_count_all()
+        return self._term_sets.get(
+            (self._segment_id(reader), field, term), lambda: bitset(_postings(reader, field, term), size)
+        )
+
+    def _live(self, reader) -> int:
+        """The segment's documents not deleted (deletions only grow, so their count tells the set)."""
+        size = reader.doc_count_all()
+        deleted = size - reader.doc_count()
+
+        def make():
+            every = (1 << size) - 1
+            return every & ~bitset(reader.deleted_docs_set, size) if deleted else every
+
+        return self._facts.get((self._segment_id(reader), "live", deleted), make)
+
+    def _values(self, reader, name: str) -> list[tuple[str, int]]:
+        """Each value of a facet in the segment with the set of its documents."""
+        size = reader.doc_count_all()
+
+        def make():
+            return [(value, bitset(_postings(reader, name, value), size)) for value in reader.field_terms(name)]
+
+        return self._facts.get((self._segment_id(reader), "values", name), make)
+
+    def _dates(self, reader) -> tuple[list, list[int]]:
+        """Each document's date (as Whoosh stores it: a number) and the documents newest first."""
+
+        def make():
+            dates = list(reader.column_reader("date", translate=False))
+            return dates, sorted(range(len(dates)), key=lambda docnum: (-(dates[docnum] or 0), docnum))
+
+        return self._facts.get((self._segment_id(reader), "dates"), make)
 
     # Reading ------------------------------------------------------------------------------------------
 
@@ -145,96 +245,110 @@ class WhooshBackend(Backend):
             searcher = self._local.searcher = self.index.searcher()
         return searcher
 
-    def search(self, request: SearchRequest) -> Results:
-        matches = [Term("content", word) for word in request.words]
-        matches += [Phrase("content", phrase) for phrase in request.phrases]
-        query = And(matches) if matches else Every()
-        words = request.words + [word for phrase in request.phrases for word in phrase]
-        if words:
-            query = AndMaybe(query, Or([Term("title_words", word) for word in words]))
-        newest = request.order == "newest" or not matches
-        searcher = self._searcher()
-        limit = request.page * request.per_page
-        if newest:
-            top = collectors.SortingCollector("date", limit=limit, reverse=True)
-        else:  # every match counted: no skipping of blocks or clauses that cannot reach the top
-            top = collectors.TopCollector(limit, usequality=False, replace=0)
-        collector = _Allowed(top, self._allowed(request.audiences, request.filters))
-        searcher.search_with_collector(query, collector)
-        total = collector.count()
-        # As Whoosh's pages: one past the last is the last.
-        page = min(request.page, max(math.ceil(total / request.per_page), 1))
-        start = (page - 1) * request.per_page
-        hits = collector.results()[start : start + request.per_page]
-        facets = {}
-        for name in FACETS:
-            counts = Counter()
-            for reader, docnums in collector.found:
-                counts.update(map(self._column(reader, name).__getitem__, docnums))
-            facets[name] = sorted(
-                ((value, count) for value, count in counts.items() if value), key=lambda item: (-item[1], item[0])
-            )
-        return Results(total=total, hits=[self._hit(hit) for hit in hits], facets=facets)
+    @staticmethod
+    def _segments(searcher):
+        """(segment's searcher, its reader, offset of its document numbers) of each segment with documents."""
+        return [
+            (sub, sub.reader(), offset) for sub, offset in searcher.leaf_searchers() if sub.reader().doc_count_all()
+        ]
 
-    def _allowed(self, audiences: list[str], filters: dict[str, list[str]], exclude: str = ""):
-        """For a segment, what its documents must pass: one of the audiences, one value of each filter."""
-
-        def test(reader):
-            sets = [self._audience(reader, audience) for audience in audiences]
-            columns = [(self._column(reader, name), frozenset(values)) for name, values in filters.items() if values]
-            excluded = self._docs(reader, "key", exclude) if exclude else frozenset()
-            return [found for found in sets if found], columns, excluded
-
-        return test
-
-    def _audience(self, reader, audience: str) -> frozenset:
-        return self._docs(reader, "audiences", audience)
-
-    def _docs(self, reader, field: str, value: str) -> frozenset:
-        """The segment's document numbers that have `value` in `field`."""
-
-        def read(reader):
-            try:
-                return frozenset(reader.postings(field, value).all_ids())
-            except TermNotFound:
-                return frozenset()
-
-        return self._cached(reader, ("docs", field, value), read)
-
-    def _column(self, reader, name: str) -> list[str]:
-        """Each document's value of a facet in the segment, by document number."""
-
-        def read(reader):
-            if not reader.has_column(name):
-                return [""] * reader.doc_count_all()
-            values = {}  # one string per value, not one per document
-            return [values.setdefault(value, value) for value in reader.column_reader(name)]
-
-        return self._cached(reader, ("column", name), read)
-
-    def _cached(self, reader, key: tuple, read):
-        segment = reader.segment() if hasattr(reader, "segment") else None
-        if segment is None:  # an empty index's reader
-            return read(reader)
-        key = (segment.segment_id(), *key)
-        found = self._cache.get(key)
-        if found is None:
-            found = read(reader)
-            with self._cache_lock:
-                if len(self._cache) >= CACHE_ENTRIES:  # segments merged away leave their entries behind
-                    self._cache.clear()
-                self._cache[key] = found
+    def _allowed(self, reader, audiences: list[str], filters: dict[str, list[str]]) -> int:
+        """The live documents of one of the audiences and one of each filter's values."""
+        found = 0
+        for audience in audiences:
+            found |= self._term_set(reader, "audiences", audience)
+        found &= self._live(reader)
+        for name, values in filters.items():
+            if values and found:
+                wanted = set(values)
+                chosen = 0
+                for value, docs in self._values(reader, name):
+                    if value in wanted:
+                        chosen |= docs
+                found &= chosen
         return found
 
+    def _matching(self, segment, request: SearchRequest) -> int:
+        sub, reader, _offset = segment
+        found = self._allowed(reader, request.audiences, request.filters)
+        for word in [*request.words, *(word for phrase in request.phrases for word in phrase)]:
+            if not found:
+                return 0
+            found &= self._term_set(reader, "words", word)
+        for phrase in request.phrases:
+            if found:
+                found &= self._phrase_set(sub, reader, phrase)
+        return found
+
+    def _phrase_set(self, sub, reader, phrase: list[str]) -> int:
+        size = reader.doc_count_all()
+        return self._term_sets.get(
+            (self._segment_id(reader), "content", tuple(phrase)),
+            lambda: bitset(Phrase("content", phrase).matcher(sub).all_ids(), size),
+        )
+
+    def search(self, request: SearchRequest) -> Results:
+        searcher = self._searcher()
+        matched, total, counts = [], 0, {name: Counter() for name in FACETS}
+        for segment in self._segments(searcher):
+            found = self._matching(segment, request)
+            if not found:
+                continue
+            matched.append((segment, found))
+            total += found.bit_count()
+            for name in FACETS:
+                for value, docs in self._values(segment[1], name):
+                    if value and (shared := (found & docs).bit_count()):
+                        counts[name][value] += shared
+        # As Whoosh's pages: one past the last is the last.
+        page = min(request.page, max(math.ceil(total / request.per_page), 1))
+        limit = page * request.per_page
+        if request.order == "newest" or not (request.words or request.phrases):
+            top = self._newest(matched, limit)
+        else:
+            top = self._best(searcher, request, matched, limit)
+        start = (page - 1) * request.per_page
+        hits = [self._hit(searcher.stored_fields(docnum), score) for score, docnum in top[start:limit]]
+        facets = {name: sorted(found.items(), key=lambda item: (-item[1], item[0])) for name, found in counts.items()}
+        return Results(total=total, hits=hits, facets=facets)
+
+    def _newest(self, matched, limit: int) -> list[tuple[float, int]]:
+        """(0, document number) of the `limit` newest matches."""
+        candidates = []
+        for (_sub, reader, offset), found in matched:
+            dates, order = self._dates(reader)
+            if found.bit_count() * SPARSE < len(order):
+                top = sorted(members(found), key=lambda docnum: (-(dates[docnum] or 0), docnum))[:limit]
+            else:  # many: the first documents in date order that match come soon
+                test, top = lookup(found, len(order)), []
+                for docnum in order:
+                    if test[docnum >> 3] >> (docnum & 7) & 1:
+                        top.append(docnum)
+                        if len(top) == limit:
+                            break
+            candidates += [(dates[docnum] or 0, offset + docnum) for docnum in top]
+        candidates.sort(key=lambda candidate: (-candidate[0], candidate[1]))
+        return [(0.0, docnum) for _date, docnum in candidates[:limit]]
+
     @staticmethod
-    def _hit(hit) -> Hit:
+    def _best(searcher, request: SearchRequest, matched, limit: int) -> list[tuple[float, int]]:
+        """(score, document number) of the `limit` best matches: all the words, a title match ranking higher."""
+        words = [*request.words, *(word for phrase in request.phrases for word in phrase)]
+        query = AndMaybe(And([Term("words", word) for word in words]), Or([Term("title_words", w) for w in words]))
+        sets = {offset: lookup(found, reader.doc_count_all()) for (_sub, reader, offset), found in matched}
+        collector = _Only(collectors.TopCollector(limit), sets)
+        searcher.search_with_collector(query, collector)
+        return list(collector.results().top_n)
+
+    @staticmethod
+    def _hit(fields, score: float) -> Hit:
         return Hit(
-            kind=hit["kind"],
-            record_id=hit["record_id"],
-            title=hit["title"],
-            body=hit["body"],
-            date=hit.get("date"),
-            score=hit.score or 0.0,
+            kind=fields["kind"],
+            record_id=fields["record_id"],
+            title=fields["title"],
+            body=fields["body"],
+            date=fields.get("date"),
+            score=score or 0.0,
         )
 
     def similar(
@@ -243,47 +357,37 @@ class WhooshBackend(Backend):
         if not words:
             return []
         searcher = self._searcher()
-        collector = _Allowed(searcher.collector(limit=limit), self._allowed(audiences, {"kind": kinds}, exclude))
-        query = Or([Term("content", word) for word in words], minmatch=min_match)
-        searcher.search_with_collector(query, collector)
-        return [self._hit(hit) for hit in collector.results()]
+        sets = {}
+        for _sub, reader, offset in self._segments(searcher):
+            found = self._allowed(reader, audiences, {"kind": kinds})
+            if exclude:
+                found &= ~self._term_set(reader, "key", exclude)
+            sets[offset] = lookup(found, reader.doc_count_all())
+        collector = _Only(searcher.collector(limit=limit), sets)
+        searcher.search_with_collector(Or([Term("words", word) for word in words], minmatch=min_match), collector)
+        return [self._hit(hit.fields(), hit.score) for hit in collector.results()]
 
     def digests(self) -> dict[str, str]:
         return {fields["key"]: fields["digest"] for fields in self._searcher().all_stored_fields()}
 
 
-class _Allowed(collectors.WrappingCollector):
-    """Whoosh's FilterCollector with the backend's kept sets: passes on to `child` only the documents of
-    the reader's audiences and filters, and notes them by segment for the facet counts."""
+class _Only(collectors.WrappingCollector):
+    """Passes on to `child` only the documents of each segment's set (bytes of bits, by the segment's offset)."""
 
-    def __init__(self, child, allowed):
+    def __init__(self, child, sets: dict[int, bytes]):
         super().__init__(child)
-        self._allowed = allowed
-        self.found = []  # (segment reader, its matching document numbers)
+        self._sets = sets
+        self._set = None
 
     def set_subsearcher(self, subsearcher, offset):
         super().set_subsearcher(subsearcher, offset)
-        reader = subsearcher.reader()
-        self._test = self._allowed(reader)
-        self._found = []
-        self.found.append((reader, self._found))
+        self._set = self._sets.get(offset)
 
     def collect_matches(self):
-        audiences, columns, excluded = self._test
-        found, collect = self._found, self.child.collect
+        test = self._set
+        if test is None:
+            return
+        collect = self.child.collect
         for docnum in self.child.matches():
-            for docs in audiences:
-                if docnum in docs:
-                    break
-            else:
-                continue
-            for column, values in columns:
-                if column[docnum] not in values:
-                    break
-            else:
-                if docnum not in excluded:
-                    found.append(docnum)
-                    collect(docnum)
-
-    def count(self):
-        return sum(len(docnums) for _reader, docnums in self.found)
+            if test[docnum >> 3] >> (docnum & 7) & 1:
+                collect(docnum)

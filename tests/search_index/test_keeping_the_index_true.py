@@ -14,6 +14,7 @@ from extensions import db
 from plan import services as plan_services
 from plan.models import PlanStatus
 from search_index import queries, services
+from search_index.documents import OFFICE, Document
 from search_index.errors import SearchError
 from search_index.models import SearchQueue
 from tests.factories import make_open_round, make_proposal, make_suggestion, make_user
@@ -137,3 +138,29 @@ def test_two_worker_processes_at_once_lose_no_update_and_break_nothing(app, sear
     assert queued() == 0
     assert services.check() == {"missing": [], "stale": [], "gone": []}
     assert queries.search(user=make_user(role="office"), text="公交线路")[0].total == 60
+
+
+def test_a_rebuild_leaves_the_old_documents_searchable_until_it_is_done(search):
+    office = make_user(role="office")
+    make_suggestion(title="增设公交线路")
+    search.apply()
+    backend = services.backend()
+    renamed = Document(kind="suggestion", record_id=999_999, title="优化地铁接驳", body="", round_id=1,
+                       audiences=[OFFICE])  # fmt: skip
+    with backend.rebuilding() as add:
+        add([renamed])
+        assert found(office, "公交") == {"增设公交线路"} and found(office, "地铁") == set()
+        db.session.commit()  # the searches' transaction ends, as a request's does
+    assert found(office, "公交") == set() and found(office, "地铁") == {"优化地铁接驳"}
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_rebuild_on_several_processes_indexes_every_record_once(search, processes):
+    round = make_open_round()
+    for number in range(120):
+        make_suggestion(round=round, title=f"第{number}号：优化公交线路")
+    make_proposal(round=round, submit=True, title="推进公交优先")
+    assert services.rebuild(processes=processes) == 121
+    assert queued() == 0 and services.check() == {"missing": [], "stale": [], "gone": []}
+    results, _found = queries.search(user=make_user(role="office"), text="公交", per_page=200)
+    assert results.total == 121 and len({item.hit.key for item in _found}) == 121

@@ -3,6 +3,7 @@
 import pytest
 from flask_login import AnonymousUserMixin
 
+from extensions import db
 from search_index import queries
 from search_index.errors import SearchError
 from solicitation.services import suggestions
@@ -115,3 +116,36 @@ def test_a_malformed_or_overlong_query_is_refused_with_a_reason(search):
         queries.search(user=office, text='"营商环境')
     with pytest.raises(SearchError, match="query_too_long"):
         queries.search(user=office, text="改革" * 101)
+
+
+def test_the_proposing_unit_is_a_facet_and_a_filter(search):
+    office = make_user(role="office")
+    round = make_open_round()
+    pinghu, longcheng = make_unit(name="平湖街道"), make_unit(name="龙城街道")
+    for unit, count in ((pinghu, 2), (longcheng, 1)):
+        staff = make_user(role="unit_staff", unit=unit)
+        for number in range(count):
+            make_proposal(round=round, author=staff, submit=True, title=f"{unit.name}垃圾分类试点{number}")
+    search.apply()
+    results, _found = queries.search(user=office, text="垃圾分类")
+    assert dict(results.facets["unit"]) == {"平湖街道": 2, "龙城街道": 1}
+    assert titles(office, "垃圾分类", filters={"unit": ["龙城街道"]}) == {"龙城街道垃圾分类试点0"}
+
+
+def test_a_changed_record_is_counted_once_and_the_deleted_one_not_at_all(search):
+    office = make_user(role="office")
+    round = make_open_round()
+    kept = make_suggestion(round=round, title="增设公交线路")
+    gone = make_suggestion(round=round, title="公交站台太窄")
+    search.apply()
+    for number in range(3):  # each change replaces the document in the index
+        kept.title = f"增设公交线路（第{number}次修改）"
+        db.session.commit()
+        search.apply()
+    db.session.delete(gone)
+    db.session.commit()
+    search.apply()
+    results, found = queries.search(user=office, text="公交")
+    assert results.total == 1 and dict(results.facets["kind"]) == {"suggestion": 1}
+    assert [str(item.hit.title) for item in found] == ["增设公交线路（第2次修改）"]
+    assert queries.search(user=office, text="公交", order="newest")[0].total == 1
