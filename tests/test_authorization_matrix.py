@@ -12,15 +12,22 @@ from sqlalchemy import select
 from accounts.services import create_api_token
 from extensions import db
 from plan import progress, tasks
-from plan import services as plan_services
-from plan.models import PlanStatus, ProgressStatus
+from plan.models import ProgressStatus
 from review.models import Recommendation, SuggestionReview
 from review.services import assignments, conflicts, field_visits, reviews, suggestion_reviews
 from solicitation.models import RoundStatus
 from solicitation.services import proposals as proposal_services
 from solicitation.services import suggestions
 from solicitation.services.rounds import transition_round
-from tests.factories import make_criterion, make_open_round, make_proposal, make_suggestion, make_unit, make_user
+from tests.factories import (
+    make_criterion,
+    make_open_round,
+    make_proposal,
+    make_published_plan,
+    make_suggestion,
+    make_unit,
+    make_user,
+)
 
 PDF = "%PDF-1.4\n调研纪要\n%%EOF\n".encode()
 
@@ -72,19 +79,8 @@ def build_world() -> dict:
     suggestion_reviews.send_to_screening(actor=office, round=round, suggestion_ids=[screened.id])
     screening = db.session.scalar(select(SuggestionReview).where(SuggestionReview.expert_id == expert.id))
 
-    planning = make_open_round(actor=office)
-    for status in (RoundStatus.reviewing, RoundStatus.planning):
-        transition_round(actor=office, round=planning, target=status)
-    plan = plan_services.create_plan(actor=office, round=planning)
-    project = plan_services.add_key_project(
-        actor=office,
-        plan=plan,
-        fields={"title": "推进网格管理标准化", "lead_leader": "高自民", "lead_unit_id": unit_a.id},
-    )
-    for target in (PlanStatus.submitted_for_review, PlanStatus.approved, PlanStatus.published):
-        plan_services.transition_plan(
-            actor=office, plan=plan, target=target, meeting="会议", approved_on=date(2017, 3, 1)
-        )
+    plan = make_published_plan(office=office, lead_unit=unit_a)
+    [project] = plan.projects
     task = tasks.save_task(
         actor=staff_a, project=project, title="制定方案", weight=10, owner_unit_id=None, due_quarter=1
     )
@@ -133,8 +129,8 @@ def build_world() -> dict:
         },
         # Arguments that differ by route: the plan lives in its own round; two kinds of file.
         "overrides": {
-            "plan.plan_detail": {"round_id": planning.id},
-            "plan.plan_create": {"round_id": planning.id},
+            "plan.plan_detail": {"round_id": plan.round_id},
+            "plan.plan_create": {"round_id": plan.round_id},
             "review.field_visit_file": {"file_id": visit.attachments[0].id},
             "plan.progress_file": {"file_id": report.attachments[0].id},
             "api.suggestion_lookup": {"code": suggestion.tracking_code},
