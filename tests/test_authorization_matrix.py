@@ -1,6 +1,6 @@
 """Every route of the application × every role, with the answer each role gets.
 
-The routes come from the URL map, so a new route without a line in MATRIX fails the test that names it.
+The routes come from the URL map, so a new route without a line in MATRIX_TABLE fails a test that names it.
 """
 
 from datetime import date, timedelta

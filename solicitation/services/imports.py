@@ -69,7 +69,7 @@ def _decode(data: bytes) -> str:
 def read_table(*, filename: str, data: bytes) -> list[list]:
     """The rows of a spreadsheet file, header first, or raise SpreadsheetError (UploadError when too large).
 
-    What it is comes from its content, not its name: a workbook is a zip holding one; a CSV is text.
+    A workbook is known by its content (a zip holding one) whatever its name; anything else must be a .csv of text.
     """
     max_bytes = current_app.config["IMPORT_MAX_BYTES"]
     if len(data) > max_bytes:
