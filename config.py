@@ -58,13 +58,16 @@ def from_environment(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         # werkzeug's method string; the tests use a cheap one, production keeps scrypt.
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
+        # Failed logins only: per address, and per username (a guess spread over many addresses).
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "LOGIN_USERNAME_RATE_LIMIT": os.environ.get("LOGIN_USERNAME_RATE_LIMIT", "5 per minute; 30 per hour"),
         # Residents' public pages: the suggestion form and the tracking-code lookup.
         "PUBLIC_POST_RATE_LIMIT": os.environ.get("PUBLIC_POST_RATE_LIMIT", "5 per minute; 50 per day"),
         "LOOKUP_RATE_LIMIT": os.environ.get("LOOKUP_RATE_LIMIT", "30 per minute"),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or str(Path(instance_path) / "uploads"),
         "ATTACHMENT_MAX_BYTES": int(os.environ.get("ATTACHMENT_MAX_MB", 20)) * 1024 * 1024,
         "ATTACHMENTS_PER_PROPOSAL": int(os.environ.get("ATTACHMENTS_PER_PROPOSAL", 10)),
+        "IMPORT_MAX_BYTES": int(os.environ.get("IMPORT_MAX_MB", 5)) * 1024 * 1024,
         # A request larger than this is refused with 413 before it is read.
         "MAX_CONTENT_LENGTH": (int(os.environ.get("ATTACHMENT_MAX_MB", 20)) + 5) * 1024 * 1024,
         # Outgoing mail; without MAIL_SERVER messages wait in the outbox.

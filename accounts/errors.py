@@ -14,8 +14,12 @@ class AccountError(DomainError):
         "unit_name_taken": _l("A unit named %(name)s already exists."),
         "unit_required": _l("Unit staff must belong to a unit."),
         "unit_inactive": _l("The unit %(name)s is deactivated."),
-        "password_too_weak": _l("A password needs at least 8 characters, with both letters and digits."),
+        "password_too_short": _l("A password needs at least %(min)s characters."),
+        "password_letters_and_digits": _l("A password needs both letters and digits."),
+        "password_contains_username": _l("A password may not contain the username."),
+        "password_too_common": _l("This password is among the most common ones and easily guessed: choose another."),
         "password_wrong": _l("The current password is wrong."),
+        "password_unchanged": _l("The new password must differ from the current one."),
         "cannot_deactivate_self": _l("You cannot deactivate your own account."),
         "last_office_user": _l("At least one active reform office account must remain."),
     }

@@ -8,9 +8,13 @@ from wtforms.validators import Email as EmailValidator
 
 from accounts import queries
 from accounts.models import Role, UnitKind
+from accounts.passwords import MIN_LENGTH
 from core.forms import FilterForm, enum_coerce, optional_bool, optional_int, options
 
 ALL = _l("All")
+PASSWORD_RULES = _l(
+    "At least %(min)s characters, with both letters and digits, not containing the username.", min=MIN_LENGTH
+)
 ACTIVE_OR_NOT = [("yes", _l("Active")), ("no", _l("Deactivated"))]
 
 
@@ -23,7 +27,7 @@ class NewPasswordMixin:
     new_password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(max=128)],
-        description=_l("At least 8 characters, with both letters and digits."),
+        description=PASSWORD_RULES,
     )
     confirm = PasswordField(
         _l("Repeat the new password"),
@@ -54,7 +58,7 @@ class UserForm(FlaskForm):
     password = PasswordField(
         _l("Initial password"),
         validators=[DataRequired(), Length(max=128)],
-        description=_l("At least 8 characters, with both letters and digits."),
+        description=PASSWORD_RULES,
     )
 
     @classmethod

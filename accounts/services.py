@@ -12,6 +12,7 @@ from werkzeug.security import generate_password_hash
 from accounts import audit
 from accounts.errors import AccountError
 from accounts.models import ApiToken, Role, Unit, UnitKind, User
+from accounts.passwords import MIN_LENGTH, password_problem
 from core.models import utcnow
 from extensions import db
 
@@ -20,10 +21,10 @@ UNIT_FIELDS = ["name", "kind", "active"]
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9._-]{3,64}$")
 
 
-def check_password_policy(password: str) -> None:
-    """Refuse staff passwords shorter than 8 characters or without both letters and digits."""
-    if len(password) < 8 or not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
-        raise AccountError("password_too_weak", field="password")
+def check_password_policy(password: str, *, username: str, field: str = "new_password") -> None:
+    """Refuse a staff password the policy (accounts/passwords.py) does not allow."""
+    if problem := password_problem(password, username=username):
+        raise AccountError(problem, field=field, min=MIN_LENGTH)
 
 
 def _check_user_fields(*, user_id: int | None, username: str, role: Role, unit_id: int | None) -> None:
@@ -64,7 +65,7 @@ def create_user(
     """Create a staff account."""
     username = username.strip()
     _check_user_fields(user_id=None, username=username, role=role, unit_id=unit_id)
-    check_password_policy(password)
+    check_password_policy(password, username=username, field="password")
     user = User(username=username, display_name=display_name.strip(), role=role, unit_id=unit_id, email=email or None)
     user.set_password(password)
     db.session.add(user)
@@ -108,7 +109,7 @@ def set_user_active(*, actor: User | None, user: User, active: bool) -> User:
 
 def reset_password(*, actor: User | None, user: User, new_password: str) -> User:
     """Set a user's password for them (office or operator) and end their sessions."""
-    check_password_policy(new_password)
+    check_password_policy(new_password, username=user.username)
     user.set_password(new_password)
     user.session_version += 1
     audit.record(actor=actor, action="user.reset_password", obj=user)
@@ -120,7 +121,9 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
     """Change one's own password after proving the current one; other sessions end."""
     if not user.check_password(current_password):
         raise AccountError("password_wrong", field="current_password")
-    check_password_policy(new_password)
+    if user.check_password(new_password):
+        raise AccountError("password_unchanged", field="new_password")
+    check_password_policy(new_password, username=user.username)
     user.set_password(new_password)
     user.session_version += 1
     audit.record(actor=user, action="user.change_password", obj=user)

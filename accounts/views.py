@@ -1,6 +1,11 @@
 """Login and logout, one's own password, and the office's pages for users, units and the audit log."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+import math
+import time
+from datetime import UTC, datetime
+
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
@@ -33,8 +38,44 @@ from extensions import db, limiter
 bp = Blueprint("accounts", __name__)
 
 
+def _login_username() -> str:
+    """The throttling key of the account a login names, so guesses spread over many addresses still slow down."""
+    return "login-user:" + request.form.get("username", "").strip().lower()[:64]
+
+
+def _login_failed(response) -> bool:
+    """Only a refused login counts against the limits: colleagues behind one address log in freely."""
+    return response.status_code != 302
+
+
+def _login_breach(_limit):
+    """Too many failed logins: the login page again, with the name typed, saying when to try again."""
+    reset_at = max(limit.reset_at for limit in limiter.current_limits if limit.breached)
+    wait = max(int(reset_at - time.time()), 1)
+    form = LoginForm()
+    form.form_errors.append(
+        _(
+            "Too many failed login attempts. Try again after %(time)s (in about %(minutes)s minutes).",
+            time=format_time(datetime.fromtimestamp(reset_at, UTC), "short"),
+            minutes=math.ceil(wait / 60),
+        )
+    )
+    response = make_response(render_template("accounts/login.html", form=form), 429)
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_login_failed, on_breach=_login_breach
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_USERNAME_RATE_LIMIT"],
+    key_func=_login_username,
+    methods=["POST"],
+    deduct_when=_login_failed,
+    on_breach=_login_breach,
+)
 def login():
     """Log a staff member in."""
     if current_user.is_authenticated:

@@ -8,12 +8,18 @@ class DomainError(Exception):
     """
 
     messages: dict = {}
+    # The HTTP status of a page refusing a change for this rule, when it is not 400 (413: a file too large).
+    statuses: dict = {}
 
     def __init__(self, code: str, /, field: str | None = None, **params):
         super().__init__(code)
         self.code = code
         self.field = field
         self.params = params
+
+    @property
+    def status(self) -> int:
+        return self.statuses.get(self.code, 400)
 
     @property
     def message(self) -> str:

@@ -34,6 +34,7 @@ class UploadError(DomainError):
         "name_mismatch": _l("The file's content does not match its name (%(name)s)."),
         "too_many": _l("At most %(limit)s files can be attached."),
     }
+    statuses = {"too_large": 413}
 
 
 def sniff(data: bytes, extension: str = "") -> str | None:

@@ -18,6 +18,14 @@ def show_error(form: Form, error: DomainError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+    form.refused_status = error.status
+
+
+def form_status(form: Form) -> int:
+    """The status of a page showing `form`: 200 before it is sent, then 400, or what a refused rule says (413)."""
+    if not form.is_submitted():
+        return 200
+    return getattr(form, "refused_status", 400)
 
 
 def run_import(form, run) -> tuple[bool, object, list]:
@@ -69,14 +77,20 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
 )
+# No page uses the camera, the microphone, the location or payments; nothing embedded may either.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+HSTS = "max-age=31536000"
 
 
 def set_security_headers(response):
-    """Add the security headers every answer carries."""
+    """Add the security headers every answer carries; HSTS only when the site is served over HTTPS."""
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+    if current_app.config["SESSION_COOKIE_SECURE"]:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 
 

@@ -15,7 +15,7 @@ from core.errors import DomainError
 from core.exports import docx_response, table_response
 from core.forms import ImportForm
 from core.storage import download_response
-from core.web import export_format, run_import, show_error
+from core.web import export_format, form_status, run_import, show_error
 from extensions import db
 from plan import progress, queries
 from plan.battle_map import battle_map_svg
@@ -91,10 +91,9 @@ def progress_form(project_id, quarter):
         else:
             flash(_("Report submitted to the reform office.") if report.submitted_at else _("Draft saved."), "success")
             return redirect(url_for("plan.my_progress"))
-    status = 400 if form.is_submitted() else 200
     return render_template(
         "plan/progress_form.html", project=project, quarter=quarter, report=report, form=form
-    ), status
+    ), form_status(form)
 
 
 @bp.get("/progress-reports/<int:report_id>")
@@ -310,9 +309,8 @@ def progress_import(plan_id):
     if done:
         flash(_("%(count)d progress reports recorded.", count=count), "success")
         return redirect(url_for("plan.plan_progress", plan_id=plan.id, quarter=quarter))
-    status = 400 if form.is_submitted() else 200
     page = render_template("plan/progress_import.html", form=form, plan=plan, quarter=quarter, problems=problems)
-    return page, status
+    return page, form_status(form)
 
 
 @bp.get("/plans/<int:plan_id>/progress/import-template.<fmt>")

@@ -59,8 +59,9 @@ def app(tmp_path_factory):
             "INSTANCE_PATH": str(instance),
             "SECRET_KEY": "test-secret",
             "SQLALCHEMY_DATABASE_URI": url,
-            # Throttling stays on, loose enough for a test suite; test_access tightens it.
+            # Throttling stays on, loose enough for a test suite; the login tests tighten it.
             "LOGIN_RATE_LIMIT": "10000 per minute",
+            "LOGIN_USERNAME_RATE_LIMIT": "10000 per minute",
             "PUBLIC_POST_RATE_LIMIT": "10000 per minute",
             "LOOKUP_RATE_LIMIT": "10000 per minute",
             "PAGE_SIZE": 20,

@@ -5,12 +5,14 @@ from datetime import date, timedelta
 
 from accounts import services as accounts
 from accounts.models import Role, UnitKind
+from plan import services as plan_services
+from plan.models import PlanStatus
 from review.services import criteria as review
 from solicitation.models import Channel, RoundStatus
 from solicitation.services import proposals, suggestions
 from solicitation.services import rounds as solicitation
 
-PASSWORD = "Secret123"
+PASSWORD = "Secret12345"
 _sequence = itertools.count(1)
 
 
@@ -113,3 +115,19 @@ def make_suggestion(*, round=None, channel="web", consent=True, actor=None, **ov
     return suggestions.submit_suggestion(
         round=round, fields=fields, channel=Channel(channel), consent=consent, actor=actor
     )
+
+
+def make_published_plan(*, office, lead_unit, title="推进网格管理标准化"):
+    """A plan of its own round with one key project led by `lead_unit`, approved and published."""
+    round = make_open_round(actor=office)
+    for status in (RoundStatus.reviewing, RoundStatus.planning):
+        solicitation.transition_round(actor=office, round=round, target=status)
+    plan = plan_services.create_plan(actor=office, round=round)
+    plan_services.add_key_project(
+        actor=office, plan=plan, fields={"title": title, "lead_leader": "高自民", "lead_unit_id": lead_unit.id}
+    )
+    for target in (PlanStatus.submitted_for_review, PlanStatus.approved, PlanStatus.published):
+        plan_services.transition_plan(
+            actor=office, plan=plan, target=target, meeting="第十三次会议", approved_on=date(2017, 3, 1)
+        )
+    return plan

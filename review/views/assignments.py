@@ -12,7 +12,7 @@ from accounts.permissions import office_required, require
 from core.errors import DomainError
 from core.exports import table_response
 from core.forms import ImportForm
-from core.web import run_import, show_error
+from core.web import form_status, run_import, safe_next, show_error
 from extensions import db
 from review import queries
 from review.forms import (
@@ -124,8 +124,8 @@ def assignment_import(round_id):
     if done:
         flash(_("%(count)d assignments imported; publish them when ready.", count=count), "success")
         return redirect(url_for("review.assignment_board", round_id=round.id))
-    status = 400 if form.is_submitted() else 200
-    return render_template("review/assignment_import.html", form=form, round=round, problems=problems), status
+    page = render_template("review/assignment_import.html", form=form, round=round, problems=problems)
+    return page, form_status(form)
 
 
 @bp.get("/rounds/<int:round_id>/assignments/import-template.<fmt>")
@@ -209,7 +209,7 @@ def expert_profile(user_id):
             show_error(form, error)
         else:
             flash(_("Profile of %(name)s saved.", name=expert.display_name), "success")
-            return redirect(request.args.get("back") or url_for("core.index"))
+            return redirect(safe_next(request.args.get("back")) or url_for("core.index"))
     return render_template("review/expert_profile.html", form=form, expert=expert)
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from accounts.permissions import login_required, require
 from core.errors import DomainError
 from core.storage import download_response
-from core.web import show_error
+from core.web import form_status, show_error
 from extensions import db
 from review import queries
 from review.forms import AbstainForm, FieldVisitForm, ReviewForm
@@ -154,8 +154,8 @@ def field_visit_add(proposal_id):
             return redirect(_field_visits_page(proposal) + "#visits")
     # Refused: the page again, with what was typed.
     if is_expert(current_user):
-        return _render_review_form(_own_assignment(proposal), visit_form=form, status=400)
-    return render_proposal_reviews(proposal, visit_form=form, status=400)
+        return _render_review_form(_own_assignment(proposal), visit_form=form, status=form_status(form))
+    return render_proposal_reviews(proposal, visit_form=form, status=form_status(form))
 
 
 def _own_assignment(proposal):

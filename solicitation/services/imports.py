@@ -2,20 +2,24 @@
 
 import csv
 import io
+import itertools
 import zipfile
 from datetime import date, datetime
 
+from flask import current_app
 from openpyxl import Workbook, load_workbook
 
 from accounts import audit
 from accounts.models import User
 from core.errors import RowsRejected
+from core.uploads import UploadError
 from extensions import db
 from solicitation.errors import SolicitationError, SpreadsheetError
 from solicitation.models import Channel, Round, Suggestion
 from solicitation.services.suggestions import add_suggestion
 
 MAX_ROWS = 10_000
+MAX_LINES = 2 * MAX_ROWS  # blank lines included
 # key, the template's header. The header is data the office fills in, so it is Chinese in every language.
 COLUMNS = [
     ("title", "标题"),
@@ -63,13 +67,23 @@ def _decode(data: bytes) -> str:
 
 
 def read_table(*, filename: str, data: bytes) -> list[list]:
-    """The rows of a spreadsheet file, header first, or raise SpreadsheetError."""
+    """The rows of a spreadsheet file, header first, or raise SpreadsheetError (UploadError when too large).
+
+    A workbook is known by its content (a zip holding one) whatever its name; anything else must be a .csv of text.
+    """
+    max_bytes = current_app.config["IMPORT_MAX_BYTES"]
+    if len(data) > max_bytes:
+        raise UploadError("too_large", field="file", limit=max_bytes // (1024 * 1024))
     if data.startswith(b"PK\x03\x04"):
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-            return [list(row) for row in sheet.iter_rows(values_only=True)]
+            # A small file can unpack to millions of rows: stop reading well past what may be imported.
+            rows = [list(row) for row in itertools.islice(sheet.iter_rows(values_only=True), MAX_LINES + 1)]
         except (zipfile.BadZipFile, KeyError, ValueError, OSError):
             raise SpreadsheetError("not_a_spreadsheet", field="file") from None
+        if len(rows) > MAX_LINES:
+            raise SpreadsheetError("too_many_rows", field="file", max=MAX_ROWS)
+        return rows
     if not filename.lower().endswith(".csv"):
         raise SpreadsheetError("not_a_spreadsheet", field="file")
     text = _decode(data)

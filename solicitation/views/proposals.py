@@ -11,7 +11,7 @@ from accounts.permissions import is_office, login_required, office_required, req
 from core.errors import DomainError
 from core.exports import table_response
 from core.storage import download_response
-from core.web import export_format, paginate, show_error
+from core.web import export_format, form_status, paginate, show_error
 from extensions import db
 from solicitation import queries
 from solicitation.forms import (
@@ -218,7 +218,7 @@ def attachment_add(proposal_id):
         else:
             flash(_("File attached."), "success")
             return redirect(url_for("solicitation.proposal_detail", proposal_id=proposal.id, _anchor="attachments"))
-    return _render_detail(proposal, attachment_form=form, status=400)
+    return _render_detail(proposal, attachment_form=form, status=form_status(form))
 
 
 def _load_attachment(proposal_id, attachment_id) -> ProposalAttachment:

@@ -15,7 +15,7 @@ from core.errors import DomainError
 from core.exports import table_response
 from core.forms import ImportForm
 from core.privacy import mask_email, mask_name, mask_phone
-from core.web import export_format, paginate, run_import, show_error
+from core.web import export_format, form_status, paginate, run_import, show_error
 from extensions import db
 from solicitation import queries
 from solicitation.forms import (
@@ -371,8 +371,8 @@ def suggestion_import(round_id):
     if done:
         flash(_("%(count)d suggestions imported.", count=len(imported)), "success")
         return redirect(url_for("solicitation.suggestion_list", round_id=round.id, channel="import"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("solicitation/suggestion_import.html", form=form, round=round, problems=problems), status
+    page = render_template("solicitation/suggestion_import.html", form=form, round=round, problems=problems)
+    return page, form_status(form)
 
 
 @bp.get("/suggestions/import-template.<fmt>")

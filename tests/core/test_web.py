@@ -7,11 +7,39 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_answer_carries_the_security_headers(client):
-    response = client.get("/")
-    csp = response.headers["Content-Security-Policy"]
-    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
-    assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["X-Frame-Options"] == "DENY"
+    for address in ("/", "/no-such-page", "/static/css/app.css"):
+        with client.get(address) as response:
+            headers = response.headers
+        csp = dict(part.strip().split(" ", 1) for part in headers["Content-Security-Policy"].split(";"))
+        assert csp["script-src"] == "'self'" and csp["frame-ancestors"] == "'none'" and csp["object-src"] == "'none'"
+        assert "unsafe-inline" not in headers["Content-Security-Policy"]
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["Referrer-Policy"] == "same-origin"
+        assert "camera=()" in headers["Permissions-Policy"]
+        assert "geolocation=()" in headers["Permissions-Policy"]
+
+
+def test_browsers_are_told_to_keep_to_https_only_when_the_site_is_served_over_it(app, client, monkeypatch):
+    assert "Strict-Transport-Security" not in client.get("/").headers
+    monkeypatch.setitem(app.config, "SESSION_COOKIE_SECURE", True)
+    assert client.get("/").headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+INLINE_SCRIPT = [
+    (re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE), "a <script> block without src"),
+    (re.compile(r"<script\b[^>]*>\s*[^<\s]", re.IGNORECASE), "script text inside <script>"),
+    (re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.IGNORECASE), "an on… event handler attribute"),
+    (re.compile(r"javascript\s*:", re.IGNORECASE), "a javascript: address"),
+]
+
+
+def test_no_template_holds_a_script_the_content_security_policy_would_block():
+    found = []
+    for path in sorted(ROOT.glob("templates/**/*.html")):
+        text = path.read_text(encoding="utf-8")
+        found += [f"{path.relative_to(ROOT)}: {what}" for pattern, what in INLINE_SCRIPT if pattern.search(text)]
+    assert not found, "\n".join(found)
 
 
 def test_pages_are_set_for_phone_screens_and_load_only_local_assets(client, login_as):
@@ -29,7 +57,7 @@ def test_no_template_script_or_stylesheet_comes_from_another_host():
     for path in [*ROOT.glob("templates/**/*.html"), *ROOT.glob("static/**/*.css"), *ROOT.glob("static/**/*.js")]:
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"(src|href)=\"(https?:)?//", text), path
-        assert "<script>" not in text and " style=" not in text, f"inline script or style in {path}"
+        assert " style=" not in text, f"inline style in {path}"
 
 
 def test_form_fields_have_labels(client, login_as):

@@ -240,3 +240,14 @@ def test_a_field_visit_keeps_its_files_for_those_who_may_see_it(app, client, log
     assert client.get(link).status_code == 403
     client.login(make_user(role="unit_staff", unit=proposal.unit))
     assert client.get(link).status_code == 403
+
+
+def test_saving_an_expert_profile_goes_back_to_the_page_it_came_from_and_never_to_another_site(client, login_as):
+    login_as("office")
+    expert = make_user(role="expert")
+    profile = {"institution": "深圳大学", "expertise": "城市建设", "max_load": "5"}
+    response = client.post(f"/experts/{expert.id}/profile?back=/rounds/1/assignments", data=profile)
+    assert response.headers["Location"] == "/rounds/1/assignments"
+    for elsewhere in ("https://evil.example/", "//evil.example/"):
+        response = client.post(f"/experts/{expert.id}/profile?back={elsewhere}", data=profile)
+        assert response.headers["Location"] == "/"
