@@ -46,6 +46,10 @@ FORMAT = 1
 MANIFEST = "manifest.json"
 UPLOADS = "uploads"
 DATABASE_FILES = {"sqlite": "database.sqlite", "postgresql": "database.pgdump"}
+MANIFEST_KEYS = {
+    "sqlite": {"created_at", "schema_revision", "counts"},
+    "postgresql": {"created_at", "schema_revision", "counts", "schemas"},  # the schemas pg_dump wrote
+}
 CHUNK = 1024 * 1024
 
 # progress(step, done, total): the step under way (a key of STEPS) and, for the long ones, how far it has got.
@@ -320,13 +324,14 @@ def _manifest(folder: Path, found: dict[str, dict]) -> dict:
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         listed = {entry["name"]: {"size": entry["size"], "sha256": entry["sha256"]} for entry in manifest["files"]}
-        if manifest["format"] != FORMAT or manifest["database"] not in DATABASE_FILES:
+        kind = manifest["database"]
+        if manifest["format"] != FORMAT or kind not in DATABASE_FILES or not MANIFEST_KEYS[kind] <= set(manifest):
             raise ValueError(manifest["format"])
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise BackupError("no_manifest") from error
     found = {name: entry for name, entry in found.items() if name != MANIFEST}
-    for name in sorted(set(listed) | set(found) | {DATABASE_FILES[manifest["database"]]}):
-        if listed.get(name) is None or listed.get(name) != found.get(name):
+    for name in sorted(set(listed) | set(found) | {DATABASE_FILES[kind]}):
+        if name not in listed or listed[name] != found.get(name):
             raise BackupError("mismatch", name=name)
     return manifest
 

@@ -176,7 +176,7 @@ def of_the_other_kind(members):
     manifest = json.loads(members[MANIFEST])
     for entry in manifest["files"]:
         entry["name"] = theirs if entry["name"] == ours else entry["name"]
-    members[MANIFEST] = json.dumps({**manifest, "database": kind}).encode()
+    members[MANIFEST] = json.dumps({**manifest, "database": kind, "schemas": ["public"]}).encode()
 
 
 DAMAGES = {
