@@ -230,11 +230,11 @@ def test_a_backup_taken_while_another_connection_writes_holds_one_moments_state(
     writer = threading.Thread(target=write_pairs)
     writer.start()
     try:
-        while len(written) < 20:
+        while len(written) < 20 and writer.is_alive():
             stop.wait(0.01)
         made = backup.create_backup(path=tmp_path)
         at_backup = len(written)
-        while len(written) < at_backup + 20:  # the writer goes on after the snapshot
+        while len(written) < at_backup + 20 and writer.is_alive():  # the writer goes on after the snapshot
             stop.wait(0.01)
     finally:
         stop.set()
