@@ -15,6 +15,7 @@ from accounts import permissions as accounts_permissions
 from accounts import queries as accounts_queries
 from accounts.views import bp as accounts_bp
 from api.views import bp as api_bp
+from core.backup import backup_cli
 from core.mail import mail_cli, start_delivery_thread
 from core.views import bp as core_bp
 from core.views import select_locale
@@ -102,6 +103,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.cli.add_command(search_cli.search_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(backup_cli)
     if app.config["MAIL_SERVER"] and not app.testing and os.environ.get("MAIL_WORKER", "thread") == "thread":
         start_delivery_thread(app)
     search_queue.watch()  # every change of an indexed record queues it, in its own transaction

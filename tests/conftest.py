@@ -1,10 +1,14 @@
-"""Fixtures: the app (SQLite, or TEST_DATABASE_URL), a clean database per test, a client, a CLI runner, login_as."""
+"""Fixtures: the app (SQLite, or TEST_DATABASE_URL), a clean database per test, a client, a CLI runner, login_as,
+and an empty database beside the test database."""
 
 import os
 import re
+import uuid
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from app import create_app
@@ -112,3 +116,23 @@ def login_as(client):
         return user
 
     return login
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """A new, empty database of the kind under test: a SQLite file, or a PostgreSQL database named after the
+    test database (test_… beside test), dropped afterwards."""
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    url = make_url(TEST_DATABASE_URL)
+    name = f"{url.database}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()

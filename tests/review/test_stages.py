@@ -169,7 +169,7 @@ def test_the_office_sees_who_is_late_and_reminds_them_by_mail(app, client, panel
     response = client.post(f"/rounds/{round.id}/reminders", follow_redirects=True)
     text = response.get_data(as_text=True)
     assert "已提醒 1 位专家" in text and "1 位专家没有电子邮箱" in text
-    [message] = db.session.scalars(select(OutboxMessage)).all()[-1:]
+    [message] = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()[-1:]
     assert message.recipient == yi.email and "2" in message.subject
     reminded = db.session.scalars(select(Assignment.reminded_at).where(Assignment.expert_id == yi.id)).all()
     assert all(reminded)
