@@ -143,18 +143,57 @@ def log_in(page, username: str, password: str = PASSWORD) -> None:
     page.wait_for_url(lambda url: "/login" not in url)
 
 
+# The elements that stick out of the window, sideways, outside any box that scrolls them. (A phone widens
+# its layout to fit such a page and shrinks it all: the window's own width is the measure.)
+STICKING_OUT = """(width) => {
+  if (document.documentElement.scrollWidth <= width) return [];
+  const out = (el) => el.getBoundingClientRect().right > width + 1;
+  const named = (el) =>
+    el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + [...el.classList].map((c) => "." + c).join("");
+  const scrolled = (el) => {
+    // (roughly: a box that is not positioned does not clip what is positioned absolutely inside it)
+    if (["absolute", "fixed"].includes(getComputedStyle(el).position)) return false;
+    for (let box = el.parentElement; box; box = box.parentElement) {
+      if (["auto", "scroll", "hidden"].includes(getComputedStyle(box).overflowX)) return true;
+    }
+    return false;
+  };
+  const found = [...document.body.querySelectorAll("*")].filter(
+    (el) => out(el) && !scrolled(el) && ![...el.children].some(out),
+  );
+  return found.length ? found.map(named) : ["the page is wider than the window"];
+}"""
+
+
 class Album:
-    """The screenshots of one run, full page and numbered in order, under test-artifacts/browser/<name>/."""
+    """The screenshots of one run, full page and numbered in order, under test-artifacts/browser/<name>/.
+
+    Each shot also notes the page's elements that make the window scroll sideways (`sideways`); the tabs it
+    watches note what their console reports as errors (`errors`), such as what the Content-Security-Policy
+    refused.
+    """
 
     def __init__(self, name: str):
         self.folder = ARTIFACTS / name
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(parents=True)
         self.count = 0
+        self.sideways = {}
+        self.errors = []
+
+    def watch(self, page):
+        page.on(
+            "console", lambda message: message.type == "error" and self.errors.append(f"{page.url}: {message.text}")
+        )
+        page.on("pageerror", lambda error: self.errors.append(f"{page.url}: {error}"))
+        return page
 
     def shoot(self, page, step: str) -> None:
         self.count += 1
-        page.screenshot(path=self.folder / f"{self.count:02d}-{step}.png", full_page=True)
+        name = f"{self.count:02d}-{step}"
+        page.screenshot(path=self.folder / f"{name}.png", full_page=True)
+        if sticking_out := page.evaluate(STICKING_OUT, page.viewport_size["width"]):
+            self.sideways[name] = sticking_out
 
 
 def axe_script() -> Path:

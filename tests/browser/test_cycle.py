@@ -44,7 +44,7 @@ def test_suggestion_becomes_a_published_key_project(browser, live_server, distri
     round_title = district.title
 
     # A resident sends a suggestion from the home page, without an account.
-    resident = new_page(browser, live_server, viewport)
+    resident = album.watch(new_page(browser, live_server, viewport))
     resident.goto("/")
     album.shoot(resident, "home")
     resident.get_by_role("link", name="提建议").first.click()
@@ -60,7 +60,7 @@ def test_suggestion_becomes_a_published_key_project(browser, live_server, distri
     album.shoot(resident, "suggestion-sent")
 
     # Later, from another tab, the resident looks it up with the tracking code.
-    resident = new_page(browser, live_server, viewport)
+    resident = album.watch(new_page(browser, live_server, viewport))
     resident.goto("/")
     open_menu_item(resident, "查询建议办理情况")
     resident.get_by_label("查询码").fill(code.lower().replace("-", " "))
@@ -70,7 +70,7 @@ def test_suggestion_becomes_a_published_key_project(browser, live_server, distri
     album.shoot(resident, "suggestion-looked-up")
 
     # The unit's staff log in and submit a proposal.
-    unit = new_page(browser, live_server, viewport)
+    unit = album.watch(new_page(browser, live_server, viewport))
     log_in(unit, "unit.zhengwuban")
     album.shoot(unit, "unit-home")
     unit.get_by_role("link", name="本单位申报项目").click()
@@ -89,7 +89,7 @@ def test_suggestion_becomes_a_published_key_project(browser, live_server, distri
     album.shoot(unit, "proposal-submitted")
 
     # The office takes the suggestion up and links it to the proposal.
-    office = new_page(browser, live_server, viewport)
+    office = album.watch(new_page(browser, live_server, viewport))
     log_in(office, "office")
     open_menu_item(office, "征集轮次")
     office.get_by_role("link", name=round_title).click()
@@ -115,7 +115,7 @@ def test_suggestion_becomes_a_published_key_project(browser, live_server, distri
     album.shoot(office, "expert-assigned")
 
     # The expert scores the proposal.
-    expert = new_page(browser, live_server, viewport)
+    expert = album.watch(new_page(browser, live_server, viewport))
     log_in(expert, "expert.liu")
     open_menu_item(expert, "我的评审")
     album.shoot(expert, "my-reviews")
@@ -188,3 +188,5 @@ def test_suggestion_becomes_a_published_key_project(browser, live_server, distri
     expect(outcome).to_contain_text("推进企业开办“一网通办”改革")
     expect(outcome).to_contain_text("区政务办")
     album.shoot(resident, "suggestion-outcome")
+    assert album.sideways == {}, "the window scrolls sideways"
+    assert album.errors == []
