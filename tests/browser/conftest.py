@@ -24,6 +24,7 @@ from tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
+CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")  # Debian's fonts-noto-cjk
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -49,7 +50,9 @@ def missing_requirements() -> str | None:
         return "browser tests run in the SQLite run of scripts/test.sh only (TEST_DATABASE_URL is set)"
     missing = []
     if not os.access(CHROMIUM, os.X_OK):
-        missing.append(f"Debian's Chromium ({CHROMIUM}: apt-get install chromium fonts-noto-cjk)")
+        missing.append(f"Debian's Chromium ({CHROMIUM}: apt-get install chromium)")
+    if not CJK_FONT.exists():
+        missing.append(f"Debian's Chinese fonts ({CJK_FONT}: apt-get install fonts-noto-cjk)")
     if importlib.util.find_spec("playwright") is None:
         missing.append("Playwright for Python (pip install -r requirements-dev.txt)")
     return "browser tests skipped, missing: " + "; ".join(missing) if missing else None
@@ -59,7 +62,7 @@ def pytest_collection_modifyitems(config, items):
     reason = missing_requirements()
     if reason:
         for item in items:
-            if HERE in Path(item.fspath).parents:
+            if HERE in item.path.parents:
                 item.add_marker(pytest.mark.skip(reason=reason))
 
 
