@@ -124,16 +124,25 @@ def browser():
         browser.close()
 
 
-def new_page(browser, live_server, viewport: str, **options):
-    """A fresh browser tab (its own cookies) of the viewport's size on the live server.
+@pytest.fixture
+def open_tab(browser, live_server):
+    """Open a fresh browser tab (its own cookies) of a viewport's size on the live server; closed after the test.
 
     Confirmation dialogs are accepted, as the user who clicked the button would.
     """
-    context = browser.new_context(base_url=live_server, locale="zh-CN", **VIEWPORTS[viewport], **options)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
-    return page
+    contexts = []
+
+    def open_tab(viewport: str, **options):
+        context = browser.new_context(base_url=live_server, locale="zh-CN", **VIEWPORTS[viewport], **options)
+        contexts.append(context)
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        page.on("dialog", lambda dialog: dialog.accept())
+        return page
+
+    yield open_tab
+    for context in contexts:
+        context.close()
 
 
 def log_in(page, username: str, password: str = PASSWORD) -> None:

@@ -18,7 +18,7 @@ from extensions import db
 from plan import services as plan_services
 from plan.models import Plan, PlanStatus
 from solicitation.models import Suggestion, SuggestionStatus
-from tests.browser.conftest import log_in, new_page
+from tests.browser.conftest import log_in
 
 BLOCKING = {"serious", "critical"}
 # Views that answer with a file, or change something on a GET: not pages to audit.
@@ -138,8 +138,10 @@ def report(problems: dict[str, list[str]]) -> str:
 @pytest.mark.parametrize(
     ("language", "viewport"), [("zh", "desktop"), ("en", "desktop"), ("zh", "phone")], ids=["zh", "en", "zh-phone"]
 )
-def test_public_pages_have_no_serious_accessibility_violation(app, browser, live_server, axe, demo, language, viewport):
-    page = new_page(browser, live_server, viewport, bypass_csp=True)  # axe is injected as a script of the page
+def test_public_pages_have_no_serious_accessibility_violation(
+    app, open_tab, live_server, axe, demo, language, viewport
+):
+    page = open_tab(viewport, bypass_csp=True)  # axe is injected as a script of the page
     if language == "en":
         page.goto("/language/en?next=/")
     audited, problems = crawl(app, page, axe, live_server, ["/", *demo["public"]])
@@ -215,17 +217,17 @@ STAFF = {
 
 
 @pytest.mark.parametrize("role", list(STAFF))
-def test_staff_pages_and_forms_have_no_serious_accessibility_violation(app, browser, live_server, axe, demo, role):
+def test_staff_pages_and_forms_have_no_serious_accessibility_violation(app, open_tab, live_server, axe, demo, role):
     username, expected = STAFF[role]
-    page = new_page(browser, live_server, "desktop", bypass_csp=True)
+    page = open_tab("desktop", bypass_csp=True)
     log_in(page, username, DEMO_PASSWORD)
     audited, problems = crawl(app, page, axe, live_server, ["/", *demo.get(role, [])])
     assert expected <= audited, f"not reached: {sorted(expected - audited)}"
     assert not problems, report(problems)
 
 
-def test_the_audit_finds_a_field_without_a_label_and_text_too_faint(browser, live_server, axe):
-    page = new_page(browser, live_server, "desktop", bypass_csp=True)
+def test_the_audit_finds_a_field_without_a_label_and_text_too_faint(open_tab, axe):
+    page = open_tab("desktop", bypass_csp=True)
     page.goto("/no-such-page")
     page.set_content(
         '<html lang="zh-CN"><head><title>测试</title></head><body><main><h1>测试</h1>'

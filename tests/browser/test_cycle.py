@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from accounts.models import UnitKind
 from review.services.criteria import apply_standard_criteria
-from tests.browser.conftest import VIEWPORTS, Album, log_in, new_page
+from tests.browser.conftest import VIEWPORTS, Album, log_in
 from tests.factories import make_open_round, make_unit, make_user
 
 
@@ -39,12 +39,12 @@ def open_menu_item(page, name: str) -> None:
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
-def test_suggestion_becomes_a_published_key_project(browser, live_server, district, viewport):
+def test_suggestion_becomes_a_published_key_project(open_tab, district, viewport):
     album = Album(viewport)
     round_title = district.title
 
     # A resident sends a suggestion from the home page, without an account.
-    resident = album.watch(new_page(browser, live_server, viewport))
+    resident = album.watch(open_tab(viewport))
     resident.goto("/")
     album.shoot(resident, "home")
     resident.get_by_role("link", name="提建议").first.click()
@@ -60,7 +60,7 @@ def test_suggestion_becomes_a_published_key_project(browser, live_server, distri
     album.shoot(resident, "suggestion-sent")
 
     # Later, from another tab, the resident looks it up with the tracking code.
-    resident = album.watch(new_page(browser, live_server, viewport))
+    resident = album.watch(open_tab(viewport))
     resident.goto("/")
     open_menu_item(resident, "查询建议办理情况")
     resident.get_by_label("查询码").fill(code.lower().replace("-", " "))
@@ -70,7 +70,7 @@ def test_suggestion_becomes_a_published_key_project(browser, live_server, distri
     album.shoot(resident, "suggestion-looked-up")
 
     # The unit's staff log in and submit a proposal.
-    unit = album.watch(new_page(browser, live_server, viewport))
+    unit = album.watch(open_tab(viewport))
     log_in(unit, "unit.zhengwuban")
     album.shoot(unit, "unit-home")
     unit.get_by_role("link", name="本单位申报项目").click()
@@ -89,7 +89,7 @@ def test_suggestion_becomes_a_published_key_project(browser, live_server, distri
     album.shoot(unit, "proposal-submitted")
 
     # The office takes the suggestion up and links it to the proposal.
-    office = album.watch(new_page(browser, live_server, viewport))
+    office = album.watch(open_tab(viewport))
     log_in(office, "office")
     open_menu_item(office, "征集轮次")
     office.get_by_role("link", name=round_title).click()
@@ -115,7 +115,7 @@ def test_suggestion_becomes_a_published_key_project(browser, live_server, distri
     album.shoot(office, "expert-assigned")
 
     # The expert scores the proposal.
-    expert = album.watch(new_page(browser, live_server, viewport))
+    expert = album.watch(open_tab(viewport))
     log_in(expert, "expert.liu")
     open_menu_item(expert, "我的评审")
     album.shoot(expert, "my-reviews")
