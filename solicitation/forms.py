@@ -195,8 +195,10 @@ class SuggestionForm(FlaskForm):
             "they are never published."
         )
     )
-    # A honeypot: hidden from people by the stylesheet, filled in by robots.
-    website = StringField(_l("Leave this field empty"), validators=[Length(max=0)])
+    # A honeypot: hidden from people by the stylesheet (and from screen readers and the Tab key), filled in by robots.
+    website = StringField(
+        _l("Leave this field empty"), validators=[Length(max=0)], render_kw={"tabindex": "-1", "autocomplete": "off"}
+    )
 
     @classmethod
     def for_round(cls, round, **kwargs):
