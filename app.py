@@ -15,7 +15,7 @@ from accounts import permissions as accounts_permissions
 from accounts import queries as accounts_queries
 from accounts.views import bp as accounts_bp
 from api.views import bp as api_bp
-from core.backup import backup_cli
+from backup.cli import backup_cli
 from core.mail import mail_cli, start_delivery_thread
 from core.views import bp as core_bp
 from core.views import select_locale
