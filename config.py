@@ -62,6 +62,8 @@ def from_environment(instance_path: str) -> dict:
         # Residents' public pages: the suggestion form and the tracking-code lookup.
         "PUBLIC_POST_RATE_LIMIT": os.environ.get("PUBLIC_POST_RATE_LIMIT", "5 per minute; 50 per day"),
         "LOOKUP_RATE_LIMIT": os.environ.get("LOOKUP_RATE_LIMIT", "30 per minute"),
+        # Attachments: "local" (files in UPLOAD_FOLDER) or "database" (rows of the database, several machines).
+        "STORAGE_BACKEND": os.environ.get("STORAGE_BACKEND", "local"),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or str(Path(instance_path) / "uploads"),
         "ATTACHMENT_MAX_BYTES": int(os.environ.get("ATTACHMENT_MAX_MB", 20)) * 1024 * 1024,
         "ATTACHMENTS_PER_PROPOSAL": int(os.environ.get("ATTACHMENTS_PER_PROPOSAL", 10)),
