@@ -41,7 +41,8 @@ def from_environment(instance_path: str) -> dict:
     return {
         "SECRET_KEY": secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A failed statement's values (a resident's phone, say) stay out of error messages and so out of logs.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         # Cookies: HttpOnly and SameSite always; Secure once served over HTTPS.
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -55,7 +56,11 @@ def from_environment(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Asia/Shanghai"),
         "LANGUAGES": ["zh_CN", "en"],
         "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", 50)),
+        # Rate limits count in this process by default; redis://host:6379 shares them between servers.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "reform"),
+        # When the shared store is unreachable each process counts alone rather than refusing everyone.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         # werkzeug's method string; the tests use a cheap one, production keeps scrypt.
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
@@ -78,8 +83,20 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "reform-office@localhost"),
         "MAIL_INTERVAL_SECONDS": int(os.environ.get("MAIL_INTERVAL_SECONDS", 30)),
+        # The server's own workers: "thread" runs one in each server process, "none" leaves it to a command.
+        "MAIL_WORKER": os.environ.get("MAIL_WORKER", "thread"),
+        "SEARCH_WORKER": os.environ.get("SEARCH_WORKER", "thread"),
+        # Start them in the process that creates the app (`flask run`); gunicorn starts them in each worker.
+        "START_WORKERS": _bool("START_WORKERS", False),
         # Full-text search: "whoosh" (files in SEARCH_INDEX_DIR) or "postgresql" (the database itself).
         "SEARCH_BACKEND": os.environ.get("SEARCH_BACKEND", "whoosh"),
         "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR") or str(Path(instance_path) / "search-index"),
         "SEARCH_INTERVAL_SECONDS": float(os.environ.get("SEARCH_INTERVAL_SECONDS", 1)),
+        # /health fails the search check when the oldest queued change has waited longer than this.
+        "SEARCH_QUEUE_MAX_AGE_SECONDS": float(os.environ.get("SEARCH_QUEUE_MAX_AGE_SECONDS", 300)),
+        # Logs: JSON lines on standard error.
+        "LOG_JSON": _bool("LOG_JSON", True),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
+        # Proxies in front of the server (a load balancer, nginx) whose X-Forwarded-For and -Proto to trust.
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", 0)),
     }
