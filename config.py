@@ -94,8 +94,7 @@ def from_environment(instance_path: str) -> dict:
         "SEARCH_INTERVAL_SECONDS": float(os.environ.get("SEARCH_INTERVAL_SECONDS", 1)),
         # /health fails the search check when the oldest queued change has waited longer than this.
         "SEARCH_QUEUE_MAX_AGE_SECONDS": float(os.environ.get("SEARCH_QUEUE_MAX_AGE_SECONDS", 300)),
-        # Logs: JSON lines on standard error.
-        "LOG_JSON": _bool("LOG_JSON", True),
+        # Logs are JSON lines on standard error, from this level up.
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
         # Proxies in front of the server (a load balancer, nginx) whose X-Forwarded-For and -Proto to trust.
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", 0)),
