@@ -2,24 +2,25 @@
 
 import gc
 import os
-import sys
 
-from flask import Flask, jsonify, render_template
+from flask import Flask
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
 from accounts import cli as accounts_cli
 from accounts import permissions as accounts_permissions
 from accounts import queries as accounts_queries
 from accounts.views import bp as accounts_bp
+from api.health import bp as health_bp
 from api.views import bp as api_bp
 from backup.cli import backup_cli
+from core import logs
 from core.mail import mail_cli, start_delivery_thread
 from core.views import bp as core_bp
-from core.views import select_locale
-from core.web import pretty_json, set_security_headers, url_with, wants_json
+from core.views import error_page, select_locale
+from core.web import pretty_json, set_security_headers, url_with
 from dashboard import permissions as dashboard_permissions
 from dashboard.views import bp as dashboard_bp
 from demo.cli import demo_cli
@@ -57,7 +58,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(config.from_environment(app.instance_path))
     app.config.update(test_config)
+    if app.config["PROXY_COUNT"]:  # the client's address and scheme as the trusted proxies saw them
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
+    logs.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
     csrf.init_app(app)
@@ -69,7 +74,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message_category = "info"
     login_manager.user_loader(accounts_queries.user_for_session)
 
-    blueprints = (core_bp, accounts_bp, solicitation_bp, review_bp, plan_bp, dashboard_bp, search_bp, api_bp)
+    blueprints = (core_bp, health_bp, accounts_bp, solicitation_bp, review_bp, plan_bp, dashboard_bp, search_bp, api_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     for predicates in (
@@ -95,7 +100,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.add_template_global(get_locale)
     app.after_request(set_security_headers)
     for code in ERROR_PAGES:
-        app.register_error_handler(code, _error_page)
+        app.register_error_handler(code, error_page)
 
     app.cli.add_command(accounts_cli.users_cli)
     app.cli.add_command(solicitation_cli.rounds_cli)
@@ -104,27 +109,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.cli.add_command(demo_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(backup_cli)
-    if app.config["MAIL_SERVER"] and not app.testing and os.environ.get("MAIL_WORKER", "thread") == "thread":
-        start_delivery_thread(app)
     search_queue.watch()  # every change of an indexed record queues it, in its own transaction
-    if not app.testing and os.environ.get("SEARCH_WORKER", "thread") == "thread" and _serving():
-        start_search_worker(app)
+    if app.config["START_WORKERS"] and not app.testing:
+        start_workers(app)
     # What the imports and the wiring made lives as long as the process: move it out of the garbage
     # collector's sight, or every full collection walks it again (a third of a large ranking's time).
     gc.freeze()
     return app
 
 
-def _serving() -> bool:
-    """Whether this process serves requests (not `flask db upgrade` or another command)."""
-    return "gunicorn" in os.path.basename(sys.argv[0]) or sys.argv[1:2] == ["run"]
+def start_workers(app: Flask) -> None:
+    """Start this server process's own workers: the outbox delivery and the search queue (unless set to none).
 
-
-def _error_page(error: HTTPException):
-    if getattr(error, "response", None) is not None:
-        return error.response  # a page made for this error by the view (the suggestion form keeps its text)
-    code = getattr(error, "code", 500) or 500
-    if wants_json():  # the API's documented shape: {"error": code, "message": text}
-        name = getattr(error, "name", "error").lower().replace(" ", "_")
-        return jsonify(error=name, message=getattr(error, "description", "")), code
-    return render_template("errors/error.html", code=code, error=error), code
+    Called by each gunicorn worker once it is forked (gunicorn.conf.py), or by create_app with START_WORKERS.
+    """
+    if app.config["MAIL_SERVER"] and app.config["MAIL_WORKER"] == "thread":
+        start_delivery_thread(app)
+    if app.config["SEARCH_WORKER"] == "thread":
+        start_search_worker(app)

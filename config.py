@@ -41,7 +41,8 @@ def from_environment(instance_path: str) -> dict:
     return {
         "SECRET_KEY": secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A failed statement's values (a resident's phone, say) stay out of error messages and so out of logs.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         # Cookies: HttpOnly and SameSite always; Secure once served over HTTPS.
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -55,7 +56,11 @@ def from_environment(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Asia/Shanghai"),
         "LANGUAGES": ["zh_CN", "en"],
         "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", 50)),
+        # Rate limits count in this process by default; redis://host:6379 shares them between servers.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "reform"),
+        # When the shared store is unreachable each process counts alone rather than refusing everyone.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         # werkzeug's method string; the tests use a cheap one, production keeps scrypt.
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         # Failed logins only: per address, and per username (a guess spread over many addresses).
@@ -64,6 +69,8 @@ def from_environment(instance_path: str) -> dict:
         # Residents' public pages: the suggestion form and the tracking-code lookup.
         "PUBLIC_POST_RATE_LIMIT": os.environ.get("PUBLIC_POST_RATE_LIMIT", "5 per minute; 50 per day"),
         "LOOKUP_RATE_LIMIT": os.environ.get("LOOKUP_RATE_LIMIT", "30 per minute"),
+        # Attachments: "local" (files in UPLOAD_FOLDER) or "database" (rows of the database, several machines).
+        "STORAGE_BACKEND": os.environ.get("STORAGE_BACKEND", "local"),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or str(Path(instance_path) / "uploads"),
         "ATTACHMENT_MAX_BYTES": int(os.environ.get("ATTACHMENT_MAX_MB", 20)) * 1024 * 1024,
         "ATTACHMENTS_PER_PROPOSAL": int(os.environ.get("ATTACHMENTS_PER_PROPOSAL", 10)),
@@ -79,6 +86,11 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "reform-office@localhost"),
         "MAIL_INTERVAL_SECONDS": int(os.environ.get("MAIL_INTERVAL_SECONDS", 30)),
+        # The server's own workers: "thread" runs one in each server process, "none" leaves it to a command.
+        "MAIL_WORKER": os.environ.get("MAIL_WORKER", "thread"),
+        "SEARCH_WORKER": os.environ.get("SEARCH_WORKER", "thread"),
+        # Start them in the process that creates the app (`flask run`); gunicorn starts them in each worker.
+        "START_WORKERS": _bool("START_WORKERS", False),
         # Full-text search: "whoosh" (files in SEARCH_INDEX_DIR) or "postgresql" (the database itself).
         "SEARCH_BACKEND": os.environ.get("SEARCH_BACKEND", "whoosh"),
         "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR") or str(Path(instance_path) / "search-index"),
@@ -86,4 +98,10 @@ def from_environment(instance_path: str) -> dict:
         # `flask backup`: where archives go, and (PostgreSQL) the folder of pg_dump, pg_restore and psql.
         "BACKUP_FOLDER": os.environ.get("BACKUP_FOLDER") or str(Path(instance_path) / "backups"),
         "PG_BIN_DIR": os.environ.get("PG_BIN_DIR", ""),
+        # /health fails the search check when the oldest queued change has waited longer than this.
+        "SEARCH_QUEUE_MAX_AGE_SECONDS": float(os.environ.get("SEARCH_QUEUE_MAX_AGE_SECONDS", 300)),
+        # Logs are JSON lines on standard error, from this level up.
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
+        # Proxies in front of the server (a load balancer, nginx) whose X-Forwarded-For and -Proto to trust.
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", 0)),
     }

@@ -114,7 +114,9 @@ def change_password():
         except AccountError as error:
             show_error(form, error)
         else:
-            login_user(current_user)  # the session id changed with the password; keep this one
+            # The session id changed with the password; keep this one. The user itself, not the proxy: a
+            # proxy stored as the request's user would resolve to itself on the next look.
+            login_user(current_user._get_current_object())
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("core.index"))
     return render_template("accounts/password_change.html", form=form)

@@ -92,7 +92,8 @@ def deliver_pending(*, limit: int = 100) -> tuple[int, int]:
             # 1, 2, 4 … minutes, at most a day
             message.next_attempt_at = utcnow() + timedelta(minutes=min(2 ** (message.attempts - 1), 1440))
             failed += 1
-            log.warning("mail to %s failed (attempt %d): %s", message.recipient, message.attempts, error)
+            # The address and the server's words (which may repeat it) stay in the outbox, out of the log.
+            log.warning("mail %d failed (attempt %d): %s", message.id, message.attempts, type(error).__name__)
         else:
             message.sent_at = utcnow()
             message.attempts += 1

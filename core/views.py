@@ -1,11 +1,29 @@
-"""The home page and the choice of interface language."""
+"""The home page, the choice of interface language, and the pages of HTTP errors."""
 
-from flask import Blueprint, current_app, has_request_context, redirect, render_template, request, session, url_for
+import logging
+import time
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    has_request_context,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
 
-from core.web import safe_next
+from core.logs import request_id
+from core.web import safe_next, wants_json
+from extensions import db, limiter
 
 bp = Blueprint("core", __name__)
+log = logging.getLogger(__name__)
 
 
 @bp.get("/")
@@ -28,3 +46,56 @@ def select_locale() -> str:
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def error_page(error: HTTPException):
+    """Answer an HTTP error: JSON for programs, else a page in the reader's language with a way on."""
+    if getattr(error, "response", None) is not None:
+        return error.response  # a page made for this error by the view (the suggestion form keeps its text)
+    code = getattr(error, "code", 500) or 500
+    headers = {}
+    retry_after = _retry_after_seconds() if code == 429 else None
+    if retry_after:
+        headers["Retry-After"] = str(retry_after)
+    if code >= 500:
+        db.session.rollback()  # the failed request's transaction must not take the page down with it
+    if wants_json():  # the API's documented shape: {"error": code, "message": text}
+        body = {"error": getattr(error, "name", "error").lower().replace(" ", "_"), "message": error.description}
+        if retry_after:
+            body["retry_after"] = retry_after
+        if code >= 500:
+            body["request_id"] = request_id()
+        return jsonify(body), code, headers
+    try:
+        page = render_template(
+            "errors/error.html",
+            code=code,
+            retry_after=retry_after,
+            back=_way_back(),
+            max_mb=current_app.config["ATTACHMENT_MAX_BYTES"] // (1024 * 1024),
+        )
+    except Exception:  # the layout reads the database, which may be what failed: say it plainly, not at all
+        if code < 500:
+            raise
+        log.exception("the error page could not be drawn")
+        page = f"500 · {request_id()}"
+    return page, code, headers
+
+
+def _retry_after_seconds() -> int | None:
+    """Seconds until the rate limit this request broke lets the client in again."""
+    limit = limiter.current_limit
+    if limit is None or not limit.breached:
+        return None
+    return max(int(limit.reset_at - time.time()), 1)  # reset_at is already rounded up
+
+
+def _way_back() -> str | None:
+    """The page of this site the reader came from, to offer as the way back."""
+    if not request.referrer:
+        return None
+    parts = urlsplit(request.referrer)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    if parts.netloc != request.host or parts.path == request.path:
+        return None
+    return safe_next(target)

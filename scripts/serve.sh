@@ -8,4 +8,4 @@ flask db upgrade
 flask demo load
 flask search rebuild   # the index matches the data, whatever happened to its folder
 echo "Serving on http://127.0.0.1:${PORT:-5000}  (Ctrl+C stops)"
-exec flask run --host 127.0.0.1 --port "${PORT:-5000}"
+START_WORKERS=true exec flask run --host 127.0.0.1 --port "${PORT:-5000}"

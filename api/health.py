@@ -1,0 +1,60 @@
+"""GET /health: whether this server can do its work — its database answers and its search index keeps up.
+
+For load balancers and monitoring: JSON, 200 when every check passes and 503 when one fails, never rate
+limited and never setting a cookie. A failure names its kind only; the details go to the log.
+"""
+
+import logging
+import time
+
+from flask import Blueprint, current_app, jsonify
+from sqlalchemy import text
+
+from extensions import db, limiter
+from search_index.backend import SearchRequest
+from search_index.documents import PUBLIC
+from search_index.services import backend, queue_age_seconds
+
+bp = Blueprint("health", __name__)
+log = logging.getLogger(__name__)
+
+
+def _database() -> dict:
+    db.session.execute(text("SELECT 1"))
+    return {}
+
+
+def _search() -> dict:
+    # A word no document holds: the backend answers through its index without counting every document.
+    backend().search(SearchRequest(words=["healthcheck"], phrases=[], audiences=[PUBLIC], per_page=1))
+    age = round(queue_age_seconds(), 1)
+    figures = {"backend": current_app.config["SEARCH_BACKEND"], "queue_age_seconds": age}
+    if age > current_app.config["SEARCH_QUEUE_MAX_AGE_SECONDS"]:
+        return figures | {"status": "error", "error": "queue_stale"}
+    return figures
+
+
+CHECKS = {"database": _database, "search": _search}
+
+
+def _run(name: str, check) -> dict:
+    started = time.perf_counter()
+    try:
+        result = {"status": "ok"} | check()
+    except Exception as error:  # a check that fails is the answer, not a crash
+        log.exception("health check %s failed", name)
+        db.session.rollback()
+        result = {"status": "error", "error": type(error).__name__}
+    return result | {"ms": round((time.perf_counter() - started) * 1000, 1)}
+
+
+@bp.get("/health")
+@limiter.exempt
+def health():
+    """Report each check's status and figures: 200 when all pass, 503 when one fails."""
+    checks = {name: _run(name, check) for name, check in CHECKS.items()}
+    healthy = all(result["status"] == "ok" for result in checks.values())
+    response = jsonify(status="ok" if healthy else "error", checks=checks)
+    response.status_code = 200 if healthy else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
