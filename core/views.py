@@ -72,7 +72,6 @@ def error_page(error: HTTPException):
             code=code,
             retry_after=retry_after,
             back=_way_back(),
-            max_mb=current_app.config["ATTACHMENT_MAX_BYTES"] // (1024 * 1024),
         )
     except Exception:  # the layout reads the database, which may be what failed: say it plainly, not at all
         if code < 500:

@@ -165,6 +165,7 @@ GET  core.index                              ok      ok      ok      ok      ok 
 GET  core.set_language                       ok      ok      ok      ok      ok      ok      ok      ok
 GET  dashboard.dashboard_index               login   login   403     403     403     403     ok      ok
 GET  dashboard.round_dashboard               login   login   403     403     403     403     ok      ok
+GET  health.health                           ok      ok      ok      ok      ok      ok      ok      ok
 GET  plan.battle_map                         login   login   403     403     403     403     ok      ok
 GET  plan.bulletin                           login   login   403     403     403     403     ok      ok
 GET  plan.bulletin_document                  login   login   403     403     403     403     ok      ok
