@@ -36,21 +36,28 @@ def lookup(bits: int, size: int) -> bytes:
 
 
 class LRU:
-    """A bounded mapping that forgets what was used least recently; shared by threads."""
+    """A mapping of at most `capacity` (by `weigh` of each value: 1 each unless told) that forgets what was
+    used least recently; shared by threads."""
 
-    def __init__(self, size: int):
-        self.size = size
-        self._items: OrderedDict = OrderedDict()
+    def __init__(self, capacity: int, weigh=lambda value: 1):
+        self.capacity = capacity
+        self._weigh = weigh
+        self._items: OrderedDict = OrderedDict()  # key -> (value, weight)
+        self._total = 0
         self._lock = Lock()
 
     def get(self, key, make):
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
-                return self._items[key]
+                return self._items[key][0]
         value = make()  # outside the lock: two threads may make the same value, which is harmless
+        weight = self._weigh(value)
         with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            if key in self._items:
+                self._total -= self._items.pop(key)[1]
+            self._items[key] = (value, weight)
+            self._total += weight
+            while self._total > self.capacity and len(self._items) > 1:
+                self._total -= self._items.popitem(last=False)[1][1]
         return value

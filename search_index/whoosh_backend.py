@@ -36,7 +36,7 @@ from search_index.documents import Document
 log = logging.getLogger(__name__)
 LOCK_TIMEOUT = 120.0  # seconds a writer waits for another process's write to finish
 MAX_SEGMENTS = 10  # a search reads every segment; past this many, optimize() merges the smallest
-TERM_SETS = 20_000  # words' bit sets kept (100,000 documents in two segments: 6 KB a word and segment)
+TERM_SETS_BYTES = 64 * 2**20  # words' bit sets kept per process (a word in a 50,000-document segment: 6 KB)
 SEGMENT_FACTS = 2_000  # segments' live sets, audience and facet sets and date orders kept
 SPARSE = 64  # fewer matches than 1 in this many documents: sort them by date rather than walk the dates
 REBUILD_MB = 256  # memory of each rebuild writer's postings pool before it spills a sorted run to disk
@@ -124,7 +124,7 @@ class WhooshBackend(Backend):
         else:
             self.index = index.create_in(self.folder, schema)
         self._local = local()
-        self._term_sets = LRU(TERM_SETS)
+        self._term_sets = LRU(TERM_SETS_BYTES, weigh=lambda bits: bits.bit_length() // 8 + 64)
         self._facts = LRU(SEGMENT_FACTS)
 
     # Writing ------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from whoosh import index
 from whoosh.fields import ID, TEXT, Schema
 
 from search_index.backend import SearchRequest
-from search_index.bitsets import bitset, lookup, members
+from search_index.bitsets import LRU, bitset, lookup, members
 from search_index.documents import OFFICE, Document
 from search_index.whoosh_backend import WhooshBackend
 
@@ -33,3 +33,19 @@ def test_an_index_of_an_older_layout_is_made_anew_and_then_takes_documents(tmp_p
         backend.update([doc])
     found = backend.search(SearchRequest(words=["电梯"], phrases=[], audiences=[OFFICE]))
     assert [hit.key for hit in found.hits] == ["suggestion:2"] and found.total == 1
+
+
+def test_the_kept_sets_forget_the_least_recently_used_past_their_capacity():
+    kept = LRU(100, weigh=len)
+    made = []
+
+    def make(key, size):
+        return lambda: made.append(key) or "x" * size
+
+    kept.get("a", make("a", 60))
+    kept.get("b", make("b", 30))
+    kept.get("a", make("a", 60))  # used again: "b" is now the oldest
+    kept.get("c", make("c", 30))  # 120 > 100: "b" goes
+    kept.get("a", make("a", 60))
+    kept.get("b", make("b", 30))
+    assert made == ["a", "b", "c", "b"]
