@@ -136,3 +136,24 @@ def empty_database_url(tmp_path):
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+REDIS_URL = "redis://127.0.0.1:6379/1"  # database 1: the tests' own
+
+
+@pytest.fixture
+def redis_prefix():
+    """A Redis client on the tests' database and a key prefix of the test's own, its keys emptied afterwards."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        pytest.skip(f"SKIPPED: no Redis answers at {REDIS_URL}; what needs a shared store was not tested")
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    yield client, prefix
+    keys = list(client.scan_iter(f"*{prefix}*"))
+    if keys:
+        client.delete(*keys)
+    client.close()

@@ -21,19 +21,15 @@ from urllib.parse import urlencode
 from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, Request, build_opener
 
 import pytest
-import redis
 from flask_migrate import upgrade
-from sqlalchemy import create_engine
-from sqlalchemy.engine import make_url
 
 from accounts.services import create_api_token
 from app import create_app
 from extensions import db
-from tests.conftest import TEST_DATABASE_URL
+from tests.conftest import REDIS_URL, TEST_DATABASE_URL
 from tests.factories import PASSWORD, make_open_round, make_proposal, make_user
 
 ROOT = Path(__file__).resolve().parents[1]
-REDIS_URL = "redis://127.0.0.1:6379/1"  # database 1: the tests' own
 SECRET = "shared-by-every-server"
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 SUGGESTION = {
@@ -101,38 +97,6 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def shared_database():
-    """A fresh PostgreSQL database beside the test one, migrated, dropped afterwards."""
-    url = make_url(TEST_DATABASE_URL)
-    name = f"test_serving_two_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-
-@pytest.fixture
-def redis_prefix():
-    """A key prefix of its own in the tests' Redis database, emptied afterwards."""
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.skip(f"SKIPPED: the two-server test needs Redis at {REDIS_URL} for the shared rate limits")
-    prefix = f"test-two-{uuid.uuid4().hex[:8]}"
-    yield client, prefix
-    keys = list(client.scan_iter(f"*{prefix}*"))
-    if keys:
-        client.delete(*keys)
-    client.close()
-
-
 def seed(database_url: str, folder: Path) -> dict:
     """Migrate the shared database and add a round taking suggestions, a unit's draft proposal and an office."""
     app = create_app(
@@ -197,10 +161,10 @@ def wait_until_healthy(process: subprocess.Popen, base: str, log: Path) -> dict:
 
 
 @pytest.fixture
-def two_servers(shared_database, redis_prefix, tmp_path):
+def two_servers(empty_database_url, redis_prefix, tmp_path):
     """Servers A and B, each with two worker processes, on the shared database."""
-    seeded = seed(shared_database, tmp_path / "seed")
-    servers = [start_server(shared_database, tmp_path / name, redis_prefix[1]) for name in ("a", "b")]
+    seeded = seed(empty_database_url, tmp_path / "seed")
+    servers = [start_server(empty_database_url, tmp_path / name, redis_prefix[1]) for name in ("a", "b")]
     try:
         for process, base, log in servers:
             health = wait_until_healthy(process, base, log)

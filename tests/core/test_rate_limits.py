@@ -7,14 +7,11 @@ would prove nothing.
 import json
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
-import pytest
-import redis
+from tests.conftest import REDIS_URL
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = "redis://127.0.0.1:6379/1"  # database 1: the tests' own
 
 # An app instance in a process of its own: it makes the requests asked and prints their statuses.
 INSTANCE = """
@@ -41,24 +38,8 @@ def run_instance(tmp_path, config: dict, requests: list) -> list[int]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-@pytest.fixture
-def redis_store():
-    """A unique key prefix in the tests' Redis database, emptied afterwards."""
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.skip(f"SKIPPED: no Redis answers at {REDIS_URL}; the shared rate-limit store was not tested")
-    prefix = f"test-{uuid.uuid4().hex[:12]}"
-    yield client, prefix
-    keys = list(client.scan_iter(f"*{prefix}*"))
-    if keys:
-        client.delete(*keys)
-    client.close()
-
-
-def test_two_app_instances_on_one_redis_store_share_a_limit(tmp_path, redis_store):
-    client, prefix = redis_store
+def test_two_app_instances_on_one_redis_store_share_a_limit(tmp_path, redis_prefix):
+    client, prefix = redis_prefix
     config = {"RATELIMIT_STORAGE_URI": REDIS_URL, "RATELIMIT_KEY_PREFIX": prefix, "LOGIN_RATE_LIMIT": "3 per minute"}
     attempt = ["POST", "/login", {"username": "nobody", "password": "wrong-pass1"}]
     assert run_instance(tmp_path, config, [attempt, attempt]) == [200, 200]
