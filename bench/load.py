@@ -433,7 +433,10 @@ def main() -> None:
             + ", ".join(f"{name} {phase['generator_cpu']:.0%}" for name, phase in generators.items())
         )
         say(f"worker memory (RSS, after the mix): platform {app_rss} MB, hello {hello_rss} MB")
-        say(f"machine load (1 min): {load_start:.2f} at the start, {load_end:.2f} at the end")
+        say(
+            f"machine load (1 min): {load_start:.2f} at the start, {load_end:.2f} at the end "
+            "(the benchmark's own busy threads count in the latter)"
+        )
         checks = {
             "no errors": errors == 0,
             f"suggestion p95 under 100 ms at {args.clients} clients": submit_p95 < 100,
