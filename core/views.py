@@ -1,9 +1,11 @@
 """The home page, the choice of interface language, and the pages of HTTP errors."""
 
+import functools
 import logging
 import time
 from urllib.parse import urlsplit
 
+from babel import Locale
 from flask import (
     Blueprint,
     current_app,
@@ -40,12 +42,19 @@ def set_language(code):
     return redirect(safe_next(request.args.get("next")) or url_for("core.index"))
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
     """The reader's chosen language, else the configured default (Chinese)."""
     chosen = session.get("language") if has_request_context() else None
-    if chosen in current_app.config["LANGUAGES"]:
-        return chosen
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if chosen not in current_app.config["LANGUAGES"]:
+        chosen = current_app.config["BABEL_DEFAULT_LOCALE"]
+    return _locale(chosen)
+
+
+@functools.cache
+def _locale(code: str) -> Locale:
+    # flask-babel parses a selector's string on every request, and babel then scans its whole list of locales
+    # (0.2 ms a request here, an eighth of the home page): hand it a Locale parsed once.
+    return Locale.parse(code)
 
 
 def error_page(error: HTTPException):

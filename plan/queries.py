@@ -3,6 +3,7 @@
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from extensions import db
 from plan.models import (
@@ -18,7 +19,7 @@ from plan.models import (
     ReportState,
     TaskProgress,
 )
-from solicitation.models import suggestion_proposals
+from solicitation.models import Proposal, suggestion_proposals
 
 # A key project's fields as a snapshot keeps them (the labels are the plan's own words).
 SNAPSHOT_FIELDS = [
@@ -36,8 +37,20 @@ SNAPSHOT_FIELDS = [
 ]
 
 
-def plan_of(round_id: int) -> Plan | None:
-    return db.session.scalar(select(Plan).where(Plan.round_id == round_id))
+# What the plan's page shows of each key project: one query for each kind of record, not for each project.
+PROJECT_ROWS = selectinload(Plan.projects).options(
+    selectinload(KeyProject.proposal).selectinload(Proposal.unit),
+    selectinload(KeyProject.category),
+    selectinload(KeyProject.lead_unit),
+    selectinload(KeyProject.milestones),
+    selectinload(KeyProject.tasks),
+)
+
+
+def plan_of(round_id: int, *, with_projects: bool = False) -> Plan | None:
+    """The round's plan; `with_projects` also reads its key projects as the plan's page lists them."""
+    query = select(Plan).where(Plan.round_id == round_id)
+    return db.session.scalar(query.options(PROJECT_ROWS) if with_projects else query)
 
 
 def versions(plan_id: int) -> list[PlanVersion]:

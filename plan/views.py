@@ -65,7 +65,7 @@ def plan_detail(round_id):
     """The round's plan: its numbered key projects, its state, its versions."""
     round = db.get_or_404(Round, round_id)
     require(can_view_plan(current_user))
-    return _render_plan(round, queries.plan_of(round.id))
+    return _render_plan(round, queries.plan_of(round.id, with_projects=True))
 
 
 @bp.post("/rounds/<int:round_id>/plan")

@@ -77,7 +77,7 @@ def proposals(
 
 def counts_by_status(query: Select) -> dict[ProposalStatus, int]:
     """How many of the selected proposals are in each status."""
-    selected = query.order_by(None).subquery()
+    selected = query.with_only_columns(Proposal.status).order_by(None).subquery()  # as in counts_by
     counts = dict(db.session.execute(select(selected.c.status, func.count()).group_by(selected.c.status)).all())
     return {status: counts[status] for status in ProposalStatus if status in counts}
 
@@ -132,7 +132,9 @@ def referred_to(unit_id: int) -> Select:
 
 def counts_by(column, query: Select) -> list[tuple[object, int]]:
     """How many of the selected rows have each value of `column` (a Suggestion column), most first."""
-    selected = query.order_by(None).subquery()
+    # Only the counted column in the subquery: copying all of the row's columns into it, on every call, was a
+    # sixth of the "what we heard" page's time.
+    selected = query.with_only_columns(column).order_by(None).subquery()
     grouped = select(selected.c[column.key], func.count()).group_by(selected.c[column.key])
     return sorted(db.session.execute(grouped).all(), key=lambda row: -row[1])
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from core.views import select_locale
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -98,3 +100,11 @@ def test_no_message_holds_a_bare_percent_sign():
         if text and bare.search(text)
     ]
     assert offenders == []
+
+
+def test_each_language_is_parsed_once_not_on_every_page(app):
+    # Parsing a language's name scans babel's whole list of locales; every page asks for it.
+    with app.test_request_context("/"):
+        first = select_locale()
+    with app.test_request_context("/"):
+        assert select_locale() is first and first.language == "zh"

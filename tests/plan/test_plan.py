@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from extensions import db
 from plan import queries, services
@@ -212,3 +212,37 @@ def test_the_word_document_reads_as_the_official_plan(client, login_as, planning
     assert "一、推进网格管理标准化。为解决网格业务涉及事项多而杂等问题，系统性规范网格化管理全流程。" in paragraphs
     assert sum(text.startswith("牵头区领导：高自民；牵头单位：") for text in paragraphs) == 3
     assert client.get(f"/plans/{plan.id}/plan.docx").status_code == 302  # the working copy needs a login
+
+
+def test_the_plan_page_reads_its_projects_in_the_same_queries_however_many_there_are(client, login_as, planning):
+    office = login_as("office")
+    plan = services.create_plan(actor=office, round=planning["round"])
+    unit = make_unit(name="区政务办")
+    services.add_key_project(
+        actor=office,
+        plan=plan,
+        fields={"title": "推进基础设施供给侧结构性改革", "lead_unit_id": unit.id},
+        milestones={1: "方案"},
+    )
+    page = f"/rounds/{planning['round'].id}/plan"
+    fewer = statements_run(lambda: client.get(page))
+    for title in ("深化商事制度改革", "推进智慧城市建设", "创新社区治理模式"):
+        services.add_key_project(actor=office, plan=plan, fields={"title": title, "lead_unit_id": unit.id})
+    shown = client.get(page).get_data(as_text=True)
+    assert "创新社区治理模式" in shown and "区政务办" in shown
+    assert statements_run(lambda: client.get(page)) == fewer
+
+
+def statements_run(action) -> int:
+    """How many SQL statements `action` sent to the database."""
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        action()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
