@@ -84,10 +84,6 @@ class Segmenter:
                 self._sub_words[word] = parts
         return parts
 
-    def query_text(self, text: str) -> str:
-        """The words of a query joined by spaces: how the PostgreSQL backend stores and asks."""
-        return " ".join(word for word, *_ in self.words(text))
-
 
 _segmenter: Segmenter | None = None
 _lock = threading.Lock()

@@ -26,6 +26,11 @@ class SearchRequest:
     page: int = 1
     per_page: int = 20
 
+    @property
+    def every_word(self) -> list[str]:
+        """The words and the phrases' words: what a match must contain, and what is marked."""
+        return [*self.words, *(word for phrase in self.phrases for word in phrase)]
+
 
 @dataclass
 class Hit:

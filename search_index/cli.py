@@ -19,7 +19,7 @@ def search_cli():
     type=int,
     default=os.cpu_count() or 1,
     show_default="every core",
-    help="Processes segmenting the texts side by side (the Whoosh backend).",
+    help="Processes segmenting the texts side by side.",
 )
 def rebuild_command(processes):
     """Index every record again from scratch (after a restore, or to change backends)."""

@@ -83,8 +83,8 @@ FROM unnest({
 ON CONFLICT (key) DO UPDATE SET {", ".join(f"{name} = excluded.{name}" for name, _type in COLUMNS[1:])}
 """
 REBUILT = f"{TABLE}_rebuilt"  # where a rebuild writes, until it takes the table's place
-REBUILD_MEMORY = "256MB"
-SWAP_TIMEOUT = "60s"  # maintenance_work_mem of the rebuild's index builds
+REBUILD_MEMORY = "256MB"  # maintenance_work_mem of the rebuild's index builds
+SWAP_TIMEOUT = "60s"  # how long the swap waits for the searches reading the old table
 FACET_COLUMNS = ", ".join(FACETS)
 
 

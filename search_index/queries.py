@@ -123,7 +123,7 @@ def search(
         per_page=per_page,
     )
     results = backend().search(request)
-    marks = marker(set(words) | {word for phrase in phrases for word in phrase})
+    marks = marker(set(request.every_word))
     found = [
         Found(hit, highlight(hit.title, marks), highlight(hit.body, marks, width=SNIPPET)) for hit in results.hits
     ]

@@ -271,7 +271,7 @@ class WhooshBackend(Backend):
     def _matching(self, segment, request: SearchRequest) -> int:
         sub, reader, _offset = segment
         found = self._allowed(reader, request.audiences, request.filters)
-        for word in [*request.words, *(word for phrase in request.phrases for word in phrase)]:
+        for word in request.every_word:
             if not found:
                 return 0
             found &= self._term_set(reader, "words", word)
@@ -333,7 +333,7 @@ class WhooshBackend(Backend):
     @staticmethod
     def _best(searcher, request: SearchRequest, matched, limit: int) -> list[tuple[float, int]]:
         """(score, document number) of the `limit` best matches: all the words, a title match ranking higher."""
-        words = [*request.words, *(word for phrase in request.phrases for word in phrase)]
+        words = request.every_word
         query = AndMaybe(And([Term("words", word) for word in words]), Or([Term("title_words", w) for w in words]))
         sets = {offset: lookup(found, reader.doc_count_all()) for (_sub, reader, offset), found in matched}
         collector = _Only(collectors.TopCollector(limit), sets)
