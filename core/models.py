@@ -3,8 +3,10 @@
 import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import String
+from sqlalchemy import LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
+
+from extensions import db
 
 
 def utcnow() -> datetime:
@@ -39,3 +41,13 @@ class StoredFile:
 
     def __str__(self) -> str:
         return self.filename
+
+
+class StoredBlob(db.Model):
+    """An uploaded file's bytes, when the attachment storage is the database (STORAGE_BACKEND=database)."""
+
+    __tablename__ = "stored_blobs"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -3,22 +3,22 @@
 import io
 import re
 import uuid
-from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
 from flask import abort, current_app, send_file
-from sqlalchemy import LargeBinary, String, delete, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import delete, event, select
+from sqlalchemy.orm import Session
 
-from core.models import utcnow
+from core.models import StoredBlob
 from extensions import db
 
 KEY = re.compile(r"^[0-9a-f]{32}$")
 
 
 class Storage(Protocol):
-    """Bytes under random keys: a client's file name never names what is stored."""
+    """Bytes under random keys (a client's file name never names what is stored) that follow the transaction
+    of their record: a file saved is kept only if the session commits, one discarded is gone once it does."""
 
     def save(self, data: bytes) -> str:
         """Store `data` and return its new key."""
@@ -26,12 +26,16 @@ class Storage(Protocol):
     def read(self, key: str) -> bytes:
         """The bytes stored under `key`; FileNotFoundError when there are none."""
 
-    def delete(self, key: str) -> None:
-        """Forget `key`, once its record is gone or was never written; nothing happens when it is unknown."""
+    def discard(self, key: str) -> None:
+        """Forget `key` when the session commits; nothing happens when it is unknown."""
 
 
 class LocalStorage:
-    """Files in a folder (STORAGE_BACKEND=local, the default): one machine, or a folder every machine mounts."""
+    """Files in a folder (STORAGE_BACKEND=local, the default): one machine, or a folder every machine mounts.
+
+    A file cannot join a database transaction, so the session's end settles it: a file saved in a transaction
+    that ends without a commit is removed, and one discarded is removed only after the commit.
+    """
 
     def __init__(self, root: str | Path):
         self.root = Path(root)
@@ -46,31 +50,41 @@ class LocalStorage:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+        _pending(db.session(), "saved").append(path)
         return key
 
     def read(self, key: str) -> bytes:
         return self._path(key).read_bytes()
 
-    def delete(self, key: str) -> None:
-        self._path(key).unlink(missing_ok=True)
+    def discard(self, key: str) -> None:
+        _pending(db.session(), "discarded").append(self._path(key))
 
 
-class StoredBlob(db.Model):
-    """An uploaded file's bytes, for DatabaseStorage."""
+def _pending(session: Session, what: str) -> list[Path]:
+    """The files the session's transaction settles when it ends (begun now if it was not: its end must come)."""
+    if not session.in_transaction():
+        session.begin()
+    return session.info.setdefault(f"storage_{what}", [])
 
-    __tablename__ = "stored_blobs"
 
-    key: Mapped[str] = mapped_column(String(32), primary_key=True)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+@event.listens_for(Session, "after_commit")
+def _remove_discarded(session: Session) -> None:
+    for path in session.info.pop("storage_discarded", []):
+        path.unlink(missing_ok=True)
+    session.info.pop("storage_saved", None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _remove_unsaved(session: Session, transaction) -> None:
+    if transaction.parent is None:  # the outermost: rolled back or closed without a commit (which clears these)
+        for path in session.info.pop("storage_saved", []):
+            path.unlink(missing_ok=True)
+        session.info.pop("storage_discarded", None)
 
 
 class DatabaseStorage:
     """Files as rows of the records' own database (STORAGE_BACKEND=database): every server on every machine
-    reads what any of them saved.
-
-    A saved file joins the session's transaction, so it is written together with its record or not at all.
-    """
+    reads what any of them saved, and a file is written or removed in its record's own transaction."""
 
     def save(self, data: bytes) -> str:
         key = uuid.uuid4().hex
@@ -83,11 +97,8 @@ class DatabaseStorage:
             raise FileNotFoundError(key)
         return data
 
-    def delete(self, key: str) -> None:
-        if not db.session.is_active:
-            return  # the failed transaction that saved it is rolled back, the file with it
+    def discard(self, key: str) -> None:
         db.session.execute(delete(StoredBlob).where(StoredBlob.key == key))
-        db.session.commit()
 
 
 def attachment_storage() -> Storage:
@@ -118,8 +129,8 @@ def store_files(model, checked: list[tuple[str, str, bytes]]) -> list:
     ]
 
 
-def forget_files(records) -> None:
-    """Delete the bytes of records that were not written, or no longer are, so no orphan file stays behind."""
+def discard_files(records) -> None:
+    """Forget the bytes of records being removed, once the session commits."""
     storage = attachment_storage()
     for record in records:
-        storage.delete(record.storage_key)
+        storage.discard(record.storage_key)

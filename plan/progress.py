@@ -10,7 +10,7 @@ from accounts.models import Role, User
 from core.errors import RowsRejected
 from core.mail import queue_mail_to_staff
 from core.models import utcnow
-from core.storage import forget_files, store_files
+from core.storage import discard_files, store_files
 from core.uploads import check_uploads
 from core.web import external_url
 from extensions import db
@@ -108,12 +108,8 @@ def save_report(
         "files": [file.filename for file in report.attachments],
     }
     audit.record(actor=actor, action=action, obj=report, before=before, after=after)
-    try:
-        db.session.commit()
-    except Exception:
-        forget_files(added)  # no orphan file when the record is not written
-        raise
-    forget_files(removed)
+    discard_files(removed)
+    db.session.commit()
     return report
 
 

@@ -4,7 +4,7 @@ from datetime import date
 
 from accounts import audit
 from accounts.models import User
-from core.storage import forget_files, store_files
+from core.storage import store_files
 from core.uploads import check_uploads
 from extensions import db
 from review.errors import ReviewError
@@ -46,9 +46,5 @@ def record_field_visit(
         after=audit.snapshot(visit, ["visited_on", "place", "people_met", "findings"])
         | {"files": [a.filename for a in visit.attachments]},
     )
-    try:
-        db.session.commit()
-    except Exception:
-        forget_files(visit.attachments)  # no orphan file when the record is not written
-        raise
+    db.session.commit()
     return visit

@@ -261,11 +261,7 @@ def add_attachment(*, actor: User, proposal: Proposal, filename: str, data: byte
         obj=proposal,
         after={"filename": name, "content_type": content_type, "size": len(data)},
     )
-    try:
-        db.session.commit()
-    except Exception:
-        attachment_storage().delete(key)  # no orphan file when the record is not written
-        raise
+    db.session.commit()
     return attachment
 
 
@@ -275,11 +271,10 @@ def remove_attachment(*, actor: User, attachment: ProposalAttachment) -> None:
     _check_own(actor, proposal)
     _check_editable(proposal)
     _check_window(proposal.round, proposal.unit, None)
-    key = attachment.storage_key
     audit.record(actor=actor, action="proposal.detach", obj=proposal, before={"filename": attachment.filename})
+    attachment_storage().discard(attachment.storage_key)
     db.session.delete(attachment)
     db.session.commit()
-    attachment_storage().delete(key)
 
 
 def grant_late_submission(*, actor: User, round: Round, unit: Unit, until: date) -> LateAllowance:

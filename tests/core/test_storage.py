@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from core.storage import DatabaseStorage, LocalStorage, StoredBlob, attachment_storage
+from core.models import StoredBlob
+from core.storage import DatabaseStorage, LocalStorage, attachment_storage
 from extensions import db
 from solicitation.models import Proposal
 from solicitation.services import proposals
@@ -37,15 +38,29 @@ def test_an_unknown_storage_backend_is_refused_by_name(app, monkeypatch):
         attachment_storage()
 
 
-def test_stored_bytes_read_back_until_deleted(backend):
+def test_stored_bytes_read_back_until_discarded_and_committed(backend):
     storage = attachment_storage()
     key = storage.save(PDF)
     db.session.commit()  # the caller's commit, which writes the record beside the file
     assert storage.read(key) == PDF
-    storage.delete(key)
+    storage.discard(key)
+    db.session.commit()
     with pytest.raises(FileNotFoundError):
         storage.read(key)
-    storage.delete(key)  # forgetting twice is harmless
+    storage.discard(key)  # forgetting twice is harmless
+    db.session.commit()
+
+
+def test_a_file_follows_its_transaction_saved_only_on_commit_and_discarded_only_on_commit(backend):
+    storage = attachment_storage()
+    kept = storage.save(PDF)
+    db.session.commit()
+    lost = storage.save(b"%PDF-1.4 of a record that is never written")
+    storage.discard(kept)
+    db.session.rollback()  # the service's commit failed
+    with pytest.raises(FileNotFoundError):
+        storage.read(lost)
+    assert storage.read(kept) == PDF  # the discard went with the rolled-back transaction
 
 
 def test_an_unknown_key_is_not_found(backend):
@@ -79,7 +94,6 @@ def test_a_file_saved_in_the_database_is_not_kept_when_its_record_fails_to_be_wr
     db.session.add(StoredBlob(key=kept, data=b"a clash that makes the commit fail"))
     with pytest.raises(IntegrityError):
         db.session.commit()
-    storage.delete(lost)  # what a service does when its commit fails: harmless here
     db.session.rollback()
     with pytest.raises(FileNotFoundError):
         storage.read(lost)
