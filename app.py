@@ -121,8 +121,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 def start_workers(app: Flask) -> None:
     """Start this server process's own workers: the outbox delivery and the search queue (unless set to none).
 
-    Called by each gunicorn worker once it is forked (gunicorn.conf.py), or by create_app with START_WORKERS.
+    Called by each gunicorn worker once it is forked (gunicorn.conf.py), or by create_app with START_WORKERS;
+    once a process, whichever comes first (threads do not survive a fork, so the process id tells).
     """
+    if app.extensions.get("workers_started") == os.getpid():
+        return
+    app.extensions["workers_started"] = os.getpid()
     if app.config["MAIL_SERVER"] and app.config["MAIL_WORKER"] == "thread":
         start_delivery_thread(app)
     if app.config["SEARCH_WORKER"] == "thread":
