@@ -155,6 +155,13 @@ class Server:
                 stderr=stream,
                 start_new_session=True,  # Ctrl+C reaches us, and we stop it in order
             )
+        try:
+            self._wait(name, ready_path)
+        except BaseException:  # a server that never came up is stopped too, Ctrl+C included
+            self.stop()
+            raise
+
+    def _wait(self, name: str, ready_path: str) -> None:
         deadline = time.monotonic() + 90
         while True:
             if self.process.poll() is not None:
