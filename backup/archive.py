@@ -195,12 +195,26 @@ def _manifest(folder: Path, found: dict[str, dict]) -> dict:
     return manifest
 
 
-def replace_uploads(source: Path) -> None:
-    """Put the uploaded files unpacked at `source` in place of those in UPLOAD_FOLDER."""
+def stage_uploads(source: Path) -> Path:
+    """The uploaded files unpacked at `source`, moved beside UPLOAD_FOLDER (its own file system, so the swap is
+    a rename); the folder in use is not touched yet, so a failure here (a full disk) leaves it whole."""
     root = Path(current_app.config["UPLOAD_FOLDER"])
-    root.mkdir(parents=True, exist_ok=True)
-    for entry in root.iterdir():
-        shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+    staged = root.with_name(f".{root.name}.restoring")
+    shutil.rmtree(staged, ignore_errors=True)  # what an interrupted restore left
+    root.parent.mkdir(parents=True, exist_ok=True)
     if source.is_dir():
-        for entry in source.iterdir():
-            shutil.move(entry, root / entry.name)
+        shutil.move(source, staged)
+    else:
+        staged.mkdir()
+    return staged
+
+
+def swap_uploads(staged: Path) -> None:
+    """Put the staged files in UPLOAD_FOLDER's place by two renames, then remove the old ones."""
+    root = Path(current_app.config["UPLOAD_FOLDER"])
+    replaced = root.with_name(f".{root.name}.replaced")
+    shutil.rmtree(replaced, ignore_errors=True)
+    if root.exists():
+        root.rename(replaced)
+    staged.rename(root)
+    shutil.rmtree(replaced, ignore_errors=True)

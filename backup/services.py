@@ -3,6 +3,7 @@ log. A restore checks the whole archive before it changes anything, replaces the
 then the files, migrates a schema older than the code and rebuilds the search index.
 """
 
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,7 +24,8 @@ from backup.archive import (
     existing_archive,
     new_archive_path,
     quiet,
-    replace_uploads,
+    stage_uploads,
+    swap_uploads,
     unpack,
     write_archive,
 )
@@ -80,10 +82,15 @@ def restore_backup(*, archive: Unpacked, progress: Progress = quiet) -> dict:
     manifest = archive.manifest
     db.session.remove()
     db.engine.dispose()  # no connection of this process keeps the old tables
+    staged = stage_uploads(archive.folder / UPLOADS)  # before the database: a failure then changes nothing
     progress("restore", 0, 0)
-    databases.restore(manifest, archive.folder / DATABASE_FILES[manifest["database"]])
+    try:
+        databases.restore(manifest, archive.folder / DATABASE_FILES[manifest["database"]])
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
     progress("replace_files", 0, 0)
-    replace_uploads(archive.folder / UPLOADS)
+    swap_uploads(staged)
     migrated = _migrate(manifest["schema_revision"], progress)
     rebuild(lambda done, total: progress("index", done, total))
     audit.record(
