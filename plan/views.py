@@ -47,7 +47,9 @@ SUMMARY_COLUMNS = [
 ]
 
 
-def _render_plan(round, plan, *, approval_form=None, status=200):
+def _render_plan(round, *, approval_form=None, status=200):
+    """The plan's page, its key projects read in one query for each kind of record."""
+    plan = queries.plan_of(round.id, with_projects=True)
     return render_template(
         "plan/plan_detail.html",
         round=round,
@@ -65,7 +67,7 @@ def plan_detail(round_id):
     """The round's plan: its numbered key projects, its state, its versions."""
     round = db.get_or_404(Round, round_id)
     require(can_view_plan(current_user))
-    return _render_plan(round, queries.plan_of(round.id, with_projects=True))
+    return _render_plan(round)
 
 
 @bp.post("/rounds/<int:round_id>/plan")
@@ -165,7 +167,7 @@ def plan_transition(plan_id):
         abort(400)
     form = ApprovalForm()
     if target is PlanStatus.approved and not form.validate_on_submit():
-        return _render_plan(plan.round, plan, approval_form=form, status=400)
+        return _render_plan(plan.round, approval_form=form, status=400)
     try:
         services.transition_plan(
             actor=current_user,
@@ -176,7 +178,7 @@ def plan_transition(plan_id):
         )
     except DomainError as error:
         show_error(form, error)
-        return _render_plan(plan.round, plan, approval_form=form, status=400)
+        return _render_plan(plan.round, approval_form=form, status=400)
     flash(_("The plan is now “%(status)s”.", status=plan.status.label), "success")
     return redirect(url_for("plan.plan_detail", round_id=plan.round_id))
 
