@@ -8,7 +8,7 @@ from flask_login import current_user
 from accounts.permissions import login_required, office_required, require
 from core.errors import DomainError
 from core.exports import docx_response, table_response
-from core.web import show_error
+from core.web import form_status, show_error
 from extensions import db
 from plan import queries, services
 from plan.documents import plan_docx
@@ -104,8 +104,7 @@ def _project_form(plan, project=None):
         else:
             flash(_("Key project %(number)s saved.", number=project.number), "success")
             return redirect(url_for("plan.plan_detail", round_id=plan.round_id, _anchor=f"k{project.id}"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("plan/key_project_form.html", form=form, plan=plan, project=project), status
+    return render_template("plan/key_project_form.html", form=form, plan=plan, project=project), form_status(form)
 
 
 @bp.route("/plans/<int:plan_id>/projects/new", methods=["GET", "POST"])
