@@ -53,8 +53,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        if rid := getattr(record, "request_id", None):
-            entry["request_id"] = rid
+        # the request id is one of these: the record factory adds it to every record written in a request
         entry.update({key: value for key, value in vars(record).items() if key not in STANDARD_ATTRIBUTES})
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
