@@ -121,9 +121,9 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
     """Change one's own password after proving the current one; other sessions end."""
     if not user.check_password(current_password):
         raise AccountError("password_wrong", field="current_password")
+    check_password_policy(new_password, username=user.username)  # first: it costs nothing, a scrypt check does
     if user.check_password(new_password):
         raise AccountError("password_unchanged", field="new_password")
-    check_password_policy(new_password, username=user.username)
     user.set_password(new_password)
     user.session_version += 1
     audit.record(actor=user, action="user.change_password", obj=user)

@@ -1,7 +1,6 @@
 """Login and logout, one's own password, and the office's pages for users, units and the audit log."""
 
 import math
-import time
 from datetime import UTC, datetime
 
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
@@ -32,7 +31,7 @@ from accounts.permissions import (
     require,
 )
 from core.exports import table_response
-from core.web import export_format, paginate, safe_next, show_error
+from core.web import export_format, paginate, retry_after_seconds, safe_next, show_error
 from extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
@@ -48,15 +47,14 @@ def _login_failed(response) -> bool:
     return response.status_code != 302
 
 
-def _login_breach(_limit):
+def _login_breach(limit):
     """Too many failed logins: the login page again, with the name typed, saying when to try again."""
-    reset_at = max(limit.reset_at for limit in limiter.current_limits if limit.breached)
-    wait = max(int(reset_at - time.time()), 1)
+    wait = retry_after_seconds(limit)
     form = LoginForm()
     form.form_errors.append(
         _(
             "Too many failed login attempts. Try again after %(time)s (in about %(minutes)s minutes).",
-            time=format_time(datetime.fromtimestamp(reset_at, UTC), "short"),
+            time=format_time(datetime.fromtimestamp(limit.reset_at, UTC), "short"),
             minutes=math.ceil(wait / 60),
         )
     )

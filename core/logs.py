@@ -1,4 +1,4 @@
-"""Structured logs: one JSON line per request and per error, each carrying the request's id.
+"""Structured logs: one JSON line per request (a load balancer's polls at debug) and per error, with the request id.
 
 A request id comes from the X-Request-Id header (a proxy's) when it looks like one, or is made here; the
 answer echoes it and the error page shows it, so a person can quote it and an operator find the lines.
@@ -20,6 +20,9 @@ REQUEST_ID_HEADER = "X-Request-Id"
 SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{7,63}$")
 # The attributes every LogRecord has; the others were passed as `extra` and are written as fields.
 STANDARD_ATTRIBUTES = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+
+# A load balancer polls these every few seconds: their lines are debug ones unless the server failed.
+POLLED_PATHS = frozenset({"/health"})
 
 access_log = logging.getLogger("reform.access")
 _plain_record = logging.getLogRecordFactory()
@@ -53,8 +56,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        if rid := getattr(record, "request_id", None):
-            entry["request_id"] = rid
+        # the request id is one of these: the record factory adds it to every record written in a request
         entry.update({key: value for key, value in vars(record).items() if key not in STANDARD_ATTRIBUTES})
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
@@ -97,8 +99,12 @@ def _log_request(response):
     response.headers[REQUEST_ID_HEADER] = request_id()
     started = g.get("request_started")
     user = g.get("_login_user")  # only when the request loaded it: logging never queries the database
+    if response.status_code >= 500:
+        level = logging.ERROR
+    else:
+        level = logging.DEBUG if request.path in POLLED_PATHS else logging.INFO
     access_log.log(
-        logging.ERROR if response.status_code >= 500 else logging.INFO,
+        level,
         "%s %s %s",
         request.method,
         request.path,

@@ -70,13 +70,18 @@ def safe_filename(name: str) -> str:
     return name[-200:] or "file"
 
 
+def check_size(data: bytes, *, max_bytes: int) -> None:
+    """Raise UploadError (answered 413) if a file is larger than `max_bytes`."""
+    if len(data) > max_bytes:
+        raise UploadError("too_large", field="file", limit=max_bytes // (1024 * 1024))
+
+
 def check_upload(*, filename: str, data: bytes, max_bytes: int, kinds=DOCUMENT_KINDS) -> tuple[str, str]:
     """Return (safe file name, content type) of an acceptable upload, or raise UploadError."""
     name = safe_filename(filename)
     if not data:
         raise UploadError("empty", field="file")
-    if len(data) > max_bytes:
-        raise UploadError("too_large", field="file", limit=max_bytes // (1024 * 1024))
+    check_size(data, max_bytes=max_bytes)
     extension = PurePosixPath(name).suffix.lower()
     kind = sniff(data, extension)
     if kind is None or kind not in kinds:

@@ -2,7 +2,6 @@
 
 import functools
 import logging
-import time
 from urllib.parse import urlsplit
 
 from babel import Locale
@@ -21,7 +20,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from core.logs import request_id
-from core.web import safe_next, wants_json
+from core.web import retry_after_seconds, safe_next, wants_json
 from extensions import db, limiter
 
 bp = Blueprint("core", __name__)
@@ -63,7 +62,7 @@ def error_page(error: HTTPException):
         return error.response  # a page made for this error by the view (the suggestion form keeps its text)
     code = getattr(error, "code", 500) or 500
     headers = {}
-    retry_after = _retry_after_seconds() if code == 429 else None
+    retry_after = retry_after_seconds(limiter.current_limit) if code == 429 else None
     if retry_after:
         headers["Retry-After"] = str(retry_after)
     if code >= 500:
@@ -88,14 +87,6 @@ def error_page(error: HTTPException):
         log.exception("the error page could not be drawn")
         page = f"500 · {request_id()}"
     return page, code, headers
-
-
-def _retry_after_seconds() -> int | None:
-    """Seconds until the rate limit this request broke lets the client in again."""
-    limit = limiter.current_limit
-    if limit is None or not limit.breached:
-        return None
-    return max(int(limit.reset_at - time.time()), 1)  # reset_at is already rounded up
 
 
 def _way_back() -> str | None:

@@ -1,9 +1,11 @@
 """Small helpers the views of every package share."""
 
 import json
+import time
 from urllib.parse import urlsplit
 
 from flask import current_app, request, url_for
+from flask_limiter import RequestLimit
 from sqlalchemy import Select
 from wtforms import Form
 
@@ -44,6 +46,13 @@ def run_import(form, run) -> tuple[bool, object, list]:
     except DomainError as error:
         show_error(form, error)
         return False, None, []
+
+
+def retry_after_seconds(limit: RequestLimit | None) -> int | None:
+    """Seconds until `limit`, broken by this request, lets the client in again; None if it is not broken."""
+    if limit is None or not limit.breached:
+        return None
+    return max(int(limit.reset_at - time.time()), 1)  # reset_at is already rounded up
 
 
 def safe_next(target: str | None) -> str | None:

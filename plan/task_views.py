@@ -8,7 +8,7 @@ from flask_login import current_user
 from accounts.permissions import login_required, require
 from core.errors import DomainError
 from core.exports import table_response
-from core.web import export_format, show_error
+from core.web import export_format, form_status, show_error
 from extensions import db
 from plan import queries, tasks
 from plan.forms import TaskForm
@@ -50,7 +50,7 @@ def key_project_tasks(project_id):
         else:
             flash(_("Task added."), "success")
             return redirect(url_for("plan.key_project_tasks", project_id=project.id))
-    return _render_tasks(project, form, 400 if form.is_submitted() else 200)
+    return _render_tasks(project, form, form_status(form))
 
 
 def _task_fields(form) -> dict:
@@ -71,8 +71,7 @@ def task_edit(task_id):
         else:
             flash(_("Task saved."), "success")
             return redirect(url_for("plan.key_project_tasks", project_id=task.key_project_id))
-    status = 400 if form.is_submitted() else 200
-    return render_template("plan/task_form.html", task=task, project=task.key_project, form=form), status
+    return render_template("plan/task_form.html", task=task, project=task.key_project, form=form), form_status(form)
 
 
 @bp.post("/tasks/<int:task_id>/delete")

@@ -8,7 +8,7 @@ from flask_login import current_user
 from accounts.permissions import login_required, office_required, require
 from core.errors import DomainError
 from core.exports import docx_response, table_response
-from core.web import show_error
+from core.web import form_status, show_error
 from extensions import db
 from plan import queries, services
 from plan.documents import plan_docx
@@ -47,7 +47,9 @@ SUMMARY_COLUMNS = [
 ]
 
 
-def _render_plan(round, plan, *, approval_form=None, status=200):
+def _render_plan(round, *, approval_form=None, status=200):
+    """The plan's page, its key projects read in one query for each kind of record."""
+    plan = queries.plan_of(round.id, with_projects=True)
     return render_template(
         "plan/plan_detail.html",
         round=round,
@@ -65,7 +67,7 @@ def plan_detail(round_id):
     """The round's plan: its numbered key projects, its state, its versions."""
     round = db.get_or_404(Round, round_id)
     require(can_view_plan(current_user))
-    return _render_plan(round, queries.plan_of(round.id, with_projects=True))
+    return _render_plan(round)
 
 
 @bp.post("/rounds/<int:round_id>/plan")
@@ -102,8 +104,7 @@ def _project_form(plan, project=None):
         else:
             flash(_("Key project %(number)s saved.", number=project.number), "success")
             return redirect(url_for("plan.plan_detail", round_id=plan.round_id, _anchor=f"k{project.id}"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("plan/key_project_form.html", form=form, plan=plan, project=project), status
+    return render_template("plan/key_project_form.html", form=form, plan=plan, project=project), form_status(form)
 
 
 @bp.route("/plans/<int:plan_id>/projects/new", methods=["GET", "POST"])
@@ -165,7 +166,7 @@ def plan_transition(plan_id):
         abort(400)
     form = ApprovalForm()
     if target is PlanStatus.approved and not form.validate_on_submit():
-        return _render_plan(plan.round, plan, approval_form=form, status=400)
+        return _render_plan(plan.round, approval_form=form, status=400)
     try:
         services.transition_plan(
             actor=current_user,
@@ -176,7 +177,7 @@ def plan_transition(plan_id):
         )
     except DomainError as error:
         show_error(form, error)
-        return _render_plan(plan.round, plan, approval_form=form, status=400)
+        return _render_plan(plan.round, approval_form=form, status=400)
     flash(_("The plan is now “%(status)s”.", status=plan.status.label), "success")
     return redirect(url_for("plan.plan_detail", round_id=plan.round_id))
 

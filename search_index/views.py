@@ -9,7 +9,7 @@ from accounts.models import UnitKind
 from accounts.permissions import office_required
 from core.errors import DomainError
 from core.exports import table_response
-from core.web import export_format
+from core.web import export_format, form_status
 from extensions import db, limiter
 from plan.models import PlanStatus, ReportState
 from search_index import queries, services
@@ -134,5 +134,5 @@ def terms():
         else:
             flash(_("Dictionary saved; the search index is being rebuilt with it."), "success")
             return redirect(url_for("search_index.terms"))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("search_index/terms.html", form=form, terms=current), status

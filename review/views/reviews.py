@@ -91,7 +91,7 @@ def review_form(assignment_id):
             return redirect(
                 url_for("review.review_form", assignment_id=following.id) if following else url_for("review.my_reviews")
             )
-    return _render_review_form(assignment, form=form, status=400 if form.is_submitted() else 200)
+    return _render_review_form(assignment, form=form, status=form_status(form))
 
 
 def _render_review_form(assignment, *, form=None, visit_form=None, status=200):

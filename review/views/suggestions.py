@@ -9,7 +9,7 @@ from flask_login import current_user
 from accounts.permissions import login_required, office_required, require
 from core.errors import DomainError
 from core.exports import table_response
-from core.web import export_format, show_error
+from core.web import export_format, form_status, show_error
 from extensions import db
 from review import queries
 from review.forms import SuggestionReviewForm
@@ -136,4 +136,4 @@ def suggestion_review_form(screening_id):
         screening=screening,
         suggestion=screening.suggestion,
         form=form,
-    ), (400 if form.is_submitted() else 200)
+    ), form_status(form)

@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 from accounts import audit
 from accounts.models import User
 from core.errors import RowsRejected
-from core.uploads import UploadError
+from core.uploads import check_size
 from extensions import db
 from solicitation.errors import SolicitationError, SpreadsheetError
 from solicitation.models import Channel, Round, Suggestion
@@ -71,9 +71,7 @@ def read_table(*, filename: str, data: bytes) -> list[list]:
 
     A workbook is known by its content (a zip holding one) whatever its name; anything else must be a .csv of text.
     """
-    max_bytes = current_app.config["IMPORT_MAX_BYTES"]
-    if len(data) > max_bytes:
-        raise UploadError("too_large", field="file", limit=max_bytes // (1024 * 1024))
+    check_size(data, max_bytes=current_app.config["IMPORT_MAX_BYTES"])
     if data.startswith(b"PK\x03\x04"):
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active

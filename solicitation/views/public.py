@@ -6,7 +6,7 @@ from flask import current_app, flash, make_response, redirect, render_template, 
 from flask_babel import gettext as _
 
 from core.errors import DomainError
-from core.web import paginate, show_error
+from core.web import form_status, paginate, show_error
 from extensions import db, limiter
 from solicitation import queries
 from solicitation.forms import SuggestionForm, TrackForm
@@ -62,7 +62,7 @@ def suggest():
             show_error(form, error)
         else:
             return redirect(url_for("solicitation.track", code=suggestion.tracking_code, new=1))
-    return _render_suggest(form, round, rounds, status=400 if form.is_submitted() else 200)
+    return _render_suggest(form, round, rounds, status=form_status(form))
 
 
 @bp.get("/track")

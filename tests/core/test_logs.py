@@ -2,10 +2,14 @@
 
 import json
 import logging
+from datetime import timedelta
 
 import pytest
 
 from core.logs import JsonFormatter
+from core.models import utcnow
+from extensions import db
+from search_index.models import SearchQueue
 from tests.factories import make_open_round
 
 FORM = {
@@ -80,3 +84,21 @@ def test_an_unexpected_error_is_logged_with_its_traceback_and_the_request_id(fai
     assert "RuntimeError: an unexpected bug" in error["exception"]
     [line] = [line for line in lines if line["logger"] == "reform.access"]
     assert (line["status"], line["level"], line["request_id"]) == (500, "error", "support-case-0042")
+
+
+def test_a_load_balancers_health_polls_are_debug_lines_unless_the_server_fails(app, client, caplog, monkeypatch):
+    client.get("/health")
+    assert request_lines(caplog) == []  # at the production level, INFO, a poll every few seconds writes nothing
+    caplog.set_level(logging.DEBUG)
+    client.get("/health")
+    [poll] = request_lines(caplog)
+    assert (poll["path"], poll["status"], poll["level"]) == ("/health", 200, "debug")
+
+    caplog.clear()
+    caplog.set_level(logging.INFO)
+    monkeypatch.setitem(app.config, "SEARCH_QUEUE_MAX_AGE_SECONDS", 60)
+    db.session.add(SearchQueue(kind="suggestion", record_id=1, queued_at=utcnow() - timedelta(minutes=10)))
+    db.session.commit()
+    client.get("/health")
+    [failed] = request_lines(caplog)
+    assert (failed["path"], failed["status"], failed["level"]) == ("/health", 503, "error")
