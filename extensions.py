@@ -1,5 +1,7 @@
 """Flask extensions, created unbound here and bound to the app in create_app()."""
 
+import sqlite3
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -7,7 +9,8 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints let Alembic alter and drop them, SQLite included.
@@ -22,6 +25,16 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+@event.listens_for(Engine, "connect")
+def _write_ahead_log(connection, _record) -> None:
+    """SQLite: readers go on while a process writes (the write-ahead log) instead of waiting for its commit.
+
+    The mode is kept in the file; synchronous stays FULL, so a commit is on disk when a resident is told so.
+    """
+    if isinstance(connection, sqlite3.Connection):
+        connection.execute("PRAGMA journal_mode=WAL")
 
 
 db = SQLAlchemy(model_class=Base)

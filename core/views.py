@@ -20,6 +20,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from core.logs import request_id
+from core.page_cache import shared_page
 from core.web import retry_after_seconds, safe_next, wants_json
 from extensions import db, limiter
 
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 
 
 @bp.get("/")
+@shared_page
 def index():
     """Show the home page: what the platform is, and each role's way in."""
     return render_template("core/index.html", user=current_user)

@@ -6,6 +6,7 @@ from flask import current_app, flash, make_response, redirect, render_template, 
 from flask_babel import gettext as _
 
 from core.errors import DomainError
+from core.page_cache import shared_page
 from core.web import form_status, paginate, show_error
 from extensions import db, limiter
 from solicitation import queries
@@ -46,6 +47,7 @@ def _suggest_breach(_limit):
 
 @bp.route("/suggest", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["PUBLIC_POST_RATE_LIMIT"], methods=["POST"], on_breach=_suggest_breach)
+@shared_page
 def suggest():
     """Send a reform need or suggestion; no account needed."""
     rounds = queries.soliciting_rounds()
@@ -82,6 +84,7 @@ def track():
 
 
 @bp.get("/heard")
+@shared_page
 def heard():
     """征集情况: what the round heard, by category and channel, and the suggestions the office published."""
     soliciting = queries.soliciting_rounds()

@@ -1,7 +1,14 @@
 """Configuration from the environment, with safe defaults."""
 
+import sqlite3
+import time
+
+import pytest
+
 from app import create_app
 from config import database_url
+from extensions import db
+from tests.factories import make_open_round
 
 
 def test_database_url_defaults_to_sqlite_in_the_instance_folder(monkeypatch, tmp_path):
@@ -29,3 +36,18 @@ def test_environment_overrides_defaults(monkeypatch, tmp_path):
     assert app.config["SECRET_KEY"] == "from-env" and app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["BABEL_DEFAULT_LOCALE"] == "zh_CN"
     assert app.config["PASSWORD_HASH_METHOD"] == "scrypt"
+
+
+def test_on_sqlite_pages_are_read_while_another_process_holds_the_write_lock(app, client):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's journal mode")
+    make_open_round(title="2034年改革计划")
+    writer = sqlite3.connect(db.engine.url.database, timeout=0)
+    try:
+        writer.execute("BEGIN EXCLUSIVE")  # as another server process in the middle of its commit
+        started = time.monotonic()
+        page = client.get("/heard").get_data(as_text=True)  # drawn anew: the round's commit emptied the copies
+        assert "2034年改革计划" in page and time.monotonic() - started < 2
+    finally:
+        writer.rollback()
+        writer.close()
