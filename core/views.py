@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from core.logs import request_id
@@ -82,6 +83,8 @@ def error_page(error: HTTPException):
             code=code,
             retry_after=retry_after,
             back=_way_back(),
+            expired=isinstance(error, CSRFError),
+            typed=_typed() if isinstance(error, CSRFError) else [],
         )
     except Exception:  # the layout reads the database, which may be what failed: say it plainly, not at all
         if code < 500:
@@ -89,6 +92,17 @@ def error_page(error: HTTPException):
         log.exception("the error page could not be drawn")
         page = f"500 · {request_id()}"
     return page, code, headers
+
+
+def _typed() -> list[str]:
+    """What a refused form carried, to show back so none of it is lost (never a password, never re-sent)."""
+    return [
+        value
+        for name, value in request.form.items(multi=True)
+        if value.strip()
+        and name != current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        and "password" not in name
+    ]
 
 
 def _way_back() -> str | None:

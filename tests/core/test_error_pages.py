@@ -102,3 +102,26 @@ def test_programs_get_json_errors(app, client, failing_client, monkeypatch, logi
         500,
         {"error": "internal_server_error", "message": failed.get_json()["message"], "request_id": "support-case-0042"},
     )
+
+
+def test_a_form_sent_with_an_expired_token_is_refused_but_shows_back_what_was_typed(client):
+    from sqlalchemy import func, select
+
+    from extensions import db
+    from solicitation.models import Suggestion
+    from tests.factories import make_open_round
+    from tests.solicitation.test_suggestion_views import FORM
+
+    make_open_round()
+    response = client.post("/suggest", data={**FORM, "csrf_token": "from-a-session-that-ended"}, csrf=False)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "页面已过期" in page
+    assert FORM["content"] in page and FORM["title"] in page  # nothing typed is lost
+    assert "from-a-session-that-ended" not in page
+    assert db.session.scalar(select(func.count()).select_from(Suggestion)) == 0
+
+
+def test_an_expired_login_form_never_shows_the_password_back(client):
+    response = client.post("/login", data={"username": "office", "password": "Secret-Typed-1"}, csrf=False)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "office" in page and "Secret-Typed-1" not in page
