@@ -85,6 +85,7 @@ def error_page(error: HTTPException):
             back=_way_back(),
             expired=isinstance(error, CSRFError),
             typed=_typed() if isinstance(error, CSRFError) else [],
+            form_again=_form_again() if isinstance(error, CSRFError) else None,
         )
     except Exception:  # the layout reads the database, which may be what failed: say it plainly, not at all
         if code < 500:
@@ -103,6 +104,13 @@ def _typed() -> list[str]:
         and name != current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
         and "password" not in name
     ]
+
+
+def _form_again() -> str | None:
+    """The refused form's own page, when its address shows one (not a button's action)."""
+    if request.url_rule is None or "GET" not in request.url_rule.methods:
+        return None
+    return request.full_path if request.query_string else request.path
 
 
 def _way_back() -> str | None:

@@ -118,6 +118,7 @@ def test_a_form_sent_with_an_expired_token_is_refused_but_shows_back_what_was_ty
     assert response.status_code == 400 and "页面已过期" in page
     assert FORM["content"] in page and FORM["title"] in page  # nothing typed is lost
     assert "from-a-session-that-ended" not in page
+    assert '<a class="button" href="/suggest">重新打开表单</a>' in page
     assert db.session.scalar(select(func.count()).select_from(Suggestion)) == 0
 
 
@@ -125,3 +126,8 @@ def test_an_expired_login_form_never_shows_the_password_back(client):
     response = client.post("/login", data={"username": "office", "password": "Secret-Typed-1"}, csrf=False)
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "office" in page and "Secret-Typed-1" not in page
+
+
+def test_an_expired_button_offers_no_form_to_open_again(client):
+    page = client.post("/logout", csrf=False).get_data(as_text=True)
+    assert "页面已过期" in page and "重新打开表单" not in page
