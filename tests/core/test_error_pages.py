@@ -130,4 +130,4 @@ def test_an_expired_login_form_never_shows_the_password_back(client):
 
 def test_an_expired_button_offers_no_form_to_open_again(client):
     page = client.post("/logout", csrf=False).get_data(as_text=True)
-    assert "页面已过期" in page and "重新打开表单" not in page
+    assert "页面已过期" in page and "重新打开表单</a>" not in page
