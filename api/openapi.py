@@ -117,10 +117,7 @@ def openapi_document() -> dict:
                     "summary": "Full-text search (published material without a token; a token's user sees more)",
                     "parameters": [
                         {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}},
-                        *(
-                            {"name": name, "in": "query", "schema": {"type": "string"}}
-                            for name in FACETS
-                        ),
+                        *({"name": name, "in": "query", "schema": {"type": "string"}} for name in FACETS),
                         {"name": "order", "in": "query", "schema": {"type": "string", "enum": ["relevance", "newest"]}},
                         {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
                         {"name": "per_page", "in": "query", "schema": {"type": "integer", "maximum": 100}},

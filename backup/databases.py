@@ -64,7 +64,7 @@ def _describe(connection) -> dict:
 
 
 def _snapshot_sqlite(target: Path) -> dict:
-    source = sqlite3.connect(_sqlite_path(), timeout=30)
+    source = sqlite3.connect(sqlite_path(), timeout=30)
     copy = sqlite3.connect(target)
     try:
         source.backup(copy)  # in one step, under one read lock: one moment's state, however others write
@@ -141,7 +141,7 @@ def restore(manifest: dict, database: Path) -> None:
 def _restore_sqlite(database: Path, manifest: dict) -> None:
     # The backup API again, the other way: the live file is rewritten in one transaction of its own.
     source = sqlite3.connect(database)
-    live = sqlite3.connect(_sqlite_path(), timeout=30)
+    live = sqlite3.connect(sqlite_path(), timeout=30)
     try:
         source.backup(live)
     finally:
@@ -236,7 +236,8 @@ _RESTORES = {"sqlite": _restore_sqlite, "postgresql": _restore_postgresql}
 # Tools ------------------------------------------------------------------------------------------------
 
 
-def _sqlite_path() -> str:
+def sqlite_path() -> str:
+    """The SQLite database's file (when database_kind() is sqlite)."""
     return db.engine.url.database
 
 

@@ -32,4 +32,14 @@ class BackupError(DomainError):
             "(Debian: apt-get install postgresql-client), or set PG_BIN_DIR to their folder."
         ),
         "tool_failed": _l("%(tool)s failed: %(error)s"),
+        "backups_in_uploads": _l(
+            "%(path)s lies inside UPLOAD_FOLDER (%(uploads)s): a backup would archive the backups there with the "
+            "uploaded files, and a restore would take them away with the files it replaces. Keep backups "
+            "(BACKUP_FOLDER) outside it. Nothing was changed."
+        ),
+        "database_in_uploads": _l(
+            "The SQLite database %(path)s lies inside UPLOAD_FOLDER (%(uploads)s): a backup would archive it as an "
+            "uploaded file, and a restore would take it away with the files it replaces. Keep the database "
+            "outside it. Nothing was changed."
+        ),
     }

@@ -29,6 +29,7 @@ from backup.archive import (
     unpack,
     write_archive,
 )
+from backup.errors import BackupError
 from extensions import db
 from search_index.services import rebuild
 
@@ -44,6 +45,7 @@ def list_backups() -> list[Path]:
 def create_backup(*, path: Path | None = None, progress: Progress = quiet) -> Backup:
     """Write an archive of the running database and the uploaded files (to `path`, a file or a folder)."""
     kind = databases.database_kind()
+    _refuse_inside_uploads(path or backup_folder())
     path = new_archive_path(path)
     with tempfile.TemporaryDirectory(prefix=".backup-", dir=path.parent) as work:
         progress("snapshot", 0, 0)
@@ -67,6 +69,7 @@ def create_backup(*, path: Path | None = None, progress: Progress = quiet) -> Ba
 def unpacked(path: Path, *, progress: Progress = quiet) -> Iterator[Unpacked]:
     """Check an archive in full and unpack it into a temporary folder, changing nothing; raise BackupError."""
     path = existing_archive(path)
+    _refuse_inside_uploads(path)
     with tempfile.TemporaryDirectory(prefix=".restore-", dir=current_app.instance_path) as work:
         folder = Path(work)
         manifest = unpack(path, folder, progress)
@@ -105,6 +108,17 @@ def restore_backup(*, archive: Unpacked, progress: Progress = quiet) -> dict:
     )
     db.session.commit()
     return manifest
+
+
+def _refuse_inside_uploads(archive: Path) -> None:
+    """Refuse, before anything is done, when backups or the SQLite database lie inside UPLOAD_FOLDER: a backup
+    would archive them as uploaded files, and a restore's swap of that folder would take them away."""
+    uploads = Path(current_app.config["UPLOAD_FOLDER"]).resolve()
+    for place in (backup_folder(), archive):
+        if place.resolve().is_relative_to(uploads):
+            raise BackupError("backups_in_uploads", path=str(place), uploads=str(uploads))
+    if databases.database_kind() == "sqlite" and Path(databases.sqlite_path()).resolve().is_relative_to(uploads):
+        raise BackupError("database_in_uploads", path=databases.sqlite_path(), uploads=str(uploads))
 
 
 def _migrate(revision: str | None, progress: Progress) -> str | None:

@@ -1,7 +1,8 @@
 """Structured logs: one JSON line per request (a load balancer's polls at debug) and per error, with the request id.
 
-A request id comes from the X-Request-Id header (a proxy's) when it looks like one, or is made here; the
-answer echoes it and the error page shows it, so a person can quote it and an operator find the lines.
+A request id comes from the X-Request-Id header when a trusted proxy is in front (PROXY_COUNT) and it looks like
+one, or is made here; the answer echoes it and the error page shows it, so a person can quote it and an operator
+find the lines.
 Only the request's method, path (never its query or body), status, timing, user id and address are written:
 no resident's phone, email or text ever reaches a log.
 """
@@ -14,7 +15,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 
 REQUEST_ID_HEADER = "X-Request-Id"
 SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{7,63}$")
@@ -33,7 +34,8 @@ def request_id() -> str:
     if not has_request_context():
         return ""
     if "request_id" not in g:
-        given = request.headers.get(REQUEST_ID_HEADER, "")
+        # without a proxy of ours in front the header is the client's own: it must not choose what the logs say
+        given = request.headers.get(REQUEST_ID_HEADER, "") if current_app.config["PROXY_COUNT"] else ""
         g.request_id = given if SANE_REQUEST_ID.match(given) else uuid.uuid4().hex
     return g.request_id
 

@@ -124,9 +124,7 @@ def search(
     )
     results = backend().search(request)
     marks = marker(set(request.every_word))
-    found = [
-        Found(hit, highlight(hit.title, marks), highlight(hit.body, marks, width=SNIPPET)) for hit in results.hits
-    ]
+    found = [Found(hit, highlight(hit.title, marks), highlight(hit.body, marks, width=SNIPPET)) for hit in results.hits]
     return results, found
 
 

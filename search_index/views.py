@@ -9,7 +9,7 @@ from accounts.models import UnitKind
 from accounts.permissions import office_required
 from core.errors import DomainError
 from core.exports import table_response
-from core.web import export_format, form_status
+from core.web import export_format, form_status, show_error
 from extensions import db, limiter
 from plan.models import PlanStatus, ReportState
 from search_index import queries, services
@@ -130,7 +130,7 @@ def terms():
                 actor=current_user, added=(form.added.data or "").split(), removed=form.removed.data or []
             )
         except DomainError as error:
-            form.form_errors.append(error.message)
+            show_error(form, error)
         else:
             flash(_("Dictionary saved; the search index is being rebuilt with it."), "success")
             return redirect(url_for("search_index.terms"))

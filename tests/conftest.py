@@ -85,15 +85,20 @@ def app(tmp_path_factory):
         db.engine.dispose()
 
 
+def empty_database() -> None:
+    """Delete every row of every table, in the current app context."""
+    db.session.remove()
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.commit()
+
+
 @pytest.fixture(autouse=True)
 def _context(app):
     """Run each test in an app context and leave the database empty behind it."""
     with app.app_context():
         yield
-        db.session.remove()
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
+        empty_database()
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 """Every route of the application × every role, with the answer each role gets.
 
 The routes come from the URL map, so a new route without a line in MATRIX_TABLE fails a test that names it.
+The tests share one world, built once: but for its caller's login, each test checks that its requests left the
+world as they found it.
 """
 
 from datetime import date, timedelta
@@ -9,6 +11,7 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
+from accounts.models import User
 from accounts.services import create_api_token
 from extensions import db
 from plan import progress, tasks
@@ -19,6 +22,7 @@ from solicitation.models import RoundStatus
 from solicitation.services import proposals as proposal_services
 from solicitation.services import suggestions
 from solicitation.services.rounds import transition_round
+from tests.conftest import empty_database
 from tests.factories import (
     make_criterion,
     make_open_round,
@@ -34,7 +38,8 @@ PDF = "%PDF-1.4\n调研纪要\n%%EOF\n".encode()
 
 def build_world() -> dict:
     """An open round with a submitted proposal of unit A under review, a resident's suggestion referred to
-    unit A, and a published plan whose key project unit A leads; the ids of everything a route names."""
+    unit A, and a published plan whose key project unit A leads; the ids of everything a route names (ids, not
+    records, so that the world outlives the session that made it)."""
     office = make_user(role="office")
     unit_a, unit_b = make_unit(name="甲单位"), make_unit(name="乙单位")
     staff_a, staff_b = make_user(role="unit_staff", unit=unit_a), make_user(role="unit_staff", unit=unit_b)
@@ -97,12 +102,12 @@ def build_world() -> dict:
     )
     return {
         "users": {
-            "unit_a": staff_a,
-            "unit_b": staff_b,
-            "exp_in": expert,
-            "exp_out": other_expert,
-            "leader": leader,
-            "office": office,
+            "unit_a": staff_a.id,
+            "unit_b": staff_b.id,
+            "exp_in": expert.id,
+            "exp_out": other_expert.id,
+            "leader": leader.id,
+            "office": office.id,
         },
         "tracking_code": suggestion.tracking_code,
         "args": {
@@ -368,7 +373,7 @@ class Caller:
         if role == "track":
             assert self.client.get("/track", query_string={"code": world["tracking_code"]}).status_code == 200
         elif role != "anon":
-            user = world["users"][role]
+            user = db.session.get(User, world["users"][role])
             self.client.login(user)
             self.headers = {"Authorization": f"Bearer {create_api_token(actor=None, user=user, name='matrix')}"}
 
@@ -377,6 +382,24 @@ class Caller:
         if method == "POST":
             return self.client.post(url, headers=headers)
         return self.client.get(url, headers=headers)
+
+
+@pytest.fixture(scope="module")
+def world(app):
+    """The world of every test here, built once and emptied after the last."""
+    with app.app_context():
+        world = build_world()
+    yield world
+    with app.app_context():
+        empty_database()
+
+
+@pytest.fixture(autouse=True)
+def _context(app):
+    """Replaces the suite's: the world stays between the tests, which only log in (a login and a token more)."""
+    with app.app_context():
+        yield
+        db.session.remove()
 
 
 def test_every_route_has_a_line_in_the_matrix(app):
@@ -388,21 +411,24 @@ def test_every_route_has_a_line_in_the_matrix(app):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_answers_each_role_as_the_matrix_says(app, role):
-    world = build_world()
+def test_every_page_answers_each_role_as_the_matrix_says(app, world, role):
     caller = Caller(app, world, role)
     wrong = []
+    state = fingerprint()
     for key, rule in routes(app):
         if key.startswith("GET ") and key in MATRIX:
             got = answer(caller.request("GET", url := address(app, world, rule)))
             if got != MATRIX[key][role]:
                 wrong.append(f"{key} {url}: expected {MATRIX[key][role]}, got {got}")
     assert not wrong, f"{role}:\n" + "\n".join(wrong)
+    after = fingerprint()
+    assert after == state, "pages changed the world the other tests read: " + ", ".join(
+        sorted(name for name in state if state[name] != after[name])
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_refused_change_is_refused_before_it_changes_anything(app, role):
-    world = build_world()
+def test_every_refused_change_is_refused_before_it_changes_anything(app, world, role):
     caller = Caller(app, world, role)
     wrong = []
     state = fingerprint()

@@ -136,6 +136,7 @@ def start_server(database_url: str, folder: Path, prefix: str) -> tuple[subproce
         "RATELIMIT_STORAGE_URI": REDIS_URL,
         "RATELIMIT_KEY_PREFIX": prefix,
         "MAIL_SERVER": "",
+        "PROXY_COUNT": "1",  # several servers sit behind a load balancer, whose request ids they keep
     }
     log = folder / "server.log"
     with log.open("wb") as out:

@@ -1,8 +1,10 @@
 """`flask backup`: an archive of the running database and the files restores them, the search included; creating
 one is in the audit log and `backup list` shows it; a restore asks before it replaces anything; without the
-PostgreSQL client tools the command says what to install. On whichever database the suite runs."""
+PostgreSQL client tools the command says what to install; backups or a SQLite database inside the upload folder are
+refused. On whichever database the suite runs."""
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -97,3 +99,54 @@ def test_without_the_postgresql_client_tools_a_backup_says_what_to_install(app, 
         app.config["PG_BIN_DIR"] = ""
     assert result.exit_code == 1 and BackupError("tool_missing", tool="pg_dump").message in result.output
     assert not list(tmp_path.glob("*.tar.gz*"))
+
+
+@pytest.fixture
+def uploads(app, tmp_path, monkeypatch) -> Path:
+    """An upload folder of the test's own holding one file, so nothing a backup test leaves reaches other tests."""
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    (folder / "kept.pdf").write_bytes(PDF)
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(folder))
+    return folder.resolve()
+
+
+def test_a_backup_into_the_upload_folder_is_refused_before_anything_is_written(
+    app, runner, uploads, tmp_path, monkeypatch
+):
+    monkeypatch.setitem(app.config, "BACKUP_FOLDER", str(uploads / "backups"))
+    configured = runner.invoke(args=["backup", "create"])
+    monkeypatch.setitem(app.config, "BACKUP_FOLDER", str(tmp_path / "backups"))
+    given = runner.invoke(args=["backup", "create", str(uploads / "here.tar.gz")])
+    for result, place in ((configured, uploads / "backups"), (given, uploads / "here.tar.gz")):
+        refused = BackupError("backups_in_uploads", path=str(place), uploads=str(uploads)).message
+        assert result.exit_code == 1 and refused in result.output
+    assert upload_files(app) == {"kept.pdf": PDF}
+    assert not db.session.scalars(select(AuditEvent).where(AuditEvent.action == "backup.create")).all()
+
+
+def test_a_restore_with_backups_inside_the_upload_folder_is_refused_before_anything_is_replaced(
+    app, runner, uploads, tmp_path, monkeypatch
+):
+    path = services.create_backup(path=tmp_path / "backup.tar.gz").path
+    late = make_suggestion(title="路灯不亮")
+    (uploads / "backups").mkdir()
+    shutil.copy(path, uploads / "backups")  # an older backup the restore's swap of the folder would take away
+    monkeypatch.setitem(app.config, "BACKUP_FOLDER", str(uploads / "backups"))
+    files = upload_files(app)
+    result = runner.invoke(args=["backup", "restore", str(path), "--yes"])
+    refused = BackupError("backups_in_uploads", path=str(uploads / "backups"), uploads=str(uploads)).message
+    assert result.exit_code == 1 and refused in result.output
+    assert db.session.get(Suggestion, late.id) is not None and upload_files(app) == files
+
+
+@pytest.mark.skipif(ON_POSTGRESQL, reason="a PostgreSQL database is no file")
+def test_a_backup_of_a_sqlite_database_inside_the_upload_folder_is_refused(app, runner, tmp_path, monkeypatch):
+    database = Path(db.engine.url.database)
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(database.parent))
+    monkeypatch.setitem(app.config, "BACKUP_FOLDER", str(tmp_path))
+    result = runner.invoke(args=["backup", "create"])
+    uploads = database.parent.resolve()
+    refused = BackupError("database_in_uploads", path=str(database), uploads=str(uploads)).message
+    assert result.exit_code == 1 and refused in result.output
+    assert not list(tmp_path.iterdir())

@@ -19,6 +19,7 @@ from plan import services as plan_services
 from plan.models import Plan, PlanStatus
 from solicitation.models import Suggestion, SuggestionStatus
 from tests.browser.conftest import log_in
+from tests.conftest import empty_database
 
 BLOCKING = {"serious", "critical"}
 # Views that answer with a file, or change something on a GET: not pages to audit.
@@ -82,10 +83,7 @@ def demo(app):
             "unit": ["/admin/users"],  # refused: the 403 page
         }
         yield starts
-        db.session.remove()
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
+        empty_database()
 
 
 def endpoint_of(app, site: str, url: str) -> str | None:

@@ -72,9 +72,8 @@ def test_the_429_page_says_when_to_try_again(client, strict_limits):
 
 
 def test_the_500_page_shows_the_request_id_to_quote(failing_client):
-    response = failing_client.get("/boom", headers={"X-Request-Id": "support-case-0042"})
-    assert response.headers["X-Request-Id"] == "support-case-0042"
-    assert '<span class="code">support-case-0042</span>' in response.get_data(as_text=True)
+    response = failing_client.get("/boom")
+    assert f'<span class="code">{response.headers["X-Request-Id"]}</span>' in response.get_data(as_text=True)
 
 
 def test_a_page_offers_the_way_back_to_the_page_of_this_site_the_reader_came_from(client):
@@ -97,10 +96,14 @@ def test_programs_get_json_errors(app, client, failing_client, monkeypatch, logi
     body = limited.get_json()
     assert (limited.status_code, body["error"]) == (429, "too_many_requests")
     assert body["retry_after"] == int(limited.headers["Retry-After"]) and 1 <= body["retry_after"] <= 60
-    failed = failing_client.get("/api/v1/boom", headers={"X-Request-Id": "support-case-0042"})
+    failed = failing_client.get("/api/v1/boom")
     assert (failed.status_code, failed.get_json()) == (
         500,
-        {"error": "internal_server_error", "message": failed.get_json()["message"], "request_id": "support-case-0042"},
+        {
+            "error": "internal_server_error",
+            "message": failed.get_json()["message"],
+            "request_id": failed.headers["X-Request-Id"],
+        },
     )
 
 

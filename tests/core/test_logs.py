@@ -49,11 +49,20 @@ def test_every_request_writes_one_json_line_with_the_id_the_answer_echoes(client
     assert line["duration_ms"] >= 0 and line["time"].endswith("+00:00")
 
 
-def test_a_proxys_request_id_is_kept_and_an_odd_one_replaced(client, caplog):
+def test_a_trusted_proxys_request_id_is_kept_and_an_odd_one_replaced(app, client, caplog, monkeypatch):
+    monkeypatch.setitem(app.config, "PROXY_COUNT", 1)
     assert client.get("/", headers={"X-Request-Id": "lb-7f3a9c21-0001"}).headers["X-Request-Id"] == "lb-7f3a9c21-0001"
     odd = client.get("/", headers={"X-Request-Id": "<script>alert(1)</script>"}).headers["X-Request-Id"]
     assert odd != "<script>alert(1)</script>" and len(odd) == 32
     assert [line["request_id"] for line in request_lines(caplog)] == ["lb-7f3a9c21-0001", odd]
+
+
+def test_a_clients_request_id_is_ignored_without_a_trusted_proxy_in_front(app, client, caplog):
+    assert app.config["PROXY_COUNT"] == 0
+    response = client.get("/", headers={"X-Request-Id": "chosen-by-the-client"})
+    [line] = request_lines(caplog)
+    assert line["request_id"] == response.headers["X-Request-Id"] != "chosen-by-the-client"
+    assert len(line["request_id"]) == 32
 
 
 def test_the_line_names_the_logged_in_user(client, login_as, caplog):
@@ -75,15 +84,16 @@ def test_no_log_line_holds_a_residents_contact_details_or_what_they_wrote(client
 
 
 def test_an_unexpected_error_is_logged_with_its_traceback_and_the_request_id(failing_client, caplog):
-    response = failing_client.get("/boom", headers={"X-Request-Id": "support-case-0042"})
+    response = failing_client.get("/boom")
     assert response.status_code == 500
+    echoed = response.headers["X-Request-Id"]
     formatter = JsonFormatter()
     lines = [json.loads(formatter.format(record)) for record in caplog.records]
     [error] = [line for line in lines if "exception" in line]
-    assert error["level"] == "error" and error["request_id"] == "support-case-0042"
+    assert error["level"] == "error" and error["request_id"] == echoed
     assert "RuntimeError: an unexpected bug" in error["exception"]
     [line] = [line for line in lines if line["logger"] == "reform.access"]
-    assert (line["status"], line["level"], line["request_id"]) == (500, "error", "support-case-0042")
+    assert (line["status"], line["level"], line["request_id"]) == (500, "error", echoed)
 
 
 def test_a_load_balancers_health_polls_are_debug_lines_unless_the_server_fails(app, client, caplog, monkeypatch):

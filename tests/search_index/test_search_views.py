@@ -87,10 +87,19 @@ def test_the_api_searches_what_a_token_may_see(client, search):
 
 def test_the_office_edits_the_dictionary_from_its_page(client, search, login_as):
     login_as("office")
-    refused = client.post("/search/terms", data={"added": "x" * 51})
-    assert refused.status_code == 400 and 'role="alert"' in refused.get_data(as_text=True)
     assert client.post("/search/terms", data={"added": "秒批秒办\n"}).status_code == 302
     assert "秒批秒办" in services.domain_terms()
     assert "秒批秒办" in client.get("/search/terms").get_data(as_text=True)
     login_as("unit_staff")
     assert client.get("/search/terms").status_code == 403
+
+
+def test_a_term_the_dictionary_refuses_is_marked_on_the_field_it_was_typed_in(client, search, login_as):
+    login_as("office")
+    refused = client.post("/search/terms", data={"added": "x" * 51})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert (
+        '<div class="error" id="added-error" role="alert"><p>每个词条为一个词，不超过 50 个字，不含空格。</p>' in page
+    )
+    assert "x" * 51 not in services.domain_terms()
