@@ -6,4 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_setup.sh requirements.txt requirements-dev.txt
 ruff check .
+ruff format --check .
 exec python -m pytest "$@"
