@@ -1,6 +1,7 @@
 """Building blocks shared by every package's models."""
 
 import enum
+import functools
 from datetime import UTC, datetime
 
 from sqlalchemy import LargeBinary, String
@@ -19,7 +20,7 @@ class LabelledEnum(enum.Enum):
 
     @property
     def label(self) -> str:
-        return str(self._labels()[self])
+        return str(_lazy_labels(type(self))[self])
 
     @classmethod
     def _labels(cls) -> dict:
@@ -28,6 +29,13 @@ class LabelledEnum(enum.Enum):
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
         return [(member.value, member.label) for member in cls]
+
+
+@functools.cache
+def _lazy_labels(enum_class: type[LabelledEnum]) -> dict:
+    # Lazy texts are translated when shown, so one dict a class serves every language; a list of 50 rows
+    # otherwise made some 800 of them a page.
+    return enum_class._labels()
 
 
 class StoredFile:

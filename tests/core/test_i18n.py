@@ -5,8 +5,10 @@ import sys
 from pathlib import Path
 
 from babel.messages.pofile import read_po
+from flask_babel import force_locale
 
 from core.views import select_locale
+from solicitation.models import SuggestionStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -108,3 +110,12 @@ def test_each_language_is_parsed_once_not_on_every_page(app):
         first = select_locale()
     with app.test_request_context("/"):
         assert select_locale() is first and first.language == "zh"
+
+
+def test_a_status_label_is_in_the_readers_language_each_time(app):
+    # The labels' lazy texts are made once a class and shared by every request, whatever its language.
+    with app.test_request_context("/"):
+        assert SuggestionStatus.duplicate.label == "重复建议（已合并）"
+        with force_locale("en"):
+            assert SuggestionStatus.duplicate.label == "Merged as a duplicate"
+        assert SuggestionStatus.duplicate.label == "重复建议（已合并）"
