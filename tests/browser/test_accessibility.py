@@ -234,3 +234,15 @@ def test_the_audit_finds_a_field_without_a_label_and_text_too_faint(open_tab, ax
     found = audit(page, axe)
     assert any(line.startswith("label (critical)") for line in found), found
     assert any(line.startswith("color-contrast (serious)") for line in found), found
+
+
+def test_the_page_of_an_expired_form_has_no_serious_accessibility_violation(open_tab, live_server, axe, demo):
+    page = open_tab("phone", bypass_csp=True)
+    page.goto("/suggest")
+    page.fill("#title", "建议增设社区长者饭堂")
+    page.fill("#content", "社区老人就餐不便，建议每个社区设长者饭堂。")
+    page.evaluate("document.querySelectorAll('input[name=csrf_token]').forEach((input) => { input.value = 'old'; })")
+    page.click("form.stack button[type=submit]")
+    assert page.locator("h1").inner_text().startswith("页面已过期")
+    assert page.locator("textarea.typed").nth(1).input_value() == "社区老人就餐不便，建议每个社区设长者饭堂。"
+    assert not (problems := audit(page, axe)), "\n".join(problems)
