@@ -79,9 +79,6 @@ class PageCache:
         with self._lock:
             self._copies.clear()
 
-    def __len__(self) -> int:
-        return len(self._copies)
-
 
 def init_app(app) -> None:
     app.extensions["page_cache"] = PageCache()

@@ -77,15 +77,16 @@ def error_page(error: HTTPException):
         if code >= 500:
             body["request_id"] = request_id()
         return jsonify(body), code, headers
+    expired = isinstance(error, CSRFError)  # a form's token no longer holds: show back what it carried
     try:
         page = render_template(
             "errors/error.html",
             code=code,
             retry_after=retry_after,
             back=_way_back(),
-            expired=isinstance(error, CSRFError),
-            typed=_typed() if isinstance(error, CSRFError) else [],
-            form_again=_form_again() if isinstance(error, CSRFError) else None,
+            expired=expired,
+            typed=_typed() if expired else [],
+            form_again=_form_again() if expired else None,
         )
     except Exception:  # the layout reads the database, which may be what failed: say it plainly, not at all
         if code < 500:
