@@ -12,7 +12,7 @@ from core.privacy import mask_email, mask_name, mask_phone
 from extensions import csrf, db, limiter
 from search_index import queries as search_queries
 from search_index.backend import FACETS
-from search_index.documents import url_of
+from search_index.documents import urls_of
 from solicitation import queries
 from solicitation.models import PUBLIC_CHANNELS, Channel, Round, Suggestion, SuggestionStatus
 from solicitation.services import imports
@@ -185,9 +185,9 @@ def search():
             "title_html": str(item.title),
             "snippet_html": str(item.snippet),
             "date": item.hit.date.isoformat() if item.hit.date else None,
-            "url": url_of(item.hit.kind, item.hit.record_id, public=user is None),
+            "url": url,
         }
-        for item in found
+        for item, url in zip(found, urls_of([item.hit for item in found], public=user is None), strict=True)
     ]
     return jsonify(total=results.total, items=items, facets={k: dict(v) for k, v in results.facets.items()})
 

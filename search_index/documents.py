@@ -12,7 +12,7 @@ from datetime import datetime
 
 from flask import url_for
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from accounts.models import Role
 from extensions import db
@@ -201,8 +201,30 @@ def count(kind: str) -> int:
     return db.session.scalar(select(db.func.count(model.id)))
 
 
-def url_of(kind: str, record_id: int, *, public: bool) -> str:
-    """Where a result leads: the record's page for staff, the public page for the public."""
+def urls_of(hits, *, public: bool) -> list[str]:
+    """Where each hit leads: the record's page for staff, the public page for the public.
+
+    A key project's or a progress report's address needs its plan: those of the page are loaded in one
+    query each, not one (and one more for the plan) per hit.
+    """
+    wanted = {"key_project": set(), "progress_report": set()}
+    for hit in hits:
+        wanted.get(hit.kind, set()).add(hit.record_id)
+    projects = {}
+    if wanted["key_project"]:
+        projects = {p.id: p for p in db.session.scalars(
+            select(KeyProject).where(KeyProject.id.in_(wanted["key_project"])).options(joinedload(KeyProject.plan))
+        )}  # fmt: skip
+    reports = {}
+    if wanted["progress_report"]:
+        reports = {r.id: r for r in db.session.scalars(
+            select(ProgressReport).where(ProgressReport.id.in_(wanted["progress_report"]))
+            .options(joinedload(ProgressReport.key_project).joinedload(KeyProject.plan))
+        )}  # fmt: skip
+    return [_url_of(hit.kind, hit.record_id, public, projects, reports) for hit in hits]
+
+
+def _url_of(kind: str, record_id: int, public: bool, projects: dict, reports: dict) -> str:
     if kind == "proposal":
         return url_for("solicitation.proposal_detail", proposal_id=record_id)
     if kind == "suggestion":
@@ -210,11 +232,11 @@ def url_of(kind: str, record_id: int, *, public: bool) -> str:
             return url_for("solicitation.heard", _anchor=f"s{record_id}")
         return url_for("solicitation.suggestion_detail", suggestion_id=record_id)
     if kind == "key_project":
-        project = db.session.get(KeyProject, record_id)
+        project = projects[record_id]
         if public:
             return url_for("plan.plan_public", plan_id=project.plan_id, _anchor=f"k{record_id}")
         return url_for("plan.plan_detail", round_id=project.plan.round_id, _anchor=f"k{record_id}")
-    report = db.session.get(ProgressReport, record_id)
+    report = reports[record_id]
     if public:
         return url_for("plan.plan_public", plan_id=report.key_project.plan_id, _anchor=f"k{report.key_project_id}")
     return url_for("plan.progress_report", report_id=record_id)

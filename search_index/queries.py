@@ -7,7 +7,7 @@ from markupsafe import Markup, escape
 
 from search_index.analysis import Segmenter
 from search_index.backend import FACETS, ORDERS, Hit, Results, SearchRequest
-from search_index.documents import audiences_of, url_of
+from search_index.documents import audiences_of, urls_of
 from search_index.errors import SearchError
 from search_index.services import backend, current_segmenter
 
@@ -151,4 +151,4 @@ def similar_to_suggestion(suggestion, user) -> list[tuple[Hit, str]]:
         exclude=f"suggestion:{suggestion.id}",
         limit=8,
     )
-    return [(hit, url_of(hit.kind, hit.record_id, public=False)) for hit in hits]
+    return list(zip(hits, urls_of(hits, public=False), strict=True))

@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, flash, jsonify, redirect, render_templ
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 
 from accounts.models import UnitKind
 from accounts.permissions import office_required
@@ -14,7 +15,7 @@ from extensions import db, limiter
 from plan.models import PlanStatus, ReportState
 from search_index import queries, services
 from search_index.backend import FACETS
-from search_index.documents import url_of
+from search_index.documents import urls_of
 from search_index.forms import TermsForm
 from search_index.permissions import can_export_search
 from solicitation.models import Channel, ProposalStatus, Round, SuggestionStatus
@@ -39,20 +40,28 @@ FACET_LABELS = {
 EXPORT_LIMIT = 2000
 
 
-def facet_label(name: str, value: str) -> str:
-    """What a facet's stored value reads as."""
-    if name == "kind":
-        return str(KIND_LABELS.get(value, value))
-    if name == "round_id":
-        round = db.session.get(Round, int(value)) if value.isdigit() else None
-        return round.title if round else value
-    enums = {"unit_kind": (UnitKind,), "channel": (Channel,)}.get(
-        name, (ProposalStatus, SuggestionStatus, ReportState, PlanStatus) if name == "status" else ()
-    )
-    for enum in enums:
-        if value in enum._value2member_map_:
-            return str(enum(value).label)
-    return value
+def facet_labeller(facets: dict[str, list[tuple[str, int]]], filters: dict[str, str]):
+    """A function giving what a facet's stored value reads as; the rounds it names are read in one query."""
+    ids = {int(value) for value, _count in facets.get("round_id", []) if value.isdigit()}
+    if filters.get("round_id", "").isdigit():
+        ids.add(int(filters["round_id"]))
+    rounds = db.session.scalars(select(Round).where(Round.id.in_(ids))) if ids else []
+    titles = {round.id: round.title for round in rounds}
+
+    def label(name: str, value: str) -> str:
+        if name == "kind":
+            return str(KIND_LABELS.get(value, value))
+        if name == "round_id":
+            return titles.get(int(value), value) if value.isdigit() else value
+        enums = {"unit_kind": (UnitKind,), "channel": (Channel,)}.get(
+            name, (ProposalStatus, SuggestionStatus, ReportState, PlanStatus) if name == "status" else ()
+        )
+        for enum in enums:
+            if value in enum._value2member_map_:
+                return str(enum(value).label)
+        return value
+
+    return label
 
 
 @bp.get("/search")
@@ -75,7 +84,7 @@ def search():
     elif request.args:
         error = _("Type what you are looking for.")
     public = not current_user.is_authenticated
-    rows = [(item, url_of(item.hit.kind, item.hit.record_id, public=public)) for item in found]
+    rows = list(zip(found, urls_of([item.hit for item in found], public=public), strict=True))
     if fmt and results is not None:
         columns = [
             (_l("Type"), lambda row: KIND_LABELS[row[0].hit.kind]),
@@ -84,17 +93,18 @@ def search():
             (_l("Link"), lambda row: request.host_url.rstrip("/") + row[1]),
         ]
         return table_response(filename="search", columns=columns, rows=rows, fmt=fmt)
+    chosen = {name: values[0] for name, values in filters.items()}
     return render_template(
         "search_index/search.html",
         text=text,
-        filters={name: values[0] for name, values in filters.items()},
+        filters=chosen,
         order=order,
         page=page,
         results=results,
         rows=rows,
         error=error,
         facet_labels=FACET_LABELS,
-        facet_label=facet_label,
+        facet_label=facet_labeller(results.facets if results else {}, chosen),
         kind_labels=KIND_LABELS,
     )
 
@@ -107,12 +117,8 @@ def similar():
     hits = queries.similar(user=None, text=text, kinds=["suggestion", "key_project"], limit=5) if text else []
     return jsonify(
         [
-            {
-                "title": hit.title,
-                "kind": str(KIND_LABELS[hit.kind]),
-                "url": url_of(hit.kind, hit.record_id, public=True),
-            }
-            for hit in hits
+            {"title": hit.title, "kind": str(KIND_LABELS[hit.kind]), "url": url}
+            for hit, url in zip(hits, urls_of(hits, public=True), strict=True)
         ]
     )
 

@@ -5,13 +5,14 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from extensions import db
 from plan import queries, services
 from plan.errors import PlanError
 from plan.models import PlanStatus, PlanVersion
 from plan.numerals import chinese_number
+from tests.conftest import statements_run
 from tests.factories import make_open_round, make_unit, make_user
 from tests.plan.conftest import lead_everything
 
@@ -231,18 +232,3 @@ def test_the_plan_page_reads_its_projects_in_the_same_queries_however_many_there
     shown = client.get(page).get_data(as_text=True)
     assert "创新社区治理模式" in shown and "区政务办" in shown
     assert statements_run(lambda: client.get(page)) == fewer
-
-
-def statements_run(action) -> int:
-    """How many SQL statements `action` sent to the database."""
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(statements)

@@ -7,7 +7,8 @@ from openpyxl import load_workbook
 from accounts import services as accounts
 from search_index import services
 from solicitation.services import suggestions
-from tests.factories import make_open_round, make_proposal, make_suggestion, make_user
+from tests.conftest import statements_run
+from tests.factories import make_open_round, make_proposal, make_published_plan, make_suggestion, make_unit, make_user
 
 
 def published(office, **fields):
@@ -103,3 +104,16 @@ def test_a_term_the_dictionary_refuses_is_marked_on_the_field_it_was_typed_in(cl
         '<div class="error" id="added-error" role="alert"><p>每个词条为一个词，不超过 50 个字，不含空格。</p>' in page
     )
     assert "x" * 51 not in services.domain_terms()
+
+
+def test_the_public_search_reads_its_hits_records_in_queries_that_do_not_grow_with_the_hits(client, search):
+    office, unit = make_user(role="office"), make_unit(name="区城管局")
+    make_published_plan(office=office, lead_unit=unit, title="推进网格管理标准化")
+    search.apply()
+    one = statements_run(lambda: client.get("/search?q=网格"))
+    for title in ("深化网格化服务管理", "网格员队伍建设改革", "网格治理数字化"):
+        make_published_plan(office=office, lead_unit=unit, title=title)  # each in its own round: a facet more
+    search.apply()
+    page = client.get("/search?q=网格").get_data(as_text=True)
+    assert page.count('class="result"') == 4 and "/plans/" in page
+    assert statements_run(lambda: client.get("/search?q=网格")) == one
