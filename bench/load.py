@@ -57,6 +57,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from machine import report as machine_report  # bench/machine.py, beside this file
+
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = ROOT / ".venv" / "bin"
 TOOLS = ROOT / ".cache" / "bench-tools"
@@ -340,6 +342,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     wrk_tool, locust_tool = ensure_tools()
+    loop_seconds = machine_report()
     load_start = os.getloadavg()[0]
     with contextlib.ExitStack() as stack:
         folder = Path(tempfile.mkdtemp(prefix="bench-load-"))
@@ -468,6 +471,7 @@ def main() -> None:
                     "workers": settings["workers"],
                     "threads": settings["threads"],
                     "loadavg_1min": [round(load_start, 2), round(load_end, 2)],
+                    "machine_loop_s": loop_seconds,
                     "targets_met": all(checks.values()),
                 }
             ),

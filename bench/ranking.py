@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from machine import report as machine_report  # noqa: E402  (bench/machine.py, beside this file)
 from sqlalchemy import insert, text  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
 
@@ -192,7 +193,7 @@ def main():
     parser.add_argument("--proposals", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    figures = {"proposals": args.proposals}
+    figures = {"proposals": args.proposals, "machine_loop_s": machine_report()}
     sqlite = measure(None, args.proposals, args.runs, "sqlite")
     figures |= {
         "ranking_query_ms_sqlite": round(sqlite["query"], 1),

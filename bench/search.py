@@ -43,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import rjieba  # noqa: E402
 from flask import current_app  # noqa: E402
+from machine import report as machine_report  # noqa: E402  (bench/machine.py, beside this file)
 from sqlalchemy import create_engine, insert, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
@@ -338,7 +339,7 @@ def main():
     query_texts = [asker.query(1 + i % 2) for i in range(args.queries)]
 
     base_url = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    figures = {"docs": sizes}
+    figures = {"docs": sizes, "machine_loop_s": machine_report()}
     for backend in backends:
         url = None
         if backend == "postgresql":
