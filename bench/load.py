@@ -12,7 +12,7 @@ then starts on free 127.0.0.1 ports:
 - bench/hello.py, a bare Flask route, under gunicorn with the same settings (bench/hello_gunicorn.conf.py takes
   the production file's workers, threads, worker class, timeouts and logging, and only changes the application).
 
-Four phases of --seconds each, with --clients clients that each send their next request once the last is answered
+Phases of --seconds each, with --clients clients that each send their next request once the last is answered
 (no think time: N clients keep N requests in flight):
 1. hello (wrk): GET / of the hello server;
 2. public pages (wrk), driven exactly as hello: the pages a resident reads — the home page, /heard, /plans, the
@@ -24,7 +24,11 @@ Four phases of --seconds each, with --clients clients that each send their next 
    ranking, the plan, the dashboard and the audit log; two unit clients (`unit.*`) their proposals, referrals and
    progress. Per endpoint: requests, failures, req/s, p50/p95/p99. submit_p95_ms is POST /suggest (until the
    answer that carries the tracking code), lookup_p95_ms GET /track?code=;
-4. hello (locust): the reference once more, driven by locust, to show what locust itself can send here.
+4. the mix paced (locust), once for each rate of --paced (tasks a second offered in all, 40,80,120 by default): the
+   same clients, each starting a task at most rate / clients times a second and pausing for the rest, so the
+   server is no longer always full. Where the submission's p95 crosses 100 ms tells how much of this mix the
+   server carries with residents' submissions still quick; the targets are judged on phase 3 all the same;
+5. hello (locust): the reference once more, driven by locust, to show what locust itself can send here.
 
 Why two generators: locust is made for stateful users — cookies, a form's CSRF token, a login, following a
 redirect and checking what a page says — and gives per-endpoint percentiles, so it runs the mix. But it is Python:
@@ -269,9 +273,13 @@ def wrk(tool: str, url: str, paths: list[str], clients: int, seconds: int) -> di
     }
 
 
-def locust(tool: Path, url: str, users: list[str], clients: int, seconds: int, folder: Path, demo: dict) -> dict:
-    """One locust phase, headless; its per-endpoint rows (and "Aggregated") from the CSV stats, and the failures."""
-    prefix = folder / f"locust-{'-'.join(users).lower()}"
+def locust(
+    tool: Path, url: str, users: list[str], clients: int, seconds: int, folder: Path, demo: dict, pace: float = 0
+) -> dict:
+    """One locust phase, headless; its per-endpoint rows (and "Aggregated") from the CSV stats, and the failures.
+
+    With `pace`, each user starts a task at most `pace` times a second (0: no pause)."""
+    prefix = folder / f"locust-{'-'.join(users).lower()}-{pace:g}"
     command = [
         str(tool),
         "-f",
@@ -296,7 +304,11 @@ def locust(tool: Path, url: str, users: list[str], clients: int, seconds: int, f
     ]
     cpu, started = children_cpu(), time.monotonic()
     result = subprocess.run(
-        command, cwd=ROOT, env={**os.environ, "BENCH_LOAD_DEMO": json.dumps(demo)}, capture_output=True, text=True
+        command,
+        cwd=ROOT,
+        env={**os.environ, "BENCH_LOAD_DEMO": json.dumps(demo), "BENCH_LOAD_PACE": str(pace)},
+        capture_output=True,
+        text=True,
     )
     generator_cpu = (children_cpu() - cpu) / (time.monotonic() - started)
     stats = Path(f"{prefix}_stats.csv")
@@ -319,6 +331,11 @@ def locust(tool: Path, url: str, users: list[str], clients: int, seconds: int, f
     return {"rows": rows, "failures": failures, "generator_cpu": generator_cpu}
 
 
+def p95(rows: dict[str, dict], name: str) -> float | None:
+    """An endpoint's p95 in a phase, or None when the phase sent it no request (a short or slow run)."""
+    return rows[name]["p95"] if name in rows else None
+
+
 def table(rows: dict[str, dict]) -> None:
     say(f"  {'endpoint':<42} {'requests':>9} {'failures':>9} {'req/s':>8} {'p50':>7} {'p95':>7} {'p99':>7}  (ms)")
     for name, row in rows.items():
@@ -330,10 +347,17 @@ def table(rows: dict[str, dict]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=30, help="length of each of the four phases")
+    parser.add_argument("--seconds", type=int, default=30, help="length of each phase")
     parser.add_argument("--clients", type=int, default=32, help="concurrent clients (requests in flight)")
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument(
+        "--paced", default="40,80,120", help="rates of the paced mix, tasks a second in all, comma-separated ('': none)"
+    )
     args = parser.parse_args()
+    try:
+        paced_rates = [float(rate) for rate in args.paced.split(",") if rate.strip()]
+    except ValueError:
+        parser.error("--paced takes numbers separated by commas, e.g. 40,80,120")
     if args.clients <= STAFF_CLIENTS:
         parser.error(f"--clients must be more than the {STAFF_CLIENTS} staff clients of the mix")
     # Ctrl+C (even when started in the background, where SIGINT comes ignored) and `kill` unwind the same way:
@@ -394,13 +418,32 @@ def main() -> None:
         say(f"3. the mix (locust), {args.clients - STAFF_CLIENTS} residents + {STAFF_CLIENTS} staff ...")
         mix = locust(locust_tool, app.url, ["Resident", "Office", "Unit"], args.clients, args.seconds, folder, demo)
         app_rss = app.worker_rss_mb()
-        say(f"4. hello (locust), {args.clients} clients ...")
+        paced = []
+        for rate in paced_rates:
+            say(f"4. the mix paced (locust): {rate:g} tasks/s offered, {rate / args.clients:.2f} a client ...")
+            phase = locust(
+                locust_tool, app.url, ["Resident", "Office", "Unit"], args.clients, args.seconds, folder, demo,
+                pace=rate / args.clients,
+            )  # fmt: skip
+            paced.append((rate, phase))
+        say(f"5. hello (locust), {args.clients} clients ...")
         hello_locust = locust(locust_tool, hello.url, ["Hello"], args.clients, args.seconds, folder, demo)
         hello_rss = hello.worker_rss_mb()
         load_end = os.getloadavg()[0]
 
         say("\nThe mix (locust), per endpoint:")
         table(dict(sorted(mix["rows"].items(), key=lambda item: item[0] == "Aggregated")))
+        if paced:
+            say("\nThe mix paced (locust): tasks/s offered, then what was served")
+            heads = f"{'offered':>8} {'req/s':>8} {'failures':>9} {'submit p95':>11} {'lookup p95':>11} {'all p95':>8}"
+            say(f"  {heads}  (ms)")
+            for rate, phase in paced:
+                served = phase["rows"]
+                say(
+                    f"  {rate:>8g} {served['Aggregated']['rps']:>8.1f} {served['Aggregated']['failures']:>9} "
+                    f"{p95(served, 'POST /suggest') or '-':>11} {p95(served, 'GET /track?code=') or '-':>11} "
+                    f"{served['Aggregated']['p95']:>8.0f}"
+                )
         say("\nThroughput phases (wrk) and the reference:")
         table(
             {
@@ -409,7 +452,8 @@ def main() -> None:
                 "hello (locust)": hello_locust["rows"]["Aggregated"],
             }
         )
-        for failure in mix["failures"] + hello_locust["failures"]:
+        paced_failures = [failure for _rate, phase in paced for failure in phase["failures"]]
+        for failure in mix["failures"] + paced_failures + hello_locust["failures"]:
             say(f"  failed: {failure}")
         server_errors = app.logged_errors() + hello.logged_errors()
         for line in server_errors[:5]:
@@ -421,6 +465,7 @@ def main() -> None:
             + public["failures"]
             + rows["Aggregated"]["failures"]
             + hello_locust["rows"]["Aggregated"]["failures"]
+            + sum(phase["rows"]["Aggregated"]["failures"] for _rate, phase in paced)
         )
         ratio = public["rps"] / hello_wrk["rps"]
         submit_p95, lookup_p95 = rows["POST /suggest"]["p95"], rows["GET /track?code="]["p95"]
@@ -436,6 +481,7 @@ def main() -> None:
             "wrk hello": hello_wrk,
             "wrk public pages": public,
             "locust mix": mix,
+            **{f"locust paced {rate:g}": phase for rate, phase in paced},
             "locust hello": hello_locust,
         }
         say(
@@ -464,6 +510,15 @@ def main() -> None:
                     "public_rps_ratio": round(ratio, 3),
                     "worker_rss_mb": app_rss,
                     "mix_rps": round(rows["Aggregated"]["rps"], 1),
+                    "paced": [
+                        {
+                            "offered_tasks_per_s": rate,
+                            "rps": round(phase["rows"]["Aggregated"]["rps"], 1),
+                            "submit_p95_ms": p95(phase["rows"], "POST /suggest"),
+                            "lookup_p95_ms": p95(phase["rows"], "GET /track?code="),
+                        }
+                        for rate, phase in paced
+                    ],
                     "hello_locust_rps": round(hello_locust["rows"]["Aggregated"]["rps"], 1),
                     "clients": args.clients,
                     "seconds": args.seconds,

@@ -7,7 +7,7 @@ whose parser knows nothing of Chinese words; the `simple` configuration is all t
 
 The backend owns its table: it makes it, with its indexes, the first time it is used (no Alembic migration,
 no SQLAlchemy model, so `db.create_all()` on SQLite never sees it). Everything goes through `db.session`, so a
-batch of index writes commits with the queue rows it applied, and a TRUNCATE never waits on our own reads.
+batch of index writes commits with the lock that orders it, and a TRUNCATE never waits on our own reads.
 """
 
 import logging
@@ -220,7 +220,7 @@ class PostgresBackend(Backend):
         """Hold the write lock for a batch, and commit the session with it: what is read inside stays in order.
 
         The lock is PostgreSQL's transaction-level advisory lock, so it lasts until the commit that makes
-        the batch's writes (and the queue rows they apply) visible; the next writer reads after that.
+        the batch's writes visible; the next writer reads after that.
         """
         self._ensure()
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})

@@ -105,7 +105,10 @@ def process_queue(limit: int = BATCH) -> int:
     """Apply up to `limit` queued changes to the index in one write; returns how many queue rows were done.
 
     The index's write lock is held while the queue and the records are read, so two workers cannot write an
-    older state of a record over a newer one.
+    older state of a record over a newer one. The applied rows are deleted once the index holds the batch, in
+    a transaction of their own: on SQLite that write would otherwise hold the database's one write lock through
+    Whoosh's commit (up to a second), and every suggestion sent meanwhile would wait for it. Another worker may
+    apply the same rows again in between, which is harmless: it reads the records as they are then.
     """
     if db.session.scalar(select(SearchQueue.id).limit(1)) is None:
         return 0  # nothing to do: do not touch the index
@@ -128,7 +131,7 @@ def process_queue(limit: int = BATCH) -> int:
             docs = documents(kind, sorted(ids))
             index.update(list(docs.values()))
             index.delete([f"{kind}:{record_id}" for record_id in ids - set(docs)])
-        db.session.execute(delete(SearchQueue).where(SearchQueue.id.in_([row.id for row in rows])))
+    db.session.execute(delete(SearchQueue).where(SearchQueue.id.in_([row.id for row in rows])))
     db.session.commit()  # after the index: if this fails, the rows are applied again, which is harmless
     return len(rows)
 
