@@ -24,8 +24,8 @@ Phases of --seconds each, with --clients clients that each send their next reque
    ranking, the plan, the dashboard and the audit log; two unit clients (`unit.*`) their proposals, referrals and
    progress. Per endpoint: requests, failures, req/s, p50/p95/p99. submit_p95_ms is POST /suggest (until the
    answer that carries the tracking code), lookup_p95_ms GET /track?code=;
-4. the mix paced (locust), once for each rate of --paced (tasks a second offered in all, 40,80,120 by default): the
-   same clients, each starting a task at most rate / clients times a second and pausing for the rest, so the
+4. the mix paced (locust), once for each rate of --paced (tasks a second offered in all, 60,120,180 by default): the
+   same clients, each pausing between tasks for a random time of mean clients / rate seconds, so the
    server is no longer always full. Where the submission's p95 crosses 100 ms tells how much of this mix the
    server carries with residents' submissions still quick; the targets are judged on phase 3 all the same;
 5. hello (locust): the reference once more, driven by locust, to show what locust itself can send here.
@@ -278,7 +278,7 @@ def locust(
 ) -> dict:
     """One locust phase, headless; its per-endpoint rows (and "Aggregated") from the CSV stats, and the failures.
 
-    With `pace`, each user starts a task at most `pace` times a second (0: no pause)."""
+    With `pace`, each user pauses between tasks for a random time of mean 1 / `pace` seconds (0: no pause)."""
     prefix = folder / f"locust-{'-'.join(users).lower()}-{pace:g}"
     command = [
         str(tool),
@@ -351,13 +351,13 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32, help="concurrent clients (requests in flight)")
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument(
-        "--paced", default="40,80,120", help="rates of the paced mix, tasks a second in all, comma-separated ('': none)"
+        "--paced", default="60,120,180", help="rates of the paced mix, tasks a second in all, comma-separated ('' none)"
     )
     args = parser.parse_args()
     try:
         paced_rates = [float(rate) for rate in args.paced.split(",") if rate.strip()]
     except ValueError:
-        parser.error("--paced takes numbers separated by commas, e.g. 40,80,120")
+        parser.error("--paced takes numbers separated by commas, e.g. 60,120,180")
     if args.clients <= STAFF_CLIENTS:
         parser.error(f"--clients must be more than the {STAFF_CLIENTS} staff clients of the mix")
     # Ctrl+C (even when started in the background, where SIGINT comes ignored) and `kill` unwind the same way:

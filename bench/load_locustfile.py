@@ -2,10 +2,11 @@
 
 Each user is a client with its own cookies that sends its next request as soon as the last is answered (no think
 time), so N users keep N requests in flight; with BENCH_LOAD_PACE (tasks a second), each resident and staff user
-starts a task at most that often, pausing for the rest (locust's constant_throughput). Every answer is checked: its
-status, that a page is the one asked for, that a sent suggestion was given a tracking code and that its tracking
-page shows it. bench/load.py passes what the demo holds (round and plan ids, existing tracking codes) in
-BENCH_LOAD_DEMO.
+pauses between tasks for a random time of mean 1 / pace (exponential, so the clients do not fall into step and
+send in bursts, as they did with locust's constant_throughput, each waiting out the same period). Every answer is
+checked: its status, that a page is the one asked for, that a sent suggestion was given a tracking code and that
+its tracking page shows it. bench/load.py passes what the demo holds (round and plan ids, existing tracking codes)
+in BENCH_LOAD_DEMO.
 """
 
 import json
@@ -14,7 +15,7 @@ import random
 import re
 from urllib.parse import quote
 
-from locust import constant, constant_throughput, task
+from locust import constant, task
 from locust.contrib.fasthttp import FastHttpUser
 
 DEMO = json.loads(os.environ.get("BENCH_LOAD_DEMO", "{}"))
@@ -24,7 +25,13 @@ SHOWN_CODE = re.compile(r'class="code">([A-Z0-9-]+)<')
 WORDS = ["停车", "营商环境", "教育", "养老", "医疗", "交通", "一网通办", "社区", "改革", "审批"]
 PLACES = ["平湖街道", "龙城街道", "布吉街道", "坂田街道", "横岗街道"]
 PACE = float(os.environ.get("BENCH_LOAD_PACE", "0"))
-PAUSE = constant_throughput(PACE) if PACE else constant(0)
+
+
+def pause(_user) -> float:
+    """Seconds a paced user waits before its next task (none unpaced)."""
+    return random.expovariate(PACE) if PACE else 0
+
+
 # The codes residents look up: the demo's, then also those sent during the run (shared by every user).
 codes = list(DEMO.get("codes", []))
 
@@ -54,7 +61,7 @@ class Resident(FastHttpUser):
     """Reads the public pages, sends a suggestion through the form and looks suggestions up by code."""
 
     weight = 1
-    wait_time = PAUSE
+    wait_time = pause
 
     @task(4)
     def home(self):
@@ -143,7 +150,7 @@ class Staff(FastHttpUser):
     """Logs in once, then browses the lists of its role."""
 
     abstract = True
-    wait_time = PAUSE
+    wait_time = pause
     usernames: list[str] = []
     pages: list[tuple[str, str]] = []  # (path, name)
 
