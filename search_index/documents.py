@@ -207,20 +207,16 @@ def urls_of(hits, *, public: bool) -> list[str]:
     A key project's or a progress report's address needs its plan: those of the page are loaded in one
     query each, not one (and one more for the plan) per hit.
     """
-    wanted = {"key_project": set(), "progress_report": set()}
-    for hit in hits:
-        wanted.get(hit.kind, set()).add(hit.record_id)
-    projects = {}
-    if wanted["key_project"]:
-        projects = {p.id: p for p in db.session.scalars(
-            select(KeyProject).where(KeyProject.id.in_(wanted["key_project"])).options(joinedload(KeyProject.plan))
-        )}  # fmt: skip
-    reports = {}
-    if wanted["progress_report"]:
-        reports = {r.id: r for r in db.session.scalars(
-            select(ProgressReport).where(ProgressReport.id.in_(wanted["progress_report"]))
-            .options(joinedload(ProgressReport.key_project).joinedload(KeyProject.plan))
-        )}  # fmt: skip
+
+    def loaded(model, kind: str, *options) -> dict:
+        ids = {hit.record_id for hit in hits if hit.kind == kind}
+        found = db.session.scalars(select(model).where(model.id.in_(ids)).options(*options)) if ids else []
+        return {record.id: record for record in found}
+
+    projects = loaded(KeyProject, "key_project", joinedload(KeyProject.plan))
+    reports = loaded(
+        ProgressReport, "progress_report", joinedload(ProgressReport.key_project).joinedload(KeyProject.plan)
+    )
     return [_url_of(hit.kind, hit.record_id, public, projects, reports) for hit in hits]
 
 
