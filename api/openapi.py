@@ -123,7 +123,10 @@ def openapi_document() -> dict:
                         {"name": "per_page", "in": "query", "schema": {"type": "integer", "maximum": 100}},
                     ],
                     "responses": {
-                        "200": _response("The total, a page of items with marked snippets, and facet counts"),
+                        "200": _response(
+                            "The total, a page of items with marked snippets, and facet counts"
+                            " (estimated = true: the total and the counts are rounded estimates)"
+                        ),
                         "422": _response("No words or filter, or a malformed query", ERROR),
                         "429": _response("Too many searches", ERROR),
                     },

@@ -189,7 +189,12 @@ def search():
         }
         for item, url in zip(found, urls_of([item.hit for item in found], public=user is None), strict=True)
     ]
-    return jsonify(total=results.total, items=items, facets={k: dict(v) for k, v in results.facets.items()})
+    return jsonify(
+        total=results.total,
+        estimated=results.estimated,
+        items=items,
+        facets={k: dict(v) for k, v in results.facets.items()},
+    )
 
 
 @bp.get("/rounds/<int:round_id>/suggestions")

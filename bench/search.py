@@ -182,9 +182,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1)]
 
 
-def timed(runs: list[dict], office) -> tuple[list[float], list[float], list[int]]:
+def timed(runs: list[dict], office) -> tuple[list[float], list[float], list[int], int]:
     """Milliseconds of each queries.search call and of its backend's part (after a few unmeasured calls of
-    other words), and how many documents each matched."""
+    other words), how many documents each matched, and in how many the counts were estimates."""
     current_app.extensions.pop("search_backend", None)
     backend = services.backend()
     inner = []
@@ -200,15 +200,16 @@ def timed(runs: list[dict], office) -> tuple[list[float], list[float], list[int]
         for kwargs in WARMUP:
             queries.search(user=office, **kwargs)
         inner.clear()
-        spent, totals = [], []
+        spent, totals, estimated = [], [], 0
         for kwargs in runs:
             started = time.perf_counter()
             results, _found = queries.search(user=office, **kwargs)
             spent.append(1000 * (time.perf_counter() - started))
             totals.append(results.total)
+            estimated += results.estimated
     finally:
         del backend.search
-    return spent, inner, totals
+    return spent, inner, totals, estimated
 
 
 def index_size(backend: str, app) -> int:
@@ -269,7 +270,7 @@ def measure(backend: str, url: str | None, n: int, texts, query_texts, *, profil
                 profiler = cProfile.Profile() if profile else None
                 if profiler:
                     profiler.enable()
-                spent, inner, totals = timed(kwargs, office)
+                spent, inner, totals, estimated = timed(kwargs, office)
                 if profiler:
                     profiler.disable()
                 figures[f"{name}_p50_ms"] = statistics.median(spent)
@@ -279,7 +280,8 @@ def measure(backend: str, url: str | None, n: int, texts, query_texts, *, profil
                     f"[{label}] {name}: p50 {figures[f'{name}_p50_ms']:.1f} ms, p95 {figures[f'{name}_p95_ms']:.1f} ms,"
                     f" max {max(spent):.1f} ms (the backend's part: p50 {statistics.median(inner):.1f} ms,"
                     f" p95 {figures[f'{name}_backend_p95_ms']:.1f} ms); matches median"
-                    f" {statistics.median(totals):.0f}, max {max(totals)}",
+                    f" {statistics.median(totals):.0f}, max {max(totals)}; counts estimated in {estimated}"
+                    f" of {len(totals)}",
                     flush=True,
                 )
                 if profiler:

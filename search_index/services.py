@@ -32,7 +32,7 @@ def backend() -> Backend:
         if current_app.config["SEARCH_BACKEND"] == "postgresql":
             from search_index.postgres_backend import PostgresBackend
 
-            found = PostgresBackend()
+            found = PostgresBackend(exact_up_to=current_app.config["SEARCH_EXACT_COUNTS_UP_TO"])
         else:
             from search_index.whoosh_backend import WhooshBackend
 

@@ -1,16 +1,19 @@
 """The PostgreSQL backend's own ways: its table, its literals, its ranking and its write lock."""
 
-from datetime import datetime
+import re
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import text
 
+from accounts import services as accounts
 from extensions import db
 from search_index import services
 from search_index.backend import SearchRequest
 from search_index.documents import OFFICE, PUBLIC, Document
-from search_index.postgres_backend import TABLE, WRITE_LOCK, PostgresBackend, quoted, vector
+from search_index.postgres_backend import LAYOUT, TABLE, WRITE_LOCK, PostgresBackend, quoted, sample_of, vector
 from tests.conftest import TEST_DATABASE_URL
+from tests.factories import make_open_round, make_suggestion
 
 pytestmark = pytest.mark.skipif(
     not (TEST_DATABASE_URL or "").startswith("postgresql"), reason="needs TEST_DATABASE_URL on PostgreSQL"
@@ -30,7 +33,7 @@ def backend(app):
 
 
 def document(record_id, title, body="", **fields) -> Document:
-    fields = {"round_id": 1, "audiences": [OFFICE], "date": datetime(2024, 1, record_id), **fields}
+    fields = {"round_id": 1, "audiences": [OFFICE], "date": datetime(2024, 1, 1) + timedelta(hours=record_id), **fields}
     return Document(kind="suggestion", record_id=record_id, title=title, body=body, **fields)
 
 
@@ -118,3 +121,62 @@ def test_a_search_gives_the_transaction_its_planner_settings_back(backend):
     backend.similar(["路灯"], audiences=[OFFICE], kinds=[], exclude="", limit=5, min_match=1)
     assert db.session.scalar(text("SHOW enable_seqscan")) == "on"
     assert db.session.scalar(text("SHOW plan_cache_mode")) == "auto"
+
+
+def test_newest_first_estimates_the_counts_of_many_matches_and_counts_few_exactly(backend):
+    backend.exact_up_to = 40
+    docs = [
+        document(
+            number,
+            "背街小巷路灯太暗",
+            category="城市建设" if number % 4 else "民生事业",
+        )
+        for number in range(1, 321)
+    ] + [document(number, "老旧小区加装电梯") for number in range(321, 333)]
+    with backend.writing():
+        backend.update(docs)
+
+    many = ask(backend, "路灯", order="newest")
+    assert many.estimated and 160 <= many.total <= 480  # 320, from about a sixteenth of them
+    assert [hit.record_id for hit in many.hits] == list(range(320, 300, -1))  # the page itself is exact
+    categories = dict(many.facets["category"])
+    assert categories.keys() == {"城市建设", "民生事业"} and categories["城市建设"] > categories["民生事业"]
+
+    few = ask(backend, "电梯", order="newest")
+    assert not few.estimated and few.total == 12 and len(few.hits) == 12
+    browsed = ask(backend, order="newest", filters={"category": ["民生事业"]})  # no words: 80 by a filter
+    assert browsed.estimated and 40 <= browsed.total <= 160
+    ranked = ask(backend, "路灯")  # best first reads every match to rank it, so its counts are exact
+    assert not ranked.estimated and ranked.total == 320 and dict(ranked.facets["category"])["民生事业"] == 80
+
+
+def test_a_table_of_an_older_layout_is_made_anew(app):
+    PostgresBackend().clear()  # the table as this version makes it
+    db.session.execute(text(f"COMMENT ON TABLE {TABLE} IS NULL"))
+    db.session.execute(text(f"INSERT INTO {TABLE} (key, kind, record_id, title, body, digest, round_id, category,"
+                            " status, unit_kind, unit, channel, audiences, words)"
+                            " VALUES ('suggestion:1', 'suggestion', 1, '路灯', '', '', '1', '', '', '', '', '',"
+                            " '{office}', '路灯:1')"))  # fmt: skip
+    db.session.commit()
+    backend = PostgresBackend()
+    assert ask(backend, "路灯").total == 0  # empty, to be rebuilt, as the log says
+    assert db.session.scalar(text(f"SELECT obj_description(CAST('{TABLE}' AS regclass), 'pg_class')")) == LAYOUT
+
+
+def test_the_search_page_and_the_api_say_when_the_counts_are_estimates(client, backend, login_as):
+    backend.exact_up_to = 0  # any match in the sample stands for more
+    office = login_as("office")
+    round = make_open_round()
+    made = []
+    while len(made) < 21 or not any(sample_of(f"suggestion:{made_one.id}") == 0 for made_one in made):
+        made.append(make_suggestion(round=round, title=f"背街小巷路灯太暗（{len(made)}）"))  # one in the sample
+    while services.process_queue():
+        pass
+    page = client.get("/search?q=路灯&order=newest").get_data(as_text=True)
+    assert re.search(r"约 [\d,]+ 条结果", page) and '<span class="muted">≈' in page
+    assert "第 1 页" in page and "共" not in page[page.index('class="pagination"') :]  # no last page to name
+    past_the_end = client.get("/search?q=路灯&order=newest&page=99").get_data(as_text=True)
+    assert "上一页已是最后一页" in past_the_end and 'rel="prev"' in past_the_end
+    token = accounts.create_api_token(actor=office, user=office, name="test")
+    found = client.get("/api/v1/search?q=路灯&order=newest", headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert found["estimated"] is True and len(found["items"]) == 20
