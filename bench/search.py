@@ -4,8 +4,10 @@ For Whoosh (its index in a temporary folder, the records in a temporary SQLite d
 server answers, for PostgreSQL (a database of its own, `bench_search`, made beside BENCH_POSTGRES_URL's and
 dropped afterwards): a full rebuild (services.rebuild: records → segmenter → backend), the index's size,
 ranked queries of one and two words and the same queries newest first (queries.search as the office: the
-request, the backend, the facets and the marked snippets, top 20), and browsing newest first by a filter
-with no words. Prints the figures, then one JSON object as its last line.
+request, the backend, the facets and the marked snippets, top 20), browsing newest first by a filter
+with no words, and how long a new suggestion takes to be found: sent through the service while `flask search
+worker` runs as its own process (every SEARCH_INTERVAL_SECONDS = 1, merging segments when idle), then searched
+for every 50 ms. Prints the figures, then one JSON object as its last line.
 
 The texts are drawn from a fixed seed, their words from jieba's dictionary by its frequencies. rjieba
 compiles that dictionary into its binary (no dict.txt in the wheel, and the `jieba` package is not
@@ -17,7 +19,7 @@ words of two characters or more, with a seed of their own, so common words are a
 readers do; the report gives how many documents they match.
 
 Targets: Whoosh rebuild ≥ 300 docs/s and ranked p95 ≤ 50 ms at 10k; ranked p95 ≤ 100 ms at 100k on both;
-newest first p95 ≤ 10 ms at 100k; PostgreSQL rebuild ≥ 2,000 docs/s.
+newest first p95 ≤ 10 ms at 100k; PostgreSQL rebuild ≥ 2,000 docs/s; a new record found within 5 s.
 
     .venv/bin/python bench/search.py [--docs 10000,100000] [--queries 100] [--backends whoosh,postgresql]
 """
@@ -32,6 +34,7 @@ import pstats
 import random
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -44,7 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import rjieba  # noqa: E402
 from flask import current_app  # noqa: E402
 from machine import report as machine_report  # noqa: E402  (bench/machine.py, beside this file)
-from sqlalchemy import create_engine, insert, text  # noqa: E402
+from sqlalchemy import create_engine, insert, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
 
@@ -53,6 +56,7 @@ from app import create_app  # noqa: E402
 from extensions import db  # noqa: E402
 from search_index import analysis, queries, services  # noqa: E402
 from solicitation.models import Category, Channel, Round, RoundStatus, Suggestion, SuggestionStatus  # noqa: E402
+from solicitation.services.suggestions import submit_suggestion  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = [ROOT / "demo" / "data" / name for name in ("jinwan-2023-reform-tasks.txt", "longgang-2017-reform-plan.txt")]
@@ -212,6 +216,45 @@ def timed(runs: list[dict], office) -> tuple[list[float], list[float], list[int]
     return spent, inner, totals, estimated
 
 
+def found_after(app, office_id: int, count: int, folder: str) -> list[float]:
+    """Seconds from each of `count` new suggestions' commit until the office's search finds it, with the search
+    worker as its own process (as production may run it), the suggestions sent 0–2 s apart."""
+    env = {
+        **os.environ,
+        "FLASK_APP": "app",
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "INSTANCE_PATH": folder,
+        "SECRET_KEY": "bench",
+        "SEARCH_BACKEND": app.config["SEARCH_BACKEND"],
+        "SEARCH_INDEX_DIR": app.config["SEARCH_INDEX_DIR"],
+        "SEARCH_INTERVAL_SECONDS": "1",
+    }
+    log = open(Path(folder) / "worker.log", "w")  # noqa: SIM115  (closed with the worker)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "flask", "search", "worker"], env=env, cwd=ROOT, stdout=log, stderr=log
+    )
+    rng, delays = random.Random(5), []
+    try:
+        round = db.session.scalar(select(Round))
+        for number in range(count):
+            marker = f"fresh{number}x{rng.randrange(10**6)}"  # one word, found in this suggestion only
+            fields = {"title": f"关于{marker}的建议", "content": f"建议研究{marker}。"}
+            submit_suggestion(round=round, fields=fields, channel=Channel.web, consent=False)
+            sent = time.perf_counter()
+            office = db.session.get(User, office_id)
+            while not queries.search(user=office, text=marker)[0].total:
+                if worker.poll() is not None or time.perf_counter() - sent > 60:
+                    raise RuntimeError(f"not found after {time.perf_counter() - sent:.0f} s; see {log.name}")
+                time.sleep(0.05)
+            delays.append(time.perf_counter() - sent)
+            time.sleep(rng.uniform(0, 2))
+    finally:
+        worker.terminate()
+        worker.wait()
+        log.close()
+    return delays
+
+
 def index_size(backend: str, app) -> int:
     if backend == "postgresql":
         return db.session.scalar(text("SELECT pg_total_relation_size('search_documents')"))
@@ -219,7 +262,9 @@ def index_size(backend: str, app) -> int:
     return sum(path.stat().st_size for path in folder.iterdir())
 
 
-def measure(backend: str, url: str | None, n: int, texts, query_texts, *, profile: bool, keep: bool) -> dict:
+def measure(
+    backend: str, url: str | None, n: int, texts, query_texts, *, profile: bool, keep: bool, fresh: int
+) -> dict:
     label = f"{backend} {n}"
     instance = tempfile.mkdtemp(prefix="bench-search-")
     app = create_app(
@@ -287,6 +332,15 @@ def measure(backend: str, url: str | None, n: int, texts, query_texts, *, profil
                 if profiler:
                     pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
             db.session.remove()
+            if fresh:
+                delays = found_after(app, office_id, fresh, instance)
+                figures["found_after_p95_s"] = percentile(delays, 0.95)
+                print(
+                    f"[{label}] a new suggestion found after: median {statistics.median(delays):.2f} s,"
+                    f" p95 {figures['found_after_p95_s']:.2f} s, max {max(delays):.2f} s ({fresh} sent)",
+                    flush=True,
+                )
+                db.session.remove()
             if not keep:
                 db.drop_all()
             db.engine.dispose()
@@ -328,6 +382,7 @@ def main():
     parser.add_argument("--backends", default="whoosh,postgresql")
     parser.add_argument("--profile", action="store_true", help="print cProfile's view of rebuild and queries")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database bench_search to look into")
+    parser.add_argument("--fresh", type=int, default=20, help="new suggestions timed until found (0: none)")
     args = parser.parse_args()
     sizes = [int(n) for n in args.docs.split(",")]
     backends = args.backends.split(",")
@@ -350,13 +405,17 @@ def main():
                 continue
         try:
             for n in sizes:
-                found = measure(backend, url, n, texts[:n], query_texts, profile=args.profile, keep=args.keep)
+                found = measure(
+                    backend, url, n, texts[:n], query_texts, profile=args.profile, keep=args.keep, fresh=args.fresh
+                )
                 suffix = size_label(n)
                 figures[f"{backend}_rebuild_docs_per_s_{suffix}"] = round(found["rebuild_docs_per_s"])
                 figures[f"{backend}_index_mb_{suffix}"] = round(found["index_mb"], 1)
                 for name in ("query", "newest", "browse"):
                     for share in ("p50", "p95", "backend_p95"):
                         figures[f"{backend}_{name}_{share}_ms_{suffix}"] = round(found[f"{name}_{share}_ms"], 1)
+                if "found_after_p95_s" in found:
+                    figures[f"{backend}_found_after_p95_s_{suffix}"] = round(found["found_after_p95_s"], 2)
                 figures[f"{backend}_rebuild_docs_per_s"] = figures[f"{backend}_rebuild_docs_per_s_{suffix}"]
         finally:
             if url is not None and not args.keep:

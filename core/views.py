@@ -96,12 +96,17 @@ def error_page(error: HTTPException):
     return page, code, headers
 
 
+# What a ticked box sends (WTForms' "y", a browser's "on"): nothing the reader typed, so not shown back.
+TICKED = frozenset({"y", "on"})
+
+
 def _typed() -> list[str]:
     """What a refused form carried, to show back so none of it is lost (never a password, never re-sent)."""
     return [
         value
         for name, value in request.form.items(multi=True)
         if value.strip()
+        and value not in TICKED
         and name != current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
         and "password" not in name
     ]

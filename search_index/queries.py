@@ -4,12 +4,15 @@ import re
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
+from sqlalchemy import select
 
+from extensions import db
 from search_index.analysis import Segmenter
 from search_index.backend import FACETS, ORDERS, Hit, Results, SearchRequest
 from search_index.documents import audiences_of, urls_of
 from search_index.errors import SearchError
 from search_index.services import backend, current_segmenter
+from solicitation.models import Round
 
 MAX_QUERY = 200
 SNIPPET = 90  # characters of body around the best match
@@ -152,3 +155,10 @@ def similar_to_suggestion(suggestion, user) -> list[tuple[Hit, str]]:
         limit=8,
     )
     return list(zip(hits, urls_of(hits, public=False), strict=True))
+
+
+def round_titles(ids: set[int]) -> dict[int, str]:
+    """The titles of the rounds a page of results names (its facet labels), in one query."""
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Round.id, Round.title).where(Round.id.in_(ids))).all())

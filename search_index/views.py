@@ -4,21 +4,20 @@ from flask import Blueprint, current_app, flash, jsonify, redirect, render_templ
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from accounts.models import UnitKind
 from accounts.permissions import office_required
 from core.errors import DomainError
 from core.exports import table_response
 from core.web import export_format, form_status, show_error
-from extensions import db, limiter
+from extensions import limiter
 from plan.models import PlanStatus, ReportState
 from search_index import queries, services
 from search_index.backend import FACETS
 from search_index.documents import urls_of
 from search_index.forms import TermsForm
 from search_index.permissions import can_export_search
-from solicitation.models import Channel, ProposalStatus, Round, SuggestionStatus
+from solicitation.models import Channel, ProposalStatus, SuggestionStatus
 
 bp = Blueprint("search_index", __name__)
 
@@ -45,8 +44,7 @@ def facet_labeller(facets: dict[str, list[tuple[str, int]]], filters: dict[str, 
     ids = {int(value) for value, _count in facets.get("round_id", []) if value.isdigit()}
     if filters.get("round_id", "").isdigit():
         ids.add(int(filters["round_id"]))
-    rounds = db.session.scalars(select(Round).where(Round.id.in_(ids))) if ids else []
-    titles = {round.id: round.title for round in rounds}
+    titles = queries.round_titles(ids)
 
     def label(name: str, value: str) -> str:
         if name == "kind":

@@ -120,6 +120,7 @@ def test_a_form_sent_with_an_expired_token_is_refused_but_shows_back_what_was_ty
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "页面已过期" in page
     assert FORM["content"] in page and FORM["title"] in page  # nothing typed is lost
+    assert ">y</textarea>" not in page  # the ticked consent box is no text to copy back
     assert "from-a-session-that-ended" not in page
     assert '<a class="button" href="/suggest">重新打开表单</a>' in page
     assert db.session.scalar(select(func.count()).select_from(Suggestion)) == 0
