@@ -8,7 +8,11 @@ import os
 wsgi_app = "app:create_app()"
 bind = os.environ.get("BIND", "127.0.0.1:8000").split(",")
 workers = int(os.environ.get("WEB_WORKERS", 2))  # processes: about one per core
-threads = int(os.environ.get("WEB_THREADS", 4))  # requests each process serves at once (more than one: gthread)
+# Requests each process serves at once. One (gunicorn's sync worker) by default: the waiting connections then queue
+# in the kernel, shared by the processes, each taking the next when free, and no request shares a process's
+# interpreter lock with three others; under a full load a sent suggestion's p95 fell from 150–160 to 86–110 ms
+# (bench/load.py). It wants the reverse proxy in front to buffer slow clients; more than one: gthread.
+threads = int(os.environ.get("WEB_THREADS", 1))
 timeout = int(os.environ.get("WEB_TIMEOUT", 60))  # seconds a request may take (an Excel export of a big round)
 graceful_timeout = 30
 max_requests = int(os.environ.get("WEB_MAX_REQUESTS", 0))  # recycle a worker after this many requests (0: never)
