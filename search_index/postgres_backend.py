@@ -64,7 +64,8 @@ COLUMNS = (
 )
 NAMES = ", ".join(name for name, _type in COLUMNS)
 INDEXES = ("words", "audiences", "date")
-# The table's comment names its layout: a table of an older one (its vectors without sample lexemes) is made anew.
+# The table's comment names its layout (change it with COLUMNS or what the vectors hold): a table of an older one,
+# such as vectors without sample lexemes, is made anew.
 LAYOUT = "layout 2: sample lexemes"
 SAMPLES = 16
 # A control character starts no word the segmenter makes, so no search asks for one of these.
@@ -406,9 +407,7 @@ class PostgresBackend(Backend):
         where = " AND ".join(conditions)
         if matching and request.order != "newest":
             return self._ranked(where, params, request.page)
-        total, facets, estimated = self._sampled_counts(shared, params)
-        if not estimated:
-            total, facets = self._counts(db.session.execute(text(counts_sql(f"{TABLE} WHERE {where}")), params))
+        total, facets, estimated = self._page_counts(shared, where, params)
         # As Whoosh: a page past the last is the last (past an estimate's last, a page is empty).
         last_page = max(math.ceil(total / request.per_page), 1)
         params["offset"] = ((request.page if estimated else min(request.page, last_page)) - 1) * request.per_page
@@ -427,18 +426,18 @@ class PostgresBackend(Backend):
         hits = [Hit(*row[:5], score=float(row.score)) for row in db.session.execute(text(sql), params)]
         return Results(total=total, hits=hits, facets=facets, estimated=estimated)
 
-    def _sampled_counts(self, shared: list[str], params: dict):
-        """(total, facets, True) estimated from the matches in the first sample when they stand for more than
-        `exact_up_to`; else (0, {}, False): count them all. Through the words' index even with no words."""
+    def _page_counts(self, shared: list[str], where: str, params: dict):
+        """(total, facets, estimated) of newest first or browsing: the matches in the first sample (through the
+        words' index even with no words), scaled, when they stand for more than `exact_up_to`; else all counted."""
         sample = quoted(SAMPLE_LEXEMES[0])
         params["sample"] = f"({params['query']}) & {sample}" if "query" in params else sample
-        where = " AND ".join([*shared, "words @@ CAST(:sample AS tsquery)"])
+        sampled = " AND ".join([*shared, "words @@ CAST(:sample AS tsquery)"])
         with self._planned(words=True):
-            total, facets = self._counts(db.session.execute(text(counts_sql(f"{TABLE} WHERE {where}")), params))
-        if total * SAMPLES <= self.exact_up_to:
-            return 0, {}, False
-        scaled = {name: [(value, estimate(n, SAMPLES)) for value, n in counts] for name, counts in facets.items()}
-        return estimate(total, SAMPLES), scaled, True
+            total, facets = self._counts(db.session.execute(text(counts_sql(f"{TABLE} WHERE {sampled}")), params))
+        if total * SAMPLES > self.exact_up_to:
+            scaled = {name: [(value, estimate(n, SAMPLES)) for value, n in counts] for name, counts in facets.items()}
+            return estimate(total, SAMPLES), scaled, True
+        return *self._counts(db.session.execute(text(counts_sql(f"{TABLE} WHERE {where}")), params)), False
 
     def _ranked(self, where: str, params: dict, page: int) -> Results:
         """Best first: the matches are read once, ranked, counted by facet, and their page picked in one
