@@ -8,11 +8,14 @@ import os
 wsgi_app = "app:create_app()"
 bind = os.environ.get("BIND", "127.0.0.1:8000").split(",")
 workers = int(os.environ.get("WEB_WORKERS", 2))  # processes: about one per core
-# Requests each process serves at once. One (gunicorn's sync worker) by default: the waiting connections then queue
-# in the kernel, shared by the processes, each taking the next when free, and no request shares a process's
-# interpreter lock with three others; under a full load a sent suggestion's p95 fell from 150–160 to 86–110 ms
-# (bench/load.py). It wants the reverse proxy in front to buffer slow clients; more than one: gthread.
-threads = int(os.environ.get("WEB_THREADS", 1))
+# Threads a process (gunicorn's threaded worker, gthread): the connections it holds at once. One of them runs at a
+# time (WEB_REQUESTS_AT_ONCE), the others wait in core/admission.py, which runs the waiting request due first: a
+# resident's POST before page loads queued ahead of it. Under a full load (bench/load.py) a sent suggestion's p95
+# fell from 230 (4 threads, no ordering) and 86–110 ms (1 thread: the sync worker, first come first served) to
+# 29 ms. Only the running request holds a database connection. It wants the reverse proxy in front to buffer
+# slow clients and uploads.
+threads = int(os.environ.get("WEB_THREADS", 32))
+requests_at_once = int(os.environ.get("WEB_REQUESTS_AT_ONCE", 1))  # 0: the threads all run, sharing the GIL
 timeout = int(os.environ.get("WEB_TIMEOUT", 60))  # seconds a request may take (an Excel export of a big round)
 graceful_timeout = 30
 max_requests = int(os.environ.get("WEB_MAX_REQUESTS", 0))  # recycle a worker after this many requests (0: never)
@@ -36,8 +39,23 @@ logconfig_dict = {
 }
 
 
+def admit_by_deadline(worker):
+    """Let `requests_at_once` of the worker's requests run, the others waiting by deadline (core/admission.py).
+
+    A threaded worker tells gunicorn it is alive whatever its requests do, so a request holding its slot past
+    the timeout while others wait ends the worker here (logged first), and gunicorn starts a new one.
+    """
+    if threads > 1 and requests_at_once > 0:
+        from core.admission import EarliestDeadlineFirst
+
+        app = worker.wsgi
+        app.wsgi_app = EarliestDeadlineFirst(app.wsgi_app, requests_at_once, timeout, on_stuck=lambda: os._exit(1))
+
+
 def post_worker_init(worker):
-    """Each forked worker starts its own outbox and search workers (threads do not survive a fork)."""
+    """Each forked worker orders its requests and starts its own outbox and search workers (threads do not
+    survive a fork)."""
     from app import start_workers
 
+    admit_by_deadline(worker)
     start_workers(worker.wsgi)

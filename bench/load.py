@@ -6,11 +6,13 @@ It makes a temporary instance (its own folder; SQLite there, or the PostgreSQL d
 of BENCH_POSTGRES_URL, made anew and dropped afterwards), migrates it, loads the demo and rebuilds the search index,
 then starts on free 127.0.0.1 ports:
 - the platform: gunicorn with the repo's gunicorn.conf.py as production runs it (WEB_WORKERS, WEB_THREADS … from
-  the environment, else the README's defaults: 2 workers of 4 threads), SECRET_KEY set, the search worker on, a
+  the environment, else the README's defaults: 2 workers of 32 threads, one request running at a time in each,
+  earliest deadline first), SECRET_KEY set, the search worker on, a
   JSON log line per request (into the instance folder). The rate limits are raised for the run, as it says:
   every client comes from 127.0.0.1, and the defaults (5 suggestions a minute per address …) refuse them all;
 - bench/hello.py, a bare Flask route, under gunicorn with the same settings (bench/hello_gunicorn.conf.py takes
-  the production file's workers, threads, worker class, timeouts and logging, and only changes the application).
+  the production file's workers, threads, worker class, timeouts, logging and admission of requests, and only
+  changes the application).
 
 Phases of --seconds each, with --clients clients that each send their next request once the last is answered
 (no think time: N clients keep N requests in flight):
@@ -241,6 +243,15 @@ def children_cpu() -> float:
     return used.ru_utime + used.ru_stime
 
 
+def admitted(settings: dict) -> str:
+    """How each process lets its requests run (gunicorn.conf.py's admit_by_deadline)."""
+    if settings["threads"] == 1:
+        return "one request at a time, first come first served"
+    if settings["requests_at_once"] > 0:
+        return f"{settings['requests_at_once']} running at a time, earliest deadline first"
+    return "every thread running"
+
+
 def wrk(tool: str, url: str, paths: list[str], clients: int, seconds: int) -> dict:
     """One wrk phase: `clients` connections (a thread each, with its cookie) GETting `paths` in turn."""
     cpu = children_cpu()
@@ -401,7 +412,8 @@ def main() -> None:
         stack.callback(hello.stop)
         say(
             f"Servers: gunicorn {settings['workers']} workers × {settings['threads']} threads "
-            f"({app.worker_class()}; hello: {hello.worker_class()}), platform {app.url}, hello {hello.url}"
+            f"({app.worker_class()}; hello: {hello.worker_class()}; {admitted(settings)}), "
+            f"platform {app.url}, hello {hello.url}"
         )
         say(
             "Rate limits raised for the run (every client is 127.0.0.1): "
@@ -525,6 +537,7 @@ def main() -> None:
                     "database": args.database,
                     "workers": settings["workers"],
                     "threads": settings["threads"],
+                    "requests_at_once": settings["requests_at_once"] if settings["threads"] > 1 else 1,
                     "loadavg_1min": [round(load_start, 2), round(load_end, 2)],
                     "machine_loop_s": loop_seconds,
                     "targets_met": all(checks.values()),
