@@ -16,6 +16,7 @@ workers = int(os.environ.get("WEB_WORKERS", 2))  # processes: about one per core
 # slow clients and uploads.
 threads = int(os.environ.get("WEB_THREADS", 32))
 requests_at_once = int(os.environ.get("WEB_REQUESTS_AT_ONCE", 1))  # 0: the threads all run, sharing the GIL
+ordered = threads > 1 and requests_at_once > 0  # with one thread (the sync worker) there is no choice
 timeout = int(os.environ.get("WEB_TIMEOUT", 60))  # seconds a request may take (an Excel export of a big round)
 graceful_timeout = 30
 max_requests = int(os.environ.get("WEB_MAX_REQUESTS", 0))  # recycle a worker after this many requests (0: never)
@@ -45,7 +46,7 @@ def admit_by_deadline(worker):
     A threaded worker tells gunicorn it is alive whatever its requests do, so a request holding its slot past
     the timeout while others wait ends the worker here (logged first), and gunicorn starts a new one.
     """
-    if threads > 1 and requests_at_once > 0:
+    if ordered:
         from core.admission import EarliestDeadlineFirst
 
         app = worker.wsgi

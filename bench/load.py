@@ -245,11 +245,9 @@ def children_cpu() -> float:
 
 def admitted(settings: dict) -> str:
     """How each process lets its requests run (gunicorn.conf.py's admit_by_deadline)."""
-    if settings["threads"] == 1:
-        return "one request at a time, first come first served"
-    if settings["requests_at_once"] > 0:
+    if settings["ordered"]:
         return f"{settings['requests_at_once']} running at a time, earliest deadline first"
-    return "every thread running"
+    return "first come, first served" if settings["threads"] == 1 else "every thread running"
 
 
 def wrk(tool: str, url: str, paths: list[str], clients: int, seconds: int) -> dict:
@@ -537,7 +535,7 @@ def main() -> None:
                     "database": args.database,
                     "workers": settings["workers"],
                     "threads": settings["threads"],
-                    "requests_at_once": settings["requests_at_once"] if settings["threads"] > 1 else 1,
+                    "earliest_deadline_first": settings["ordered"],
                     "loadavg_1min": [round(load_start, 2), round(load_end, 2)],
                     "machine_loop_s": loop_seconds,
                     "targets_met": all(checks.values()),

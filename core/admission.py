@@ -40,12 +40,16 @@ class EarliestDeadlineFirst:
         on_stuck: Callable[[], None] | None = None,
     ):
         self.app = app
-        self.free = slots
+        self.slots = slots
         self.waiting: list[tuple[float, int, threading.Lock]] = []  # heap of (deadline, arrival order, baton)
         self.order = itertools.count()
         self.lock = threading.Lock()
         self.held_since: dict[int, float] = {}  # slot holder (arrival order) -> when it took the slot
         self.stuck_after, self.on_stuck = stuck_after, on_stuck
+
+    @property
+    def free(self) -> int:
+        return self.slots - len(self.held_since)
 
     def __call__(self, environ, start_response):
         ticket = self._enter(time.monotonic() + BUDGETS.get(environ.get("REQUEST_METHOD"), DEFAULT_BUDGET))
@@ -61,7 +65,6 @@ class EarliestDeadlineFirst:
         ticket = next(self.order)
         with self.lock:
             if self.free:
-                self.free -= 1
                 self.held_since[ticket] = time.monotonic()
                 return ticket
             baton = threading.Lock()
@@ -79,12 +82,11 @@ class EarliestDeadlineFirst:
                 _, next_ticket, baton = heapq.heappop(self.waiting)
                 self.held_since[next_ticket] = time.monotonic()
                 baton.release()
-            else:
-                self.free += 1
 
     def _check_stuck(self) -> None:
         with self.lock:
-            held = time.monotonic() - min(self.held_since.values(), default=time.monotonic())
+            now = time.monotonic()
+            held = now - min(self.held_since.values(), default=now)
         if held >= self.stuck_after:
             log.error("a request has held this server process %.0f s while others wait", held)
             if self.on_stuck is not None:
