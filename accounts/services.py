@@ -147,6 +147,18 @@ def authenticate(*, username: str, password: str) -> User:
     return user
 
 
+def log_out(*, user: User) -> User:
+    """End the user's sessions on the server, so a copy of the login cookie no longer opens a page.
+
+    The login cookie is signed, not stored: the session version is what a logout can change. Every session of
+    the user ends with it, on every device, as a password change ends them.
+    """
+    user.session_version += 1
+    audit.record(actor=user, action="user.logout", obj=user)
+    db.session.commit()
+    return user
+
+
 def _spend_a_password_check(password: str) -> None:
     User(password_hash=_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"])).check_password(password)
 

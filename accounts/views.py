@@ -93,7 +93,9 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Log out."""
+    """Log out, ending the session on the server too."""
+    if current_user.is_authenticated:
+        services.log_out(user=current_user._get_current_object())
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("core.index"))
