@@ -102,7 +102,7 @@ def logout():
     if current_user.is_authenticated:
         services.log_out(user=current_user._get_current_object())
     logout_user()
-    flash(_("You have logged out."), "info")
+    flash(_("You have logged out, here and on your other devices."), "info")
     return redirect(url_for("core.index"))
 
 

@@ -33,7 +33,8 @@ def test_login_with_good_credentials_shows_the_dashboard_and_logout_ends_it(clie
 def test_a_login_cookie_copied_before_logout_no_longer_opens_a_page(app, client, login_as):
     user = login_as("office")
     copied = client.get_cookie("session").value
-    client.post("/logout")
+    page = client.post("/logout", follow_redirects=True).get_data(as_text=True)
+    assert "您已退出登录，在其他设备上的登录也已一并结束。" in page
     thief = app.test_client()
     thief.set_cookie("session", copied)
     response = thief.get("/admin/users")
