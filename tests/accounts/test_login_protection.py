@@ -97,6 +97,16 @@ def test_a_new_password_makes_the_browsers_that_knew_the_old_one_strangers(app, 
     assert log_in(client, "liming", "Another123").status_code == 429
 
 
+def test_the_browser_that_changed_the_password_stays_known(app, client, strict_limits):
+    make_user(username="liming")
+    assert log_in(client, "liming", PASSWORD).status_code == 302
+    fields = {"current_password": PASSWORD, "new_password": "Changed123", "confirm": "Changed123"}
+    assert client.post("/account/password", data=fields).status_code == 302
+    client.post("/logout")
+    fail_three_times_from_elsewhere(app, "liming")
+    assert log_in(client, "liming", "Changed123").status_code == 302
+
+
 def test_the_known_browser_cookie_is_signed_long_lived_and_sent_only_to_the_login_form(client):
     make_user(username="liming")
     response = log_in(client, "liming", PASSWORD)
