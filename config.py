@@ -70,7 +70,10 @@ def from_environment(instance_path: str) -> dict:
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "LOGIN_USERNAME_RATE_LIMIT": os.environ.get("LOGIN_USERNAME_RATE_LIMIT", "5 per minute; 30 per hour"),
         # Residents' public pages: the suggestion form and the tracking-code lookup.
+        # The form counts only the suggestions it accepts (a refused form is corrected and sent again freely),
+        # and every attempt, accepted or not, against a looser limit that stops a flood.
         "PUBLIC_POST_RATE_LIMIT": os.environ.get("PUBLIC_POST_RATE_LIMIT", "5 per minute; 50 per day"),
+        "PUBLIC_ATTEMPT_RATE_LIMIT": os.environ.get("PUBLIC_ATTEMPT_RATE_LIMIT", "30 per minute; 300 per day"),
         "LOOKUP_RATE_LIMIT": os.environ.get("LOOKUP_RATE_LIMIT", "30 per minute"),
         # Attachments: "local" (files in UPLOAD_FOLDER) or "database" (rows of the database, several machines).
         "STORAGE_BACKEND": os.environ.get("STORAGE_BACKEND", "local"),

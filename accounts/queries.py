@@ -72,6 +72,11 @@ def user_choices() -> list[tuple[int, str]]:
     return [(user.id, str(user)) for user in db.session.scalars(select(User).order_by(User.username))]
 
 
+def user_by_username(username: str) -> User | None:
+    """The user with this username, whatever its case and surrounding spaces."""
+    return db.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+
+
 def user_for_session(token: str) -> User | None:
     """The active user a login cookie names, unless their sessions were ended since it was issued."""
     user_id, _sep, version = token.partition(":")

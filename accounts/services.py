@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
-from accounts import audit
+from accounts import audit, queries
 from accounts.errors import AccountError
 from accounts.models import ApiToken, Role, Unit, UnitKind, User
 from accounts.passwords import MIN_LENGTH, password_problem
@@ -133,7 +133,7 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
 
 def authenticate(*, username: str, password: str) -> User:
     """Return the active user with these credentials and record the login, or raise."""
-    user = db.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+    user = queries.user_by_username(username)
     if user is None:
         _spend_a_password_check(password)  # an unknown name takes as long as a wrong password
         raise AccountError("invalid_credentials")
@@ -143,6 +143,18 @@ def authenticate(*, username: str, password: str) -> User:
         raise AccountError("inactive_user")
     user.last_login_at = utcnow()
     audit.record(actor=user, action="user.login", obj=user)
+    db.session.commit()
+    return user
+
+
+def log_out(*, user: User) -> User:
+    """End the user's sessions on the server, so a copy of the login cookie no longer opens a page.
+
+    The login cookie is signed, not stored: the session version is what a logout can change. Every session of
+    the user ends with it, on every device, as a password change ends them.
+    """
+    user.session_version += 1
+    audit.record(actor=user, action="user.logout", obj=user)
     db.session.commit()
     return user
 

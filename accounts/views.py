@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
-from accounts import queries, services
+from accounts import devices, queries, services
 from accounts.errors import AccountError
 from accounts.forms import (
     AuditFilterForm,
@@ -38,8 +38,12 @@ bp = Blueprint("accounts", __name__)
 
 
 def _login_username() -> str:
-    """The throttling key of the account a login names, so guesses spread over many addresses still slow down."""
-    return "login-user:" + request.form.get("username", "").strip().lower()[:64]
+    """The throttling key of the account a login names, so guesses spread over many addresses still slow down.
+
+    A browser that has logged in to that account before is counted apart: strangers' failures do not keep it out.
+    """
+    username = request.form.get("username", "").strip().lower()[:64]
+    return ("login-known:" if devices.is_known(username) else "login-user:") + username
 
 
 def _login_failed(response) -> bool:
@@ -86,6 +90,7 @@ def login():
             show_error(form, error)
         else:
             login_user(user)
+            devices.remember(user)
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
             return redirect(safe_next(request.args.get("next")) or url_for("core.index"))
     return render_template("accounts/login.html", form=form)
@@ -93,9 +98,11 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Log out."""
+    """Log out, ending the session on the server too."""
+    if current_user.is_authenticated:
+        services.log_out(user=current_user._get_current_object())
     logout_user()
-    flash(_("You have logged out."), "info")
+    flash(_("You have logged out, here and on your other devices."), "info")
     return redirect(url_for("core.index"))
 
 
@@ -115,6 +122,7 @@ def change_password():
             # The session id changed with the password; keep this one. The user itself, not the proxy: a
             # proxy stored as the request's user would resolve to itself on the next look.
             login_user(current_user._get_current_object())
+            devices.remember(current_user)  # the browser that set the new password still knows the account
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("core.index"))
     return render_template("accounts/password_change.html", form=form)

@@ -73,6 +73,7 @@ PUBLIC_PAGES = ["/", "/heard", "/plans", "/plans/{plan_id}", "/suggest"]
 # Every client comes from 127.0.0.1: the limits per address would refuse nearly all of them.
 RAISED_LIMITS = {
     "PUBLIC_POST_RATE_LIMIT": "1000000 per minute",
+    "PUBLIC_ATTEMPT_RATE_LIMIT": "1000000 per minute",
     "LOOKUP_RATE_LIMIT": "1000000 per minute",
     "LOGIN_RATE_LIMIT": "1000000 per minute",
     "LOGIN_USERNAME_RATE_LIMIT": "1000000 per minute",

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, request, url_for
 from flask_limiter import RequestLimit
+from flask_login import current_user
 from sqlalchemy import Select
 from wtforms import Form
 
@@ -100,7 +101,26 @@ def set_security_headers(response):
     response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
     if current_app.config["SESSION_COOKIE_SECURE"]:
         response.headers.setdefault("Strict-Transport-Security", HSTS)
+    if _private(response):
+        response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _private(response) -> bool:
+    """Whether an answer may hold what only its reader should see, so no browser or proxy may keep a copy.
+
+    That is every answer to a logged-in user or a program with a token (contact details, drafts, reviews),
+    every download (an export of contacts) and every answer to a form sent (a refused one shows back the name
+    and phone typed). The public pages as anyone gets them, and the site's own files, may be kept.
+    """
+    if request.endpoint == "static":
+        return False
+    return (
+        request.method not in {"GET", "HEAD"}
+        or response.headers.get("Content-Disposition", "").startswith("attachment")
+        or "Authorization" in request.headers
+        or current_user.is_authenticated
+    )
 
 
 def wants_json() -> bool:

@@ -67,6 +67,7 @@ def app(tmp_path_factory):
             "LOGIN_RATE_LIMIT": "10000 per minute",
             "LOGIN_USERNAME_RATE_LIMIT": "10000 per minute",
             "PUBLIC_POST_RATE_LIMIT": "10000 per minute",
+            "PUBLIC_ATTEMPT_RATE_LIMIT": "10000 per minute",
             "LOOKUP_RATE_LIMIT": "10000 per minute",
             "PAGE_SIZE": 20,
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",

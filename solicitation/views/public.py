@@ -45,8 +45,24 @@ def _suggest_breach(_limit):
     return make_response(_render_suggest(form, round, rounds, status=429))
 
 
+def _accepted(response) -> bool:
+    """Only a suggestion accepted counts against a resident's limit: a refused form is corrected and sent again."""
+    return response.status_code == 302
+
+
 @bp.route("/suggest", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["PUBLIC_POST_RATE_LIMIT"], methods=["POST"], on_breach=_suggest_breach)
+@limiter.limit(
+    lambda: current_app.config["PUBLIC_POST_RATE_LIMIT"],
+    methods=["POST"],
+    deduct_when=_accepted,
+    on_breach=_suggest_breach,
+)
+@limiter.limit(
+    lambda: current_app.config["PUBLIC_ATTEMPT_RATE_LIMIT"],
+    methods=["POST"],
+    scope="attempts",  # its own count, even when both limits read the same
+    on_breach=_suggest_breach,
+)
 @shared_page
 def suggest():
     """Send a reform need or suggestion; no account needed."""

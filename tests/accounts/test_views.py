@@ -30,6 +30,20 @@ def test_login_with_good_credentials_shows_the_dashboard_and_logout_ends_it(clie
     assert client.get("/rounds").status_code == 302
 
 
+def test_a_login_cookie_copied_before_logout_no_longer_opens_a_page(app, client, login_as):
+    user = login_as("office")
+    copied = client.get_cookie("session").value
+    page = client.post("/logout", follow_redirects=True).get_data(as_text=True)
+    assert "您已退出登录，在其他设备上的登录也已一并结束。" in page
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    response = thief.get("/admin/users")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    assert [event.actor_id for event in db.session.scalars(select(AuditEvent).filter_by(action="user.logout"))] == [
+        user.id
+    ]
+
+
 def test_login_with_a_wrong_password_says_so_and_logs_nobody_in(client):
     user = make_user()
     response = client.post("/login", data={"username": user.username, "password": "wrong-pass1"})

@@ -82,6 +82,7 @@ def app(tmp_path_factory):
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'browser.db'}",
             "LOGIN_RATE_LIMIT": "10000 per minute",
             "PUBLIC_POST_RATE_LIMIT": "10000 per minute",
+            "PUBLIC_ATTEMPT_RATE_LIMIT": "10000 per minute",
             "LOOKUP_RATE_LIMIT": "10000 per minute",
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         }

@@ -3,6 +3,8 @@
 import re
 from pathlib import Path
 
+from tests.factories import make_open_round, make_suggestion
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -76,3 +78,26 @@ def test_a_query_argument_cannot_break_the_export_links(client, login_as):
     response = client.get(f"/rounds/{round.id}/proposals?round_id=9&_external=1")
     assert response.status_code == 200
     assert f'href="/rounds/{round.id}/proposals?export=xlsx' in response.get_data(as_text=True)
+
+
+def test_pages_for_a_logged_in_user_and_every_export_are_never_kept_by_the_browser(client, login_as):
+    suggestion = make_suggestion()
+    assert "Cache-Control" not in client.get("/heard").headers  # a public page as anyone gets it may be kept
+    login_as("office")
+    answers = [
+        client.get("/"),
+        client.get(f"/suggestions/{suggestion.id}"),
+        client.post(f"/suggestions/{suggestion.id}/reveal"),
+        client.get(f"/rounds/{suggestion.round_id}/suggestions?export=csv"),
+        client.post(f"/rounds/{suggestion.round_id}/suggestions/export-contacts"),
+    ]
+    assert [response.headers.get("Cache-Control") for response in answers] == ["no-store"] * len(answers)
+    with client.get("/static/css/app.css") as response:
+        assert response.headers.get("Cache-Control") != "no-store"  # the site's own files still are
+
+
+def test_a_refused_suggestion_showing_back_the_contacts_typed_is_never_kept_by_the_browser(client):
+    make_open_round()
+    response = client.post("/suggest", data={"title": "", "contact_name": "陈大爷", "contact_phone": "13700001111"})
+    assert response.status_code == 400 and 'value="13700001111"' in response.get_data(as_text=True)
+    assert response.headers["Cache-Control"] == "no-store"

@@ -81,6 +81,28 @@ def test_the_rate_limited_page_keeps_the_text(app, client, monkeypatch):
     assert response.status_code == 429 and "第二条建议的内容" in page and "请稍等一分钟" in page
 
 
+def test_refused_forms_do_not_count_toward_the_residents_limit(app, client, monkeypatch):
+    make_open_round()
+    monkeypatch.setitem(app.config, "PUBLIC_POST_RATE_LIMIT", "2 per minute")
+    limiter.reset()
+    refused = [client.post("/suggest", data=dict(FORM, consent="")).status_code for _ in range(3)]
+    accepted = [client.post("/suggest", data=FORM).status_code for _ in range(3)]
+    limiter.reset()
+    assert refused == [400, 400, 400] and accepted == [302, 302, 429]
+    assert db.session.scalar(select(db.func.count(Suggestion.id))) == 2
+
+
+def test_a_flood_of_refused_forms_is_stopped_by_the_looser_limit_on_every_attempt(app, client, monkeypatch):
+    make_open_round()
+    monkeypatch.setitem(app.config, "PUBLIC_ATTEMPT_RATE_LIMIT", "3 per minute")
+    limiter.reset()
+    statuses = [client.post("/suggest", data=dict(FORM, consent="")).status_code for _ in range(3)]
+    response = client.post("/suggest", data=FORM)
+    limiter.reset()
+    assert statuses == [400, 400, 400] and response.status_code == 429
+    assert "请稍等一分钟" in response.get_data(as_text=True) and db.session.scalar(select(Suggestion)) is None
+
+
 def test_a_script_in_a_suggestion_is_shown_as_text(client, login_as):
     suggestion = make_suggestion(title="<img src=x onerror=alert(1)>", content="<script>alert('x')</script>")
     page = client.get(f"/track?code={suggestion.tracking_code}").get_data(as_text=True)
