@@ -265,3 +265,12 @@ def test_a_subject_is_made_of_what_the_platform_made_never_of_what_someone_typed
     )
     assert message.subject and "evil" not in message.subject and "\n" not in message.subject
     db.session.expunge(message)
+
+
+def test_mail_status_counts_waiting_and_sent_messages(runner):
+    make_suggestion(contact_email="wang@example.cn")
+    make_suggestion(contact_email="li@example.cn")
+    message = db.session.scalars(select(OutboxMessage)).first()
+    message.sent_at = utcnow()
+    db.session.commit()
+    assert "waiting 1, retrying 0, given up 0, sent 1" in runner.invoke(args=["mail", "status"]).output
