@@ -201,7 +201,7 @@ def _deliver(message: OutboxMessage, connection: _Connection) -> _Problem | None
         return _Problem.of(error, failure=MailFailure.error)
     try:
         smtp = connection.open()
-    except OSError as error:  # smtplib's errors are OSErrors too
+    except Exception as error:  # unreachable, refusing this platform's login or TLS: no message would go out
         return _Problem.of(error, server=True)
     try:
         smtp.send_message(email)
@@ -297,7 +297,8 @@ def undelivered_mail(*, q: str = "", kind: str = "", failure: MailFailure | None
     """The messages given up, newest first, filtered by address or subject, kind and reason."""
     query = select(OutboxMessage).where(OutboxMessage.failed_at.is_not(None))
     if q:
-        query = query.where(or_(OutboxMessage.recipient.contains(q), OutboxMessage.subject.contains(q)))
+        matches = [column.icontains(q, autoescape=True) for column in (OutboxMessage.recipient, OutboxMessage.subject)]
+        query = query.where(or_(*matches))
     if kind:
         query = query.where(OutboxMessage.kind == kind)
     if failure is not None:
