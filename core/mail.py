@@ -308,7 +308,7 @@ def undelivered_mail(*, q: str = "", kind: str = "", failure: MailFailure | None
 
 def undelivered_kinds() -> list[str]:
     """The kinds of message (their templates) among those given up."""
-    kinds = select(OutboxMessage.kind).where(OutboxMessage.failed_at.is_not(None)).distinct()
+    kinds = select(OutboxMessage.kind).where(OutboxMessage.failed_at.is_not(None), OutboxMessage.kind != "").distinct()
     return list(db.session.scalars(kinds.order_by(OutboxMessage.kind)))
 
 
