@@ -10,6 +10,7 @@ from accounts import queries
 from accounts.models import Role, UnitKind
 from accounts.passwords import MIN_LENGTH
 from core.forms import FilterForm, enum_coerce, optional_bool, optional_int, options
+from core.mail import MailFailure, undelivered_kinds
 
 ALL = _l("All")
 PASSWORD_RULES = _l(
@@ -110,3 +111,15 @@ class AuditFilterForm(FilterForm):
         super().__init__()
         self.object_type.choices = options([(name, name) for name in queries.audit_object_types()], blank=ALL)
         self.actor.choices = options(queries.user_choices(), blank=ALL)
+
+
+class MailFilterForm(FilterForm):
+    q = SearchField(_l("Address or subject"))
+    kind = SelectField(_l("Kind"))
+    failure = SelectField(
+        _l("Reason"), choices=lambda: options(MailFailure.choices(), blank=ALL), coerce=enum_coerce(MailFailure)
+    )
+
+    def __init__(self):
+        super().__init__()
+        self.kind.choices = options([(kind, kind) for kind in undelivered_kinds()], blank=ALL)

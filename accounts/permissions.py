@@ -30,6 +30,10 @@ def can_read_audit_log(user) -> bool:
     return is_office(user)
 
 
+def can_read_undelivered_mail(user) -> bool:
+    return is_office(user)
+
+
 def require(allowed: bool) -> None:
     """Stop the request with 403 unless the predicate allowed it."""
     if not allowed:
@@ -63,4 +67,5 @@ TEMPLATE_PREDICATES = {
     "can_manage_users": can_manage_users,
     "can_manage_units": can_manage_units,
     "can_read_audit_log": can_read_audit_log,
+    "can_read_undelivered_mail": can_read_undelivered_mail,
 }

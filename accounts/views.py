@@ -1,4 +1,5 @@
-"""Login and logout, one's own password, and the office's pages for users, units and the audit log."""
+"""Login and logout, one's own password, and the office's pages for users, units, the audit log and the mail
+that could not be delivered."""
 
 import math
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ from accounts.forms import (
     AuditFilterForm,
     ChangePasswordForm,
     LoginForm,
+    MailFilterForm,
     PasswordResetForm,
     UnitFilterForm,
     UnitForm,
@@ -26,11 +28,13 @@ from accounts.permissions import (
     can_manage_units,
     can_manage_users,
     can_read_audit_log,
+    can_read_undelivered_mail,
     login_required,
     office_required,
     require,
 )
 from core.exports import table_response
+from core.mail import undelivered_mail
 from core.web import export_format, paginate, retry_after_seconds, safe_next, show_error
 from extensions import db, limiter
 
@@ -327,3 +331,31 @@ def audit_log():
     if fmt := export_format():
         return table_response(filename="audit-log", columns=AUDIT_COLUMNS, rows=db.session.scalars(query), fmt=fmt)
     return render_template("accounts/audit_log.html", filters=filters, page=paginate(query))
+
+
+MAIL_COLUMNS = [
+    (_l("Given up"), lambda m: m.failed_at),
+    (_l("Queued"), lambda m: m.created_at),
+    (_l("Kind"), lambda m: m.kind),
+    (_l("Recipient"), lambda m: m.shown_recipient),
+    (_l("Subject"), lambda m: m.subject),
+    (_l("Attempts"), lambda m: m.attempts),
+    (_l("Reason"), lambda m: m.failure.label),
+    (_l("Last error"), lambda m: m.shown_error),
+]
+
+
+@bp.get("/admin/mail")
+@office_required
+def undelivered_mail_list():
+    """List the mail given up, with why, filtered, or export it."""
+    require(can_read_undelivered_mail(current_user))
+    filters = MailFilterForm()
+    query = undelivered_mail(
+        q=(filters.q.data or "").strip(), kind=filters.kind.data or "", failure=filters.failure.data
+    )
+    if fmt := export_format():
+        return table_response(
+            filename="undelivered-mail", columns=MAIL_COLUMNS, rows=db.session.scalars(query), fmt=fmt
+        )
+    return render_template("accounts/mail_list.html", filters=filters, page=paginate(query))

@@ -1,4 +1,5 @@
-"""GET /health: whether this server can do its work — its database answers and its search index keeps up.
+"""GET /health: whether this server can do its work — its database answers and its search index keeps up —
+and how the mail outbox fares (figures only: a mail server down must not take this server out of rotation).
 
 For load balancers and monitoring: JSON, 200 when every check passes and 503 when one fails, never rate
 limited and never setting a cookie. A failure names its kind only; the details go to the log.
@@ -10,6 +11,7 @@ import time
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
+from core.mail import outbox_figures
 from extensions import db, limiter
 from search_index.backend import SearchRequest
 from search_index.documents import PUBLIC
@@ -34,7 +36,13 @@ def _search() -> dict:
     return figures
 
 
-CHECKS = {"database": _database, "search": _search}
+def _mail() -> dict:
+    # Messages waiting, retrying and given up, and how long the most overdue has waited past its time: a queue
+    # that no worker delivers (or one stuck) shows as a growing overdue_seconds.
+    return outbox_figures()
+
+
+CHECKS = {"database": _database, "search": _search, "mail": _mail}
 
 
 def _run(name: str, check) -> dict:

@@ -159,6 +159,7 @@ GET  accounts.change_password                login   login   ok      ok      ok 
 GET  accounts.login                          ok      ok      ok      ok      ok      ok      ok      ok
 GET  accounts.unit_form                      login   login   403     403     403     403     403     ok
 GET  accounts.unit_list                      login   login   403     403     403     403     403     ok
+GET  accounts.undelivered_mail_list          login   login   403     403     403     403     403     ok
 GET  accounts.user_create                    login   login   403     403     403     403     403     ok
 GET  accounts.user_edit                      login   login   403     403     403     403     403     ok
 GET  accounts.user_list                      login   login   403     403     403     403     403     ok

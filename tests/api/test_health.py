@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from app import create_app
+from core.mail import MailFailure, OutboxMessage
 from core.models import utcnow
 from extensions import db
 from search_index.models import SearchQueue
@@ -16,6 +17,19 @@ def test_health_reports_each_check_with_its_figures(client):
     search = body["checks"]["search"]
     assert (search["status"], search["backend"], search["queue_age_seconds"]) == ("ok", "whoosh", 0.0)
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_health_shows_the_mail_waiting_and_given_up_without_failing_for_it(client):
+    overdue = utcnow() - timedelta(minutes=10)
+    db.session.add(OutboxMessage(recipient="wang@example.cn", subject="通知", body="…", next_attempt_at=overdue))
+    given_up = OutboxMessage(recipient="li@example.cn", subject="通知", body="…", attempts=1, last_error="550")
+    given_up.failed_at, given_up.failure = utcnow(), MailFailure.recipient
+    db.session.add(given_up)
+    db.session.commit()
+    response = client.get("/health")
+    mail = response.get_json()["checks"]["mail"]
+    assert response.status_code == 200 and mail["status"] == "ok"
+    assert (mail["waiting"], mail["retrying"], mail["given_up"]) == (1, 0, 1) and mail["overdue_seconds"] >= 600
 
 
 def test_health_sets_no_cookie(client):

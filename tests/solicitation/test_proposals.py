@@ -57,7 +57,7 @@ def test_a_complete_draft_is_submitted_and_the_office_returns_it_with_a_reason()
     services.return_proposal(actor=office, proposal=proposal, reason="请补充预计成效的量化指标")
     assert proposal.status is S.returned and proposal.return_reason == "请补充预计成效的量化指标"
     [mail] = db.session.scalars(select(OutboxMessage)).all()
-    assert mail.recipient == "zhang@example.cn" and "创新家庭医生服务模式" in mail.subject
+    assert mail.recipient == "zhang@example.cn" and "创新家庭医生服务模式" in mail.body  # a subject holds no typed text
     assert "请补充预计成效的量化指标" in mail.body and f"/proposals/{proposal.id}" in mail.body
     services.update_proposal(
         actor=author, proposal=proposal, fields=proposal_fields(proposal.round, goals="签约率达到60%")
