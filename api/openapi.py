@@ -5,9 +5,18 @@ document shows; only operations so decorated appear (`mode="strict"`).
 """
 
 from spectree import Response, SecurityScheme, SecuritySchemeData, SpecTree
+from spectree.model_adapter.pydantic_adapter import PydanticModelAdapter
 
 from api.errors import refuse_body
 from api.schemas import Error
+
+
+class ModelAdapter(PydanticModelAdapter):
+    def validation_errors(self, err):
+        # Never the input: a form's fields may not even be JSON (a field without a name), and what a
+        # resident typed is not echoed back. api/errors.py answers from the error itself.
+        return err.errors(include_context=False, include_input=False, include_url=False)
+
 
 spec = SpecTree(
     "flask",
@@ -26,6 +35,7 @@ spec = SpecTree(
     naming_strategy=lambda model: model.__name__,
     nested_naming_strategy=lambda _parent, child: child,
     before=refuse_body,
+    model_adapter=ModelAdapter(),
 )
 OFFICE = {"bearer": []}
 
