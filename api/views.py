@@ -78,7 +78,7 @@ def _office_caller() -> bool:
 
 @bp.post("/suggestions")
 @limiter.limit(lambda: current_app.config["PUBLIC_POST_RATE_LIMIT"], exempt_when=_office_caller)
-@spec.validate(resp=responses((201, PublicSuggestion), 400, 422, 429))
+@spec.validate(resp=responses((201, PublicSuggestion), 400, 413, 422, 429))
 def suggestion_submit(json: NewSuggestion):
     """Submit a suggestion; an office token may record any channel but a batch import."""
     if json is None:  # a form post: no JSON body at all
