@@ -2,19 +2,32 @@
 
 from functools import wraps
 
-from flask import Blueprint, current_app, g, jsonify, request, url_for
+from flask import Blueprint, current_app, g, jsonify, request
 
 from accounts import services as accounts
 from accounts.permissions import is_office
-from api.openapi import openapi_document
+from api.errors import domain_error, error, file_required, not_a_json_object, refuse_query, refuse_upload
+from api.openapi import OFFICE, openapi_document, responses, spec
+from api.schemas import (
+    Imported,
+    NewSuggestion,
+    OfficeSuggestion,
+    PublicSuggestion,
+    SearchItem,
+    SearchQuery,
+    SearchResults,
+    SuggestionFile,
+    SuggestionFilters,
+    SuggestionPage,
+)
 from core.errors import DomainError, RowsRejected
-from core.privacy import mask_email, mask_name, mask_phone
 from extensions import csrf, db, limiter
 from search_index import queries as search_queries
 from search_index.backend import FACETS
 from search_index.documents import urls_of
 from solicitation import queries
-from solicitation.models import PUBLIC_CHANNELS, Channel, Round, Suggestion, SuggestionStatus
+from solicitation.errors import SolicitationError
+from solicitation.models import PUBLIC_CHANNELS, Channel, Round, SuggestionStatus
 from solicitation.services import imports
 from solicitation.services import suggestions as services
 
@@ -22,17 +35,13 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # programs authenticate with a bearer token, not a browser cookie
 
 
-def error(status: int, code: str, message: str, fields: dict | None = None):
-    body = {"error": code, "message": message}
-    if fields:
-        body["fields"] = fields
-    return jsonify(body), status
-
-
-def domain_error(exc: DomainError, status: int = 422):
-    """A refused rule as JSON: `status`, unless the rule names its own (413 for a file too large)."""
-    fields = {exc.field: exc.message} if exc.field else None
-    return error(exc.statuses.get(exc.code, status), exc.code, exc.message, fields)
+@bp.before_request
+def refuse_deep_json():
+    """Refuse JSON nested past the parser's recursion limit as malformed, before anything reads it."""
+    try:
+        request.get_json(silent=True)
+    except RecursionError:
+        return not_a_json_object()
 
 
 def _bearer_user():
@@ -57,42 +66,6 @@ def office_token_required(view):
     return wrapped
 
 
-def public_view(suggestion: Suggestion) -> dict:
-    """What anyone holding the tracking code may read: never contact details."""
-    return {
-        "tracking_code": suggestion.display_code,
-        "title": suggestion.title,
-        "status": suggestion.status.value,
-        "status_label": suggestion.status.label,
-        "received_on": suggestion.received_on.isoformat(),
-        "reply": suggestion.reply if suggestion.reply_published else None,
-        # the original's title only: its tracking code belongs to another resident
-        "duplicate_of": suggestion.duplicate_of.title if suggestion.duplicate_of else None,
-        "linked_proposals": len(suggestion.proposals),
-        "lookup_url": url_for("solicitation.track", code=suggestion.tracking_code, _external=True),
-    }
-
-
-def office_view(suggestion: Suggestion) -> dict:
-    """The office's view; contact details masked (revealing them is a logged action of the web pages)."""
-    return {
-        **public_view(suggestion),
-        "id": suggestion.id,
-        "round_id": suggestion.round_id,
-        "content": suggestion.content,
-        "category": suggestion.category.name if suggestion.category else None,
-        "location": suggestion.location,
-        "channel": suggestion.channel.value,
-        "referred_unit": suggestion.referred_unit.name if suggestion.referred_unit else None,
-        "seconds": suggestion.second_count,
-        "contact": {
-            "name": mask_name(suggestion.contact_name),
-            "phone": mask_phone(suggestion.contact_phone),
-            "email": mask_email(suggestion.contact_email),
-        },
-    }
-
-
 @bp.get("/openapi.json")
 def openapi():
     """The OpenAPI 3 description of this API."""
@@ -105,133 +78,109 @@ def _office_caller() -> bool:
 
 @bp.post("/suggestions")
 @limiter.limit(lambda: current_app.config["PUBLIC_POST_RATE_LIMIT"], exempt_when=_office_caller)
-def suggestion_submit():
+@spec.validate(resp=responses((201, PublicSuggestion), 400, 413, 422, 429))
+def suggestion_submit(json: NewSuggestion):
     """Submit a suggestion; an office token may record any channel but a batch import."""
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        return error(400, "bad_json", "The body must be a JSON object.")
+    if json is None:  # a form post: no JSON body at all
+        return not_a_json_object()
     actor = _bearer_user()
     office = actor if is_office(actor) else None
     allowed = {c.value: c for c in (Channel if office else PUBLIC_CHANNELS) if c is not Channel.batch_import}
-    channel = allowed.get(data.get("channel", "web"))
+    channel = allowed.get(json.channel)
     if channel is None:
         return error(422, "channel_not_allowed", "Unknown or not allowed channel.", {"channel": sorted(allowed)})
     rounds = queries.soliciting_rounds()
-    wanted = data.get("round_id")
-    if wanted is not None and type(wanted) is not int:
-        return error(400, "bad_json", "round_id must be an integer.")
+    wanted = json.round_id
     round = next((r for r in rounds if r.id == wanted), None) if wanted is not None else next(iter(rounds), None)
     if round is None:
         return error(422, "round_not_soliciting", "No such round is collecting suggestions.", {"round_id": "closed"})
-    contact = data.get("contact") or {}
-    if not isinstance(contact, dict):
-        return error(400, "bad_json", "`contact` must be an object.")
-    fields = {
-        "title": data.get("title"),
-        "content": data.get("content"),
-        "category_id": data.get("category_id"),
-        "location": data.get("location"),
-        "contact_name": contact.get("name"),
-        "contact_phone": contact.get("phone"),
-        "contact_email": contact.get("email"),
-    }
-    texts_ok = all(value is None or isinstance(value, str) for key, value in fields.items() if key != "category_id")
-    if not texts_ok or not (fields["category_id"] is None or type(fields["category_id"]) is int):
-        return error(400, "bad_json", "Text fields must be strings and category_id an integer.")
+    contact = json.contact.model_dump() if json.contact else {}
+    fields = json.model_dump(include={"title", "content", "category_id", "location"})
+    fields |= {f"contact_{name}": value for name, value in contact.items()}
     try:
         suggestion = services.submit_suggestion(
-            round=round, fields=fields, channel=channel, consent=bool(data.get("consent")), actor=office
+            round=round, fields=fields, channel=channel, consent=json.consent, actor=office
         )
     except DomainError as exc:
         return domain_error(exc)
-    return jsonify(public_view(suggestion)), 201
+    return PublicSuggestion.of(suggestion), 201
 
 
 @bp.get("/suggestions/<code>")
 @limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"])
+@spec.validate(resp=responses((200, PublicSuggestion), 404, 429))
 def suggestion_lookup(code):
     """Look a suggestion up by its tracking code."""
+    if "\x00" in code:  # no code holds it, and PostgreSQL cannot even compare it
+        return domain_error(SolicitationError("tracking_code_unknown", field="code", code=code), status=404)
     try:
         suggestion = services.find_by_code(code)
     except DomainError as exc:
         return domain_error(exc, status=404)
-    return jsonify(public_view(suggestion))
+    return PublicSuggestion.of(suggestion)
 
 
 @bp.get("/search")
 @limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"], exempt_when=lambda: _bearer_user() is not None)
-def search():
+@spec.validate(resp=responses((200, SearchResults), 422, 429), before=refuse_query)
+def search(query: SearchQuery):
     """The search page's search: without a token over what is published, with one over what its user may see."""
     user = _bearer_user()
-    filters = {name: [request.args[name]] for name in FACETS if request.args.get(name)}
-    if not request.args.get("q", "").strip() and not filters:
+    filters = {name: [getattr(query, name)] for name in FACETS if getattr(query, name)}
+    if not query.q.strip() and not filters:
         return error(422, "query_required", "Give words (`q`) or a facet filter.")
     try:
         results, found = search_queries.search(
-            user=user,
-            text=request.args.get("q", ""),
-            filters=filters,
-            order=request.args.get("order", "relevance"),
-            page=request.args.get("page", 1, type=int),
-            per_page=min(request.args.get("per_page", 20, type=int), 100),
+            user=user, text=query.q, filters=filters, order=query.order, page=query.page, per_page=query.per_page
         )
     except DomainError as exc:
         return domain_error(exc)
+    urls = urls_of([item.hit for item in found], public=user is None)
     items = [
-        {
-            "kind": item.hit.kind,
-            "id": item.hit.record_id,
-            "title": item.hit.title,
-            "title_html": str(item.title),
-            "snippet_html": str(item.snippet),
-            "date": item.hit.date.isoformat() if item.hit.date else None,
-            "url": url,
-        }
-        for item, url in zip(found, urls_of([item.hit for item in found], public=user is None), strict=True)
+        SearchItem(
+            kind=item.hit.kind,
+            id=item.hit.record_id,
+            title=item.hit.title,
+            title_html=str(item.title),
+            snippet_html=str(item.snippet),
+            date=item.hit.date,
+            url=url,
+        )
+        for item, url in zip(found, urls, strict=True)
     ]
-    return jsonify(
-        total=results.total,
-        estimated=results.estimated,
-        items=items,
-        facets={k: dict(v) for k, v in results.facets.items()},
-    )
+    facets = {k: dict(v) for k, v in results.facets.items()}
+    return SearchResults(total=results.total, estimated=results.estimated, items=items, facets=facets)
 
 
-@bp.get("/rounds/<int:round_id>/suggestions")
+@bp.get("/rounds/<int(max=2147483647):round_id>/suggestions")
 @office_token_required
-def suggestion_list(round_id):
+@spec.validate(resp=responses((200, SuggestionPage), 401, 403, 404, 422), before=refuse_query, security=OFFICE)
+def suggestion_list(round_id, query: SuggestionFilters):
     """List a round's suggestions, filtered by status and channel, a page at a time."""
     round = db.get_or_404(Round, round_id)
-    try:
-        status = SuggestionStatus(request.args["status"]) if "status" in request.args else None
-        channel = Channel(request.args["channel"]) if "channel" in request.args else None
-    except ValueError:
-        return error(422, "bad_filter", "Unknown status or channel.")
-    query = queries.suggestions(round_id=round.id, status=status, channel=channel, q=request.args.get("q", ""))
-    page = db.paginate(
-        query,
-        page=request.args.get("page", 1, type=int),
-        per_page=min(request.args.get("per_page", 50, type=int), 200),
-        error_out=False,
-    )
-    return jsonify(items=[office_view(s) for s in page.items], page=page.page, pages=page.pages, total=page.total)
+    status = SuggestionStatus(query.status) if query.status else None
+    channel = Channel(query.channel) if query.channel else None
+    select = queries.suggestions(round_id=round.id, status=status, channel=channel, q=query.q)
+    page = db.paginate(select, page=query.page, per_page=query.per_page, error_out=False)
+    items = [OfficeSuggestion.of(s) for s in page.items]
+    return SuggestionPage(items=items, page=page.page, pages=page.pages, total=page.total)
 
 
-@bp.post("/rounds/<int:round_id>/suggestions/import")
+@bp.post("/rounds/<int(max=2147483647):round_id>/suggestions/import")
 @office_token_required
-def suggestion_import(round_id):
+@spec.validate(resp=responses((201, Imported), 400, 401, 403, 404, 413, 422), before=refuse_upload, security=OFFICE)
+def suggestion_import(round_id, form: SuggestionFile):
     """Import a spreadsheet (multipart field `file`): all rows or none, with each bad row reported."""
     round = db.get_or_404(Round, round_id)
-    upload = request.files.get("file")
-    if upload is None:
-        return error(400, "file_required", "Send the spreadsheet as the multipart field `file`.")
+    if form is None:  # not a multipart form at all
+        return file_required()
     try:
         imported = imports.import_suggestions(
-            actor=g.api_user, round=round, filename=upload.filename or "", data=upload.read()
+            actor=g.api_user, round=round, filename=form.file.filename or "", data=form.file.read()
         )
     except RowsRejected as rejected:
         problems = [{"line": line, "column": column, "message": message} for line, column, message in rejected.problems]
         return jsonify(error="rows_rejected", message="Nothing was imported.", problems=problems), 422
     except DomainError as exc:
         return domain_error(exc)
-    return jsonify(imported=len(imported), tracking_codes=[s.display_code for s in imported]), 201
+    return Imported(imported=len(imported), tracking_codes=[s.display_code for s in imported]), 201

@@ -1,6 +1,7 @@
 """The JSON API: public submission and lookup, office listing and import, errors as JSON."""
 
 import io
+import re
 
 import pytest
 from sqlalchemy import select
@@ -109,12 +110,12 @@ def test_the_public_submission_is_rate_limited_with_a_json_429(app, client, monk
     assert response.status_code == 429 and response.is_json
 
 
-def test_the_openapi_document_describes_every_api_route(app, client):
+def test_every_api_route_is_declared_so_validated_and_documented(app, client):
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["openapi"].startswith("3.")
     described = {(path, method.upper()) for path, item in document["paths"].items() for method in item}
     routes = {
-        (rule.rule.removeprefix("/api/v1").replace("<int:round_id>", "{round_id}").replace("<code>", "{code}"), method)
+        (re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule), method)
         for rule in app.url_map.iter_rules()
         if rule.endpoint.startswith("api.") and rule.endpoint != "api.openapi"
         for method in rule.methods - {"HEAD", "OPTIONS"}
@@ -158,3 +159,57 @@ def test_an_unknown_round_is_a_json_404_in_the_documented_shape(client, office_t
     response = client.get("/api/v1/rounds/999999/suggestions", headers=office_token)
     assert response.status_code == 404 and response.get_json()["error"] == "not_found"
     assert response.get_json()["message"]
+
+
+@pytest.mark.parametrize("per_page", ["0", "-5", "101", "x"])
+def test_a_search_page_size_out_of_range_is_a_422(client, per_page):
+    response = client.get(f"/api/v1/search?q=x&per_page={per_page}")
+    assert response.status_code == 422 and response.get_json()["error"] == "bad_filter"
+    assert "per_page" in response.get_json()["fields"]
+
+
+@pytest.mark.parametrize("per_page", ["0", "-5"])
+def test_an_office_list_page_size_out_of_range_is_a_422(client, office_token, per_page):
+    round = make_open_round()
+    response = client.get(f"/api/v1/rounds/{round.id}/suggestions?per_page={per_page}", headers=office_token)
+    assert response.status_code == 422 and response.get_json()["error"] == "bad_filter"
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ('{"title": "\\ud800", "content": "内容"}', 400, "bad_json"),
+        ('{"title": "标题\\u0000", "content": "内容"}', 400, "bad_json"),
+        ('{"title": "标题", "content": "内容", "category_id": 2147483648}', 422, "category_not_in_round"),
+        ('{"title": "标题", "content": "内容", "round_id": 9223372036854775808}', 422, "round_not_soliciting"),
+        ('{"title": "标题", "content": ' + "[" * 100_000 + "]" * 100_000 + "}", 400, "bad_json"),
+    ],
+    ids=["lone-surrogate", "nul", "category-id-past-32-bits", "round-id-past-64-bits", "deeply-nested"],
+)
+def test_input_no_database_can_hold_is_refused_and_saves_nothing(client, body, status, code):
+    make_open_round()
+    response = client.post("/api/v1/suggestions", data=body, content_type="application/json")
+    assert response.status_code == status and response.get_json()["error"] == code
+    assert db.session.scalar(select(Suggestion)) is None
+
+
+def test_a_missing_title_is_named_in_the_readers_language(client):
+    make_open_round()
+    response = client.post("/api/v1/suggestions", json={"content": "内容"})
+    assert response.status_code == 422 and response.get_json()["error"] == "field_required"
+    assert response.get_json()["fields"] == {"title": "此项为必填项。"}
+
+
+def test_an_unknown_round_or_a_code_no_database_can_hold_is_a_404(client, office_token):
+    assert client.get("/api/v1/rounds/2147483648/suggestions", headers=office_token).status_code == 404
+    response = client.get("/api/v1/suggestions/ABCD%00EFGH")
+    assert response.status_code == 404 and response.get_json()["error"] == "tracking_code_unknown"
+
+
+def test_the_lookup_url_is_on_the_configured_address_whatever_the_host_header(app, client):
+    make_open_round()
+    response = client.post("/api/v1/suggestions", json=NEW, headers={"Host": "evil.example"})
+    url = response.get_json()["lookup_url"]
+    assert url.startswith(app.config["PUBLIC_URL"] + "/") and "evil.example" not in url
+    lookup = client.get(f"/api/v1/suggestions/{response.get_json()['tracking_code']}", headers={"Host": "evil.example"})
+    assert lookup.get_json()["lookup_url"] == url
