@@ -23,8 +23,9 @@ workers = int(os.environ.get("WEB_WORKERS", 2))
 # once, and keeps a connection open for `keepalive` seconds between them.
 threads = int(os.environ.get("WEB_THREADS", 1))
 worker_class = "gthread" if threads > 1 else "sync"
-# The sync worker is ended once a request has run this long (an Excel export of a big round is the longest); a
-# threaded worker only once its process stops answering gunicorn (its requests then run on).
+# gunicorn ends a sync worker whose request has run this long (an Excel export of a big round is the longest) and
+# starts another; a threaded worker keeps answering gunicorn while its requests run, so it is ended only when the
+# whole process has stopped answering.
 timeout = int(os.environ.get("WEB_TIMEOUT", 60))
 graceful_timeout = 30  # seconds the requests running at a restart or stop get to finish
 keepalive = 5  # seconds (gthread; the sync worker closes each connection): the proxy reuses its connections
