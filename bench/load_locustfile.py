@@ -2,9 +2,9 @@
 
 Each user is a client with its own cookies that sends its next request as soon as the last is answered (no think
 time), so N users keep N requests in flight; with BENCH_LOAD_PACE (requests a second), each resident and staff user
-sends its requests at random times (a Poisson stream of that rate, so the clients do not fall into step and send in
-bursts, as they did with locust's constant_throughput, each waiting out the same period), due whatever the server's
-answers took: an open loop, which a slow answer does not slow down. Every answer is
+starts its tasks at random times (a Poisson stream, spaced for that many requests, so the clients do not fall into
+step and send in bursts, as they did with locust's constant_throughput, each waiting out the same period), due
+whatever the server's answers took: an open loop, which a slow answer does not slow down. Every answer is
 checked: its status, that a page is the one asked for, that a sent suggestion was given a tracking code and that
 its tracking page shows it. bench/load.py passes what the demo holds (round and plan ids, existing tracking codes)
 in BENCH_LOAD_DEMO.
@@ -30,8 +30,9 @@ PACE = float(os.environ.get("BENCH_LOAD_PACE", "0"))
 
 
 def pause(user) -> float:
-    """Seconds a user waits before its next task: none unpaced. Paced, the user's requests are due as a random
-    (Poisson) stream of PACE a second, each at its own time however long the ones before took (open loop)."""
+    """Seconds a user waits before its next task: none unpaced. Paced, its tasks are due at random times (a
+    Poisson stream, a task of n requests taking n draws), PACE requests a second, however long the ones before
+    took (open loop)."""
     if not PACE:
         return 0
     now = time.monotonic()
