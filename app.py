@@ -1,6 +1,5 @@
 """The application factory: configuration, extensions, blueprints and commands. Wiring only."""
 
-import gc
 import os
 
 from flask import Flask
@@ -113,9 +112,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     search_queue.watch()  # every change of an indexed record queues it, in its own transaction
     if app.config["START_WORKERS"] and not app.testing:
         start_workers(app)
-    # What the imports and the wiring made lives as long as the process: move it out of the garbage
-    # collector's sight, or every full collection walks it again (a third of a large ranking's time).
-    gc.freeze()
     return app
 
 

@@ -1,29 +1,41 @@
 """gunicorn's settings for production, read from the environment: `gunicorn -c gunicorn.conf.py`.
 
-scripts/serve-production.sh uses it; the README's Production section lists the variables.
+scripts/serve-production.sh uses it; the README's Production section lists the variables. The settings are
+gunicorn's own (https://gunicorn.org/reference/settings/), in the order of its sample configuration file.
 """
 
+import gc
 import os
 
 wsgi_app = "app:create_app()"
+
+# Server socket
 bind = os.environ.get("BIND", "127.0.0.1:8000").split(",")
-workers = int(os.environ.get("WEB_WORKERS", 2))  # processes: about one per core
-# Threads a process (gunicorn's threaded worker, gthread): the connections it holds at once. One of them runs at a
-# time (WEB_REQUESTS_AT_ONCE), the others wait in core/admission.py, which runs the waiting request due first: a
-# resident's POST before page loads queued ahead of it. Under a full load (bench/load.py) a sent suggestion's p95
-# fell from 230 (4 threads, no ordering) and 86–110 ms (1 thread: the sync worker, first come first served) to
-# 29 ms. Only the running request holds a database connection. It wants the reverse proxy in front to buffer
-# slow clients and uploads.
-threads = int(os.environ.get("WEB_THREADS", 32))
-requests_at_once = int(os.environ.get("WEB_REQUESTS_AT_ONCE", 1))  # 0: the threads all run, sharing the GIL
-ordered = threads > 1 and requests_at_once > 0  # with one thread (the sync worker) there is no choice
-timeout = int(os.environ.get("WEB_TIMEOUT", 60))  # seconds a request may take (an Excel export of a big round)
-graceful_timeout = 30
-max_requests = int(os.environ.get("WEB_MAX_REQUESTS", 0))  # recycle a worker after this many requests (0: never)
-max_requests_jitter = max_requests // 10
+
+# Worker processes. gunicorn's default, the sync worker, runs one request at a time a process and closes the
+# connection after it: it wants the buffering reverse proxy the README puts in front (nginx by default holds slow
+# clients and uploads), and gunicorn ends a worker whose request runs past `timeout` and starts a new one.
+# gunicorn's documentation suggests (2 × cores) + 1 workers to start from; each holds its own copy of the
+# application (about 200 MB) and its own outbox and search worker threads, so the default is 2 and WEB_WORKERS
+# raises it where memory allows.
+workers = int(os.environ.get("WEB_WORKERS", 2))
+# WEB_THREADS above 1 chooses gunicorn's threaded worker (gthread): each process serves that many requests at
+# once, and keeps a connection open for `keepalive` seconds between them.
+threads = int(os.environ.get("WEB_THREADS", 1))
+worker_class = "gthread" if threads > 1 else "sync"
+# gunicorn ends a sync worker whose request has run this long (an Excel export of a big round is the longest) and
+# starts another; a threaded worker keeps answering gunicorn while its requests run, so it is ended only when the
+# whole process has stopped answering.
+timeout = int(os.environ.get("WEB_TIMEOUT", 60))
+graceful_timeout = 30  # seconds the requests running at a restart or stop get to finish
+keepalive = 5  # seconds (gthread; the sync worker closes each connection): the proxy reuses its connections
+max_requests = int(os.environ.get("WEB_MAX_REQUESTS", 0))  # restart a worker after this many requests (0: never)
+max_requests_jitter = max_requests // 10  # so that the workers do not all restart at once
+
+# Server mechanics
 control_socket_disable = True  # signals and the service manager run it; several instances may share a machine
 
-# One log stream of JSON lines on standard error: gunicorn's own lines and the app's, request ids included.
+# Logging: one stream of JSON lines on standard error, gunicorn's own lines and the app's, request ids included.
 # The app writes each request's line itself (method, path, status, duration, user id, address), so gunicorn's
 # access lines — which carry query strings — are dropped.
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
@@ -40,23 +52,13 @@ logconfig_dict = {
 }
 
 
-def admit_by_deadline(worker):
-    """Let `requests_at_once` of the worker's requests run, the others waiting by deadline (core/admission.py).
-
-    A threaded worker tells gunicorn it is alive whatever its requests do, so a request holding its slot past
-    the timeout while others wait ends the worker here (logged first), and gunicorn starts a new one.
-    """
-    if ordered:
-        from core.admission import EarliestDeadlineFirst
-
-        app = worker.wsgi
-        app.wsgi_app = EarliestDeadlineFirst(app.wsgi_app, requests_at_once, timeout, on_stuck=lambda: os._exit(1))
-
-
+# Server hooks
 def post_worker_init(worker):
-    """Each forked worker orders its requests and starts its own outbox and search workers (threads do not
-    survive a fork)."""
+    """Once a worker has loaded the application: set aside what loading made, then start the worker's own
+    outbox and search threads (threads do not survive a fork)."""
     from app import start_workers
 
-    admit_by_deadline(worker)
+    # The imports and the wiring live as long as the process: frozen, they are out of the garbage collector's
+    # sight, so its full collections no longer walk them again (bench/README.md, the ranking benchmark).
+    gc.freeze()
     start_workers(worker.wsgi)

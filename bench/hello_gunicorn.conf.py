@@ -1,7 +1,6 @@
 """gunicorn settings for bench/hello.py: the production file's (workers, threads, worker class, timeouts, logs).
 
-Only the application differs: its requests are admitted the same way (one at a time a process, by deadline),
-and no outbox or search worker starts in its processes.
+Only the application differs, and no outbox or search worker starts in its processes.
 """
 
 import runpy
@@ -13,4 +12,3 @@ globals().update(
     if not name.startswith("__") and name != "post_worker_init"
 )
 wsgi_app = "bench.hello:app"
-post_worker_init = admit_by_deadline  # noqa: F821 (one of the globals read above)

@@ -1,9 +1,10 @@
 """locust's users for bench/load.py: residents reading, sending and looking up suggestions; staff browsing lists.
 
 Each user is a client with its own cookies that sends its next request as soon as the last is answered (no think
-time), so N users keep N requests in flight; with BENCH_LOAD_PACE (tasks a second), each resident and staff user
-pauses between tasks for a random time of mean 1 / pace (exponential, so the clients do not fall into step and
-send in bursts, as they did with locust's constant_throughput, each waiting out the same period). Every answer is
+time), so N users keep N requests in flight; with BENCH_LOAD_PACE (requests a second), each resident and staff user
+starts its tasks at random times (a Poisson stream, spaced for that many requests, so the clients do not fall into
+step and send in bursts, as they did with locust's constant_throughput, each waiting out the same period), due
+whatever the server's answers took: an open loop, which a slow answer does not slow down. Every answer is
 checked: its status, that a page is the one asked for, that a sent suggestion was given a tracking code and that
 its tracking page shows it. bench/load.py passes what the demo holds (round and plan ids, existing tracking codes)
 in BENCH_LOAD_DEMO.
@@ -13,6 +14,7 @@ import json
 import os
 import random
 import re
+import time
 from urllib.parse import quote
 
 from locust import constant, task
@@ -27,9 +29,16 @@ PLACES = ["平湖街道", "龙城街道", "布吉街道", "坂田街道", "横�
 PACE = float(os.environ.get("BENCH_LOAD_PACE", "0"))
 
 
-def pause(_user) -> float:
-    """Seconds a paced user waits before its next task (none unpaced)."""
-    return random.expovariate(PACE) if PACE else 0
+def pause(user) -> float:
+    """Seconds a user waits before its next task: none unpaced. Paced, its tasks are due at random times (a
+    Poisson stream, a task of n requests taking n draws), PACE requests a second, however long the ones before
+    took (open loop)."""
+    if not PACE:
+        return 0
+    now = time.monotonic()
+    sent, user.sent = getattr(user, "sent", 1), 1
+    user.due = getattr(user, "due", now) + sum(random.expovariate(PACE) for _ in range(sent))
+    return max(0.0, user.due - now)
 
 
 # The codes residents look up: the demo's, then also those sent during the run (shared by every user).
@@ -119,6 +128,7 @@ class Resident(FastHttpUser):
         with self.client.get(location, name="GET /track (just sent)", catch_response=True) as response:
             self._check_tracking_page(response, code.group(1))
         codes.append(code.group(1))
+        self.sent = 3  # the form, the suggestion, its tracking page
 
     @task(2)
     def lookup(self):

@@ -26,6 +26,7 @@ newest first p95 ≤ 10 ms at 100k; PostgreSQL rebuild ≥ 2,000 docs/s; a new r
 
 import argparse
 import cProfile
+import gc
 import itertools
 import json
 import math
@@ -278,6 +279,7 @@ def measure(
             "SEARCH_INDEX_DIR": f"{instance}/search-index",
         }
     )
+    gc.freeze()  # as each server process does once the application is loaded (gunicorn.conf.py)
     figures = {}
     try:
         with app.app_context():

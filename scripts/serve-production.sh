@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Production: install the pinned requirements, migrate the database, serve with gunicorn (gunicorn.conf.py).
-# Configure it by environment (README, "Production"): DATABASE_URL, SECRET_KEY, BIND, WEB_WORKERS, WEB_THREADS …
+# Configure it by environment (README, "Production"): DATABASE_URL, SECRET_KEY, BIND, WEB_WORKERS, WEB_THREADS, WEB_TIMEOUT …
 # --demo also loads the demo data. MIGRATE=false skips the migration (another machine already ran it).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -126,7 +126,6 @@ def start_server(database_url: str, folder: Path, prefix: str) -> tuple[subproce
         **os.environ,
         "BIND": f"127.0.0.1:{port}",
         "WEB_WORKERS": "2",
-        "WEB_THREADS": "2",
         "DATABASE_URL": database_url,
         "SECRET_KEY": SECRET,
         "INSTANCE_PATH": str(folder),
