@@ -20,6 +20,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from core.errors import DomainError
 from core.logs import request_id
 from core.page_cache import shared_page
 from core.web import retry_after_seconds, safe_next, wants_json
@@ -94,6 +95,16 @@ def error_page(error: HTTPException):
         log.exception("the error page could not be drawn")
         page = f"500 · {request_id()}"
     return page, code, headers
+
+
+def refusal_page(error: DomainError):
+    """Answer a rule's refusal that no view turned into a message on its own page: the message, in the reader's
+    language, with the rule's 4xx status (never a 500), and nothing changed."""
+    db.session.rollback()
+    if wants_json():
+        return jsonify({"error": error.code, "message": error.message}), error.status
+    page = render_template("errors/error.html", code=error.status, reason=error.message, back=_way_back())
+    return page, error.status
 
 
 # What a ticked box sends (WTForms' "y", a browser's "on"): nothing the reader typed, so not shown back.
