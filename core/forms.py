@@ -25,7 +25,7 @@ class Form(FlaskForm):
                     stored_int(field.raw_data[0])
                 except ValueError:
                     field.data = None  # as WTForms does with what is not a number: a filter reads it as "all"
-                    field.process_errors.append(field.gettext("Not a valid integer value."))
+                    field.process_errors.append(_l("This number is out of range."))
 
 
 def options(pairs, *, blank=None) -> list[SelectChoice]:
