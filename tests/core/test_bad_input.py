@@ -268,3 +268,71 @@ def test_an_approval_without_its_meeting_still_says_so_on_its_form(client, login
     )
     assert response.status_code == 400
     assert db.session.get(Plan, plan.id).status is PlanStatus.submitted_for_review
+
+
+@pytest.mark.parametrize("number", HUGE)
+def test_a_form_number_past_the_databases_integers_is_refused(client, login_as, language, number):
+    office = login_as("office")
+    round = make_open_round(actor=office)
+    make_proposal(round=round, submit=True)
+    round_services.transition_round(actor=office, round=round, target=RoundStatus.reviewing)
+    expert = make_user(role="expert")
+    before = rows_of_every_table()
+    response = client.post(
+        f"/rounds/{round.id}/assignments", data={"proposal_id": number, "expert_id": expert.id}, follow_redirects=True
+    )
+    message = {"zh_CN": "请选择专家和项目", "en": "Choose an expert and a proposal."}[language]
+    assert response.status_code == 200 and message in response.get_data(as_text=True)
+    assert rows_of_every_table() == before
+
+
+def test_every_form_is_built_on_the_projects_base_form():
+    from flask_wtf import FlaskForm
+
+    from core.forms import Form
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    strays = [f"{cls.__module__}.{cls.__qualname__}" for cls in subclasses(FlaskForm) if not issubclass(cls, Form)]
+    assert strays == [], "build these forms on core.forms.Form, which refuses numbers the database cannot hold"
+
+
+# ---- a refusal no view turned into a message ------------------------------------------------------------------
+
+
+@pytest.fixture
+def refusing_client(app, tmp_path):
+    """A client of an app where /refuse and /api/v1/refuse call a service that refuses, and no view catches it."""
+    from app import create_app
+    from solicitation.errors import SolicitationError
+
+    refusing = create_app(
+        {
+            "TESTING": True,
+            "PROPAGATE_EXCEPTIONS": False,  # as in production
+            "INSTANCE_PATH": str(tmp_path),
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        }
+    )
+
+    def refuse():
+        raise SolicitationError("round_past_review")
+
+    refusing.add_url_rule("/refuse", "refuse", refuse)
+    refusing.add_url_rule("/api/v1/refuse", "api_refuse", refuse)
+    yield refusing.test_client()
+    with refusing.app_context():
+        db.engine.dispose()
+
+
+def test_a_refusal_no_view_caught_says_why_with_a_4xx_not_a_500(refusing_client):
+    response = refusing_client.get("/refuse")
+    assert response.status_code == 400 and "本轮次已过评审阶段" in response.get_data(as_text=True)
+    refusing_client.get("/language/en")
+    assert "The round is past review" in refusing_client.get("/refuse").get_data(as_text=True)
+    answer = refusing_client.get("/api/v1/refuse")
+    assert answer.status_code == 400 and answer.json["error"] == "round_past_review"
