@@ -233,7 +233,10 @@ def suggestion_duplicate(suggestion_id):
 
     def act(suggestion, form):
         text = form.original.data.strip()
-        original = db.session.get(Suggestion, int(text)) if text.isdigit() else None
+        try:
+            original = db.session.get(Suggestion, stored_int(text))
+        except ValueError:  # a tracking code, or a number no suggestion can have
+            original = None
         services.mark_duplicate(
             actor=current_user, suggestion=suggestion, original=original or services.find_by_code(text)
         )

@@ -3,17 +3,29 @@ changes nothing: numbers past the database's integers in addresses and `page=`, 
 any text or filter, lone surrogates, line breaks in `next=`. Integer overflow and NUL fail only on PostgreSQL:
 run this module on both databases."""
 
+import re
 from datetime import date
 
 import pytest
+from flask_wtf import FlaskForm
 from sqlalchemy import func, select
+from wtforms.fields.core import UnboundField
 
+from core.forms import Form
 from extensions import db
 from plan import services as plan_services
 from plan.models import Plan, PlanStatus
 from solicitation.models import Proposal, ProposalStatus, RoundStatus, Suggestion
 from solicitation.services import rounds as round_services
-from tests.factories import make_open_round, make_proposal, make_suggestion, make_user, proposal_fields
+from tests.factories import (
+    make_open_round,
+    make_proposal,
+    make_published_plan,
+    make_suggestion,
+    make_unit,
+    make_user,
+    proposal_fields,
+)
 from tests.solicitation.test_suggestion_views import FORM as SUGGESTION_FORM
 
 # Past 32 bits (PostgreSQL's INTEGER), past 64 bits (SQLite's), and far past both.
@@ -286,16 +298,13 @@ def test_a_form_number_past_the_databases_integers_is_refused(client, login_as, 
     assert rows_of_every_table() == before
 
 
+def subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from subclasses(sub)
+
+
 def test_every_form_is_built_on_the_projects_base_form():
-    from flask_wtf import FlaskForm
-
-    from core.forms import Form
-
-    def subclasses(cls):
-        for sub in cls.__subclasses__():
-            yield sub
-            yield from subclasses(sub)
-
     strays = [f"{cls.__module__}.{cls.__qualname__}" for cls in subclasses(FlaskForm) if not issubclass(cls, Form)]
     assert strays == [], "build these forms on core.forms.Form, which refuses numbers the database cannot hold"
 
@@ -336,3 +345,73 @@ def test_a_refusal_no_view_caught_says_why_with_a_4xx_not_a_500(refusing_client)
     assert "The round is past review" in refusing_client.get("/refuse").get_data(as_text=True)
     answer = refusing_client.get("/api/v1/refuse")
     assert answer.status_code == 400 and answer.json["error"] == "round_past_review"
+
+
+# ---- every page and every button, walked ------------------------------------------------------------------------
+
+# What views read from a form without a form class (ticked boxes, buttons' values), beside every form's fields.
+RAW_FORM_NAMES = {"suggestion_id", "expert_id", "offset", "report_day", "quarter", "pair", "target", "flag", "stage"}
+
+
+def addresses(app, method: str, ids: dict[str, int]):
+    """Every address of the site (the JSON API apart) answering `method`, its ids those of real records."""
+    for rule in app.url_map.iter_rules():
+        if method in rule.methods and rule.endpoint != "static" and not rule.rule.startswith("/api/"):
+            path = re.sub(r"<int:(\w+)>", lambda m: str(ids.get(m[1], 1)), rule.rule)
+            yield re.sub(r"<(?:\w+:)?\w+>", "csv", path)
+
+
+@pytest.fixture
+def records(login_as):
+    """A round with a suggestion and a submitted proposal, and a published plan: the ids addresses take."""
+    unit = make_unit()
+    office = make_user(role="office")
+    round = make_open_round(actor=office)
+    suggestion = make_suggestion(round=round)
+    proposal = make_proposal(round=round, author=make_user(role="unit_staff", unit=unit), submit=True)
+    plan = make_published_plan(office=office, lead_unit=unit)
+    return {
+        "round_id": round.id,
+        "suggestion_id": suggestion.id,
+        "proposal_id": proposal.id,
+        "plan_id": plan.id,
+        "project_id": plan.projects[0].id,
+        "unit_id": unit.id,
+        "category_id": round.categories[0].id,
+        "quarter": 1,
+    }
+
+
+@pytest.mark.parametrize("role", [None, "office", "unit_staff"])
+def test_no_page_fails_on_numbers_past_the_databases_integers(app, client, login_as, records, role):
+    if role:
+        login_as(role)
+    huge = str(10**20)
+    query = "&".join(
+        f"{name}={sign}{huge}"
+        for name in ("page", "round", "a", "b", "k", "object_id", "actor", "unit")
+        for sign in ("", "-")
+    )
+    failed = []
+    for address in addresses(app, "GET", records):
+        for sent in (address, f"{address}?{query}"):
+            if (status := client.get(sent).status_code) >= 500:
+                failed.append(f"{status} {sent}")
+    assert failed == []
+
+
+@pytest.mark.parametrize("role", ["office", "unit_staff"])
+def test_no_button_fails_on_numbers_past_the_databases_integers(app, client, login_as, records, role):
+    login_as(role)
+    names = RAW_FORM_NAMES | {
+        name for form in subclasses(FlaskForm) for name, value in vars(form).items() if isinstance(value, UnboundField)
+    }
+    failed = []
+    for address in addresses(app, "POST", records):
+        if address == "/logout":
+            continue
+        for number in (str(2**31), str(-(2**63)), str(10**20)):
+            data = {name: number for name in names} | {"pair": f"1-{number}"}
+            if (status := client.post(address, data=data).status_code) >= 500:
+                failed.append(f"{status} {address}")
+    assert failed == []
