@@ -362,7 +362,7 @@ def addresses(app, method: str, ids: dict[str, int]):
 
 
 @pytest.fixture
-def records(login_as):
+def records():
     """A round with a suggestion and a submitted proposal, and a published plan: the ids addresses take."""
     unit = make_unit()
     office = make_user(role="office")
@@ -387,14 +387,12 @@ def test_no_page_fails_on_numbers_past_the_databases_integers(app, client, login
     if role:
         login_as(role)
     huge = str(10**20)
-    query = "&".join(
-        f"{name}={sign}{huge}"
-        for name in ("page", "round", "a", "b", "k", "object_id", "actor", "unit")
-        for sign in ("", "-")
+    filters = "&".join(
+        f"{name}={sign}{huge}" for name in ("round", "a", "b", "k", "object_id", "actor", "unit") for sign in ("", "-")
     )
     failed = []
     for address in addresses(app, "GET", records):
-        for sent in (address, f"{address}?{query}"):
+        for sent in (address, f"{address}?page={huge}", f"{address}?{filters}"):
             if (status := client.get(sent).status_code) >= 500:
                 failed.append(f"{status} {sent}")
     assert failed == []
