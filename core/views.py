@@ -23,7 +23,7 @@ from werkzeug.exceptions import HTTPException
 from core.errors import DomainError
 from core.logs import request_id
 from core.page_cache import shared_page
-from core.web import retry_after_seconds, safe_next, wants_json
+from core.web import CONTROL_CHARACTERS, retry_after_seconds, safe_next, wants_json
 from extensions import db, limiter
 
 bp = Blueprint("core", __name__)
@@ -103,7 +103,15 @@ def refusal_page(error: DomainError):
     db.session.rollback()
     if wants_json():
         return jsonify({"error": error.code, "message": error.message}), error.status
-    page = render_template("errors/error.html", code=error.status, reason=error.message, back=_way_back())
+    sent = request.method == "POST"  # a form refused as a whole: show back what it carried, as for an expired one
+    page = render_template(
+        "errors/error.html",
+        code=error.status,
+        reason=error.message,
+        back=_way_back(),
+        typed=[CONTROL_CHARACTERS.sub("", value) for value in _typed()] if sent else [],
+        form_again=_form_again() if sent else None,
+    )
     return page, error.status
 
 

@@ -155,6 +155,10 @@ def test_a_suggestion_with_a_control_character_is_refused_and_not_stored(client,
     response = client.post("/suggest", data={**SUGGESTION_FORM, "title": text})
     assert_refused(response, 400, REFUSED_TEXT[language])
     assert rows_of_every_table() == before
+    page = response.get_data(as_text=True)  # what was typed is shown back, without the character, to copy
+    assert SUGGESTION_FORM["content"] in page and 'href="/suggest"' in page and text not in page
+    if text == "建议\x00增设":
+        assert "建议增设" in page
 
 
 def test_a_suggestion_may_hold_tabs_and_line_breaks(client):
