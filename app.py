@@ -16,10 +16,11 @@ from api.health import bp as health_bp
 from api.views import bp as api_bp
 from backup.cli import backup_cli
 from core import logs, page_cache
+from core.errors import DomainError
 from core.mail import mail_cli, start_delivery_thread
 from core.views import bp as core_bp
-from core.views import error_page, select_locale
-from core.web import pretty_json, set_security_headers, url_with
+from core.views import error_page, refusal_page, select_locale
+from core.web import IdConverter, pretty_json, refuse_control_characters, set_security_headers, url_with
 from dashboard import permissions as dashboard_permissions
 from dashboard.views import bp as dashboard_bp
 from demo.cli import demo_cli
@@ -74,6 +75,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message_category = "info"
     login_manager.user_loader(accounts_queries.user_for_session)
 
+    app.url_map.converters["int"] = IdConverter  # before any route: every <int:…> is an id the database holds
     blueprints = (core_bp, health_bp, accounts_bp, solicitation_bp, review_bp, plan_bp, dashboard_bp, search_bp, api_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -98,9 +100,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.add_template_filter(official_text)
     app.add_template_global(url_with)
     app.add_template_global(get_locale)
+    app.before_request(refuse_control_characters)
     app.after_request(set_security_headers)
     for code in ERROR_PAGES:
         app.register_error_handler(code, error_page)
+    app.register_error_handler(DomainError, refusal_page)
 
     app.cli.add_command(accounts_cli.users_cli)
     app.cli.add_command(solicitation_cli.rounds_cli)

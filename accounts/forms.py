@@ -1,7 +1,6 @@
 """Forms for login, passwords, users and units, and the filters of their lists."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, PasswordField, SearchField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.validators import Email as EmailValidator
@@ -9,7 +8,7 @@ from wtforms.validators import Email as EmailValidator
 from accounts import queries
 from accounts.models import Role, UnitKind
 from accounts.passwords import MIN_LENGTH
-from core.forms import FilterForm, enum_coerce, optional_bool, optional_int, options
+from core.forms import FilterForm, Form, enum_coerce, optional_bool, optional_int, options
 from core.mail import MailFailure, undelivered_kinds
 
 ALL = _l("All")
@@ -19,7 +18,7 @@ PASSWORD_RULES = _l(
 ACTIVE_OR_NOT = [("yes", _l("Active")), ("no", _l("Deactivated"))]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
 
@@ -36,15 +35,15 @@ class NewPasswordMixin:
     )
 
 
-class PasswordResetForm(NewPasswordMixin, FlaskForm):
+class PasswordResetForm(NewPasswordMixin, Form):
     pass
 
 
-class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+class ChangePasswordForm(NewPasswordMixin, Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     display_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
     email = EmailField(_l("Email"), validators=[Optional(), EmailValidator(), Length(max=254)])
@@ -74,7 +73,7 @@ class UserForm(FlaskForm):
         return form
 
 
-class UnitForm(FlaskForm):
+class UnitForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     kind = SelectField(
         _l("Kind"),

@@ -26,7 +26,6 @@ from search_index import queries as search_queries
 from search_index.backend import FACETS
 from search_index.documents import urls_of
 from solicitation import queries
-from solicitation.errors import SolicitationError
 from solicitation.models import PUBLIC_CHANNELS, Channel, Round, SuggestionStatus
 from solicitation.services import imports
 from solicitation.services import suggestions as services
@@ -108,11 +107,9 @@ def suggestion_submit(json: NewSuggestion):
 
 @bp.get("/suggestions/<code>")
 @limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"])
-@spec.validate(resp=responses((200, PublicSuggestion), 404, 429))
+@spec.validate(resp=responses((200, PublicSuggestion), 400, 404, 429))
 def suggestion_lookup(code):
     """Look a suggestion up by its tracking code."""
-    if "\x00" in code:  # no code holds it, and PostgreSQL cannot even compare it
-        return domain_error(SolicitationError("tracking_code_unknown", field="code", code=code), status=404)
     try:
         suggestion = services.find_by_code(code)
     except DomainError as exc:
@@ -122,7 +119,7 @@ def suggestion_lookup(code):
 
 @bp.get("/search")
 @limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"], exempt_when=lambda: _bearer_user() is not None)
-@spec.validate(resp=responses((200, SearchResults), 422, 429), before=refuse_query)
+@spec.validate(resp=responses((200, SearchResults), 400, 422, 429), before=refuse_query)
 def search(query: SearchQuery):
     """The search page's search: without a token over what is published, with one over what its user may see."""
     user = _bearer_user()
@@ -154,7 +151,7 @@ def search(query: SearchQuery):
 
 @bp.get("/rounds/<int(max=2147483647):round_id>/suggestions")
 @office_token_required
-@spec.validate(resp=responses((200, SuggestionPage), 401, 403, 404, 422), before=refuse_query, security=OFFICE)
+@spec.validate(resp=responses((200, SuggestionPage), 400, 401, 403, 404, 422), before=refuse_query, security=OFFICE)
 def suggestion_list(round_id, query: SuggestionFilters):
     """List a round's suggestions, filtered by status and channel, a page at a time."""
     round = db.get_or_404(Round, round_id)

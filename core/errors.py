@@ -1,4 +1,6 @@
-"""The base of every package's rule-broken error."""
+"""The base of every package's rule-broken error, and the refusal of input no page can take."""
+
+from flask_babel import lazy_gettext as _l
 
 
 class DomainError(Exception):
@@ -36,3 +38,16 @@ class RowsRejected(Exception):
     def __init__(self, problems: list[tuple[int, str, str]]):
         super().__init__(f"{len(problems)} problems")
         self.problems = problems
+
+
+class InputError(DomainError):
+    """Input no page can take, whatever the page: refused before anything reads it, and nothing changes."""
+
+    messages = {
+        "control_character": _l(
+            "What was sent contains an invisible control character (such as NUL) that cannot be stored. "
+            "Remove it (retype the text instead of pasting it) and send again."
+        ),
+        "no_such_page": _l("There is no such page of this list: go back to the first page."),
+    }
+    statuses = {"no_such_page": 404}

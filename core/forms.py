@@ -4,9 +4,28 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectMultipleField
+from wtforms import IntegerField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from core.web import stored_int
+
+
+class Form(FlaskForm):
+    """The base of every form: a number sent for an IntegerField must fit the database, or it is no number.
+
+    (Text needs no check here: a control character is refused for the whole request, see core.web.)
+    """
+
+    def process(self, *args, **kwargs):
+        super().process(*args, **kwargs)
+        for field in self:
+            if isinstance(field, IntegerField) and field.data is not None and field.raw_data:
+                try:
+                    stored_int(field.raw_data[0])
+                except ValueError:
+                    field.data = None  # as WTForms does with what is not a number: a filter reads it as "all"
+                    field.process_errors.append(_l("This number is out of range."))
 
 
 def options(pairs, *, blank=None) -> list[SelectChoice]:
@@ -16,10 +35,10 @@ def options(pairs, *, blank=None) -> list[SelectChoice]:
 
 
 def optional_int(value):
-    """Coerce a select's value to int, with the blank choice meaning None."""
+    """Coerce a select's value to int (one the database can hold), with the blank choice meaning None."""
     if value in (None, "", "None"):
         return None
-    return int(value)
+    return stored_int(value)
 
 
 def optional_bool(value):
@@ -29,7 +48,7 @@ def optional_bool(value):
     return {"yes": True, "no": False}.get(value)
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     """A GET form that filters a list: no CSRF token, invalid choices read as 'all'."""
 
     class Meta:
@@ -57,7 +76,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     """The upload of a spreadsheet to import."""
 
     file = FileField(_l("Spreadsheet (.xlsx or .csv)"), validators=[FileRequired()])

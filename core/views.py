@@ -20,9 +20,10 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from core.errors import DomainError
 from core.logs import request_id
 from core.page_cache import shared_page
-from core.web import retry_after_seconds, safe_next, wants_json
+from core.web import CONTROL_CHARACTERS, retry_after_seconds, safe_next, wants_json
 from extensions import db, limiter
 
 bp = Blueprint("core", __name__)
@@ -94,6 +95,24 @@ def error_page(error: HTTPException):
         log.exception("the error page could not be drawn")
         page = f"500 · {request_id()}"
     return page, code, headers
+
+
+def refusal_page(error: DomainError):
+    """Answer a rule's refusal that no view turned into a message on its own page: the message, in the reader's
+    language, with the rule's 4xx status (never a 500), and nothing changed."""
+    db.session.rollback()
+    if wants_json():
+        return jsonify({"error": error.code, "message": error.message}), error.status
+    sent = request.method == "POST"  # a form refused as a whole: show back what it carried, as for an expired one
+    page = render_template(
+        "errors/error.html",
+        code=error.status,
+        reason=error.message,
+        back=_way_back(),
+        typed=[CONTROL_CHARACTERS.sub("", value) for value in _typed()] if sent else [],
+        form_again=_form_again() if sent else None,
+    )
+    return page, error.status
 
 
 # What a ticked box sends (WTForms' "y", a browser's "on"): nothing the reader typed, so not shown back.

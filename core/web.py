@@ -1,26 +1,40 @@
 """Small helpers the views of every package share."""
 
 import json
+import re
 import time
 from urllib.parse import urlsplit
 
-from flask import current_app, request, url_for
+from flask import current_app, flash, request, url_for
 from flask_limiter import RequestLimit
 from flask_login import current_user
 from sqlalchemy import Select
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.routing import IntegerConverter
 from wtforms import Form
 
-from core.errors import DomainError, RowsRejected
+from core.errors import DomainError, InputError, RowsRejected
 from extensions import db
+
+# The largest integer every supported database keeps in an INTEGER column (PostgreSQL's is 32 bits): ids,
+# counts and numbers sent by a client beyond it are refused before a query could overflow.
+INT_MAX = 2**31 - 1
+# What no text may carry: C0 control characters other than tab and line breaks (PostgreSQL cannot store NUL,
+# XML — .docx and .xlsx exports — none of them), lone surrogates and the two non-characters XML forbids.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def show_error(form: Form, error: DomainError) -> None:
-    """Put a refused rule's message on the field it concerns, or on the whole form."""
+    """Put a refused rule's message on the field it concerns, or else at the top of the page.
+
+    At the top, not in the form: the page drawn again may not show the form (the plan's approval form appears
+    only when approval is the next step), and a refusal nobody sees leaves the reader not knowing what to do.
+    """
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = [*field.errors, error.message]
     else:
-        form.form_errors.append(error.message)
+        flash(error.message, "error")
     form.refused_status = error.status
 
 
@@ -57,8 +71,12 @@ def retry_after_seconds(limit: RequestLimit | None) -> int | None:
 
 
 def safe_next(target: str | None) -> str | None:
-    """Return `target` if it is a path on this site, so a login link cannot send users elsewhere."""
-    if not target:
+    """Return `target` if it is a path on this site, so a login link cannot send users elsewhere.
+
+    No control character either (a line break would split the redirect's header) and no backslash (browsers
+    read `/\\host` as `//host`, another site).
+    """
+    if not target or re.search(r"[\x00-\x1f\x7f\\]", target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -66,14 +84,52 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def stored_int(text: str) -> int:
+    """A whole number sent by a client, which an INTEGER column can hold; ValueError otherwise.
+
+    As a `type=` of `request.args.get`, a number out of range reads as absent, like one that is not a number.
+    """
+    value = int(text)
+    if not -INT_MAX - 1 <= value <= INT_MAX:
+        raise ValueError(f"{text} is out of range")
+    return value
+
+
+class IdConverter(IntegerConverter):
+    """The app's `<int:…>`: an id the database can hold, so a larger number in an address is no page (404)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=INT_MAX, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def page_number() -> int:
+    """The page of a list asked for by `?page=`: 1 when absent, not a number or below 1; past any page a
+    list could have, refused as no such page (404)."""
+    page = request.args.get("page", 1, type=int)
+    if page > INT_MAX:
+        raise InputError("no_such_page")
+    return max(page, 1)
+
+
 def paginate(query: Select):
     """Paginate a select of records by the `page` argument with the configured page size."""
-    return db.paginate(
-        query,
-        page=request.args.get("page", 1, type=int),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
+    return db.paginate(query, page=page_number(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+
+
+def refuse_control_characters() -> None:
+    """Refuse a request whose address, query or form carries a control character (a `before_request` hook).
+
+    One check for every text field and filter, before any view reads it: nothing can store it (PostgreSQL
+    refuses NUL) or export it, and no person types it.
+    """
+    sent = [request.path, *(text for pair in request.args.items(multi=True) for text in pair)]
+    try:
+        sent += [text for pair in request.form.items(multi=True) for text in pair]
+        sent += [upload.filename or "" for _name, upload in request.files.items(multi=True)]
+    except RequestEntityTooLarge:
+        pass  # the view reading the form answers 413 with its own page
+    if any(CONTROL_CHARACTERS.search(text) for text in sent):
+        raise InputError("control_character")
 
 
 def export_format() -> str | None:

@@ -1,19 +1,18 @@
 """Forms of the plan: a key project with its quarterly milestones, and the plan's transitions."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from accounts.queries import unit_choices
-from core.forms import MultiCheckboxField, chosen_files, enum_coerce, optional_int, options
+from core.forms import Form, MultiCheckboxField, chosen_files, enum_coerce, optional_int, options
 from plan.models import ProgressStatus, Rating
 
 QUARTERS = (1, 2, 3, 4)
 
 
-class KeyProjectForm(FlaskForm):
+class KeyProjectForm(Form):
     title = StringField(_l("Project title"), validators=[DataRequired(), Length(max=200)])
     category_id = SelectField(_l("Category"), coerce=optional_int)
     origin = StringField(
@@ -59,7 +58,7 @@ class KeyProjectForm(FlaskForm):
         return {quarter: self[f"milestone_{quarter}"].data or "" for quarter in QUARTERS}
 
 
-class ApprovalForm(FlaskForm):
+class ApprovalForm(Form):
     """审议通过: the meeting that approved the plan, and its date."""
 
     meeting = StringField(
@@ -70,7 +69,7 @@ class ApprovalForm(FlaskForm):
     approved_on = DateField(_l("Date of the meeting"), validators=[DataRequired()])
 
 
-class ProgressForm(FlaskForm):
+class ProgressForm(Form):
     """The lead unit's quarterly report; a project broken into tasks gives each task's share instead of its own."""
 
     percent = IntegerField(_l("Share done (percent)"), validators=[InputRequired(), NumberRange(min=0, max=100)])
@@ -113,7 +112,7 @@ class ProgressForm(FlaskForm):
         return chosen_files(self.file)
 
 
-class TaskForm(FlaskForm):
+class TaskForm(Form):
     """One task of a key project's work plan (任务分解)."""
 
     title = StringField(_l("Task"), validators=[DataRequired(), Length(max=300)])
@@ -136,11 +135,11 @@ class TaskForm(FlaskForm):
         return form
 
 
-class ReturnReportForm(FlaskForm):
+class ReturnReportForm(Form):
     comment = TextAreaField(_l("What to add or change"), validators=[Length(max=5000)])
 
 
-class AssessmentForm(FlaskForm):
+class AssessmentForm(Form):
     """考核 of one key project."""
 
     rating = SelectField(_l("Rating"), coerce=enum_coerce(Rating), validators=[DataRequired()])

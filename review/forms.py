@@ -3,7 +3,6 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
@@ -18,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from core.forms import chosen_files, enum_coerce, optional_bool, optional_int, options
+from core.forms import Form, chosen_files, enum_coerce, optional_bool, optional_int, options
 from review.models import Decision, Familiarity, Recommendation
 
 
@@ -44,7 +43,7 @@ class ScaleLabelsField(TextAreaField):
             self.data[int(match[1])] = match[2]
 
 
-class CriterionForm(FlaskForm):
+class CriterionForm(Form):
     name = StringField(_l("Criterion"), validators=[DataRequired(), Length(max=50)])
     description = TextAreaField(_l("Scoring guidance"), validators=[Optional(), Length(max=2000)])
     weight = DecimalField(
@@ -86,7 +85,7 @@ class CriterionForm(FlaskForm):
         }
 
 
-class ExpertProfileForm(FlaskForm):
+class ExpertProfileForm(Form):
     institution = StringField(
         _l("Institution"),
         validators=[Length(max=200)],
@@ -100,7 +99,7 @@ class ExpertProfileForm(FlaskForm):
     )
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     proposal_id = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
     expert_id = SelectField(_l("Expert"), coerce=optional_int, validators=[DataRequired()])
 
@@ -122,11 +121,11 @@ class ConflictForm(AssignForm):
         return form
 
 
-class AbstainForm(FlaskForm):
+class AbstainForm(Form):
     reason = StringField(_l("Why you must abstain"), validators=[Length(max=500)])
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     """The review of one proposal; a score field (and comment) per criterion is added by for_criteria()."""
 
     comment = TextAreaField(_l("Overall comment (点评)"), validators=[Length(max=10000)])
@@ -173,7 +172,7 @@ class ReviewForm(FlaskForm):
         return {c.id: (self[f"score_{c.id}"].data, self[f"note_{c.id}"].data or "") for c in self.criteria}
 
 
-class ReviewSettingsForm(FlaskForm):
+class ReviewSettingsForm(Form):
     reviewers_per_proposal = IntegerField(
         _l("Reviewers per proposal"), validators=[InputRequired(), NumberRange(min=1, max=20)]
     )
@@ -193,7 +192,7 @@ class ReviewSettingsForm(FlaskForm):
     )
 
 
-class FieldVisitForm(FlaskForm):
+class FieldVisitForm(Form):
     visited_on = DateField(_l("Date of the visit"), validators=[DataRequired()])
     place = StringField(_l("Place"), validators=[DataRequired(), Length(max=200)])
     people_met = StringField(_l("People met"), validators=[Length(max=500)])
@@ -204,7 +203,7 @@ class FieldVisitForm(FlaskForm):
         return chosen_files(self.file)
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     decision = SelectField(_l("Decision"), coerce=enum_coerce(Decision), validators=[DataRequired()])
     merged_into_id = SelectField(_l("Merged into"), coerce=optional_int)
     reason = TextAreaField(
@@ -223,12 +222,12 @@ class DecisionForm(FlaskForm):
         return form
 
 
-class StageDatesForm(FlaskForm):
+class StageDatesForm(Form):
     discussion_until = DateField(_l("Panel discussion until"), validators=[Optional()])
     decision_until = DateField(_l("Office decision until"), validators=[Optional()])
 
 
-class SuggestionReviewForm(FlaskForm):
+class SuggestionReviewForm(Form):
     """The short form of a suggestion's screening; the score's choices follow the round's scale."""
 
     score = SelectField(_l("Score"), coerce=optional_int, validators=[InputRequired()])

@@ -1,14 +1,13 @@
 """The office's form for the domain dictionary."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
-from core.forms import MultiCheckboxField
+from core.forms import Form, MultiCheckboxField
 
 
-class TermsForm(FlaskForm):
+class TermsForm(Form):
     added = TextAreaField(
         _l("Add terms"),
         validators=[Length(max=5000)],

@@ -9,7 +9,7 @@ from accounts.models import UnitKind
 from accounts.permissions import office_required
 from core.errors import DomainError
 from core.exports import table_response
-from core.web import export_format, form_status, show_error
+from core.web import export_format, form_status, page_number, show_error
 from extensions import limiter
 from plan.models import PlanStatus, ReportState
 from search_index import queries, services
@@ -70,7 +70,7 @@ def search():
     order = request.args.get("order", "relevance")
     fmt = export_format() if can_export_search(current_user) else None
     per_page = EXPORT_LIMIT if fmt else 20
-    page = 1 if fmt else request.args.get("page", 1, type=int)
+    page = 1 if fmt else page_number()
     results, found, error = None, [], None
     if text or filters:
         try:

@@ -3,7 +3,6 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -21,12 +20,12 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from accounts.models import UnitKind
 from accounts.queries import unit_choices
-from core.forms import FilterForm, MultiCheckboxField, enum_coerce, optional_bool, optional_int, options
+from core.forms import FilterForm, Form, MultiCheckboxField, enum_coerce, optional_bool, optional_int, options
 from solicitation.models import Channel, ProposalStatus, RejectReason, RoundStatus, SuggestionStatus
 from solicitation.presets import preset_choices
 
 
-class RoundForm(FlaskForm):
+class RoundForm(Form):
     year = IntegerField(_l("Plan year"), validators=[DataRequired(), NumberRange(min=2000, max=2100)])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
@@ -49,19 +48,19 @@ class RoundForm(FlaskForm):
         return form
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(Form):
     # Rendered as one button per legal move, each sending its status as `target`.
     target = SelectField(
         choices=lambda: options(RoundStatus.choices()), coerce=enum_coerce(RoundStatus), validators=[DataRequired()]
     )
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(Form):
     name = StringField(_l("Category name"), validators=[DataRequired(), Length(max=50)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
 
 
-class CategoryPresetForm(FlaskForm):
+class CategoryPresetForm(Form):
     preset = SelectField(_l("Category set"), choices=lambda: options(preset_choices()), validators=[DataRequired()])
 
 
@@ -72,7 +71,7 @@ class RoundFilterForm(FilterForm):
     )
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(Form):
     title = StringField(_l("Project title"), validators=[DataRequired(), Length(max=200)])
     category_id = SelectField(_l("Category"), coerce=optional_int)
     background = TextAreaField(
@@ -122,7 +121,7 @@ class ProposalForm(FlaskForm):
         return {name: self[name].data for name in [*names, "contact_phone"]}
 
 
-class ReturnProposalForm(FlaskForm):
+class ReturnProposalForm(Form):
     reason = TextAreaField(
         _l("Why it is returned"),
         validators=[DataRequired(), Length(max=5000)],
@@ -130,7 +129,7 @@ class ReturnProposalForm(FlaskForm):
     )
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(Form):
     file = FileField(_l("File"), validators=[FileRequired()])
 
     @classmethod
@@ -140,7 +139,7 @@ class AttachmentForm(FlaskForm):
         return form
 
 
-class LateSubmissionForm(FlaskForm):
+class LateSubmissionForm(Form):
     unit_id = SelectField(_l("Unit"), coerce=optional_int, validators=[DataRequired()])
     until = DateField(_l("May submit until"), validators=[DataRequired()])
 
@@ -171,7 +170,7 @@ class ProposalFilterForm(FilterForm):
         return form
 
 
-class SuggestionForm(FlaskForm):
+class SuggestionForm(Form):
     """A resident's suggestion; a phone is the first screen it is made for."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
@@ -229,7 +228,7 @@ class TrackForm(FilterForm):
     code = StringField(_l("Tracking code"), validators=[DataRequired(), Length(max=30)])
 
 
-class RejectForm(FlaskForm):
+class RejectForm(Form):
     reason = SelectField(_l("Why"), coerce=enum_coerce(RejectReason), validators=[DataRequired()])
     reply = TextAreaField(_l("Public reply (optional)"), validators=[Length(max=5000)])
 
@@ -240,11 +239,11 @@ class RejectForm(FlaskForm):
         return form
 
 
-class DuplicateForm(FlaskForm):
+class DuplicateForm(Form):
     original = StringField(_l("Tracking code or number of the original"), validators=[DataRequired(), Length(max=30)])
 
 
-class ReferForm(FlaskForm):
+class ReferForm(Form):
     unit_id = SelectField(_l("Unit"), coerce=optional_int, validators=[DataRequired()])
     note = TextAreaField(_l("Note for the unit"), validators=[Length(max=2000)])
 
@@ -255,7 +254,7 @@ class ReferForm(FlaskForm):
         return form
 
 
-class DraftProposalForm(FlaskForm):
+class DraftProposalForm(Form):
     """Turn a suggestion into a draft proposal; the office chooses the unit, a unit drafts for itself."""
 
     unit_id = SelectField(_l("Proposing unit"), coerce=optional_int)
@@ -269,7 +268,7 @@ class DraftProposalForm(FlaskForm):
         return form
 
 
-class LinkProposalsForm(FlaskForm):
+class LinkProposalsForm(Form):
     proposal_ids = MultiCheckboxField(_l("Proposals it fed into"), coerce=int)
 
     @classmethod
@@ -281,7 +280,7 @@ class LinkProposalsForm(FlaskForm):
         return form
 
 
-class DecideForm(FlaskForm):
+class DecideForm(Form):
     adopted = RadioField(
         _l("Decision"),
         choices=lambda: options([("yes", _l("Adopt")), ("no", _l("Do not adopt"))]),
@@ -295,7 +294,7 @@ class DecideForm(FlaskForm):
     publish_reply = BooleanField(_l("Publish the reply now (otherwise it is held for a bulk publication)"))
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     answer = TextAreaField(_l("The unit's answer"), validators=[DataRequired(), Length(max=5000)])
 
 

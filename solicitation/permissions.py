@@ -2,7 +2,7 @@
 
 from accounts.models import Role
 from accounts.permissions import has_role, is_office
-from solicitation.models import PROPOSAL_EDITABLE, PROPOSAL_WITH_OFFICE, ProposalStatus, SuggestionStatus
+from solicitation.models import PROPOSAL_EDITABLE, PROPOSAL_WITH_OFFICE, SuggestionStatus
 
 
 def can_view_rounds(user) -> bool:
@@ -14,7 +14,8 @@ def can_manage_rounds(user) -> bool:
     return is_office(user)
 
 
-def _own_unit(user, proposal) -> bool:
+def is_proposing_unit(user, proposal) -> bool:
+    """Staff of the unit that proposed it: the only ones who change it, when its state lets them."""
     return has_role(user, Role.unit_staff) and user.unit_id == proposal.unit_id
 
 
@@ -31,15 +32,17 @@ def can_view_proposal(user, proposal) -> bool:
     """The proposing unit always; the office once the unit has submitted it, or a draft the office started
     (from a suggestion). Never another unit."""
     started_by_office = proposal.author is not None and proposal.author.role is Role.office
-    return _own_unit(user, proposal) or (is_office(user) and (proposal.submitted_at is not None or started_by_office))
+    seen_by_office = proposal.submitted_at is not None or started_by_office
+    return is_proposing_unit(user, proposal) or (is_office(user) and seen_by_office)
 
 
 def can_edit_proposal(user, proposal) -> bool:
-    return _own_unit(user, proposal) and proposal.status in PROPOSAL_EDITABLE
+    return is_proposing_unit(user, proposal) and proposal.status in PROPOSAL_EDITABLE
 
 
 def can_withdraw_proposal(user, proposal) -> bool:
-    return _own_unit(user, proposal) and proposal.status is not ProposalStatus.withdrawn
+    """The proposing unit, while the service would let it withdraw (see Proposal.withdrawal_refusal)."""
+    return is_proposing_unit(user, proposal) and proposal.withdrawal_refusal() is None
 
 
 def can_return_proposal(user, proposal) -> bool:

@@ -11,7 +11,7 @@ from flask_login import current_user
 from accounts.permissions import office_required, require
 from core.errors import DomainError
 from core.exports import table_response
-from core.web import export_format, show_error
+from core.web import export_format, show_error, stored_int
 from extensions import db
 from review import queries
 from review.forms import StageDatesForm
@@ -108,7 +108,7 @@ def review_remind(round_id):
     """Mail a reminder to the chosen experts, or to every expert with reviews outstanding."""
     round = db.get_or_404(Round, round_id)
     require(can_manage_reviews(current_user))
-    chosen = {int(value) for value in request.form.getlist("expert_id") if value.isdigit()}
+    chosen = set(request.form.getlist("expert_id", type=stored_int))
     try:
         reminded, without_email = stages.remind_experts(actor=current_user, round=round, expert_ids=chosen or None)
     except DomainError as error:

@@ -9,7 +9,7 @@ from accounts.models import UnitKind
 from accounts.permissions import office_required, require
 from core.errors import DomainError
 from core.exports import table_response
-from core.web import export_format, show_error
+from core.web import export_format, page_number, show_error
 from extensions import db
 from review import queries
 from review.forms import (
@@ -143,7 +143,7 @@ def ranking(round_id):
         return table_response(filename=f"ranking-{round.year}", columns=ranking_columns(criteria), rows=rows, fmt=fmt)
     experts = {expert.id: expert for expert, _profile, _load in queries.experts_with_load(round.id)}
     size = current_app.config["PAGE_SIZE"]
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     page_rows = rows[(page - 1) * size : page * size]
     if not every:
         add_criterion_details(round.id, page_rows)

@@ -9,7 +9,7 @@ from flask_login import current_user
 from accounts.permissions import login_required, office_required, require
 from core.errors import DomainError
 from core.exports import table_response
-from core.web import export_format, form_status, show_error
+from core.web import export_format, form_status, show_error, stored_int
 from extensions import db
 from review import queries
 from review.forms import SuggestionReviewForm
@@ -85,7 +85,7 @@ def suggestion_screening_send(round_id):
     """Send the chosen suggestions to k experts each."""
     round = db.get_or_404(Round, round_id)
     require(can_manage_reviews(current_user))
-    chosen = [int(value) for value in request.form.getlist("suggestion_id") if value.isdigit()]
+    chosen = request.form.getlist("suggestion_id", type=stored_int)
     try:
         short = suggestion_reviews.send_to_screening(actor=current_user, round=round, suggestion_ids=chosen)
     except DomainError as error:

@@ -3,6 +3,7 @@
 from solicitation.models.proposals import (
     PROPOSAL_EDITABLE,
     PROPOSAL_WITH_OFFICE,
+    ROUND_OPEN_FOR_CHANGES,
     Proposal,
     ProposalAttachment,
     ProposalStatus,
@@ -33,6 +34,7 @@ __all__ = [
     "suggestion_proposals",
     "PROPOSAL_EDITABLE",
     "PROPOSAL_WITH_OFFICE",
+    "ROUND_OPEN_FOR_CHANGES",
     "ROUND_TRANSITIONS",
     "Category",
     "LateAllowance",

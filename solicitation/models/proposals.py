@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from accounts.models import Unit, User
 from core.models import LabelledEnum, StoredFile, utcnow
 from extensions import db
-from solicitation.models.rounds import Category, Round
+from solicitation.models.rounds import Category, Round, RoundStatus
 
 
 class ProposalStatus(LabelledEnum):
@@ -34,6 +34,8 @@ class ProposalStatus(LabelledEnum):
 PROPOSAL_EDITABLE = frozenset({ProposalStatus.draft, ProposalStatus.returned})
 # The office acts on a proposal while it is in the office's hands.
 PROPOSAL_WITH_OFFICE = frozenset({ProposalStatus.submitted, ProposalStatus.resubmitted})
+# Once the plan is being drafted, proposals are what the review saw: nothing moves any more.
+ROUND_OPEN_FOR_CHANGES = frozenset({RoundStatus.soliciting, RoundStatus.reviewing})
 
 proposal_cooperating_units = Table(
     "proposal_cooperating_units",
@@ -83,6 +85,17 @@ class Proposal(db.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def withdrawal_refusal(self) -> str | None:
+        """The rule keeping the unit from withdrawing this proposal now (its code), or None when it may.
+
+        The one condition the service enforces and the page asks before it offers the button.
+        """
+        if self.status is ProposalStatus.withdrawn:
+            return "already_withdrawn"
+        if self.round.status not in ROUND_OPEN_FOR_CHANGES:
+            return "round_past_review"
+        return None
 
 
 class ProposalAttachment(StoredFile, db.Model):

@@ -17,6 +17,7 @@ from solicitation.errors import SolicitationError
 from solicitation.models import (
     PROPOSAL_EDITABLE,
     PROPOSAL_WITH_OFFICE,
+    ROUND_OPEN_FOR_CHANGES,
     TAKEN_UP,
     LateAllowance,
     Proposal,
@@ -31,8 +32,6 @@ from solicitation.queries import category_in_round
 TEXT_FIELDS = ["title", "background", "content", "innovation", "goals", "contact_name", "contact_phone"]
 PROPOSAL_FIELDS = [*TEXT_FIELDS, "category_id", "status"]
 # What the office needs to judge a proposal; the rest may stay empty.
-# Once the plan is being drafted, proposals are what the review saw: nothing moves any more.
-OPEN_FOR_CHANGES = frozenset({RoundStatus.soliciting, RoundStatus.reviewing})
 REQUIRED_TO_SUBMIT = ["title", "category_id", "background", "content", "goals"]
 
 S = ProposalStatus
@@ -194,7 +193,7 @@ def return_proposal(*, actor: User, proposal: Proposal, reason: str) -> Proposal
     """The office sends a submitted proposal back to its unit for revision, saying why; the unit is told."""
     if actor.role is not Role.office:
         raise SolicitationError("proposal_not_with_office")
-    if proposal.status not in PROPOSAL_WITH_OFFICE or proposal.round.status not in OPEN_FOR_CHANGES:
+    if proposal.status not in PROPOSAL_WITH_OFFICE or proposal.round.status not in ROUND_OPEN_FOR_CHANGES:
         raise SolicitationError("proposal_not_with_office")
     reason = reason.strip()
     if not reason:
@@ -217,10 +216,8 @@ def return_proposal(*, actor: User, proposal: Proposal, reason: str) -> Proposal
 def withdraw_proposal(*, actor: User, proposal: Proposal) -> Proposal:
     """The unit withdraws its proposal; it stays on record."""
     _check_own(actor, proposal)
-    if proposal.status is S.withdrawn:
-        raise SolicitationError("already_withdrawn")
-    if proposal.round.status not in OPEN_FOR_CHANGES:
-        raise SolicitationError("round_past_review")
+    if refusal := proposal.withdrawal_refusal():
+        raise SolicitationError(refusal)
     before = proposal.status
     proposal.status = S.withdrawn
     audit.record(
@@ -279,7 +276,7 @@ def remove_attachment(*, actor: User, attachment: ProposalAttachment) -> None:
 
 def grant_late_submission(*, actor: User, round: Round, unit: Unit, until: date) -> LateAllowance:
     """Let one unit propose in a round after solicitation closed, until a date (or change that date)."""
-    if actor.role is not Role.office or round.status not in OPEN_FOR_CHANGES:
+    if actor.role is not Role.office or round.status not in ROUND_OPEN_FOR_CHANGES:
         raise SolicitationError("office_only")
     if until < date.today():
         raise SolicitationError("late_until_in_past", field="until")

@@ -28,7 +28,7 @@ from solicitation.permissions import (
     can_propose,
     can_return_proposal,
     can_view_proposal,
-    can_withdraw_proposal,
+    is_proposing_unit,
 )
 from solicitation.services import proposals as services
 from solicitation.views import bp
@@ -174,10 +174,14 @@ def proposal_submit(proposal_id):
 @bp.post("/proposals/<int:proposal_id>/withdraw")
 @login_required
 def proposal_withdraw(proposal_id):
-    """Withdraw a proposal of the reader's unit."""
+    """Withdraw a proposal of the reader's unit, or say why it no longer can be."""
     proposal = db.get_or_404(Proposal, proposal_id)
-    require(can_withdraw_proposal(current_user, proposal))
-    services.withdraw_proposal(actor=current_user, proposal=proposal)
+    require(is_proposing_unit(current_user, proposal))
+    try:
+        services.withdraw_proposal(actor=current_user, proposal=proposal)
+    except DomainError as error:
+        flash(error.message, "error")
+        return _render_detail(proposal, status=error.status)
     flash(_("Proposal withdrawn."), "success")
     return redirect(url_for("solicitation.proposal_detail", proposal_id=proposal.id))
 

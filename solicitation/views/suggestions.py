@@ -6,16 +6,15 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from accounts.models import Unit
 from accounts.permissions import is_office, login_required, office_required, require
 from core.errors import DomainError
 from core.exports import table_response
-from core.forms import ImportForm
+from core.forms import Form, ImportForm
 from core.privacy import mask_email, mask_name, mask_phone
-from core.web import export_format, form_status, paginate, run_import, show_error
+from core.web import export_format, form_status, paginate, run_import, show_error, stored_int
 from extensions import db
 from solicitation import queries
 from solicitation.forms import (
@@ -119,7 +118,7 @@ def suggestion_publish_replies(round_id):
     """Publish the held replies of the chosen suggestions together."""
     round = db.get_or_404(Round, round_id)
     require(can_triage_suggestions(current_user))
-    ids = request.form.getlist("suggestion_id", type=int)
+    ids = request.form.getlist("suggestion_id", type=stored_int)
     chosen = db.session.scalars(select(Suggestion).where(Suggestion.round_id == round.id, Suggestion.id.in_(ids)))
     count = services.publish_replies(actor=current_user, suggestions=list(chosen))
     flash(_("%(count)d replies published.", count=count), "success")
@@ -206,7 +205,7 @@ def suggestion_accept(suggestion_id):
     return _triage(
         suggestion_id,
         "accept",
-        FlaskForm(),
+        Form(),
         lambda s, _f: services.accept_suggestion(actor=current_user, suggestion=s),
         _("Suggestion accepted."),
     )
@@ -234,7 +233,10 @@ def suggestion_duplicate(suggestion_id):
 
     def act(suggestion, form):
         text = form.original.data.strip()
-        original = db.session.get(Suggestion, int(text)) if text.isdigit() else None
+        try:
+            original = db.session.get(Suggestion, stored_int(text))
+        except ValueError:  # a tracking code, or a number no suggestion can have
+            original = None
         services.mark_duplicate(
             actor=current_user, suggestion=suggestion, original=original or services.find_by_code(text)
         )
@@ -299,7 +301,7 @@ def suggestion_public(suggestion_id):
     return _triage(
         suggestion_id,
         "public",
-        FlaskForm(),
+        Form(),
         lambda s, _f: services.set_public(actor=current_user, suggestion=s, public=public),
         _("Published on the public page.") if public else _("Taken off the public page."),
     )

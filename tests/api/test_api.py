@@ -200,10 +200,10 @@ def test_a_missing_title_is_named_in_the_readers_language(client):
     assert response.get_json()["fields"] == {"title": "此项为必填项。"}
 
 
-def test_an_unknown_round_or_a_code_no_database_can_hold_is_a_404(client, office_token):
+def test_an_unknown_round_is_a_404_and_a_code_no_database_can_hold_a_400(client, office_token):
     assert client.get("/api/v1/rounds/2147483648/suggestions", headers=office_token).status_code == 404
     response = client.get("/api/v1/suggestions/ABCD%00EFGH")
-    assert response.status_code == 404 and response.get_json()["error"] == "tracking_code_unknown"
+    assert response.status_code == 400 and response.get_json()["error"] == "control_character"
 
 
 def test_the_lookup_url_is_on_the_configured_address_whatever_the_host_header(app, client):
