@@ -10,7 +10,7 @@ from core.errors import RowsRejected
 from extensions import db
 from review import queries
 from review.errors import ReviewError
-from review.models import Assignment, Recommendation
+from review.models import Assignment, Conflict, ConflictStatus, Recommendation
 from review.services import assignments, reviews
 from solicitation.models import RoundStatus
 from solicitation.services import proposals as proposal_services
@@ -118,3 +118,17 @@ def test_an_expert_whose_unit_joins_a_proposal_after_assignment_can_no_longer_re
             recommendation=Recommendation.recommend,
             familiarity=None,
         )
+
+
+def test_detect_shows_the_unit_conflicts_on_the_board_and_the_office_cannot_dismiss_them(client, fagaiju_round):
+    round, insider = fagaiju_round["round"], fagaiju_round["insider"]
+    client.login(fagaiju_round["office"])
+    client.post(f"/rounds/{round.id}/conflicts/detect")
+    found = db.session.scalars(select(Conflict).order_by(Conflict.id)).all()
+    assert [(c.expert_id, c.proposal.title, c.status) for c in found] == [
+        (insider.id, "发改项目", ConflictStatus.confirmed),
+        (insider.id, "财政项目", ConflictStatus.confirmed),
+    ]
+    response = client.post(f"/conflicts/{found[0].id}/decide", data={"confirm": "0"}, follow_redirects=True)
+    assert "不能排除" in response.get_data(as_text=True)
+    assert db.session.get(Conflict, found[0].id).status is ConflictStatus.confirmed
