@@ -95,13 +95,14 @@ def conflicted_pairs(proposal_ids: list[int], expert_ids: list[int]) -> set[tupl
 
 def reviewing(expert: User) -> ColumnElement[bool]:
     """The one rule of what an expert reads and reviews, as a SQL condition on Assignment joined to its Proposal:
-    their own assignment, published, with no conflict standing, of a proposal not withdrawn (the office sees
-    every proposal assigned: only submitted ones are)."""
+    a proposal the office sees (solicitation's rule) and has not been withdrawn, assigned to the expert, the
+    assignment published, no conflict standing."""
     return and_(
+        Proposal.seen_by_office,
+        Proposal.status != ProposalStatus.withdrawn,
         Assignment.expert_id == expert.id,
         Assignment.published,
         ~blocking_conflict(Assignment.expert_id, Assignment.proposal_id),
-        Proposal.status != ProposalStatus.withdrawn,
     )
 
 
