@@ -15,6 +15,7 @@ from solicitation.models import (
     RoundStatus,
     Suggestion,
     SuggestionStatus,
+    suggestion_proposals,
 )
 
 
@@ -56,6 +57,23 @@ def visible_proposals(user) -> Select:
 def proposal_is_visible(user, proposal_id: int) -> bool:
     """Whether `user` may see this one proposal: the rule asked of one row."""
     return db.session.scalar(select(exists().where(Proposal.id == proposal_id, proposal_visible_to(user))))
+
+
+def proposals_fed_by(user, suggestion_ids: list[int]) -> dict[int, list[Proposal]]:
+    """The proposals each suggestion fed into (linked or drafted from it) that `user` may see, in one query."""
+    link = suggestion_proposals.c
+    query = (
+        visible_proposals(user)
+        .add_columns(link.suggestion_id)
+        .join(suggestion_proposals, link.proposal_id == Proposal.id)
+        .options(selectinload(Proposal.unit))
+        .where(link.suggestion_id.in_(suggestion_ids))
+        .order_by(Proposal.id)
+    )
+    fed = {suggestion_id: [] for suggestion_id in suggestion_ids}
+    for proposal, suggestion_id in db.session.execute(query):
+        fed[suggestion_id].append(proposal)
+    return fed
 
 
 # The unit's saves of a proposal: once it has reached the office, those made while it is back with the unit

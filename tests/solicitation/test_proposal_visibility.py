@@ -1,5 +1,6 @@
-"""A draft never submitted is its unit's alone: not on the office's review pages, not in its audit log; a returned
-proposal is the office's to read as it returned it, until the unit resubmits."""
+"""A draft never submitted is its unit's alone: not on the office's review pages, not in its audit log, not among
+what a suggestion fed into; a returned proposal is the office's to read as it returned it, until the unit
+resubmits."""
 
 from datetime import date
 
@@ -7,8 +8,10 @@ from sqlalchemy import func, select
 
 from extensions import db
 from review.models import FieldVisit
+from review.services import suggestion_reviews
 from solicitation.services import proposals as proposal_services
-from tests.factories import make_open_round, make_proposal, make_user, proposal_fields
+from solicitation.services import suggestions
+from tests.factories import make_open_round, make_proposal, make_suggestion, make_user, proposal_fields
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 
@@ -62,3 +65,26 @@ def test_the_office_reads_a_returned_proposal_as_it_returned_it_until_the_unit_r
     proposal_services.submit_proposal(actor=staff, proposal=proposal)
     text = client.get("/audit", query_string={"export": "csv"}).get_data(as_text=True)
     assert "退回后改写的目标" in text and "修改说明.pdf" in text
+
+
+def test_the_office_does_not_read_the_title_of_a_draft_a_unit_started_from_a_suggestion(client, login_as):
+    office = login_as("office")
+    staff = make_user(role="unit_staff")
+    round = make_open_round()
+    suggestion = suggestions.accept_suggestion(actor=office, suggestion=make_suggestion(round=round))
+    suggestions.refer_suggestion(actor=office, suggestion=suggestion, unit=staff.unit)
+    make_user(role="expert")
+    suggestion_reviews.send_to_screening(actor=office, round=round, suggestion_ids=[suggestion.id])
+    proposal = proposal_services.draft_from_suggestion(actor=staff, suggestion=suggestion)
+    fields = proposal_fields(round, title="单位草拟的改革项目")
+    proposal_services.update_proposal(actor=staff, proposal=proposal, fields=fields)
+    pages = {
+        "the suggestion's page": f"/suggestions/{suggestion.id}",
+        "the screening page": f"/rounds/{round.id}/suggestion-screening",
+        "its export": f"/rounds/{round.id}/suggestion-screening?export=csv",
+    }
+    for page in pages.values():
+        assert "单位草拟的改革项目" not in client.get(page).get_data(as_text=True)
+    proposal_services.submit_proposal(actor=staff, proposal=proposal)
+    for page in pages.values():
+        assert "单位草拟的改革项目" in client.get(page).get_data(as_text=True)
