@@ -1,6 +1,8 @@
 """Read-only selects for users, units and the audit log."""
 
-from sqlalchemy import Select, func, or_, select
+from collections.abc import Callable
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
 
 from accounts.models import AuditEvent, Role, Unit, UnitKind, User
 from extensions import db
@@ -48,11 +50,24 @@ def unit_choices(*, include: int | None = None) -> list[tuple[int, str]]:
     return [(row.id, row.name) for row in db.session.execute(query)]
 
 
+# Who may read the events of a record type, as a SQL condition on AuditEvent given the reader: the rule of the
+# package that owns the record (a later one, which this package may not import), set by create_app. Events of
+# the other types are the audit log's readers' to read.
+AUDIT_VISIBILITY: dict[str, Callable[[User], ColumnElement[bool]]] = {}
+
+
 def audit_events(
-    *, object_type: str = "", object_id: int | None = None, actor_id: int | None = None, action: str = ""
+    reader: User,
+    *,
+    object_type: str = "",
+    object_id: int | None = None,
+    actor_id: int | None = None,
+    action: str = "",
 ) -> Select:
-    """Audit events matching the filters, newest first."""
+    """The audit events `reader` may see matching the filters, newest first."""
     query = select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    for type_name, visible_to in AUDIT_VISIBILITY.items():
+        query = query.where(or_(AuditEvent.object_type != type_name, visible_to(reader)))
     if object_type:
         query = query.where(AuditEvent.object_type == object_type)
     if object_id is not None:

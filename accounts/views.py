@@ -323,6 +323,7 @@ def audit_log():
     require(can_read_audit_log(current_user))
     filters = AuditFilterForm()
     query = queries.audit_events(
+        current_user,
         object_type=filters.object_type.data or "",
         object_id=filters.object_id.data,
         actor_id=filters.actor.data,

@@ -19,6 +19,9 @@ class ReviewError(DomainError):
         "max_load_negative": _l("The maximum load cannot be negative."),
         "proposal_not_reviewable": _l("Only submitted proposals can be reviewed."),
         "conflict_of_interest": _l("%(name)s has a conflict of interest with this proposal."),
+        "conflict_by_unit": _l(
+            "%(name)s works for the proposing unit or a cooperating one: this conflict cannot be dismissed."
+        ),
         "already_assigned": _l("%(name)s is already assigned to this proposal."),
         "over_max_load": _l("%(name)s already has %(load)s assignments, the most they take."),
         "review_exists": _l("The expert has submitted a review; reopen or keep it rather than unassign."),

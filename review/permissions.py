@@ -2,7 +2,8 @@
 
 from accounts.models import Role
 from accounts.permissions import has_role, is_office
-from review.queries import has_published_assignment, is_conflicted
+from review.queries import reviews_assignment, reviews_proposal
+from solicitation.permissions import can_view_proposal
 
 
 def can_view_criteria(user) -> bool:
@@ -27,22 +28,25 @@ def is_expert(user) -> bool:
 
 
 def can_review(user, assignment) -> bool:
-    """The assigned expert, once the assignment is published and while no conflict stands between them."""
-    return (
-        is_expert(user)
-        and assignment.expert_id == user.id
-        and assignment.published
-        and not is_conflicted(user.id, assignment.proposal_id)
-    )
+    """The assigned expert, once the assignment is published, while no conflict stands between them and the
+    proposal is not withdrawn (review.queries.reviewing, the rule of the expert's list too)."""
+    return is_expert(user) and reviews_assignment(user, assignment.id)
+
+
+def can_screen_proposal(user, proposal) -> bool:
+    """The office's review pages of a proposal (reviews, field visits, screening): a proposal the office sees."""
+    return can_manage_reviews(user) and can_view_proposal(user, proposal)
 
 
 def can_record_field_visit(user, proposal) -> bool:
-    """The office, or an expert with a published, unconflicted assignment to the proposal."""
-    if is_office(user):
-        return True
-    return is_expert(user) and has_published_assignment(user.id, proposal.id)
+    """The office on a proposal it sees, or an expert who reviews it."""
+    return can_screen_proposal(user, proposal) or (is_expert(user) and reviews_proposal(user, proposal.id))
 
 
 TEMPLATE_PREDICATES.update(
-    {"can_manage_reviews": can_manage_reviews, "is_expert": is_expert, "can_record_field_visit": can_record_field_visit}
+    {
+        "can_manage_reviews": can_manage_reviews,
+        "is_expert": is_expert,
+        "can_record_field_visit": can_record_field_visit,
+    }
 )

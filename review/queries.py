@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, exists, func, select
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy.orm import aliased, load_only, selectinload
 
 from accounts.models import Role, User
 from extensions import db
@@ -25,7 +25,14 @@ from review.models import (
 )
 from review.scoring import normalised_weights
 from review.solver import Problem
-from solicitation.models import TAKEN_UP, Proposal, ProposalStatus, Suggestion, suggestion_proposals
+from solicitation.models import (
+    TAKEN_UP,
+    Proposal,
+    ProposalStatus,
+    Suggestion,
+    proposal_cooperating_units,
+    suggestion_proposals,
+)
 
 DEFAULT_MAX_LOAD = 10  # an expert without a profile takes at most this many proposals of a round
 
@@ -41,36 +48,86 @@ def criteria_of(round_id: int) -> list[tuple[Criterion, float | None]]:
     return [(c, next(shares) if c.counted else None) for c in criteria]
 
 
-def blocking_conflict(expert_id, proposal_id):
-    """The SQL condition 'a conflict that is not dismissed stands between this expert and proposal'.
-
-    The one rule of who may see and be assigned what: assignment, the expert's pages and the
-    aggregates all go through it.
-    """
+def unit_conflict(expert_id, proposal_id) -> ColumnElement[bool]:
+    """The SQL condition 'the expert works for the proposing unit or a cooperating one': a conflict of interest
+    from the moment it is true, whether or not anyone has detected or recorded it."""
+    expert, proposal, cooperating = aliased(User), aliased(Proposal), proposal_cooperating_units.alias()
+    cooperating_units = select(cooperating.c.unit_id).where(cooperating.c.proposal_id == proposal.id)
     return exists().where(
+        expert.id == expert_id,
+        proposal.id == proposal_id,
+        or_(expert.unit_id == proposal.unit_id, expert.unit_id.in_(cooperating_units)),
+    )
+
+
+def blocking_conflict(expert_id, proposal_id) -> ColumnElement[bool]:
+    """The SQL condition 'a conflict of interest stands between this expert and proposal': the expert's own unit
+    proposes or cooperates, or a conflict is on record (declared, entered, detected) and not dismissed.
+
+    The one rule of who may be assigned and review what: hand, automatic and spreadsheet assignment, the
+    expert's pages and saves, and the detection all go through it.
+    """
+    recorded = exists().where(
         Conflict.expert_id == expert_id,
         Conflict.proposal_id == proposal_id,
         Conflict.status != ConflictStatus.dismissed,
     )
+    return or_(unit_conflict(expert_id, proposal_id), recorded)
+
+
+def is_unit_conflict(expert_id: int, proposal_id: int) -> bool:
+    return db.session.scalar(select(unit_conflict(expert_id, proposal_id)))
 
 
 def is_conflicted(expert_id: int, proposal_id: int) -> bool:
     return db.session.scalar(select(blocking_conflict(expert_id, proposal_id)))
 
 
+def conflicted_pairs(proposal_ids: list[int], expert_ids: list[int]) -> set[tuple[int, int]]:
+    """(proposal, expert) pairs of these between which a conflict stands, in one query."""
+    query = (
+        select(Proposal.id, User.id)
+        .join(User, blocking_conflict(User.id, Proposal.id))
+        .where(Proposal.id.in_(proposal_ids), User.id.in_(expert_ids))
+    )
+    return {(proposal_id, expert_id) for proposal_id, expert_id in db.session.execute(query)}
+
+
+def reviewing(expert: User) -> ColumnElement[bool]:
+    """The one rule of what an expert reads and reviews, as a SQL condition on Assignment joined to its Proposal:
+    a proposal the office sees (solicitation's rule) and has not been withdrawn, assigned to the expert, the
+    assignment published, no conflict standing."""
+    return and_(
+        Proposal.seen_by_office,
+        Proposal.status != ProposalStatus.withdrawn,
+        Assignment.expert_id == expert.id,
+        Assignment.published,
+        ~blocking_conflict(Assignment.expert_id, Assignment.proposal_id),
+    )
+
+
 def my_assignments(expert: User) -> Select:
-    """The published, unconflicted assignments of an expert, those still to review first."""
+    """The assignments the expert reviews (`reviewing`), those still to review first."""
     return (
         select(Assignment)
         .join(Assignment.proposal)
         .outerjoin(Assignment.review)
-        .where(
-            Assignment.expert_id == expert.id,
-            Assignment.published,
-            ~blocking_conflict(Assignment.expert_id, Assignment.proposal_id),
-            Proposal.status != ProposalStatus.withdrawn,
-        )
+        .where(reviewing(expert))
         .order_by(Review.submitted_at.is_not(None), Assignment.id)
+    )
+
+
+def reviews_assignment(expert: User, assignment_id: int) -> bool:
+    """Whether the expert reviews this assignment: the rule asked of one row."""
+    return db.session.scalar(
+        select(exists().where(Assignment.id == assignment_id, Proposal.id == Assignment.proposal_id, reviewing(expert)))
+    )
+
+
+def reviews_proposal(expert: User, proposal_id: int) -> bool:
+    """Whether the expert reviews this proposal: the rule asked of one proposal."""
+    return db.session.scalar(
+        select(exists().where(Proposal.id == proposal_id, Assignment.proposal_id == Proposal.id, reviewing(expert)))
     )
 
 
@@ -244,11 +301,7 @@ def assignment_problem(round_id: int, k: int) -> Problem:
     experts = experts_with_load(round_id)
     assigned = {(a.proposal_id, a.expert_id) for a in round_assignments(round_id)}
     ids = [p.id for p in proposals]
-    conflicts = {
-        (c.proposal_id, c.expert_id)
-        for c in db.session.scalars(select(Conflict).where(Conflict.proposal_id.in_(ids)))
-        if c.status is not ConflictStatus.dismissed
-    }
+    conflicts = conflicted_pairs(ids, [expert.id for expert, _profile, _load in experts])
     fields = {expert.id: (profile.expertise if profile else "") for expert, profile, _load in experts}
     matches = expertise_matches(proposals, fields)
     caps = {expert.id: (profile.max_load if profile else DEFAULT_MAX_LOAD) for expert, profile, _load in experts}
@@ -271,17 +324,6 @@ def review_settings(round_id: int) -> ReviewSettings:
 def field_visits(proposal_id: int) -> list[FieldVisit]:
     query = select(FieldVisit).where(FieldVisit.proposal_id == proposal_id).order_by(FieldVisit.visited_on)
     return list(db.session.scalars(query))
-
-
-def has_published_assignment(expert_id: int, proposal_id: int) -> bool:
-    """Whether the expert is to review the proposal, published and without a conflict standing between them."""
-    query = select(Assignment.id).where(
-        Assignment.expert_id == expert_id,
-        Assignment.proposal_id == proposal_id,
-        Assignment.published,
-        ~blocking_conflict(expert_id, proposal_id),
-    )
-    return db.session.scalar(query) is not None
 
 
 def field_visit_counts(round_id: int) -> dict[int, int]:

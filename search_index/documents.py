@@ -12,7 +12,7 @@ from datetime import datetime
 
 from flask import url_for
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from accounts.models import Role
 from extensions import db
@@ -70,10 +70,8 @@ def audiences_of(user) -> list[str]:
 
 
 def _proposal(proposal: Proposal) -> Document:
-    audiences = [unit_audience(proposal.unit_id)]
-    started_by_office = proposal.author is not None and proposal.author.role is Role.office
-    if proposal.submitted_at is not None or started_by_office:  # a unit's own draft is the unit's alone
-        audiences.append(OFFICE)
+    # solicitation.queries.proposal_visible_to: the proposing unit, and the office once it sees the proposal.
+    audiences = [unit_audience(proposal.unit_id)] + ([OFFICE] if proposal.seen_by_office else [])
     body = "\n".join([proposal.background, proposal.content, proposal.innovation, proposal.goals])
     return Document(
         kind="proposal",
@@ -158,7 +156,7 @@ class Kind:
 KINDS = {
     "proposal": Kind(
         Proposal,
-        (selectinload(Proposal.category), selectinload(Proposal.unit), selectinload(Proposal.author)),
+        (selectinload(Proposal.category), selectinload(Proposal.unit), undefer(Proposal.seen_by_office)),
         _proposal,
     ),
     "suggestion": Kind(Suggestion, (selectinload(Suggestion.category),), _suggestion),

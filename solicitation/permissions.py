@@ -3,6 +3,7 @@
 from accounts.models import Role
 from accounts.permissions import has_role, is_office
 from solicitation.models import PROPOSAL_EDITABLE, PROPOSAL_WITH_OFFICE, SuggestionStatus
+from solicitation.queries import proposal_is_visible
 
 
 def can_view_rounds(user) -> bool:
@@ -29,11 +30,8 @@ def can_list_proposals(user) -> bool:
 
 
 def can_view_proposal(user, proposal) -> bool:
-    """The proposing unit always; the office once the unit has submitted it, or a draft the office started
-    (from a suggestion). Never another unit."""
-    started_by_office = proposal.author is not None and proposal.author.role is Role.office
-    seen_by_office = proposal.submitted_at is not None or started_by_office
-    return is_proposing_unit(user, proposal) or (is_office(user) and seen_by_office)
+    """The rule of solicitation.queries.proposal_visible_to, asked of one proposal: never another unit's draft."""
+    return proposal_is_visible(user, proposal.id)
 
 
 def can_edit_proposal(user, proposal) -> bool:

@@ -1,9 +1,10 @@
 """Read-only selects for rounds, categories, proposals and suggestions."""
 
-from sqlalchemy import Select, false, func, or_, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
+from sqlalchemy.orm import aliased, contains_eager, selectinload
 
-from accounts.models import Role, Unit, UnitKind
+from accounts.models import AuditEvent, Role, Unit, UnitKind
+from accounts.permissions import has_role
 from extensions import db
 from solicitation.models import (
     Category,
@@ -14,6 +15,7 @@ from solicitation.models import (
     RoundStatus,
     Suggestion,
     SuggestionStatus,
+    suggestion_proposals,
 )
 
 
@@ -32,14 +34,72 @@ def soliciting_rounds() -> list[Round]:
     return list(db.session.scalars(rounds(status=RoundStatus.soliciting)))
 
 
+def proposal_visible_to(user) -> ColumnElement[bool]:
+    """The one rule of who sees a proposal, as a SQL condition on Proposal.
+
+    The proposing unit's staff always; the office from the first submission on (returned, resubmitted, withdrawn
+    since: still), and a draft only if the office started it; nobody else. (An expert reads what they are
+    assigned through review's own rule, which starts from this one.) The page's predicate, the lists, the search
+    audience and the audit log all ask this.
+    """
+    if has_role(user, Role.unit_staff) and user.unit_id is not None:
+        return Proposal.unit_id == user.unit_id
+    if has_role(user, Role.office):
+        return Proposal.seen_by_office
+    return false()
+
+
 def visible_proposals(user) -> Select:
-    """Proposals `user` may see: their own unit's, or every submitted one for the office."""
-    query = select(Proposal)
-    if user.role is Role.office:
-        return query.where(Proposal.submitted_at.is_not(None))
-    if user.role is Role.unit_staff:
-        return query.where(Proposal.unit_id == user.unit_id)
-    return query.where(false())
+    """Proposals `user` may see."""
+    return select(Proposal).where(proposal_visible_to(user))
+
+
+def proposal_is_visible(user, proposal_id: int) -> bool:
+    """Whether `user` may see this one proposal: the rule asked of one row."""
+    return db.session.scalar(select(exists().where(Proposal.id == proposal_id, proposal_visible_to(user))))
+
+
+def proposals_fed_by(user, suggestion_ids: list[int]) -> dict[int, list[Proposal]]:
+    """The proposals each suggestion fed into (linked or drafted from it) that `user` may see, in one query."""
+    link = suggestion_proposals.c
+    query = (
+        visible_proposals(user)
+        .add_columns(link.suggestion_id)
+        .join(suggestion_proposals, link.proposal_id == Proposal.id)
+        .options(selectinload(Proposal.unit))
+        .where(link.suggestion_id.in_(suggestion_ids))
+        .order_by(Proposal.id)
+    )
+    fed = {suggestion_id: [] for suggestion_id in suggestion_ids}
+    for proposal, suggestion_id in db.session.execute(query):
+        fed[suggestion_id].append(proposal)
+    return fed
+
+
+# The unit's saves of a proposal: once it has reached the office, those made while it is back with the unit
+# (returned) are the unit's unsubmitted work until it resubmits.
+PROPOSAL_SAVES = ("proposal.update", "proposal.attach", "proposal.detach")
+
+
+def proposal_events_visible_to(user) -> ColumnElement[bool]:
+    """Which audit events of proposals `user` may read, as a SQL condition on AuditEvent.
+
+    Those of a proposal `user` may see; for the office, not the unit's saves made after a submission and not yet
+    followed by another (a returned proposal is read as it was returned, until the unit resubmits it).
+    """
+    seen = AuditEvent.object_id.in_(select(Proposal.id).where(proposal_visible_to(user)))
+    if not has_role(user, Role.office):
+        return seen
+    submit = aliased(AuditEvent)
+    submitted = and_(
+        submit.object_type == "Proposal", submit.object_id == AuditEvent.object_id, submit.action == "proposal.submit"
+    )
+    unsubmitted_save = and_(
+        AuditEvent.action.in_(PROPOSAL_SAVES),
+        exists().where(submitted, submit.id < AuditEvent.id),
+        ~exists().where(submitted, submit.id > AuditEvent.id),
+    )
+    return and_(seen, ~unsubmitted_save)
 
 
 def proposals(

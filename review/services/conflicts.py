@@ -1,12 +1,13 @@
 """Conflicts of interest (回避): declared by the expert, detected by the platform, entered by the office."""
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from accounts import audit
 from accounts.models import Role, User
 from extensions import db
 from review.errors import ReviewError
 from review.models import Assignment, Conflict, ConflictSource, ConflictStatus, ReviewStatus
+from review.queries import is_unit_conflict, unit_conflict
 from review.services import require_office
 from solicitation.models import Proposal, Round
 
@@ -78,28 +79,34 @@ def record_conflict(*, actor: User, expert: User, proposal: Proposal, reason: st
 
 
 def detect_conflicts(*, actor: User, round: Round) -> list[Conflict]:
-    """Suggest a conflict wherever an expert works for the proposing unit or a cooperating one."""
+    """Record the conflicts the platform sees (an expert works for the proposing unit or a cooperating one).
+
+    They block from the start (review.queries.unit_conflict); recorded, they show on the office's board, confirmed:
+    unassigned where no review was submitted, and not to be dismissed.
+    """
     require_office(actor)
-    experts = db.session.scalars(select(User).where(User.role == Role.expert, User.unit_id.is_not(None))).all()
-    proposals = db.session.scalars(
-        select(Proposal).where(Proposal.round_id == round.id, Proposal.submitted_at.is_not(None))
+    recorded = exists().where(
+        Conflict.expert_id == User.id, Conflict.proposal_id == Proposal.id, Conflict.status != ConflictStatus.dismissed
+    )
+    pairs = db.session.execute(
+        select(User, Proposal)
+        .join(Proposal, unit_conflict(User.id, Proposal.id))
+        .where(User.role == Role.expert, Proposal.round_id == round.id, Proposal.submitted_at.is_not(None), ~recorded)
+        .order_by(Proposal.id, User.id)
     ).all()
-    known = {(c.expert_id, c.proposal_id) for c in db.session.scalars(select(Conflict))}
     found = []
-    for proposal in proposals:
-        involved = {proposal.unit_id, *(unit.id for unit in proposal.cooperating_units)}
-        for expert in experts:
-            if expert.unit_id in involved and (expert.id, proposal.id) not in known:
-                found.append(
-                    _record(
-                        actor=actor,
-                        expert=expert,
-                        proposal=proposal,
-                        source=ConflictSource.detected,
-                        status=ConflictStatus.suggested,
-                        reason=expert.unit.name,
-                    )
-                )
+    for expert, proposal in pairs:
+        found.append(
+            _record(
+                actor=actor,
+                expert=expert,
+                proposal=proposal,
+                source=ConflictSource.detected,
+                status=ConflictStatus.confirmed,
+                reason=expert.unit.name,
+            )
+        )
+        _drop_unreviewed_assignment(expert, proposal)
     db.session.commit()
     return found
 
@@ -107,6 +114,8 @@ def detect_conflicts(*, actor: User, round: Round) -> list[Conflict]:
 def decide_conflict(*, actor: User, conflict: Conflict, confirm: bool) -> Conflict:
     """The office confirms a suggested conflict (the expert leaves the proposal) or dismisses it."""
     require_office(actor)
+    if not confirm and is_unit_conflict(conflict.expert_id, conflict.proposal_id):
+        raise ReviewError("conflict_by_unit", name=conflict.expert.display_name)
     before = conflict.status
     conflict.status = ConflictStatus.confirmed if confirm else ConflictStatus.dismissed
     audit.record(

@@ -184,8 +184,12 @@ def conflict_decide(conflict_id):
     """Confirm or dismiss a suggested conflict."""
     conflict = db.get_or_404(Conflict, conflict_id)
     require(can_manage_reviews(current_user))
-    conflicts.decide_conflict(actor=current_user, conflict=conflict, confirm=request.form.get("confirm") == "1")
-    flash(_("Conflict confirmed.") if conflict.status.value == "confirmed" else _("Conflict dismissed."), "success")
+    try:
+        conflicts.decide_conflict(actor=current_user, conflict=conflict, confirm=request.form.get("confirm") == "1")
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("Conflict confirmed.") if conflict.status.value == "confirmed" else _("Conflict dismissed."), "success")
     return redirect(url_for("review.assignment_board", round_id=conflict.proposal.round_id, _anchor="conflicts"))
 
 

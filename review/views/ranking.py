@@ -17,7 +17,7 @@ from review.forms import (
     FieldVisitForm,
 )
 from review.models import Recommendation, Review
-from review.permissions import can_manage_reviews
+from review.permissions import can_manage_reviews, can_screen_proposal
 from review.ranking import add_criterion_details, rank_round
 from review.services import reviews, screening
 from review.views import bp
@@ -172,7 +172,7 @@ def ranking(round_id):
 def proposal_reviews(proposal_id):
     """Every review of a proposal: scores, comments, recommendation; the office may reopen one."""
     proposal = db.get_or_404(Proposal, proposal_id)
-    require(can_manage_reviews(current_user))
+    require(can_screen_proposal(current_user, proposal))
     return render_proposal_reviews(proposal)
 
 
@@ -198,7 +198,7 @@ def render_proposal_reviews(proposal, *, decision_form=None, visit_form=None, st
 def proposal_flag(proposal_id):
     """入围 (flag=shortlisted) or ask for field research (flag=field_visit_requested); on=1 sets, on=0 clears."""
     proposal = db.get_or_404(Proposal, proposal_id)
-    require(can_manage_reviews(current_user))
+    require(can_screen_proposal(current_user, proposal))
     flag = request.form.get("flag", "shortlisted")
     if flag not in screening.FLAGS:
         abort(400)
@@ -214,7 +214,7 @@ def proposal_flag(proposal_id):
 def proposal_decide(proposal_id):
     """Record the office's decision on a proposal (pending until published)."""
     proposal = db.get_or_404(Proposal, proposal_id)
-    require(can_manage_reviews(current_user))
+    require(can_screen_proposal(current_user, proposal))
     form = DecisionForm.for_proposal(proposal, queries.round_proposals(proposal.round_id))
     if form.validate_on_submit():
         try:

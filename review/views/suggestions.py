@@ -19,6 +19,7 @@ from review.ranking import rank_suggestions
 from review.services import suggestion_reviews
 from review.views import bp
 from solicitation.models import Round
+from solicitation.queries import proposals_fed_by
 
 
 def _rounded(value):
@@ -38,7 +39,6 @@ SCREENING_COLUMNS = [
     (_l("Calibrated score"), lambda row: _rounded(row.calibrated)),
     (_l("Worth a project"), lambda row: row.worth),
     (_l("Not worth a project"), lambda row: row.not_worth),
-    (_l("Proposals it fed into"), lambda row: "、".join(p.title for p in row.suggestion.proposals)),
 ]
 
 
@@ -64,14 +64,17 @@ def suggestion_screening(round_id):
     round = db.get_or_404(Round, round_id)
     require(can_manage_reviews(current_user))
     rows = _filtered(rank_suggestions(round.id), request.args)
+    fed = proposals_fed_by(current_user, [row.suggestion.id for row in rows])
     if fmt := export_format():
+        titles = (_l("Proposals it fed into"), lambda row: "、".join(p.title for p in fed[row.suggestion.id]))
         return table_response(
-            filename=f"suggestion-screening-{round.year}", columns=SCREENING_COLUMNS, rows=rows, fmt=fmt
+            filename=f"suggestion-screening-{round.year}", columns=[*SCREENING_COLUMNS, titles], rows=rows, fmt=fmt
         )
     return render_template(
         "review/suggestion_screening.html",
         round=round,
         rows=rows,
+        fed=fed,
         waiting=queries.suggestions_to_screen(round.id),
         categories=[(c.id, c.name) for c in round.categories],
         scale=queries.suggestion_scale(round.id),

@@ -3,10 +3,10 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, ForeignKey, String, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Column, ForeignKey, String, Table, Text, or_, select
+from sqlalchemy.orm import Mapped, aliased, column_property, mapped_column, relationship
 
-from accounts.models import Unit, User
+from accounts.models import Role, Unit, User
 from core.models import LabelledEnum, StoredFile, utcnow
 from extensions import db
 from solicitation.models.rounds import Category, Round, RoundStatus
@@ -45,6 +45,9 @@ proposal_cooperating_units = Table(
 )
 
 
+_author = aliased(User)
+
+
 class Proposal(db.Model):
     """A unit's proposed reform project, written as the seed's project write-ups are."""
 
@@ -69,9 +72,18 @@ class Proposal(db.Model):
     # The residents' suggestion this proposal was drafted from, if any (it is also linked to it).
     source_suggestion_id: Mapped[int | None] = mapped_column(ForeignKey("suggestions.id"))
     # First submission: from then on the office sees the proposal, whatever happens to it.
-    submitted_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The office's part of who sees a proposal (solicitation.queries.proposal_visible_to), as SQL: from its first
+    # submission on, whatever happened since; before, only a draft the office started (from a suggestion).
+    seen_by_office: Mapped[bool] = column_property(
+        or_(
+            submitted_at.is_not(None),
+            select(_author.id).where(_author.id == author_id, _author.role == Role.office).exists(),
+        ),
+        deferred=True,
+    )
 
     round: Mapped[Round] = relationship()
     unit: Mapped[Unit] = relationship()

@@ -157,6 +157,7 @@ def _render_detail(suggestion, *, contact=None, forms=None, status=200):
     return render_template(
         "solicitation/suggestion_detail.html",
         suggestion=suggestion,
+        fed=queries.proposals_fed_by(current_user, [suggestion.id])[suggestion.id],
         contact=contact,
         masked={
             "name": mask_name(suggestion.contact_name),

@@ -66,7 +66,21 @@ def test_summary_statistics_by_hand():
     assert summarise([])["mean"] is None
 
 
-def test_an_expert_working_for_the_proposing_unit_is_a_suggested_conflict_until_the_office_decides(setting):
+def test_an_expert_working_for_the_proposing_or_a_cooperating_unit_is_conflicted_before_any_detection(setting):
+    first, second = setting["proposals"]
+    insider = make_user(role="expert", unit=second.unit)
+    partner_unit = make_unit(name="区发改局")
+    first.cooperating_units.append(partner_unit)
+    db.session.commit()
+    partner = make_user(role="expert", unit=partner_unit)
+    for expert, proposal in ((insider, second), (partner, first)):
+        with pytest.raises(ReviewError, match="conflict_of_interest"):
+            assignments.assign_expert(actor=setting["office"], expert=expert, proposal=proposal)
+    assert db.session.scalar(select(Assignment)) is None
+    assignments.assign_expert(actor=setting["office"], expert=partner, proposal=second)  # no tie to this one
+
+
+def test_detection_records_the_unit_conflicts_which_cannot_be_dismissed(setting):
     first, second = setting["proposals"]
     insider = make_user(role="expert", unit=second.unit)
     partner_unit = make_unit(name="区发改局")
@@ -75,13 +89,21 @@ def test_an_expert_working_for_the_proposing_unit_is_a_suggested_conflict_until_
     partner = make_user(role="expert", unit=partner_unit)
     found = conflicts.detect_conflicts(actor=setting["office"], round=setting["round"])
     assert {(c.expert, c.proposal) for c in found} == {(insider, second), (partner, first)}
-    assert all(c.status is ConflictStatus.suggested for c in found)
+    assert all(c.status is ConflictStatus.confirmed for c in found)
     assert conflicts.detect_conflicts(actor=setting["office"], round=setting["round"]) == []  # once only
+    with pytest.raises(ReviewError, match="conflict_by_unit"):
+        conflicts.decide_conflict(actor=setting["office"], conflict=found[0], confirm=False)
+    assert found[0].status is ConflictStatus.confirmed
+
+
+def test_a_dismissed_conflict_entered_by_the_office_no_longer_blocks(setting):
+    first, _second = setting["proposals"]
+    expert = make_user(role="expert")
+    conflict = conflicts.record_conflict(actor=setting["office"], expert=expert, proposal=first, reason="同学")
     with pytest.raises(ReviewError, match="conflict_of_interest"):
-        assignments.assign_expert(actor=setting["office"], expert=partner, proposal=first)
-    dismissed = next(c for c in found if c.expert == partner)
-    conflicts.decide_conflict(actor=setting["office"], conflict=dismissed, confirm=False)
-    assignments.assign_expert(actor=setting["office"], expert=partner, proposal=first)
+        assignments.assign_expert(actor=setting["office"], expert=expert, proposal=first)
+    conflicts.decide_conflict(actor=setting["office"], conflict=conflict, confirm=False)
+    assignments.assign_expert(actor=setting["office"], expert=expert, proposal=first)
 
 
 def test_an_expert_abstains_and_leaves_the_proposal(setting):
