@@ -6,6 +6,7 @@ from datetime import date, datetime
 from flask import has_request_context, request
 
 from accounts.models import AuditEvent, User
+from core.models import Versioned
 from extensions import db
 
 
@@ -34,7 +35,10 @@ def record(*, actor: User | None, action: str, obj, before: dict | None = None, 
         changed = [key for key in after if before.get(key) != after[key]]
         before = {key: before.get(key) for key in changed}
         after = {key: after[key] for key in changed}
-    db.session.flush()  # obj.id exists from here on
+        if changed and isinstance(obj, Versioned) and not db.session.is_modified(obj, include_collections=False):
+            # Only its linked rows changed (cooperating units, milestones): still a new version of the record.
+            obj.lock_version += 1
+    db.session.flush()  # obj.id exists from here on, and a versioned record's new version
     event = AuditEvent(
         actor_id=actor.id if actor else None,
         source=_source(),
@@ -42,6 +46,7 @@ def record(*, actor: User | None, action: str, obj, before: dict | None = None, 
         object_type=type(obj).__name__,
         object_id=obj.id,
         object_label=str(obj)[:200],
+        object_version=obj.lock_version if isinstance(obj, Versioned) else None,
         before=before,
         after=after,
     )

@@ -9,12 +9,15 @@ from flask_limiter import RequestLimit
 from sqlalchemy import Select
 from wtforms import Form
 
-from core.errors import DomainError, RowsRejected
+from core.errors import DomainError, EditConflict, RowsRejected
 from extensions import db
 
 
 def show_error(form: Form, error: DomainError) -> None:
-    """Put a refused rule's message on the field it concerns, or on the whole form."""
+    """Put a refused rule's message on the field it concerns, or on the whole form; a save refused because
+    someone else saved meanwhile also lists their changes (the form is a VersionedForm)."""
+    if isinstance(error, EditConflict):
+        form.show_conflict(error)
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = [*field.errors, error.message]

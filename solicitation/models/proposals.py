@@ -7,7 +7,7 @@ from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import Unit, User
-from core.models import LabelledEnum, StoredFile, utcnow
+from core.models import LabelledEnum, StoredFile, Versioned, utcnow
 from extensions import db
 from solicitation.models.rounds import Category, Round
 
@@ -43,7 +43,7 @@ proposal_cooperating_units = Table(
 )
 
 
-class Proposal(db.Model):
+class Proposal(Versioned, db.Model):
     """A unit's proposed reform project, written as the seed's project write-ups are."""
 
     __tablename__ = "proposals"
