@@ -77,7 +77,7 @@ class VersionedForm(FlaskForm):
     # How to show a change the audit log records under a name that is no field of the form:
     # name -> (label, function showing the value, or None to show it as it is, a list joined).
     change_labels: dict = {}
-    conflict: list = []  # after a refused save: (audit event, its changed rows), oldest first
+    conflict: list = []  # after a refused save: (audit event, the rows it changed on this form), oldest first
 
     @property
     def expected_version(self) -> int:
@@ -87,7 +87,8 @@ class VersionedForm(FlaskForm):
     def show_conflict(self, error: EditConflict) -> None:
         """Take the record's new version and keep, for the page, who saved what since this form was opened."""
         self.lock_version.data = str(error.params["version"])
-        self.conflict = [(event, self.changed_rows(event.after or {})) for event in error.params["changes"]]
+        changes = [(event, self.changed_rows(event.after or {})) for event in error.params["changes"]]
+        self.conflict = [(event, rows) for event, rows in changes if rows]  # not an attachment added, say
 
     def changed_rows(self, after: dict) -> list[tuple[str, str]]:
         """(label, new value as shown) for each field an audit event changed."""

@@ -96,7 +96,8 @@ def error_page(error: HTTPException):
     return page, code, headers
 
 
-# What a ticked box sends (WTForms' "y", a browser's "on"): nothing the reader typed, so not shown back.
+# What a ticked box sends (WTForms' "y", a browser's "on"): nothing the reader typed, so not shown back; nor are
+# the CSRF token and the version of the record an edit form was opened at (core.forms.VersionedForm).
 TICKED = frozenset({"y", "on"})
 
 
@@ -107,7 +108,7 @@ def _typed() -> list[str]:
         for name, value in request.form.items(multi=True)
         if value.strip()
         and value not in TICKED
-        and name != current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        and name not in (current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), "lock_version")
         and "password" not in name
     ]
 

@@ -75,7 +75,11 @@ class ApprovalForm(VersionedForm):
     """审议通过: the meeting that approved the plan, and its date; with the plan's version its page showed, which
     the plan's other moves send too."""
 
-    change_labels = {"status": (_l("Status"), lambda value: PlanStatus(value).label), "version": (_l("Version"), None)}
+    change_labels = {
+        "status": (_l("Status"), lambda value: PlanStatus(value).label),
+        "version": (_l("Version"), None),
+        "report_day": (_l("Reports fall due on this day of each quarter's last month"), None),
+    }
 
     meeting = StringField(
         _l("Meeting"),
