@@ -30,7 +30,8 @@ def _source() -> str:
 
 
 def record(*, actor: User | None, action: str, obj, before: dict | None = None, after: dict | None = None):
-    """Add an AuditEvent for `obj`; with both snapshots given, keep only the fields that changed."""
+    """Add an AuditEvent for `obj`; with both snapshots given, keep only the fields that changed. A versioned
+    record's `after` also says the version the change gave it (`lock_version`)."""
     if before is not None and after is not None:
         changed = [key for key in after if before.get(key) != after[key]]
         before = {key: before.get(key) for key in changed}
@@ -39,6 +40,8 @@ def record(*, actor: User | None, action: str, obj, before: dict | None = None, 
             # Only its linked rows changed (cooperating units, milestones): still a new version of the record.
             obj.lock_version += 1
     db.session.flush()  # obj.id exists from here on, and a versioned record's new version
+    if isinstance(obj, Versioned) and after is not None:
+        after = after | {"lock_version": obj.lock_version}  # what changed since a form was opened: changes_since
     event = AuditEvent(
         actor_id=actor.id if actor else None,
         source=_source(),
@@ -46,7 +49,6 @@ def record(*, actor: User | None, action: str, obj, before: dict | None = None, 
         object_type=type(obj).__name__,
         object_id=obj.id,
         object_label=str(obj)[:200],
-        object_version=obj.lock_version if isinstance(obj, Versioned) else None,
         before=before,
         after=after,
     )

@@ -112,8 +112,6 @@ class AuditEvent(db.Model):
     object_type: Mapped[str] = mapped_column(String(32))
     object_id: Mapped[int | None]
     object_label: Mapped[str] = mapped_column(String(200), default="")
-    # The version the change gave a versioned record (core.models.Versioned): what changed since a form opened.
-    object_version: Mapped[int | None]
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
 

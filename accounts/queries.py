@@ -73,7 +73,7 @@ def changes_since(obj, version: int) -> list[AuditEvent]:
         .where(
             AuditEvent.object_type == type(obj).__name__,
             AuditEvent.object_id == obj.id,
-            AuditEvent.object_version > version,
+            AuditEvent.after["lock_version"].as_integer() > version,
         )
         .order_by(AuditEvent.id)
     )

@@ -94,6 +94,8 @@ class VersionedForm(FlaskForm):
         """(label, new value as shown) for each field an audit event changed."""
         rows = []
         for name, value in after.items():
+            if name == "lock_version":
+                continue
             if name in self.change_labels:
                 label, show = self.change_labels[name]
                 rows.append((str(label), show(value) if show else _shown(None, value)))

@@ -1,4 +1,4 @@
-"""Edit versions: rounds, proposals, plans and key projects count their saves; audit events say which version
+"""Edit versions: rounds, proposals, plans and key projects count their saves
 
 Revision ID: 5c1e0a7d3b42
 Revises: 09e964ebe2a8
@@ -22,13 +22,9 @@ def upgrade():
     for table in VERSIONED:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column('lock_version', sa.Integer(), server_default='1', nullable=False))
-    with op.batch_alter_table('audit_events', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('object_version', sa.Integer(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('audit_events', schema=None) as batch_op:
-        batch_op.drop_column('object_version')
     for table in reversed(VERSIONED):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_column('lock_version')

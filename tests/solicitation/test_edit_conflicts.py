@@ -94,7 +94,7 @@ def test_changing_only_the_cooperating_units_is_a_new_version(app):
             actor=author, proposal=proposal, fields=proposal_fields(round), expected_version=version
         )
     (event,) = refused.value.params["changes"]
-    assert event.after == {"cooperating_units": [partner.name]}
+    assert event.after["cooperating_units"] == [partner.name]
     assert [unit.id for unit in db.session.get(Proposal, proposal.id).cooperating_units] == [partner.id]
 
 
