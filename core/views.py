@@ -18,7 +18,8 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import Conflict, HTTPException
 
 from core.logs import request_id
 from core.page_cache import shared_page
@@ -78,6 +79,7 @@ def error_page(error: HTTPException):
             body["request_id"] = request_id()
         return jsonify(body), code, headers
     expired = isinstance(error, CSRFError)  # a form's token no longer holds: show back what it carried
+    refused = expired or code == 409  # or the record changed under it: the same
     try:
         page = render_template(
             "errors/error.html",
@@ -85,8 +87,8 @@ def error_page(error: HTTPException):
             retry_after=retry_after,
             back=_way_back(),
             expired=expired,
-            typed=_typed() if expired else [],
-            form_again=_form_again() if expired else None,
+            typed=_typed() if refused else [],
+            form_again=_form_again() if refused else None,
         )
     except Exception:  # the layout reads the database, which may be what failed: say it plainly, not at all
         if code < 500:
@@ -94,6 +96,13 @@ def error_page(error: HTTPException):
         log.exception("the error page could not be drawn")
         page = f"500 · {request_id()}"
     return page, code, headers
+
+
+def stale_record(error: StaleDataError):
+    """Answer a change that another request's change of the same record overtook (the version counter of
+    core.models.Versioned; an edit form says so itself): 409, nothing saved, what was sent shown back."""
+    db.session.rollback()
+    return error_page(Conflict())
 
 
 # What a ticked box sends (WTForms' "y", a browser's "on"): nothing the reader typed, so not shown back; nor are

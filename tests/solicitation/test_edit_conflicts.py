@@ -2,12 +2,13 @@
 first person's changes listed, until it is sent again from the record's new version."""
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
 
 from accounts.models import AuditEvent
 from core.errors import EditConflict
 from extensions import db
-from solicitation.models import Proposal, Round
+from solicitation.models import Proposal, ProposalStatus, Round
 from solicitation.services import proposals as services
 from tests.factories import make_open_round, make_proposal, make_round, make_user, proposal_fields
 from tests.solicitation.test_round_views import ROUND_FORM
@@ -113,3 +114,29 @@ def test_a_save_overtaken_between_its_check_and_its_write_is_refused_and_writes_
         )
     assert db.session.get(Proposal, proposal.id).title != "被抢先的修改"
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "proposal.update")) is None
+
+
+def test_a_submission_overtaken_by_another_save_of_the_proposal_is_refused_with_a_page_saying_so(client):
+    proposal = make_proposal()
+    proposal_id = proposal.id
+    client.login(proposal.author)
+
+    overtaken = []
+
+    def another_request_saves_first(session, _context, _instances):
+        """Just before this request writes the proposal, another one saves it (once)."""
+        if not overtaken and any(isinstance(record, Proposal) for record in session.dirty):
+            overtaken.append(True)
+            with db.engine.begin() as other:
+                other.execute(
+                    update(Proposal).where(Proposal.id == proposal_id).values(lock_version=Proposal.lock_version + 1)
+                )
+
+    event.listen(Session, "before_flush", another_request_saves_first)
+    try:
+        refused = client.post(f"/proposals/{proposal_id}/submit")
+    finally:
+        event.remove(Session, "before_flush", another_request_saves_first)
+
+    assert refused.status_code == 409 and "有人同时修改了此记录" in refused.get_data(as_text=True)
+    assert db.session.get(Proposal, proposal_id).status is ProposalStatus.draft
