@@ -77,6 +77,23 @@ def test_second_staff_member_saving_a_proposal_is_told_what_changed_and_keeps_th
     assert (proposal.goals, proposal.content) == ("签约率达到60%", "赵干事补充的改革内容")
 
 
+def test_a_draft_saved_but_not_submitted_can_be_saved_again_from_the_same_page(client):
+    round = make_open_round()
+    author = make_user(role="unit_staff")
+    proposal = make_proposal(round=round, author=author, goals="")
+    client.login(author)
+    url = f"/proposals/{proposal.id}/edit"
+    form = proposal_fields(round, goals="", action="submit")
+
+    incomplete = client.post(url, data=form | {"content": "第一次保存", "lock_version": client.form_version(url)})
+    assert "提交前请填写此项" in incomplete.get_data(as_text=True)  # saved, not submitted
+    completed = form | {"content": "第一次保存", "goals": "签约率达到60%"}
+    again = client.post(url, data=completed | {"lock_version": client.form_version(incomplete)})
+
+    assert again.status_code == 302
+    assert db.session.get(Proposal, proposal.id).status is ProposalStatus.submitted
+
+
 def test_changing_only_the_cooperating_units_is_a_new_version(app):
     round = make_open_round()
     author = make_user(role="unit_staff")
