@@ -5,6 +5,7 @@ import os
 from flask import Flask
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
@@ -19,7 +20,7 @@ from core import logs, page_cache
 from core.errors import DomainError
 from core.mail import mail_cli, start_delivery_thread
 from core.views import bp as core_bp
-from core.views import error_page, refusal_page, select_locale
+from core.views import error_page, refusal_page, select_locale, stale_record
 from core.web import IdConverter, pretty_json, refuse_control_characters, set_security_headers, url_with
 from dashboard import permissions as dashboard_permissions
 from dashboard.views import bp as dashboard_bp
@@ -107,6 +108,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for code in ERROR_PAGES:
         app.register_error_handler(code, error_page)
     app.register_error_handler(DomainError, refusal_page)
+    app.register_error_handler(StaleDataError, stale_record)
 
     app.cli.add_command(accounts_cli.users_cli)
     app.cli.add_command(solicitation_cli.rounds_cli)

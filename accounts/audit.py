@@ -6,6 +6,7 @@ from datetime import date, datetime
 from flask import has_request_context, request
 
 from accounts.models import AuditEvent, User
+from core.models import Versioned
 from extensions import db
 
 
@@ -29,12 +30,18 @@ def _source() -> str:
 
 
 def record(*, actor: User | None, action: str, obj, before: dict | None = None, after: dict | None = None):
-    """Add an AuditEvent for `obj`; with both snapshots given, keep only the fields that changed."""
+    """Add an AuditEvent for `obj`; with both snapshots given, keep only the fields that changed. A versioned
+    record's `after` also says the version the change gave it (`lock_version`)."""
     if before is not None and after is not None:
         changed = [key for key in after if before.get(key) != after[key]]
         before = {key: before.get(key) for key in changed}
         after = {key: after[key] for key in changed}
-    db.session.flush()  # obj.id exists from here on
+        if changed and isinstance(obj, Versioned) and not db.session.is_modified(obj, include_collections=False):
+            # Only its linked rows changed (cooperating units, milestones): still a new version of the record.
+            obj.lock_version += 1
+    db.session.flush()  # obj.id exists from here on, and a versioned record's new version
+    if isinstance(obj, Versioned) and after is not None:
+        after = after | {"lock_version": obj.lock_version}  # what changed since a form was opened: changes_since
     event = AuditEvent(
         actor_id=actor.id if actor else None,
         source=_source(),

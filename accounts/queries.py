@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from accounts.models import AuditEvent, Role, Unit, UnitKind, User
 from extensions import db
@@ -77,6 +78,21 @@ def audit_events(
     if action:
         query = query.where(AuditEvent.action.startswith(action))
     return query
+
+
+def changes_since(obj, version: int) -> list[AuditEvent]:
+    """The audit events that gave the versioned record `obj` a version after `version`, oldest first."""
+    query = (
+        select(AuditEvent)
+        .options(joinedload(AuditEvent.actor))
+        .where(
+            AuditEvent.object_type == type(obj).__name__,
+            AuditEvent.object_id == obj.id,
+            AuditEvent.after["lock_version"].as_integer() > version,
+        )
+        .order_by(AuditEvent.id)
+    )
+    return list(db.session.scalars(query))
 
 
 def audit_object_types() -> list[str]:

@@ -32,6 +32,21 @@ class DomainError(Exception):
         return str(template) % {key: getattr(value, "label", value) for key, value in self.params.items()}
 
 
+class EditConflict(DomainError):
+    """Someone saved the record after the form was opened: nothing was written.
+
+    `version` is the record's version now, `changes` the audit events saved since the form's version.
+    """
+
+    messages = {
+        "edited_meanwhile": _l(
+            "Someone else changed this record after you opened the form, so it was not saved. What you typed is "
+            "still below: compare it with their changes listed here, then save again to keep your version."
+        )
+    }
+    statuses = {"edited_meanwhile": 409}
+
+
 class RowsRejected(Exception):
     """Some rows of an import are bad: nothing was imported. `problems` lists (line, column, message)."""
 

@@ -4,10 +4,12 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import IntegerField, SelectMultipleField
+from wtforms import HiddenField, IntegerField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from core.errors import EditConflict
 from core.web import stored_int
 
 
@@ -74,6 +76,60 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+def _version_given(form, field) -> None:
+    # Sent by the page, never taken from the record: a form without it would save over anything.
+    if not (field.raw_data and field.raw_data[0].isdigit()):
+        message = _l("This form is out of date: open it again from its page.")
+        form.form_errors.append(message)  # the field is hidden: say it above the form
+        raise ValidationError(message)
+
+
+class VersionedForm(Form):
+    """The edit form of a versioned record (core.models.Versioned). It carries the version it was opened at; a
+    save refused because someone saved since (EditConflict) shows what they changed, with what was typed kept,
+    and takes the record's new version, so that saving again keeps this form's text."""
+
+    lock_version = HiddenField(validators=[_version_given])
+    # How to show a change the audit log records under a name that is no field of the form:
+    # name -> (label, function showing the value, or None to show it as it is, a list joined).
+    change_labels: dict = {}
+    conflict: list = []  # after a refused save: (audit event, the rows it changed on this form), oldest first
+
+    @property
+    def expected_version(self) -> int:
+        """The version of the record the form was opened at (validated)."""
+        return int(self.lock_version.data)
+
+    def show_conflict(self, error: EditConflict) -> None:
+        """Take the record's new version and keep, for the page, who saved what since this form was opened."""
+        self.lock_version.data = str(error.params["version"])
+        changes = [(event, self.changed_rows(event.after or {})) for event in error.params["changes"]]
+        self.conflict = [(event, rows) for event, rows in changes if rows]  # not an attachment added, say
+
+    def changed_rows(self, after: dict) -> list[tuple[str, str]]:
+        """(label, new value as shown) for each field an audit event changed."""
+        rows = []
+        for name, value in after.items():
+            if name == "lock_version":
+                continue
+            if name in self.change_labels:
+                label, show = self.change_labels[name]
+                rows.append((str(label), show(value) if show else _shown(None, value)))
+            elif name in self._fields:
+                rows.append((str(self[name].label.text), _shown(self[name], value)))
+        return rows
+
+
+def _shown(field, value) -> str:
+    """A value of `field` as the form shows it: a choice by its label, a list joined, nothing as a dash."""
+    if value in (None, "", []):
+        return "—"
+    if isinstance(value, list):
+        return "、".join(str(item) for item in value)
+    choices = field.iter_choices() if getattr(field, "choices", None) else []
+    return {str(choice[0]): str(choice[1]) for choice in choices}.get(str(value), str(value))
 
 
 class ImportForm(Form):

@@ -5,7 +5,7 @@ import functools
 from datetime import UTC, datetime
 
 from sqlalchemy import LargeBinary, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from extensions import db
 
@@ -36,6 +36,17 @@ def _lazy_labels(enum_class: type[LabelledEnum]) -> dict:
     # Lazy texts are translated when shown, so one dict a class serves every language; a list of 50 rows
     # otherwise made some 800 of them a page.
     return enum_class._labels()
+
+
+class Versioned:
+    """A record people edit through forms: every save makes a new `lock_version`, and the database refuses a
+    write made from an older one (SQLAlchemy's version counter), so two editors cannot overwrite each other."""
+
+    lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.lock_version}
 
 
 class StoredFile:

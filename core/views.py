@@ -18,7 +18,8 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import Conflict, HTTPException
 
 from core.errors import DomainError
 from core.logs import request_id
@@ -79,6 +80,7 @@ def error_page(error: HTTPException):
             body["request_id"] = request_id()
         return jsonify(body), code, headers
     expired = isinstance(error, CSRFError)  # a form's token no longer holds: show back what it carried
+    refused = expired or code == 409  # or the record changed under it: the same
     try:
         page = render_template(
             "errors/error.html",
@@ -86,8 +88,8 @@ def error_page(error: HTTPException):
             retry_after=retry_after,
             back=_way_back(),
             expired=expired,
-            typed=_typed() if expired else [],
-            form_again=_form_again() if expired else None,
+            typed=_typed() if refused else [],
+            form_again=_form_again() if refused else None,
         )
     except Exception:  # the layout reads the database, which may be what failed: say it plainly, not at all
         if code < 500:
@@ -115,7 +117,15 @@ def refusal_page(error: DomainError):
     return page, error.status
 
 
-# What a ticked box sends (WTForms' "y", a browser's "on"): nothing the reader typed, so not shown back.
+def stale_record(error: StaleDataError):
+    """Answer a change that another request's change of the same record overtook (the version counter of
+    core.models.Versioned; an edit form says so itself): 409, nothing saved, what was sent shown back."""
+    db.session.rollback()
+    return error_page(Conflict())
+
+
+# What a ticked box sends (WTForms' "y", a browser's "on"): nothing the reader typed, so not shown back; nor are
+# the CSRF token and the version of the record an edit form was opened at (core.forms.VersionedForm).
 TICKED = frozenset({"y", "on"})
 
 
@@ -126,7 +136,7 @@ def _typed() -> list[str]:
         for name, value in request.form.items(multi=True)
         if value.strip()
         and value not in TICKED
-        and name != current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        and name not in (current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), "lock_version")
         and "password" not in name
     ]
 

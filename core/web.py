@@ -13,7 +13,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 from wtforms import Form
 
-from core.errors import DomainError, InputError, RowsRejected
+from core.errors import DomainError, EditConflict, InputError, RowsRejected
 from extensions import db
 
 # The largest integer every supported database keeps in an INTEGER column (PostgreSQL's is 32 bits): ids,
@@ -25,13 +25,17 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe
 
 
 def show_error(form: Form, error: DomainError) -> None:
-    """Put a refused rule's message on the field it concerns, or else at the top of the page.
+    """Put a refused rule's message on the field it concerns, or else at the top of the page; a save refused
+    because someone else saved meanwhile also lists their changes (the form is a VersionedForm).
 
     At the top, not in the form: the page drawn again may not show the form (the plan's approval form appears
     only when approval is the next step), and a refusal nobody sees leaves the reader not knowing what to do.
     """
     field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
+    if isinstance(error, EditConflict):  # every versioned form's page draws its errors, with the changes listed
+        form.show_conflict(error)
+        form.form_errors.append(error.message)
+    elif field is not None:
         field.errors = [*field.errors, error.message]
     else:
         flash(error.message, "error")

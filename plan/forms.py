@@ -6,13 +6,16 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from accounts.queries import unit_choices
-from core.forms import Form, MultiCheckboxField, chosen_files, enum_coerce, optional_int, options
-from plan.models import ProgressStatus, Rating
+from core.forms import Form, MultiCheckboxField, VersionedForm, chosen_files, enum_coerce, optional_int, options
+from plan.models import PlanStatus, ProgressStatus, Rating
+from plan.numerals import chinese_number
 
 QUARTERS = (1, 2, 3, 4)
 
 
-class KeyProjectForm(Form):
+class KeyProjectForm(VersionedForm):
+    change_labels = {"position": (_l("Number"), chinese_number), "cooperating_units": (_l("Cooperating units"), None)}
+
     title = StringField(_l("Project title"), validators=[DataRequired(), Length(max=200)])
     category_id = SelectField(_l("Category"), coerce=optional_int)
     origin = StringField(
@@ -41,11 +44,20 @@ class KeyProjectForm(Form):
         units = unit_choices(include=project.lead_unit_id if project else None)
         form.lead_unit_id.choices = options(units, blank=_l("— choose —"))
         form.cooperating_unit_ids.choices = options(units)
-        if project is not None and not form.is_submitted():
+        if project is None:
+            del form.lock_version
+        elif not form.is_submitted():
             form.cooperating_unit_ids.data = [unit.id for unit in project.cooperating_units]
             for milestone in project.milestones:
                 form[f"milestone_{milestone.quarter}"].data = milestone.target
         return form
+
+    def changed_rows(self, after: dict) -> list[tuple[str, str]]:
+        """The milestones, recorded together as they then stood, shown by quarter."""
+        rows = {name: value for name, value in after.items() if name != "milestones"}
+        if "milestones" in after:
+            rows |= {f"milestone_{quarter}": after["milestones"].get(str(quarter), "") for quarter in QUARTERS}
+        return super().changed_rows(rows)
 
     def fields(self) -> dict:
         return {
@@ -58,8 +70,15 @@ class KeyProjectForm(Form):
         return {quarter: self[f"milestone_{quarter}"].data or "" for quarter in QUARTERS}
 
 
-class ApprovalForm(Form):
-    """审议通过: the meeting that approved the plan, and its date."""
+class ApprovalForm(VersionedForm):
+    """审议通过: the meeting that approved the plan, and its date; with the plan's version its page showed, which
+    the plan's other moves send too."""
+
+    change_labels = {
+        "status": (_l("Status"), lambda value: PlanStatus(value).label),
+        "version": (_l("Version"), None),
+        "report_day": (_l("Reports fall due on this day of each quarter's last month"), None),
+    }
 
     meeting = StringField(
         _l("Meeting"),

@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import Unit, User
-from core.models import LabelledEnum, StoredFile, utcnow
+from core.models import LabelledEnum, StoredFile, Versioned, utcnow
 from extensions import db
 from plan.numerals import chinese_number
 from solicitation.models import Category, Proposal, Round
@@ -52,7 +52,7 @@ class Rating(LabelledEnum):
         return {cls.excellent: _l("Excellent"), cls.good: _l("Good"), cls.fair: _l("Fair"), cls.poor: _l("Poor")}
 
 
-class Plan(db.Model):
+class Plan(Versioned, db.Model):
     """A round's plan; its text is its key projects, in order."""
 
     __tablename__ = "plans"
@@ -89,7 +89,7 @@ key_project_cooperating_units = Table(
 )
 
 
-class KeyProject(db.Model):
+class KeyProject(Versioned, db.Model):
     """重点改革项目: numbered in the plan, led by a district leader and a lead unit."""
 
     __tablename__ = "key_projects"

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from accounts import audit
+from accounts import audit, edits
 from accounts.models import Role, Unit, User
 from core.models import utcnow
 from extensions import db
@@ -127,15 +127,25 @@ def add_key_project(
 
 
 def update_key_project(
-    *, actor: User, project: KeyProject, fields: dict, cooperating_unit_ids=(), milestones: dict[int, str] | None = None
+    *,
+    actor: User,
+    project: KeyProject,
+    fields: dict,
+    cooperating_unit_ids=(),
+    milestones: dict[int, str] | None = None,
+    expected_version: int | None = None,
 ) -> KeyProject:
-    """Edit a key project's text, leaders, units and quarterly milestones while the plan is a draft."""
+    """Edit a key project's text, leaders, units and quarterly milestones while the plan is a draft, unless
+    it changed since `expected_version`."""
     _check_office(actor)
-    _check_draft(project.plan)
-    before = _project_record(project)
-    _apply(project, fields, cooperating_unit_ids, milestones or {})
-    audit.record(actor=actor, action="key_project.update", obj=project, before=before, after=_project_record(project))
-    db.session.commit()
+    with edits.saving(project, expected_version):
+        _check_draft(project.plan)
+        before = _project_record(project)
+        _apply(project, fields, cooperating_unit_ids, milestones or {})
+        audit.record(
+            actor=actor, action="key_project.update", obj=project, before=before, after=_project_record(project)
+        )
+        db.session.commit()
     return project
 
 
@@ -180,37 +190,45 @@ def move_key_project(*, actor: User, project: KeyProject, offset: int) -> KeyPro
 
 
 def transition_plan(
-    *, actor: User, plan: Plan, target: PlanStatus, meeting: str = "", approved_on: date | None = None
+    *,
+    actor: User,
+    plan: Plan,
+    target: PlanStatus,
+    meeting: str = "",
+    approved_on: date | None = None,
+    expected_version: int | None = None,
 ) -> Plan:
     """Move the plan: draft → 送审稿 → 审议通过 (with the meeting and its date) → published; each move keeps
-    a snapshot. A published plan changes only through a new version, which starts again as a draft."""
+    a snapshot. A published plan changes only through a new version, which starts again as a draft.
+    Refused if the plan moved since the page asking for this (`expected_version`) was opened."""
     _check_office(actor)
-    if target not in PLAN_TRANSITIONS[plan.status]:
-        raise PlanError("transition_not_allowed", current=plan.status, target=target)
-    if target is PlanStatus.submitted_for_review:
-        if not plan.projects:
-            raise PlanError("plan_empty")
-        incomplete = next((p for p in plan.projects if not (p.lead_leader and p.lead_unit_id)), None)
-        if incomplete is not None:
-            raise PlanError("project_incomplete", number=incomplete.number)
-    if target is PlanStatus.approved:
-        if not meeting.strip() or approved_on is None:
-            raise PlanError("meeting_required", field="meeting")
-        plan.meeting, plan.approved_on = meeting.strip(), approved_on
-    before = {"status": plan.status.value, "version": plan.version}
-    if plan.status is PlanStatus.published:  # a new version
-        plan.version += 1
-        plan.meeting, plan.approved_on = "", None
-    plan.status = target
-    if target is PlanStatus.published:
-        plan.published_at = utcnow()
-    _record_version(actor, plan)
-    audit.record(
-        actor=actor,
-        action="plan.transition",
-        obj=plan,
-        before=before,
-        after={"status": target.value, "version": plan.version, "meeting": plan.meeting},
-    )
-    db.session.commit()
+    with edits.saving(plan, expected_version):
+        if target not in PLAN_TRANSITIONS[plan.status]:
+            raise PlanError("transition_not_allowed", current=plan.status, target=target)
+        if target is PlanStatus.submitted_for_review:
+            if not plan.projects:
+                raise PlanError("plan_empty")
+            incomplete = next((p for p in plan.projects if not (p.lead_leader and p.lead_unit_id)), None)
+            if incomplete is not None:
+                raise PlanError("project_incomplete", number=incomplete.number)
+        if target is PlanStatus.approved:
+            if not meeting.strip() or approved_on is None:
+                raise PlanError("meeting_required", field="meeting")
+            plan.meeting, plan.approved_on = meeting.strip(), approved_on
+        before = {"status": plan.status.value, "version": plan.version}
+        if plan.status is PlanStatus.published:  # a new version
+            plan.version += 1
+            plan.meeting, plan.approved_on = "", None
+        plan.status = target
+        if target is PlanStatus.published:
+            plan.published_at = utcnow()
+        _record_version(actor, plan)
+        audit.record(
+            actor=actor,
+            action="plan.transition",
+            obj=plan,
+            before=before,
+            after={"status": target.value, "version": plan.version, "meeting": plan.meeting},
+        )
+        db.session.commit()
     return plan

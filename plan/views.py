@@ -58,7 +58,7 @@ def _render_plan(round, *, approval_form=None, status=200):
         versions=queries.versions(plan.id) if plan else [],
         statuses=list(PlanStatus),
         next_statuses=PLAN_TRANSITIONS[plan.status] if plan else (),
-        approval_form=approval_form or ApprovalForm(formdata=None),
+        approval_form=approval_form or ApprovalForm(formdata=None, lock_version=plan.lock_version if plan else None),
     ), status
 
 
@@ -98,7 +98,11 @@ def _project_form(plan, project=None):
                 )
             else:
                 services.update_key_project(
-                    actor=current_user, project=project, milestones=form.milestones(), **arguments
+                    actor=current_user,
+                    project=project,
+                    milestones=form.milestones(),
+                    expected_version=form.expected_version,
+                    **arguments,
                 )
         except DomainError as error:
             show_error(form, error)
@@ -166,7 +170,8 @@ def plan_transition(plan_id):
     except ValueError:
         abort(400)
     form = ApprovalForm()
-    if target is PlanStatus.approved and not form.validate_on_submit():
+    valid = form.validate_on_submit() if target is PlanStatus.approved else form.lock_version.validate(form)
+    if not valid:
         return _render_plan(plan.round, approval_form=form, status=400)
     try:
         services.transition_plan(
@@ -175,10 +180,11 @@ def plan_transition(plan_id):
             target=target,
             meeting=form.meeting.data or "",
             approved_on=form.approved_on.data,
+            expected_version=form.expected_version,
         )
     except DomainError as error:
         show_error(form, error)
-        return _render_plan(plan.round, approval_form=form, status=400)
+        return _render_plan(plan.round, approval_form=form, status=form_status(form))
     flash(_("The plan is now “%(status)s”.", status=plan.status.label), "success")
     return redirect(url_for("plan.plan_detail", round_id=plan.round_id))
 

@@ -20,12 +20,23 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from accounts.models import UnitKind
 from accounts.queries import unit_choices
-from core.forms import FilterForm, Form, MultiCheckboxField, enum_coerce, optional_bool, optional_int, options
+from core.forms import (
+    FilterForm,
+    Form,
+    MultiCheckboxField,
+    VersionedForm,
+    enum_coerce,
+    optional_bool,
+    optional_int,
+    options,
+)
 from solicitation.models import Channel, ProposalStatus, RejectReason, RoundStatus, SuggestionStatus
 from solicitation.presets import preset_choices
 
 
-class RoundForm(Form):
+class RoundForm(VersionedForm):
+    change_labels = {"status": (_l("Status"), lambda value: RoundStatus(value).label)}
+
     year = IntegerField(_l("Plan year"), validators=[DataRequired(), NumberRange(min=2000, max=2100)])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
@@ -43,6 +54,7 @@ class RoundForm(Form):
             form.category_preset.choices = options(preset_choices(), blank=_l("None: I will add them"))
             if not form.is_submitted():
                 form.year.data = date.today().year + 1
+            del form.lock_version
         else:
             del form.category_preset
         return form
@@ -71,7 +83,12 @@ class RoundFilterForm(FilterForm):
     )
 
 
-class ProposalForm(Form):
+class ProposalForm(VersionedForm):
+    change_labels = {
+        "status": (_l("Status"), lambda value: ProposalStatus(value).label),
+        "cooperating_units": (_l("Cooperating units"), None),
+    }
+
     title = StringField(_l("Project title"), validators=[DataRequired(), Length(max=200)])
     category_id = SelectField(_l("Category"), coerce=optional_int)
     background = TextAreaField(
@@ -106,7 +123,9 @@ class ProposalForm(Form):
             [(category.id, category.name) for category in round.categories], blank=_l("— choose —")
         )
         form.cooperating_unit_ids.choices = options([(uid, name) for uid, name in unit_choices() if uid != unit_id])
-        if proposal is not None and not form.is_submitted():
+        if proposal is None:
+            del form.lock_version
+        elif not form.is_submitted():
             form.cooperating_unit_ids.data = [unit.id for unit in proposal.cooperating_units]
         return form
 

@@ -40,6 +40,12 @@ class Client(FlaskClient):
             self._csrf_token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
         return self._csrf_token
 
+    def form_version(self, page) -> str:
+        """The record's version an edit form carries, as the browser sends it back: in a response, or in the
+        page at a URL, opened now."""
+        page = self.get(page) if isinstance(page, str) else page
+        return re.search(r'name="lock_version" type="hidden" value="(\d+)"', page.get_data(as_text=True)).group(1)
+
     def login(self, user, password: str = factories.PASSWORD) -> None:
         """Log in as an existing user (by default one made by the factories) through the login form."""
         self.post("/logout")  # whoever was logged in before
@@ -137,6 +143,12 @@ def login_as(client):
         return user
 
     return login
+
+
+@pytest.fixture
+def other_client(app):
+    """A second browser: another user, or the same one in a second tab, working at the same time as `client`."""
+    return app.test_client()
 
 
 @pytest.fixture

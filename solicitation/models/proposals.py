@@ -7,7 +7,7 @@ from sqlalchemy import Column, ForeignKey, String, Table, Text, or_, select
 from sqlalchemy.orm import Mapped, aliased, column_property, mapped_column, relationship
 
 from accounts.models import Role, Unit, User
-from core.models import LabelledEnum, StoredFile, utcnow
+from core.models import LabelledEnum, StoredFile, Versioned, utcnow
 from extensions import db
 from solicitation.models.rounds import Category, Round, RoundStatus
 
@@ -48,7 +48,7 @@ proposal_cooperating_units = Table(
 _author = aliased(User)
 
 
-class Proposal(db.Model):
+class Proposal(Versioned, db.Model):
     """A unit's proposed reform project, written as the seed's project write-ups are."""
 
     __tablename__ = "proposals"

@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import Unit
-from core.models import LabelledEnum, utcnow
+from core.models import LabelledEnum, Versioned, utcnow
 from extensions import db
 
 
@@ -50,7 +50,7 @@ ROUND_TRANSITIONS: dict[RoundStatus, tuple[RoundStatus, ...]] = {
 }
 
 
-class Round(db.Model):
+class Round(Versioned, db.Model):
     """One year's reform-plan cycle (年度改革计划征集轮次)."""
 
     __tablename__ = "rounds"

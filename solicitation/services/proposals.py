@@ -5,7 +5,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import select
 
-from accounts import audit
+from accounts import audit, edits
 from accounts.models import Role, Unit, User
 from core.mail import queue_mail_to_staff
 from core.models import utcnow
@@ -150,15 +150,24 @@ def draft_from_suggestion(
     return proposal
 
 
-def update_proposal(*, actor: User, proposal: Proposal, fields: dict, cooperating_unit_ids: list[int] = ()) -> Proposal:
-    """Change a draft or returned proposal of the actor's unit, while the unit may still submit."""
+def update_proposal(
+    *,
+    actor: User,
+    proposal: Proposal,
+    fields: dict,
+    cooperating_unit_ids: list[int] = (),
+    expected_version: int | None = None,
+) -> Proposal:
+    """Change a draft or returned proposal of the actor's unit, while the unit may still submit, unless it
+    changed since `expected_version`."""
     _check_own(actor, proposal)
-    _check_editable(proposal)
-    _check_window(proposal.round, proposal.unit, None)
-    before = _snapshot(proposal)
-    _apply_fields(proposal, fields, list(cooperating_unit_ids))
-    audit.record(actor=actor, action="proposal.update", obj=proposal, before=before, after=_snapshot(proposal))
-    db.session.commit()
+    with edits.saving(proposal, expected_version):
+        _check_editable(proposal)
+        _check_window(proposal.round, proposal.unit, None)
+        before = _snapshot(proposal)
+        _apply_fields(proposal, fields, list(cooperating_unit_ids))
+        audit.record(actor=actor, action="proposal.update", obj=proposal, before=before, after=_snapshot(proposal))
+        db.session.commit()
     return proposal
 
 

@@ -4,7 +4,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from accounts import audit
+from accounts import audit, edits
 from accounts.models import User
 from extensions import db
 from solicitation.errors import SolicitationError
@@ -86,18 +86,20 @@ def update_round(
     solicitation_closes: date,
     review_deadline: date,
     plan_date: date,
+    expected_version: int | None = None,
 ) -> Round:
-    """Change a round's year, title, description or phase dates."""
-    _check_open(round)
-    dates = [solicitation_opens, solicitation_closes, review_deadline, plan_date]
-    _check_round_fields(round_id=round.id, year=year, dates=dates)
-    before = audit.snapshot(round, ROUND_FIELDS)
-    round.year, round.title, round.description = year, title.strip(), description.strip()
-    round.solicitation_opens, round.solicitation_closes, round.review_deadline, round.plan_date = dates
-    audit.record(
-        actor=actor, action="round.update", obj=round, before=before, after=audit.snapshot(round, ROUND_FIELDS)
-    )
-    db.session.commit()
+    """Change a round's year, title, description or phase dates, unless it changed since `expected_version`."""
+    with edits.saving(round, expected_version):
+        _check_open(round)
+        dates = [solicitation_opens, solicitation_closes, review_deadline, plan_date]
+        _check_round_fields(round_id=round.id, year=year, dates=dates)
+        before = audit.snapshot(round, ROUND_FIELDS)
+        round.year, round.title, round.description = year, title.strip(), description.strip()
+        round.solicitation_opens, round.solicitation_closes, round.review_deadline, round.plan_date = dates
+        audit.record(
+            actor=actor, action="round.update", obj=round, before=before, after=audit.snapshot(round, ROUND_FIELDS)
+        )
+        db.session.commit()
     return round
 
 

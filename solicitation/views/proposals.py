@@ -87,6 +87,8 @@ def _save_and_maybe_submit(form, proposal):
         services.submit_proposal(actor=current_user, proposal=proposal)
     except DomainError as error:
         show_error(form, error)
+        if form.lock_version:  # the draft was saved: a next save starts from its new version
+            form.lock_version.data = proposal.lock_version
         flash(_("The draft is saved but not submitted yet."), "info")
         return render_template("solicitation/proposal_form.html", form=form, round=proposal.round, proposal=proposal)
     flash(_("Proposal submitted to the reform office."), "success")
@@ -129,12 +131,14 @@ def proposal_edit(proposal_id):
                 proposal=proposal,
                 fields=form.proposal_fields(),
                 cooperating_unit_ids=form.cooperating_unit_ids.data,
+                expected_version=form.expected_version,
             )
         except DomainError as error:
             show_error(form, error)
         else:
             return _save_and_maybe_submit(form, proposal)
-    return render_template("solicitation/proposal_form.html", form=form, round=proposal.round, proposal=proposal)
+    page = render_template("solicitation/proposal_form.html", form=form, round=proposal.round, proposal=proposal)
+    return page, form_status(form)
 
 
 @bp.get("/proposals/<int:proposal_id>")

@@ -7,8 +7,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from accounts.permissions import login_required, office_required, require
+from core.errors import DomainError
 from core.exports import table_response
-from core.web import export_format, paginate, show_error
+from core.web import export_format, form_status, paginate, show_error
 from extensions import db
 from solicitation import queries
 from solicitation.errors import SolicitationError
@@ -88,13 +89,14 @@ def round_edit(round_id):
                 solicitation_closes=form.solicitation_closes.data,
                 review_deadline=form.review_deadline.data,
                 plan_date=form.plan_date.data,
+                expected_version=form.expected_version,
             )
-        except SolicitationError as error:
+        except DomainError as error:
             show_error(form, error)
         else:
             flash(_("Round %(title)s saved.", title=round.title), "success")
             return redirect(url_for("solicitation.round_detail", round_id=round.id))
-    return render_template("solicitation/round_form.html", form=form, round=round)
+    return render_template("solicitation/round_form.html", form=form, round=round), form_status(form)
 
 
 def _render_detail(round, *, category_form=None, preset_form=None, status=200):

@@ -141,6 +141,7 @@ def test_the_office_edits_a_project_with_milestones_and_exports_the_summary(clie
         "cooperating_unit_ids": [str(project.lead_unit_id)],
         "milestone_1": "完成方案制定",
         "milestone_4": "全区推广",
+        "lock_version": project.lock_version,
     }
     assert client.post(f"/key-projects/{project.id}/edit", data=data).status_code == 302
     db.session.refresh(project)
@@ -158,13 +159,13 @@ def test_the_office_approves_from_the_page_and_a_missing_meeting_keeps_the_form(
     office = login_as("office")
     plan = services.create_plan(actor=office, round=planning["round"])
     lead_everything(plan, office)
-    client.post(f"/plans/{plan.id}/transition", data={"target": "submitted_for_review"})
-    refused = client.post(f"/plans/{plan.id}/transition", data={"target": "approved", "approved_on": "2017-03-01"})
-    assert refused.status_code == 400 and "2017-03-01" in refused.get_data(as_text=True)
     client.post(
-        f"/plans/{plan.id}/transition",
-        data={"target": "approved", "meeting": "第十三次会议", "approved_on": "2017-03-01"},
+        f"/plans/{plan.id}/transition", data={"target": "submitted_for_review", "lock_version": plan.lock_version}
     )
+    approval = {"target": "approved", "approved_on": "2017-03-01", "lock_version": plan.lock_version}
+    refused = client.post(f"/plans/{plan.id}/transition", data=approval)
+    assert refused.status_code == 400 and "2017-03-01" in refused.get_data(as_text=True)
+    client.post(f"/plans/{plan.id}/transition", data=approval | {"meeting": "第十三次会议"})
     assert plan.status is PlanStatus.approved and plan.meeting == "第十三次会议"
     compare = client.get(f"/plans/{plan.id}/compare").get_data(as_text=True)
     assert "没有差异" in compare

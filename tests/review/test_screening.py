@@ -94,7 +94,7 @@ def test_the_office_asks_for_field_research_and_the_assigned_expert_is_told(clie
     client.login(assignment.expert, password="Longgang2017")
     assert "实地调研" in client.get(f"/reviews/{assignment.id}").get_data(as_text=True)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "screening.field_visit_requested"))
-    assert event.after == {"field_visit_requested": True}
+    assert event.after == {"field_visit_requested": True, "lock_version": proposal.lock_version}
 
 
 def test_decisions_stay_pending_until_published_then_the_unit_sees_and_is_told(app, client, history):

@@ -26,7 +26,8 @@ def test_unit_staff_save_a_draft_then_submit_it(client, login_as):
     assert proposal.status is ProposalStatus.draft and proposal.unit_id == author.unit_id
     page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
     assert "改革目标及预计成效" in page or "目标" in page  # the missing field is named
-    client.post(f"/proposals/{proposal.id}/edit", data=form_data(round, goals="签约率60%", action="submit"))
+    data = form_data(round, goals="签约率60%", action="submit", lock_version=proposal.lock_version)
+    client.post(f"/proposals/{proposal.id}/edit", data=data)
     assert db.session.get(Proposal, proposal.id).status is ProposalStatus.submitted
 
 

@@ -41,7 +41,8 @@ def test_dates_out_of_order_get_a_message_and_the_form_keeps_the_input(client, l
 def test_office_edits_a_round(client, login_as):
     login_as("office")
     round = make_round(year=2019)
-    client.post(f"/rounds/{round.id}/edit", data=dict(ROUND_FORM, year="2019", title="2019年改革计划（修订）"))
+    data = dict(ROUND_FORM, year="2019", title="2019年改革计划（修订）", lock_version=round.lock_version)
+    client.post(f"/rounds/{round.id}/edit", data=data)
     assert db.session.get(Round, round.id).title == "2019年改革计划（修订）"
 
 
