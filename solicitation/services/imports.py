@@ -181,7 +181,7 @@ def _date(text: str) -> date | None:
         return None
     for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"):
         try:
-            return datetime.strptime(text[:11].strip(), pattern).date()
+            return datetime.strptime(text[:11].strip(), pattern).date()  # noqa: DTZ007 (a date: no zone)
         except ValueError:
             continue
     raise SolicitationError("not_a_date", field="received_on", value=text)
