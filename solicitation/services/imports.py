@@ -26,7 +26,7 @@ from solicitation.services.suggestions import add_suggestion
 # No line past a spreadsheet program's last (Excel's) is read, whatever line numbers a file gives.
 SHEET_MAX_LINES = 1_048_576
 SHARED_STRING_TAG = f"{{{SHEET_MAIN_NS}}}si"
-COLUMN_NAME_SHOWN = 30  # characters of an unknown column's name quoted back
+UNKNOWN_COLUMNS_SHOWN = 200  # characters of the unknown columns' names quoted back
 # key, the template's header. The header is data the office fills in, so it is Chinese in every language.
 COLUMNS = [
     ("title", "标题"),
@@ -160,10 +160,10 @@ def _header_map(header: Sequence, columns: list[tuple[str, str]], required: set[
     names = [_cell(cell) for cell in header]
     found = {by_name[name]: index for index, name in enumerate(names) if name in by_name}
     missing = [dict(columns)[key] for key in required if key not in found]
-    unknown = [shorten(name, COLUMN_NAME_SHOWN) for name in names if name and name not in by_name]
+    unknown = shorten("、".join(name for name in names if name and name not in by_name), UNKNOWN_COLUMNS_SHOWN)
     if missing or unknown:
         raise SpreadsheetError(
-            "columns", field="file", missing="、".join(sorted(missing)) or "—", unknown="、".join(unknown) or "—"
+            "columns", field="file", missing="、".join(sorted(missing)) or "—", unknown=unknown or "—"
         )
     return found
 

@@ -300,3 +300,12 @@ def test_the_import_page_lists_a_hundred_problems_and_says_how_many_more(client,
     assert response.status_code == 400 and "250" in page and "另有 150 个问题" in page
     assert page.count('<td class="num">') == 100 and "无" * 200 not in page
     assert count() == 0
+
+
+def test_unknown_columns_are_quoted_back_cut_short(setting):
+    office, round = setting
+    header = ["标题", "内容"] + [f"备注{n}" + "长" * 1000 for n in range(40)]
+    with pytest.raises(SpreadsheetError) as refused:
+        imports.import_suggestions(actor=office, round=round, filename="a.csv", data=csv_bytes([header, ["a", "b"]]))
+    assert refused.value.code == "columns" and "备注0长" in refused.value.message
+    assert len(refused.value.message) < 300
