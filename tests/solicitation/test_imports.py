@@ -156,10 +156,13 @@ def text_cell(ref, text):
     return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
 
 
-def handmade_xlsx(rows, *, dimension="A1:B3", shared_strings=b"", repeat=0):
-    """A workbook of one sheet holding `rows` ({line: cells xml}) and declaring `dimension`, its shared strings
-    `shared_strings` written `repeat` times (deflated: a few KB for many MB)."""
-    sheet_data = "".join(f'<row r="{line}">{cells}</row>' for line, cells in rows.items())
+def handmade_xlsx(rows, *, dimension="A1:B3", shared_strings=b"", repeat=0, then=("", 0)):
+    """A workbook of one sheet holding `rows` ({line: cells xml}), then `then` (a row's cells xml, how many times),
+    and declaring `dimension`; its shared strings `shared_strings` written `repeat` times (a few KB for many MB)."""
+    cells, times = then
+    sheet_data = (
+        "".join(f'<row r="{line}">{cells}</row>' for line, cells in rows.items()) + f"<row>{cells}</row>" * times
+    )
     sheet = f'<worksheet xmlns="{MAIN}"><dimension ref="{dimension}"/><sheetData>{sheet_data}</sheetData></worksheet>'
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -192,11 +195,22 @@ def peak_memory(action):
     return peak
 
 
-def test_the_defaults_take_a_200000_row_sheet_and_refuse_a_400_mb_one(tmp_path):
+def test_the_defaults_take_a_200000_row_sheet_and_refuse_a_400_mb_one(tmp_path, app, monkeypatch):
     settings = from_environment(str(tmp_path))
     assert settings["IMPORT_MAX_ROWS"] >= 200_000 and settings["IMPORT_MAX_COLUMNS"] >= len(imports.COLUMNS)
-    # 200,000 suggestions of a title and a short text, as Excel writes them, unpack to about 80 MB.
-    assert 80 * 1024 * 1024 <= settings["IMPORT_MAX_UNPACKED_BYTES"] < 400 * 1024 * 1024
+    assert settings["IMPORT_MAX_UNPACKED_BYTES"] < 400 * 1024 * 1024
+    for name in ("IMPORT_MAX_BYTES", "IMPORT_MAX_UNPACKED_BYTES", "IMPORT_MAX_ROWS", "IMPORT_MAX_COLUMNS"):
+        monkeypatch.setitem(app.config, name, settings[name])
+    # 200,000 suggestions of a title and a text: 2.6 MB of file, over 40 MB unpacked. Its first line is read (all of
+    # them would take a while); the row limit is the setting's, checked above and by a smaller one below.
+    row = ("建议第2条", "第2条建议的内容：办理企业开办手续仍需多次跑腿，建议推行一网通办，实现全流程网上办理。")
+    cells = "".join(
+        f'<c t="inlineStr"><is><t>{text}</t></is></c>' for text in row
+    )  # rows and cells may leave out where they are
+    data = handmade_xlsx(GOOD_ROWS, then=(cells, 200_000))
+    assert sum(part.file_size for part in zipfile.ZipFile(io.BytesIO(data)).infolist()) > 40 * 1024 * 1024
+    lines = imports.read_lines(filename="a.xlsx", data=data, max_columns=2, max_strings=0)
+    assert next(lines) == ("标题", "内容")
 
 
 def test_a_workbook_unpacking_past_the_limit_is_refused_on_the_page_before_it_is_read(
