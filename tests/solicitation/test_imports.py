@@ -201,12 +201,11 @@ def test_the_defaults_take_a_200000_row_sheet_and_refuse_a_400_mb_one(tmp_path, 
     assert settings["IMPORT_MAX_UNPACKED_BYTES"] < 400 * 1024 * 1024
     for name in ("IMPORT_MAX_BYTES", "IMPORT_MAX_UNPACKED_BYTES", "IMPORT_MAX_ROWS", "IMPORT_MAX_COLUMNS"):
         monkeypatch.setitem(app.config, name, settings[name])
-    # 200,000 suggestions of a title and a text: 2.6 MB of file, over 40 MB unpacked. Its first line is read (all of
-    # them would take a while); the row limit is the setting's, checked above and by a smaller one below.
+    # 200,000 suggestions of a title and a text, 45 MB unpacked. Its first line is read (all of them would take a
+    # while); the row limit is the setting's, checked above and by a smaller one below. Rows and cells may leave out
+    # where they are.
     row = ("建议第2条", "第2条建议的内容：办理企业开办手续仍需多次跑腿，建议推行一网通办，实现全流程网上办理。")
-    cells = "".join(
-        f'<c t="inlineStr"><is><t>{text}</t></is></c>' for text in row
-    )  # rows and cells may leave out where they are
+    cells = "".join(f'<c t="inlineStr"><is><t>{text}</t></is></c>' for text in row)
     data = handmade_xlsx(GOOD_ROWS, then=(cells, 200_000))
     assert sum(part.file_size for part in zipfile.ZipFile(io.BytesIO(data)).infolist()) > 40 * 1024 * 1024
     lines = imports.read_lines(filename="a.xlsx", data=data, max_columns=2, max_strings=0)
