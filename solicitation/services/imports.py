@@ -5,6 +5,7 @@ import io
 import zipfile
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
+from xml.etree.ElementTree import ParseError, XMLParser
 
 from flask import current_app
 from openpyxl import Workbook
@@ -23,9 +24,10 @@ from solicitation.errors import SolicitationError, SpreadsheetError
 from solicitation.models import Channel, Round, Suggestion
 from solicitation.services.suggestions import add_suggestion
 
-# No line past a spreadsheet program's last (Excel's) is read, whatever line numbers a file gives.
-SHEET_MAX_LINES = 1_048_576
-SHARED_STRING_TAG = f"{{{SHEET_MAIN_NS}}}si"
+# A spreadsheet program's (Excel's) largest sheet: no line past its last is read, whatever line numbers a file gives.
+SHEET_MAX_LINES, SHEET_MAX_COLUMNS = 1_048_576, 16_384
+SHARED_STRINGS_TAG, SHARED_STRING_TAG = f"{{{SHEET_MAIN_NS}}}sst", f"{{{SHEET_MAIN_NS}}}si"
+ROW_TAG = f"{{{SHEET_MAIN_NS}}}row"
 UNKNOWN_COLUMNS_SHOWN = 200  # characters of the unknown columns' names quoted back
 # key, the template's header. The header is data the office fills in, so it is Chinese in every language.
 COLUMNS = [
@@ -76,9 +78,9 @@ def _decode(data: bytes) -> str:
 class _WorkbookReader(ExcelReader):
     """openpyxl's reader (read-only, values), refusing a workbook that would unpack or hold more than an import reads.
 
-    The parts' declared sizes are checked before any is parsed: zipfile stops a part at its declared size (and then
-    fails its checksum), so they bound what reading can unpack. The shared strings, which openpyxl keeps in memory
-    whole, are counted as they are read.
+    Before openpyxl parses anything, the parts' declared sizes are added up (zipfile stops a part at its declared
+    size, then fails its checksum, so they bound what reading can unpack) and each part's shape is checked (_Shape).
+    The shared strings, which openpyxl keeps in memory whole, are counted as they are read.
     """
 
     def __init__(self, data: bytes, *, max_strings: int):
@@ -86,6 +88,9 @@ class _WorkbookReader(ExcelReader):
         limit = current_app.config["IMPORT_MAX_UNPACKED_BYTES"]
         if sum(part.file_size for part in self.archive.infolist()) > limit:
             raise SpreadsheetError("unpacked_too_large", field="file", max=limit // (1024 * 1024))
+        for part in self.archive.infolist():  # whatever their names, as openpyxl follows the names a part gives
+            with self.archive.open(part) as source:
+                _check_shape(source)
         self.max_strings = max_strings
 
     def read_strings(self):
@@ -93,6 +98,48 @@ class _WorkbookReader(ExcelReader):
         if part is not None:
             with self.archive.open(part.PartName[1:]) as source:
                 self.shared_strings = _shared_strings(source, self.max_strings)
+
+
+class _Shape:
+    """An XML parser's target that builds nothing and refuses a document no spreadsheet program writes: a sheet of
+    more lines or a line of more cells than Excel's, any other element of more children than Excel has cell
+    formats (the shared strings aside: they are counted as read), or nesting deeper than MAX_DEPTH.
+
+    openpyxl holds an element's children until it ends: one line of millions of empty cells, a few KB of file,
+    would take gigabytes.
+    """
+
+    MAX_DEPTH = 64
+    MAX_CHILDREN = 65_536
+    CHILDREN = {ROW_TAG: SHEET_MAX_COLUMNS, f"{{{SHEET_MAIN_NS}}}sheetData": SHEET_MAX_LINES, SHARED_STRINGS_TAG: None}
+
+    def __init__(self):
+        self.children, self.limits = [0], [self.MAX_CHILDREN]
+
+    def start(self, tag, _attributes):
+        self.children[-1] += 1
+        limit = self.limits[-1]
+        if (limit is not None and self.children[-1] > limit) or len(self.limits) > self.MAX_DEPTH:
+            raise SpreadsheetError("not_a_spreadsheet", field="file")
+        self.children.append(0)
+        self.limits.append(self.CHILDREN.get(tag, self.MAX_CHILDREN))
+
+    def end(self, _tag):
+        self.children.pop()
+        self.limits.pop()
+
+    def close(self):
+        return None
+
+
+def _check_shape(source) -> None:
+    parser = XMLParser(target=_Shape())
+    try:
+        while chunk := source.read(64 * 1024):
+            parser.feed(chunk)
+        parser.close()
+    except ParseError:
+        pass  # not XML (a picture), or broken where openpyxl's parser would stop too
 
 
 def _shared_strings(source, limit: int) -> list[str]:

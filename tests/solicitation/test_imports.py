@@ -284,8 +284,8 @@ def test_rows_past_the_row_limit_stop_the_reading_with_a_clear_refusal(setting, 
 def test_shared_strings_past_what_the_rows_could_use_are_refused(setting, app, monkeypatch):
     monkeypatch.setitem(app.config, "IMPORT_MAX_ROWS", 10)
     office, round = setting
-    # <si/> is five bytes a string: 10 MB of them would be two million strings in memory.
-    data = handmade_xlsx(GOOD_ROWS, shared_strings=b"<si/>" * 1000, repeat=2000)
+    # <si/> is five bytes a string: 100 MB would be twenty million strings in memory; 11 × 10 is all 10 rows can use.
+    data = handmade_xlsx(GOOD_ROWS, shared_strings=b"<si/>" * 1000, repeat=20)
     with pytest.raises(SpreadsheetError, match="too_many_rows"):
         imports.import_suggestions(actor=office, round=round, filename="a.xlsx", data=data)
     assert count() == 0
@@ -322,3 +322,26 @@ def test_unknown_columns_are_quoted_back_cut_short(setting):
         imports.import_suggestions(actor=office, round=round, filename="a.csv", data=csv_bytes([header, ["a", "b"]]))
     assert refused.value.code == "columns" and "备注0长" in refused.value.message
     assert len(refused.value.message) < 300
+
+
+@pytest.mark.parametrize(
+    ("rows", "shared_strings"),
+    [
+        ({**GOOD_ROWS, 4: "<c/>" * 250_000}, b""),  # a line of 250,000 empty cells
+        (GOOD_ROWS, b"<si>" + b"<r><t>a</t></r>" * 100_000 + b"</si>"),  # a text of 100,000 runs
+    ],
+    ids=["wide line", "long text"],
+)
+def test_a_workbook_shaped_as_no_spreadsheet_program_writes_is_refused_before_it_is_read(setting, rows, shared_strings):
+    office, round = setting
+    data = handmade_xlsx(rows, shared_strings=shared_strings, repeat=1)
+    assert len(data) < 8 * 1024  # for about a megabyte unpacked, which openpyxl would hold whole
+    refused = []
+
+    def send():
+        with pytest.raises(SpreadsheetError) as error:
+            imports.import_suggestions(actor=office, round=round, filename="a.xlsx", data=data)
+        refused.append(error.value.code)
+
+    assert peak_memory(send) < 10 * 1024 * 1024
+    assert refused == ["not_a_spreadsheet"] and count() == 0
