@@ -81,6 +81,12 @@ def from_environment(instance_path: str) -> dict:
         "ATTACHMENT_MAX_BYTES": int(os.environ.get("ATTACHMENT_MAX_MB", 20)) * 1024 * 1024,
         "ATTACHMENTS_PER_PROPOSAL": int(os.environ.get("ATTACHMENTS_PER_PROPOSAL", 10)),
         "IMPORT_MAX_BYTES": int(os.environ.get("IMPORT_MAX_MB", 5)) * 1024 * 1024,
+        # What an import reads of a spreadsheet, whatever it claims: a workbook's parts unpacked (refused before any
+        # is parsed), its rows below the header (blank ones aside) and its columns (cells further right are not read).
+        # The defaults take a 200,000-row suggestion sheet.
+        "IMPORT_MAX_UNPACKED_BYTES": int(os.environ.get("IMPORT_MAX_UNPACKED_MB", 100)) * 1024 * 1024,
+        "IMPORT_MAX_ROWS": int(os.environ.get("IMPORT_MAX_ROWS", 200_000)),
+        "IMPORT_MAX_COLUMNS": int(os.environ.get("IMPORT_MAX_COLUMNS", 50)),
         # A request larger than this is refused with 413 before it is read.
         "MAX_CONTENT_LENGTH": (int(os.environ.get("ATTACHMENT_MAX_MB", 20)) + 5) * 1024 * 1024,
         # Outgoing mail; without MAIL_SERVER messages wait in the outbox.

@@ -126,7 +126,8 @@ class Error(BaseModel):
     error: str
     message: str
     fields: dict[str, Any] | None = None
-    problems: list[RowProblem] | None = Field(None, description="The bad rows of a refused import.")
+    problems: list[RowProblem] | None = Field(None, description="The bad rows of a refused import (100 at most).")
+    more: int | None = Field(None, description="How many more bad rows a refused import had than it lists.")
     retry_after: int | None = Field(None, description="Seconds to wait, with 429.")
     request_id: str | None = Field(None, description="With 5xx: the id the server's log names the failure with.")
 

@@ -177,7 +177,10 @@ def suggestion_import(round_id, form: SuggestionFile):
         )
     except RowsRejected as rejected:
         problems = [{"line": line, "column": column, "message": message} for line, column, message in rejected.problems]
-        return jsonify(error="rows_rejected", message="Nothing was imported.", problems=problems), 422
+        return (
+            jsonify(error="rows_rejected", message="Nothing was imported.", problems=problems, more=rejected.more),
+            422,
+        )
     except DomainError as exc:
         return domain_error(exc)
     return Imported(imported=len(imported), tracking_codes=[s.display_code for s in imported]), 201

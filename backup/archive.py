@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import ClassVar
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 
 from backup.errors import BackupError
+from core import clock
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -70,8 +70,7 @@ def backup_folder() -> Path:
 def new_archive_path(path: Path | None) -> Path:
     """Where a new archive goes: `path` (a file, or a folder to name it in), or BACKUP_FOLDER; never over another."""
     if path is None or path.is_dir():
-        zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-        name = f"reform-backup-{datetime.now(zone):%Y%m%d-%H%M%S}.tar.gz"
+        name = f"reform-backup-{clock.local_now():%Y%m%d-%H%M%S}.tar.gz"
         path = (path or backup_folder()) / name
     if path.exists():
         raise BackupError("exists", path=str(path))

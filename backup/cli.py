@@ -2,7 +2,6 @@
 
 from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
@@ -10,6 +9,7 @@ from flask import current_app
 from backup import databases, services
 from backup.archive import UPLOADS, backup_folder
 from backup.errors import BackupError
+from core import clock
 
 backup_cli = click.Group("backup", help="Back up and restore the database and the uploaded files.")
 
@@ -54,7 +54,7 @@ def _size(size: int) -> str:
 
 
 def _local(moment: datetime) -> str:
-    return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(clock.zone()).strftime("%Y-%m-%d %H:%M")
 
 
 def _summary(manifest: dict) -> str:

@@ -16,7 +16,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -27,6 +27,7 @@ from sqlalchemy.exc import OperationalError  # noqa: E402
 
 from accounts.models import Role, Unit, UnitKind, User  # noqa: E402
 from app import create_app  # noqa: E402
+from core import clock  # noqa: E402
 from core.models import utcnow  # noqa: E402
 from extensions import db  # noqa: E402
 from review.models import Assignment, Criterion, Review, ReviewStatus, Score  # noqa: E402
@@ -40,7 +41,7 @@ EXPERTS, REVIEWS, CRITERIA = 60, 5, 6
 def populate(n_proposals: int) -> int:
     """Bulk-insert a reviewed round; return its id."""
     rng = random.Random(1)
-    today = date.today()
+    today = clock.today()
     unit = Unit(name="基准测试单位", kind=UnitKind.department)
     office = User(username="bench.office", display_name="基准", role=Role.office, password_hash="x")
     round = Round(

@@ -40,7 +40,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -54,6 +54,8 @@ from sqlalchemy.exc import OperationalError  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
 from app import create_app  # noqa: E402
+from core import clock  # noqa: E402
+from core.models import utcnow  # noqa: E402
 from extensions import db  # noqa: E402
 from search_index import analysis, queries, services  # noqa: E402
 from solicitation.models import Category, Channel, Round, RoundStatus, Suggestion, SuggestionStatus  # noqa: E402
@@ -136,7 +138,7 @@ class Writer:
 def populate(n: int, texts: list[tuple[str, str]]) -> tuple[int, list[str]]:
     """Bulk-insert a round with its categories, an office user and `n` suggestions; return the user's id."""
     rng = random.Random(3)
-    today = date.today()
+    today = clock.today()
     round = Round(
         year=2998,
         title="基准轮次",
@@ -153,7 +155,7 @@ def populate(n: int, texts: list[tuple[str, str]]) -> tuple[int, list[str]]:
     db.session.add_all(categories)
     db.session.flush()
     channels, statuses = list(Channel), list(SuggestionStatus)
-    now = datetime.now().replace(microsecond=0)
+    now = utcnow().replace(microsecond=0)
     for first in range(0, n, 10_000):
         rows = []
         for i in range(first, min(first + 10_000, n)):

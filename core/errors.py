@@ -47,12 +47,27 @@ class EditConflict(DomainError):
     statuses = {"edited_meanwhile": 409}
 
 
-class RowsRejected(Exception):
-    """Some rows of an import are bad: nothing was imported. `problems` lists (line, column, message)."""
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, an ellipsis marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
-    def __init__(self, problems: list[tuple[int, str, str]]):
+
+class RowsRejected(Exception):
+    """Some rows of an import are bad: nothing was imported.
+
+    `problems` lists the first SHOWN of them as (line, column, message), each message cut to MESSAGE_LENGTH
+    characters (it may quote a cell); `more` counts the others. Each problem is given with the error that
+    made it, whose message is only written for those shown.
+    """
+
+    SHOWN = 100
+    MESSAGE_LENGTH = 200
+
+    def __init__(self, problems: list[tuple[int, str, DomainError]]):
         super().__init__(f"{len(problems)} problems")
-        self.problems = problems
+        shown = problems[: self.SHOWN]
+        self.problems = [(line, column, shorten(error.message, self.MESSAGE_LENGTH)) for line, column, error in shown]
+        self.more = len(problems) - len(self.problems)
 
 
 class InputError(DomainError):

@@ -49,22 +49,22 @@ def form_status(form: Form) -> int:
     return getattr(form, "refused_status", 400)
 
 
-def run_import(form, run) -> tuple[bool, object, list]:
+def run_import(form, run) -> tuple[bool, object, RowsRejected | None]:
     """Validate an upload form and run `run(filename=…, data=…)`, all rows or none.
 
-    Returns (done, what `run` returned, the problems of refused rows); a file refused as a whole puts
-    its message on the form.
+    Returns (done, what `run` returned, the refusal listing bad rows, if that was the outcome); a file refused
+    as a whole puts its message on the form.
     """
     if not form.validate_on_submit():
-        return False, None, []
+        return False, None, None
     upload = form.file.data
     try:
-        return True, run(filename=upload.filename or "", data=upload.read()), []
+        return True, run(filename=upload.filename or "", data=upload.read()), None
     except RowsRejected as rejected:
-        return False, None, rejected.problems
+        return False, None, rejected
     except DomainError as error:
         show_error(form, error)
-        return False, None, []
+        return False, None, None
 
 
 def retry_after_seconds(limit: RequestLimit | None) -> int | None:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from accounts import services as accounts
 from accounts.models import Role, Unit, UnitKind, User
+from core import clock
 from demo import stories
 from demo.longgang import LonggangSeed, load_seed
 from extensions import db
@@ -231,7 +232,7 @@ def round_half(value: float) -> int:
 
 def _load_next_round(users: dict[str, User]) -> Round:
     """Next year's round, open today: proposals in every status, suggestions from every channel."""
-    today = date.today()
+    today = clock.today()
     round = _round(
         year=today.year + 1,
         title=f"龙岗区{today.year + 1}年改革计划",
@@ -428,7 +429,7 @@ def load_demo(*, through_plan: bool = True) -> list[Round]:
     history = rounds.get(seed.year) or _load_longgang(seed, users)
     if through_plan and history.status is RoundStatus.reviewing:
         _plan_longgang(history, seed, users)
-    upcoming = rounds.get(date.today().year + 1) or _load_next_round(users)
+    upcoming = rounds.get(clock.today().year + 1) or _load_next_round(users)
     return [history, upcoming]
 
 

@@ -1,9 +1,8 @@
 """Operator commands: `flask plan remind-progress`, run daily by the scheduler (cron)."""
 
-from datetime import date
-
 import click
 
+from core import clock
 from plan import progress
 
 
@@ -17,7 +16,7 @@ def plan_cli():
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Run as on this day (default: today).")
 def remind_progress(days, today):
     """Mail the lead units whose quarterly report is not in, once, when the deadline is near."""
-    sent = progress.remind_before_deadline(today=today.date() if today else date.today(), days=days)
+    sent = progress.remind_before_deadline(today=today.date() if today else clock.today(), days=days)
     for plan, quarter, projects in sent:
         click.echo(f"{plan.title}\tQ{quarter}\t{projects} projects' lead units reminded")
     if not sent:

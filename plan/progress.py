@@ -299,7 +299,7 @@ def import_progress(*, actor: User, plan: Plan, quarter: int, filename: str, dat
             report.submitted_at = report.reviewed_at = utcnow()
             db.session.add(report)
         except PlanError as error:
-            problems.append((line, headers.get(error.field, ""), error.message))
+            problems.append((line, headers.get(error.field, ""), error))
     if problems:
         db.session.rollback()  # all or nothing
         raise RowsRejected(problems)

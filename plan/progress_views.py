@@ -303,13 +303,13 @@ def progress_import(plan_id):
     plan = db.get_or_404(Plan, plan_id)
     quarter = _quarter_asked()
     form = ImportForm()
-    done, count, problems = run_import(
+    done, count, rejected = run_import(
         form, partial(progress.import_progress, actor=current_user, plan=plan, quarter=quarter)
     )
     if done:
         flash(_("%(count)d progress reports recorded.", count=count), "success")
         return redirect(url_for("plan.plan_progress", plan_id=plan.id, quarter=quarter))
-    page = render_template("plan/progress_import.html", form=form, plan=plan, quarter=quarter, problems=problems)
+    page = render_template("plan/progress_import.html", form=form, plan=plan, quarter=quarter, rejected=rejected)
     return page, form_status(form)
 
 

@@ -72,4 +72,6 @@ class SpreadsheetError(DomainError):
         "columns": _l("The columns do not match the template. Missing: %(missing)s. Unknown: %(unknown)s."),
         "no_rows": _l("The file holds no rows below its header."),
         "too_many_rows": _l("At most %(max)s rows can be imported at once."),
+        "unpacked_too_large": _l("The workbook unpacks to more than %(max)s MB; split it into smaller files."),
     }
+    statuses = {"unpacked_too_large": 413}

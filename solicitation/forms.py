@@ -1,7 +1,5 @@
 """Forms for rounds, categories and proposals, and the filters of their lists."""
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -20,6 +18,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from accounts.models import UnitKind
 from accounts.queries import unit_choices
+from core import clock
 from core.forms import (
     FilterForm,
     Form,
@@ -53,7 +52,7 @@ class RoundForm(VersionedForm):
         if round is None:
             form.category_preset.choices = options(preset_choices(), blank=_l("None: I will add them"))
             if not form.is_submitted():
-                form.year.data = date.today().year + 1
+                form.year.data = clock.today().year + 1
             del form.lock_version
         else:
             del form.category_preset
@@ -233,7 +232,7 @@ class OfficeSuggestionForm(SuggestionForm):
     """The office enters a suggestion that came by phone, letter or at a forum."""
 
     channel = SelectField(_l("Channel"), coerce=enum_coerce(Channel), validators=[DataRequired()])
-    received_on = DateField(_l("Received on"), validators=[DataRequired()], default=date.today)
+    received_on = DateField(_l("Received on"), validators=[DataRequired()], default=clock.today)
 
     @classmethod
     def for_round(cls, round, **kwargs):

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from accounts import services as accounts
 from accounts.models import Role, UnitKind
+from core import clock
 from plan import services as plan_services
 from plan.models import PlanStatus
 from review.services import criteria as review
@@ -61,7 +62,7 @@ def make_criterion(*, round, name=None, weight=20, max_score=10, actor=None, **f
 
 def make_open_round(*, actor=None, **fields):
     """A round taking proposals today."""
-    today = date.today()
+    today = clock.today()
     round = make_round(
         solicitation_opens=today - timedelta(days=10),
         solicitation_closes=today + timedelta(days=30),

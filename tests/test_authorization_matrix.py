@@ -5,7 +5,7 @@ The tests share one world, built once: but for its caller's login, each test che
 world as they found it.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from flask import url_for
@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from accounts.models import User
 from accounts.services import create_api_token
+from core import clock
 from extensions import db
 from plan import progress, tasks
 from plan.models import ProgressStatus
@@ -69,7 +70,7 @@ def build_world() -> dict:
     visit = field_visits.record_field_visit(
         actor=office,
         proposal=proposal,
-        visited_on=date.today() - timedelta(days=1),
+        visited_on=clock.today() - timedelta(days=1),
         place="龙城街道",
         people_met="",
         findings="群众反映强烈",

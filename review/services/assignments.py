@@ -210,7 +210,7 @@ def import_assignments(*, actor: User, round: Round, filename: str, data: bytes)
                 taken.add((proposal.id, expert.id))
                 created += 1
         except ReviewError as error:
-            problems.append((line, headers.get(error.field, headers["experts"]), error.message))
+            problems.append((line, headers.get(error.field, headers["experts"]), error))
     if problems:
         db.session.rollback()  # all or nothing
         raise RowsRejected(problems)

@@ -4,6 +4,7 @@ from datetime import date
 
 from accounts import audit
 from accounts.models import User
+from core import clock
 from core.storage import store_files
 from core.uploads import check_uploads
 from extensions import db
@@ -26,7 +27,7 @@ def record_field_visit(
     """Record a field visit made for a proposal under review, with its files (photos, minutes), all checked."""
     if not can_record_field_visit(actor, proposal):
         raise ReviewError("not_your_assignment")
-    if visited_on > date.today():
+    if visited_on > clock.today():
         raise ReviewError("visit_in_future", field="visited_on")
     checked = check_uploads(files)
     visit = FieldVisit(

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from accounts import audit
 from accounts.models import User
+from core import clock
 from core.mail import queue_mail
 from core.models import utcnow
 from core.web import external_url
@@ -52,6 +53,11 @@ def save_stage_dates(
     )
     db.session.commit()
     return settings
+
+
+def deadline_passed(round: Round) -> bool:
+    """Whether the round's review deadline is behind the district's today: experts with reviews outstanding are late."""
+    return clock.today() > round.review_deadline
 
 
 def remind_experts(*, actor: User, round: Round, expert_ids: set[int] | None = None) -> tuple[int, int]:

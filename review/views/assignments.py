@@ -120,11 +120,11 @@ def assignment_import(round_id):
     round = db.get_or_404(Round, round_id)
     require(can_manage_reviews(current_user))
     form = ImportForm()
-    done, count, problems = run_import(form, partial(assignments.import_assignments, actor=current_user, round=round))
+    done, count, rejected = run_import(form, partial(assignments.import_assignments, actor=current_user, round=round))
     if done:
         flash(_("%(count)d assignments imported; publish them when ready.", count=count), "success")
         return redirect(url_for("review.assignment_board", round_id=round.id))
-    page = render_template("review/assignment_import.html", form=form, round=round, problems=problems)
+    page = render_template("review/assignment_import.html", form=form, round=round, rejected=rejected)
     return page, form_status(form)
 
 

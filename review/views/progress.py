@@ -1,7 +1,5 @@
 """The office's page for running a review: its stages and their dates, each expert's progress, reminders."""
 
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
@@ -33,7 +31,7 @@ PROGRESS_COLUMNS = [
 
 def _render_progress(round, *, dates_form=None, status=200):
     rows = queries.expert_progress(round.id)
-    late = date.today() > round.review_deadline
+    late = stages.deadline_passed(round)
     shown = request.args.get("show", "")
     if shown == "outstanding":
         rows = [row for row in rows if row.outstanding]

@@ -7,6 +7,7 @@ from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import Unit
+from core import clock
 from core.models import LabelledEnum, utcnow
 from extensions import db
 from solicitation.models.proposals import Proposal
@@ -134,7 +135,7 @@ class Suggestion(db.Model):
     is_public: Mapped[bool] = mapped_column(default=False)
     second_count: Mapped[int] = mapped_column(default=0)
 
-    received_on: Mapped[date] = mapped_column(default=date.today)
+    received_on: Mapped[date] = mapped_column(default=clock.today)
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

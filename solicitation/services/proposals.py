@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from accounts import audit, edits
 from accounts.models import Role, Unit, User
+from core import clock
 from core.mail import queue_mail_to_staff
 from core.models import utcnow
 from core.storage import attachment_storage
@@ -39,7 +40,7 @@ S = ProposalStatus
 
 def window_open(*, round: Round, unit: Unit, today: date | None = None) -> bool:
     """Whether `unit` may draft and submit proposals in `round` today."""
-    today = today or date.today()
+    today = today or clock.today()
     if round.status is RoundStatus.soliciting and today <= round.solicitation_closes:
         return today >= round.solicitation_opens
     if round.status not in (RoundStatus.soliciting, RoundStatus.reviewing):
@@ -287,7 +288,7 @@ def grant_late_submission(*, actor: User, round: Round, unit: Unit, until: date)
     """Let one unit propose in a round after solicitation closed, until a date (or change that date)."""
     if actor.role is not Role.office or round.status not in ROUND_OPEN_FOR_CHANGES:
         raise SolicitationError("office_only")
-    if until < date.today():
+    if until < clock.today():
         raise SolicitationError("late_until_in_past", field="until")
     allowance = db.session.scalar(
         select(LateAllowance).where(LateAllowance.round_id == round.id, LateAllowance.unit_id == unit.id)

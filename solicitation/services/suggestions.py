@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from accounts import audit
 from accounts.models import Role, Unit, User
+from core import clock
 from core.mail import queue_mail, queue_mail_to_staff
 from core.models import utcnow
 from core.web import external_url
@@ -94,7 +95,7 @@ def add_suggestion(
         tracking_code=_unique_code(),
         channel=channel,
         consent=consent,
-        received_on=received_on or date.today(),
+        received_on=received_on or clock.today(),
         entered_by_id=actor.id if actor else None,
         **clean,
     )

@@ -370,11 +370,11 @@ def suggestion_import(round_id):
     round = db.get_or_404(Round, round_id)
     require(can_triage_suggestions(current_user))
     form = ImportForm()
-    done, imported, problems = run_import(form, partial(imports.import_suggestions, actor=current_user, round=round))
+    done, imported, rejected = run_import(form, partial(imports.import_suggestions, actor=current_user, round=round))
     if done:
         flash(_("%(count)d suggestions imported.", count=len(imported)), "success")
         return redirect(url_for("solicitation.suggestion_list", round_id=round.id, channel="import"))
-    page = render_template("solicitation/suggestion_import.html", form=form, round=round, problems=problems)
+    page = render_template("solicitation/suggestion_import.html", form=form, round=round, rejected=rejected)
     return page, form_status(form)
 
 

@@ -6,12 +6,12 @@ outcome. The screenshots are in test-artifacts/browser/<viewport>/.
 """
 
 import re
-from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
 from accounts.models import UnitKind
+from core import clock
 from review.services.criteria import apply_standard_criteria
 from tests.browser.conftest import VIEWPORTS, Album, log_in
 from tests.factories import make_open_round, make_unit, make_user
@@ -24,7 +24,7 @@ def district():
     unit = make_unit(name="区政务办", kind=UnitKind.department)
     make_user(role="unit_staff", username="unit.zhengwuban", display_name="张伟", unit=unit)
     make_user(role="expert", username="expert.liu", display_name="刘教授")
-    year = date.today().year + 1
+    year = clock.today().year + 1
     round = make_open_round(year=year, title=f"龙岗区{year}年改革计划", categories=("政府职能转变", "民生事业"))
     apply_standard_criteria(actor=office, round=round)
     return round
@@ -168,7 +168,7 @@ def test_suggestion_becomes_a_published_key_project(open_tab, district, viewport
     expect(office.locator("tr", has_text="推进企业开办")).to_contain_text("戴斌")
     office.get_by_role("button", name="报送审议（送审稿）").click()
     office.get_by_role("textbox", name="会议", exact=True).fill("区委全面深化改革领导小组第十三次会议")
-    office.get_by_label("会议日期").fill(date.today().isoformat())
+    office.get_by_label("会议日期").fill(clock.today().isoformat())
     album.shoot(office, "plan-submitted-for-review")
     office.get_by_role("button", name="记录审议通过").click()
     office.get_by_role("button", name="发布", exact=True).click()

@@ -1,10 +1,9 @@
 """The demo is read from the Longgang seed and gives every role something to explore."""
 
-from datetime import date
-
 from sqlalchemy import func, select
 
 from accounts.models import Role, Unit, UnitKind, User
+from core import clock
 from demo.longgang import load_seed
 from extensions import db
 from review import queries as review_queries
@@ -100,9 +99,9 @@ def test_the_2017_plan_is_published_with_the_seeds_eleven_projects_and_two_quart
 
 def test_the_next_round_is_open_with_proposals_in_every_status_and_suggestions_from_every_channel(runner):
     runner.invoke(args=["demo", "load"])
-    round = db.session.scalar(select(Round).where(Round.year == date.today().year + 1))
+    round = db.session.scalar(select(Round).where(Round.year == clock.today().year + 1))
     assert round.status is RoundStatus.soliciting
-    assert round.solicitation_opens <= date.today() <= round.solicitation_closes
+    assert round.solicitation_opens <= clock.today() <= round.solicitation_closes
     proposals = db.session.scalars(select(Proposal).where(Proposal.round_id == round.id)).all()
     assert {p.status for p in proposals} == set(ProposalStatus)
     heard = db.session.scalars(select(Suggestion).where(Suggestion.round_id == round.id)).all()

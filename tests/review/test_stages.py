@@ -1,11 +1,12 @@
 """The review's stages (independent → panel discussion → office decision), its deadline, late experts and reminders."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from accounts.models import AuditEvent
+from core import clock
 from core.mail import OutboxMessage
 from extensions import db
 from review.errors import ReviewError
@@ -160,7 +161,7 @@ def test_the_office_sees_who_is_late_and_reminds_them_by_mail(app, client, panel
     assert progress == {jia: (2, 2, 0, 0), yi: (2, 0, 1, 2), bing: (2, 0, 0, 2)}
 
     client.login(office)
-    today = date.today()
+    today = clock.today()
     round.solicitation_opens, round.solicitation_closes = today - timedelta(days=40), today - timedelta(days=10)
     round.review_deadline = today - timedelta(days=1)
     db.session.commit()

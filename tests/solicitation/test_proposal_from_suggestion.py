@@ -1,9 +1,10 @@
 """A promising suggestion turned into a proposal, by the office or by the unit it was referred to, linked both ways."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from core import clock
 from extensions import db
 from solicitation.errors import SolicitationError
 from solicitation.models import ProposalStatus, RoundStatus
@@ -68,7 +69,7 @@ def test_a_suggestion_not_taken_up_or_a_closed_window_is_refused(taken_up):
     transition_round(actor=office, round=round, target=RoundStatus.reviewing)
     with pytest.raises(SolicitationError, match="unit_window_closed"):
         proposals.draft_from_suggestion(actor=office, suggestion=taken_up["suggestion"], unit=unit)
-    proposals.grant_late_submission(actor=office, round=round, unit=unit, until=date.today() + timedelta(days=7))
+    proposals.grant_late_submission(actor=office, round=round, unit=unit, until=clock.today() + timedelta(days=7))
     assert proposals.draft_from_suggestion(actor=office, suggestion=taken_up["suggestion"], unit=unit).unit == unit
 
 

@@ -2,10 +2,9 @@
 what a suggestion fed into; a returned proposal is the office's to read as it returned it, until the unit
 resubmits."""
 
-from datetime import date
-
 from sqlalchemy import func, select
 
+from core import clock
 from extensions import db
 from review.models import FieldVisit
 from review.services import suggestion_reviews
@@ -31,7 +30,7 @@ def test_the_office_cannot_open_the_reviews_page_of_a_units_draft_nor_record_a_v
     login_as("office")
     response = client.get(f"/proposals/{proposal.id}/reviews")
     assert response.status_code == 403 and "尚未报送的草稿" not in response.get_data(as_text=True)
-    visit = {"visited_on": date.today().isoformat(), "place": "龙城街道", "findings": "调研"}
+    visit = {"visited_on": clock.today().isoformat(), "place": "龙城街道", "findings": "调研"}
     assert client.post(f"/proposals/{proposal.id}/field-visits", data=visit).status_code == 403
     assert db.session.scalar(select(func.count(FieldVisit.id))) == 0
 

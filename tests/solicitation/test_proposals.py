@@ -1,12 +1,13 @@
 """Unit proposals: who may draft, edit, submit, return and withdraw them, and when."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from accounts.models import AuditEvent
+from core import clock
 from core.mail import OutboxMessage
 from core.uploads import UploadError
 from extensions import db
@@ -140,7 +141,7 @@ def test_no_proposal_outside_the_solicitation_window_without_a_late_submission()
     office = make_user(role="office")
     round = make_open_round()
     author = make_user(role="unit_staff")
-    late = date.today() + timedelta(days=31)
+    late = clock.today() + timedelta(days=31)
     with pytest.raises(SolicitationError, match="solicitation_not_open"):
         services.create_proposal(actor=author, round=round, fields=proposal_fields(round), today=late)
     services.grant_late_submission(actor=office, round=round, unit=author.unit, until=late + timedelta(days=5))
@@ -224,10 +225,10 @@ def test_a_returned_proposal_cannot_be_edited_after_solicitation_closed_without_
     proposal = make_proposal(submit=True)
     transition_round(actor=office, round=proposal.round, target=RoundStatus.reviewing)
     services.return_proposal(actor=office, proposal=proposal, reason="补充")
-    proposal.round.solicitation_closes = date.today() - timedelta(days=1)
-    proposal.round.solicitation_opens = date.today() - timedelta(days=30)
+    proposal.round.solicitation_closes = clock.today() - timedelta(days=1)
+    proposal.round.solicitation_opens = clock.today() - timedelta(days=30)
     db.session.commit()
     with pytest.raises(SolicitationError, match="solicitation_not_open"):
         services.update_proposal(actor=proposal.author, proposal=proposal, fields=proposal_fields(proposal.round))
-    services.grant_late_submission(actor=office, round=proposal.round, unit=proposal.unit, until=date.today())
+    services.grant_late_submission(actor=office, round=proposal.round, unit=proposal.unit, until=clock.today())
     services.update_proposal(actor=proposal.author, proposal=proposal, fields=proposal_fields(proposal.round))
