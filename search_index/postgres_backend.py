@@ -31,7 +31,7 @@ from sqlalchemy import text
 from extensions import db
 from search_index.analysis import segmenter
 from search_index.backend import FACETS, Backend, Hit, Results, SearchRequest, estimate
-from search_index.documents import Document
+from search_index.documents import Document, hidden_from
 
 log = logging.getLogger(__name__)
 TABLE = "search_documents"
@@ -382,9 +382,10 @@ class PostgresBackend(Backend):
 
     @staticmethod
     def _where(audiences: list[str], filters: dict[str, list[str]], params: dict) -> list[str]:
-        """The conditions every search shares: a named audience, and one of the values of each facet filter."""
-        params["audiences"] = list(audiences)
-        conditions = ["audiences && CAST(:audiences AS text[])"]
+        """The conditions every search shares: a named audience and none hiding the document from the reader,
+        and one of the values of each facet filter."""
+        params["audiences"], params["hidden"] = list(audiences), hidden_from(audiences)
+        conditions = ["audiences && CAST(:audiences AS text[])", "NOT audiences && CAST(:hidden AS text[])"]
         for name, values in filters.items():
             if name in FACETS and values:
                 params[f"filter_{name}"] = [str(value) for value in values]

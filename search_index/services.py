@@ -16,7 +16,7 @@ from extensions import db
 from plan.models import KeyProject, ProgressReport
 from search_index import analysis
 from search_index.backend import Backend, IndexBusy
-from search_index.documents import KINDS, all_ids, count, documents
+from search_index.documents import KINDS, all_ids, count, documents, keys_of
 from search_index.errors import SearchError
 from search_index.models import REBUILD, SearchQueue, SearchTerm
 from search_index.queue import queue_rebuild
@@ -94,6 +94,11 @@ def _expand(kind: str, ids: set[int]) -> dict[str, set[int]]:
         projects = set(db.session.scalars(select(KeyProject.id).where(KeyProject.plan_id.in_(ids))))
         return _expand("key_project", projects)
     found[kind] |= ids
+    if kind == "progress_report" and ids:  # the public sees a project's latest accepted report: its others change
+        kind, ids = (
+            "key_project",
+            set(db.session.scalars(select(ProgressReport.key_project_id).where(ProgressReport.id.in_(ids)))),
+        )
     if kind == "key_project" and ids:  # its number and title head its reports
         found["progress_report"] |= set(
             db.session.scalars(select(ProgressReport.id).where(ProgressReport.key_project_id.in_(ids)))
@@ -129,8 +134,9 @@ def process_queue(limit: int = BATCH) -> int:
                 touched[name] |= found
         for kind, ids in touched.items():
             docs = documents(kind, sorted(ids))
-            index.update(list(docs.values()))
-            index.delete([f"{kind}:{record_id}" for record_id in ids - set(docs)])
+            index.update(docs)
+            kept = {doc.key for doc in docs}
+            index.delete([key for record_id in sorted(ids) for key in keys_of(kind, record_id) if key not in kept])
     db.session.execute(delete(SearchQueue).where(SearchQueue.id.in_([row.id for row in rows])))
     db.session.commit()  # after the index: if this fails, the rows are applied again, which is harmless
     return len(rows)
@@ -162,7 +168,7 @@ def rebuild(progress: Callable[[int, int], None] | None = None, *, processes: in
     with index.rebuilding(processes=processes) as add:
         for kind in KINDS:
             for ids in all_ids(kind, BATCH):
-                add(list(documents(kind, ids).values()))
+                add(documents(kind, ids))
                 done += len(ids)
                 if progress:
                     progress(done, total)
@@ -182,7 +188,7 @@ def check(*, fix: bool = False) -> dict[str, list[str]]:
     missing, stale = [], []
     for kind in KINDS:
         for ids in all_ids(kind, BATCH):
-            for doc in documents(kind, ids).values():
+            for doc in documents(kind, ids):
                 digest = indexed.pop(doc.key, None)
                 if digest is None:
                     missing.append(doc.key)

@@ -31,7 +31,7 @@ from whoosh.writing import CLEAR, MERGE_SMALL
 from search_index.analysis import chinese_analyzer
 from search_index.backend import FACETS, Backend, Hit, IndexBusy, Results, SearchRequest
 from search_index.bitsets import LRU, bitset, lookup, members
-from search_index.documents import Document
+from search_index.documents import Document, hidden_from
 
 log = logging.getLogger(__name__)
 LOCK_TIMEOUT = 120.0  # seconds a writer waits for another process's write to finish
@@ -253,10 +253,13 @@ class WhooshBackend(Backend):
         ]
 
     def _allowed(self, reader, audiences: list[str], filters: dict[str, list[str]]) -> int:
-        """The live documents of one of the audiences and one of each filter's values."""
+        """The live documents of one of the audiences, hidden from none of them, of one of each filter's values."""
         found = 0
         for audience in audiences:
             found |= self._term_set(reader, "audiences", audience)
+        for token in hidden_from(audiences):
+            if found:
+                found &= ~self._term_set(reader, "audiences", token)
         found &= self._live(reader)
         for name, values in filters.items():
             if values and found:
