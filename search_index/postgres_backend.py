@@ -24,13 +24,14 @@ import multiprocessing
 import threading
 from collections import deque
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 from sqlalchemy import text
+from sqlalchemy.exc import ProgrammingError
 
 from extensions import db
 from search_index.analysis import segmenter
-from search_index.backend import FACETS, Backend, Hit, Results, SearchRequest, estimate
+from search_index.backend import FACETS, Backend, Hit, IndexUnreadable, Results, SearchRequest, estimate
 from search_index.documents import Document, hidden_from
 
 log = logging.getLogger(__name__)
@@ -203,6 +204,34 @@ def _rows_beside(processes: int, write):
             write(pending.popleft().get())
 
 
+UNDEFINED_TABLE = "42P01"
+
+
+def _table_missing(error: Exception) -> bool:
+    """Whether a statement failed for want of the table (SQLAlchemy's error, or psycopg's from its cursor)."""
+    return UNDEFINED_TABLE in (
+        getattr(error, "sqlstate", None),
+        getattr(getattr(error, "orig", None), "sqlstate", None),
+    )
+
+
+def _reading(method):
+    """A read of the table: a table dropped under the running server is IndexUnreadable (then made anew)."""
+
+    @wraps(method)
+    def read(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except ProgrammingError as error:
+            if not _table_missing(error):
+                raise
+            db.session.rollback()
+            self._ready = False
+            raise IndexUnreadable(TABLE) from error
+
+    return read
+
+
 class PostgresBackend(Backend):
     def __init__(self, *, exact_up_to: int = 1000):
         self.exact_up_to = exact_up_to
@@ -253,8 +282,11 @@ class PostgresBackend(Backend):
         self._local.writing = True
         try:
             yield self
-        except BaseException:
+        except BaseException as error:
             db.session.rollback()
+            if _table_missing(error):
+                self._ready = False
+                raise IndexUnreadable(TABLE) from error
             raise
         else:
             db.session.commit()
@@ -392,6 +424,7 @@ class PostgresBackend(Backend):
                 conditions.append(f"{name} = ANY(CAST(:filter_{name} AS text[]))")
         return conditions
 
+    @_reading
     def search(self, request: SearchRequest) -> Results:
         self._ensure()
         matching = bool(request.words or request.phrases)
@@ -485,6 +518,7 @@ class PostgresBackend(Backend):
             counts.sort(key=lambda item: (-item[1], item[0]))
         return total, facets
 
+    @_reading
     def similar(
         self, words: list[str], *, audiences: list[str], kinds: list[str], exclude: str, limit: int, min_match: int
     ):
@@ -508,6 +542,7 @@ class PostgresBackend(Backend):
             ).all()
         return [Hit(*row[:5], score=float(row.score)) for row in rows]
 
+    @_reading
     def digests(self) -> dict[str, str]:
         self._ensure()
         return {key: digest for key, digest in db.session.execute(text(f"SELECT key, digest FROM {TABLE}"))}
