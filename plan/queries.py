@@ -238,24 +238,22 @@ def latest_reports(plan_id: int) -> dict[int, ProgressReport]:
     return public_reports(db.session.scalars(select(KeyProject.id).where(KeyProject.plan_id == plan_id)))
 
 
-def key_projects_fed_by(suggestion) -> list[tuple[KeyProject, ProgressReport | None]]:
-    """The key projects of published plans that a suggestion fed into (through a proposal), with their latest
-    accepted progress: what a resident who looks the suggestion up sees became of it."""
+def key_projects_fed_by(suggestion) -> list[tuple[Plan, dict, ProgressReport | None]]:
+    """The key projects of published plans that a suggestion fed into (through a proposal), as their plans were
+    published (a draft's edits are not shown), with their latest accepted progress: what a resident who looks
+    the suggestion up sees became of it."""
     proposal_ids = [proposal.id for proposal in suggestion.proposals]
     if not proposal_ids:
         return []
-    query = (
-        select(KeyProject)
-        .join(KeyProject.plan)
-        .where(KeyProject.proposal_id.in_(proposal_ids), Plan.published_at.is_not(None))
+    projects = list(
+        db.session.scalars(
+            select(KeyProject).where(KeyProject.proposal_id.in_(proposal_ids)).options(selectinload(KeyProject.plan))
+        )
     )
-    latest: dict[int, dict[int, ProgressReport]] = {}  # by plan, read once each
-    rows = []
-    for project in db.session.scalars(query):
-        if project.plan_id not in latest:
-            latest[project.plan_id] = latest_reports(project.plan_id)
-        rows.append((project, latest[project.plan_id].get(project.id)))
-    return rows
+    published = public_projects({project.plan_id for project in projects})
+    shown = [project for project in projects if project.id in published]
+    reports = public_reports(project.id for project in shown)
+    return [(project.plan, published[project.id], reports.get(project.id)) for project in shown]
 
 
 def suggestion_counts(plan: Plan) -> dict[int, int]:

@@ -311,9 +311,9 @@ def _url_of(kind: str, record_id: int, public: bool, projects: dict, reports: di
     if kind == "key_project":
         project = projects[record_id]
         if public:
-            return url_for("plan.plan_public", plan_id=project.plan_id, _anchor=f"k{record_id}")
+            return url_for("plan.plan_public", plan_id=project.plan_id, _anchor=f"p{record_id}")
         return url_for("plan.plan_detail", round_id=project.plan.round_id, _anchor=f"k{record_id}")
     report = reports[record_id]
     if public:
-        return url_for("plan.plan_public", plan_id=report.key_project.plan_id, _anchor=f"k{report.key_project_id}")
+        return url_for("plan.plan_public", plan_id=report.key_project.plan_id, _anchor=f"p{report.key_project_id}")
     return url_for("plan.progress_report", report_id=record_id)
