@@ -238,9 +238,12 @@ class PostgresBackend(Backend):
         self._ready = False
         self._local = threading.local()
 
-    def _ensure(self) -> None:
+    def _ensure(self, *, reading: bool = False) -> None:
         """Make the table and its indexes if they are missing, or anew if the table is of an older layout
-        (then empty: rebuild it); once per backend, so once per process."""
+        (then empty: rebuild it); once per backend, so once per process.
+
+        A search (`reading`) makes no table: with none, the index is unreadable until the worker rebuilds it,
+        rather than found empty."""
         if self._ready:
             return
         names = [TABLE, *(f"{TABLE}_{name}" for name in INDEXES)]
@@ -252,6 +255,8 @@ class PostgresBackend(Backend):
             ),
             {"names": names, "table": TABLE},
         ).one()
+        if reading and not present.table_found:
+            raise IndexUnreadable(TABLE)
         older = present.table_found and present.layout != LAYOUT
         if present.found != len(names) or older:
             # Its own connection: the catalog change commits whatever the session is doing; the lock keeps
@@ -426,7 +431,7 @@ class PostgresBackend(Backend):
 
     @_reading
     def search(self, request: SearchRequest) -> Results:
-        self._ensure()
+        self._ensure(reading=True)
         matching = bool(request.words or request.phrases)
         with self._planned(words=matching):
             return self._search(request, matching)
@@ -524,7 +529,7 @@ class PostgresBackend(Backend):
     ):
         if not words:
             return []
-        self._ensure()
+        self._ensure(reading=True)
         params = {"query": " | ".join(quoted(word) for word in words), "exclude": exclude, "limit": limit}
         params |= {f"word_{number}": quoted(word) for number, word in enumerate(words)}
         params["min_match"] = min_match
@@ -544,5 +549,5 @@ class PostgresBackend(Backend):
 
     @_reading
     def digests(self) -> dict[str, str]:
-        self._ensure()
+        self._ensure(reading=True)
         return {key: digest for key, digest in db.session.execute(text(f"SELECT key, digest FROM {TABLE}"))}
