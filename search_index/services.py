@@ -296,14 +296,16 @@ def run_worker(interval: float, *, once: bool = False, report: Callable[[int], N
 
     An index found unreadable (here, or by a search that queued a rebuild) is rebuilt by this worker.
     """
-    merged = True
-    try:
-        probe()
-    except IndexUnreadable:
-        log.exception("the search index cannot be read: a rebuild is queued")
-        ask_for_rebuild()
+    merged, probed = True, False
     while True:
         try:
+            if not probed:  # at start: an index damaged while no worker ran is rebuilt without waiting for a reader
+                try:
+                    probe()
+                except IndexUnreadable:
+                    log.exception("the search index cannot be read: a rebuild is queued")
+                    ask_for_rebuild()
+                probed = True
             while done := process_queue():
                 merged = False
                 if report:
