@@ -21,6 +21,7 @@ from search_index.documents import KINDS, PUBLIC, Document, all_ids, count, docu
 from search_index.errors import SearchError
 from search_index.models import REBUILD, SearchQueue, SearchTerm
 from search_index.queue import queue_rebuild
+from solicitation.models import Suggestion
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -95,6 +96,8 @@ def _expand(kind: str, ids: set[int]) -> dict[str, set[int]]:
     if kind == "plan":
         projects = set(db.session.scalars(select(KeyProject.id).where(KeyProject.plan_id.in_(ids))))
         return _expand("key_project", projects)
+    if kind == "round":
+        return {"suggestion": set(db.session.scalars(select(Suggestion.id).where(Suggestion.round_id.in_(ids))))}
     found[kind] |= ids
     if kind == "progress_report" and ids:  # the public sees a project's latest accepted report: its others change
         kind, ids = (

@@ -136,8 +136,14 @@ def counts_by(column, query: Select) -> list[tuple[object, int]]:
     return sorted(db.session.execute(grouped).all(), key=lambda row: -row[1])
 
 
+def publicly_visible_rounds() -> ColumnElement[bool]:
+    """Which rounds the public sees (on /heard): every one out of preparation."""
+    return Round.status != RoundStatus.preparing
+
+
 def publicly_visible_suggestions() -> ColumnElement[bool]:
-    """Which suggestions the public sees: those the office published, unless set aside (rejected) or merged.
+    """Which suggestions the public sees: those the office published, unless set aside (rejected) or merged,
+    of a round the public sees.
 
     The one rule: the /heard page lists these, only these may be seconded, and search's public audience is
     given from it (search_index/documents.py).
@@ -145,6 +151,7 @@ def publicly_visible_suggestions() -> ColumnElement[bool]:
     return and_(
         Suggestion.is_public,
         Suggestion.status.not_in([SuggestionStatus.rejected, SuggestionStatus.duplicate]),
+        Suggestion.round_id.in_(select(Round.id).where(publicly_visible_rounds())),
     )
 
 

@@ -12,9 +12,10 @@ from plan import services as plan_services
 from plan.models import PlanStatus, ProgressStatus
 from search_index import queries
 from search_index.models import SearchQueue
-from solicitation.models import RejectReason, Suggestion, SuggestionStatus
+from solicitation.models import RejectReason, RoundStatus, Suggestion, SuggestionStatus
 from solicitation.queries import is_publicly_visible
 from solicitation.services import suggestions
+from solicitation.services.rounds import transition_round
 from tests.factories import make_published_plan, make_suggestion, make_unit, make_user
 
 ANONYMOUS = AnonymousUserMixin()
@@ -81,6 +82,22 @@ def test_a_published_suggestion_set_aside_leaves_the_public_search_and_cannot_be
     db.session.refresh(suggestion)
     assert suggestion.second_count == 0
     assert "夜间公交太少" not in client.get(f"/heard?round={suggestion.round_id}").get_data(as_text=True)
+
+
+def test_the_suggestions_of_a_round_taken_back_into_preparation_leave_the_public_search(client, search):
+    office = make_user(role="office")
+    suggestion = public_suggestion(office, title="夜间公交太少", content="晚上十点后等车要半小时。")
+    search.apply()
+    assert found(ANONYMOUS, "夜间公交") == ["夜间公交太少"]
+    transition_round(actor=office, round=suggestion.round, target=RoundStatus.preparing)
+    search.apply()
+    assert found(ANONYMOUS, "夜间公交") == [] and found(office, "夜间公交") == ["夜间公交太少"]
+    client.post(f"/heard/{suggestion.id}/second")
+    db.session.refresh(suggestion)
+    assert suggestion.second_count == 0
+    transition_round(actor=office, round=suggestion.round, target=RoundStatus.soliciting)
+    search.apply()
+    assert found(ANONYMOUS, "夜间公交") == ["夜间公交太少"]
 
 
 @pytest.mark.parametrize("status", list(SuggestionStatus))
