@@ -58,20 +58,43 @@ def versions(plan_id: int) -> list[PlanVersion]:
     return list(db.session.scalars(query))
 
 
+def published_versions(plan_ids) -> dict[int, PlanVersion]:
+    """Each plan's latest published snapshot, by plan: what the public sees of it, even while a new version is
+    drafted. The one rule of the public plan: its page, its Word document and the public's search read it."""
+    ids = list(plan_ids)
+    if not ids:
+        return {}
+    latest = (
+        select(func.max(PlanVersion.id))
+        .where(PlanVersion.plan_id.in_(ids), PlanVersion.status == PlanStatus.published)
+        .group_by(PlanVersion.plan_id)
+    )
+    return {
+        version.plan_id: version
+        for version in db.session.scalars(select(PlanVersion).where(PlanVersion.id.in_(latest)))
+    }
+
+
 def published_version(plan_id: int) -> PlanVersion | None:
     """The latest published snapshot: what the public sees, even while a new version is drafted."""
-    query = (
-        select(PlanVersion)
-        .where(PlanVersion.plan_id == plan_id, PlanVersion.status == PlanStatus.published)
-        .order_by(PlanVersion.id.desc())
-    )
-    return db.session.scalars(query).first()
+    return published_versions([plan_id]).get(plan_id)
 
 
 def published_plans() -> list[tuple[Plan, PlanVersion]]:
     """Every plan that has been published, with its latest published snapshot, newest year first."""
-    plans = db.session.scalars(select(Plan).join(Plan.round).order_by(Plan.round_id.desc()))
-    return [(plan, version) for plan in plans if (version := published_version(plan.id))]
+    plans = list(db.session.scalars(select(Plan).join(Plan.round).order_by(Plan.round_id.desc())))
+    versions = published_versions([plan.id for plan in plans])
+    return [(plan, versions[plan.id]) for plan in plans if plan.id in versions]
+
+
+def public_projects(plan_ids) -> dict[int, dict]:
+    """What the public reads of the key projects of these plans, by project: their entries in the published
+    snapshots (a draft's edits and the projects it added are not there)."""
+    return {
+        project["id"]: project
+        for version in published_versions(plan_ids).values()
+        for project in version.snapshot["projects"]
+    }
 
 
 def project_snapshot(project: KeyProject) -> dict:
@@ -200,34 +223,37 @@ def led_by(unit_id: int) -> list[KeyProject]:
     return list(db.session.scalars(query))
 
 
+def public_reports(project_ids) -> dict[int, ProgressReport]:
+    """Each project's latest report that the office accepted, by project: the progress the public sees."""
+    query = (
+        select(ProgressReport)
+        .where(ProgressReport.key_project_id.in_(list(project_ids)), ProgressReport.state == ReportState.accepted)
+        .order_by(ProgressReport.quarter)
+    )
+    return {report.key_project_id: report for report in db.session.scalars(query)}
+
+
 def latest_reports(plan_id: int) -> dict[int, ProgressReport]:
     """Each project's latest report that the office accepted: what the public sees."""
-    latest = {}
-    for project_id, by_quarter in reports_by_project(plan_id).items():
-        accepted = [r for q, r in sorted(by_quarter.items()) if r.state is ReportState.accepted]
-        if accepted:
-            latest[project_id] = accepted[-1]
-    return latest
+    return public_reports(db.session.scalars(select(KeyProject.id).where(KeyProject.plan_id == plan_id)))
 
 
-def key_projects_fed_by(suggestion) -> list[tuple[KeyProject, ProgressReport | None]]:
-    """The key projects of published plans that a suggestion fed into (through a proposal), with their latest
-    accepted progress: what a resident who looks the suggestion up sees became of it."""
+def key_projects_fed_by(suggestion) -> list[tuple[Plan, dict, ProgressReport | None]]:
+    """The key projects of published plans that a suggestion fed into (through a proposal), as their plans were
+    published (a draft's edits are not shown), with their latest accepted progress: what a resident who looks
+    the suggestion up sees became of it."""
     proposal_ids = [proposal.id for proposal in suggestion.proposals]
     if not proposal_ids:
         return []
-    query = (
-        select(KeyProject)
-        .join(KeyProject.plan)
-        .where(KeyProject.proposal_id.in_(proposal_ids), Plan.published_at.is_not(None))
+    projects = list(
+        db.session.scalars(
+            select(KeyProject).where(KeyProject.proposal_id.in_(proposal_ids)).options(selectinload(KeyProject.plan))
+        )
     )
-    latest: dict[int, dict[int, ProgressReport]] = {}  # by plan, read once each
-    rows = []
-    for project in db.session.scalars(query):
-        if project.plan_id not in latest:
-            latest[project.plan_id] = latest_reports(project.plan_id)
-        rows.append((project, latest[project.plan_id].get(project.id)))
-    return rows
+    published = public_projects({project.plan_id for project in projects})
+    shown = [project for project in projects if project.id in published]
+    reports = public_reports(project.id for project in shown)
+    return [(project.plan, published[project.id], reports.get(project.id)) for project in shown]
 
 
 def suggestion_counts(plan: Plan) -> dict[int, int]:

@@ -64,6 +64,10 @@ class IndexBusy(Exception):
     """Another process holds the index's write lock for longer than a writer waits (a rebuild)."""
 
 
+class IndexUnreadable(Exception):
+    """The index cannot be read (its folder gone, a segment damaged, its table dropped): it must be rebuilt."""
+
+
 class Backend(ABC):
     """Where the documents live and how they are found."""
 

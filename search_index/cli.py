@@ -6,6 +6,9 @@ import click
 from flask import current_app
 
 from search_index import services
+from search_index.backend import IndexUnreadable
+
+FAILED_SHOWN = 20
 
 
 @click.group("search", help="The full-text search index.")
@@ -37,7 +40,13 @@ def rebuild_command(processes):
 @click.option("--fix", is_flag=True, help="Queue every record found missing, stale or gone.")
 def check_command(fix):
     """Compare the index with the records."""
-    found = services.check(fix=fix)
+    try:
+        found = services.check(fix=fix)
+    except IndexUnreadable as error:
+        services.ask_for_rebuild()
+        raise click.ClickException(
+            "The search index cannot be read: the search worker rebuilds it now (queued), or run `search rebuild`."
+        ) from error
     for name, keys in found.items():
         click.echo(f"{name}: {len(keys)}" + (f"  e.g. {', '.join(keys[:5])}" if keys else ""))
     if fix and any(found.values()):
@@ -55,5 +64,11 @@ def worker_command(once):
 
 @search_cli.command("status")
 def status_command():
-    """How long the oldest queued change has waited, in seconds."""
+    """How long the oldest queued change has waited, in seconds, and the changes that could not be applied."""
     click.echo(f"queue age: {services.queue_age_seconds():.1f} s")
+    failed = services.failed_changes()
+    click.echo(f"failed changes: {len(failed)}")
+    for row in failed[:FAILED_SHOWN]:
+        click.echo(f"  {row.kind}:{row.record_id}  {row.failed_at:%Y-%m-%d %H:%M:%S}  {row.error}")
+    if len(failed) > FAILED_SHOWN:
+        click.echo(f"  … and {len(failed) - FAILED_SHOWN} more")

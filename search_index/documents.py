@@ -1,13 +1,18 @@
 """What the index holds of each record: its words, its facets and who may find it — never a contact detail.
 
 Who may find a document is a list of audiences, matched in the query itself: "public" (anyone), "office",
-"leader", "unit:<id>" (that unit's staff) — the same rules as the pages' permissions.
+"leader", "unit:<id>" (that unit's staff) — the same rules as the pages' permissions. What the public may
+find is the rule of the record's own package (solicitation.queries.publicly_visible_suggestions, the plan's
+published snapshot in plan.queries), and the public finds the record as its public page shows it: a held
+reply, a draft's edits, a suggestion's location are not there. When the public's text differs from the
+staff's, the record has two documents: the staff's, and the public's (key "<kind>:<id>:public"), which
+carries `not:<audience>` for each audience of the staff's, so no reader finds both.
 """
 
 import hashlib
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 
 from flask import url_for
@@ -16,10 +21,14 @@ from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from accounts.models import Role
 from extensions import db
-from plan.models import KeyProject, ProgressReport, ReportState
+from plan.models import KeyProject, ProgressReport
+from plan.queries import public_projects, public_reports
 from solicitation.models import Proposal, Suggestion
+from solicitation.queries import publicly_visible_suggestion_ids
 
 PUBLIC, OFFICE, LEADER = "public", "office", "leader"
+NOT = "not:"  # an audience token hiding the document from that audience
+PUBLIC_VARIANT = "public"
 
 
 @dataclass
@@ -36,10 +45,11 @@ class Document:
     channel: str = ""
     date: datetime | None = None
     audiences: list[str] = field(default_factory=list)
+    variant: str = ""  # "" for the record's document, "public" for the public's when it reads otherwise
 
     @property
     def key(self) -> str:
-        return f"{self.kind}:{self.record_id}"
+        return f"{self.kind}:{self.record_id}" + (f":{self.variant}" if self.variant else "")
 
     @property
     def digest(self) -> str:
@@ -51,8 +61,18 @@ class Document:
 DIGESTED = [item.name for item in fields(Document)]
 
 
+def keys_of(kind: str, record_id: int) -> list[str]:
+    """Every key a record's documents may have."""
+    return [f"{kind}:{record_id}", f"{kind}:{record_id}:{PUBLIC_VARIANT}"]
+
+
 def unit_audience(unit_id) -> str:
     return f"unit:{unit_id}"
+
+
+def hidden_from(audiences: list[str]) -> list[str]:
+    """The tokens keeping a document from readers of these audiences."""
+    return [f"{NOT}{audience}" for audience in audiences]
 
 
 def audiences_of(user) -> list[str]:
@@ -67,6 +87,22 @@ def audiences_of(user) -> list[str]:
     if user.role is Role.unit_staff and user.unit_id is not None:
         found.append(unit_audience(user.unit_id))
     return found
+
+
+def _with_public(staff: Document, public: Document | None) -> list[Document]:
+    """The staff's document and what the public finds of the record (None: nothing).
+
+    One document when both read alike; else the public's own, hidden from those who find the staff's.
+    """
+    if public is None:
+        return [staff]
+    if replace(public, audiences=staff.audiences) == staff:
+        return [replace(staff, audiences=[*staff.audiences, PUBLIC])]
+    return [staff, replace(public, variant=PUBLIC_VARIANT, audiences=[PUBLIC, *hidden_from(staff.audiences)])]
+
+
+def _proposals(proposals: list[Proposal]) -> list[Document]:
+    return [_proposal(proposal) for proposal in proposals]
 
 
 def _proposal(proposal: Proposal) -> Document:
@@ -88,27 +124,32 @@ def _proposal(proposal: Proposal) -> Document:
     )
 
 
-def _suggestion(suggestion: Suggestion) -> Document:
-    audiences = [OFFICE] + ([PUBLIC] if suggestion.is_public else [])
-    if suggestion.referred_unit_id is not None:
-        audiences.append(unit_audience(suggestion.referred_unit_id))
-    return Document(
-        kind="suggestion",
-        record_id=suggestion.id,
-        title=suggestion.title,
-        body="\n".join([suggestion.content, suggestion.location, suggestion.reply]),  # no contact detail
-        round_id=suggestion.round_id,
-        category=suggestion.category.name if suggestion.category else "",
-        status=suggestion.status.value,
-        channel=suggestion.channel.value,
-        date=datetime.combine(suggestion.received_on, datetime.min.time()),
-        audiences=audiences,
-    )
+def _suggestions(suggestions: list[Suggestion]) -> list[Document]:
+    public = publicly_visible_suggestion_ids(suggestion.id for suggestion in suggestions)
+    found = []
+    for suggestion in suggestions:
+        audiences = [OFFICE]
+        if suggestion.referred_unit_id is not None:
+            audiences.append(unit_audience(suggestion.referred_unit_id))
+        staff = Document(
+            kind="suggestion",
+            record_id=suggestion.id,
+            title=suggestion.title,
+            body="\n".join([suggestion.content, suggestion.location, suggestion.reply]),  # no contact detail
+            round_id=suggestion.round_id,
+            category=suggestion.category.name if suggestion.category else "",
+            status=suggestion.status.value,
+            channel=suggestion.channel.value,
+            date=datetime.combine(suggestion.received_on, datetime.min.time()),
+            audiences=audiences,
+        )
+        # What /heard shows: the title, the content and the reply once it is published.
+        shown = replace(staff, body="\n".join([suggestion.content, suggestion.public_reply]))
+        found += _with_public(staff, shown if suggestion.id in public else None)
+    return found
 
 
-def _key_project(project: KeyProject) -> Document:
-    published = project.plan.published_at is not None
-    audiences = [OFFICE, LEADER, unit_audience(project.lead_unit_id)] + ([PUBLIC] if published else [])
+def _project_document(project: KeyProject) -> Document:
     return Document(
         kind="key_project",
         record_id=project.id,
@@ -120,50 +161,90 @@ def _key_project(project: KeyProject) -> Document:
         unit_kind=project.lead_unit.kind.value if project.lead_unit else "",
         status=project.plan.status.value,
         date=project.plan.published_at or project.created_at,
-        audiences=audiences,
+        audiences=[OFFICE, LEADER, unit_audience(project.lead_unit_id)],
     )
 
 
-def _progress_report(report: ProgressReport) -> Document:
-    project = report.key_project
-    audiences = [OFFICE, LEADER, unit_audience(project.lead_unit_id)]
-    if report.state is ReportState.accepted and project.plan.published_at is not None:
-        audiences.append(PUBLIC)  # the public plan shows accepted progress
-    return Document(
-        kind="progress_report",
-        record_id=report.id,
-        title=f"{project.number}、{project.title} · Q{report.quarter}",
-        body="\n".join([report.achievements, report.problems, report.next_steps]),
-        round_id=project.plan.round_id,
-        category=project.category.name if project.category else "",
-        unit=project.lead_unit.name if project.lead_unit else "",
-        unit_kind=project.lead_unit.kind.value if project.lead_unit else "",
-        status=report.state.value,
-        date=report.submitted_at or report.updated_at,
-        audiences=audiences,
+def _as_published(staff: Document, project: KeyProject, entry: dict) -> Document:
+    """A key project's document as its plan's published snapshot reads (the public plan's page)."""
+    # The snapshot names the lead unit; its kind is the unit's, if the draft has not changed the unit since.
+    same_unit = project.lead_unit is not None and project.lead_unit.name == entry["lead_unit"]
+    return replace(
+        staff,
+        title=f"{entry['number']}、{entry['title']}",
+        body="\n".join(entry[name] for name in ("problem", "principles", "content", "innovation", "goals")),
+        category=entry["category"],
+        unit=entry["lead_unit"],
+        unit_kind=project.lead_unit.kind.value if same_unit else "",
+        status="published",
+        date=project.plan.published_at,
     )
+
+
+def _key_projects(projects: list[KeyProject]) -> list[Document]:
+    published = public_projects({project.plan_id for project in projects})
+    found = []
+    for project in projects:
+        staff = _project_document(project)
+        entry = published.get(project.id)
+        found += _with_public(staff, _as_published(staff, project, entry) if entry else None)
+    return found
+
+
+def _progress_reports(reports: list[ProgressReport]) -> list[Document]:
+    projects = {report.key_project_id for report in reports}
+    published = public_projects({report.key_project.plan_id for report in reports})
+    shown = public_reports(projects)
+    found = []
+    for report in reports:
+        project = report.key_project
+        staff = Document(
+            kind="progress_report",
+            record_id=report.id,
+            title=f"{project.number}、{project.title} · Q{report.quarter}",
+            body="\n".join([report.achievements, report.problems, report.next_steps]),
+            round_id=project.plan.round_id,
+            category=project.category.name if project.category else "",
+            unit=project.lead_unit.name if project.lead_unit else "",
+            unit_kind=project.lead_unit.kind.value if project.lead_unit else "",
+            status=report.state.value,
+            date=report.submitted_at or report.updated_at,
+            audiences=[OFFICE, LEADER, unit_audience(project.lead_unit_id)],
+        )
+        public = None
+        entry = published.get(project.id)
+        if entry and report == shown.get(project.id):  # the public sees a project's latest accepted progress
+            public = replace(
+                _as_published(staff, project, entry),
+                title=f"{entry['number']}、{entry['title']} · Q{report.quarter}",
+                body=report.achievements,
+                status=report.state.value,
+                date=staff.date,
+            )
+        found += _with_public(staff, public)
+    return found
 
 
 @dataclass(frozen=True)
 class Kind:
-    """A kind of record the index holds: its model, how it loads in bulk, and how it becomes a document."""
+    """A kind of record the index holds: its model, how it loads in bulk, and how a batch becomes documents."""
 
     model: type
     options: tuple
-    document: object
+    documents: Callable[[list], list[Document]]
 
 
 KINDS = {
     "proposal": Kind(
         Proposal,
         (selectinload(Proposal.category), selectinload(Proposal.unit), undefer(Proposal.seen_by_office)),
-        _proposal,
+        _proposals,
     ),
-    "suggestion": Kind(Suggestion, (selectinload(Suggestion.category),), _suggestion),
+    "suggestion": Kind(Suggestion, (selectinload(Suggestion.category),), _suggestions),
     "key_project": Kind(
         KeyProject,
         (selectinload(KeyProject.plan), selectinload(KeyProject.category), selectinload(KeyProject.lead_unit)),
-        _key_project,
+        _key_projects,
     ),
     "progress_report": Kind(
         ProgressReport,
@@ -172,17 +253,17 @@ KINDS = {
             selectinload(ProgressReport.key_project).selectinload(KeyProject.lead_unit),
             selectinload(ProgressReport.key_project).selectinload(KeyProject.category),
         ),
-        _progress_report,
+        _progress_reports,
     ),
 }
 MODEL_KINDS = {kind.model: name for name, kind in KINDS.items()}
 
 
-def documents(kind: str, ids: list[int]) -> dict[int, Document]:
+def documents(kind: str, ids: list[int]) -> list[Document]:
     """The documents of these records (a record that is gone has none)."""
     spec = KINDS[kind]
-    records = db.session.scalars(select(spec.model).where(spec.model.id.in_(ids)).options(*spec.options))
-    return {record.id: spec.document(record) for record in records}
+    records = list(db.session.scalars(select(spec.model).where(spec.model.id.in_(ids)).options(*spec.options)))
+    return spec.documents(records)
 
 
 def all_ids(kind: str, batch: int = 500) -> Iterator[list[int]]:
@@ -228,9 +309,9 @@ def _url_of(kind: str, record_id: int, public: bool, projects: dict, reports: di
     if kind == "key_project":
         project = projects[record_id]
         if public:
-            return url_for("plan.plan_public", plan_id=project.plan_id, _anchor=f"k{record_id}")
+            return url_for("plan.plan_public", plan_id=project.plan_id, _anchor=f"p{record_id}")
         return url_for("plan.plan_detail", round_id=project.plan.round_id, _anchor=f"k{record_id}")
     report = reports[record_id]
     if public:
-        return url_for("plan.plan_public", plan_id=report.key_project.plan_id, _anchor=f"k{report.key_project_id}")
+        return url_for("plan.plan_public", plan_id=report.key_project.plan_id, _anchor=f"p{report.key_project_id}")
     return url_for("plan.progress_report", report_id=record_id)

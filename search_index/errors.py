@@ -12,4 +12,6 @@ class SearchError(DomainError):
         "terms_unchanged": _l("The dictionary already reads like that."),
         "query_too_long": _l("Search with fewer words (at most 200 characters)."),
         "unbalanced_quotes": _l("A phrase in quotes needs its closing quote."),
+        "index_rebuilding": _l("Search is being rebuilt and is unavailable for a few minutes. Please try again later."),
     }
+    statuses = {"index_rebuilding": 503}

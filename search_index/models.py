@@ -20,6 +20,10 @@ class SearchQueue(db.Model):
     kind: Mapped[str] = mapped_column(String(20))  # proposal, suggestion, key_project, progress_report, or REBUILD
     record_id: Mapped[int] = mapped_column(default=0)
     queued_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # Set when the change could not be applied (its record cannot be made a document): the queue goes on
+    # past it, and `search status` and /health show it, until the record changes again.
+    failed_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(String(500))
 
 
 class SearchTerm(db.Model):

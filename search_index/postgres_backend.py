@@ -24,14 +24,15 @@ import multiprocessing
 import threading
 from collections import deque
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 from sqlalchemy import text
+from sqlalchemy.exc import ProgrammingError
 
 from extensions import db
 from search_index.analysis import segmenter
-from search_index.backend import FACETS, Backend, Hit, Results, SearchRequest, estimate
-from search_index.documents import Document
+from search_index.backend import FACETS, Backend, Hit, IndexUnreadable, Results, SearchRequest, estimate
+from search_index.documents import Document, hidden_from
 
 log = logging.getLogger(__name__)
 TABLE = "search_documents"
@@ -203,15 +204,46 @@ def _rows_beside(processes: int, write):
             write(pending.popleft().get())
 
 
+UNDEFINED_TABLE = "42P01"
+
+
+def _table_missing(error: Exception) -> bool:
+    """Whether a statement failed for want of the table (SQLAlchemy's error, or psycopg's from its cursor)."""
+    return UNDEFINED_TABLE in (
+        getattr(error, "sqlstate", None),
+        getattr(getattr(error, "orig", None), "sqlstate", None),
+    )
+
+
+def _reading(method):
+    """A read of the table: a table dropped under the running server is IndexUnreadable (then made anew)."""
+
+    @wraps(method)
+    def read(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except ProgrammingError as error:
+            if not _table_missing(error):
+                raise
+            db.session.rollback()
+            self._ready = False
+            raise IndexUnreadable(TABLE) from error
+
+    return read
+
+
 class PostgresBackend(Backend):
     def __init__(self, *, exact_up_to: int = 1000):
         self.exact_up_to = exact_up_to
         self._ready = False
         self._local = threading.local()
 
-    def _ensure(self) -> None:
+    def _ensure(self, *, reading: bool = False) -> None:
         """Make the table and its indexes if they are missing, or anew if the table is of an older layout
-        (then empty: rebuild it); once per backend, so once per process."""
+        (then empty: rebuild it); once per backend, so once per process.
+
+        A search (`reading`) makes no table: with none, the index is unreadable until the worker rebuilds it,
+        rather than found empty."""
         if self._ready:
             return
         names = [TABLE, *(f"{TABLE}_{name}" for name in INDEXES)]
@@ -223,6 +255,8 @@ class PostgresBackend(Backend):
             ),
             {"names": names, "table": TABLE},
         ).one()
+        if reading and not present.table_found:
+            raise IndexUnreadable(TABLE)
         older = present.table_found and present.layout != LAYOUT
         if present.found != len(names) or older:
             # Its own connection: the catalog change commits whatever the session is doing; the lock keeps
@@ -253,8 +287,11 @@ class PostgresBackend(Backend):
         self._local.writing = True
         try:
             yield self
-        except BaseException:
+        except BaseException as error:
             db.session.rollback()
+            if _table_missing(error):
+                self._ready = False
+                raise IndexUnreadable(TABLE) from error
             raise
         else:
             db.session.commit()
@@ -382,17 +419,19 @@ class PostgresBackend(Backend):
 
     @staticmethod
     def _where(audiences: list[str], filters: dict[str, list[str]], params: dict) -> list[str]:
-        """The conditions every search shares: a named audience, and one of the values of each facet filter."""
-        params["audiences"] = list(audiences)
-        conditions = ["audiences && CAST(:audiences AS text[])"]
+        """The conditions every search shares: a named audience and none hiding the document from the reader,
+        and one of the values of each facet filter."""
+        params["audiences"], params["hidden"] = list(audiences), hidden_from(audiences)
+        conditions = ["audiences && CAST(:audiences AS text[])", "NOT audiences && CAST(:hidden AS text[])"]
         for name, values in filters.items():
             if name in FACETS and values:
                 params[f"filter_{name}"] = [str(value) for value in values]
                 conditions.append(f"{name} = ANY(CAST(:filter_{name} AS text[]))")
         return conditions
 
+    @_reading
     def search(self, request: SearchRequest) -> Results:
-        self._ensure()
+        self._ensure(reading=True)
         matching = bool(request.words or request.phrases)
         with self._planned(words=matching):
             return self._search(request, matching)
@@ -484,12 +523,13 @@ class PostgresBackend(Backend):
             counts.sort(key=lambda item: (-item[1], item[0]))
         return total, facets
 
+    @_reading
     def similar(
         self, words: list[str], *, audiences: list[str], kinds: list[str], exclude: str, limit: int, min_match: int
     ):
         if not words:
             return []
-        self._ensure()
+        self._ensure(reading=True)
         params = {"query": " | ".join(quoted(word) for word in words), "exclude": exclude, "limit": limit}
         params |= {f"word_{number}": quoted(word) for number, word in enumerate(words)}
         params["min_match"] = min_match
@@ -507,6 +547,7 @@ class PostgresBackend(Backend):
             ).all()
         return [Hit(*row[:5], score=float(row.score)) for row in rows]
 
+    @_reading
     def digests(self) -> dict[str, str]:
-        self._ensure()
+        self._ensure(reading=True)
         return {key: digest for key, digest in db.session.execute(text(f"SELECT key, digest FROM {TABLE}"))}

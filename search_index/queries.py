@@ -1,5 +1,6 @@
 """Searching: a reader's words into a request for the backend, and its hits into highlighted snippets."""
 
+import logging
 import re
 from dataclasses import dataclass
 
@@ -8,12 +9,13 @@ from sqlalchemy import select
 
 from extensions import db
 from search_index.analysis import Segmenter
-from search_index.backend import FACETS, ORDERS, Hit, Results, SearchRequest
+from search_index.backend import FACETS, ORDERS, Hit, IndexUnreadable, Results, SearchRequest
 from search_index.documents import audiences_of, urls_of
 from search_index.errors import SearchError
-from search_index.services import backend, current_segmenter
+from search_index.services import ask_for_rebuild, backend, current_segmenter
 from solicitation.models import Round
 
+log = logging.getLogger(__name__)
 MAX_QUERY = 200
 SNIPPET = 90  # characters of body around the best match
 # Words nearly every suggestion or proposal uses: sharing them says nothing about being alike.
@@ -125,7 +127,7 @@ def search(
         page=max(page, 1),
         per_page=per_page,
     )
-    results = backend().search(request)
+    results = _read(backend().search, request)
     marks = marker(set(request.every_word))
     found = [Found(hit, highlight(hit.title, marks), highlight(hit.body, marks, width=SNIPPET)) for hit in results.hits]
     return results, found
@@ -139,21 +141,41 @@ def similar(*, user, text: str, kinds: list[str], exclude: str = "", limit: int 
     words = sorted(dict.fromkeys(words), key=len, reverse=True)[:30]
     # A word or two in common makes nothing similar: ask for about a third of the text's words.
     min_match = min(max(round(len(words) * 0.35), 1), 6)
-    return backend().similar(
-        words, audiences=audiences_of(user), kinds=kinds, exclude=exclude, limit=limit, min_match=min_match
+    return _read(
+        backend().similar,
+        words,
+        audiences=audiences_of(user),
+        kinds=kinds,
+        exclude=exclude,
+        limit=limit,
+        min_match=min_match,
     )
 
 
-def similar_to_suggestion(suggestion, user) -> list[tuple[Hit, str]]:
+def _read(read, *args, **kwargs):
+    """A read of the index; one that cannot be read is refused (the page says search is being rebuilt), and
+    the worker is asked to rebuild it."""
+    try:
+        return read(*args, **kwargs)
+    except IndexUnreadable:
+        log.exception("the search index cannot be read: a rebuild is queued")
+        ask_for_rebuild()
+        raise SearchError("index_rebuilding") from None
+
+
+def similar_to_suggestion(suggestion, user) -> list[tuple[Hit, str]] | None:
     """For the office triaging a suggestion: the closest suggestions (to mark a duplicate) and proposals (to
-    link), of any round, with where each leads."""
-    hits = similar(
-        user=user,
-        text=f"{suggestion.title}\n{suggestion.content}",
-        kinds=["suggestion", "proposal"],
-        exclude=f"suggestion:{suggestion.id}",
-        limit=8,
-    )
+    link), of any round, with where each leads; None while the index is being rebuilt."""
+    try:
+        hits = similar(
+            user=user,
+            text=f"{suggestion.title}\n{suggestion.content}",
+            kinds=["suggestion", "proposal"],
+            exclude=f"suggestion:{suggestion.id}",
+            limit=8,
+        )
+    except SearchError:
+        return None
     return list(zip(hits, urls_of(hits, public=False), strict=True))
 
 

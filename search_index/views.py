@@ -112,7 +112,10 @@ def search():
 def similar():
     """What is already published like the text a resident is writing (the suggestion form asks as they type)."""
     text = request.args.get("text", "")[:2000]
-    hits = queries.similar(user=None, text=text, kinds=["suggestion", "key_project"], limit=5) if text else []
+    try:
+        hits = queries.similar(user=None, text=text, kinds=["suggestion", "key_project"], limit=5) if text else []
+    except DomainError:  # the index is being rebuilt: the resident writes on, shown nothing alike
+        hits = []
     return jsonify(
         [
             {"title": hit.title, "kind": str(KIND_LABELS[hit.kind]), "url": url}

@@ -16,22 +16,25 @@ reading its postings is cheap) and in `content` with their positions, read only 
 
 import logging
 import math
+import pickle
+import struct
 from collections import Counter
 from contextlib import contextmanager
+from functools import wraps
 from pathlib import Path
 from threading import local
 
 from whoosh import collectors, index
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.index import LockError
+from whoosh.index import EmptyIndexError, LockError
 from whoosh.query import And, AndMaybe, Or, Phrase, Term
 from whoosh.reading import SegmentReader, TermNotFound
 from whoosh.writing import CLEAR, MERGE_SMALL
 
 from search_index.analysis import chinese_analyzer
-from search_index.backend import FACETS, Backend, Hit, IndexBusy, Results, SearchRequest
+from search_index.backend import FACETS, Backend, Hit, IndexBusy, IndexUnreadable, Results, SearchRequest
 from search_index.bitsets import LRU, bitset, lookup, members
-from search_index.documents import Document
+from search_index.documents import Document, hidden_from
 
 log = logging.getLogger(__name__)
 LOCK_TIMEOUT = 120.0  # seconds a writer waits for another process's write to finish
@@ -40,6 +43,20 @@ TERM_SETS_BYTES = 64 * 2**20  # words' bit sets kept per process (a word in a 50
 SEGMENT_FACTS = 2_000  # segments' live sets, audience and facet sets and date orders kept
 SPARSE = 64  # fewer matches than 1 in this many documents: sort them by date rather than walk the dates
 REBUILD_MB = 256  # memory of each rebuild writer's postings pool before it spills a sorted run to disk
+# What reading a folder deleted, a file cut short or overwritten raises from inside Whoosh: the index is unreadable.
+# (A length read from garbage may ask for more memory than there is, or overflow.)
+UNREADABLE = (
+    OSError,
+    EOFError,
+    EmptyIndexError,
+    pickle.UnpicklingError,
+    struct.error,
+    ValueError,
+    IndexError,
+    KeyError,
+    OverflowError,
+    MemoryError,
+)
 
 
 def _schema() -> Schema:
@@ -111,29 +128,64 @@ def _postings(reader, field: str, term: str):
     return found
 
 
+def _reading(method):
+    """A read of the index: on a failure, once more with a fresh searcher (the index may just have been
+    rebuilt under this one); failing again, IndexUnreadable."""
+
+    @wraps(method)
+    def read(self, *args, **kwargs):
+        for attempt in (1, 2):
+            try:
+                return method(self, *args, **kwargs)
+            except UNREADABLE as error:
+                self._forget_searcher()
+                if attempt == 2:
+                    raise IndexUnreadable(str(self.folder)) from error
+
+    return read
+
+
 class WhooshBackend(Backend):
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        schema = _schema()
-        if index.exists_in(self.folder):
-            self.index = index.open_dir(self.folder)
-            if sorted(self.index.schema.names()) != sorted(schema.names()):
-                log.warning("the search index in %s has an older layout: made anew, rebuild it", self.folder)
-                self.index = index.create_in(self.folder, schema)
-        else:
-            self.index = index.create_in(self.folder, schema)
         self._local = local()
         self._term_sets = LRU(TERM_SETS_BYTES, weigh=lambda bits: bits.bit_length() // 8 + 64)
         self._facts = LRU(SEGMENT_FACTS)
+        try:
+            self.index = self._open()
+        except UNREADABLE:  # searches say so, and the worker rebuilds it
+            log.exception("the search index in %s cannot be read", self.folder)
+            self.index = None
+
+    def _open(self, *, anew: bool = False):
+        """The index in the folder; made (empty) when there is none, of an older layout, or `anew`."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        schema = _schema()
+        if not anew and index.exists_in(self.folder):
+            found = index.open_dir(self.folder)
+            if sorted(found.schema.names()) == sorted(schema.names()):
+                return found
+            log.warning("the search index in %s has an older layout: made anew, rebuild it", self.folder)
+        return index.create_in(self.folder, schema)
+
+    def _index(self):
+        """The index to read: opened again if it could not be read before (a rebuild may have made it since)."""
+        if self.index is None:
+            try:
+                self.index = index.open_dir(self.folder)
+            except UNREADABLE as error:
+                raise IndexUnreadable(str(self.folder)) from error
+        return self.index
 
     # Writing ------------------------------------------------------------------------------------------
 
     def _new_writer(self, **options):
         try:
-            return self.index.writer(timeout=LOCK_TIMEOUT, **options)
+            return self._index().writer(timeout=LOCK_TIMEOUT, **options)
         except LockError as error:
             raise IndexBusy(str(self.folder)) from error
+        except UNREADABLE as error:  # the folder is gone, or its table of contents damaged
+            raise IndexUnreadable(str(self.folder)) from error
 
     @contextmanager
     def writing(self):
@@ -158,23 +210,36 @@ class WhooshBackend(Backend):
 
     def update(self, docs: list[Document]) -> None:
         writer = self._writer()
-        for doc in docs:
-            writer.update_document(**_fields(doc))
+        try:
+            for doc in docs:
+                writer.update_document(**_fields(doc))  # deletes the old one: reads the segments
+        except UNREADABLE as error:
+            raise IndexUnreadable(str(self.folder)) from error
 
     def delete(self, keys: list[str]) -> None:
         writer = self._writer()
-        for key in keys:
-            writer.delete_by_term("key", key)
+        try:
+            for key in keys:
+                writer.delete_by_term("key", key)
+        except UNREADABLE as error:
+            raise IndexUnreadable(str(self.folder)) from error
 
     @contextmanager
     def rebuilding(self, *, processes: int = 1):
         """One writer for the whole rebuild; with several `processes`, Whoosh's MpWriter (they segment and
         index side by side, a segment each). Searches read the old documents until it commits.
 
-        The writer processes are forked, so they segment with this process's domain terms.
+        The writer processes are forked, so they segment with this process's domain terms. An index that
+        cannot be read (its folder deleted, its table of contents damaged) is first made anew, empty; damaged
+        segments need not be read, as the rebuild's commit drops them all.
         """
         options = {"procs": processes, "multisegment": True} if processes > 1 else {}
-        writer = self._new_writer(limitmb=REBUILD_MB, **options)
+        try:
+            writer = self._new_writer(limitmb=REBUILD_MB, **options)
+        except IndexUnreadable:
+            log.warning("the search index in %s cannot be read: made anew", self.folder)
+            self.index = self._open(anew=True)
+            writer = self._new_writer(limitmb=REBUILD_MB, **options)
         try:
             yield lambda docs: [writer.add_document(**_fields(doc)) for doc in docs]
         except BaseException:
@@ -242,8 +307,17 @@ class WhooshBackend(Backend):
         if searcher is None or not searcher.up_to_date():
             if searcher is not None:
                 searcher.close()
-            searcher = self._local.searcher = self.index.searcher()
+            searcher = self._local.searcher = self._index().searcher()
         return searcher
+
+    def _forget_searcher(self) -> None:
+        searcher = getattr(self._local, "searcher", None)
+        self._local.searcher = None
+        if searcher is not None:
+            try:
+                searcher.close()
+            except UNREADABLE:
+                log.debug("closing a searcher of an unreadable index", exc_info=True)
 
     @staticmethod
     def _segments(searcher):
@@ -253,10 +327,13 @@ class WhooshBackend(Backend):
         ]
 
     def _allowed(self, reader, audiences: list[str], filters: dict[str, list[str]]) -> int:
-        """The live documents of one of the audiences and one of each filter's values."""
+        """The live documents of one of the audiences, hidden from none of them, of one of each filter's values."""
         found = 0
         for audience in audiences:
             found |= self._term_set(reader, "audiences", audience)
+        for token in hidden_from(audiences):
+            if found:
+                found &= ~self._term_set(reader, "audiences", token)
         found &= self._live(reader)
         for name, values in filters.items():
             if values and found:
@@ -287,6 +364,7 @@ class WhooshBackend(Backend):
             lambda: bitset(Phrase("content", phrase).matcher(sub).all_ids(), size),
         )
 
+    @_reading
     def search(self, request: SearchRequest) -> Results:
         searcher = self._searcher()
         matched, total, counts = [], 0, {name: Counter() for name in FACETS}
@@ -351,6 +429,7 @@ class WhooshBackend(Backend):
             score=score or 0.0,
         )
 
+    @_reading
     def similar(
         self, words: list[str], *, audiences: list[str], kinds: list[str], exclude: str, limit: int, min_match: int
     ):
@@ -367,6 +446,7 @@ class WhooshBackend(Backend):
         searcher.search_with_collector(Or([Term("words", word) for word in words], minmatch=min_match), collector)
         return [self._hit(hit.fields(), hit.score) for hit in collector.results()]
 
+    @_reading
     def digests(self) -> dict[str, str]:
         return {fields["key"]: fields["digest"] for fields in self._searcher().all_stored_fields()}
 

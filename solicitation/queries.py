@@ -196,15 +196,43 @@ def counts_by(column, query: Select) -> list[tuple[object, int]]:
     return sorted(db.session.execute(grouped).all(), key=lambda row: -row[1])
 
 
+def publicly_visible_rounds() -> ColumnElement[bool]:
+    """Which rounds the public sees (on /heard): every one out of preparation."""
+    return Round.status != RoundStatus.preparing
+
+
+def publicly_visible_suggestions() -> ColumnElement[bool]:
+    """Which suggestions the public sees: those the office published, unless set aside (rejected) or merged,
+    of a round the public sees.
+
+    The one rule: the /heard page lists these, only these may be seconded, and search's public audience is
+    given from it (search_index/documents.py).
+    """
+    return and_(
+        Suggestion.is_public,
+        Suggestion.status.not_in([SuggestionStatus.rejected, SuggestionStatus.duplicate]),
+        Suggestion.round_id.in_(select(Round.id).where(publicly_visible_rounds())),
+    )
+
+
+def publicly_visible_suggestion_ids(ids) -> set[int]:
+    """Which of these suggestions the public sees, in one query."""
+    ids = list(ids)
+    if not ids:
+        return set()
+    return set(db.session.scalars(select(Suggestion.id).where(Suggestion.id.in_(ids), publicly_visible_suggestions())))
+
+
+def is_publicly_visible(suggestion: Suggestion) -> bool:
+    """Whether the public sees this suggestion (as it stands in the database)."""
+    return suggestion.id in publicly_visible_suggestion_ids([suggestion.id])
+
+
 def public_suggestions(round_id: int) -> Select:
-    """What the office chose to publish, most seconded first."""
+    """What the public sees of a round's suggestions, most seconded first."""
     return (
         select(Suggestion)
-        .where(
-            Suggestion.round_id == round_id,
-            Suggestion.is_public,
-            Suggestion.status.not_in([SuggestionStatus.rejected, SuggestionStatus.duplicate]),
-        )
+        .where(Suggestion.round_id == round_id, publicly_visible_suggestions())
         .order_by(Suggestion.second_count.desc(), Suggestion.id.desc())
     )
 

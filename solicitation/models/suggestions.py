@@ -159,6 +159,11 @@ class Suggestion(db.Model):
     def reply_published(self) -> bool:
         return self.reply_published_at is not None
 
+    @property
+    def public_reply(self) -> str:
+        """The office's reply as the public reads it: nothing while it is held."""
+        return self.reply if self.reply_published else ""
+
 
 class SuggestionSecond(db.Model):
     """One browser's second (附议) of a published suggestion."""

@@ -29,7 +29,7 @@ from solicitation.models import (
     SuggestionSecond,
     SuggestionStatus,
 )
-from solicitation.queries import category_in_round
+from solicitation.queries import category_in_round, is_publicly_visible
 
 St = SuggestionStatus
 # No 0/O, 1/I/L: a code read out over the phone must not be misheard.
@@ -345,8 +345,8 @@ def voter_hash(browser_id: str) -> str:
 
 
 def second_suggestion(*, suggestion: Suggestion, browser_id: str) -> Suggestion:
-    """附议: one second per browser, on published suggestions only."""
-    if not suggestion.is_public:
+    """附议: one second per browser, on the suggestions the public sees only."""
+    if not is_publicly_visible(suggestion):
         raise SolicitationError("not_public")
     voter = voter_hash(browser_id)
     exists = select(SuggestionSecond.id).where(

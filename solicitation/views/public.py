@@ -11,7 +11,7 @@ from core.web import form_status, paginate, show_error
 from extensions import db, limiter
 from solicitation import queries
 from solicitation.forms import SuggestionForm, TrackForm
-from solicitation.models import PUBLIC_CHANNELS, Channel, Round, RoundStatus, Suggestion, SuggestionStatus
+from solicitation.models import PUBLIC_CHANNELS, Channel, Round, Suggestion, SuggestionStatus
 from solicitation.services import suggestions as services
 from solicitation.views import bp
 
@@ -104,7 +104,7 @@ def track():
 def heard():
     """征集情况: what the round heard, by category and channel, and the suggestions the office published."""
     soliciting = queries.soliciting_rounds()
-    others = [r for r in db.session.scalars(queries.rounds()) if r.status is not RoundStatus.preparing]
+    others = list(db.session.scalars(queries.rounds().where(queries.publicly_visible_rounds())))
     rounds = soliciting + [r for r in others if r not in soliciting]
     round = _chosen_round(rounds)  # the newest soliciting round unless another is asked for
     if round is None:

@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from core.mail import OutboxMessage
 from extensions import db
-from plan import progress, queries
+from plan import progress, queries, services
 from plan.errors import PlanError
-from plan.models import ProgressStatus, ReportState
+from plan.models import PlanStatus, ProgressStatus, ReportState
 from tests.factories import make_user
 
 
@@ -132,6 +132,20 @@ def test_a_resident_sees_the_key_project_their_suggestion_fed_and_its_progress(c
     public = client.get(f"/plans/{published.id}").get_data(as_text=True)
     assert queries.suggestion_counts(published) == {project.id: 1}
     assert '<td class="num">1</td>' in public
+
+
+def test_a_resident_sees_the_project_as_published_not_the_new_version_drafted(client, planning, published):
+    office, project, suggestion = planning["office"], published.projects[0], planning["suggestion"]
+    published_title = project.title
+    services.transition_plan(actor=office, plan=published, target=PlanStatus.draft)  # start a new version
+    services.update_key_project(
+        actor=office,
+        project=project,
+        fields={"title": "试点网格无人机巡查", "lead_leader": "李明", "lead_unit_id": project.lead_unit_id},
+    )
+    page = client.get(f"/track?code={suggestion.tracking_code}").get_data(as_text=True)
+    assert f"一、{published_title}" in page and "高自民" in page
+    assert "无人机" not in page and "李明" not in page
 
 
 def test_the_bulletin_puts_lagging_projects_first_and_is_issued_once(client, planning, published):

@@ -85,7 +85,7 @@ def test_check_finds_what_the_index_misses_or_holds_stale_and_fix_queues_it(sear
     assert report["missing"] == [f"suggestion:{lost.id}"] and report["stale"] == [f"suggestion:{kept.id}"]
     services.check(fix=True)
     search.apply()
-    assert services.check() == {"missing": [], "stale": [], "gone": []}
+    assert services.check() == {"missing": [], "stale": [], "gone": [], "failing": []}
     assert found(office, "电梯") == {"老旧小区加装电梯"} and found(office, "路灯") == {"背街小巷路灯不足"}
 
 
@@ -136,7 +136,7 @@ def test_two_worker_processes_at_once_lose_no_update_and_break_nothing(app, sear
     workers = [subprocess.Popen(command, env=environment, cwd=Path(__file__).parents[2]) for _ in range(2)]
     assert [worker.wait(timeout=120) for worker in workers] == [0, 0]
     assert queued() == 0
-    assert services.check() == {"missing": [], "stale": [], "gone": []}
+    assert services.check() == {"missing": [], "stale": [], "gone": [], "failing": []}
     assert queries.search(user=make_user(role="office"), text="公交线路")[0].total == 60
 
 
@@ -161,6 +161,6 @@ def test_a_rebuild_on_several_processes_indexes_every_record_once(search, proces
         make_suggestion(round=round, title=f"第{number}号：优化公交线路")
     make_proposal(round=round, submit=True, title="推进公交优先")
     assert services.rebuild(processes=processes) == 121
-    assert queued() == 0 and services.check() == {"missing": [], "stale": [], "gone": []}
+    assert queued() == 0 and services.check() == {"missing": [], "stale": [], "gone": [], "failing": []}
     results, _found = queries.search(user=make_user(role="office"), text="公交", per_page=200)
     assert results.total == 121 and len({item.hit.key for item in _found}) == 121
