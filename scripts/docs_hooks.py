@@ -1,8 +1,9 @@
 """MkDocs hook: the state diagrams of docs/architecture.md, drawn at build time from the code's own transitions.
 
-A page that holds the line `<!-- state-diagrams -->` gets, in its place, one section per record: a Mermaid
-`stateDiagram-v2` and a table of every move. Round, Suggestion and Plan declare their moves as tables
-(`ROUND_TRANSITIONS`, `SUGGESTION_TRANSITIONS`, `PLAN_TRANSITIONS`), which are read as they are. Proposal,
+A page that holds the line `<!-- state-diagrams -->` gets, in its place, one section per record: an SVG
+drawing (states in their order, forward moves arched above, moves back below) and a table of every move.
+Round, Suggestion and Plan declare their moves as tables (`ROUND_TRANSITIONS`, `SUGGESTION_TRANSITIONS`,
+`PLAN_TRANSITIONS`), which are read as they are. Proposal,
 ProgressReport and the review's stages have no such table: their moves are derived from the sets and the list
 the services check (`PROPOSAL_EDITABLE`, `PROPOSAL_WITH_OFFICE`, `EDITABLE`, `STAGES`). A Review's two moves are
 written here, naming the service that makes each; tests/test_docs.py checks those services exist and that every
@@ -185,16 +186,66 @@ def _name(member, chinese: dict[str, str]) -> str:
     return f"{member.value} · {english} · {chinese.get(english, english)}"
 
 
-def render(machine: Machine, chinese=None) -> str:
-    """One record's section: a Mermaid diagram and a table of every move."""
+BOX_W, BOX_H, GAP, START_X, MID_Y = 132, 46, 34, 40, 0  # the drawing's sizes, in SVG units
+
+
+def _box_x(index: int) -> int:
+    return START_X + GAP + index * (BOX_W + GAP)
+
+
+def svg(machine: Machine, chinese: dict[str, str]) -> str:
+    """The record's states drawn in their order as boxes, each move an arc: forward above, back below.
+
+    Drawn here rather than by a diagram tool so that the page needs no script and no program beyond Python.
+    """
+    states = list(machine.states)
+    pairs = list(dict.fromkeys((m.source, m.target) for m in machine.moves))
+    span = max(abs(states.index(t) - (-1 if s is None else states.index(s))) for s, t in pairs)
+    rise = 18 + 16 * span  # the highest arc
+    top = rise + 8
+    width, height = _box_x(len(states)) + 4, top + BOX_H + rise + 8
+    arrow = f"arrow-{machine.states.__name__}"  # one marker id per drawing on the page
+    parts = [
+        f'<svg class="state-diagram" viewBox="0 0 {width} {height}" width="{width}" role="img" '
+        f'aria-label="{machine.record}" style="max-width: 100%; height: auto" xmlns="http://www.w3.org/2000/svg" '
+        'font-size="12" text-anchor="middle">',
+        f'<defs><marker id="{arrow}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+        'orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="#444"/></marker></defs>',
+        f'<circle cx="{START_X - 12}" cy="{top + BOX_H / 2}" r="7" fill="#444"/>',
+    ]
+    for index, member in enumerate(states):
+        x = _box_x(index)
+        parts.append(
+            f'<rect x="{x}" y="{top}" width="{BOX_W}" height="{BOX_H}" rx="10" fill="#f4f6f8" stroke="#555"/>'
+            f'<text x="{x + BOX_W / 2}" y="{top + 19}" font-weight="bold">{chinese.get(member.label, member.label)}'
+            f'</text><text x="{x + BOX_W / 2}" y="{top + 36}" fill="#555">{member.value}</text>'
+        )
+    for source, target in pairs:
+        i = -1 if source is None else states.index(source)
+        j = states.index(target)
+        x1 = START_X - 12 if source is None else _box_x(i) + BOX_W / 2 + (8 if j > i else -8)
+        x2 = _box_x(j) + BOX_W / 2 + (-8 if j > i else 8)
+        lift = 18 + 16 * abs(j - i)
+        if j > i:  # forward, above the boxes
+            y1 = top + BOX_H / 2 if source is None else top
+            path = f"M{x1} {y1} Q{(x1 + x2) / 2} {top - 2 * lift + (y1 - top)} {x2} {top}"
+        else:  # back, below the boxes
+            y = top + BOX_H
+            path = f"M{x1} {y} Q{(x1 + x2) / 2} {y + 2 * lift} {x2} {y}"
+        move = f"{'new' if source is None else source.value}->{target.value}"
+        parts.append(
+            f'<path data-move="{move}" d="{path}" fill="none" stroke="#444" stroke-width="1.3" '
+            f'marker-end="url(#{arrow})"/>'
+        )
+    parts.append("</svg>")
+    return '<div class="state-diagram">' + "".join(parts) + "</div>"
+
+
+def render(machine: Machine, chinese: dict[str, str] | None = None) -> str:
+    """One record's section: its diagram and a table of every move."""
     chinese = chinese or _chinese()
-    lines = [f"### {machine.record}", "", f"Declared in: {machine.declared_in}.", "", "```mermaid", "stateDiagram-v2"]
-    for member in machine.states:
-        lines.append(f'    state "{_name(member, chinese)}" as {member.value}')
-    for move in machine.moves:
-        source = "[*]" if move.source is None else move.source.value
-        lines.append(f"    {source} --> {move.target.value}: {move.how}")
-    lines += ["```", "", "| from | to | by |", "| --- | --- | --- |"]
+    lines = [f"### {machine.record}", "", f"Declared in: {machine.declared_in}.", "", svg(machine, chinese), ""]
+    lines += ["| from | to | by |", "| --- | --- | --- |"]
     for move in machine.moves:
         source = "(new)" if move.source is None else _name(move.source, chinese)
         lines.append(f"| {source} | {_name(move.target, chinese)} | {move.how} |")
