@@ -119,7 +119,7 @@ def suggestion_lookup(code):
 
 @bp.get("/search")
 @limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"], exempt_when=lambda: _bearer_user() is not None)
-@spec.validate(resp=responses((200, SearchResults), 400, 422, 429), before=refuse_query)
+@spec.validate(resp=responses((200, SearchResults), 400, 422, 429, 503), before=refuse_query)
 def search(query: SearchQuery):
     """The search page's search: without a token over what is published, with one over what its user may see."""
     user = _bearer_user()

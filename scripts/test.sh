@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One command on a fresh machine: install everything and run every test.
+# One command on a fresh machine: install everything, lint, build the documentation and run every test.
 # SQLite by default; TEST_DATABASE_URL=postgresql+psycopg://... runs the same tests on PostgreSQL.
 # Extra arguments go to pytest, e.g. scripts/test.sh -k rounds -x
 set -euo pipefail
@@ -7,4 +7,5 @@ cd "$(dirname "$0")/.."
 source scripts/_setup.sh requirements.txt requirements-dev.txt
 ruff check .
 ruff format --check .
+mkdocs build --strict   # the documentation: a broken link, anchor or missing page fails
 exec python -m pytest "$@"

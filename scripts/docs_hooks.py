@@ -1,0 +1,266 @@
+"""MkDocs hook: the state diagrams of docs/architecture.md, drawn at build time from the code's own transitions.
+
+A page that holds the line `<!-- state-diagrams -->` gets, in its place, one section per record: an SVG
+drawing (states in their order, forward moves arched above, moves back below) and a table of every move.
+Round, Suggestion and Plan declare their moves as tables (`ROUND_TRANSITIONS`, `SUGGESTION_TRANSITIONS`,
+`PLAN_TRANSITIONS`), which are read as they are. Proposal,
+ProgressReport and the review's stages have no such table: their moves are derived from the sets and the list
+the services check (`PROPOSAL_EDITABLE`, `PROPOSAL_WITH_OFFICE`, `EDITABLE`, `STAGES`). A Review's two moves are
+written here, naming the service that makes each; tests/test_docs.py checks those services exist and that every
+state of every record is drawn. A KeyProject has no state of its own: it follows its plan's.
+"""
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+MARKER = "<!-- state-diagrams -->"
+
+
+@dataclass
+class Move:
+    source: object | None  # an enum member; None: the record is made in the target state
+    target: object
+    how: str  # what makes the move: the service function, and who
+
+
+@dataclass
+class Machine:
+    record: str
+    states: type  # the LabelledEnum of its states
+    declared_in: str  # where the code declares or checks the moves
+    moves: list[Move] = field(default_factory=list)
+    note: str = ""
+
+
+def _table_moves(table: dict, how: str) -> list[Move]:
+    return [Move(source, target, how) for source, targets in table.items() for target in targets]
+
+
+def machines() -> list[Machine]:
+    """Every record's states and moves, read from the code."""
+    if str(ROOT) not in sys.path:  # MkDocs loads a hook with its own folder on the path, then takes it off
+        sys.path.insert(0, str(ROOT))
+    from plan import progress
+    from plan.models import PLAN_TRANSITIONS, PlanStatus, ReportState
+    from review.models import ReviewStage, ReviewStatus
+    from review.services import stages
+    from solicitation.models import (
+        PROPOSAL_EDITABLE,
+        PROPOSAL_WITH_OFFICE,
+        ROUND_TRANSITIONS,
+        SUGGESTION_TRANSITIONS,
+        ProposalStatus,
+        RoundStatus,
+        SuggestionStatus,
+    )
+
+    S = SuggestionStatus
+    TRIAGE = {  # the office's service for each move of the triage, named by where it leads
+        S.accepted: "accept_suggestion (office)",
+        S.rejected: "reject_suggestion (office)",
+        S.duplicate: "mark_duplicate (office)",
+        S.referred: "refer_suggestion (office)",
+        S.adopted: "decide_suggestion (office)",
+        S.not_adopted: "decide_suggestion (office)",
+    }
+
+    proposal_moves = [Move(None, ProposalStatus.draft, "create_proposal (unit)")]
+    proposal_moves += [
+        Move(
+            s,
+            ProposalStatus.resubmitted if s is ProposalStatus.returned else ProposalStatus.submitted,
+            "submit_proposal (unit)",
+        )
+        for s in ProposalStatus
+        if s in PROPOSAL_EDITABLE
+    ]
+    proposal_moves += [
+        Move(s, ProposalStatus.returned, "return_proposal (office)")
+        for s in ProposalStatus
+        if s in PROPOSAL_WITH_OFFICE
+    ]
+    proposal_moves += [
+        Move(s, ProposalStatus.withdrawn, "withdraw_proposal (unit)")
+        for s in ProposalStatus
+        if s is not ProposalStatus.withdrawn
+    ]
+
+    report_moves = [
+        Move(None, ReportState.draft, "save_report (lead unit)"),
+        Move(None, ReportState.submitted, "save_report with submit (lead unit)"),
+    ]
+    report_moves += [
+        Move(s, ReportState.submitted, "save_report with submit (lead unit)")
+        for s in ReportState
+        if s in progress.EDITABLE
+    ]
+    report_moves += [
+        Move(ReportState.submitted, ReportState.accepted, "review_report, accept (office)"),
+        Move(ReportState.submitted, ReportState.returned, "review_report, return (office)"),
+        Move(None, ReportState.accepted, "import_progress (office)"),
+    ]
+
+    stage_moves = [Move(None, stages.STAGES[0], "the round's review settings are made")]
+    for before, after in zip(stages.STAGES, stages.STAGES[1:], strict=False):
+        stage_moves += [Move(before, after, "move_stage (office)"), Move(after, before, "move_stage (office)")]
+
+    return [
+        Machine(
+            "Round",
+            RoundStatus,
+            "`ROUND_TRANSITIONS` in `solicitation/models/rounds.py`, checked by `transition_round`",
+            [Move(None, RoundStatus.preparing, "create_round (office)")]
+            + _table_moves(ROUND_TRANSITIONS, "transition_round (office)"),
+        ),
+        Machine(
+            "Proposal",
+            ProposalStatus,
+            "no table: derived from `PROPOSAL_EDITABLE` and `PROPOSAL_WITH_OFFICE` in "
+            "`solicitation/models/proposals.py`, which `submit_proposal` and `return_proposal` check; "
+            "`withdraw_proposal` takes any proposal not withdrawn",
+            proposal_moves,
+            "Returning and withdrawing also need the round open for changes (soliciting or reviewing).",
+        ),
+        Machine(
+            "Suggestion",
+            SuggestionStatus,
+            "`SUGGESTION_TRANSITIONS` in `solicitation/models/suggestions.py`, checked by `_move` in "
+            "`solicitation/services/suggestions.py`",
+            [Move(None, SuggestionStatus.received, "submit_suggestion (resident), add_suggestion (office, import)")]
+            + [
+                Move(source, target, TRIAGE[target])
+                for source, targets in SUGGESTION_TRANSITIONS.items()
+                for target in targets
+            ],
+        ),
+        Machine(
+            "Review",
+            ReviewStatus,
+            "no table: the two moves of `review/services/reviews.py`",
+            [
+                Move(None, ReviewStatus.draft, "save_review (expert)"),
+                Move(ReviewStatus.draft, ReviewStatus.submitted, "submit_review (expert)"),
+                Move(ReviewStatus.submitted, ReviewStatus.draft, "reopen_review (office)"),
+            ],
+            "No review is saved or submitted once the round's review is in its decision stage.",
+        ),
+        Machine(
+            "Review stage (of a round)",
+            ReviewStage,
+            "`STAGES` in `review/services/stages.py`: `move_stage` allows one step either way",
+            stage_moves,
+        ),
+        Machine(
+            "Plan",
+            PlanStatus,
+            "`PLAN_TRANSITIONS` in `plan/models.py`, checked by `transition_plan`",
+            [Move(None, PlanStatus.draft, "create_plan (office)")]
+            + _table_moves(PLAN_TRANSITIONS, "transition_plan (office)"),
+            "Each move keeps a snapshot (PlanVersion). Published → draft starts a new version; the public keeps "
+            "the published text until the next one is published.",
+        ),
+        Machine(
+            "ProgressReport",
+            ReportState,
+            "no table: derived from `EDITABLE` in `plan/progress.py`, which `save_report` checks, and "
+            "`review_report`, which takes only a submitted report",
+            report_moves,
+            "An import records the quarter's reports as accepted, whatever state they were in.",
+        ),
+    ]
+
+
+def _chinese() -> dict[str, str]:
+    """The Chinese catalogue as msgid -> text, read from its .po file (no compiled catalogue needed)."""
+    from babel.messages.pofile import read_po
+
+    with open(ROOT / "translations" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po", "rb") as po:
+        return {message.id: message.string for message in read_po(po) if message.id and message.string}
+
+
+def _name(member, chinese: dict[str, str]) -> str:
+    english = member.label  # outside an app, the untranslated (English) text
+    return f"{member.value} · {english} · {chinese.get(english, english)}"
+
+
+BOX_W, BOX_H, GAP, START_X, MID_Y = 132, 46, 34, 40, 0  # the drawing's sizes, in SVG units
+
+
+def _box_x(index: int) -> int:
+    return START_X + GAP + index * (BOX_W + GAP)
+
+
+def svg(machine: Machine, chinese: dict[str, str]) -> str:
+    """The record's states drawn in their order as boxes, each move an arc: forward above, back below.
+
+    Drawn here rather than by a diagram tool so that the page needs no script and no program beyond Python.
+    """
+    states = list(machine.states)
+    pairs = list(dict.fromkeys((m.source, m.target) for m in machine.moves))
+    span = max(abs(states.index(t) - (-1 if s is None else states.index(s))) for s, t in pairs)
+    rise = 18 + 16 * span  # the highest arc
+    top = rise + 8
+    width, height = _box_x(len(states)) + 4, top + BOX_H + rise + 8
+    arrow = f"arrow-{machine.states.__name__}"  # one marker id per drawing on the page
+    parts = [
+        f'<svg class="state-diagram" viewBox="0 0 {width} {height}" width="{width}" role="img" '
+        f'aria-label="{machine.record}" style="max-width: 100%; height: auto" xmlns="http://www.w3.org/2000/svg" '
+        'font-size="12" text-anchor="middle">',
+        f'<defs><marker id="{arrow}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+        'orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="#444"/></marker></defs>',
+        f'<circle cx="{START_X - 12}" cy="{top + BOX_H / 2}" r="7" fill="#444"/>',
+    ]
+    for index, member in enumerate(states):
+        x = _box_x(index)
+        parts.append(
+            f'<rect x="{x}" y="{top}" width="{BOX_W}" height="{BOX_H}" rx="10" fill="#f4f6f8" stroke="#555"/>'
+            f'<text x="{x + BOX_W / 2}" y="{top + 19}" font-weight="bold">{chinese.get(member.label, member.label)}'
+            f'</text><text x="{x + BOX_W / 2}" y="{top + 36}" fill="#555">{member.value}</text>'
+        )
+    for source, target in pairs:
+        i = -1 if source is None else states.index(source)
+        j = states.index(target)
+        x1 = START_X - 12 if source is None else _box_x(i) + BOX_W / 2 + (8 if j > i else -8)
+        x2 = _box_x(j) + BOX_W / 2 + (-8 if j > i else 8)
+        lift = 18 + 16 * abs(j - i)
+        if j > i:  # forward, above the boxes
+            y1 = top + BOX_H / 2 if source is None else top
+            path = f"M{x1} {y1} Q{(x1 + x2) / 2} {top - 2 * lift + (y1 - top)} {x2} {top}"
+        else:  # back, below the boxes
+            y = top + BOX_H
+            path = f"M{x1} {y} Q{(x1 + x2) / 2} {y + 2 * lift} {x2} {y}"
+        move = f"{'new' if source is None else source.value}->{target.value}"
+        parts.append(
+            f'<path data-move="{move}" d="{path}" fill="none" stroke="#444" stroke-width="1.3" '
+            f'marker-end="url(#{arrow})"/>'
+        )
+    parts.append("</svg>")
+    return '<div class="state-diagram">' + "".join(parts) + "</div>"
+
+
+def render(machine: Machine, chinese: dict[str, str] | None = None) -> str:
+    """One record's section: its diagram and a table of every move."""
+    chinese = chinese or _chinese()
+    lines = [f"### {machine.record}", "", f"Declared in: {machine.declared_in}.", "", svg(machine, chinese), ""]
+    lines += ["| from | to | by |", "| --- | --- | --- |"]
+    for move in machine.moves:
+        source = "(new)" if move.source is None else _name(move.source, chinese)
+        lines.append(f"| {source} | {_name(move.target, chinese)} | {move.how} |")
+    if machine.note:
+        lines += ["", machine.note]
+    return "\n".join(lines) + "\n"
+
+
+def render_all() -> str:
+    chinese = _chinese()
+    return "\n".join(render(machine, chinese) for machine in machines())
+
+
+def on_page_markdown(markdown, page, config, files):  # noqa: ARG001 - MkDocs' hook signature
+    """Put the generated diagrams where a page asks for them."""
+    if MARKER in markdown:
+        return markdown.replace(MARKER, render_all())
+    return markdown

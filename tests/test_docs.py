@@ -1,0 +1,65 @@
+"""The documentation: its state diagrams are drawn from the code's transitions, and the README links nothing outside."""
+
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+
+from plan import progress
+from plan import services as plan_services
+from plan.models import PLAN_TRANSITIONS
+from review.services import reviews, stages
+from solicitation.models import ROUND_TRANSITIONS, SUGGESTION_TRANSITIONS
+from solicitation.services import proposals, rounds, suggestions
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("docs_hooks", ROOT / "scripts" / "docs_hooks.py")
+docs_hooks = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(docs_hooks)
+
+SERVICES = (rounds, proposals, suggestions, reviews, stages, plan_services, progress)
+
+
+def _diagram(record: str) -> str:
+    machine = next(m for m in docs_hooks.machines() if m.record == record)
+    return docs_hooks.render(machine)
+
+
+@pytest.mark.parametrize(
+    ("record", "table"),
+    [("Round", ROUND_TRANSITIONS), ("Suggestion", SUGGESTION_TRANSITIONS), ("Plan", PLAN_TRANSITIONS)],
+)
+def test_state_diagram_draws_every_declared_transition(record, table):
+    drawn = _diagram(record)
+    for source, targets in table.items():
+        for target in targets:
+            assert f'data-move="{source.value}->{target.value}"' in drawn, (record, source, target)
+
+
+def test_state_diagrams_draw_every_state_of_every_record():
+    for machine in docs_hooks.machines():
+        drawn = docs_hooks.render(machine)
+        for state in machine.states:
+            assert f'fill="#555">{state.value}</text>' in drawn, (machine.record, state)
+        reached = {move.target for move in machine.moves}
+        assert reached == set(machine.states), f"{machine.record}: states no move leads to"
+
+
+def test_state_diagrams_name_services_that_exist():
+    for machine in docs_hooks.machines():
+        for move in machine.moves:
+            for name in re.findall(r"\b[a-z]+(?:_[a-z]+)+\b", move.how):
+                assert any(hasattr(module, name) for module in SERVICES), (machine.record, name)
+
+
+def test_architecture_page_asks_for_the_diagrams():
+    assert docs_hooks.MARKER in (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+
+
+def test_readme_names_nothing_outside_the_repository():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    links = [link for link in re.findall(r"\]\(([^)#]+)", readme) if "://" not in link]
+    assert "docs/guide/office.md" in links
+    assert [link for link in links if not (ROOT / link).resolve().is_relative_to(ROOT)] == []
+    assert "../" not in readme
