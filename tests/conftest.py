@@ -116,10 +116,26 @@ def statements_run(action) -> int:
 
 
 @pytest.fixture(autouse=True)
-def _context(app):
-    """Run each test in an app context and leave the database empty behind it."""
+def _context(app, request):
+    """Run each test in an app context and leave the database empty behind it; the tests of a module marked
+    `shared_world` leave the world (below) to the next."""
     with app.app_context():
         yield
+        if request.node.get_closest_marker("shared_world"):
+            db.session.remove()
+        else:
+            empty_database()
+
+
+@pytest.fixture(scope="module")
+def world(app):
+    """tests.world's world of every record a route names, built once for a module and emptied after its last test."""
+    from tests.world import build_world
+
+    with app.app_context():
+        world = build_world()
+    yield world
+    with app.app_context():
         empty_database()
 
 
