@@ -67,6 +67,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     page_cache.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
+    # Before CSRF's own check, which cannot read a form part that has no name.
+    app.before_request(refuse_control_characters)
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -103,7 +105,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.add_template_filter(official_text)
     app.add_template_global(url_with)
     app.add_template_global(get_locale)
-    app.before_request(refuse_control_characters)
     app.after_request(set_security_headers)
     for code in ERROR_PAGES:
         app.register_error_handler(code, error_page)

@@ -79,5 +79,6 @@ class InputError(DomainError):
             "Remove it (retype the text instead of pasting it) and send again."
         ),
         "no_such_page": _l("There is no such page of this list: go back to the first page."),
+        "unnamed_field": _l("Part of what was sent has no name, so it cannot be read. Send it from its page."),
     }
     statuses = {"no_such_page": 404}

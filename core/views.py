@@ -134,7 +134,8 @@ def _typed() -> list[str]:
     return [
         value
         for name, value in request.form.items(multi=True)
-        if value.strip()
+        if name is not None  # a part without a name is no field anyone typed in
+        and value.strip()
         and value not in TICKED
         and name not in (current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), "lock_version")
         and "password" not in name

@@ -129,9 +129,11 @@ def refuse_control_characters() -> None:
     sent = [request.path, *(text for pair in request.args.items(multi=True) for text in pair)]
     try:
         sent += [text for pair in request.form.items(multi=True) for text in pair]
-        sent += [upload.filename or "" for _name, upload in request.files.items(multi=True)]
+        sent += [name for name in request.files] + [upload.filename or "" for upload in request.files.values()]
     except RequestEntityTooLarge:
         pass  # the view reading the form answers 413 with its own page
+    if None in sent:  # a multipart part without a name: no page sends one
+        raise InputError("unnamed_field")
     if any(CONTROL_CHARACTERS.search(text) for text in sent):
         raise InputError("control_character")
 

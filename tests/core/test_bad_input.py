@@ -191,6 +191,18 @@ def test_a_control_character_in_a_field_name_or_file_name_is_refused(client, log
     assert rows_of_every_table() == before
 
 
+def test_a_form_part_without_a_name_is_no_server_error(client):
+    """A multipart part may carry no name at all (no browser sends one, a program may)."""
+    boundary = "b0undary"
+    body = (
+        f"--{boundary}\r\nContent-Disposition: form-data\r\n\r\nnull\r\n--{boundary}\r\nContent-Disposition: "
+        f'form-data; name="title"\r\n\r\nx\r\n--{boundary}--\r\n'
+    )
+    response = client.post("/suggest", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    assert 400 <= response.status_code < 500
+    assert db.session.scalar(select(func.count(Suggestion.id))) == 0
+
+
 # ---- next= after a language switch or a login -----------------------------------------------------------------
 
 UNSAFE_NEXT = ["/%0a", "/%0d%0aSet-Cookie:%20x=1", "/%00", "/%5Cevil.example", "//evil.example", "https://evil.example"]
