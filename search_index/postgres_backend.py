@@ -8,8 +8,8 @@ whose parser knows nothing of Chinese words; the `simple` configuration is all t
 Newest first and browsing count the matches only up to `count_cap` (SEARCH_COUNT_CAP): reading every match's
 row for its facets is what the search would wait for (a word in a quarter of 100,000 documents: 13,600 heap
 pages, 120–220 ms). So they read at most `count_cap` + 1 matches, with a LIMIT under the count, and past the
-cap say "1,000+": the total is the cap, and each facet's count is of those matches, a lower bound too. Best
-first reads every match to rank it, so it counts them all exactly as it goes.
+cap say "1,000+": the total is the cap, and each facet's count is of those matches, a lower bound too (a value
+none of them holds is not offered). Best first reads every match to rank it, so it counts them all exactly.
 
 The backend owns its table: it makes it, with its indexes, the first time it is used (no Alembic migration,
 no SQLAlchemy model, so `db.create_all()` on SQLite never sees it). Everything goes through `db.session`, so a
