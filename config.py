@@ -107,8 +107,8 @@ def from_environment(instance_path: str) -> dict:
         "SEARCH_BACKEND": os.environ.get("SEARCH_BACKEND", "whoosh"),
         "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR") or str(Path(instance_path) / "search-index"),
         "SEARCH_INTERVAL_SECONDS": float(os.environ.get("SEARCH_INTERVAL_SECONDS", 1)),
-        # PostgreSQL's newest first and browsing estimate their counts ("about 12,000") past this many matches.
-        "SEARCH_EXACT_COUNTS_UP_TO": int(os.environ.get("SEARCH_EXACT_COUNTS_UP_TO", 1000)),
+        # PostgreSQL's newest first and browsing count the matches up to this many, then say "1,000+".
+        "SEARCH_COUNT_CAP": int(os.environ.get("SEARCH_COUNT_CAP", 1000)),
         # `flask backup`: where archives go, and (PostgreSQL) the folder of pg_dump, pg_restore and psql.
         "BACKUP_FOLDER": os.environ.get("BACKUP_FOLDER") or str(Path(instance_path) / "backups"),
         "PG_BIN_DIR": os.environ.get("PG_BIN_DIR", ""),

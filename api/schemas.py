@@ -223,7 +223,11 @@ class SearchItem(BaseModel):
 
 class SearchResults(BaseModel):
     total: int
-    estimated: bool = Field(description="True when the total and the counts are rounded estimates.")
+    estimated: bool = Field(
+        description="True when more matched than the server counts (SEARCH_COUNT_CAP, 1,000 by default; PostgreSQL's"
+        " newest first and browsing only): `total` is then the cap and each facet count is of the matches counted,"
+        ' all lower bounds, to be read as "1,000+". The items are exact either way.'
+    )
     items: list[SearchItem]
     facets: dict[str, dict[str, int]] = Field(description="Per facet, the number of hits of each value.")
 

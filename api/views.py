@@ -146,7 +146,7 @@ def search(query: SearchQuery):
         for item, url in zip(found, urls, strict=True)
     ]
     facets = {k: dict(v) for k, v in results.facets.items()}
-    return SearchResults(total=results.total, estimated=results.estimated, items=items, facets=facets)
+    return SearchResults(total=results.total, estimated=results.capped, items=items, facets=facets)
 
 
 @bp.get("/rounds/<int(max=2147483647):round_id>/suggestions")

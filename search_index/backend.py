@@ -51,13 +51,9 @@ class Results:
     total: int
     hits: list[Hit]
     facets: dict[str, list[tuple[str, int]]]  # facet -> (value, count), most first
-    estimated: bool = False  # the total and the counts are estimates (rounded), the hits exact
-
-
-def estimate(count: int, scale: int) -> int:
-    """A count of a sample, scaled to the whole and rounded to two significant figures: 1,562 → 1,600."""
-    whole = count * scale
-    return round(whole, 2 - len(str(whole))) if whole >= 100 else whole
+    # More matched than the backend counts (its count cap): the total is the cap and the facet counts are of
+    # the matches counted, all lower bounds ("1,000+"); the hits are exact.
+    capped: bool = False
 
 
 class IndexBusy(Exception):

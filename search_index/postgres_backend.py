@@ -5,19 +5,17 @@ and the body's B, a long word's dictionary sub-words at the parent's position (s
 a phrase still lines up). The vector is written as lexeme:position literals, not through `to_tsvector`,
 whose parser knows nothing of Chinese words; the `simple` configuration is all the queries need.
 
-Newest first and browsing count exactly only up to `exact_up_to` matches (SEARCH_EXACT_COUNTS_UP_TO): past
-that, reading every match's row for its facets is what the search would wait for (a word in a quarter of
-100,000 documents: 13,600 heap pages, 120–220 ms), so the counts are estimated from a sixteenth of the
-matches. Each document's vector holds one of SAMPLES marker lexemes, picked by its key, and the words' GIN
-index finds the matches that also hold the first. Best first reads every match to rank it, so it counts them
-all as it goes.
+Newest first and browsing count the matches only up to `count_cap` (SEARCH_COUNT_CAP): reading every match's
+row for its facets is what the search would wait for (a word in a quarter of 100,000 documents: 13,600 heap
+pages, 120–220 ms). So they read at most `count_cap` + 1 matches, with a LIMIT under the count, and past the
+cap say "1,000+": the total is the cap, and each facet's count is of those matches, a lower bound too (a value
+none of them holds is not offered). Best first reads every match to rank it, so it counts them all exactly.
 
 The backend owns its table: it makes it, with its indexes, the first time it is used (no Alembic migration,
 no SQLAlchemy model, so `db.create_all()` on SQLite never sees it). Everything goes through `db.session`, so a
 batch of index writes commits with the lock that orders it, and a TRUNCATE never waits on our own reads.
 """
 
-import hashlib
 import logging
 import math
 import multiprocessing
@@ -31,7 +29,7 @@ from sqlalchemy.exc import ProgrammingError
 
 from extensions import db
 from search_index.analysis import segmenter
-from search_index.backend import FACETS, Backend, Hit, IndexUnreadable, Results, SearchRequest, estimate
+from search_index.backend import FACETS, Backend, Hit, IndexUnreadable, Results, SearchRequest
 from search_index.documents import Document, hidden_from
 
 log = logging.getLogger(__name__)
@@ -66,24 +64,13 @@ COLUMNS = (
 NAMES = ", ".join(name for name, _type in COLUMNS)
 INDEXES = ("words", "audiences", "date")
 # The table's comment names its layout (change it with COLUMNS or what the vectors hold): a table of an older one,
-# such as vectors without sample lexemes, is made anew.
-LAYOUT = "layout 2: sample lexemes"
-SAMPLES = 16
-# A control character starts no word the segmenter makes, so no search asks for one of these.
-SAMPLE_LEXEMES = [f"\x1fsample{number}" for number in range(SAMPLES)]
+# such as layout 2's vectors with a sample lexeme each (for estimated counts), is made anew.
+LAYOUT = "layout 3: words only"
 
 
 def table_ddl(table: str) -> str:
     columns = ", ".join(f"{name} {type}" + ("" if name == "date" else " NOT NULL") for name, type in COLUMNS)
     return f"CREATE TABLE IF NOT EXISTS {table} ({columns}, PRIMARY KEY (key)); COMMENT ON TABLE {table} IS '{LAYOUT}'"
-
-
-def sample_of(key: str) -> int:
-    """Which of the SAMPLES a document belongs to: the same for a key on every machine and every rebuild.
-
-    A hash that mixes well: CRC-32 is linear in the key's digits, so its samples followed the record number's
-    remainders (and every facet that did): a sixteenth of one channel's suggestions held 30 % too few."""
-    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=4).digest(), "little") % SAMPLES
 
 
 def index_ddl(table: str) -> str:
@@ -175,11 +162,11 @@ def tsquery(words: list[str], phrases: list[list[str]]) -> str:
 
 
 def _rows(docs: list[Document]) -> list[tuple]:
-    """Each document's values in the order of COLUMNS; its vector with its sample lexeme (no position)."""
+    """Each document's values in the order of COLUMNS."""
     return [
         (doc.key, doc.kind, doc.record_id, doc.title, doc.body, doc.digest, str(doc.round_id), doc.category,
          doc.status, doc.unit_kind, doc.unit, doc.channel, doc.date, doc.audiences,
-         f"{vector(doc.title, doc.body)} {quoted(SAMPLE_LEXEMES[sample_of(doc.key)])}")
+         vector(doc.title, doc.body))
         for doc in docs
     ]  # fmt: skip
 
@@ -233,8 +220,8 @@ def _reading(method):
 
 
 class PostgresBackend(Backend):
-    def __init__(self, *, exact_up_to: int = 1000):
-        self.exact_up_to = exact_up_to
+    def __init__(self, *, count_cap: int = 1000):
+        self.count_cap = count_cap
         self._ready = False
         self._local = threading.local()
 
@@ -438,18 +425,17 @@ class PostgresBackend(Backend):
 
     def _search(self, request: SearchRequest, matching: bool) -> Results:
         params: dict = {"limit": request.per_page}
-        shared = self._where(request.audiences, request.filters, params)
-        conditions = list(shared)
+        conditions = self._where(request.audiences, request.filters, params)
         if matching:
             params["query"] = tsquery(request.words, request.phrases)
             conditions.append("words @@ CAST(:query AS tsquery)")
         where = " AND ".join(conditions)
         if matching and request.order != "newest":
             return self._ranked(where, params, request.page)
-        total, facets, estimated = self._page_counts(shared, where, params)
-        # As Whoosh: a page past the last is the last (past an estimate's last, a page is empty).
+        total, facets, capped = self._capped_counts(where, params)
+        # As Whoosh: a page past the last is the last; past the cap the last is not known, and a page past it is empty.
         last_page = max(math.ceil(total / request.per_page), 1)
-        params["offset"] = ((request.page if estimated else min(request.page, last_page)) - 1) * request.per_page
+        params["offset"] = ((request.page if capped else min(request.page, last_page)) - 1) * request.per_page
         if matching:  # newest first: the date index gives the page, and only the page is ranked
             sql = (
                 f"SELECT kind, record_id, title, body, date, {RANK} AS score"
@@ -463,20 +449,19 @@ class PostgresBackend(Backend):
                 " ORDER BY date DESC NULLS LAST, key LIMIT :limit OFFSET :offset"
             )
         hits = [Hit(*row[:5], score=float(row.score)) for row in db.session.execute(text(sql), params)]
-        return Results(total=total, hits=hits, facets=facets, estimated=estimated)
+        return Results(total=total, hits=hits, facets=facets, capped=capped)
 
-    def _page_counts(self, shared: list[str], where: str, params: dict):
-        """(total, facets, estimated) of newest first or browsing: the matches in the first sample (through the
-        words' index even with no words), scaled, when they stand for more than `exact_up_to`; else all counted."""
-        sample = quoted(SAMPLE_LEXEMES[0])
-        params["sample"] = f"({params['query']}) & {sample}" if "query" in params else sample
-        sampled = " AND ".join([*shared, "words @@ CAST(:sample AS tsquery)"])
-        with self._planned(words=True):
-            total, facets = self._counts(db.session.execute(text(counts_sql(f"{TABLE} WHERE {sampled}")), params))
-        if total * SAMPLES > self.exact_up_to:
-            scaled = {name: [(value, estimate(n, SAMPLES)) for value, n in counts] for name, counts in facets.items()}
-            return estimate(total, SAMPLES), scaled, True
-        return *self._counts(db.session.execute(text(counts_sql(f"{TABLE} WHERE {where}")), params)), False
+    def _capped_counts(self, where: str, params: dict):
+        """(total, facets, capped) of newest first or browsing, from at most `count_cap` + 1 matches, whichever
+        the scan meets first: when there are more than the cap, the total is the cap and the facets' counts
+        are of those matches (each at most the cap), all lower bounds."""
+        params["counted"] = self.count_cap + 1
+        counted = f"(SELECT {FACET_COLUMNS} FROM {TABLE} WHERE {where} LIMIT :counted) AS counted"
+        total, facets = self._counts(db.session.execute(text(counts_sql(counted)), params))
+        if total <= self.count_cap:
+            return total, facets, False
+        cap = self.count_cap
+        return cap, {name: [(value, min(n, cap)) for value, n in counts] for name, counts in facets.items()}, True
 
     def _ranked(self, where: str, params: dict, page: int) -> Results:
         """Best first: the matches are read once, ranked, counted by facet, and their page picked in one

@@ -35,7 +35,7 @@ def backend() -> Backend:
         if current_app.config["SEARCH_BACKEND"] == "postgresql":
             from search_index.postgres_backend import PostgresBackend
 
-            found = PostgresBackend(exact_up_to=current_app.config["SEARCH_EXACT_COUNTS_UP_TO"])
+            found = PostgresBackend(count_cap=current_app.config["SEARCH_COUNT_CAP"])
         else:
             from search_index.whoosh_backend import WhooshBackend
 

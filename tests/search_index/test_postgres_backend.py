@@ -1,6 +1,5 @@
 """The PostgreSQL backend's own ways: its table, its literals, its ranking and its write lock."""
 
-import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -11,7 +10,7 @@ from extensions import db
 from search_index import services
 from search_index.backend import SearchRequest
 from search_index.documents import OFFICE, PUBLIC, Document
-from search_index.postgres_backend import LAYOUT, TABLE, WRITE_LOCK, PostgresBackend, quoted, sample_of, vector
+from search_index.postgres_backend import LAYOUT, TABLE, WRITE_LOCK, PostgresBackend, quoted, vector
 from tests.conftest import TEST_DATABASE_URL
 from tests.factories import make_open_round, make_suggestion
 
@@ -123,8 +122,8 @@ def test_a_search_gives_the_transaction_its_planner_settings_back(backend):
     assert db.session.scalar(text("SHOW plan_cache_mode")) == "auto"
 
 
-def test_newest_first_estimates_the_counts_of_many_matches_and_counts_few_exactly(backend):
-    backend.exact_up_to = 40
+def test_newest_first_and_browsing_count_up_to_the_cap_then_say_at_least(backend):
+    backend.count_cap = 40
     docs = [
         document(
             number,
@@ -137,22 +136,37 @@ def test_newest_first_estimates_the_counts_of_many_matches_and_counts_few_exactl
         backend.update(docs)
 
     many = ask(backend, "路灯", order="newest")
-    assert many.estimated and 160 <= many.total <= 480  # 320, from about a sixteenth of them
+    assert many.capped and many.total == 40  # 320: "40+"
     assert [hit.record_id for hit in many.hits] == list(range(320, 300, -1))  # the page itself is exact
+    assert many.facets["kind"] == [("suggestion", 40)]
     categories = dict(many.facets["category"])
-    assert categories.keys() == {"城市建设", "民生事业"} and categories["城市建设"] > categories["民生事业"]
+    assert categories.keys() <= {"城市建设", "民生事业"} and all(0 < n <= 40 for n in categories.values())
 
     few = ask(backend, "电梯", order="newest")
-    assert not few.estimated and few.total == 12 and len(few.hits) == 12
+    assert not few.capped and few.total == 12 and len(few.hits) == 12
     browsed = ask(backend, order="newest", filters={"category": ["民生事业"]})  # no words: 80 by a filter
-    assert browsed.estimated and 40 <= browsed.total <= 160
+    assert browsed.capped and browsed.total == 40
+    backend.count_cap = 80  # exactly the cap is still an exact count
+    browsed = ask(backend, order="newest", filters={"category": ["民生事业"]})
+    assert not browsed.capped and browsed.total == 80 and browsed.facets["category"] == [("民生事业", 80)]
     ranked = ask(backend, "路灯")  # best first reads every match to rank it, so its counts are exact
-    assert not ranked.estimated and ranked.total == 320 and dict(ranked.facets["category"])["民生事业"] == 80
+    assert not ranked.capped and ranked.total == 320 and dict(ranked.facets["category"])["民生事业"] == 80
 
 
-def test_a_table_of_an_older_layout_is_made_anew(app):
+def test_a_documents_vector_holds_its_words_and_nothing_else(backend):
+    with backend.writing():
+        backend.update([document(1, "老旧小区加装电梯", "建议增设路灯。")])
+    stored = db.session.scalar(text(f"SELECT tsvector_to_array(words) FROM {TABLE} WHERE key = 'suggestion:1'"))
+    words = db.session.scalar(
+        text("SELECT tsvector_to_array(CAST(:v AS tsvector))"), {"v": vector("老旧小区加装电梯", "建议增设路灯。")}
+    )
+    assert sorted(stored) == sorted(words)
+
+
+@pytest.mark.parametrize("layout", [None, "layout 2: sample lexemes"])
+def test_a_table_of_an_older_layout_is_made_anew(app, layout):
     PostgresBackend().clear()  # the table as this version makes it
-    db.session.execute(text(f"COMMENT ON TABLE {TABLE} IS NULL"))
+    db.session.execute(text(f"COMMENT ON TABLE {TABLE} IS " + ("NULL" if layout is None else f"'{layout}'")))
     db.session.execute(text(f"INSERT INTO {TABLE} (key, kind, record_id, title, body, digest, round_id, category,"
                             " status, unit_kind, unit, channel, audiences, words)"
                             " VALUES ('suggestion:1', 'suggestion', 1, '路灯', '', '', '1', '', '', '', '', '',"
@@ -163,20 +177,25 @@ def test_a_table_of_an_older_layout_is_made_anew(app):
     assert db.session.scalar(text(f"SELECT obj_description(CAST('{TABLE}' AS regclass), 'pg_class')")) == LAYOUT
 
 
-def test_the_search_page_and_the_api_say_when_the_counts_are_estimates(client, backend, login_as):
-    backend.exact_up_to = 0  # any match in the sample stands for more
+def test_the_search_page_and_the_api_say_when_the_count_reached_the_cap(client, backend, login_as):
+    backend.count_cap = 20
     office = login_as("office")
     round = make_open_round()
-    made = []
-    while len(made) < 21 or not any(sample_of(f"suggestion:{made_one.id}") == 0 for made_one in made):
-        made.append(make_suggestion(round=round, title=f"背街小巷路灯太暗（{len(made)}）"))  # one in the sample
+    for number in range(21):
+        make_suggestion(round=round, title=f"背街小巷路灯太暗（{number}）")
     while services.process_queue():
         pass
     page = client.get("/search?q=路灯&order=newest").get_data(as_text=True)
-    assert re.search(r"约 [\d,]+ 条结果", page) and '<span class="muted">≈' in page
-    assert "第 1 页" in page and "共" not in page[page.index('class="pagination"') :]  # no last page to name
+    assert "20+ 条结果" in page and '<span class="muted">20+</span>' in page  # the kind: 21 suggestions
+    pagination = page[page.index('class="pagination"') :]
+    assert "第 1 页" in pagination and "共" not in pagination and 'rel="next"' in pagination  # no last page to name
+    last = client.get("/search?q=路灯&order=newest&page=2").get_data(as_text=True)
+    assert last.count('class="result"') == 1 and 'rel="next"' not in last
     past_the_end = client.get("/search?q=路灯&order=newest&page=99").get_data(as_text=True)
     assert "上一页已是最后一页" in past_the_end and 'rel="prev"' in past_the_end
+    client.get("/language/en")
+    assert "20+ results" in client.get("/search?q=路灯&order=newest").get_data(as_text=True)
     token = accounts.create_api_token(actor=office, user=office, name="test")
     found = client.get("/api/v1/search?q=路灯&order=newest", headers={"Authorization": f"Bearer {token}"}).get_json()
-    assert found["estimated"] is True and len(found["items"]) == 20
+    assert found["estimated"] is True and found["total"] == 20 and found["facets"]["kind"] == {"suggestion": 20}
+    assert len(found["items"]) == 20

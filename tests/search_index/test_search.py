@@ -5,7 +5,6 @@ from flask_login import AnonymousUserMixin
 
 from extensions import db
 from search_index import queries
-from search_index.backend import estimate
 from search_index.errors import SearchError
 from solicitation.services import suggestions
 from tests.factories import make_open_round, make_proposal, make_suggestion, make_unit, make_user
@@ -150,7 +149,3 @@ def test_a_changed_record_is_counted_once_and_the_deleted_one_not_at_all(search)
     assert results.total == 1 and dict(results.facets["kind"]) == {"suggestion": 1}
     assert [str(item.hit.title) for item in found] == ["增设公交线路（第2次修改）"]
     assert queries.search(user=office, text="公交", order="newest")[0].total == 1
-
-
-def test_an_estimated_count_is_the_samples_scaled_and_rounded_to_two_figures():
-    assert [estimate(count, 16) for count in (0, 5, 16, 892, 1562)] == [0, 80, 260, 14000, 25000]
