@@ -4,7 +4,7 @@ every answer and make the OpenAPI document (api/openapi.py)."""
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, StrictBool, StrictInt, StrictStr, create_model
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, create_model
 from pydantic_core import PydanticCustomError, core_schema
 from werkzeug.datastructures import FileStorage
 
@@ -88,6 +88,8 @@ class NewSuggestion(BaseModel):
 
 
 class SearchWords(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a parameter the document does not name is refused, not ignored
+
     q: QueryText = Field("", description="Words; “quoted words” are a phrase.")
     order: Literal[ORDERS] = "relevance"
     page: int = Field(1, ge=1, le=ID_MAX)
@@ -99,6 +101,8 @@ SearchQuery = create_model("SearchQuery", __base__=SearchWords, **{name: (QueryT
 
 
 class SuggestionFilters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     # absent, not null: a query string has no null
     status: StatusValue = None
     channel: ChannelFilter = None

@@ -168,6 +168,14 @@ def test_a_search_page_size_out_of_range_is_a_422(client, per_page):
     assert "per_page" in response.get_json()["fields"]
 
 
+@pytest.mark.parametrize("query", ["zz=0", "=0"])
+def test_a_query_parameter_the_document_does_not_name_is_a_422(client, office_token, query):
+    round = make_open_round()
+    for url in (f"/api/v1/search?q=x&{query}", f"/api/v1/rounds/{round.id}/suggestions?{query}"):
+        response = client.get(url, headers=office_token)
+        assert response.status_code == 422 and response.get_json()["error"] == "bad_filter", url
+
+
 @pytest.mark.parametrize("per_page", ["0", "-5"])
 def test_an_office_list_page_size_out_of_range_is_a_422(client, office_token, per_page):
     round = make_open_round()
