@@ -10,7 +10,7 @@ from jobs.queries import job_kinds
 
 class JobFilterForm(FilterForm):
     state = SelectField(_l("State"), coerce=enum_coerce(JobState))
-    kind = SelectField(_l("Kind"))
+    kind = SelectField(_l("Job kind"))
 
     def __init__(self):
         super().__init__()

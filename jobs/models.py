@@ -20,7 +20,7 @@ class JobState(LabelledEnum):
     @classmethod
     def _labels(cls):
         return {
-            cls.queued: _l("Queued"),
+            cls.queued: _l("Waiting to run"),
             cls.running: _l("Running"),
             cls.done: _l("Done"),
             cls.failed: _l("Failed"),

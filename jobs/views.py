@@ -22,12 +22,12 @@ REFRESH_SECONDS = 2  # how often a job's page reloads itself while the job is qu
 
 JOB_COLUMNS = [
     (_l("Number"), lambda j: j.id),
-    (_l("Kind"), lambda j: j.kind),
+    (_l("Job kind"), lambda j: j.kind),
     (_l("State"), lambda j: j.state.label),
     (_l("Queued"), lambda j: j.created_at),
     (_l("Queued by"), lambda j: j.created_by.display_name if j.created_by else ""),
     (_l("Attempts"), lambda j: f"{j.attempts}/{j.max_attempts}"),
-    (_l("Progress"), lambda j: f"{j.progress_done}/{j.progress_total}" if j.progress_total else ""),
+    (_l("Done so far"), lambda j: f"{j.progress_done}/{j.progress_total}" if j.progress_total else ""),
     (_l("Finished"), lambda j: j.finished_at),
     (_l("Last error"), lambda j: j.error),
 ]
