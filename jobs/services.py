@@ -16,11 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import and_, or_, select, update
+from flask import current_app
+from sqlalchemy import and_, delete, or_, select, update
 
 from accounts import audit
 from accounts.models import Role, User
 from core.models import utcnow
+from core.storage import attachment_storage
 from extensions import db
 from jobs.errors import JobError
 from jobs.models import Job, JobState
@@ -31,6 +33,7 @@ CLAIM = timedelta(minutes=10)
 BACKOFF = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(hours=1)
 ERROR_LENGTH = 2000
+PURGE_EVERY_SECONDS = 600  # how often a running worker forgets the jobs done long ago
 
 Progress = Callable[..., None]
 
@@ -219,10 +222,30 @@ def run_pending(*, limit: int = 100) -> dict[JobState, int]:
     return counts
 
 
+def purge_done_jobs() -> int:
+    """Forget the jobs done more than JOBS_KEEP_DAYS ago, and the files they made; return how many.
+
+    Failed jobs stay, for the office to see and queue again.
+    """
+    before = utcnow() - timedelta(days=current_app.config["JOBS_KEEP_DAYS"])
+    old = list(db.session.scalars(select(Job).where(Job.state == JobState.done, Job.finished_at < before)))
+    storage = attachment_storage()
+    for done in old:
+        if done.download:
+            storage.discard(done.download["storage_key"])
+    db.session.execute(delete(Job).where(Job.id.in_([done.id for done in old])))
+    db.session.commit()
+    return len(old)
+
+
 def run_worker(interval: float, *, once: bool = False, report: Callable[[dict], None] | None = None) -> None:
-    """Run the due jobs every `interval` seconds (once, with `once`)."""
+    """Run the due jobs every `interval` seconds (once, with `once`); forget those done long ago now and then."""
+    purged_at = None
     while True:
         try:
+            if purged_at is None or time.monotonic() - purged_at > PURGE_EVERY_SECONDS:
+                purge_done_jobs()
+                purged_at = time.monotonic()
             while counts := run_pending():
                 if report:
                     report(counts)

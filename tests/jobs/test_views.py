@@ -3,15 +3,19 @@ and the office only; the office's list with failed jobs, their error and a retry
 as a job, end to end."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from accounts.models import AuditEvent
+from core.models import utcnow
+from core.storage import attachment_storage
 from extensions import db
 from jobs.models import Job, JobState
-from jobs.services import enqueue, run_pending
+from jobs.services import enqueue, purge_done_jobs, run_pending
+from solicitation.services import exports as export_services
 from tests.factories import make_open_round, make_suggestion, make_user
 from tests.jobs import kinds
 
@@ -160,3 +164,25 @@ def test_only_the_office_exports_suggestions_in_the_background(client, login_as,
     login_as(role)
     assert client.post(f"/rounds/{round.id}/suggestions/export-job").status_code == 403
     assert db.session.scalars(select(Job)).all() == []
+
+
+def test_an_export_done_long_ago_is_forgotten_with_its_file_but_a_failed_job_stays(client, login_as):
+    office = login_as("office")
+    round = make_open_round()
+    make_suggestion(round=round)
+    old, recent = (export_services.export_suggestions(actor=office, round=round, locale="zh_CN") for _ in range(2))
+    run_pending()
+    failed = failed_job()
+    for job in (old, failed):
+        job.finished_at = utcnow() - timedelta(days=8)
+    db.session.commit()
+    old_id, old_key = old.id, old.result["storage_key"]
+    assert client.get(f"/jobs/{old_id}/download").status_code == 200
+
+    assert purge_done_jobs() == 1
+    assert db.session.get(Job, old_id) is None
+    assert client.get(f"/jobs/{old_id}/download").status_code == 404
+    with pytest.raises(FileNotFoundError):
+        attachment_storage().read(old_key)
+    assert client.get(f"/jobs/{recent.id}/download").status_code == 200  # a week is not over
+    assert db.session.get(Job, failed.id).state is JobState.failed  # the office has yet to see it
