@@ -93,9 +93,10 @@ def retry_job(*, actor: User, job: Job) -> Job:
         raise JobError("office_only")
     if job.state is not JobState.failed:
         raise JobError("not_failed")
-    before = audit.snapshot(job, ["state", "attempts", "error"])
+    shown = ["state", "attempts"]
+    before = audit.snapshot(job, shown)
     job.state, job.attempts, job.run_after, job.finished_at = JobState.queued, 0, utcnow(), None
-    audit.record(actor=actor, action="job.retry", obj=job, before=before, after=audit.snapshot(job, ["state"]))
+    audit.record(actor=actor, action="job.retry", obj=job, before=before, after=audit.snapshot(job, shown))
     db.session.commit()
     return job
 

@@ -109,7 +109,7 @@ def test_retry_button_queues_a_failed_job_again_and_is_audited(client, login_as)
     assert job.state is JobState.queued and job.attempts == 0
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "job.retry"))
     assert event.actor_id == office.id and event.object_id == job.id
-    assert event.after == {"state": "queued"}
+    assert event.before == {"state": "failed", "attempts": 3} and event.after == {"state": "queued", "attempts": 0}
 
 
 def test_retry_of_a_job_that_has_not_failed_is_refused(client, login_as):
