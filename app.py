@@ -26,6 +26,10 @@ from dashboard import permissions as dashboard_permissions
 from dashboard.views import bp as dashboard_bp
 from demo.cli import demo_cli
 from extensions import babel, csrf, db, limiter, login_manager, migrate
+from jobs import permissions as jobs_permissions
+from jobs.cli import worker_command
+from jobs.services import start_worker_thread as start_jobs_worker
+from jobs.views import bp as jobs_bp
 from plan import cli as plan_cli
 from plan import permissions as plan_permissions
 from plan import queries as plan_queries
@@ -79,11 +83,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.user_loader(accounts_queries.user_for_session)
 
     app.url_map.converters["int"] = IdConverter  # before any route: every <int:…> is an id the database holds
-    blueprints = (core_bp, health_bp, accounts_bp, solicitation_bp, review_bp, plan_bp, dashboard_bp, search_bp, api_bp)
+    blueprints = (
+        *(core_bp, health_bp, accounts_bp, jobs_bp, solicitation_bp),
+        *(review_bp, plan_bp, dashboard_bp, search_bp, api_bp),
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     for predicates in (
         accounts_permissions,
+        jobs_permissions,
         solicitation_permissions,
         review_permissions,
         plan_permissions,
@@ -118,6 +126,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.cli.add_command(demo_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(worker_command)
     search_queue.watch()  # every change of an indexed record queues it, in its own transaction
     if app.config["START_WORKERS"] and not app.testing:
         start_workers(app)
@@ -125,7 +134,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def start_workers(app: Flask) -> None:
-    """Start this server process's own workers: the outbox delivery and the search queue (unless set to none).
+    """Start this server process's own workers: the outbox delivery, the search queue and the background jobs
+    (each unless set to none).
 
     Called by each gunicorn worker once it is forked (gunicorn.conf.py), or by create_app with START_WORKERS;
     once a process, whichever comes first (threads do not survive a fork, so the process id tells).
@@ -137,3 +147,5 @@ def start_workers(app: Flask) -> None:
         start_delivery_thread(app)
     if app.config["SEARCH_WORKER"] == "thread":
         start_search_worker(app)
+    if app.config["JOBS_WORKER"] == "thread":
+        start_jobs_worker(app)

@@ -101,6 +101,11 @@ def from_environment(instance_path: str) -> dict:
         # The server's own workers: "thread" runs one in each server process, "none" leaves it to a command.
         "MAIL_WORKER": os.environ.get("MAIL_WORKER", "thread"),
         "SEARCH_WORKER": os.environ.get("SEARCH_WORKER", "thread"),
+        # Background jobs (jobs/): "thread" runs them in each server process, "none" leaves them to `flask worker`.
+        "JOBS_WORKER": os.environ.get("JOBS_WORKER", "thread"),
+        "JOBS_INTERVAL_SECONDS": float(os.environ.get("JOBS_INTERVAL_SECONDS", 2)),
+        # A job done (an export, say) is kept this many days, with the file it made, then forgotten.
+        "JOBS_KEEP_DAYS": int(os.environ.get("JOBS_KEEP_DAYS", 7)),
         # Start them in the process that creates the app (`flask run`); gunicorn starts them in each worker.
         "START_WORKERS": _bool("START_WORKERS", False),
         # Full-text search: "whoosh" (files in SEARCH_INDEX_DIR) or "postgresql" (the database itself).

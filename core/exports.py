@@ -32,8 +32,8 @@ def _cell(value):
     return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
 
 
-def table_response(*, filename: str, columns: list[Column], rows: Iterable, fmt: str) -> Response:
-    """Return rows as a downloadable CSV (UTF-8 with BOM, so Excel reads Chinese) or .xlsx file."""
+def table_bytes(*, columns: list[Column], rows: Iterable, fmt: str) -> bytes:
+    """Rows as the bytes of a CSV file (UTF-8 with BOM, so Excel reads Chinese) or of an .xlsx workbook."""
     headers = [str(header) for header, _ in columns]
     table = ([_cell(get(row)) for _, get in columns] for row in rows)
     if fmt == "xlsx":
@@ -46,16 +46,19 @@ def table_response(*, filename: str, columns: list[Column], rows: Iterable, fmt:
             sheet.column_dimensions[get_column_letter(index)].width = max(12, len(header) * 2 + 2)
         buffer = io.BytesIO()
         workbook.save(buffer)
-        body = buffer.getvalue()
-    else:
-        fmt = "csv"
-        text = io.StringIO()
-        writer = csv.writer(text)
-        writer.writerow(headers)
-        writer.writerows(table)
-        body = ("\ufeff" + text.getvalue()).encode("utf-8")
+        return buffer.getvalue()
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(headers)
+    writer.writerows(table)
+    return ("\ufeff" + text.getvalue()).encode("utf-8")
+
+
+def table_response(*, filename: str, columns: list[Column], rows: Iterable, fmt: str) -> Response:
+    """Return rows as a downloadable CSV or .xlsx file."""
+    fmt = fmt if fmt == "xlsx" else "csv"
     return Response(
-        body,
+        table_bytes(columns=columns, rows=rows, fmt=fmt),
         mimetype=FORMATS[fmt],
         headers={"Content-Disposition": f"attachment; filename={filename}.{fmt}"},
     )

@@ -37,6 +37,9 @@ GET  core.set_language                       ok      ok      ok      ok      ok 
 GET  dashboard.dashboard_index               login   login   403     403     403     403     ok      ok
 GET  dashboard.round_dashboard               login   login   403     403     403     403     ok      ok
 GET  health.health                           ok      ok      ok      ok      ok      ok      ok      ok
+GET  jobs.job_detail                         login   login   403     403     403     403     403     ok
+GET  jobs.job_download                       login   login   403     403     403     403     403     ok
+GET  jobs.job_list                           login   login   403     403     403     403     403     ok
 GET  plan.battle_map                         login   login   403     403     403     403     ok      ok
 GET  plan.bulletin                           login   login   403     403     403     403     ok      ok
 GET  plan.bulletin_document                  login   login   403     403     403     403     ok      ok
@@ -108,6 +111,7 @@ POST accounts.user_reset_password            login   login   403     403     403
 POST accounts.user_set_active                login   login   403     403     403     403     403     ok
 POST api.suggestion_import                   401     401     403     403     403     403     403     ok
 POST api.suggestion_submit                   ok      ok      ok      ok      ok      ok      ok      ok
+POST jobs.job_retry                          login   login   403     403     403     403     403     ok
 POST plan.bulletin                           login   login   403     403     403     403     403     ok
 POST plan.key_project_assess                 login   login   403     403     403     403     403     ok
 POST plan.key_project_delete                 login   login   403     403     403     403     403     ok
@@ -175,6 +179,7 @@ POST solicitation.suggestion_decide          login   login   403     403     403
 POST solicitation.suggestion_draft_proposal  login   login   ok      403     403     403     403     ok
 POST solicitation.suggestion_duplicate       login   login   403     403     403     403     403     ok
 POST solicitation.suggestion_export_contacts login   login   403     403     403     403     403     ok
+POST solicitation.suggestion_export_job      login   login   403     403     403     403     403     ok
 POST solicitation.suggestion_import          login   login   403     403     403     403     403     ok
 POST solicitation.suggestion_link            login   login   403     403     403     403     403     ok
 POST solicitation.suggestion_public          login   login   403     403     403     403     403     ok

@@ -8,13 +8,14 @@ from accounts.models import User
 from accounts.services import create_api_token
 from core import clock
 from extensions import db
+from jobs.services import run_pending
 from plan import progress, tasks
 from plan.models import ProgressStatus
 from review.models import Recommendation, SuggestionReview
 from review.services import assignments, conflicts, field_visits, reviews, suggestion_reviews
 from solicitation.models import RoundStatus
+from solicitation.services import exports, suggestions
 from solicitation.services import proposals as proposal_services
-from solicitation.services import suggestions
 from solicitation.services.rounds import transition_round
 from tests.factories import (
     make_criterion,
@@ -93,6 +94,8 @@ def build_world() -> dict:
         files=[("推进会纪要.pdf", PDF)],
         submit=True,
     )
+    export = exports.export_suggestions(actor=office, round=round, locale="zh_CN")  # a finished job with its file
+    run_pending()
     return {
         "users": {
             "unit_a": staff_a.id,
@@ -122,6 +125,7 @@ def build_world() -> dict:
             "quarter": 1,
             "report_id": report.id,
             "task_id": task.id,
+            "job_id": export.id,
             "fmt": "xlsx",
             "code": "en",
         },

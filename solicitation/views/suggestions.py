@@ -3,8 +3,8 @@
 from functools import partial
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -17,6 +17,7 @@ from core.privacy import mask_email, mask_name, mask_phone
 from core.web import export_format, form_status, paginate, run_import, show_error, stored_int
 from extensions import db
 from solicitation import queries
+from solicitation.exports import suggestion_columns
 from solicitation.forms import (
     AnswerForm,
     DecideForm,
@@ -36,31 +37,11 @@ from solicitation.permissions import (
     can_triage_suggestions,
     can_view_suggestion,
 )
+from solicitation.services import exports as export_services
 from solicitation.services import imports
 from solicitation.services import proposals as proposal_services
 from solicitation.services import suggestions as services
 from solicitation.views import bp
-
-
-def suggestion_columns(reveal: bool):
-    """The export's columns; contact details masked unless the office asked to reveal them."""
-    name, phone, email = (str, str, str) if reveal else (mask_name, mask_phone, mask_email)
-    return [
-        (_l("Tracking code"), lambda s: s.display_code),
-        (_l("Title"), lambda s: s.title),
-        (_l("Content"), lambda s: s.content),
-        (_l("Category"), lambda s: s.category.name if s.category else ""),
-        (_l("Place"), lambda s: s.location),
-        (_l("Channel"), lambda s: s.channel.label),
-        (_l("Received on"), lambda s: s.received_on),
-        (_l("Status"), lambda s: s.status.label),
-        (_l("Referred to"), lambda s: s.referred_unit.name if s.referred_unit else ""),
-        (_l("Public reply"), lambda s: s.reply),
-        (_l("Seconds"), lambda s: s.second_count),
-        (_l("Name"), lambda s: name(s.contact_name)),
-        (_l("Phone"), lambda s: phone(s.contact_phone)),
-        (_l("Email"), lambda s: email(s.contact_email)),
-    ]
 
 
 @bp.get("/rounds/<int:round_id>/suggestions")
@@ -86,16 +67,32 @@ def suggestion_list(round_id):
 
 def _filtered(round):
     """The list's filter form (from the query string) and the select it makes."""
+    filters, chosen = _chosen(round)
+    return filters, queries.suggestions(round_id=round.id, **chosen)
+
+
+def _chosen(round):
+    """The list's filter form (from the query string) and the filters it chose, as keywords."""
     filters = SuggestionFilterForm.for_round(round)
-    query = queries.suggestions(
-        round_id=round.id,
-        q=filters.q.data or "",
-        status=filters.status.data,
-        channel=filters.channel.data,
-        category_id=filters.category.data,
-        held_reply=bool(filters.held.data),
-    )
-    return filters, query
+    chosen = {
+        "q": filters.q.data or "",
+        "status": filters.status.data,
+        "channel": filters.channel.data,
+        "category_id": filters.category.data,
+        "held_reply": bool(filters.held.data),
+    }
+    return filters, chosen
+
+
+@bp.post("/rounds/<int:round_id>/suggestions/export-job")
+@office_required
+def suggestion_export_job(round_id):
+    """Export the filtered list as an Excel file made in the background; follow it on the job's page."""
+    round = db.get_or_404(Round, round_id)
+    require(can_triage_suggestions(current_user))
+    _filters, chosen = _chosen(round)
+    job = export_services.export_suggestions(actor=current_user, round=round, locale=str(get_locale()), **chosen)
+    return redirect(url_for("jobs.job_detail", job_id=job.id))
 
 
 @bp.post("/rounds/<int:round_id>/suggestions/export-contacts")

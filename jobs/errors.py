@@ -1,0 +1,13 @@
+"""Rules of the jobs package, as codes with the messages people read."""
+
+from flask_babel import lazy_gettext as _l
+
+from core.errors import DomainError
+
+
+class JobError(DomainError):
+    messages = {
+        "not_failed": _l("Only a failed job can be queued again."),
+        "office_only": _l("Only the reform office can do this."),
+    }
+    statuses = {"not_failed": 409, "office_only": 403}

@@ -1,0 +1,77 @@
+"""Large exports of solicitation's lists, made by a background job: the office follows the job's progress and
+downloads the file once it is done, instead of waiting on a request that may outlast the server's timeout."""
+
+from flask_babel import force_locale
+
+from accounts.models import Role, User
+from core.exports import FORMATS, table_bytes
+from core.storage import attachment_storage
+from extensions import db
+from jobs.models import Job
+from jobs.services import enqueue, job
+from solicitation import queries
+from solicitation.errors import SolicitationError
+from solicitation.exports import suggestion_columns
+from solicitation.models import Channel, Round, SuggestionStatus
+
+EXPORT_SUGGESTIONS = "suggestions.export"
+PROGRESS_EVERY = 500  # rows between two reports of progress
+
+
+def export_suggestions(
+    *,
+    actor: User,
+    round: Round,
+    locale: str,
+    q: str = "",
+    status: SuggestionStatus | None = None,
+    channel: Channel | None = None,
+    category_id: int | None = None,
+    held_reply: bool = False,
+) -> Job:
+    """Queue the Excel export of the round's suggestions matching the filters (contact details masked), written
+    in `locale`; return its job."""
+    if actor.role is not Role.office:
+        raise SolicitationError("office_only")
+    filters = {
+        "q": q,
+        "status": status.value if status else None,
+        "channel": channel.value if channel else None,
+        "category_id": category_id,
+        "held_reply": held_reply,
+    }
+    queued = enqueue(EXPORT_SUGGESTIONS, {"round_id": round.id, "locale": locale, "filters": filters}, actor=actor)
+    db.session.commit()
+    return queued
+
+
+@job(EXPORT_SUGGESTIONS)
+def _make_suggestion_export(payload: dict, progress) -> dict:
+    """Write the export's workbook into the attachment storage, reporting every PROGRESS_EVERY rows."""
+    round = db.session.get(Round, payload["round_id"])
+    if round is None:
+        raise LookupError(f"round {payload['round_id']} no longer exists")
+    filters = payload["filters"]
+    query = queries.suggestions(
+        round_id=round.id,
+        q=filters["q"],
+        status=SuggestionStatus(filters["status"]) if filters["status"] else None,
+        channel=Channel(filters["channel"]) if filters["channel"] else None,
+        category_id=filters["category_id"],
+        held_reply=filters["held_reply"],
+    )
+    rows = db.session.scalars(query).all()
+    total = len(rows)
+    progress(0, total)
+
+    def counted():
+        for done, row in enumerate(rows, start=1):
+            yield row
+            if done % PROGRESS_EVERY == 0:
+                progress(done, total)
+
+    with force_locale(payload["locale"]):
+        data = table_bytes(columns=suggestion_columns(reveal=False), rows=counted(), fmt="xlsx")
+    progress(total, total)
+    key = attachment_storage().save(data)
+    return {"storage_key": key, "filename": f"suggestions-{round.year}.xlsx", "content_type": FORMATS["xlsx"]}
