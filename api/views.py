@@ -157,7 +157,7 @@ def suggestion_list(round_id, query: SuggestionFilters):
     round = db.get_or_404(Round, round_id)
     status = SuggestionStatus(query.status) if query.status else None
     channel = Channel(query.channel) if query.channel else None
-    select = queries.suggestions(round_id=round.id, status=status, channel=channel, q=query.q)
+    select = queries.suggestions(g.api_user, round_id=round.id, status=status, channel=channel, q=query.q)
     page = db.paginate(select, page=query.page, per_page=query.per_page, error_out=False)
     items = [OfficeSuggestion.of(s) for s in page.items]
     return SuggestionPage(items=items, page=page.page, pages=page.pages, total=page.total)

@@ -2,6 +2,7 @@
 
 from accounts.models import Role
 from accounts.permissions import has_role, is_office
+from plan.queries import report_is_visible
 
 
 def can_manage_plan(user) -> bool:
@@ -36,6 +37,12 @@ def can_follow_project(user, project) -> bool:
     return can_view_plan(user) or can_manage_tasks(user, project)
 
 
+def can_view_report(user, report) -> bool:
+    """The rule of plan.queries.report_visible_to, asked of one report: its lead unit; the office and the
+    leaders once the unit has sent it."""
+    return report_is_visible(user, report.id)
+
+
 def can_see_own_progress(user) -> bool:
     """Unit staff have a page of the key projects their unit leads."""
     return has_role(user, Role.unit_staff) and user.unit_id is not None
@@ -48,4 +55,5 @@ TEMPLATE_PREDICATES = {
     "can_see_own_progress": can_see_own_progress,
     "can_manage_tasks": can_manage_tasks,
     "can_follow_project": can_follow_project,
+    "can_view_report": can_view_report,
 }

@@ -2,9 +2,11 @@
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, exists, false, func, select
 from sqlalchemy.orm import selectinload
 
+from accounts.models import AuditEvent, Role
+from accounts.permissions import has_role
 from extensions import db
 from plan.models import (
     REACHED_OFFICE,
@@ -154,14 +156,46 @@ def changes(before: dict, after: dict) -> list[tuple[str, str, object, object]]:
     return rows
 
 
+def report_visible_to(user) -> ColumnElement[bool]:
+    """The one rule of who sees a quarterly progress report on the staff side, as a SQL condition on
+    ProgressReport.
+
+    The staff of the project's lead unit, every one of its reports; the office and the district leaders, those
+    the unit has sent (a draft is the unit's until it submits; a returned one stays seen); nobody else. (The
+    public reads `public_reports`.) The report's page and files, the progress lists, the search audience and the
+    audit log all ask this.
+    """
+    if has_role(user, Role.office, Role.leader):
+        return ProgressReport.state != ReportState.draft
+    if has_role(user, Role.unit_staff) and user.unit_id is not None:
+        led = select(KeyProject.id).where(KeyProject.lead_unit_id == user.unit_id)
+        return ProgressReport.key_project_id.in_(led)
+    return false()
+
+
+def report_is_visible(user, report_id: int) -> bool:
+    """Whether `user` may see this one report: the rule asked of one row."""
+    return db.session.scalar(select(exists().where(ProgressReport.id == report_id, report_visible_to(user))))
+
+
+def report_events_visible_to(user) -> ColumnElement[bool]:
+    """Which audit events of progress reports `user` may read: those of a report `user` sees."""
+    return AuditEvent.object_id.in_(select(ProgressReport.id).where(report_visible_to(user)))
+
+
 def report_of(project_id: int, quarter: int) -> ProgressReport | None:
     query = select(ProgressReport).where(ProgressReport.key_project_id == project_id, ProgressReport.quarter == quarter)
     return db.session.scalar(query)
 
 
-def reports_by_project(plan_id: int, *, reached_office: bool = False) -> dict[int, dict[int, ProgressReport]]:
-    """The plan's reports (only those that reached the office, if asked): project -> quarter -> report."""
+def reports_by_project(
+    plan_id: int, *, reader=None, reached_office: bool = False
+) -> dict[int, dict[int, ProgressReport]]:
+    """The plan's reports (those `reader` sees, if given; only those that reached the office, if asked):
+    project -> quarter -> report."""
     query = select(ProgressReport).join(ProgressReport.key_project).where(KeyProject.plan_id == plan_id)
+    if reader is not None:
+        query = query.where(report_visible_to(reader))
     if reached_office:
         query = query.where(ProgressReport.state.in_(REACHED_OFFICE))
     reports: dict[int, dict[int, ProgressReport]] = {}
