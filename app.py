@@ -94,6 +94,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     accounts_queries.AUDIT_VISIBILITY["Proposal"] = solicitation_queries.proposal_events_visible_to
     accounts_queries.AUDIT_VISIBILITY["Suggestion"] = solicitation_queries.suggestion_events_visible_to
     accounts_queries.AUDIT_VISIBILITY["ProgressReport"] = plan_queries.report_events_visible_to
+    accounts_queries.AUDIT_VISIBILITY["KeyProject"] = plan_queries.project_events_visible_to
     app.add_template_global(review_queries.published_decision)
     app.add_template_global(review_queries.funnel, "review_funnel")
     # A resident's tracking page shows the key project a suggestion became (a later stage's fact).

@@ -140,7 +140,7 @@ def search(query: SearchQuery):
             title=item.hit.title,
             title_html=str(item.title),
             snippet_html=str(item.snippet),
-            date=item.hit.date,
+            date=item.hit.date.date() if item.hit.date else None,  # a key project's is its plan's publication
             url=url,
         )
         for item, url in zip(found, urls, strict=True)

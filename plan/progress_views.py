@@ -54,7 +54,7 @@ def _quarter_asked() -> int:
 def my_progress():
     """The key projects the reader's unit leads, with each quarter's report."""
     require(can_see_own_progress(current_user))
-    projects = queries.led_by(current_user.unit_id)
+    projects = queries.led_by(current_user)
     reports = {}
     for plan_id in {p.plan_id for p in projects}:
         reports.update(queries.reports_by_project(plan_id, reader=current_user))

@@ -162,8 +162,14 @@ def _project_document(project: KeyProject) -> Document:
         unit_kind=project.lead_unit.kind.value if project.lead_unit else "",
         status=project.plan.status.value,
         date=project.plan.published_at or project.created_at,
-        audiences=[OFFICE, LEADER, unit_audience(project.lead_unit_id)],
+        audiences=_project_audiences(project),
     )
+
+
+def _project_audiences(project: KeyProject) -> list[str]:
+    # plan.queries.project_visible_to: the office and the leaders; the lead unit once the plan is published.
+    published = project.plan.published_at is not None
+    return [OFFICE, LEADER] + ([unit_audience(project.lead_unit_id)] if published else [])
 
 
 def _as_published(staff: Document, project: KeyProject, entry: dict) -> Document:
@@ -194,6 +200,7 @@ def _key_projects(projects: list[KeyProject]) -> list[Document]:
 
 def _report_audiences(report: ProgressReport) -> list[str]:
     # plan.queries.report_visible_to: the lead unit always; the office and the leaders once the unit sent it.
+    # (a report exists only once the plan is published, so its project's lead unit sees it)
     sent = [] if report.state is ReportState.draft else [OFFICE, LEADER]
     return [*sent, unit_audience(report.key_project.lead_unit_id)]
 
