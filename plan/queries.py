@@ -5,8 +5,9 @@ from datetime import date
 from sqlalchemy import ColumnElement, and_, exists, false, func, select, true
 from sqlalchemy.orm import selectinload
 
-from accounts.models import AuditEvent, Role
+from accounts.models import Role
 from accounts.permissions import has_role
+from accounts.queries import events_of_records
 from extensions import db
 from plan.models import (
     REACHED_OFFICE,
@@ -179,7 +180,7 @@ def project_is_visible(user, project_id: int) -> bool:
 
 def project_events_visible_to(user) -> ColumnElement[bool]:
     """Which audit events of key projects `user` may read: those of a project `user` sees."""
-    return AuditEvent.object_id.in_(select(KeyProject.id).where(project_visible_to(user)))
+    return events_of_records(KeyProject, project_visible_to(user))
 
 
 def report_visible_to(user) -> ColumnElement[bool]:
@@ -205,7 +206,7 @@ def report_is_visible(user, report_id: int) -> bool:
 
 def report_events_visible_to(user) -> ColumnElement[bool]:
     """Which audit events of progress reports `user` may read: those of a report `user` sees."""
-    return AuditEvent.object_id.in_(select(ProgressReport.id).where(report_visible_to(user)))
+    return events_of_records(ProgressReport, report_visible_to(user))
 
 
 def report_of(project_id: int, quarter: int) -> ProgressReport | None:

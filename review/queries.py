@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import aliased, load_only, selectinload
 
-from accounts.models import AuditEvent, Role, User
+from accounts.models import Role, User
 from accounts.permissions import has_role
+from accounts.queries import events_of_records
 from extensions import db
 from review.models import (
     Assignment,
@@ -139,12 +140,13 @@ def field_visit_is_visible(user, visit_id: int) -> bool:
 
 def review_events_visible_to(user) -> ColumnElement[bool]:
     """Which audit events of reviews `user` may read: those of a review on an assignment `user` sees."""
-    return AuditEvent.object_id.in_(select(Review.id).join(Review.assignment).where(assignment_visible_to(user)))
+    visible = Review.assignment_id.in_(select(Assignment.id).where(assignment_visible_to(user)))
+    return events_of_records(Review, visible)
 
 
 def field_visit_events_visible_to(user) -> ColumnElement[bool]:
     """Which audit events of field visits `user` may read: those of a visit `user` sees."""
-    return AuditEvent.object_id.in_(select(FieldVisit.id).where(field_visit_visible_to(user)))
+    return events_of_records(FieldVisit, field_visit_visible_to(user))
 
 
 def my_assignments(expert: User) -> Select:

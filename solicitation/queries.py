@@ -5,6 +5,7 @@ from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from accounts.models import AuditEvent, Role, Unit, UnitKind
 from accounts.permissions import has_role
+from accounts.queries import events_of_records
 from extensions import db
 from solicitation.models import (
     Category,
@@ -169,7 +170,7 @@ def suggestion_is_visible(user, suggestion_id: int) -> bool:
 def suggestion_events_visible_to(user) -> ColumnElement[bool]:
     """Which audit events of suggestions `user` may read, as a SQL condition on AuditEvent: those of a suggestion
     `user` sees."""
-    return AuditEvent.object_id.in_(select(Suggestion.id).where(suggestion_visible_to(user)))
+    return events_of_records(Suggestion, suggestion_visible_to(user))
 
 
 def suggestions(

@@ -11,7 +11,7 @@ search through the index, and the audit log. The tests share one world, built on
 combinations were checked.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from flask_login import AnonymousUserMixin
@@ -20,14 +20,17 @@ from sqlalchemy import select
 from accounts import queries as accounts_queries
 from accounts.models import User
 from accounts.services import create_api_token
+from core import clock
 from extensions import db
 from plan import progress
 from plan import queries as plan_queries
 from plan import services as plan_services
 from plan.models import KeyProject, PlanStatus, ProgressReport, ProgressStatus
 from plan.permissions import can_follow_project, can_view_report
-from review.models import SuggestionReview
-from review.services import conflicts, suggestion_reviews
+from review import queries as review_queries
+from review.models import Assignment, FieldVisit, Recommendation, SuggestionReview
+from review.permissions import can_review, can_screen_proposal, can_view_field_visit
+from review.services import assignments, conflicts, field_visits, reviews, suggestion_reviews
 from search_index import queries as search_queries
 from search_index import services as search_services
 from solicitation import queries as solicitation_queries
@@ -36,7 +39,8 @@ from solicitation.permissions import can_view_suggestion
 from solicitation.services import suggestions
 from solicitation.services.rounds import transition_round
 from tests.conftest import empty_database
-from tests.factories import make_open_round, make_proposal, make_suggestion, make_unit, make_user
+from tests.factories import make_criterion, make_open_round, make_proposal, make_suggestion, make_unit, make_user
+from tests.world import PDF
 
 ROLES = ["anon", "track", "unit_a", "unit_b", "exp_in", "exp_out", "exp_conf", "leader", "office"]
 STAFF = [role for role in ROLES if role not in ("anon", "track")]
@@ -77,6 +81,16 @@ submitted  -    -     see    -      -      -       -        see    see
 draft      -    -     see    -      -      -       -        -      -
 """
 PUBLIC_REPORTS = {"accepted"}
+
+# An expert's review of a proposal of unit A, under review: a draft and a submitted one (exp_in's), one whose
+# expert was found in conflict after writing it (exp_conf's), and a field visit to the draft's proposal.
+REVIEWS = """
+           anon track unit_a unit_b exp_in exp_out exp_conf leader office
+draft      -    -     -      -      see    -       -        -      see
+submitted  -    -     -      -      see    -       -        -      see
+conflicted -    -     -      -      -      -       -        -      see
+visit      -    -     -      -      see    -       -        -      see
+"""
 QUARTERS = {"accepted": 1, "returned": 2, "submitted": 3, "draft": 4}
 
 
@@ -86,10 +100,16 @@ def table(text: str) -> dict[str, dict[str, str]]:
     return {state: dict(zip(ROLES, answers, strict=True)) for state, *answers in lines}
 
 
-EXPECTED = {"suggestion": table(SUGGESTIONS), "key_project": table(PROJECTS), "progress_report": table(REPORTS)}
+EXPECTED = {
+    "suggestion": table(SUGGESTIONS),
+    "key_project": table(PROJECTS),
+    "progress_report": table(REPORTS),
+    "review": table(REVIEWS),
+}
 PUBLIC = {"suggestion": PUBLIC_SUGGESTIONS, "key_project": PUBLIC_PROJECTS, "progress_report": PUBLIC_REPORTS}
-# A word found in each record's title (suggestions, projects) or text (reports), and only there.
-WORD = {"suggestion": "sug", "key_project": "kp", "progress_report": "rep"}
+PUBLIC["review"] = set()
+# A word found in each record's title (suggestions, projects) or text (reports, reviews), and only there.
+WORD = {"suggestion": "sug", "key_project": "kp", "progress_report": "rep", "review": "rev"}
 CHECKED = {"count": 0}
 
 
@@ -117,6 +137,40 @@ def make_plan(*, office, lead_unit, state: str) -> KeyProject:
             actor=office, plan=plan, target=target, meeting="第十三次会议", approved_on=date(2017, 3, 1)
         )
     return project
+
+
+def review_world(*, office, staff, expert, conflicted) -> dict[str, int]:
+    """A round under review with three proposals of `staff`'s unit and the reviews and visit of REVIEWS (ids:
+    the assignment's for a review, the visit's for the visit)."""
+    round = make_open_round(actor=office)
+    criterion = make_criterion(round=round, actor=office)
+    proposals = {state: make_proposal(round=round, author=staff, submit=True) for state in ("draft", "submitted")}
+    made = {state: assignments.assign_expert(actor=office, expert=expert, proposal=p) for state, p in proposals.items()}
+    made["conflicted"] = assignments.assign_expert(actor=office, expert=conflicted, proposal=proposals["draft"])
+    assignments.publish_assignments(actor=office, round=round)
+    transition_round(actor=office, round=round, target=RoundStatus.reviewing)
+    for state, assignment in made.items():
+        reviews.save_review(
+            actor=assignment.expert,
+            assignment=assignment,
+            scores={criterion.id: (5, "")},
+            comment=f"{word('review', state)}意见",
+            recommendation=Recommendation.recommend,
+            familiarity=None,
+        )
+    reviews.submit_review(actor=expert, assignment=made["submitted"])
+    reviews.submit_review(actor=conflicted, assignment=made["conflicted"])
+    conflicts.record_conflict(actor=office, expert=conflicted, proposal=proposals["draft"], reason="亲属")
+    visit = field_visits.record_field_visit(
+        actor=office,
+        proposal=proposals["draft"],
+        visited_on=clock.today() - timedelta(days=1),
+        place="龙城街道",
+        people_met="",
+        findings=f"{word('review', 'visit')}群众反映强烈",
+        files=[("调研纪要.pdf", PDF)],
+    )
+    return {state: assignment.id for state, assignment in made.items()} | {"visit": visit.id}
 
 
 def build_world() -> dict:
@@ -158,6 +212,7 @@ def build_world() -> dict:
     progress.review_report(actor=office, report=reports["accepted"], accept=True)
     progress.review_report(actor=office, report=reports["returned"], accept=False, comment="请补充")
 
+    reviewed = review_world(office=office, staff=staff_a, expert=exp_in, conflicted=exp_conf)
     users = {
         "unit_a": staff_a,
         "unit_b": staff_b,
@@ -175,6 +230,7 @@ def build_world() -> dict:
         "suggestion": {state: s.id for state, s in made.items()},
         "key_project": {state: p.id for state, p in projects.items()},
         "progress_report": {state: r.id for state, r in reports.items()},
+        "review": reviewed,
     }
 
 
@@ -371,6 +427,48 @@ def test_every_surface_of_a_progress_report_agrees_with_the_table(app, world, ro
             "public the published plan": f"{report.percent}%" in reader.page(f"/plans/{plan_id}"),
         }
     wrong = disagreements("progress_report", role, answers)
+    assert not wrong, f"{role}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_surface_of_a_review_and_a_field_visit_agrees_with_the_table(app, world, role):
+    """Reviews are found by no search and shown to no public: the rule, the pages, the expert's queue and the audit
+    log must agree."""
+    reader = Reader(app, world, role)
+    user = reader.user or AnonymousUserMixin()
+    ids = world["review"]
+    seen = set(db.session.scalars(select(Assignment.id).where(review_queries.assignment_visible_to(user))))
+    visits = set(db.session.scalars(select(FieldVisit.id).where(review_queries.field_visit_visible_to(user))))
+    queue = reader.page("/reviews")
+    answers = {}
+    for state in ("draft", "submitted", "conflicted"):
+        assignment = db.session.get(Assignment, ids[state])
+        text = word("review", state)
+        office_page = reader.page(f"/proposals/{assignment.proposal_id}/reviews")
+        expert_page = reader.page(f"/reviews/{assignment.id}")
+        answers[state] = {
+            "the predicate": bool(reader.user)
+            and (can_review(user, assignment) or can_screen_proposal(user, assignment.proposal)),
+            "the rule's select": assignment.id in seen,
+            "the page (the expert's, or the office's of the proposal)": text in expert_page or text in office_page,
+            "the list (the expert's queue)": f"/reviews/{assignment.id}" in queue or text in office_page,
+            "the audit log's rule": reader.audit_shows("Review", assignment.review.id),
+            "the audit log's page": reader.audit_page_shows("Review", assignment.review.id)
+            if role == "office"
+            else reader.audit_shows("Review", assignment.review.id),
+        }
+    visit = db.session.get(FieldVisit, ids["visit"])
+    [file] = visit.attachments
+    answers["visit"] = {
+        "the predicate": bool(reader.user) and can_view_field_visit(user, visit),
+        "the rule's select": visit.id in visits,
+        "the page (its file)": reader.opens(f"/field-visits/{visit.id}/files/{file.id}"),
+        "the audit log's rule": reader.audit_shows("FieldVisit", visit.id),
+        "the audit log's page": reader.audit_page_shows("FieldVisit", visit.id)
+        if role == "office"
+        else reader.audit_shows("FieldVisit", visit.id),
+    }
+    wrong = disagreements("review", role, answers)
     assert not wrong, f"{role}:\n" + "\n".join(wrong)
 
 
