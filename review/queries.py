@@ -113,8 +113,9 @@ def assignment_visible_to(user) -> ColumnElement[bool]:
     """The one rule of who sees an assignment (and the review written on it), as a SQL condition on Assignment.
 
     The office, those of a proposal it sees (solicitation's rule); an expert, those they review (`reviewing`);
-    nobody else (a proposing unit reads the published decision, never the reviews). The expert's queue and review
-    page, the office's review pages and the audit log ask this.
+    nobody else (a proposing unit reads the published decision, never the reviews). The audit log asks this; the
+    expert's queue and review page ask `reviewing`, the office's review pages the proposal's rule: the same two
+    conditions, which tests/test_visibility_agreement.py checks against each other.
     """
     if has_role(user, Role.office):
         return Assignment.proposal_id.in_(select(Proposal.id).where(proposal_visible_to(user)))
