@@ -100,8 +100,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     ):
         app.jinja_env.globals.update(predicates.TEMPLATE_PREDICATES)
     app.add_template_global(solicitation_queries.soliciting_rounds)
-    # The audit log shows a proposal's events to those who may see the proposal (solicitation's rule).
+    # The audit log shows a record's events to those who may see the record (the rule of its own package).
     accounts_queries.AUDIT_VISIBILITY["Proposal"] = solicitation_queries.proposal_events_visible_to
+    accounts_queries.AUDIT_VISIBILITY["Suggestion"] = solicitation_queries.suggestion_events_visible_to
+    accounts_queries.AUDIT_VISIBILITY["ProgressReport"] = plan_queries.report_events_visible_to
+    accounts_queries.AUDIT_VISIBILITY["KeyProject"] = plan_queries.project_events_visible_to
+    accounts_queries.AUDIT_VISIBILITY["Review"] = review_queries.review_events_visible_to
+    accounts_queries.AUDIT_VISIBILITY["FieldVisit"] = review_queries.field_visit_events_visible_to
     app.add_template_global(review_queries.published_decision)
     app.add_template_global(review_queries.funnel, "review_funnel")
     # A resident's tracking page shows the key project a suggestion became (a later stage's fact).

@@ -57,6 +57,13 @@ def unit_choices(*, include: int | None = None) -> list[tuple[int, str]]:
 AUDIT_VISIBILITY: dict[str, Callable[[User], ColumnElement[bool]]] = {}
 
 
+def events_of_records(model, visible: ColumnElement[bool]) -> ColumnElement[bool]:
+    """The audit events of the records of `model` that the condition `visible` shows, as a SQL condition on
+    AuditEvent: a record's rule applied to its log. The events of a record since deleted stay with the log's
+    readers: its history outlives it."""
+    return or_(AuditEvent.object_id.in_(select(model.id).where(visible)), AuditEvent.object_id.not_in(select(model.id)))
+
+
 def audit_events(
     reader: User,
     *,

@@ -140,7 +140,7 @@ def search(query: SearchQuery):
             title=item.hit.title,
             title_html=str(item.title),
             snippet_html=str(item.snippet),
-            date=item.hit.date,
+            date=item.hit.date.date() if item.hit.date else None,  # a key project's is its plan's publication
             url=url,
         )
         for item, url in zip(found, urls, strict=True)
@@ -157,7 +157,7 @@ def suggestion_list(round_id, query: SuggestionFilters):
     round = db.get_or_404(Round, round_id)
     status = SuggestionStatus(query.status) if query.status else None
     channel = Channel(query.channel) if query.channel else None
-    select = queries.suggestions(round_id=round.id, status=status, channel=channel, q=query.q)
+    select = queries.suggestions(g.api_user, round_id=round.id, status=status, channel=channel, q=query.q)
     page = db.paginate(select, page=query.page, per_page=query.per_page, error_out=False)
     items = [OfficeSuggestion.of(s) for s in page.items]
     return SuggestionPage(items=items, page=page.page, pages=page.pages, total=page.total)

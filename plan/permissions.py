@@ -2,6 +2,7 @@
 
 from accounts.models import Role
 from accounts.permissions import has_role, is_office
+from plan.queries import project_is_visible, report_is_visible
 
 
 def can_manage_plan(user) -> bool:
@@ -24,16 +25,22 @@ def can_report_progress(user, project) -> bool:
     )
 
 
-def can_manage_tasks(user, project) -> bool:
-    """The office, and the staff of the project's lead unit, break the project into tasks (its work plan)."""
-    return is_office(user) or (
-        has_role(user, Role.unit_staff) and user.unit_id is not None and user.unit_id == project.lead_unit_id
-    )
-
-
 def can_follow_project(user, project) -> bool:
-    """A project's tasks, reports and files are read by those who see the plan and by its lead unit."""
-    return can_view_plan(user) or can_manage_tasks(user, project)
+    """The rule of plan.queries.project_visible_to, asked of one project: the office and the leaders; its lead
+    unit once the plan is published. They read its tasks."""
+    return project_is_visible(user, project.id)
+
+
+def can_manage_tasks(user, project) -> bool:
+    """The office, and the staff of the project's lead unit (once they see it), break the project into tasks
+    (its work plan)."""
+    return is_office(user) or (has_role(user, Role.unit_staff) and can_follow_project(user, project))
+
+
+def can_view_report(user, report) -> bool:
+    """The rule of plan.queries.report_visible_to, asked of one report: its lead unit; the office and the
+    leaders once the unit has sent it."""
+    return report_is_visible(user, report.id)
 
 
 def can_see_own_progress(user) -> bool:
@@ -48,4 +55,5 @@ TEMPLATE_PREDICATES = {
     "can_see_own_progress": can_see_own_progress,
     "can_manage_tasks": can_manage_tasks,
     "can_follow_project": can_follow_project,
+    "can_view_report": can_view_report,
 }

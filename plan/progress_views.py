@@ -23,11 +23,11 @@ from plan.documents import bulletin_docx
 from plan.forms import AssessmentForm, ProgressForm, ReturnReportForm
 from plan.models import KeyProject, Plan, ProgressAttachment, ProgressReport, ProgressStatus
 from plan.permissions import (
-    can_follow_project,
     can_manage_plan,
     can_report_progress,
     can_see_own_progress,
     can_view_plan,
+    can_view_report,
 )
 from plan.views import bp
 
@@ -54,10 +54,10 @@ def _quarter_asked() -> int:
 def my_progress():
     """The key projects the reader's unit leads, with each quarter's report."""
     require(can_see_own_progress(current_user))
-    projects = queries.led_by(current_user.unit_id)
+    projects = queries.led_by(current_user)
     reports = {}
     for plan_id in {p.plan_id for p in projects}:
-        reports.update(queries.reports_by_project(plan_id))
+        reports.update(queries.reports_by_project(plan_id, reader=current_user))
     return render_template("plan/my_progress.html", projects=projects, reports=reports)
 
 
@@ -101,7 +101,7 @@ def progress_form(project_id, quarter):
 def progress_report(report_id):
     """One quarterly report whole: its texts, its tasks' progress and its files."""
     report = db.get_or_404(ProgressReport, report_id)
-    require(can_follow_project(current_user, report.key_project))
+    require(can_view_report(current_user, report))
     return render_template("plan/progress_report.html", report=report, return_form=ReturnReportForm(formdata=None))
 
 
@@ -112,7 +112,7 @@ def progress_file(report_id, file_id):
     file = db.one_or_404(
         select(ProgressAttachment).where(ProgressAttachment.id == file_id, ProgressAttachment.report_id == report_id)
     )
-    require(can_follow_project(current_user, file.report.key_project))
+    require(can_view_report(current_user, file.report))
     return download_response(file.storage_key, content_type=file.content_type, filename=file.filename)
 
 
@@ -123,7 +123,7 @@ def plan_progress(plan_id):
     plan = db.get_or_404(Plan, plan_id)
     require(can_view_plan(current_user))
     quarter = _quarter_asked()
-    reports = queries.reports_by_project(plan.id)
+    reports = queries.reports_by_project(plan.id, reader=current_user)
     rows = [(project, reports.get(project.id, {}).get(quarter)) for project in plan.projects]
     if fmt := export_format():
         return table_response(

@@ -2,9 +2,12 @@
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, exists, false, func, select, true
 from sqlalchemy.orm import selectinload
 
+from accounts.models import Role
+from accounts.permissions import has_role
+from accounts.queries import events_of_records
 from extensions import db
 from plan.models import (
     REACHED_OFFICE,
@@ -154,14 +157,71 @@ def changes(before: dict, after: dict) -> list[tuple[str, str, object, object]]:
     return rows
 
 
+def project_visible_to(user) -> ColumnElement[bool]:
+    """The one rule of who sees a key project on the staff side, as a SQL condition on KeyProject.
+
+    The office and the district leaders, every one, in every state of its plan; the staff of its lead unit, once
+    its plan has been published (a draft plan is the office's and the leaders' until then); nobody else. (The
+    public reads the published snapshot, `public_projects`.) The project's pages, the unit's list, the search
+    audience and the audit log all ask this; a progress report's rule starts from it.
+    """
+    if has_role(user, Role.office, Role.leader):
+        return true()
+    if has_role(user, Role.unit_staff) and user.unit_id is not None:
+        published = select(Plan.id).where(Plan.published_at.is_not(None))
+        return and_(KeyProject.lead_unit_id == user.unit_id, KeyProject.plan_id.in_(published))
+    return false()
+
+
+def project_is_visible(user, project_id: int) -> bool:
+    """Whether `user` may see this one key project: the rule asked of one row."""
+    return db.session.scalar(select(exists().where(KeyProject.id == project_id, project_visible_to(user))))
+
+
+def project_events_visible_to(user) -> ColumnElement[bool]:
+    """Which audit events of key projects `user` may read: those of a project `user` sees."""
+    return events_of_records(KeyProject, project_visible_to(user))
+
+
+def report_visible_to(user) -> ColumnElement[bool]:
+    """The one rule of who sees a quarterly progress report on the staff side, as a SQL condition on
+    ProgressReport.
+
+    Those who see its key project's reports as the lead unit (`project_visible_to`), every one; the office and the
+    district leaders, those the unit has sent (a draft is the unit's until it submits; a returned one stays
+    seen); nobody else. (The public reads `public_reports`.) The report's page and files, the progress lists,
+    the search audience and the audit log all ask this.
+    """
+    if has_role(user, Role.office, Role.leader):
+        return ProgressReport.state != ReportState.draft
+    if has_role(user, Role.unit_staff) and user.unit_id is not None:
+        return ProgressReport.key_project_id.in_(select(KeyProject.id).where(project_visible_to(user)))
+    return false()
+
+
+def report_is_visible(user, report_id: int) -> bool:
+    """Whether `user` may see this one report: the rule asked of one row."""
+    return db.session.scalar(select(exists().where(ProgressReport.id == report_id, report_visible_to(user))))
+
+
+def report_events_visible_to(user) -> ColumnElement[bool]:
+    """Which audit events of progress reports `user` may read: those of a report `user` sees."""
+    return events_of_records(ProgressReport, report_visible_to(user))
+
+
 def report_of(project_id: int, quarter: int) -> ProgressReport | None:
     query = select(ProgressReport).where(ProgressReport.key_project_id == project_id, ProgressReport.quarter == quarter)
     return db.session.scalar(query)
 
 
-def reports_by_project(plan_id: int, *, reached_office: bool = False) -> dict[int, dict[int, ProgressReport]]:
-    """The plan's reports (only those that reached the office, if asked): project -> quarter -> report."""
+def reports_by_project(
+    plan_id: int, *, reader=None, reached_office: bool = False
+) -> dict[int, dict[int, ProgressReport]]:
+    """The plan's reports (those `reader` sees, if given; only those that reached the office, if asked):
+    project -> quarter -> report."""
     query = select(ProgressReport).join(ProgressReport.key_project).where(KeyProject.plan_id == plan_id)
+    if reader is not None:
+        query = query.where(report_visible_to(reader))
     if reached_office:
         query = query.where(ProgressReport.state.in_(REACHED_OFFICE))
     reports: dict[int, dict[int, ProgressReport]] = {}
@@ -212,12 +272,13 @@ def published_plans_in_force() -> list[Plan]:
     return list(db.session.scalars(select(Plan).where(Plan.status == PlanStatus.published)))
 
 
-def led_by(unit_id: int) -> list[KeyProject]:
-    """The key projects of published plans that the unit leads, newest plan first."""
+def led_by(user) -> list[KeyProject]:
+    """The key projects the unit of `user` leads that the rule shows its staff (those of published plans), newest
+    plan first."""
     query = (
         select(KeyProject)
         .join(KeyProject.plan)
-        .where(KeyProject.lead_unit_id == unit_id, Plan.published_at.is_not(None))
+        .where(project_visible_to(user), KeyProject.lead_unit_id == user.unit_id)
         .order_by(Plan.round_id.desc(), KeyProject.position)
     )
     return list(db.session.scalars(query))

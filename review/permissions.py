@@ -2,7 +2,7 @@
 
 from accounts.models import Role
 from accounts.permissions import has_role, is_office
-from review.queries import reviews_assignment, reviews_proposal
+from review.queries import field_visit_is_visible, reviews_assignment, reviews_proposal
 from solicitation.permissions import can_view_proposal
 
 
@@ -41,6 +41,12 @@ def can_screen_proposal(user, proposal) -> bool:
 def can_record_field_visit(user, proposal) -> bool:
     """The office on a proposal it sees, or an expert who reviews it."""
     return can_screen_proposal(user, proposal) or (is_expert(user) and reviews_proposal(user, proposal.id))
+
+
+def can_view_field_visit(user, visit) -> bool:
+    """The rule of review.queries.field_visit_visible_to, asked of one visit: the office; an expert who reviews
+    its proposal."""
+    return field_visit_is_visible(user, visit.id)
 
 
 TEMPLATE_PREDICATES.update(

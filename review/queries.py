@@ -2,10 +2,12 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import aliased, load_only, selectinload
 
 from accounts.models import Role, User
+from accounts.permissions import has_role
+from accounts.queries import events_of_records
 from extensions import db
 from review.models import (
     Assignment,
@@ -33,6 +35,7 @@ from solicitation.models import (
     proposal_cooperating_units,
     suggestion_proposals,
 )
+from solicitation.queries import proposal_visible_to
 
 DEFAULT_MAX_LOAD = 10  # an expert without a profile takes at most this many proposals of a round
 
@@ -94,16 +97,57 @@ def conflicted_pairs(proposal_ids: list[int], expert_ids: list[int]) -> set[tupl
 
 
 def reviewing(expert: User) -> ColumnElement[bool]:
-    """The one rule of what an expert reads and reviews, as a SQL condition on Assignment joined to its Proposal:
-    a proposal the office sees (solicitation's rule) and has not been withdrawn, assigned to the expert, the
-    assignment published, no conflict standing."""
+    """The one rule of what an expert reads and reviews, as a SQL condition on Assignment: a proposal the office
+    sees (solicitation's rule) and has not been withdrawn, assigned to the expert, the assignment published, no
+    conflict standing."""
+    under_review = select(Proposal.id).where(Proposal.seen_by_office, Proposal.status != ProposalStatus.withdrawn)
     return and_(
-        Proposal.seen_by_office,
-        Proposal.status != ProposalStatus.withdrawn,
+        Assignment.proposal_id.in_(under_review),
         Assignment.expert_id == expert.id,
         Assignment.published,
         ~blocking_conflict(Assignment.expert_id, Assignment.proposal_id),
     )
+
+
+def assignment_visible_to(user) -> ColumnElement[bool]:
+    """The one rule of who sees an assignment (and the review written on it), as a SQL condition on Assignment.
+
+    The office, those of a proposal it sees (solicitation's rule); an expert, those they review (`reviewing`);
+    nobody else (a proposing unit reads the published decision, never the reviews). The audit log asks this; the
+    expert's queue and review page ask `reviewing`, the office's review pages the proposal's rule: the same two
+    conditions, which tests/test_visibility_agreement.py checks against each other.
+    """
+    if has_role(user, Role.office):
+        return Assignment.proposal_id.in_(select(Proposal.id).where(proposal_visible_to(user)))
+    if has_role(user, Role.expert):
+        return reviewing(user)
+    return false()
+
+
+def field_visit_visible_to(user) -> ColumnElement[bool]:
+    """Who sees a field visit, as a SQL condition on FieldVisit: the office, those of a proposal it sees; an
+    expert, those of a proposal they review (`reviewing`); nobody else."""
+    if has_role(user, Role.office):
+        return FieldVisit.proposal_id.in_(select(Proposal.id).where(proposal_visible_to(user)))
+    if has_role(user, Role.expert):
+        return FieldVisit.proposal_id.in_(select(Assignment.proposal_id).where(reviewing(user)))
+    return false()
+
+
+def field_visit_is_visible(user, visit_id: int) -> bool:
+    """Whether `user` may see this one field visit: the rule asked of one row."""
+    return db.session.scalar(select(exists().where(FieldVisit.id == visit_id, field_visit_visible_to(user))))
+
+
+def review_events_visible_to(user) -> ColumnElement[bool]:
+    """Which audit events of reviews `user` may read: those of a review on an assignment `user` sees."""
+    visible = Review.assignment_id.in_(select(Assignment.id).where(assignment_visible_to(user)))
+    return events_of_records(Review, visible)
+
+
+def field_visit_events_visible_to(user) -> ColumnElement[bool]:
+    """Which audit events of field visits `user` may read: those of a visit `user` sees."""
+    return events_of_records(FieldVisit, field_visit_visible_to(user))
 
 
 def my_assignments(expert: User) -> Select:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from accounts.models import Role
 from extensions import db
-from plan.models import KeyProject, ProgressReport
+from plan.models import KeyProject, ProgressReport, ReportState
 from plan.queries import public_projects, public_reports
 from solicitation.models import Proposal, Suggestion
 from solicitation.queries import publicly_visible_suggestion_ids
@@ -128,6 +128,7 @@ def _suggestions(suggestions: list[Suggestion]) -> list[Document]:
     public = publicly_visible_suggestion_ids(suggestion.id for suggestion in suggestions)
     found = []
     for suggestion in suggestions:
+        # solicitation.queries.suggestion_visible_to: the office, and the unit it was referred to.
         audiences = [OFFICE]
         if suggestion.referred_unit_id is not None:
             audiences.append(unit_audience(suggestion.referred_unit_id))
@@ -161,8 +162,14 @@ def _project_document(project: KeyProject) -> Document:
         unit_kind=project.lead_unit.kind.value if project.lead_unit else "",
         status=project.plan.status.value,
         date=project.plan.published_at or project.created_at,
-        audiences=[OFFICE, LEADER, unit_audience(project.lead_unit_id)],
+        audiences=_project_audiences(project),
     )
+
+
+def _project_audiences(project: KeyProject) -> list[str]:
+    # plan.queries.project_visible_to: the office and the leaders; the lead unit once the plan is published.
+    published = project.plan.published_at is not None
+    return [OFFICE, LEADER] + ([unit_audience(project.lead_unit_id)] if published else [])
 
 
 def _as_published(staff: Document, project: KeyProject, entry: dict) -> Document:
@@ -191,6 +198,13 @@ def _key_projects(projects: list[KeyProject]) -> list[Document]:
     return found
 
 
+def _report_audiences(report: ProgressReport) -> list[str]:
+    # plan.queries.report_visible_to: the lead unit always; the office and the leaders once the unit sent it.
+    # (a report exists only once the plan is published, so its project's lead unit sees it)
+    sent = [] if report.state is ReportState.draft else [OFFICE, LEADER]
+    return [*sent, unit_audience(report.key_project.lead_unit_id)]
+
+
 def _progress_reports(reports: list[ProgressReport]) -> list[Document]:
     projects = {report.key_project_id for report in reports}
     published = public_projects({report.key_project.plan_id for report in reports})
@@ -209,7 +223,7 @@ def _progress_reports(reports: list[ProgressReport]) -> list[Document]:
             unit_kind=project.lead_unit.kind.value if project.lead_unit else "",
             status=report.state.value,
             date=report.submitted_at or report.updated_at,
-            audiences=[OFFICE, LEADER, unit_audience(project.lead_unit_id)],
+            audiences=_report_audiences(report),
         )
         public = None
         entry = published.get(project.id)

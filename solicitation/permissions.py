@@ -3,7 +3,7 @@
 from accounts.models import Role
 from accounts.permissions import has_role, is_office
 from solicitation.models import PROPOSAL_EDITABLE, PROPOSAL_WITH_OFFICE, SuggestionStatus
-from solicitation.queries import proposal_is_visible
+from solicitation.queries import proposal_is_visible, suggestion_is_visible
 
 
 def can_view_rounds(user) -> bool:
@@ -53,8 +53,9 @@ def can_triage_suggestions(user) -> bool:
 
 
 def can_view_suggestion(user, suggestion) -> bool:
-    """The office; the unit a suggestion was referred to (contact details masked)."""
-    return can_draft_from_suggestion(user, suggestion)
+    """The rule of solicitation.queries.suggestion_visible_to, asked of one suggestion: the office; the unit it
+    was referred to (contact details masked)."""
+    return suggestion_is_visible(user, suggestion.id)
 
 
 def can_answer_referral(user, suggestion) -> bool:
@@ -66,12 +67,8 @@ def can_answer_referral(user, suggestion) -> bool:
 
 
 def can_draft_from_suggestion(user, suggestion) -> bool:
-    """The office, or staff of the unit the suggestion was referred to, may turn it into a proposal."""
-    return is_office(user) or (
-        has_role(user, Role.unit_staff)
-        and suggestion.referred_unit_id is not None
-        and suggestion.referred_unit_id == user.unit_id
-    )
+    """Those who see a suggestion (the office, the unit it was referred to) may turn it into a proposal."""
+    return can_view_suggestion(user, suggestion)
 
 
 def can_see_referrals(user) -> bool:

@@ -1,10 +1,11 @@
 """Read-only selects for rounds, categories, proposals and suggestions."""
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select, true
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from accounts.models import AuditEvent, Role, Unit, UnitKind
 from accounts.permissions import has_role
+from accounts.queries import events_of_records
 from extensions import db
 from solicitation.models import (
     Category,
@@ -141,7 +142,39 @@ def counts_by_status(query: Select) -> dict[ProposalStatus, int]:
     return {status: counts[status] for status in ProposalStatus if status in counts}
 
 
+def suggestion_visible_to(user) -> ColumnElement[bool]:
+    """The one rule of who sees a suggestion on the staff side, as a SQL condition on Suggestion.
+
+    The office, every one; a unit's staff, those referred to their unit (contact details masked); nobody else.
+    (An expert reads what is sent to them for screening through review's own rule; the public reads
+    `publicly_visible_suggestions`.) The page's predicate, the lists, the JSON API, the search audience and the
+    audit log all ask this.
+    """
+    if has_role(user, Role.office):
+        return true()
+    if has_role(user, Role.unit_staff) and user.unit_id is not None:
+        return Suggestion.referred_unit_id == user.unit_id
+    return false()
+
+
+def visible_suggestions(user) -> Select:
+    """Suggestions `user` may see."""
+    return select(Suggestion).where(suggestion_visible_to(user))
+
+
+def suggestion_is_visible(user, suggestion_id: int) -> bool:
+    """Whether `user` may see this one suggestion: the rule asked of one row."""
+    return db.session.scalar(select(exists().where(Suggestion.id == suggestion_id, suggestion_visible_to(user))))
+
+
+def suggestion_events_visible_to(user) -> ColumnElement[bool]:
+    """Which audit events of suggestions `user` may read, as a SQL condition on AuditEvent: those of a suggestion
+    `user` sees."""
+    return events_of_records(Suggestion, suggestion_visible_to(user))
+
+
 def suggestions(
+    user,
     *,
     round_id: int,
     q: str = "",
@@ -151,9 +184,10 @@ def suggestions(
     referred_unit_id: int | None = None,
     held_reply: bool = False,
 ) -> Select:
-    """The round's suggestions matching the filters, newest first (contact details are never searched)."""
+    """The round's suggestions `user` may see matching the filters, newest first (contact details are never
+    searched)."""
     query = (
-        select(Suggestion)
+        visible_suggestions(user)
         .options(
             selectinload(Suggestion.category),
             selectinload(Suggestion.referred_unit),
@@ -180,11 +214,12 @@ def suggestions(
     return query.order_by(Suggestion.created_at.desc(), Suggestion.id.desc())
 
 
-def referred_to(unit_id: int) -> Select:
-    """Suggestions referred to a unit, those still waiting for its answer first."""
+def referred_to(user) -> Select:
+    """Suggestions referred to the unit of `user` (those the rule shows its staff), those still waiting for its
+    answer first."""
     return (
-        select(Suggestion)
-        .where(Suggestion.referred_unit_id == unit_id)
+        visible_suggestions(user)
+        .where(Suggestion.referred_unit_id.is_not(None))
         .order_by(Suggestion.unit_answered_at.is_not(None), Suggestion.created_at.desc())
     )
 
@@ -194,6 +229,12 @@ def counts_by(column, query: Select) -> list[tuple[object, int]]:
     # The same select with its joins and filters, grouped: no subquery copying the rows' columns.
     grouped = query.with_only_columns(column, func.count()).group_by(column).order_by(None)
     return sorted(db.session.execute(grouped).all(), key=lambda row: -row[1])
+
+
+def counted_suggestions(round_id: int) -> Select:
+    """The round's suggestions that the public figures count (by category, by channel): all but those set aside.
+    Only counted, never listed: the public lists `public_suggestions`."""
+    return select(Suggestion).where(Suggestion.round_id == round_id, Suggestion.status != SuggestionStatus.rejected)
 
 
 def publicly_visible_rounds() -> ColumnElement[bool]:

@@ -13,7 +13,7 @@ from extensions import db
 from review import queries
 from review.forms import AbstainForm, FieldVisitForm, ReviewForm
 from review.models import Assignment, FieldVisitAttachment, ReviewStage, ReviewStatus
-from review.permissions import can_record_field_visit, can_review, is_expert
+from review.permissions import can_record_field_visit, can_review, can_view_field_visit, is_expert
 from review.ranking import disagreement
 from review.services import conflicts, field_visits, reviews
 from review.views import bp
@@ -179,5 +179,5 @@ def field_visit_file(visit_id, file_id):
             FieldVisitAttachment.id == file_id, FieldVisitAttachment.field_visit_id == visit_id
         )
     )
-    require(can_record_field_visit(current_user, file.field_visit.proposal))
+    require(can_view_field_visit(current_user, file.field_visit))
     return download_response(file.storage_key, content_type=file.content_type, filename=file.filename)

@@ -40,7 +40,9 @@ def export_suggestions(
         "category_id": category_id,
         "held_reply": held_reply,
     }
-    queued = enqueue(EXPORT_SUGGESTIONS, {"round_id": round.id, "locale": locale, "filters": filters}, actor=actor)
+    # The job reads the list as the office member who asked for it would (the suggestions' one visibility rule).
+    payload = {"round_id": round.id, "reader_id": actor.id, "locale": locale, "filters": filters}
+    queued = enqueue(EXPORT_SUGGESTIONS, payload, actor=actor)
     db.session.commit()
     return queued
 
@@ -48,11 +50,12 @@ def export_suggestions(
 @job(EXPORT_SUGGESTIONS)
 def _make_suggestion_export(payload: dict, progress) -> dict:
     """Write the export's workbook into the attachment storage, reporting every PROGRESS_EVERY rows."""
-    round = db.session.get(Round, payload["round_id"])
-    if round is None:
-        raise LookupError(f"round {payload['round_id']} no longer exists")
+    round, reader = db.session.get(Round, payload["round_id"]), db.session.get(User, payload["reader_id"])
+    if round is None or reader is None:
+        raise LookupError(f"round {payload['round_id']} or user {payload['reader_id']} no longer exists")
     filters = payload["filters"]
     query = queries.suggestions(
+        reader,
         round_id=round.id,
         q=filters["q"],
         status=SuggestionStatus(filters["status"]) if filters["status"] else None,

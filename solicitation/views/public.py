@@ -11,7 +11,7 @@ from core.web import form_status, paginate, show_error
 from extensions import db, limiter
 from solicitation import queries
 from solicitation.forms import SuggestionForm, TrackForm
-from solicitation.models import PUBLIC_CHANNELS, Channel, Round, Suggestion, SuggestionStatus
+from solicitation.models import PUBLIC_CHANNELS, Channel, Round, Suggestion
 from solicitation.services import suggestions as services
 from solicitation.views import bp
 
@@ -109,7 +109,7 @@ def heard():
     round = _chosen_round(rounds)  # the newest soliciting round unless another is asked for
     if round is None:
         return render_template("solicitation/suggest_closed.html")
-    counted = queries.suggestions(round_id=round.id).where(Suggestion.status != SuggestionStatus.rejected)
+    counted = queries.counted_suggestions(round.id)
     names = {category.id: category.name for category in round.categories}
     by_category = queries.counts_by(Suggestion.category_id, counted)
     return render_template(

@@ -68,7 +68,7 @@ def suggestion_list(round_id):
 def _filtered(round):
     """The list's filter form (from the query string) and the select it makes."""
     filters, chosen = _chosen(round)
-    return filters, queries.suggestions(round_id=round.id, **chosen)
+    return filters, queries.suggestions(current_user, round_id=round.id, **chosen)
 
 
 def _chosen(round):
@@ -357,7 +357,7 @@ def suggestion_draft_proposal(suggestion_id):
 def referral_list():
     """The suggestions referred to the reader's unit, those awaiting an answer first."""
     require(can_see_referrals(current_user))
-    return render_template("solicitation/referral_list.html", page=paginate(queries.referred_to(current_user.unit_id)))
+    return render_template("solicitation/referral_list.html", page=paginate(queries.referred_to(current_user)))
 
 
 @bp.route("/rounds/<int:round_id>/suggestions/import", methods=["GET", "POST"])

@@ -7,11 +7,14 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from accounts import queries as accounts_queries
 from extensions import db
 from plan import queries, services
 from plan.errors import PlanError
 from plan.models import PlanStatus, PlanVersion
 from plan.numerals import chinese_number
+from solicitation.models import RoundStatus
+from solicitation.services.rounds import transition_round
 from tests.conftest import statements_run
 from tests.factories import make_open_round, make_unit, make_user
 from tests.plan.conftest import lead_everything
@@ -233,3 +236,20 @@ def test_the_plan_page_reads_its_projects_in_the_same_queries_however_many_there
     shown = client.get(page).get_data(as_text=True)
     assert "创新社区治理模式" in shown and "区政务办" in shown
     assert statements_run(lambda: client.get(page)) == fewer
+
+
+def test_the_office_still_reads_the_history_of_a_removed_key_project(client):
+    office = make_user(role="office")
+    round = make_open_round(actor=office)
+    for status in (RoundStatus.reviewing, RoundStatus.planning):
+        transition_round(actor=office, round=round, target=status)
+    plan = services.create_plan(actor=office, round=round)
+    project = services.add_key_project(actor=office, plan=plan, fields={"title": "推进网格管理标准化"})
+    project_id = project.id
+    services.remove_key_project(actor=office, project=project)
+
+    events = db.session.scalars(accounts_queries.audit_events(office, object_type="KeyProject", object_id=project_id))
+    assert [event.action for event in events] == ["key_project.delete", "key_project.create"]
+    client.login(office)
+    page = client.get("/audit", query_string={"object_type": "KeyProject", "object_id": project_id})
+    assert f"KeyProject #{project_id}" in page.get_data(as_text=True)

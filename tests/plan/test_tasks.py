@@ -154,6 +154,11 @@ def test_a_report_carries_files_that_only_its_readers_download(client, planning,
     url = f"/progress-reports/{saved.id}/files/{file.id}"
     assert client.get(url).data == PDF
     client.login(planning["office"])
+    assert client.get(url).status_code == 403  # a draft is the unit's until it submits
+    client.login(staff)
+    submitted = {key: value for key, value in data.items() if key != "file"} | {"action": "submit"}
+    assert client.post(f"/key-projects/{project.id}/progress/1", data=submitted).status_code == 302
+    client.login(planning["office"])
     assert client.get(url).data == PDF
     client.login(make_user(role="unit_staff"))
     assert client.get(url).status_code == 403

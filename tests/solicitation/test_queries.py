@@ -16,9 +16,9 @@ def test_suggestions_are_counted_by_a_column_among_those_the_filters_select():
     make_suggestion(round=round, title="路灯不亮", category_id=livelihood)
     make_suggestion(title="另一轮的停车建议")
 
-    by_category = queries.counts_by(Suggestion.category_id, queries.suggestions(round_id=round.id))
+    by_category = queries.counts_by(Suggestion.category_id, queries.suggestions(office, round_id=round.id))
     assert by_category == [(livelihood, 3), (None, 1)]
-    parking = queries.suggestions(round_id=round.id, q="停车")
+    parking = queries.suggestions(office, round_id=round.id, q="停车")
     assert queries.counts_by(Suggestion.channel, parking) == [(Channel.web, 2), (Channel.hotline, 1)]
 
 
