@@ -16,7 +16,7 @@ from accounts.views import bp as accounts_bp
 from api.health import bp as health_bp
 from api.views import bp as api_bp
 from backup.cli import backup_cli
-from core import logs, page_cache
+from core import logs
 from core.errors import DomainError
 from core.mail import mail_cli, start_delivery_thread
 from core.views import bp as core_bp
@@ -64,7 +64,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     logs.init_app(app)
-    page_cache.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
     csrf.init_app(app)

@@ -23,7 +23,6 @@ from werkzeug.exceptions import Conflict, HTTPException
 
 from core.errors import DomainError
 from core.logs import request_id
-from core.page_cache import shared_page
 from core.web import CONTROL_CHARACTERS, retry_after_seconds, safe_next, wants_json
 from extensions import db, limiter
 
@@ -32,7 +31,6 @@ log = logging.getLogger(__name__)
 
 
 @bp.get("/")
-@shared_page
 def index():
     """Show the home page: what the platform is, and each role's way in."""
     return render_template("core/index.html", user=current_user)

@@ -6,7 +6,6 @@ from flask import current_app, flash, make_response, redirect, render_template, 
 from flask_babel import gettext as _
 
 from core.errors import DomainError
-from core.page_cache import shared_page
 from core.web import form_status, paginate, show_error
 from extensions import db, limiter
 from solicitation import queries
@@ -63,7 +62,6 @@ def _accepted(response) -> bool:
     scope="attempts",  # its own count, even when both limits read the same
     on_breach=_suggest_breach,
 )
-@shared_page
 def suggest():
     """Send a reform need or suggestion; no account needed."""
     rounds = queries.soliciting_rounds()
@@ -100,7 +98,6 @@ def track():
 
 
 @bp.get("/heard")
-@shared_page
 def heard():
     """征集情况: what the round heard, by category and channel, and the suggestions the office published."""
     soliciting = queries.soliciting_rounds()
