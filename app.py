@@ -20,7 +20,7 @@ from core import logs
 from core.errors import DomainError
 from core.mail import mail_cli, start_delivery_thread
 from core.views import bp as core_bp
-from core.views import error_page, refusal_page, select_locale, stale_record
+from core.views import error_page, refusal_page, select_locale, stale_record, template_translations
 from core.web import IdConverter, pretty_json, refuse_control_characters, set_security_headers, url_with
 from dashboard import permissions as dashboard_permissions
 from dashboard.views import bp as dashboard_bp
@@ -102,6 +102,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.add_template_filter(official_text)
     app.add_template_global(url_with)
     app.add_template_global(get_locale)
+    app.context_processor(template_translations)
     app.before_request(refuse_control_characters)
     app.after_request(set_security_headers)
     for code in ERROR_PAGES:
