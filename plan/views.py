@@ -260,7 +260,7 @@ def plan_public(plan_id):
         plan=plan,
         version=version,
         snapshot=version.snapshot,
-        latest=queries.latest_reports(plan.id),
+        latest=queries.latest_reports(plan),
         suggestions=queries.suggestion_counts(plan),
         replicable={project.id for project in plan.projects if project.replicable},
     )

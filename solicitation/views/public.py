@@ -10,7 +10,7 @@ from core.web import form_status, paginate, show_error
 from extensions import db, limiter
 from solicitation import queries
 from solicitation.forms import SuggestionForm, TrackForm
-from solicitation.models import PUBLIC_CHANNELS, Channel, Round, Suggestion, SuggestionStatus
+from solicitation.models import PUBLIC_CHANNELS, Channel, Round, Suggestion
 from solicitation.services import suggestions as services
 from solicitation.views import bp
 
@@ -100,21 +100,17 @@ def track():
 @bp.get("/heard")
 def heard():
     """征集情况: what the round heard, by category and channel, and the suggestions the office published."""
-    soliciting = queries.soliciting_rounds()
-    others = list(db.session.scalars(queries.rounds().where(queries.publicly_visible_rounds())))
-    rounds = soliciting + [r for r in others if r not in soliciting]
+    rounds = queries.public_rounds()
     round = _chosen_round(rounds)  # the newest soliciting round unless another is asked for
     if round is None:
         return render_template("solicitation/suggest_closed.html")
-    counted = queries.suggestions(round_id=round.id).where(Suggestion.status != SuggestionStatus.rejected)
-    names = {category.id: category.name for category in round.categories}
-    by_category = queries.counts_by(Suggestion.category_id, counted)
+    by_category, by_channel = queries.heard_counts(round.id)
     return render_template(
         "solicitation/heard.html",
         round=round,
         rounds=rounds,
-        by_category=[(names.get(key, _("Not classified")), count) for key, count in by_category],
-        by_channel=queries.counts_by(Suggestion.channel, counted),
+        by_category=[(name or _("Not classified"), count) for name, count in by_category],
+        by_channel=by_channel,
         page=paginate(queries.public_suggestions(round.id)),
     )
 
