@@ -10,7 +10,14 @@ from sqlalchemy import update
 from extensions import db
 from solicitation.models import Round
 from solicitation.services import suggestions as services
-from tests.factories import make_open_round, make_published_plan, make_suggestion, make_unit, make_user
+from tests.conftest import statements_run
+from tests.factories import (
+    make_open_round,
+    make_published_plan,
+    make_suggestion,
+    make_unit,
+    make_user,
+)
 from tests.solicitation.test_suggestion_views import FORM
 
 META_TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
@@ -97,3 +104,18 @@ def test_a_new_suggestion_counts_on_what_we_heard_at_once_and_shows_once_publish
     assert "建议增设社区长者饭堂" not in page and '<td class="num">1</td>' in page  # counted, not yet shown
     services.set_public(actor=office, suggestion=suggestion, public=True)
     assert "建议增设社区长者饭堂" in client.get("/heard").get_data(as_text=True)
+
+
+def test_what_we_heard_reads_as_many_queries_for_many_published_suggestions_as_for_one(client):
+    office = make_user(role="office")
+    round = make_open_round()
+
+    def publish(count):
+        for number in range(count):
+            category = round.categories[number % len(round.categories)]  # each its own, up to five
+            suggestion = make_suggestion(round=round, title=f"建议{number}", category_id=category.id)
+            services.set_public(actor=office, suggestion=suggestion, public=True)
+        db.session.expire_all()  # the page reads what the database holds, not this test's objects
+        return statements_run(lambda: client.get("/heard"))
+
+    assert publish(1) == publish(5)
