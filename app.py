@@ -16,11 +16,11 @@ from accounts.views import bp as accounts_bp
 from api.health import bp as health_bp
 from api.views import bp as api_bp
 from backup.cli import backup_cli
-from core import logs, page_cache
+from core import logs
 from core.errors import DomainError
 from core.mail import mail_cli, start_delivery_thread
 from core.views import bp as core_bp
-from core.views import error_page, refusal_page, select_locale, stale_record
+from core.views import error_page, refusal_page, select_locale, stale_record, template_translations
 from core.web import IdConverter, pretty_json, refuse_control_characters, set_security_headers, url_with
 from dashboard import permissions as dashboard_permissions
 from dashboard.views import bp as dashboard_bp
@@ -68,7 +68,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     logs.init_app(app)
-    page_cache.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
     # Before CSRF's own check, which cannot read a form part that has no name.
@@ -118,6 +117,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.add_template_filter(official_text)
     app.add_template_global(url_with)
     app.add_template_global(get_locale)
+    app.context_processor(template_translations)
     app.after_request(set_security_headers)
     for code in ERROR_PAGES:
         app.register_error_handler(code, error_page)

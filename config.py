@@ -56,9 +56,6 @@ def from_environment(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Asia/Shanghai"),
         "LANGUAGES": ["zh_CN", "en"],
         "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", 50)),
-        # The public pages as anonymous readers get them are drawn once and served again for these seconds
-        # (core/page_cache.py); another server process shows a change within them, this one at once. 0: off.
-        "PUBLIC_PAGE_CACHE_SECONDS": float(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", 5)),
         # Rate limits count in this process by default; redis://host:6379 shares them between servers.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "reform"),

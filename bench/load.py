@@ -16,14 +16,14 @@ then measures, first in-process and then through servers it starts on free 127.0
 Phases:
 0. CPU per drawn public page (bench/page_cpu.py, in-process, before the servers start): each of the pages a
    resident reads — the home page, 征集情况 (/heard), /plans, the published plan and the suggestion form — drawn
-   --page-requests times for a reader who is not logged in, the page cache off, with Flask's test client;
+   --page-requests times for a reader who is not logged in, with Flask's test client;
    `time.process_time` per request. public_page_cpu_ms is the worst of the five. Target: at most 2.5 ms when a
    10-million-step Python loop takes 0.25 s, scaled by this machine's loop (machine_loop_s), i.e.
    2.5 × machine_loop_s / 0.25 ms.
 Then phases of --seconds each, with --clients clients:
 1. hello (wrk): GET / of the hello server, each client sending its next request once the last is answered;
-2. public pages (wrk), driven exactly as hello: the five public pages in turn (the page cache on, as in
-   production). public_page_rps is this phase's throughput, public_rps_ratio = public_page_rps / hello_rps;
+2. public pages (wrk), driven exactly as hello: the five public pages in turn, each drawn anew
+   as in production. public_page_rps is this phase's throughput, public_rps_ratio = public_page_rps / hello_rps;
 3. the mix, always full (locust): residents (all but four clients) reading the public pages, searching, sending a
    suggestion through the HTML form (GET the form, its CSRF token, POST, then the tracking page it redirects to)
    and looking up tracking codes; two office clients (`office`) browsing the round's proposals and suggestions
@@ -420,7 +420,7 @@ def main() -> None:
         run([flask, "search", "rebuild"], env=env, log=folder / "rebuild.log", what="flask search rebuild")
         demo = json.loads(run([str(VENV_BIN / "python"), "-c", DEMO_FACTS], env=env, what="reading the demo"))
 
-        say(f"\n0. CPU per drawn public page, in-process, {args.page_requests} requests each, page cache off ...")
+        say(f"\n0. CPU per drawn public page, in-process, {args.page_requests} requests each ...")
         page_cpu = public_page_cpu(env, args.page_requests)
         for path, ms in page_cpu["public_page_cpu_ms_each"].items():
             say(f"  {path:<12} {ms:>6.2f} ms")

@@ -5,7 +5,7 @@ import re
 import time
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, request, url_for
+from flask import current_app, flash, g, request, url_for
 from flask_limiter import RequestLimit
 from flask_login import current_user
 from sqlalchemy import Select
@@ -165,6 +165,8 @@ def set_security_headers(response):
         response.headers.setdefault("Strict-Transport-Security", HSTS)
     if _private(response):
         response.headers["Cache-Control"] = "no-store"
+    elif _readers_own():
+        response.headers.setdefault("Cache-Control", "private")
     return response
 
 
@@ -173,7 +175,8 @@ def _private(response) -> bool:
 
     That is every answer to a logged-in user or a program with a token (contact details, drafts, reviews),
     every download (an export of contacts) and every answer to a form sent (a refused one shows back the name
-    and phone typed). The public pages as anyone gets them, and the site's own files, may be kept.
+    and phone typed). The public pages as anyone gets them, and the site's own files, may be kept (see
+    _readers_own for by whom).
     """
     if request.endpoint == "static":
         return False
@@ -183,6 +186,13 @@ def _private(response) -> bool:
         or "Authorization" in request.headers
         or current_user.is_authenticated
     )
+
+
+def _readers_own() -> bool:
+    """Whether a page that anyone may get is still this reader's own: it carries their CSRF token (every page
+    does, in its head; the suggestion form in its form too), which another reader's session would refuse. Their
+    browser may keep it; a shared cache (a reverse proxy) may not hand it to the next reader."""
+    return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g
 
 
 def wants_json() -> bool:

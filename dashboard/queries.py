@@ -162,7 +162,7 @@ def plan_progress(round_id: int) -> list[tuple[KeyProject, ProgressReport | None
     plan = plan_queries.plan_of(round_id)
     if plan is None:
         return []
-    latest = plan_queries.latest_reports(plan.id)
+    latest = plan_queries.latest_reports(plan)
     return [(project, latest.get(project.id)) for project in plan.projects]
 
 

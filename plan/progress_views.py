@@ -260,7 +260,7 @@ def _render_assessment(plan, *, failed=None, status=200):
     forms = {p.id: AssessmentForm.for_project(p, formdata=None) for p in plan.projects}
     if failed is not None:
         forms[failed[0]] = failed[1]
-    latest = queries.latest_reports(plan.id)
+    latest = queries.latest_reports(plan)
     return render_template("plan/assessment.html", plan=plan, forms=forms, latest=latest), status
 
 

@@ -8,7 +8,6 @@ from flask_login import current_user
 from accounts.permissions import login_required, office_required, require
 from core.errors import DomainError
 from core.exports import docx_response, table_response
-from core.page_cache import shared_page
 from core.web import form_status, show_error
 from extensions import db
 from plan import queries, services
@@ -244,14 +243,12 @@ def plan_print(plan_id):
 
 
 @bp.get("/plans")
-@shared_page
 def plan_index():
     """The published plans, newest first: open to everyone."""
     return render_template("plan/plan_index.html", plans=queries.published_plans())
 
 
 @bp.get("/plans/<int:plan_id>")
-@shared_page
 def plan_public(plan_id):
     """A published plan as it was published: each project with its lead leader and lead unit."""
     plan = db.get_or_404(Plan, plan_id)
@@ -263,7 +260,7 @@ def plan_public(plan_id):
         plan=plan,
         version=version,
         snapshot=version.snapshot,
-        latest=queries.latest_reports(plan.id),
+        latest=queries.latest_reports(plan),
         suggestions=queries.suggestion_counts(plan),
         replicable={project.id for project in plan.projects if project.replicable},
     )

@@ -143,7 +143,6 @@ def serve_demo(instance: Path):
             "SEARCH_INDEX_DIR": str(instance / "search-index"),
             "LOGIN_RATE_LIMIT": "10000 per minute",
             "LOGIN_USERNAME_RATE_LIMIT": "10000 per minute",
-            "PUBLIC_PAGE_CACHE_SECONDS": 0,
             "LOG_LEVEL": "WARNING",
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         }

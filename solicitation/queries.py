@@ -231,15 +231,37 @@ def counts_by(column, query: Select) -> list[tuple[object, int]]:
     return sorted(db.session.execute(grouped).all(), key=lambda row: -row[1])
 
 
-def counted_suggestions(round_id: int) -> Select:
-    """The round's suggestions that the public figures count (by category, by channel): all but those set aside.
-    Only counted, never listed: the public lists `public_suggestions`."""
-    return select(Suggestion).where(Suggestion.round_id == round_id, Suggestion.status != SuggestionStatus.rejected)
-
-
 def publicly_visible_rounds() -> ColumnElement[bool]:
     """Which rounds the public sees (on /heard): every one out of preparation."""
     return Round.status != RoundStatus.preparing
+
+
+def public_rounds() -> list[Round]:
+    """The rounds the public sees, those soliciting first, each newest first: /heard's choice."""
+    soliciting_first = Round.status != RoundStatus.soliciting  # false sorts first
+    query = select(Round).where(publicly_visible_rounds()).order_by(soliciting_first, Round.year.desc())
+    return list(db.session.scalars(query))
+
+
+def heard_counts(round_id: int) -> tuple[list[tuple[str | None, int]], list[tuple[Channel, int]]]:
+    """What a round heard, set-aside suggestions left out: how many by category (its name; None: not classified)
+    and by channel, each most first, from one grouped count."""
+    query = (
+        select(Suggestion.category_id, Category.name, Suggestion.channel, func.count())
+        .select_from(Suggestion)
+        .outerjoin(Category, Category.id == Suggestion.category_id)
+        .where(Suggestion.round_id == round_id, Suggestion.status != SuggestionStatus.rejected)
+        .group_by(Suggestion.category_id, Category.name, Suggestion.channel)
+    )
+    by_category, by_channel, names = {}, {}, {}
+    for category_id, name, channel, count in db.session.execute(query):
+        names[category_id] = name
+        by_category[category_id] = by_category.get(category_id, 0) + count
+        by_channel[channel] = by_channel.get(channel, 0) + count
+    # most first; a tie in the order of the keys, not classified first
+    categories = sorted(by_category.items(), key=lambda row: (-row[1], row[0] is not None, row[0] or 0))
+    channels = sorted(by_channel.items(), key=lambda row: (-row[1], row[0].name))
+    return [(names[key], count) for key, count in categories], channels
 
 
 def publicly_visible_suggestions() -> ColumnElement[bool]:
@@ -274,6 +296,7 @@ def public_suggestions(round_id: int) -> Select:
     return (
         select(Suggestion)
         .where(Suggestion.round_id == round_id, publicly_visible_suggestions())
+        .options(selectinload(Suggestion.category))
         .order_by(Suggestion.second_count.desc(), Suggestion.id.desc())
     )
 

@@ -6,7 +6,6 @@ from flask import current_app, flash, make_response, redirect, render_template, 
 from flask_babel import gettext as _
 
 from core.errors import DomainError
-from core.page_cache import shared_page
 from core.web import form_status, paginate, show_error
 from extensions import db, limiter
 from solicitation import queries
@@ -63,7 +62,6 @@ def _accepted(response) -> bool:
     scope="attempts",  # its own count, even when both limits read the same
     on_breach=_suggest_breach,
 )
-@shared_page
 def suggest():
     """Send a reform need or suggestion; no account needed."""
     rounds = queries.soliciting_rounds()
@@ -100,24 +98,19 @@ def track():
 
 
 @bp.get("/heard")
-@shared_page
 def heard():
     """征集情况: what the round heard, by category and channel, and the suggestions the office published."""
-    soliciting = queries.soliciting_rounds()
-    others = list(db.session.scalars(queries.rounds().where(queries.publicly_visible_rounds())))
-    rounds = soliciting + [r for r in others if r not in soliciting]
+    rounds = queries.public_rounds()
     round = _chosen_round(rounds)  # the newest soliciting round unless another is asked for
     if round is None:
         return render_template("solicitation/suggest_closed.html")
-    counted = queries.counted_suggestions(round.id)
-    names = {category.id: category.name for category in round.categories}
-    by_category = queries.counts_by(Suggestion.category_id, counted)
+    by_category, by_channel = queries.heard_counts(round.id)
     return render_template(
         "solicitation/heard.html",
         round=round,
         rounds=rounds,
-        by_category=[(names.get(key, _("Not classified")), count) for key, count in by_category],
-        by_channel=queries.counts_by(Suggestion.channel, counted),
+        by_category=[(name or _("Not classified"), count) for name, count in by_category],
+        by_channel=by_channel,
         page=paginate(queries.public_suggestions(round.id)),
     )
 

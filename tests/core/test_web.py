@@ -82,7 +82,7 @@ def test_a_query_argument_cannot_break_the_export_links(client, login_as):
 
 def test_pages_for_a_logged_in_user_and_every_export_are_never_kept_by_the_browser(client, login_as):
     suggestion = make_suggestion()
-    assert "Cache-Control" not in client.get("/heard").headers  # a public page as anyone gets it may be kept
+    assert client.get("/heard").headers["Cache-Control"] == "private"  # the reader's browser may keep it, no proxy
     login_as("office")
     answers = [
         client.get("/"),

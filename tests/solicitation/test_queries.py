@@ -2,8 +2,10 @@
 
 from accounts.models import UnitKind
 from solicitation import queries
-from solicitation.models import Channel, ProposalStatus, Suggestion
-from tests.factories import make_open_round, make_proposal, make_suggestion, make_unit, make_user
+from solicitation.models import Channel, ProposalStatus, RejectReason, RoundStatus, Suggestion
+from solicitation.services import rounds as round_services
+from solicitation.services import suggestions as suggestion_services
+from tests.factories import make_open_round, make_proposal, make_round, make_suggestion, make_unit, make_user
 
 
 def test_suggestions_are_counted_by_a_column_among_those_the_filters_select():
@@ -35,3 +37,30 @@ def test_proposals_are_counted_by_status_among_those_the_filters_select():
     assert queries.counts_by_status(streets) == {ProposalStatus.submitted: 1}
     own = queries.proposals(street, round_id=round.id)
     assert queries.counts_by_status(own) == {ProposalStatus.draft: 1, ProposalStatus.submitted: 1}
+
+
+def test_what_a_round_heard_is_counted_by_category_and_channel_leaving_out_the_set_aside():
+    office = make_user(role="office")
+    round = make_open_round(categories=("民生事业", "经济发展"))
+    livelihood, economy = (category.id for category in round.categories)
+    make_suggestion(round=round, title="停车难", category_id=livelihood)
+    make_suggestion(round=round, title="老旧小区停车位不足", category_id=livelihood, channel="wechat")
+    make_suggestion(round=round, title="热线反映的停车问题", channel="hotline", actor=office)
+    make_suggestion(round=round, title="营商环境", category_id=economy)
+    spam = make_suggestion(round=round, title="广告", category_id=economy)
+    suggestion_services.reject_suggestion(actor=office, suggestion=spam, reason=RejectReason.spam)
+    make_suggestion(title="另一轮的停车建议")
+
+    by_category, by_channel = queries.heard_counts(round.id)
+    assert by_category == [("民生事业", 2), (None, 1), ("经济发展", 1)]  # a tie: not classified first
+    assert by_channel == [(Channel.web, 2), (Channel.hotline, 1), (Channel.wechat, 1)]
+
+
+def test_the_public_sees_the_rounds_out_of_preparation_those_soliciting_first():
+    office = make_user(role="office")
+    preparing = make_round(year=2301)
+    reviewing = make_open_round(year=2302)
+    round_services.transition_round(actor=office, round=reviewing, target=RoundStatus.reviewing)
+    newer_open, older_open = make_open_round(year=2300), make_open_round(year=2299)
+    assert queries.public_rounds() == [newer_open, older_open, reviewing]
+    assert preparing not in queries.public_rounds()
