@@ -128,9 +128,12 @@ def _context(app, request):
 
 
 @pytest.fixture(scope="module")
-def world(app):
-    """tests.world's world of every record a route names, built once for a module and emptied after its last test."""
-    from tests.world import build_world
+def world(app, request):
+    """The module's own world (its `build_world()`), or else tests.world's world of every record a route names;
+    built once for a module and emptied after its last test."""
+    build_world = getattr(request.module, "build_world", None)
+    if build_world is None:
+        from tests.world import build_world
 
     with app.app_context():
         world = build_world()

@@ -22,7 +22,6 @@ from solicitation.queries import visible_proposals
 from solicitation.services import proposals as proposal_services
 from solicitation.services import suggestions
 from solicitation.services.rounds import transition_round
-from tests.conftest import empty_database
 from tests.factories import (
     make_criterion,
     make_open_round,
@@ -53,6 +52,8 @@ HEADER, *LINES = [line.split() for line in TABLE.strip().splitlines()]
 ROLES = HEADER
 EXPECTED = {state: dict(zip(ROLES, answers, strict=True)) for state, *answers in LINES}
 UNITS_OWN = [state for state in EXPECTED if state != "office_draft"]
+
+pytestmark = pytest.mark.shared_world
 
 
 def title(state: str) -> str:
@@ -109,24 +110,6 @@ def build_world() -> dict:
         "users": {role: user.id for role, user in users.items()},
         "proposals": {state: proposal.id for state, proposal in made.items()},
     }
-
-
-@pytest.fixture(scope="module")
-def world(app):
-    """The world of every test here, built once and emptied after the last."""
-    with app.app_context():
-        world = build_world()
-    yield world
-    with app.app_context():
-        empty_database()
-
-
-@pytest.fixture(autouse=True)
-def _context(app):
-    """Replaces the suite's: the world stays between the tests."""
-    with app.app_context():
-        yield
-        db.session.remove()
 
 
 def test_the_table_covers_every_state_a_proposal_takes(world):

@@ -38,7 +38,6 @@ from solicitation.models import RejectReason, RoundStatus, Suggestion
 from solicitation.permissions import can_view_suggestion
 from solicitation.services import suggestions
 from solicitation.services.rounds import transition_round
-from tests.conftest import empty_database
 from tests.factories import make_criterion, make_open_round, make_proposal, make_suggestion, make_unit, make_user
 from tests.world import PDF
 
@@ -92,6 +91,8 @@ conflicted -    -     -      -      -      -       -        -      see
 visit      -    -     -      -      see    -       -        -      see
 """
 QUARTERS = {"accepted": 1, "returned": 2, "submitted": 3, "draft": 4}
+
+pytestmark = pytest.mark.shared_world
 
 
 def table(text: str) -> dict[str, dict[str, str]]:
@@ -174,7 +175,7 @@ def review_world(*, office, staff, expert, conflicted) -> dict[str, int]:
 
 
 def build_world() -> dict:
-    """Every record kind in every state, with unit A to refer and lead; the ids of everything."""
+    """Every record kind in every state, with unit A to refer and lead, indexed for search; the ids of everything."""
     office, leader = make_user(role="office"), make_user(role="leader")
     unit_a, unit_b = make_unit(name="甲单位"), make_unit(name="乙单位")
     staff_a, staff_b = make_user(role="unit_staff", unit=unit_a), make_user(role="unit_staff", unit=unit_b)
@@ -222,6 +223,9 @@ def build_world() -> dict:
         "leader": leader,
         "office": office,
     }
+    search_services.backend().clear()
+    while search_services.process_queue():
+        pass
     return {
         "round_id": round.id,
         "tracking_code": made["referred"].tracking_code,
@@ -232,27 +236,6 @@ def build_world() -> dict:
         "progress_report": {state: r.id for state, r in reports.items()},
         "review": reviewed,
     }
-
-
-@pytest.fixture(scope="module")
-def world(app):
-    """The world of every test here, built once, indexed, and emptied after the last."""
-    with app.app_context():
-        world = build_world()
-        search_services.backend().clear()
-        while search_services.process_queue():
-            pass
-    yield world
-    with app.app_context():
-        empty_database()
-
-
-@pytest.fixture(autouse=True)
-def _context(app):
-    """Replaces the suite's: the world stays between the tests."""
-    with app.app_context():
-        yield
-        db.session.remove()
 
 
 class Reader:
