@@ -3,6 +3,7 @@ and an empty database beside the test database."""
 
 import os
 import re
+import time
 import uuid
 
 import pytest
@@ -107,6 +108,18 @@ def statements_run(action) -> int:
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     return len(statements)
+
+
+def wait_until(condition, *, seconds: float, every: float = 0.2):
+    """Look at `condition` until it returns something true or `seconds` have passed; return its last answer.
+
+    The one pause the tests allow (tests/test_test_hygiene.py): between two looks at a real condition,
+    never instead of one.
+    """
+    deadline = time.monotonic() + seconds
+    while not (answer := condition()) and time.monotonic() < deadline:
+        time.sleep(every)
+    return answer
 
 
 @pytest.fixture(autouse=True)

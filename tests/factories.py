@@ -13,6 +13,17 @@ from solicitation.services import proposals, suggestions
 from solicitation.services import rounds as solicitation
 
 PASSWORD = "Secret12345"
+# What a resident types into the public suggestion form (/suggest).
+SUGGESTION_FORM = {
+    "title": "建议增设社区长者饭堂",
+    "content": "社区老人就餐不便，建议每个社区设长者饭堂。",
+    "location": "平湖街道",
+    "contact_name": "陈大爷",
+    "contact_phone": "13700001111",
+    "contact_email": "",
+    "consent": "y",
+    "website": "",
+}
 _sequence = itertools.count(1)
 
 

@@ -9,8 +9,7 @@ from sqlalchemy import update
 from extensions import db
 from solicitation.models import Round
 from solicitation.services import suggestions as services
-from tests.factories import make_open_round, make_published_plan, make_suggestion, make_unit, make_user
-from tests.solicitation.test_suggestion_views import FORM
+from tests.factories import SUGGESTION_FORM, make_open_round, make_published_plan, make_suggestion, make_unit, make_user
 
 META_TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 FORM_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -30,18 +29,19 @@ def test_two_residents_share_the_form_page_but_each_sends_it_with_their_own_toke
     assert [FORM_TOKEN.search(page).group(1) for page in pages] == tokens  # the form's token is the reader's too
     assert tokens[0] != tokens[1]
     assert pages[0].replace(tokens[0], "") == pages[1].replace(tokens[1], "")
-    assert second.post("/suggest", data={**FORM, "csrf_token": tokens[0]}, csrf=False).status_code == 400
+    assert second.post("/suggest", data={**SUGGESTION_FORM, "csrf_token": tokens[0]}, csrf=False).status_code == 400
     for reader, token in zip((first, second), tokens, strict=True):
-        assert reader.post("/suggest", data={**FORM, "csrf_token": token}, csrf=False).status_code == 302
+        assert reader.post("/suggest", data={**SUGGESTION_FORM, "csrf_token": token}, csrf=False).status_code == 302
 
 
 def test_a_change_made_by_another_server_shows_once_the_copy_is_older_than_the_setting(app, client, monkeypatch):
-    monkeypatch.setitem(app.config, "PUBLIC_PAGE_CACHE_SECONDS", 0.5)
+    monkeypatch.setitem(app.config, "PUBLIC_PAGE_CACHE_SECONDS", 30)
     round = make_open_round(title="2031年改革计划")
     assert "2031年改革计划" in client.get("/suggest").get_data(as_text=True)
     _retitle_behind_the_apps_back(round, "2031年全面深化改革计划")
     assert "2031年全面深化改革计划" not in client.get("/suggest").get_data(as_text=True)  # the copy, still fresh
-    time.sleep(0.6)
+    now = time.monotonic
+    monkeypatch.setattr(time, "monotonic", lambda: now() + 31)  # the copy's clock, half a minute on
     assert "2031年全面深化改革计划" in client.get("/suggest").get_data(as_text=True)
 
 
