@@ -55,9 +55,7 @@ def my_progress():
     """The key projects the reader's unit leads, with each quarter's report."""
     require(can_see_own_progress(current_user))
     projects = queries.led_by(current_user.unit_id)
-    reports = {}
-    for plan_id in {p.plan_id for p in projects}:
-        reports.update(queries.reports_by_project(plan_id))
+    reports = queries.reports_of_projects([project.id for project in projects])
     return render_template("plan/my_progress.html", projects=projects, reports=reports)
 
 
@@ -120,7 +118,7 @@ def progress_file(report_id, file_id):
 @login_required
 def plan_progress(plan_id):
     """Every project's report for a quarter, the missing ones, and (for the office) accept, return, remind."""
-    plan = db.get_or_404(Plan, plan_id)
+    plan = db.get_or_404(Plan, plan_id, options=[queries.PROJECT_ROWS])
     require(can_view_plan(current_user))
     quarter = _quarter_asked()
     reports = queries.reports_by_project(plan.id)

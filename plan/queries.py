@@ -3,7 +3,7 @@
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from extensions import db
 from plan.models import (
@@ -69,9 +69,17 @@ def published_version(plan_id: int) -> PlanVersion | None:
 
 
 def published_plans() -> list[tuple[Plan, PlanVersion]]:
-    """Every plan that has been published, with its latest published snapshot, newest year first."""
-    plans = db.session.scalars(select(Plan).join(Plan.round).order_by(Plan.round_id.desc()))
-    return [(plan, version) for plan in plans if (version := published_version(plan.id))]
+    """Every plan that has been published, with its latest published snapshot, newest year first: one statement."""
+    latest = (
+        select(func.max(PlanVersion.id)).where(PlanVersion.status == PlanStatus.published).group_by(PlanVersion.plan_id)
+    )
+    query = (
+        select(Plan, PlanVersion)
+        .join(PlanVersion, PlanVersion.plan_id == Plan.id)
+        .where(PlanVersion.id.in_(latest))
+        .order_by(Plan.round_id.desc())
+    )
+    return [(plan, version) for plan, version in db.session.execute(query)]
 
 
 def project_snapshot(project: KeyProject) -> dict:
@@ -138,9 +146,23 @@ def report_of(project_id: int, quarter: int) -> ProgressReport | None:
 
 def reports_by_project(plan_id: int, *, reached_office: bool = False) -> dict[int, dict[int, ProgressReport]]:
     """The plan's reports (only those that reached the office, if asked): project -> quarter -> report."""
-    query = select(ProgressReport).join(ProgressReport.key_project).where(KeyProject.plan_id == plan_id)
+    query = (
+        select(ProgressReport)
+        .join(ProgressReport.key_project)
+        .where(KeyProject.plan_id == plan_id)
+        .options(selectinload(ProgressReport.attachments))
+    )
     if reached_office:
         query = query.where(ProgressReport.state.in_(REACHED_OFFICE))
+    return _by_project(query)
+
+
+def reports_of_projects(project_ids) -> dict[int, dict[int, ProgressReport]]:
+    """The reports of these projects, whatever their plans, in one statement: project -> quarter -> report."""
+    return _by_project(select(ProgressReport).where(ProgressReport.key_project_id.in_(project_ids)))
+
+
+def _by_project(query) -> dict[int, dict[int, ProgressReport]]:
     reports: dict[int, dict[int, ProgressReport]] = {}
     for report in db.session.scalars(query):
         reports.setdefault(report.key_project_id, {})[report.quarter] = report
@@ -190,10 +212,11 @@ def published_plans_in_force() -> list[Plan]:
 
 
 def led_by(unit_id: int) -> list[KeyProject]:
-    """The key projects of published plans that the unit leads, newest plan first."""
+    """The key projects of published plans that the unit leads, newest plan first, with their plans and tasks."""
     query = (
         select(KeyProject)
         .join(KeyProject.plan)
+        .options(contains_eager(KeyProject.plan), selectinload(KeyProject.tasks))
         .where(KeyProject.lead_unit_id == unit_id, Plan.published_at.is_not(None))
         .order_by(Plan.round_id.desc(), KeyProject.position)
     )

@@ -102,7 +102,13 @@ def round_proposals(round_id: int) -> list[Proposal]:
 
 
 def round_assignments(round_id: int) -> list[Assignment]:
-    query = select(Assignment).join(Assignment.proposal).where(Proposal.round_id == round_id)
+    """The round's assignments, each with its expert and review read in one statement per kind, not per row."""
+    query = (
+        select(Assignment)
+        .join(Assignment.proposal)
+        .where(Proposal.round_id == round_id)
+        .options(selectinload(Assignment.expert), selectinload(Assignment.review))
+    )
     return list(db.session.scalars(query.order_by(Assignment.id)))
 
 
