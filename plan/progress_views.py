@@ -211,7 +211,7 @@ def _bulletin_rows(plan, quarter, bulletin):
 @login_required
 def bulletin(plan_id, quarter):
     """季度跟踪通报: every project's status, lagging ones first, with the office's remarks; the office writes it."""
-    plan = db.get_or_404(Plan, plan_id)
+    plan = db.get_or_404(Plan, plan_id, options=[queries.PROJECT_ROWS])
     require(can_view_plan(current_user) and quarter in (1, 2, 3, 4))
     current = queries.bulletin_of(plan.id, quarter)
     if request.method == "POST":
@@ -266,7 +266,7 @@ def _render_assessment(plan, *, failed=None, status=200):
 @login_required
 def plan_assessment(plan_id):
     """考核: each key project's rating, evaluation and whether its experience is worth replicating."""
-    plan = db.get_or_404(Plan, plan_id)
+    plan = db.get_or_404(Plan, plan_id, options=[queries.PROJECT_ROWS])
     require(can_view_plan(current_user))
     return _render_assessment(plan)
 
@@ -338,7 +338,7 @@ def progress_import_template(plan_id, fmt):
 @login_required
 def battle_map(plan_id):
     """挂图作战: every project's milestones against its reported progress, for screen and print."""
-    plan = db.get_or_404(Plan, plan_id)
+    plan = db.get_or_404(Plan, plan_id, options=[queries.PROJECT_ROWS])
     require(can_view_plan(current_user))
     reports = queries.reports_by_project(plan.id, reached_office=True)
     rows = [

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from sqlalchemy import Select, and_, exists, func, select
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import contains_eager, load_only, selectinload
 
 from accounts.models import Role, User
 from extensions import db
@@ -64,6 +64,13 @@ def my_assignments(expert: User) -> Select:
         select(Assignment)
         .join(Assignment.proposal)
         .outerjoin(Assignment.review)
+        # what the expert's list shows of each: read with the assignments, not one query per row
+        .options(
+            contains_eager(Assignment.review),
+            contains_eager(Assignment.proposal).options(
+                selectinload(Proposal.round), selectinload(Proposal.unit), selectinload(Proposal.category)
+            ),
+        )
         .where(
             Assignment.expert_id == expert.id,
             Assignment.published,
@@ -263,7 +270,18 @@ def assignment_problem(round_id: int, k: int) -> Problem:
 
 def review_settings(round_id: int) -> ReviewSettings:
     """The round's review settings, the defaults when the office has not set them."""
-    return db.session.get(ReviewSettings, round_id) or ReviewSettings(
+    return db.session.get(ReviewSettings, round_id) or _default_settings(round_id)
+
+
+def review_settings_of(round_ids) -> dict[int, ReviewSettings]:
+    """Each round's review settings in one statement, the defaults where the office has not set them."""
+    found = db.session.scalars(select(ReviewSettings).where(ReviewSettings.round_id.in_(round_ids)))
+    settings = {row.round_id: row for row in found}
+    return {round_id: settings.get(round_id) or _default_settings(round_id) for round_id in round_ids}
+
+
+def _default_settings(round_id: int) -> ReviewSettings:
+    return ReviewSettings(
         round_id=round_id,
         reviewers_per_proposal=3,
         trim_extremes=False,

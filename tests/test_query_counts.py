@@ -7,6 +7,7 @@ a query per row (an N+1) would show as 4 statements more.
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from core.mail import MailFailure, OutboxMessage
 from core.models import utcnow
@@ -14,9 +15,9 @@ from extensions import db
 from plan import progress
 from plan import services as plan_services
 from plan.models import PlanStatus, ProgressStatus
-from review.models import Familiarity, Recommendation
-from review.services import assignments, reviews
-from solicitation.models import RoundStatus
+from review.models import Criterion, Familiarity, Recommendation
+from review.services import assignments, reviews, suggestion_reviews
+from solicitation.models import Proposal, RoundStatus
 from solicitation.services import suggestions
 from solicitation.services.rounds import transition_round
 from tests.conftest import statements_run
@@ -110,6 +111,11 @@ def published_plan(office, n: int, *, lead_unit=None):
             actor=office, plan=plan, target=target, meeting="第十三次会议", approved_on=date(2017, 3, 1)
         )
     return plan, names
+
+
+def accepted(office, round, title):
+    """A resident's suggestion the office took up."""
+    return suggestions.accept_suggestion(actor=office, suggestion=make_suggestion(round=round, title=title))
 
 
 def reported(plan) -> None:
@@ -310,10 +316,7 @@ def test_what_the_round_heard(client):
     def world(n):
         names = titles(n, "公开建议")
         for title in names:
-            suggestion = suggestions.accept_suggestion(
-                actor=office, suggestion=make_suggestion(round=round, title=title)
-            )
-            suggestions.set_public(actor=office, suggestion=suggestion, public=True)
+            suggestions.set_public(actor=office, suggestion=accepted(office, round, title), public=True)
         return f"/heard?round={round.id}", names
 
     assert_the_same_statements(client, world)
@@ -341,5 +344,103 @@ def test_tracking_a_suggestion(client):
             proposal_ids=[proposal.id for proposal in suggestion.proposals] + [proposal.id for proposal in proposals],
         )
         return f"/track?code={suggestion.tracking_code}", []
+
+    assert_the_same_statements(client, world)
+
+
+def test_the_rounds_list(client, login_as):
+    login_as("office")
+    assert_the_same_statements(client, lambda n: ("/rounds", [make_open_round().title for _ in range(n)]))
+
+
+def test_the_referred_suggestions_a_unit_answers(client):
+    office, unit = make_user(role="office"), make_unit()
+    client.login(make_user(role="unit_staff", unit=unit))
+    round = make_open_round()
+
+    def world(n):
+        names = titles(n, "转办建议")
+        for title in names:
+            suggestions.refer_suggestion(actor=office, suggestion=accepted(office, round, title), unit=unit)
+        return "/referrals", names
+
+    assert_the_same_statements(client, world)
+
+
+def test_the_suggestion_screening(client, login_as):
+    office = login_as("office")
+    for _ in range(3):
+        make_user(role="expert")
+    round = make_open_round()
+
+    def world(n):
+        names = titles(n, "筛选建议")
+        chosen = [accepted(office, round, title).id for title in names]
+        suggestion_reviews.send_to_screening(actor=office, round=round, suggestion_ids=chosen)
+        return f"/rounds/{round.id}/suggestion-screening", names
+
+    assert_the_same_statements(client, world)
+
+
+def test_an_experts_reviews(client):
+    office, expert = make_user(role="office"), make_user(role="expert")
+    client.login(expert)
+
+    def world(n):
+        round = make_open_round()
+        names = titles(n, "评审项目")
+        proposals = [make_proposal(round=round, submit=True, title=title) for title in names]
+        transition_round(actor=office, round=round, target=RoundStatus.reviewing)
+        for proposal in proposals:
+            assignments.assign_expert(actor=office, expert=expert, proposal=proposal)
+        assignments.publish_assignments(actor=office, round=round)
+        return "/reviews", names
+
+    assert_the_same_statements(client, world)
+
+
+def test_the_reviews_of_a_proposal(client, login_as):
+    office = login_as("office")
+
+    def world(n):
+        round, shown = reviewing_round(office, 1, with_reviews=True)
+        proposal = db.session.scalar(select(Proposal).where(Proposal.round_id == round.id))
+        for _ in range(n - 1):
+            expert = make_user(role="expert")
+            assignment = assignments.assign_expert(actor=office, expert=expert, proposal=proposal)
+            assignments.publish_assignments(actor=office, round=round)
+            criterion = db.session.scalar(select(Criterion).where(Criterion.round_id == round.id))
+            reviews.save_review(
+                actor=expert,
+                assignment=assignment,
+                scores={criterion.id: (7, "")},
+                comment="可行",
+                recommendation=Recommendation.recommend,
+                familiarity=Familiarity.high,
+            )
+            reviews.submit_review(actor=expert, assignment=assignment)
+        return f"/proposals/{proposal.id}/reviews", []
+
+    assert_the_same_statements(client, world)
+
+
+@pytest.mark.parametrize("page", ["bulletins/1", "assessment", "battle-map"])
+def test_the_plans_own_pages(client, login_as, page):
+    office = login_as("office")
+
+    def world(n):
+        plan, names = published_plan(office, n)
+        reported(plan)
+        return f"/plans/{plan.id}/{page}", names
+
+    assert_the_same_statements(client, world)
+
+
+def test_the_dashboard(client, login_as):
+    office = login_as("office")
+
+    def world(n):
+        round, _shown = reviewing_round(office, n, with_reviews=True)
+        return f"/rounds/{round.id}/dashboard", []
 
     assert_the_same_statements(client, world)
