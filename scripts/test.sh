@@ -7,4 +7,5 @@ cd "$(dirname "$0")/.."
 source scripts/_setup.sh requirements.txt requirements-dev.txt
 ruff check .
 ruff format --check .
-exec python -m pytest "$@"
+python -m pytest --cov --cov-report= "$@"
+[ $# -gt 0 ] || python scripts/coverage_gate.py  # each package's coverage against its floor, after a full run
