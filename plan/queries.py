@@ -17,6 +17,7 @@ from plan.models import (
     ProgressReport,
     ProgressStatus,
     ReportState,
+    Task,
     TaskProgress,
 )
 from solicitation.models import Proposal, suggestion_proposals
@@ -45,6 +46,9 @@ PROJECT_ROWS = selectinload(Plan.projects).options(
     selectinload(KeyProject.milestones),
     selectinload(KeyProject.tasks),
 )
+
+# What a key project's work plan shows of each task.
+TASK_ROWS = selectinload(KeyProject.tasks).selectinload(Task.owner_unit)
 
 
 def plan_of(round_id: int, *, with_projects: bool = False) -> Plan | None:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from core.mail import MailFailure, OutboxMessage
 from core.models import utcnow
 from extensions import db
-from plan import progress
+from plan import progress, tasks
 from plan import services as plan_services
 from plan.models import PlanStatus, ProgressStatus
 from review.models import Criterion, Familiarity, Recommendation
@@ -442,5 +442,21 @@ def test_the_dashboard(client, login_as):
     def world(n):
         round, _shown = reviewing_round(office, n, with_reviews=True)
         return f"/rounds/{round.id}/dashboard", []
+
+    assert_the_same_statements(client, world)
+
+
+def test_a_key_projects_work_plan(client, login_as):
+    office = login_as("office")
+    plan, _names = published_plan(office, 1)
+    project = plan.projects[0]
+
+    def world(n):
+        names = titles(n, "工作任务")
+        for title in names:
+            tasks.save_task(
+                actor=office, project=project, title=title, weight=10, owner_unit_id=make_unit().id, due_quarter=2
+            )
+        return f"/key-projects/{project.id}/tasks", names
 
     assert_the_same_statements(client, world)
