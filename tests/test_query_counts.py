@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from accounts.services import create_api_token
 from core.mail import MailFailure, OutboxMessage
 from core.models import utcnow
 from extensions import db
@@ -467,3 +468,22 @@ def test_a_key_projects_work_plan(client, login_as):
         return f"/key-projects/{project.id}/tasks", names
 
     assert_the_same_statements(client, world)
+
+
+# The JSON API's list
+
+
+def test_the_apis_suggestions_of_a_round(client):
+    office = make_user(role="office")
+    headers = {"Authorization": f"Bearer {create_api_token(actor=office, user=office, name='统计系统')}"}
+    round = make_open_round()
+    page, names = f"/api/v1/rounds/{round.id}/suggestions", []
+
+    def statements_with(n):
+        names.extend(titles(n, "接口建议"))
+        for title in names[-n:]:
+            make_suggestion(round=round, title=title)
+        assert client.get(page, headers=headers).get_json()["total"] == len(names)
+        return statements_run(lambda: client.get(page, headers=headers))
+
+    assert statements_with(FEWER) == statements_with(MORE)
