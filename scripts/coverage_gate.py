@@ -1,9 +1,9 @@
 """Fail when a package's test coverage falls under its floor: the share of its lines the whole suite runs.
 
 scripts/test.sh runs it after a full pytest run with --cov (the settings are pyproject.toml's [tool.coverage]).
-Each floor is the level the package reached, on the lower of SQLite and PostgreSQL (some code runs only on one
-database), rounded down a point or two. Raise a floor when a package's tests have raised its coverage for good;
-never lower one to let a change in.
+Each floor is the level the package reached (main of 7 December with the query-count tests, without the browser
+tests), on the lower of SQLite and PostgreSQL (some code runs only on one database), rounded down a point or two.
+Raise a floor when a package's tests have raised its coverage for good; never lower one to let a change in.
 """
 
 import io
@@ -12,16 +12,16 @@ import sys
 import coverage
 
 FLOORS = {
-    "accounts": 92,
+    "accounts": 94,
     "api": 96,
     "backup": 82,
-    "core": 91,
+    "core": 92,
     "dashboard": 98,
     "demo": 98,
-    "plan": 85,
-    "review": 92,
-    "search_index": 76,
-    "solicitation": 94,
+    "plan": 94,
+    "review": 94,
+    "search_index": 78,
+    "solicitation": 96,
 }
 
 
