@@ -3,15 +3,15 @@
 from collections.abc import Callable
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from accounts.models import AuditEvent, Role, Unit, UnitKind, User
 from extensions import db
 
 
 def users(*, q: str = "", role: Role | None = None, unit_id: int | None = None, active: bool | None = None) -> Select:
-    """Users matching the filters, by role then username."""
-    query = select(User).outerjoin(User.unit).order_by(User.role, User.username)
+    """Users matching the filters, by role then username, each with its unit read in the same statement."""
+    query = select(User).outerjoin(User.unit).options(contains_eager(User.unit)).order_by(User.role, User.username)
     if q:
         like = f"%{q.strip()}%"
         query = query.where(or_(User.username.ilike(like), User.display_name.ilike(like), Unit.name.ilike(like)))

@@ -55,9 +55,7 @@ def my_progress():
     """The key projects the reader's unit leads, with each quarter's report."""
     require(can_see_own_progress(current_user))
     projects = queries.led_by(current_user)
-    reports = {}
-    for plan_id in {p.plan_id for p in projects}:
-        reports.update(queries.reports_by_project(plan_id, reader=current_user))
+    reports = queries.reports_of_projects([project.id for project in projects], reader=current_user)
     return render_template("plan/my_progress.html", projects=projects, reports=reports)
 
 
@@ -120,7 +118,7 @@ def progress_file(report_id, file_id):
 @login_required
 def plan_progress(plan_id):
     """Every project's report for a quarter, the missing ones, and (for the office) accept, return, remind."""
-    plan = db.get_or_404(Plan, plan_id)
+    plan = db.get_or_404(Plan, plan_id, options=[queries.PROJECT_ROWS])
     require(can_view_plan(current_user))
     quarter = _quarter_asked()
     reports = queries.reports_by_project(plan.id, reader=current_user)
@@ -213,7 +211,7 @@ def _bulletin_rows(plan, quarter, bulletin):
 @login_required
 def bulletin(plan_id, quarter):
     """季度跟踪通报: every project's status, lagging ones first, with the office's remarks; the office writes it."""
-    plan = db.get_or_404(Plan, plan_id)
+    plan = db.get_or_404(Plan, plan_id, options=[queries.PROJECT_ROWS])
     require(can_view_plan(current_user) and quarter in (1, 2, 3, 4))
     current = queries.bulletin_of(plan.id, quarter)
     if request.method == "POST":
@@ -268,7 +266,7 @@ def _render_assessment(plan, *, failed=None, status=200):
 @login_required
 def plan_assessment(plan_id):
     """考核: each key project's rating, evaluation and whether its experience is worth replicating."""
-    plan = db.get_or_404(Plan, plan_id)
+    plan = db.get_or_404(Plan, plan_id, options=[queries.PROJECT_ROWS])
     require(can_view_plan(current_user))
     return _render_assessment(plan)
 
@@ -340,7 +338,7 @@ def progress_import_template(plan_id, fmt):
 @login_required
 def battle_map(plan_id):
     """挂图作战: every project's milestones against its reported progress, for screen and print."""
-    plan = db.get_or_404(Plan, plan_id)
+    plan = db.get_or_404(Plan, plan_id, options=[queries.PROJECT_ROWS])
     require(can_view_plan(current_user))
     reports = queries.reports_by_project(plan.id, reached_office=True)
     rows = [

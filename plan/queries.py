@@ -3,7 +3,7 @@
 from datetime import date
 
 from sqlalchemy import ColumnElement, and_, exists, false, func, select, true
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from accounts.models import Role
 from accounts.permissions import has_role
@@ -20,6 +20,7 @@ from plan.models import (
     ProgressReport,
     ProgressStatus,
     ReportState,
+    Task,
     TaskProgress,
 )
 from solicitation.models import Proposal, suggestion_proposals
@@ -48,6 +49,9 @@ PROJECT_ROWS = selectinload(Plan.projects).options(
     selectinload(KeyProject.milestones),
     selectinload(KeyProject.tasks),
 )
+
+# What a key project's work plan shows of each task.
+TASK_ROWS = selectinload(KeyProject.tasks).selectinload(Task.owner_unit)
 
 
 def plan_of(round_id: int, *, with_projects: bool = False) -> Plan | None:
@@ -219,11 +223,27 @@ def reports_by_project(
 ) -> dict[int, dict[int, ProgressReport]]:
     """The plan's reports (those `reader` sees, if given; only those that reached the office, if asked):
     project -> quarter -> report."""
-    query = select(ProgressReport).join(ProgressReport.key_project).where(KeyProject.plan_id == plan_id)
+    query = (
+        select(ProgressReport)
+        .join(ProgressReport.key_project)
+        .where(KeyProject.plan_id == plan_id)
+        .options(selectinload(ProgressReport.attachments))
+    )
     if reader is not None:
         query = query.where(report_visible_to(reader))
     if reached_office:
         query = query.where(ProgressReport.state.in_(REACHED_OFFICE))
+    return _by_project(query)
+
+
+def reports_of_projects(project_ids, *, reader) -> dict[int, dict[int, ProgressReport]]:
+    """The reports of these projects that `reader` sees, whatever their plans, in one statement:
+    project -> quarter -> report."""
+    query = select(ProgressReport).where(ProgressReport.key_project_id.in_(project_ids), report_visible_to(reader))
+    return _by_project(query)
+
+
+def _by_project(query) -> dict[int, dict[int, ProgressReport]]:
     reports: dict[int, dict[int, ProgressReport]] = {}
     for report in db.session.scalars(query):
         reports.setdefault(report.key_project_id, {})[report.quarter] = report
@@ -274,10 +294,11 @@ def published_plans_in_force() -> list[Plan]:
 
 def led_by(user) -> list[KeyProject]:
     """The key projects the unit of `user` leads that the rule shows its staff (those of published plans), newest
-    plan first."""
+    plan first, with their plans and tasks."""
     query = (
         select(KeyProject)
         .join(KeyProject.plan)
+        .options(contains_eager(KeyProject.plan), selectinload(KeyProject.tasks))
         .where(project_visible_to(user), KeyProject.lead_unit_id == user.unit_id)
         .order_by(Plan.round_id.desc(), KeyProject.position)
     )

@@ -37,7 +37,7 @@ def _render_tasks(project, form, status=200):
 @login_required
 def key_project_tasks(project_id):
     """The project's tasks with their latest reported progress; the office and the lead unit add tasks."""
-    project = db.get_or_404(KeyProject, project_id)
+    project = db.get_or_404(KeyProject, project_id, options=[queries.TASK_ROWS])
     require(can_follow_project(current_user, project))
     form = TaskForm.for_task(project)
     if form.is_submitted():

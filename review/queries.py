@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
-from sqlalchemy.orm import aliased, load_only, selectinload
+from sqlalchemy.orm import aliased, contains_eager, load_only, selectinload
 
 from accounts.models import Role, User
 from accounts.permissions import has_role
@@ -156,6 +156,13 @@ def my_assignments(expert: User) -> Select:
         select(Assignment)
         .join(Assignment.proposal)
         .outerjoin(Assignment.review)
+        # what the expert's list shows of each: read with the assignments, not one query per row
+        .options(
+            contains_eager(Assignment.review),
+            contains_eager(Assignment.proposal).options(
+                selectinload(Proposal.round), selectinload(Proposal.unit), selectinload(Proposal.category)
+            ),
+        )
         .where(reviewing(expert))
         .order_by(Review.submitted_at.is_not(None), Assignment.id)
     )
@@ -203,7 +210,13 @@ def round_proposals(round_id: int) -> list[Proposal]:
 
 
 def round_assignments(round_id: int) -> list[Assignment]:
-    query = select(Assignment).join(Assignment.proposal).where(Proposal.round_id == round_id)
+    """The round's assignments, each with its expert and review read in one statement per kind, not per row."""
+    query = (
+        select(Assignment)
+        .join(Assignment.proposal)
+        .where(Proposal.round_id == round_id)
+        .options(selectinload(Assignment.expert), selectinload(Assignment.review))
+    )
     return list(db.session.scalars(query.order_by(Assignment.id)))
 
 
@@ -354,7 +367,18 @@ def assignment_problem(round_id: int, k: int) -> Problem:
 
 def review_settings(round_id: int) -> ReviewSettings:
     """The round's review settings, the defaults when the office has not set them."""
-    return db.session.get(ReviewSettings, round_id) or ReviewSettings(
+    return db.session.get(ReviewSettings, round_id) or _default_settings(round_id)
+
+
+def review_settings_of(round_ids) -> dict[int, ReviewSettings]:
+    """Each round's review settings in one statement, the defaults where the office has not set them."""
+    found = db.session.scalars(select(ReviewSettings).where(ReviewSettings.round_id.in_(round_ids)))
+    settings = {row.round_id: row for row in found}
+    return {round_id: settings.get(round_id) or _default_settings(round_id) for round_id in round_ids}
+
+
+def _default_settings(round_id: int) -> ReviewSettings:
+    return ReviewSettings(
         round_id=round_id,
         reviewers_per_proposal=3,
         trim_extremes=False,

@@ -8,4 +8,5 @@ source scripts/_setup.sh requirements.txt requirements-dev.txt
 ruff check .
 ruff format --check .
 mkdocs build --strict   # the documentation: a broken link, anchor or missing page fails
-exec python -m pytest "$@"
+python -m pytest --cov --cov-report= "$@"
+[ $# -gt 0 ] || python scripts/coverage_gate.py  # each package's coverage against its floor, after a full run

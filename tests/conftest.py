@@ -3,6 +3,7 @@ and an empty database beside the test database."""
 
 import os
 import re
+import time
 import uuid
 
 import pytest
@@ -16,6 +17,8 @@ from extensions import db
 from tests import factories
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or None
+# What a page says when someone else saved the record since it was opened (edit versions).
+CONFLICT = "此记录已被他人修改"
 
 
 class Client(FlaskClient):
@@ -113,6 +116,18 @@ def statements_run(action) -> int:
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     return len(statements)
+
+
+def wait_until(condition, *, seconds: float, every: float = 0.2):
+    """Look at `condition` until it returns something true or `seconds` have passed; return its last answer.
+
+    The one pause the tests allow (tests/test_test_hygiene.py): between two looks at a real condition,
+    never instead of one.
+    """
+    deadline = time.monotonic() + seconds
+    while not (answer := condition()) and time.monotonic() < deadline:
+        time.sleep(every)
+    return answer
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,28 @@ from solicitation.services import proposals, suggestions
 from solicitation.services import rounds as solicitation
 
 PASSWORD = "Secret12345"
+# What a resident types into the public suggestion form (/suggest).
+SUGGESTION_FORM = {
+    "title": "建议增设社区长者饭堂",
+    "content": "社区老人就餐不便，建议每个社区设长者饭堂。",
+    "location": "平湖街道",
+    "contact_name": "陈大爷",
+    "contact_phone": "13700001111",
+    "contact_email": "",
+    "consent": "y",
+    "website": "",
+}
+# What the office types into the new round form (/rounds/new).
+ROUND_FORM = {
+    "year": "2018",
+    "title": "龙岗区2018年改革计划",
+    "description": "面向区直单位、街道、驻区单位征集",
+    "solicitation_opens": "2017-10-01",
+    "solicitation_closes": "2017-11-30",
+    "review_deadline": "2017-12-31",
+    "plan_date": "2018-03-01",
+    "category_preset": "longgang",
+}
 _sequence = itertools.count(1)
 
 

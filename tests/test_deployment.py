@@ -12,7 +12,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from http.cookiejar import CookieJar
 from pathlib import Path
@@ -26,7 +25,7 @@ from flask_migrate import upgrade
 from accounts.services import create_api_token
 from app import create_app
 from extensions import db
-from tests.conftest import REDIS_URL, TEST_DATABASE_URL
+from tests.conftest import REDIS_URL, TEST_DATABASE_URL, wait_until
 from tests.factories import PASSWORD, make_open_round, make_proposal, make_user
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -146,18 +145,17 @@ def start_server(database_url: str, folder: Path, prefix: str) -> tuple[subproce
 
 
 def wait_until_healthy(process: subprocess.Popen, base: str, log: Path) -> dict:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
+    def health() -> dict | None:
         assert process.poll() is None, log.read_text()
         try:
             status, _, body = Browser().open(f"{base}/health")
         except (URLError, ConnectionError):
-            time.sleep(0.5)
-            continue
-        if status == 200:
-            return json.loads(body)
-        time.sleep(0.5)
-    raise AssertionError(f"{base} never became healthy:\n{log.read_text()}")
+            return None
+        return json.loads(body) if status == 200 else None
+
+    answer = wait_until(health, seconds=90, every=0.5)
+    assert answer, f"{base} never became healthy:\n{log.read_text()}"
+    return answer
 
 
 @pytest.fixture
@@ -203,15 +201,15 @@ def test_what_one_server_accepts_the_other_serves_and_finds(two_servers):
     status, headers, data = unit.open(f"{b}{attachment}")
     assert (status, data) == (200, PDF), "server B serves the file server A stored"
 
-    deadline, found = time.monotonic() + 15, []
-    while time.monotonic() < deadline and not found:
+    def found_on_b() -> list:
         status, _, body = Browser().open(
             f"{b}/api/v1/search?{urlencode({'q': '长者饭堂'})}",
             headers={"Authorization": f"Bearer {seeded['office_token']}"},
         )
         assert status == 200
-        found = [item for item in json.loads(body)["items"] if item["kind"] == "suggestion"]
-        time.sleep(0.5)
+        return [item for item in json.loads(body)["items"] if item["kind"] == "suggestion"]
+
+    found = wait_until(found_on_b, seconds=15, every=0.5)
     assert [item["title"] for item in found] == [SUGGESTION["title"]], "server B's search finds it once indexed"
 
     assert any(redis_client.scan_iter(f"*{prefix}*")), "the servers count rate limits in Redis"

@@ -27,7 +27,7 @@ def my_reviews():
     """The expert's assigned proposals, those still to review first."""
     require(is_expert(current_user))
     assignments = db.session.scalars(queries.my_assignments(current_user)).all()
-    settings = {round_id: queries.review_settings(round_id) for round_id in {a.proposal.round_id for a in assignments}}
+    settings = queries.review_settings_of({a.proposal.round_id for a in assignments})
     # In a panel discussion the most disputed proposals come first, after those still to review.
     spread = {}
     for round_id, round_settings in settings.items():

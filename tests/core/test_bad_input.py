@@ -18,6 +18,7 @@ from plan.models import Plan, PlanStatus
 from solicitation.models import Proposal, ProposalStatus, RoundStatus, Suggestion
 from solicitation.services import rounds as round_services
 from tests.factories import (
+    SUGGESTION_FORM,
     make_open_round,
     make_proposal,
     make_published_plan,
@@ -26,7 +27,6 @@ from tests.factories import (
     make_user,
     proposal_fields,
 )
-from tests.solicitation.test_suggestion_views import FORM as SUGGESTION_FORM
 
 # Past 32 bits (PostgreSQL's INTEGER), past 64 bits (SQLite's), and far past both.
 HUGE = [str(2**31), str(2**63), str(10**20)]

@@ -15,8 +15,7 @@ from solicitation.errors import SolicitationError
 from solicitation.models import Proposal, RoundStatus, Suggestion
 from solicitation.services import proposals
 from solicitation.services.rounds import transition_round
-from tests.factories import make_open_round, make_proposal, make_round, make_user, proposal_fields
-from tests.solicitation.test_suggestion_views import FORM
+from tests.factories import SUGGESTION_FORM, make_open_round, make_proposal, make_round, make_user, proposal_fields
 
 # 2026-03-01 05:33 in Beijing is 2026-02-28 21:33 on a server whose clock and zone are UTC.
 DAWN_IN_BEIJING = datetime(2026, 2, 28, 21, 33, tzinfo=ZoneInfo("UTC"))
@@ -33,7 +32,7 @@ def test_the_clock_reads_the_districts_date_and_time():
 
 def test_a_suggestion_sent_at_dawn_is_received_on_the_districts_date(client):
     make_open_round()
-    client.post("/suggest", data=FORM)
+    client.post("/suggest", data=SUGGESTION_FORM)
     assert db.session.scalar(select(Suggestion.received_on)) == MARCH_1
 
 

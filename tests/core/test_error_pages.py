@@ -112,14 +112,13 @@ def test_a_form_sent_with_an_expired_token_is_refused_but_shows_back_what_was_ty
 
     from extensions import db
     from solicitation.models import Suggestion
-    from tests.factories import make_open_round
-    from tests.solicitation.test_suggestion_views import FORM
+    from tests.factories import SUGGESTION_FORM, make_open_round
 
     make_open_round()
-    response = client.post("/suggest", data={**FORM, "csrf_token": "from-a-session-that-ended"}, csrf=False)
+    response = client.post("/suggest", data={**SUGGESTION_FORM, "csrf_token": "from-a-session-that-ended"}, csrf=False)
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "页面已过期" in page
-    assert FORM["content"] in page and FORM["title"] in page  # nothing typed is lost
+    assert SUGGESTION_FORM["content"] in page and SUGGESTION_FORM["title"] in page  # nothing typed is lost
     assert ">y</textarea>" not in page  # the ticked consent box is no text to copy back
     assert "from-a-session-that-ended" not in page
     assert '<a class="button" href="/suggest">重新打开表单</a>' in page

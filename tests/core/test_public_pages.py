@@ -11,14 +11,7 @@ from extensions import db
 from solicitation.models import Round
 from solicitation.services import suggestions as services
 from tests.conftest import statements_run
-from tests.factories import (
-    make_open_round,
-    make_published_plan,
-    make_suggestion,
-    make_unit,
-    make_user,
-)
-from tests.solicitation.test_suggestion_views import FORM
+from tests.factories import SUGGESTION_FORM, make_open_round, make_published_plan, make_suggestion, make_unit, make_user
 
 META_TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 FORM_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -38,9 +31,9 @@ def test_two_residents_get_the_same_form_page_each_with_their_own_token(app):
     assert [FORM_TOKEN.search(page).group(1) for page in pages] == tokens  # the form's token is the reader's too
     assert tokens[0] != tokens[1]
     assert pages[0].replace(tokens[0], "") == pages[1].replace(tokens[1], "")
-    assert second.post("/suggest", data={**FORM, "csrf_token": tokens[0]}, csrf=False).status_code == 400
+    assert second.post("/suggest", data={**SUGGESTION_FORM, "csrf_token": tokens[0]}, csrf=False).status_code == 400
     for reader, token in zip((first, second), tokens, strict=True):
-        assert reader.post("/suggest", data={**FORM, "csrf_token": token}, csrf=False).status_code == 302
+        assert reader.post("/suggest", data={**SUGGESTION_FORM, "csrf_token": token}, csrf=False).status_code == 302
 
 
 @pytest.mark.parametrize("path", ["/", "/heard", "/plans", "/plans/{plan_id}", "/suggest"])

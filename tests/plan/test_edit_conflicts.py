@@ -4,9 +4,9 @@ second is refused with what was typed kept and the first's changes listed, until
 from extensions import db
 from plan import services
 from plan.models import KeyProject, PlanStatus
+from tests.conftest import CONFLICT
 from tests.factories import make_user
 from tests.plan.conftest import lead_everything
-from tests.solicitation.test_edit_conflicts import CONFLICT
 
 
 def test_the_same_office_user_saving_a_key_project_from_two_tabs_is_told_the_first_saved(client, planning):

@@ -2,6 +2,7 @@
 
 import io
 
+import pytest
 from openpyxl import load_workbook
 
 from accounts import services as accounts
@@ -117,3 +118,27 @@ def test_the_public_search_reads_its_hits_records_in_queries_that_do_not_grow_wi
     page = client.get("/search?q=网格").get_data(as_text=True)
     assert page.count('class="result"') == 4 and "/plans/" in page
     assert statements_run(lambda: client.get("/search?q=网格")) == one
+
+
+@pytest.mark.parametrize("reader", ["resident", "office"])
+def test_search_reads_every_kind_of_hit_in_statements_that_do_not_grow_with_the_hits(app, client, search, reader):
+    office, unit, round = make_user(role="office"), make_unit(), make_open_round()
+    if reader == "office":
+        client.login(office)
+    titles = []
+
+    def statements_with(total):
+        """Make suggestions, proposals and published plans up to `total` of each, and count a search of them."""
+        while len(titles) < total:
+            number = len(titles)
+            titles.append(f"网格治理建议{number}")
+            published(office, round=round, title=titles[-1])
+            make_proposal(round=round, submit=True, title=f"网格治理改革{number}")
+            make_published_plan(office=office, lead_unit=unit, title=f"网格治理项目{number}")
+        search.apply()
+        page = client.get("/search?q=网格治理").get_data(as_text=True)
+        kinds = 3 if reader == "office" else 2  # the office finds the proposals too
+        assert page.count('class="result"') == kinds * total
+        return statements_run(lambda: client.get("/search?q=网格治理"))
+
+    assert statements_with(2) == statements_with(6)

@@ -10,10 +10,8 @@ from core.errors import EditConflict
 from extensions import db
 from solicitation.models import Proposal, ProposalStatus, Round
 from solicitation.services import proposals as services
-from tests.factories import make_open_round, make_proposal, make_round, make_user, proposal_fields
-from tests.solicitation.test_round_views import ROUND_FORM
-
-CONFLICT = "此记录已被他人修改"
+from tests.conftest import CONFLICT
+from tests.factories import ROUND_FORM, make_open_round, make_proposal, make_round, make_user, proposal_fields
 
 
 def test_second_office_user_saving_a_round_is_told_what_changed_and_keeps_their_text(client, other_client):

@@ -5,18 +5,7 @@ from sqlalchemy import select
 
 from extensions import db
 from solicitation.models import Round, RoundStatus
-from tests.factories import make_round
-
-ROUND_FORM = {
-    "year": "2018",
-    "title": "龙岗区2018年改革计划",
-    "description": "面向区直单位、街道、驻区单位征集",
-    "solicitation_opens": "2017-10-01",
-    "solicitation_closes": "2017-11-30",
-    "review_deadline": "2017-12-31",
-    "plan_date": "2018-03-01",
-    "category_preset": "longgang",
-}
+from tests.factories import ROUND_FORM, make_round
 
 
 def test_office_creates_a_round_with_a_category_preset(client, login_as):

@@ -10,23 +10,12 @@ from accounts.models import AuditEvent
 from extensions import db, limiter
 from solicitation.models import Channel, Suggestion, SuggestionStatus
 from solicitation.services import suggestions as services
-from tests.factories import make_open_round, make_suggestion, make_unit, make_user
-
-FORM = {
-    "title": "建议增设社区长者饭堂",
-    "content": "社区老人就餐不便，建议每个社区设长者饭堂。",
-    "location": "平湖街道",
-    "contact_name": "陈大爷",
-    "contact_phone": "13700001111",
-    "contact_email": "",
-    "consent": "y",
-    "website": "",
-}
+from tests.factories import SUGGESTION_FORM, make_open_round, make_suggestion, make_unit, make_user
 
 
 def test_a_resident_sends_a_suggestion_and_looks_it_up_with_the_code(client):
     round = make_open_round()
-    response = client.post("/suggest?channel=wechat", data=FORM)
+    response = client.post("/suggest?channel=wechat", data=SUGGESTION_FORM)
     suggestion = db.session.scalar(select(Suggestion))
     assert response.headers["Location"] == f"/track?code={suggestion.tracking_code}&new=1"
     assert suggestion.channel is Channel.wechat and suggestion.round_id == round.id
@@ -44,7 +33,7 @@ def test_an_unknown_code_says_so(client):
 
 def test_a_form_error_keeps_everything_the_resident_typed(client):
     make_open_round()
-    response = client.post("/suggest", data=dict(FORM, consent=""))
+    response = client.post("/suggest", data=dict(SUGGESTION_FORM, consent=""))
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "社区老人就餐不便" in page and 'value="13700001111"' in page
@@ -53,7 +42,7 @@ def test_a_form_error_keeps_everything_the_resident_typed(client):
 
 def test_the_honeypot_refuses_robots_with_a_clear_message(client):
     make_open_round()
-    response = client.post("/suggest", data=dict(FORM, website="http://spam.example"))
+    response = client.post("/suggest", data=dict(SUGGESTION_FORM, website="http://spam.example"))
     assert response.status_code == 400 and "自动提交" in response.get_data(as_text=True)
     assert db.session.scalar(select(Suggestion)) is None
 
@@ -62,10 +51,10 @@ def test_too_many_submissions_are_refused_but_the_text_is_kept(app, client, monk
     make_open_round()
     monkeypatch.setitem(app.config, "PUBLIC_POST_RATE_LIMIT", "2 per minute")
     limiter.reset()
-    statuses = [client.post("/suggest", data=FORM).status_code for _ in range(3)]
+    statuses = [client.post("/suggest", data=SUGGESTION_FORM).status_code for _ in range(3)]
     limiter.reset()
     assert statuses[:2] == [302, 302] and statuses[2] == 429
-    page = client.post("/suggest", data=FORM).get_data(as_text=True)  # after the reset: accepted again
+    page = client.post("/suggest", data=SUGGESTION_FORM).get_data(as_text=True)  # after the reset: accepted again
     assert db.session.scalar(select(db.func.count(Suggestion.id))) == 3
     del page
 
@@ -74,8 +63,8 @@ def test_the_rate_limited_page_keeps_the_text(app, client, monkeypatch):
     make_open_round()
     monkeypatch.setitem(app.config, "PUBLIC_POST_RATE_LIMIT", "1 per minute")
     limiter.reset()
-    client.post("/suggest", data=FORM)
-    response = client.post("/suggest", data=dict(FORM, content="第二条建议的内容"))
+    client.post("/suggest", data=SUGGESTION_FORM)
+    response = client.post("/suggest", data=dict(SUGGESTION_FORM, content="第二条建议的内容"))
     limiter.reset()
     page = response.get_data(as_text=True)
     assert response.status_code == 429 and "第二条建议的内容" in page and "请稍等一分钟" in page
@@ -85,8 +74,8 @@ def test_refused_forms_do_not_count_toward_the_residents_limit(app, client, monk
     make_open_round()
     monkeypatch.setitem(app.config, "PUBLIC_POST_RATE_LIMIT", "2 per minute")
     limiter.reset()
-    refused = [client.post("/suggest", data=dict(FORM, consent="")).status_code for _ in range(3)]
-    accepted = [client.post("/suggest", data=FORM).status_code for _ in range(3)]
+    refused = [client.post("/suggest", data=dict(SUGGESTION_FORM, consent="")).status_code for _ in range(3)]
+    accepted = [client.post("/suggest", data=SUGGESTION_FORM).status_code for _ in range(3)]
     limiter.reset()
     assert refused == [400, 400, 400] and accepted == [302, 302, 429]
     assert db.session.scalar(select(db.func.count(Suggestion.id))) == 2
@@ -96,8 +85,8 @@ def test_a_flood_of_refused_forms_is_stopped_by_the_looser_limit_on_every_attemp
     make_open_round()
     monkeypatch.setitem(app.config, "PUBLIC_ATTEMPT_RATE_LIMIT", "3 per minute")
     limiter.reset()
-    statuses = [client.post("/suggest", data=dict(FORM, consent="")).status_code for _ in range(3)]
-    response = client.post("/suggest", data=FORM)
+    statuses = [client.post("/suggest", data=dict(SUGGESTION_FORM, consent="")).status_code for _ in range(3)]
+    response = client.post("/suggest", data=SUGGESTION_FORM)
     limiter.reset()
     assert statuses == [400, 400, 400] and response.status_code == 429
     assert "请稍等一分钟" in response.get_data(as_text=True) and db.session.scalar(select(Suggestion)) is None
@@ -132,7 +121,7 @@ def test_the_office_enters_a_hotline_suggestion_and_triages_it(client, login_as)
     round = make_open_round()
     response = client.post(
         f"/rounds/{round.id}/suggestions/new",
-        data={**FORM, "channel": "hotline", "received_on": "2026-01-05"},
+        data={**SUGGESTION_FORM, "channel": "hotline", "received_on": "2026-01-05"},
     )
     suggestion = db.session.scalar(select(Suggestion))
     assert response.headers["Location"] == f"/suggestions/{suggestion.id}"

@@ -1,0 +1,483 @@
+"""Every page that lists records reads them in a fixed number of SQL statements, however many rows it shows.
+
+Each test draws a page with 2 rows and again with 6 rows of what it lists and asserts the same statement count:
+a query per row (an N+1) would show as 4 statements more.
+"""
+
+import itertools
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from accounts.services import create_api_token
+from core.mail import MailFailure, OutboxMessage
+from core.models import utcnow
+from extensions import db
+from plan import progress, tasks
+from plan import services as plan_services
+from plan.models import PlanStatus, ProgressStatus
+from review.models import Criterion, Familiarity, Recommendation
+from review.services import assignments, reviews, suggestion_reviews
+from solicitation.models import Proposal, RoundStatus
+from solicitation.services import suggestions
+from solicitation.services.rounds import transition_round
+from tests.conftest import statements_run
+from tests.factories import (
+    make_criterion,
+    make_open_round,
+    make_proposal,
+    make_suggestion,
+    make_unit,
+    make_user,
+)
+
+FEWER, MORE = 2, 6
+
+
+def statements_to_draw(client, page: str, shown: list[str]) -> int:
+    """Draw `page` once (what a first request warms), check it shows `shown`, then count a second drawing."""
+    response = client.get(page)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200, text
+    assert [item for item in shown if item not in text] == []
+    return statements_run(lambda: client.get(page))
+
+
+def assert_the_same_statements(client, world) -> None:
+    """`world(n)` makes n rows and returns (page, what it must show); both sizes take the same statements."""
+    counts = [statements_to_draw(client, *world(n)) for n in (FEWER, MORE)]
+    assert counts[0] == counts[1], f"{counts[1] - counts[0]} statements more for {MORE - FEWER} rows more"
+
+
+def titles(n: int, what: str) -> list[str]:
+    """n names never used before in the test run."""
+    return [f"{what}{next(_numbers)}号" for _ in range(n)]
+
+
+_numbers = itertools.count(1)
+
+
+def reviewing_round(office, n: int, *, with_reviews: bool = False):
+    """A round under review: n submitted proposals (each of its own unit, with a cooperating unit), each assigned
+    to its own expert, published; with_reviews=True, each expert has scored and submitted."""
+    round = make_open_round()
+    criterion = make_criterion(round=round, name="问题导向", max_score=10)
+    cooperating = make_unit()
+    names = titles(n, "改革项目")
+    proposals = [
+        make_proposal(round=round, submit=True, title=title, cooperating_unit_ids=[cooperating.id]) for title in names
+    ]
+    transition_round(actor=office, round=round, target=RoundStatus.reviewing)
+    experts = [make_user(role="expert") for _ in proposals]
+    made = [
+        assignments.assign_expert(actor=office, expert=expert, proposal=proposal)
+        for expert, proposal in zip(experts, proposals, strict=True)
+    ]
+    assignments.publish_assignments(actor=office, round=round)
+    if with_reviews:
+        for assignment, expert in zip(made, experts, strict=True):
+            reviews.save_review(
+                actor=expert,
+                assignment=assignment,
+                scores={criterion.id: (8, "问题清楚")},
+                comment="建议推荐",
+                recommendation=Recommendation.recommend,
+                familiarity=Familiarity.high,
+            )
+            reviews.submit_review(actor=expert, assignment=assignment)
+    return round, names + [expert.display_name for expert in experts]
+
+
+def published_plan(office, n: int, *, lead_unit=None):
+    """A published plan of its own round with n key projects, each led by `lead_unit` or a unit of its own; and
+    their titles."""
+    round = make_open_round(actor=office)
+    for status in (RoundStatus.reviewing, RoundStatus.planning):
+        transition_round(actor=office, round=round, target=status)
+    plan = plan_services.create_plan(actor=office, round=round)
+    names = titles(n, "重点改革项目")
+    for title in names:
+        plan_services.add_key_project(
+            actor=office,
+            plan=plan,
+            fields={"title": title, "lead_leader": "高自民", "lead_unit_id": (lead_unit or make_unit()).id},
+        )
+    for target in (PlanStatus.submitted_for_review, PlanStatus.approved, PlanStatus.published):
+        plan_services.transition_plan(
+            actor=office, plan=plan, target=target, meeting="第十三次会议", approved_on=date(2017, 3, 1)
+        )
+    return plan, names
+
+
+def accepted(office, round, title):
+    """A resident's suggestion the office took up."""
+    return suggestions.accept_suggestion(actor=office, suggestion=make_suggestion(round=round, title=title))
+
+
+def reported(plan) -> None:
+    """Each project's lead unit reports its first quarter."""
+    for project in plan.projects:
+        staff = make_user(role="unit_staff", unit=project.lead_unit)
+        progress.save_report(
+            actor=staff,
+            project=project,
+            quarter=1,
+            submit=True,
+            percent=30,
+            status=ProgressStatus.on_track,
+            achievements="完成方案制定",
+        )
+
+
+# The office's lists
+
+
+def test_the_suggestions_list(client, login_as):
+    login_as("office")
+    round = make_open_round()
+
+    def world(n):
+        names = titles(n, "建议")
+        for title in names:
+            make_suggestion(round=round, title=title)
+        return f"/rounds/{round.id}/suggestions", names
+
+    assert_the_same_statements(client, world)
+
+
+def test_the_proposals_list(client, login_as):
+    login_as("office")
+    round, cooperating = make_open_round(), make_unit()
+
+    def world(n):
+        names = titles(n, "申报项目")
+        for title in names:
+            make_proposal(round=round, submit=True, title=title, cooperating_unit_ids=[cooperating.id])
+        return f"/rounds/{round.id}/proposals", names
+
+    assert_the_same_statements(client, world)
+
+
+def test_the_units_list(client, login_as):
+    login_as("office")
+
+    def world(n):
+        names = titles(n, "区改革单位")
+        for name in names:
+            make_unit(name=name)
+        return "/admin/units", names
+
+    assert_the_same_statements(client, world)
+
+
+def test_the_users_list(client, login_as):
+    login_as("office")
+
+    def world(n):
+        names = titles(n, "单位联络员")
+        for name in names:
+            make_user(role="unit_staff", display_name=name)
+        return "/admin/users", names
+
+    assert_the_same_statements(client, world)
+
+
+def test_the_audit_log(client, login_as):
+    office = login_as("office")
+
+    def world(n):
+        for name in titles(n, "审计单位"):
+            make_unit(name=name, actor=office)
+        return "/audit", []
+
+    assert_the_same_statements(client, world)
+
+
+def test_the_undelivered_mail_list(client, login_as):
+    login_as("office")
+
+    def world(n):
+        for number in range(n):
+            message = OutboxMessage(
+                kind="suggestion_received", recipient=f"r{number}@example.cn", subject="通知", body="…"
+            )
+            message.attempts, message.failed_at, message.failure = 1, utcnow(), MailFailure.recipient
+            message.last_error = "550 5.1.1 Recipient address rejected"
+            db.session.add(message)
+        db.session.commit()
+        return "/admin/mail", []
+
+    assert_the_same_statements(client, world)
+
+
+def test_the_assignments_board(client, login_as):
+    office = login_as("office")
+
+    def world(n):
+        round, shown = reviewing_round(office, n)
+        return f"/rounds/{round.id}/assignments", shown
+
+    assert_the_same_statements(client, world)
+
+
+def test_the_review_progress(client, login_as):
+    office = login_as("office")
+
+    def world(n):
+        round, shown = reviewing_round(office, n, with_reviews=True)
+        return f"/rounds/{round.id}/review-progress", shown[n:]
+
+    assert_the_same_statements(client, world)
+
+
+def test_the_ranking(client, login_as):
+    office = login_as("office")
+
+    def world(n):
+        round, shown = reviewing_round(office, n, with_reviews=True)
+        return f"/rounds/{round.id}/ranking", shown[:n]
+
+    assert_the_same_statements(client, world)
+
+
+def test_the_plan_being_drafted(client, login_as):
+    office = login_as("office")
+
+    def world(n):
+        plan, names = published_plan(office, n)
+        return f"/rounds/{plan.round_id}/plan", names
+
+    assert_the_same_statements(client, world)
+
+
+def test_the_plans_progress_reports(client, login_as):
+    office = login_as("office")
+
+    def world(n):
+        plan, names = published_plan(office, n)
+        reported(plan)
+        return f"/plans/{plan.id}/progress", names
+
+    assert_the_same_statements(client, world)
+
+
+def test_a_lead_units_own_progress_page(client):
+    office, unit = make_user(role="office"), make_unit()
+    client.login(make_user(role="unit_staff", unit=unit))
+
+    def world(n):
+        plan, names = published_plan(office, n, lead_unit=unit)
+        reported(plan)
+        return "/progress", names
+
+    assert_the_same_statements(client, world)
+
+
+# The public pages
+
+
+def test_the_home_page(client):
+    office = make_user(role="office")
+
+    def world(n):
+        published_plan(office, n)
+        return "/", []
+
+    assert_the_same_statements(client, world)
+
+
+def test_the_published_plans(client):
+    office = make_user(role="office")
+
+    def world(n):
+        shown = []
+        for _ in range(n):
+            plan, _names = published_plan(office, 1)
+            shown.append(f'href="/plans/{plan.id}"')
+        return "/plans", shown
+
+    assert_the_same_statements(client, world)
+
+
+def test_a_published_plan(client):
+    office = make_user(role="office")
+
+    def world(n):
+        plan, names = published_plan(office, n)
+        reported(plan)
+        return f"/plans/{plan.id}", names
+
+    assert_the_same_statements(client, world)
+
+
+def test_what_the_round_heard(client):
+    office = make_user(role="office")
+    round = make_open_round(categories=("经济发展", "民生事业", "社会治理"))
+
+    def world(n):
+        names = titles(n, "公开建议")
+        for title in names:
+            suggestions.set_public(actor=office, suggestion=accepted(office, round, title), public=True)
+        return f"/heard?round={round.id}", names
+
+    assert_the_same_statements(client, world)
+
+
+def test_the_suggestion_form(client):
+    def world(n):
+        names = [make_open_round().title for _ in range(n)]
+        return "/suggest", names
+
+    assert_the_same_statements(client, world)
+
+
+def test_tracking_a_suggestion(client):
+    office = make_user(role="office")
+    round = make_open_round()
+    suggestion = suggestions.accept_suggestion(actor=office, suggestion=make_suggestion(round=round))
+
+    def world(n):
+        names = titles(n, "采纳项目")
+        proposals = [make_proposal(round=round, submit=True, title=title) for title in names]
+        suggestions.link_proposals(
+            actor=office,
+            suggestion=suggestion,
+            proposal_ids=[proposal.id for proposal in suggestion.proposals] + [proposal.id for proposal in proposals],
+        )
+        return f"/track?code={suggestion.tracking_code}", []
+
+    assert_the_same_statements(client, world)
+
+
+def test_the_rounds_list(client, login_as):
+    login_as("office")
+    assert_the_same_statements(client, lambda n: ("/rounds", [make_open_round().title for _ in range(n)]))
+
+
+def test_the_referred_suggestions_a_unit_answers(client):
+    office, unit = make_user(role="office"), make_unit()
+    client.login(make_user(role="unit_staff", unit=unit))
+    round = make_open_round()
+
+    def world(n):
+        names = titles(n, "转办建议")
+        for title in names:
+            suggestions.refer_suggestion(actor=office, suggestion=accepted(office, round, title), unit=unit)
+        return "/referrals", names
+
+    assert_the_same_statements(client, world)
+
+
+def test_the_suggestion_screening(client, login_as):
+    office = login_as("office")
+    for _ in range(3):
+        make_user(role="expert")
+    round = make_open_round()
+
+    def world(n):
+        names = titles(n, "筛选建议")
+        chosen = [accepted(office, round, title).id for title in names]
+        suggestion_reviews.send_to_screening(actor=office, round=round, suggestion_ids=chosen)
+        return f"/rounds/{round.id}/suggestion-screening", names
+
+    assert_the_same_statements(client, world)
+
+
+def test_an_experts_reviews(client):
+    office, expert = make_user(role="office"), make_user(role="expert")
+    client.login(expert)
+
+    def world(n):
+        round = make_open_round()
+        names = titles(n, "评审项目")
+        proposals = [make_proposal(round=round, submit=True, title=title) for title in names]
+        transition_round(actor=office, round=round, target=RoundStatus.reviewing)
+        for proposal in proposals:
+            assignments.assign_expert(actor=office, expert=expert, proposal=proposal)
+        assignments.publish_assignments(actor=office, round=round)
+        return "/reviews", names
+
+    assert_the_same_statements(client, world)
+
+
+def test_the_reviews_of_a_proposal(client, login_as):
+    office = login_as("office")
+
+    def world(n):
+        round, shown = reviewing_round(office, 1, with_reviews=True)
+        proposal = db.session.scalar(select(Proposal).where(Proposal.round_id == round.id))
+        for _ in range(n - 1):
+            expert = make_user(role="expert")
+            assignment = assignments.assign_expert(actor=office, expert=expert, proposal=proposal)
+            assignments.publish_assignments(actor=office, round=round)
+            criterion = db.session.scalar(select(Criterion).where(Criterion.round_id == round.id))
+            reviews.save_review(
+                actor=expert,
+                assignment=assignment,
+                scores={criterion.id: (7, "")},
+                comment="可行",
+                recommendation=Recommendation.recommend,
+                familiarity=Familiarity.high,
+            )
+            reviews.submit_review(actor=expert, assignment=assignment)
+        return f"/proposals/{proposal.id}/reviews", []
+
+    assert_the_same_statements(client, world)
+
+
+@pytest.mark.parametrize("page", ["bulletins/1", "assessment", "battle-map"])
+def test_the_plans_own_pages(client, login_as, page):
+    office = login_as("office")
+
+    def world(n):
+        plan, names = published_plan(office, n)
+        reported(plan)
+        return f"/plans/{plan.id}/{page}", names
+
+    assert_the_same_statements(client, world)
+
+
+def test_the_dashboard(client, login_as):
+    office = login_as("office")
+
+    def world(n):
+        round, _shown = reviewing_round(office, n, with_reviews=True)
+        return f"/rounds/{round.id}/dashboard", []
+
+    assert_the_same_statements(client, world)
+
+
+def test_a_key_projects_work_plan(client, login_as):
+    office = login_as("office")
+    plan, _names = published_plan(office, 1)
+    project = plan.projects[0]
+
+    def world(n):
+        names = titles(n, "工作任务")
+        for title in names:
+            tasks.save_task(
+                actor=office, project=project, title=title, weight=10, owner_unit_id=make_unit().id, due_quarter=2
+            )
+        return f"/key-projects/{project.id}/tasks", names
+
+    assert_the_same_statements(client, world)
+
+
+# The JSON API's list
+
+
+def test_the_apis_suggestions_of_a_round(client):
+    office = make_user(role="office")
+    headers = {"Authorization": f"Bearer {create_api_token(actor=office, user=office, name='统计系统')}"}
+    round = make_open_round()
+    page, names = f"/api/v1/rounds/{round.id}/suggestions", []
+
+    def statements_with(n):
+        names.extend(titles(n, "接口建议"))
+        for title in names[-n:]:
+            make_suggestion(round=round, title=title)
+        assert client.get(page, headers=headers).get_json()["total"] == len(names)
+        return statements_run(lambda: client.get(page, headers=headers))
+
+    assert statements_with(FEWER) == statements_with(MORE)
