@@ -3,6 +3,7 @@ and an empty database beside the test database."""
 
 import os
 import re
+import threading
 import time
 import uuid
 
@@ -101,6 +102,26 @@ def empty_database() -> None:
     for table in reversed(db.metadata.sorted_tables):
         db.session.execute(table.delete())
     db.session.commit()
+
+
+def in_two_workers(app, action) -> list:
+    """Run `action()` in two threads at once, each in its own app context (as two server processes would), and
+    return what each returned."""
+    results = []
+
+    def worker():
+        with app.app_context():
+            try:
+                results.append(action())
+            finally:
+                db.session.remove()
+
+    workers = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    return results
 
 
 def statements_run(action) -> int:

@@ -4,7 +4,6 @@ the others."""
 
 import asyncio
 import socket
-import threading
 from datetime import timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -18,6 +17,7 @@ from core.mail import MAX_ATTEMPTS, OutboxMessage, deliver_pending, queue_mail
 from core.models import utcnow
 from extensions import db
 from solicitation.services import suggestions as services
+from tests.conftest import in_two_workers
 from tests.factories import make_open_round, make_suggestion, make_user
 
 EVIL = "a\r\nBcc: x@evil.example"
@@ -217,20 +217,7 @@ def test_two_workers_at_once_send_each_message_exactly_once(app, smtp):
     addresses = [f"resident{n}@example.cn" for n in range(10)]
     for address in addresses:
         make_suggestion(round=round, contact_email=address)
-    results = []
-
-    def worker():
-        with app.app_context():
-            try:
-                results.append(deliver_pending())
-            finally:
-                db.session.remove()
-
-    workers = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in workers:
-        thread.start()
-    for thread in workers:
-        thread.join()
+    results = in_two_workers(app, deliver_pending)
     assert sorted(smtp.recipients) == sorted(addresses)
     assert sorted(results) != [(0, 0), (10, 0)]  # both took part
     assert sum(sent for sent, _failed in results) == 10

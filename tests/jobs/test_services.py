@@ -1,7 +1,6 @@
 """The job mechanism: a queued job runs once, reporting progress; a failing one is retried with a growing wait up
 to its limit, then failed with its error; two workers never run the same job; a dead worker's job runs again."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -11,6 +10,7 @@ from extensions import db
 from jobs.errors import JobError
 from jobs.models import Job, JobState
 from jobs.services import enqueue, retry_job, run_pending
+from tests.conftest import in_two_workers
 from tests.factories import make_user
 from tests.jobs import kinds
 
@@ -92,20 +92,7 @@ def test_failing_job_is_retried_with_a_growing_wait_then_failed_with_its_error()
 @pytest.mark.parametrize("round_", range(3))
 def test_two_workers_at_once_run_each_job_exactly_once(app, round_):
     jobs = [queued("test.record", {"n": n, "together": True}) for n in range(12)]
-    counts = []
-
-    def worker():
-        with app.app_context():
-            try:
-                counts.append(run_pending())
-            finally:
-                db.session.remove()
-
-    workers = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in workers:
-        thread.start()
-    for thread in workers:
-        thread.join()
+    counts = in_two_workers(app, run_pending)
     assert sorted(n for n, _thread in kinds.RAN) == list(range(12))  # each once
     assert len({thread for _n, thread in kinds.RAN}) == 2  # both took part, at the same time
     assert sum(count.get(JobState.done, 0) for count in counts) == 12
