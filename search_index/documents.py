@@ -321,11 +321,15 @@ def _url_of(kind: str, record_id: int, public: bool, projects: dict, reports: di
             return url_for("solicitation.heard", _anchor=f"s{record_id}")
         return url_for("solicitation.suggestion_detail", suggestion_id=record_id)
     if kind == "key_project":
-        project = projects[record_id]
+        project = projects.get(record_id)
+        if project is None:  # removed, and the index has not applied it yet: the list of plans, not a 500
+            return url_for("plan.plan_index")
         if public:
             return url_for("plan.plan_public", plan_id=project.plan_id, _anchor=f"p{record_id}")
         return url_for("plan.plan_detail", round_id=project.plan.round_id, _anchor=f"k{record_id}")
-    report = reports[record_id]
+    report = reports.get(record_id)
+    if report is None:
+        return url_for("plan.plan_index")
     if public:
         return url_for("plan.plan_public", plan_id=report.key_project.plan_id, _anchor=f"p{report.key_project_id}")
     return url_for("plan.progress_report", report_id=record_id)
