@@ -2,7 +2,7 @@
 
 from accounts.models import Role
 from accounts.permissions import has_role, is_office
-from solicitation.models import PROPOSAL_EDITABLE, PROPOSAL_WITH_OFFICE, SuggestionStatus
+from solicitation.models import PROPOSAL_EDITABLE, PROPOSAL_WITH_OFFICE, FileRevision, SuggestionStatus
 from solicitation.queries import proposal_is_visible, suggestion_is_visible
 
 
@@ -32,6 +32,14 @@ def can_list_proposals(user) -> bool:
 def can_view_proposal(user, proposal) -> bool:
     """The rule of solicitation.queries.proposal_visible_to, asked of one proposal: never another unit's draft."""
     return proposal_is_visible(user, proposal.id)
+
+
+def can_download_attachment(user, attachment) -> bool:
+    """Those who see its proposal, but a file added in a revision not yet sent only by the proposing unit."""
+    proposal = attachment.proposal
+    if attachment.revision is FileRevision.added:
+        return is_proposing_unit(user, proposal)
+    return can_view_proposal(user, proposal)
 
 
 def can_edit_proposal(user, proposal) -> bool:

@@ -50,6 +50,14 @@ def proposal_visible_to(user) -> ColumnElement[bool]:
     return false()
 
 
+def proposal_as_seen_by(user, proposal: Proposal):
+    """The proposal as `user` reads it: its own unit with the changes it has not sent yet (RevisedProposal),
+    everyone else as it was submitted."""
+    if has_role(user, Role.unit_staff) and user.unit_id == proposal.unit_id:
+        return proposal.as_revised()
+    return proposal
+
+
 def visible_proposals(user) -> Select:
     """Proposals `user` may see."""
     return select(Proposal).where(proposal_visible_to(user))

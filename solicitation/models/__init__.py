@@ -2,8 +2,10 @@
 
 from solicitation.models.proposals import (
     PROPOSAL_EDITABLE,
+    PROPOSAL_TEXT_FIELDS,
     PROPOSAL_WITH_OFFICE,
     ROUND_OPEN_FOR_CHANGES,
+    FileRevision,
     Proposal,
     ProposalAttachment,
     ProposalStatus,
@@ -33,10 +35,12 @@ __all__ = [
     "SuggestionStatus",
     "suggestion_proposals",
     "PROPOSAL_EDITABLE",
+    "PROPOSAL_TEXT_FIELDS",
     "PROPOSAL_WITH_OFFICE",
     "ROUND_OPEN_FOR_CHANGES",
     "ROUND_TRANSITIONS",
     "Category",
+    "FileRevision",
     "LateAllowance",
     "Proposal",
     "ProposalAttachment",

@@ -1,5 +1,6 @@
 """Reform project proposals (改革项目申报) from units, and their attachments."""
 
+import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -69,6 +70,9 @@ class Proposal(Versioned, db.Model):
         db.Enum(ProposalStatus, native_enum=False, length=20), default=ProposalStatus.draft, index=True
     )
     return_reason: Mapped[str] = mapped_column(Text, default="")
+    # The unit's changes while the proposal is back with it (returned), sent only when it resubmits: until then
+    # the office, the experts, every list and search read what was submitted (see RevisedProposal).
+    revision: Mapped[dict | None] = mapped_column(db.JSON)
     # The residents' suggestion this proposal was drafted from, if any (it is also linked to it).
     source_suggestion_id: Mapped[int | None] = mapped_column(ForeignKey("suggestions.id"))
     # First submission: from then on the office sees the proposal, whatever happens to it.
@@ -91,12 +95,22 @@ class Proposal(Versioned, db.Model):
     category: Mapped[Category | None] = relationship()
     source_suggestion: Mapped["Suggestion | None"] = relationship(foreign_keys=[source_suggestion_id])  # noqa: F821
     cooperating_units: Mapped[list[Unit]] = relationship(secondary=proposal_cooperating_units, order_by=Unit.name)
-    attachments: Mapped[list["ProposalAttachment"]] = relationship(
+    # Every file, including those of a revision not yet sent; `attachments` are the ones the office was sent.
+    files: Mapped[list["ProposalAttachment"]] = relationship(
         back_populates="proposal", order_by="ProposalAttachment.id", cascade="all, delete-orphan"
     )
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def attachments(self) -> list["ProposalAttachment"]:
+        """The files as submitted: not those the unit added in a revision it has not sent yet."""
+        return [file for file in self.files if file.revision != FileRevision.added]
+
+    def as_revised(self) -> "RevisedProposal":
+        """The proposal as its unit is writing it: the submitted text with the unit's unsent changes."""
+        return RevisedProposal(self)
 
     def withdrawal_refusal(self) -> str | None:
         """The rule keeping the unit from withdrawing this proposal now (its code), or None when it may.
@@ -110,6 +124,13 @@ class Proposal(Versioned, db.Model):
         return None
 
 
+class FileRevision(enum.Enum):
+    """What the unit's unsent revision of a returned proposal does to a file."""
+
+    added = "added"
+    removed = "removed"
+
+
 class ProposalAttachment(StoredFile, db.Model):
     """A file attached to a proposal."""
 
@@ -118,5 +139,42 @@ class ProposalAttachment(StoredFile, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Added or removed by a revision the unit has not sent yet (None: as submitted).
+    revision: Mapped[FileRevision | None] = mapped_column(db.Enum(FileRevision, native_enum=False, length=10))
 
-    proposal: Mapped[Proposal] = relationship(back_populates="attachments")
+    proposal: Mapped[Proposal] = relationship(back_populates="files")
+
+
+# What a unit may change in a proposal; a revision holds the same names, cooperating units by id.
+PROPOSAL_TEXT_FIELDS = ("title", "background", "content", "innovation", "goals", "contact_name", "contact_phone")
+
+
+class RevisedProposal:
+    """A proposal as its unit sees and edits it: while it is back with the unit, the submitted proposal with the
+    unit's unsent changes (Proposal.revision); otherwise the proposal itself. Read-only; any other attribute is
+    the proposal's."""
+
+    def __init__(self, proposal: Proposal):
+        self._proposal = proposal
+        changes = proposal.revision or {}
+        for name in PROPOSAL_TEXT_FIELDS:
+            setattr(self, name, changes.get(name, getattr(proposal, name)))
+        self.category_id = changes.get("category_id", proposal.category_id)
+        self.changed = bool(changes) or any(file.revision for file in proposal.files)
+        self.attachments = [file for file in proposal.files if file.revision != FileRevision.removed]
+
+    def __getattr__(self, name):
+        return getattr(self._proposal, name)
+
+    @property
+    def category(self) -> Category | None:
+        if self.category_id == self._proposal.category_id:
+            return self._proposal.category
+        return db.session.get(Category, self.category_id) if self.category_id else None
+
+    @property
+    def cooperating_units(self) -> list[Unit]:
+        ids = (self._proposal.revision or {}).get("cooperating_unit_ids")
+        if ids is None:
+            return self._proposal.cooperating_units
+        return list(db.session.scalars(select(Unit).where(Unit.id.in_(ids)).order_by(Unit.name))) if ids else []

@@ -17,9 +17,11 @@ from extensions import db
 from solicitation.errors import SolicitationError
 from solicitation.models import (
     PROPOSAL_EDITABLE,
+    PROPOSAL_TEXT_FIELDS,
     PROPOSAL_WITH_OFFICE,
     ROUND_OPEN_FOR_CHANGES,
     TAKEN_UP,
+    FileRevision,
     LateAllowance,
     Proposal,
     ProposalAttachment,
@@ -30,8 +32,7 @@ from solicitation.models import (
 )
 from solicitation.queries import category_in_round
 
-TEXT_FIELDS = ["title", "background", "content", "innovation", "goals", "contact_name", "contact_phone"]
-PROPOSAL_FIELDS = [*TEXT_FIELDS, "category_id", "status"]
+PROPOSAL_FIELDS = [*PROPOSAL_TEXT_FIELDS, "category_id", "status"]
 # What the office needs to judge a proposal; the rest may stay empty.
 REQUIRED_TO_SUBMIT = ["title", "category_id", "background", "content", "goals"]
 
@@ -73,6 +74,8 @@ def _check_editable(proposal: Proposal) -> None:
 
 
 def _apply_fields(proposal: Proposal, fields: dict, cooperating_unit_ids: list[int]) -> None:
+    """Check the unit's fields and write them: into the proposal while it is a draft, into its revision while it
+    is back with the unit (the office keeps reading what was submitted until the unit resubmits)."""
     category_id = fields.get("category_id")
     if not category_in_round(category_id, proposal.round.id):
         raise SolicitationError("category_not_in_round", field="category_id")
@@ -80,16 +83,39 @@ def _apply_fields(proposal: Proposal, fields: dict, cooperating_unit_ids: list[i
         raise SolicitationError("cooperating_unit_is_proposer", field="cooperating_unit_ids")
     if not (fields.get("title") or "").strip():
         raise SolicitationError("field_required", field="title")
-    proposal.category_id = category_id
-    for name in TEXT_FIELDS:  # a missing text is an empty one
-        setattr(proposal, name, (fields.get(name) or "").strip())
-    units = db.session.scalars(select(Unit).where(Unit.id.in_(cooperating_unit_ids))).all()
-    proposal.cooperating_units = list(units)
+    values = {name: (fields.get(name) or "").strip() for name in PROPOSAL_TEXT_FIELDS}  # a missing text is empty
+    values["category_id"] = category_id
+    units = list(db.session.scalars(select(Unit).where(Unit.id.in_(cooperating_unit_ids)).order_by(Unit.id)))
+    if proposal.status is S.returned:
+        proposal.revision = values | {"cooperating_unit_ids": [unit.id for unit in units]}
+    else:
+        _write(proposal, values, units)
+
+
+def _write(proposal: Proposal, values: dict, cooperating_units: list[Unit]) -> None:
+    for name in [*PROPOSAL_TEXT_FIELDS, "category_id"]:
+        setattr(proposal, name, values[name])
+    proposal.cooperating_units = cooperating_units
+
+
+def _send_revision(proposal: Proposal) -> None:
+    """On resubmission: the unit's unsent changes become the proposal the office reads."""
+    if proposal.revision is not None:
+        revised = proposal.as_revised()
+        _write(proposal, proposal.revision, revised.cooperating_units)
+        proposal.revision = None
+    for file in list(proposal.files):
+        if file.revision is FileRevision.removed:
+            attachment_storage().discard(file.storage_key)
+            proposal.files.remove(file)
+        file.revision = None
 
 
 def _snapshot(proposal: Proposal) -> dict:
-    data = audit.snapshot(proposal, PROPOSAL_FIELDS)
-    data["cooperating_units"] = [unit.name for unit in proposal.cooperating_units]
+    """The proposal as its unit has it now (with a revision not yet sent), for the audit log."""
+    revised = proposal.as_revised()
+    data = audit.snapshot(revised, PROPOSAL_FIELDS)
+    data["cooperating_units"] = [unit.name for unit in revised.cooperating_units]
     return data
 
 
@@ -173,8 +199,9 @@ def update_proposal(
 
 
 def missing_for_submission(proposal: Proposal) -> list[str]:
-    """The fields a proposal still needs before it can be submitted."""
-    return [name for name in REQUIRED_TO_SUBMIT if not getattr(proposal, name)]
+    """The fields a proposal still needs before it can be submitted, as its unit has written it."""
+    revised = proposal.as_revised()
+    return [name for name in REQUIRED_TO_SUBMIT if not getattr(revised, name)]
 
 
 def submit_proposal(*, actor: User, proposal: Proposal, today: date | None = None) -> Proposal:
@@ -186,14 +213,21 @@ def submit_proposal(*, actor: User, proposal: Proposal, today: date | None = Non
     if missing:
         raise SolicitationError("proposal_incomplete", field=missing[0], missing=missing)
     before = proposal.status
+    sent = _snapshot(proposal) | {"files": [file.filename for file in proposal.as_revised().attachments]}
+    was = audit.snapshot(proposal, PROPOSAL_FIELDS) | {
+        "cooperating_units": [unit.name for unit in proposal.cooperating_units],
+        "files": [file.filename for file in proposal.attachments],
+    }
+    _send_revision(proposal)
     proposal.status = S.resubmitted if before is S.returned else S.submitted
     proposal.submitted_at = proposal.submitted_at or utcnow()
+    # What the office now reads, against what it read before: for a resubmission, the unit's revision.
     audit.record(
         actor=actor,
         action="proposal.submit",
         obj=proposal,
-        before={"status": before.value},
-        after={"status": proposal.status.value},
+        before=was | {"status": before.value},
+        after=sent | {"status": proposal.status.value},
     )
     db.session.commit()
     return proposal
@@ -247,7 +281,7 @@ def add_attachment(*, actor: User, proposal: Proposal, filename: str, data: byte
     _check_editable(proposal)
     _check_window(proposal.round, proposal.unit, None)
     limit = current_app.config["ATTACHMENTS_PER_PROPOSAL"]
-    if len(proposal.attachments) >= limit:
+    if len(proposal.as_revised().attachments) >= limit:
         raise UploadError("too_many", field="file", limit=limit)
     name, content_type = check_upload(
         filename=filename, data=data, max_bytes=current_app.config["ATTACHMENT_MAX_BYTES"]
@@ -260,6 +294,7 @@ def add_attachment(*, actor: User, proposal: Proposal, filename: str, data: byte
         content_type=content_type,
         size=len(data),
         uploaded_by_id=actor.id,
+        revision=FileRevision.added if proposal.status is S.returned else None,
     )
     db.session.add(attachment)
     audit.record(
@@ -279,8 +314,11 @@ def remove_attachment(*, actor: User, attachment: ProposalAttachment) -> None:
     _check_editable(proposal)
     _check_window(proposal.round, proposal.unit, None)
     audit.record(actor=actor, action="proposal.detach", obj=proposal, before={"filename": attachment.filename})
-    attachment_storage().discard(attachment.storage_key)
-    db.session.delete(attachment)
+    if proposal.status is S.returned and attachment.revision is None:  # sent: the office keeps it till resubmission
+        attachment.revision = FileRevision.removed
+    else:
+        attachment_storage().discard(attachment.storage_key)
+        db.session.delete(attachment)
     db.session.commit()
 
 

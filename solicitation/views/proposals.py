@@ -23,6 +23,7 @@ from solicitation.forms import (
 )
 from solicitation.models import Proposal, ProposalAttachment, Round
 from solicitation.permissions import (
+    can_download_attachment,
     can_edit_proposal,
     can_list_proposals,
     can_propose,
@@ -123,7 +124,7 @@ def proposal_edit(proposal_id):
     """Edit a draft or returned proposal (and submit it if asked)."""
     proposal = db.get_or_404(Proposal, proposal_id)
     require(can_edit_proposal(current_user, proposal))
-    form = ProposalForm.for_proposal(round=proposal.round, unit_id=proposal.unit_id, proposal=proposal)
+    form = ProposalForm.for_proposal(round=proposal.round, unit_id=proposal.unit_id, proposal=proposal.as_revised())
     if form.validate_on_submit():
         try:
             services.update_proposal(
@@ -153,7 +154,7 @@ def proposal_detail(proposal_id):
 def _render_detail(proposal, *, return_form=None, attachment_form=None, status=200):
     return render_template(
         "solicitation/proposal_detail.html",
-        proposal=proposal,
+        proposal=queries.proposal_as_seen_by(current_user, proposal),
         missing=[ProposalForm.label_of(name) for name in services.missing_for_submission(proposal)],
         return_form=return_form or ReturnProposalForm(formdata=None),
         attachment_form=attachment_form or AttachmentForm.with_limit(current_app.config["ATTACHMENT_MAX_BYTES"]),
@@ -253,7 +254,7 @@ def attachment_delete(proposal_id, attachment_id):
 def attachment_download(proposal_id, attachment_id):
     """Download an attachment, for those who may see its proposal."""
     attachment = _load_attachment(proposal_id, attachment_id)
-    require(can_view_proposal(current_user, attachment.proposal))
+    require(can_download_attachment(current_user, attachment))
     return download_response(attachment.storage_key, content_type=attachment.content_type, filename=attachment.filename)
 
 
