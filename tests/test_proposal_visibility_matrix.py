@@ -193,3 +193,19 @@ def test_the_office_reads_the_audit_events_of_the_proposals_it_sees_only(app, wo
         if (title(state) in export) != (expected["office"] == "see"):
             wrong.append(f"{state}: in the export")
     assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_returned_proposals_unsent_revision_is_read_by_its_unit_alone(app, world, role):
+    """Each who sees the returned proposal reads it as it was returned; only its unit reads the revision (the
+    goals it rewrote), which everyone who sees it reads once it is resubmitted."""
+    client = app.test_client()
+    client.login(db.session.get(User, world["users"][role]))
+    wrong = []
+    for state, revised_shown in (("returned", role == "unit_a"), ("resubmitted", True)):
+        response = client.get(f"/proposals/{world['proposals'][state]}")
+        if response.status_code != 200:
+            continue
+        if ("修改后的目标" in response.get_data(as_text=True)) != revised_shown:
+            wrong.append(f"{state}: the revised goals shown: {not revised_shown}")
+    assert not wrong, f"{role}:\n" + "\n".join(wrong)
