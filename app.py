@@ -16,7 +16,7 @@ from accounts.views import bp as accounts_bp
 from api.health import bp as health_bp
 from api.views import bp as api_bp
 from backup.cli import backup_cli
-from core import logs
+from core import logs, todo
 from core.errors import DomainError
 from core.mail import mail_cli, start_delivery_thread
 from core.views import bp as core_bp
@@ -33,10 +33,12 @@ from jobs.views import bp as jobs_bp
 from plan import cli as plan_cli
 from plan import permissions as plan_permissions
 from plan import queries as plan_queries
+from plan import todo as plan_todo
 from plan.documents import official_text
 from plan.views import bp as plan_bp
 from review import permissions as review_permissions
 from review import queries as review_queries
+from review import todo as review_todo
 from review.views import bp as review_bp
 from search_index import cli as search_cli
 from search_index import permissions as search_permissions
@@ -47,6 +49,7 @@ from search_index.views import bp as search_bp
 from solicitation import cli as solicitation_cli
 from solicitation import permissions as solicitation_permissions
 from solicitation import queries as solicitation_queries
+from solicitation import todo as solicitation_todo
 from solicitation.views import bp as solicitation_bp
 
 ERROR_PAGES = (400, 403, 404, 405, 413, 429, 500)
@@ -106,6 +109,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     accounts_queries.AUDIT_VISIBILITY["KeyProject"] = plan_queries.project_events_visible_to
     accounts_queries.AUDIT_VISIBILITY["Review"] = review_queries.review_events_visible_to
     accounts_queries.AUDIT_VISIBILITY["FieldVisit"] = review_queries.field_visit_events_visible_to
+    # The home page's to-do list and the menu's count: what of each stage waits for the reader (its own queries).
+    todo.SOURCES[:] = [solicitation_todo.todo, review_todo.todo, plan_todo.todo]
+    app.add_template_global(todo.todo_for)
+    app.add_template_global(todo.todo_count)
     app.add_template_global(review_queries.published_decision)
     app.add_template_global(review_queries.funnel, "review_funnel")
     # A resident's tracking page shows the key project a suggestion became (a later stage's fact).

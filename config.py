@@ -56,6 +56,8 @@ def from_environment(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Asia/Shanghai"),
         "LANGUAGES": ["zh_CN", "en"],
         "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", 50)),
+        # The office's to-do list names a referral the unit has not answered after this many days.
+        "REFERRAL_OVERDUE_DAYS": int(os.environ.get("REFERRAL_OVERDUE_DAYS", 7)),
         # Rate limits count in this process by default; redis://host:6379 shares them between servers.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "reform"),

@@ -289,7 +289,8 @@ def reminders(plan_id: int, quarter: int) -> list[ProgressReminder]:
 
 def published_plans_in_force() -> list[Plan]:
     """Plans whose current text is published: their lead units report each quarter."""
-    return list(db.session.scalars(select(Plan).where(Plan.status == PlanStatus.published)))
+    query = select(Plan).options(selectinload(Plan.round)).where(Plan.status == PlanStatus.published)
+    return list(db.session.scalars(query))
 
 
 def led_by(user) -> list[KeyProject]:
@@ -298,7 +299,7 @@ def led_by(user) -> list[KeyProject]:
     query = (
         select(KeyProject)
         .join(KeyProject.plan)
-        .options(contains_eager(KeyProject.plan), selectinload(KeyProject.tasks))
+        .options(contains_eager(KeyProject.plan).selectinload(Plan.round), selectinload(KeyProject.tasks))
         .where(project_visible_to(user), KeyProject.lead_unit_id == user.unit_id)
         .order_by(Plan.round_id.desc(), KeyProject.position)
     )

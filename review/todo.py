@@ -1,0 +1,98 @@
+"""What of review waits for a user (core.todo): an expert's reviews and screenings; the office's late experts and
+decisions not yet published."""
+
+from datetime import date
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+
+from accounts.models import Role
+from accounts.permissions import has_role
+from core.todo import TodoItem
+from extensions import db
+from review.models import Assignment, Review, ReviewSettings, ReviewStage, ReviewStatus, Screening, SuggestionReview
+from review.queries import reviewing
+from solicitation.models import Proposal, Round, RoundStatus
+
+
+def todo(user, today: date) -> list[TodoItem]:
+    if has_role(user, Role.expert):
+        return _expert_todo(user)
+    if has_role(user, Role.office):
+        return _office_todo(today)
+    return []
+
+
+def _open_reviews():
+    """Assignments whose review is not submitted, in rounds whose experts still score (not yet deciding), with
+    their round: a select to narrow and group."""
+    return (
+        select(Round, func.count(Assignment.id))
+        .select_from(Assignment)
+        .join(Assignment.proposal)
+        .join(Round, Round.id == Proposal.round_id)
+        .outerjoin(Assignment.review)
+        .outerjoin(ReviewSettings, ReviewSettings.round_id == Round.id)
+        .where(Round.status == RoundStatus.reviewing)
+        .where(or_(ReviewSettings.stage.is_(None), ReviewSettings.stage != ReviewStage.decision))
+        .where(or_(Review.id.is_(None), Review.status != ReviewStatus.submitted))
+        .group_by(Round.id)
+        .order_by(Round.review_deadline)
+    )
+
+
+def _expert_todo(expert) -> list[TodoItem]:
+    items = [
+        TodoItem(
+            text=_("Reviews to submit in %(round)s", round=round.title),
+            url=url_for("review.my_reviews"),
+            count=count,
+            due=round.review_deadline,
+        )
+        for round, count in db.session.execute(_open_reviews().where(reviewing(expert)))
+    ]
+    screenings = select(func.count(SuggestionReview.id)).where(
+        SuggestionReview.expert_id == expert.id, SuggestionReview.submitted_at.is_(None)
+    )
+    items.append(
+        TodoItem(
+            text=_("Residents' suggestions to screen"),
+            url=url_for("review.my_reviews"),
+            count=db.session.scalar(screenings),
+        )
+    )
+    return items
+
+
+def _office_todo(today: date) -> list[TodoItem]:
+    late = (
+        _open_reviews()
+        .with_only_columns(Round, func.count(Assignment.expert_id.distinct()))
+        .where(Assignment.published, Round.review_deadline < today)
+    )
+    items = [
+        TodoItem(
+            text=_("Experts with reviews outstanding past the deadline in %(round)s", round=round.title),
+            url=url_for("review.review_progress", round_id=round.id),
+            count=count,
+            due=round.review_deadline,
+        )
+        for round, count in db.session.execute(late)
+    ]
+    unpublished = (
+        select(Round, func.count(Screening.proposal_id))
+        .join(Proposal, Proposal.id == Screening.proposal_id)
+        .join(Round, Round.id == Proposal.round_id)
+        .where(Screening.decision.is_not(None), Screening.published_at.is_(None))
+        .group_by(Round.id)
+    )
+    items += [
+        TodoItem(
+            text=_("Decisions not yet published in %(round)s", round=round.title),
+            url=url_for("review.ranking", round_id=round.id),
+            count=count,
+        )
+        for round, count in db.session.execute(unpublished)
+    ]
+    return items

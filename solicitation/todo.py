@@ -1,0 +1,138 @@
+"""What of solicitation waits for a user (core.todo): units' returned proposals, drafts, referrals; the office's
+untriaged suggestions, overdue referrals, resubmitted proposals and held replies."""
+
+from datetime import date, timedelta
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from sqlalchemy import and_, func, select
+
+from accounts.models import AuditEvent, Role
+from accounts.permissions import has_role
+from core.models import utcnow
+from core.todo import TodoItem
+from extensions import db
+from solicitation.models import Proposal, ProposalStatus, Round, RoundStatus, Suggestion, SuggestionStatus
+from solicitation.services.proposals import window_open
+
+
+def todo(user, today: date) -> list[TodoItem]:
+    if has_role(user, Role.unit_staff) and user.unit_id is not None:
+        return _unit_todo(user, today)
+    if has_role(user, Role.office):
+        return _office_todo()
+    return []
+
+
+def _unit_todo(user, today: date) -> list[TodoItem]:
+    returned = select(Proposal).where(Proposal.unit_id == user.unit_id, Proposal.status == ProposalStatus.returned)
+    items = [
+        TodoItem(
+            text=_("Revise the returned proposal “%(title)s”", title=proposal.title),
+            url=url_for("solicitation.proposal_detail", proposal_id=proposal.id),
+            due=proposal.round.solicitation_closes,
+            detail=proposal.return_reason,
+        )
+        for proposal in db.session.scalars(returned.order_by(Proposal.id))
+    ]
+    drafts = (
+        select(Round, func.count(Proposal.id))
+        .join(Proposal, Proposal.round_id == Round.id)
+        .where(Proposal.unit_id == user.unit_id, Proposal.status == ProposalStatus.draft)
+        .where(Round.status.in_([RoundStatus.soliciting, RoundStatus.reviewing]))
+        .group_by(Round.id)
+        .order_by(Round.id)
+    )
+    for round, count in db.session.execute(drafts):
+        if window_open(round=round, unit=user.unit, today=today):
+            items.append(
+                TodoItem(
+                    text=_("Drafts not yet submitted in %(round)s", round=round.title),
+                    url=url_for("solicitation.proposal_list", round_id=round.id, status="draft"),
+                    count=count,
+                    due=round.solicitation_closes,
+                )
+            )
+    waiting = select(func.count(Suggestion.id)).where(
+        Suggestion.referred_unit_id == user.unit_id,
+        Suggestion.status == SuggestionStatus.referred,
+        Suggestion.unit_answered_at.is_(None),
+    )
+    items.append(
+        TodoItem(
+            text=_("Suggestions referred to your unit, to answer"),
+            url=url_for("solicitation.referral_list"),
+            count=db.session.scalar(waiting),
+        )
+    )
+    return items
+
+
+def _per_round(condition, describe, **url_args) -> list[TodoItem]:
+    """One item a round with suggestions matching `condition`, said by `describe(round)`, linking to the round's
+    filtered list."""
+    query = (
+        select(Round, func.count(Suggestion.id))
+        .join(Suggestion, Suggestion.round_id == Round.id)
+        .where(condition)
+        .group_by(Round.id)
+        .order_by(Round.id.desc())
+    )
+    return [
+        TodoItem(
+            text=describe(round),
+            url=url_for("solicitation.suggestion_list", round_id=round.id, **url_args),
+            count=count,
+        )
+        for round, count in db.session.execute(query)
+    ]
+
+
+def _office_todo() -> list[TodoItem]:
+    items = _per_round(
+        Suggestion.status == SuggestionStatus.received,
+        lambda round: _("Suggestions not yet triaged in %(round)s", round=round.title),
+        status=SuggestionStatus.received.value,
+    )
+    # A referral counts from the office's last "refer" of it; the unit has not answered for the set days.
+    referred_on = (
+        select(func.max(AuditEvent.created_at))
+        .where(
+            AuditEvent.object_type == "Suggestion",
+            AuditEvent.object_id == Suggestion.id,
+            AuditEvent.action == "suggestion.refer",
+        )
+        .scalar_subquery()
+    )
+    overdue_days = current_app.config["REFERRAL_OVERDUE_DAYS"]
+    since = utcnow() - timedelta(days=overdue_days)
+    unanswered = and_(
+        Suggestion.status == SuggestionStatus.referred, Suggestion.unit_answered_at.is_(None), referred_on < since
+    )
+    items += _per_round(
+        unanswered,
+        lambda round: _(
+            "Referrals unanswered for more than %(days)d days in %(round)s", days=overdue_days, round=round.title
+        ),
+        status=SuggestionStatus.referred.value,
+    )
+    items += _per_round(
+        and_(Suggestion.reply != "", Suggestion.reply_published_at.is_(None)),
+        lambda round: _("Replies to residents held, not yet published, in %(round)s", round=round.title),
+    )
+    resubmitted = (
+        select(Round, func.count(Proposal.id))
+        .join(Proposal, Proposal.round_id == Round.id)
+        .where(Proposal.status == ProposalStatus.resubmitted)
+        .where(Round.status.in_([RoundStatus.soliciting, RoundStatus.reviewing]))
+        .group_by(Round.id)
+    )
+    items += [
+        TodoItem(
+            text=_("Proposals resubmitted after revision in %(round)s", round=round.title),
+            url=url_for("solicitation.proposal_list", round_id=round.id, status=ProposalStatus.resubmitted.value),
+            count=count,
+        )
+        for round, count in db.session.execute(resubmitted)
+    ]
+    return items
