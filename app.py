@@ -115,8 +115,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.add_template_global(todo.todo_count)
     app.add_template_global(review_queries.published_decision)
     app.add_template_global(review_queries.funnel, "review_funnel")
-    # A resident's tracking page shows the key project a suggestion became (a later stage's fact).
-    app.add_template_global(plan_queries.key_projects_fed_by)
+    # A resident's tracking page shows what a suggestion became: proposals decided, key projects (later stages).
+    app.add_template_global(plan_queries.suggestion_outcome)
     # The office triaging a suggestion sees the closest suggestions and proposals (the search's finding).
     app.add_template_global(search_queries.similar_to_suggestion)
 

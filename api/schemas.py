@@ -10,6 +10,7 @@ from werkzeug.datastructures import FileStorage
 
 from core.privacy import mask_email, mask_name, mask_phone
 from core.web import external_url
+from plan.queries import suggestion_outcome
 from search_index.backend import FACETS, ORDERS
 from solicitation.models import PUBLIC_CHANNELS, Channel, Suggestion, SuggestionStatus
 from solicitation.services.suggestions import LIMITS
@@ -136,6 +137,22 @@ class Error(BaseModel):
     request_id: str | None = Field(None, description="With 5xx: the id the server's log names the failure with.")
 
 
+class FedProposal(BaseModel):
+    """A reform project proposal a suggestion fed into, once it reached the office."""
+
+    title: str
+    outcome: str = Field(description="The office's published decision, else 'under review' (or withdrawn).")
+
+
+class FedKeyProject(BaseModel):
+    """A key project of a published plan that a suggestion fed into, as the plan was published."""
+
+    plan: str
+    number: str
+    title: str
+    lead_unit: str | None
+
+
 class PublicSuggestion(BaseModel):
     """What anyone holding the tracking code may read: never contact details."""
 
@@ -146,7 +163,9 @@ class PublicSuggestion(BaseModel):
     received_on: date
     reply: str | None
     duplicate_of: str | None = Field(description="The original's title only: its tracking code is another's.")
-    linked_proposals: int
+    linked_proposals: int = Field(description="How many proposals it fed into that reached the office.")
+    proposals: list[FedProposal]
+    key_projects: list[FedKeyProject]
     lookup_url: str = Field(description="The tracking page, on the site's configured PUBLIC_URL.")
 
     @classmethod
@@ -155,6 +174,7 @@ class PublicSuggestion(BaseModel):
 
     @staticmethod
     def _fields_of(suggestion: Suggestion) -> dict:
+        outcome = suggestion_outcome(suggestion)
         return {
             "tracking_code": suggestion.display_code,
             "title": suggestion.title,
@@ -163,7 +183,17 @@ class PublicSuggestion(BaseModel):
             "received_on": suggestion.received_on,
             "reply": suggestion.reply if suggestion.reply_published else None,
             "duplicate_of": suggestion.duplicate_of.title if suggestion.duplicate_of else None,
-            "linked_proposals": len(suggestion.proposals),
+            "linked_proposals": len(outcome.proposals),
+            "proposals": [{"title": title, "outcome": label} for title, label in outcome.proposal_outcomes()],
+            "key_projects": [
+                {
+                    "plan": plan.title,
+                    "number": str(project["number"]),
+                    "title": project["title"],
+                    "lead_unit": project.get("lead_unit") or None,
+                }
+                for plan, project, _report in outcome.key_projects
+            ],
             # never from the request's Host header, which the sender chooses
             "lookup_url": external_url("solicitation.track", code=suggestion.tracking_code),
         }

@@ -216,6 +216,7 @@ def bulletin(plan_id, quarter):
     current = queries.bulletin_of(plan.id, quarter)
     if request.method == "POST":
         require(can_manage_plan(current_user))
+        issue = request.form.get("action") == "issue"
         remarks = {
             int(key.removeprefix("remark_")): value
             for key, value in request.form.items()
@@ -228,12 +229,12 @@ def bulletin(plan_id, quarter):
                 quarter=quarter,
                 summary=request.form.get("summary", ""),
                 remarks=remarks,
-                issue=request.form.get("action") == "issue",
+                issue=issue,
             )
         except DomainError as error:
             flash(error.message, "error")
         else:
-            flash(_("Bulletin saved."), "success")
+            flash(_("Bulletin issued.") if issue else _("Bulletin saved."), "success")
         return redirect(url_for("plan.bulletin", plan_id=plan.id, quarter=quarter))
     return render_template(
         "plan/bulletin.html", plan=plan, quarter=quarter, bulletin=current, rows=_bulletin_rows(plan, quarter, current)

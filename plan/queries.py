@@ -1,7 +1,9 @@
 """Read-only selects of the plan, and its snapshots: what a version held and what changed between two."""
 
+from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, exists, false, func, select, true
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -23,7 +25,9 @@ from plan.models import (
     Task,
     TaskProgress,
 )
-from solicitation.models import Proposal, suggestion_proposals
+from review.models import Screening
+from review.queries import published_decisions
+from solicitation.models import Proposal, ProposalStatus, suggestion_proposals
 
 # A key project's fields as a snapshot keeps them (the labels are the plan's own words).
 SNAPSHOT_FIELDS = [
@@ -337,6 +341,38 @@ def key_projects_fed_by(suggestion) -> list[tuple[Plan, dict, ProgressReport | N
     shown = [project for project in projects if project.id in published]
     reports = public_reports(project.id for project in shown)
     return [(project.plan, published[project.id], reports.get(project.id)) for project in shown]
+
+
+@dataclass
+class SuggestionOutcome:
+    """What became of a suggestion, as a resident may read it: the proposals it fed that reached the office, each
+    with the office's published decision (None while none is published), and the key projects they became."""
+
+    proposals: list[tuple[Proposal, Screening | None]]
+    key_projects: list[tuple[Plan, dict, ProgressReport | None]]
+
+    def proposal_outcomes(self) -> list[tuple[str, str]]:
+        """Each proposal's title and what became of it, in the reader's language."""
+        return [
+            (proposal.title, str(decision.decision.label) if decision else str(_outcome_pending(proposal)))
+            for proposal, decision in self.proposals
+        ]
+
+
+def _outcome_pending(proposal):
+    return proposal.status.label if proposal.status is ProposalStatus.withdrawn else _l("under review")
+
+
+def suggestion_outcome(suggestion) -> SuggestionOutcome:
+    """What became of a suggestion, or of the one it was merged into (which carries it on): the tracking page and
+    the API's lookup both read this."""
+    origin = suggestion.duplicate_of or suggestion
+    submitted = [proposal for proposal in origin.proposals if proposal.submitted_at is not None]  # never a draft
+    decisions = {screening.proposal_id: screening for screening in published_decisions(p.id for p in submitted)}
+    return SuggestionOutcome(
+        proposals=[(proposal, decisions.get(proposal.id)) for proposal in submitted],
+        key_projects=key_projects_fed_by(origin),
+    )
 
 
 def suggestion_counts(plan: Plan) -> dict[int, int]:

@@ -420,6 +420,12 @@ def published_decision(proposal_id: int) -> Screening | None:
     return screening if screening is not None and screening.published_at is not None else None
 
 
+def published_decisions(proposal_ids) -> list[Screening]:
+    """The office's published decisions on these proposals, in one statement."""
+    query = select(Screening).where(Screening.proposal_id.in_(list(proposal_ids)), Screening.published_at.is_not(None))
+    return list(db.session.scalars(query))
+
+
 def funnel(round_id: int) -> dict[str, int]:
     """Received → reviewed → shortlisted → selected, e.g. 108 → 30 → 11."""
     received = db.session.scalar(

@@ -10,6 +10,8 @@ from extensions import db
 from plan import progress, queries, services
 from plan.errors import PlanError
 from plan.models import PlanStatus, ProgressStatus, ReportState
+from solicitation.models import Channel, Suggestion
+from solicitation.services import suggestions
 from tests.factories import make_user
 
 
@@ -109,6 +111,7 @@ def test_the_unit_reports_from_its_page_and_the_office_accepts_from_the_plans(cl
     client.login(planning["office"])
     page = client.get(f"/plans/{published.id}/progress?quarter=2").get_data(as_text=True)
     assert "完成一期" in page and "滞后" in page and "未报送" in page
+    assert "采纳</button>" in page and "受理</button>" not in page  # a report is adopted, as its status says
     saved = queries.report_of(project.id, 2)
     client.post(f"/progress-reports/{saved.id}/review", data={"accept": "1"})
     assert saved.state is ReportState.accepted
@@ -162,8 +165,9 @@ def test_the_bulletin_puts_lagging_projects_first_and_is_issued_once(client, pla
     assert client.post(f"/plans/{published.id}/bulletins/1", data=form).status_code == 302
     page = client.get(f"/plans/{published.id}/bulletins/1").get_data(as_text=True)
     assert page.index(second.title) < page.index(third.title) < page.index(first.title)
-    assert "请区领导协调征地" in page and "未报送" in page
-    client.post(f"/plans/{published.id}/bulletins/1", data=form | {"action": "issue"})
+    assert "请区领导协调征地" in page and "未报送" in page and "通报已保存" in page
+    issued = client.post(f"/plans/{published.id}/bulletins/1", data=form | {"action": "issue"}, follow_redirects=True)
+    assert "通报已印发" in issued.get_data(as_text=True)
     with pytest.raises(PlanError, match="bulletin_issued"):
         progress.save_bulletin(actor=office, plan=published, quarter=1, summary="改", remarks={})
     document = client.get(f"/plans/{published.id}/bulletins/1.docx")
@@ -263,3 +267,26 @@ def test_the_battle_map_draws_milestones_against_progress(client, planning, publ
     page = client.get(f"/plans/{published.id}/battle-map").get_data(as_text=True)
     assert "<svg" in page and first.title[:10] in page
     assert "60% · 正常推进" in page and "90%" not in page
+
+
+def test_a_merged_suggestions_resident_sees_what_the_original_became_and_the_api_names_it(client, planning, published):
+    office, project, original = planning["office"], published.projects[0], planning["suggestion"]
+    copy = Suggestion(  # received while the round was soliciting, triaged now
+        round=planning["round"],
+        tracking_code="GRIDCOPY2017AAAA",
+        title="网格员不够用",
+        content="同上",
+        channel=Channel.web,
+    )
+    db.session.add(copy)
+    db.session.commit()
+    suggestions.mark_duplicate(actor=office, suggestion=copy, original=original)
+    page = client.get(f"/track?code={copy.tracking_code}").get_data(as_text=True)
+    assert "已成为重点改革项目" in page and f"一、{project.title}" in page
+    assert f'{planning["proposals"][0].title} <span class="muted">· 确定为重点改革项目' in page
+    body = client.get(f"/api/v1/suggestions/{copy.tracking_code}").get_json()
+    assert body["key_projects"] == [
+        {"plan": published.title, "number": "一", "title": project.title, "lead_unit": project.lead_unit.name}
+    ]
+    assert body["proposals"] == [{"title": planning["proposals"][0].title, "outcome": "确定为重点改革项目"}]
+    assert body["linked_proposals"] == 1

@@ -9,8 +9,16 @@ from sqlalchemy import select
 from accounts.models import AuditEvent
 from extensions import db, limiter
 from solicitation.models import Channel, Suggestion, SuggestionStatus
+from solicitation.services import proposals as proposal_services
 from solicitation.services import suggestions as services
-from tests.factories import SUGGESTION_FORM, make_open_round, make_suggestion, make_unit, make_user
+from tests.factories import (
+    SUGGESTION_FORM,
+    make_open_round,
+    make_suggestion,
+    make_unit,
+    make_user,
+    proposal_fields,
+)
 
 
 def test_a_resident_sends_a_suggestion_and_looks_it_up_with_the_code(client):
@@ -221,3 +229,23 @@ def test_the_lookup_page_is_rate_limited(app, client, monkeypatch):
     statuses = [client.get("/track?code=ABCD-EFGH-JKMN").status_code for _ in range(4)]
     limiter.reset()
     assert statuses == [404, 404, 404, 429]
+
+
+def test_the_tracking_page_names_the_unit_a_suggestion_was_referred_to_and_never_a_draft_it_fed(client):
+    office = make_user(role="office")
+    staff = make_user(role="unit_staff", unit=make_unit(name="区城管局"))
+    suggestion = services.accept_suggestion(actor=office, suggestion=make_suggestion(title="路灯不亮"))
+    drafted = proposal_services.draft_from_suggestion(actor=office, suggestion=suggestion, unit=staff.unit)
+    services.refer_suggestion(actor=office, suggestion=suggestion, unit=staff.unit)
+    page = client.get(f"/track?code={suggestion.tracking_code}").get_data(as_text=True)
+    assert "<dt>转办单位</dt><dd>区城管局</dd>" in page
+    assert "所涉及的申报项目" not in page  # a draft is its unit's alone
+    assert client.get(f"/api/v1/suggestions/{suggestion.tracking_code}").get_json()["proposals"] == []
+
+    fields = proposal_fields(drafted.round, title="路灯不亮")
+    proposal_services.update_proposal(actor=staff, proposal=drafted, fields=fields)
+    proposal_services.submit_proposal(actor=staff, proposal=drafted)
+    page = client.get(f"/track?code={suggestion.tracking_code}").get_data(as_text=True)
+    assert "所涉及的申报项目" in page and '路灯不亮 <span class="muted">· 评审中</span>' in page
+    body = client.get(f"/api/v1/suggestions/{suggestion.tracking_code}").get_json()
+    assert body["proposals"] == [{"title": "路灯不亮", "outcome": "评审中"}] and body["linked_proposals"] == 1
