@@ -1,4 +1,4 @@
-"""Operator commands: `flask users create|reset-password|list`."""
+"""Operator commands: `flask users create|reset-password|list|todo-digest` and the API tokens'."""
 
 import click
 from sqlalchemy import func, select
@@ -89,3 +89,9 @@ def list_users():
         state = "active" if user.active else "deactivated"
         unit = user.unit.name if user.unit else "-"
         click.echo(f"{user.username}\t{user.role.value}\t{user.display_name}\t{unit}\t{state}")
+
+
+@users_cli.command("todo-digest")
+def todo_digest():
+    """Mail staff who did not log in today what waits for them, when something new does (run it daily)."""
+    click.echo(f"{services.send_todo_digests()} digests queued.")

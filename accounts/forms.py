@@ -1,7 +1,7 @@
 """Forms for login, passwords, users and units, and the filters of their lists."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, IntegerField, PasswordField, SearchField, SelectField, StringField
+from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SearchField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.validators import Email as EmailValidator
 
@@ -41,6 +41,13 @@ class PasswordResetForm(NewPasswordMixin, Form):
 
 class ChangePasswordForm(NewPasswordMixin, Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+
+
+class TodoDigestForm(Form):
+    todo_digest = BooleanField(
+        _l("Mail me what waits for me on a day I do not log in"),
+        description=_l("Only when something new waits; never an empty mail."),
+    )
 
 
 class UserForm(Form):

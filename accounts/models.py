@@ -5,7 +5,7 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -77,6 +77,10 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # The mail of what waits for them (core.todo), on a day they did not log in; each may turn it off.
+    todo_digest: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # What the last such mail listed (text -> count): one goes out only when something new waits.
+    todo_digest_sent: Mapped[dict | None] = mapped_column(db.JSON)
 
     unit: Mapped[Unit | None] = relationship(back_populates="users")
 

@@ -4,16 +4,21 @@ import functools
 import hashlib
 import re
 import secrets
+from datetime import UTC, date, datetime, time
+from urllib.parse import urljoin
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from werkzeug.security import generate_password_hash
 
 from accounts import audit, queries
 from accounts.errors import AccountError
 from accounts.models import ApiToken, Role, Unit, UnitKind, User
 from accounts.passwords import MIN_LENGTH, password_problem
+from core import clock
+from core.mail import queue_mail
 from core.models import utcnow
+from core.todo import todo_for
 from extensions import db
 
 USER_FIELDS = ["username", "display_name", "email", "role", "unit_id", "active"]
@@ -247,3 +252,40 @@ def user_for_token(token: str) -> User | None:
     api_token.last_used_at = utcnow()
     db.session.commit()
     return api_token.user
+
+
+def set_todo_digest(*, user: User, enabled: bool) -> User:
+    """Turn one's own mail of what waits on or off."""
+    user.todo_digest = enabled
+    audit.record(actor=user, action="user.todo_digest", obj=user, after={"todo_digest": enabled})
+    db.session.commit()
+    return user
+
+
+def send_todo_digests(*, today: date | None = None) -> int:
+    """Mail each active user with an address and the digest on, who has not logged in today, what waits for them,
+    when something waits that the last digest did not list: never an empty mail, never the same one twice. Run
+    daily (`flask users todo-digest`). Returns how many were queued."""
+    today = today or clock.today()
+    midnight = datetime.combine(today, time(), clock.zone()).astimezone(UTC).replace(tzinfo=None)
+    readers = select(User).where(
+        User.active,
+        User.todo_digest,
+        func.coalesce(User.email, "") != "",
+        or_(User.last_login_at.is_(None), User.last_login_at < midnight),
+    )
+    public_url = current_app.config["PUBLIC_URL"]
+    sent = 0
+    # The items' links are the site's, on its configured address.
+    with current_app.test_request_context("/", base_url=public_url):
+        for user in db.session.scalars(readers.order_by(User.id)):
+            items = todo_for(user, today)
+            listed = {item.text: item.count for item in items}
+            before = user.todo_digest_sent or {}
+            if any(count > before.get(text, 0) for text, count in listed.items()):
+                links = [(item, urljoin(public_url, item.url)) for item in items]
+                queue_mail(to=user.email, template="todo_digest", user=user, links=links, count=len(items))
+                sent += 1
+            user.todo_digest_sent = listed
+    db.session.commit()
+    return sent

@@ -18,6 +18,7 @@ from accounts.forms import (
     LoginForm,
     MailFilterForm,
     PasswordResetForm,
+    TodoDigestForm,
     UnitFilterForm,
     UnitForm,
     UserFilterForm,
@@ -129,7 +130,24 @@ def change_password():
             devices.remember(current_user)  # the browser that set the new password still knows the account
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("core.index"))
-    return render_template("accounts/password_change.html", form=form)
+    digest_form = TodoDigestForm(formdata=None, todo_digest=current_user.todo_digest)
+    return render_template("accounts/password_change.html", form=form, digest_form=digest_form)
+
+
+@bp.post("/account/todo-digest")
+@login_required
+def todo_digest():
+    """Turn one's own mail of what waits on or off."""
+    form = TodoDigestForm()
+    if form.validate_on_submit():
+        services.set_todo_digest(user=current_user, enabled=form.todo_digest.data)
+        flash(
+            _("Saved: you get the mail of what waits.")
+            if form.todo_digest.data
+            else _("Saved: no mail of what waits."),
+            "success",
+        )
+    return redirect(url_for("accounts.change_password"))
 
 
 USER_COLUMNS = [
