@@ -284,7 +284,7 @@ def send_todo_digests(*, today: date | None = None) -> int:
             before = user.todo_digest_sent or {}
             if any(count > before.get(text, 0) for text, count in listed.items()):
                 links = [(item, urljoin(public_url, item.url)) for item in items]
-                queue_mail(to=user.email, template="todo_digest", user=user, links=links, count=len(items))
+                queue_mail(to=user.email, template="todo_digest", user=user, links=links, outstanding=len(items))
                 sent += 1
             user.todo_digest_sent = listed
     db.session.commit()
