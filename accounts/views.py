@@ -147,7 +147,7 @@ def user_list():
         q=filters.q.data or "", role=filters.role.data, unit_id=filters.unit.data, active=filters.active.data
     )
     if fmt := export_format():
-        return table_response(filename="users", columns=USER_COLUMNS, rows=db.session.scalars(query), fmt=fmt)
+        return table_response(filename="users", columns=USER_COLUMNS, rows=query, fmt=fmt)
     return render_template("accounts/user_list.html", filters=filters, page=paginate(query))
 
 
@@ -253,7 +253,7 @@ def unit_list():
     filters = UnitFilterForm()
     query = queries.units(q=filters.q.data or "", kind=filters.kind.data, active=filters.active.data)
     if fmt := export_format():
-        return table_response(filename="units", columns=UNIT_COLUMNS, rows=db.session.scalars(query), fmt=fmt)
+        return table_response(filename="units", columns=UNIT_COLUMNS, rows=query, fmt=fmt)
     page = paginate(query)
     counts = queries.user_counts([unit.id for unit in page.items])
     return render_template("accounts/unit_list.html", filters=filters, page=page, counts=counts)
@@ -316,7 +316,7 @@ def audit_log():
         action=(filters.action.data or "").strip(),
     )
     if fmt := export_format():
-        return table_response(filename="audit-log", columns=AUDIT_COLUMNS, rows=db.session.scalars(query), fmt=fmt)
+        return table_response(filename="audit-log", columns=AUDIT_COLUMNS, rows=query, fmt=fmt)
     return render_template("accounts/audit_log.html", filters=filters, page=paginate(query))
 
 
@@ -341,7 +341,5 @@ def undelivered_mail_list():
         q=(filters.q.data or "").strip(), kind=filters.kind.data or "", failure=filters.failure.data
     )
     if fmt := export_format():
-        return table_response(
-            filename="undelivered-mail", columns=MAIL_COLUMNS, rows=db.session.scalars(query), fmt=fmt
-        )
+        return table_response(filename="undelivered-mail", columns=MAIL_COLUMNS, rows=query, fmt=fmt)
     return render_template("accounts/mail_list.html", filters=filters, page=paginate(query))

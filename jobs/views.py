@@ -40,7 +40,7 @@ def job_list():
     filters = JobFilterForm()
     query = queries.jobs(state=filters.state.data, kind=filters.kind.data or "")
     if fmt := export_format():
-        return table_response(filename="jobs", columns=JOB_COLUMNS, rows=db.session.scalars(query), fmt=fmt)
+        return table_response(filename="jobs", columns=JOB_COLUMNS, rows=query, fmt=fmt)
     return render_template("jobs/job_list.html", filters=filters, page=paginate(query))
 
 

@@ -21,7 +21,7 @@ from review.forms import (
     ExpertProfileForm,
     ReviewSettingsForm,
 )
-from review.models import Assignment, Conflict, ExpertProfile
+from review.models import Assignment, Conflict
 from review.permissions import can_manage_reviews
 from review.services import assignments, conflicts
 from review.solver import solve
@@ -190,7 +190,7 @@ def conflict_decide(conflict_id):
 def expert_profile(user_id):
     """Edit an expert's institution, fields and maximum load."""
     expert = db.get_or_404(User, user_id)
-    form = ExpertProfileForm(obj=db.session.get(ExpertProfile, expert.id))
+    form = ExpertProfileForm(obj=queries.expert_profile(expert.id))
     if form.validate_on_submit():
         try:
             assignments.save_expert_profile(

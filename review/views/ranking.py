@@ -221,7 +221,7 @@ def proposal_decide(proposal_id):
                 proposal=proposal,
                 decision=form.decision.data,
                 reason=form.reason.data or "",
-                merged_into=db.session.get(Proposal, form.merged_into_id.data) if form.merged_into_id.data else None,
+                merged_into=db.get_or_404(Proposal, form.merged_into_id.data) if form.merged_into_id.data else None,
             )
         except DomainError as error:
             show_error(form, error)

@@ -14,7 +14,7 @@ from accounts.permissions import check_office
 from core import clock
 from core.mail import queue_mail, queue_mail_to_staff
 from core.models import utcnow
-from core.web import external_url
+from core.web import external_url, stored_int
 from extensions import db
 from solicitation.errors import SolicitationError
 from solicitation.models import (
@@ -131,6 +131,15 @@ def find_by_code(code: str) -> Suggestion:
     if suggestion is None:
         raise SolicitationError("tracking_code_unknown", field="code", code=code)
     return suggestion
+
+
+def find_by_number_or_code(text: str) -> Suggestion:
+    """The suggestion a number or a tracking code names, or raise."""
+    try:
+        suggestion = db.session.get(Suggestion, stored_int(text))
+    except ValueError:  # a tracking code, or a number no suggestion can have
+        suggestion = None
+    return suggestion or find_by_code(text)
 
 
 def _tell_resident(suggestion: Suggestion) -> None:

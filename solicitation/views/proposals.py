@@ -65,8 +65,7 @@ def proposal_list(round_id):
         status=filters.status.data,
     )
     if fmt := export_format():
-        rows = db.session.scalars(query)
-        return table_response(filename=f"proposals-{round.year}", columns=PROPOSAL_COLUMNS, rows=rows, fmt=fmt)
+        return table_response(filename=f"proposals-{round.year}", columns=PROPOSAL_COLUMNS, rows=query, fmt=fmt)
     return render_template(
         "solicitation/proposal_list.html",
         round=round,

@@ -39,7 +39,7 @@ def round_list():
     filters = RoundFilterForm()
     query = queries.rounds(q=filters.q.data or "", status=filters.status.data)
     if fmt := export_format():
-        return table_response(filename="rounds", columns=ROUND_COLUMNS, rows=db.session.scalars(query), fmt=fmt)
+        return table_response(filename="rounds", columns=ROUND_COLUMNS, rows=query, fmt=fmt)
     return render_template("solicitation/round_list.html", filters=filters, page=paginate(query))
 
 

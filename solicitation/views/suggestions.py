@@ -6,7 +6,6 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from accounts.models import Unit
 from accounts.permissions import is_office, login_required, office_required, require
@@ -51,9 +50,8 @@ def suggestion_list(round_id):
     round = db.get_or_404(Round, round_id)
     filters, query = _filtered(round)
     if fmt := export_format():
-        rows = db.session.scalars(query).all()
         return table_response(
-            filename=f"suggestions-{round.year}", columns=suggestion_columns(reveal=False), rows=rows, fmt=fmt
+            filename=f"suggestions-{round.year}", columns=suggestion_columns(reveal=False), rows=query, fmt=fmt
         )
     return render_template(
         "solicitation/suggestion_list.html",
@@ -99,7 +97,7 @@ def suggestion_export_contacts(round_id):
     """Export the filtered list with residents' contact details unmasked; the export is logged."""
     round = db.get_or_404(Round, round_id)
     _filters, query = _filtered(round)
-    rows = db.session.scalars(query).all()
+    rows = queries.all_rows(query)
     services.record_contact_export(actor=current_user, round=round, count=len(rows))
     return table_response(
         filename=f"suggestions-{round.year}-contacts", columns=suggestion_columns(reveal=True), rows=rows, fmt="xlsx"
@@ -112,8 +110,8 @@ def suggestion_publish_replies(round_id):
     """Publish the held replies of the chosen suggestions together."""
     round = db.get_or_404(Round, round_id)
     ids = request.form.getlist("suggestion_id", type=stored_int)
-    chosen = db.session.scalars(select(Suggestion).where(Suggestion.round_id == round.id, Suggestion.id.in_(ids)))
-    count = services.publish_replies(actor=current_user, suggestions=list(chosen))
+    chosen = queries.round_suggestions(round.id, ids)
+    count = services.publish_replies(actor=current_user, suggestions=chosen)
     flash(_("%(count)d replies published.", count=count), "success")
     return redirect(url_for("solicitation.suggestion_list", round_id=round.id, held="yes"))
 
@@ -224,14 +222,8 @@ def suggestion_duplicate(suggestion_id):
     """Merge the suggestion into an original, named by tracking code or number."""
 
     def act(suggestion, form):
-        text = form.original.data.strip()
-        try:
-            original = db.session.get(Suggestion, stored_int(text))
-        except ValueError:  # a tracking code, or a number no suggestion can have
-            original = None
-        services.mark_duplicate(
-            actor=current_user, suggestion=suggestion, original=original or services.find_by_code(text)
-        )
+        original = services.find_by_number_or_code(form.original.data.strip())
+        services.mark_duplicate(actor=current_user, suggestion=suggestion, original=original)
 
     return _triage(suggestion_id, "duplicate", DuplicateForm(), act, _("Suggestion merged into its original."))
 
@@ -245,7 +237,7 @@ def suggestion_refer(suggestion_id):
         "refer",
         ReferForm.make(),
         lambda s, f: services.refer_suggestion(
-            actor=current_user, suggestion=s, unit=db.session.get(Unit, f.unit_id.data), note=f.note.data or ""
+            actor=current_user, suggestion=s, unit=db.get_or_404(Unit, f.unit_id.data), note=f.note.data or ""
         ),
         _("Suggestion referred."),
     )
@@ -334,7 +326,7 @@ def suggestion_draft_proposal(suggestion_id):
     require(can_draft_from_suggestion(current_user, suggestion))
     form = DraftProposalForm.for_suggestion(suggestion)
     if form.validate_on_submit():
-        unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data and is_office(current_user) else None
+        unit = db.get_or_404(Unit, form.unit_id.data) if form.unit_id.data and is_office(current_user) else None
         try:
             proposal = proposal_services.draft_from_suggestion(actor=current_user, suggestion=suggestion, unit=unit)
         except DomainError as error:
