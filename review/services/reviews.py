@@ -52,8 +52,47 @@ def save_review(
     comment: str,
     recommendation: Recommendation | None,
     familiarity: Familiarity | None,
+    submit: bool = False,
 ) -> Review:
-    """Save the expert's draft: a score (and short comment) per criterion, the 点评, recommendation, familiarity."""
+    """Save the expert's draft: a score (and short comment) per criterion, the 点评, recommendation, familiarity.
+
+    With `submit`, submit it as well, in the same transaction: a submission refused saves nothing of the draft.
+    """
+    review = _save_draft(
+        actor=actor,
+        assignment=assignment,
+        scores=scores,
+        comment=comment,
+        recommendation=recommendation,
+        familiarity=familiarity,
+    )
+    if submit:
+        try:
+            review = _submit(actor=actor, assignment=assignment)
+        except ReviewError:
+            db.session.rollback()  # one unit of work: the draft goes with the refused submission
+            raise
+    db.session.commit()
+    return review
+
+
+def submit_review(*, actor: User, assignment: Assignment) -> Review:
+    """Submit a complete draft; from then on it is locked."""
+    review = _submit(actor=actor, assignment=assignment)
+    db.session.commit()
+    return review
+
+
+def _save_draft(
+    *,
+    actor: User,
+    assignment: Assignment,
+    scores: dict[int, tuple[int | None, str]],
+    comment: str,
+    recommendation: Recommendation | None,
+    familiarity: Familiarity | None,
+) -> Review:
+    """Check and write the draft, flushed but not committed: the caller ends the transaction."""
     _check_expert(actor, assignment)
     criteria = {
         c.id: c for c in db.session.scalars(select(Criterion).where(Criterion.round_id == assignment.proposal.round_id))
@@ -80,12 +119,12 @@ def save_review(
         score.value, score.comment = value, (note or "").strip()[:500]
     db.session.add(review)
     audit.record(actor=actor, action="review.save", obj=review, before=before, after=_snapshot(review))
-    db.session.commit()
+    db.session.flush()
     return review
 
 
-def submit_review(*, actor: User, assignment: Assignment) -> Review:
-    """Submit a complete draft; from then on it is locked."""
+def _submit(*, actor: User, assignment: Assignment) -> Review:
+    """Check and lock a complete draft, flushed but not committed: the caller ends the transaction."""
     _check_expert(actor, assignment)
     review = assignment.review
     criteria = db.session.scalars(select(Criterion.id).where(Criterion.round_id == assignment.proposal.round_id)).all()
@@ -104,7 +143,7 @@ def submit_review(*, actor: User, assignment: Assignment) -> Review:
     audit.record(
         actor=actor, action="review.submit", obj=review, before={"status": "draft"}, after={"status": "submitted"}
     )
-    db.session.commit()
+    db.session.flush()
     return review
 
 

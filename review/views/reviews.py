@@ -77,9 +77,8 @@ def review_form(assignment_id):
                 comment=form.comment.data or "",
                 recommendation=form.recommendation.data,
                 familiarity=form.familiarity.data,
+                submit=action in ("submit", "submit_next"),
             )
-            if action in ("submit", "submit_next"):
-                reviews.submit_review(actor=current_user, assignment=assignment)
         except DomainError as error:
             show_error(form, error)
         else:
