@@ -6,6 +6,7 @@ from flask import abort
 from flask_login import current_user
 
 from accounts.models import Role
+from core.errors import OFFICE_ONLY, DomainError
 from core.web import wants_json
 from extensions import login_manager
 
@@ -16,6 +17,12 @@ def has_role(user, *roles: Role) -> bool:
 
 def is_office(user) -> bool:
     return has_role(user, Role.office)
+
+
+def check_office(actor, error: type[DomainError]) -> None:
+    """Refuse a change only the reform office may make: raise the package's `error` with the shared code."""
+    if not is_office(actor):
+        raise error(OFFICE_ONLY)
 
 
 def can_manage_users(user) -> bool:

@@ -26,13 +26,8 @@ from accounts.forms import (
 )
 from accounts.models import Unit, User
 from accounts.permissions import (
-    can_manage_units,
-    can_manage_users,
-    can_read_audit_log,
-    can_read_undelivered_mail,
     login_required,
     office_required,
-    require,
 )
 from core.exports import table_response
 from core.mail import undelivered_mail
@@ -165,13 +160,12 @@ USER_COLUMNS = [
 @office_required
 def user_list():
     """List users, filtered, or export them."""
-    require(can_manage_users(current_user))
     filters = UserFilterForm()
     query = queries.users(
         q=filters.q.data or "", role=filters.role.data, unit_id=filters.unit.data, active=filters.active.data
     )
     if fmt := export_format():
-        return table_response(filename="users", columns=USER_COLUMNS, rows=db.session.scalars(query), fmt=fmt)
+        return table_response(filename="users", columns=USER_COLUMNS, rows=query, fmt=fmt)
     return render_template("accounts/user_list.html", filters=filters, page=paginate(query))
 
 
@@ -179,7 +173,6 @@ def user_list():
 @office_required
 def user_create():
     """Create a staff account."""
-    require(can_manage_users(current_user))
     form = UserForm.for_user()
     if form.validate_on_submit():
         try:
@@ -205,7 +198,6 @@ def user_create():
 def user_edit(user_id):
     """Edit a user's name, role, unit and email."""
     user = db.get_or_404(User, user_id)
-    require(can_manage_users(current_user))
     form = UserForm.for_user(user)
     if form.validate_on_submit():
         try:
@@ -231,7 +223,6 @@ def user_edit(user_id):
 def user_set_active(user_id):
     """Deactivate or reactivate a user."""
     user = db.get_or_404(User, user_id)
-    require(can_manage_users(current_user))
     active = request.form.get("active") == "1"
     try:
         services.set_user_active(actor=current_user, user=user, active=active)
@@ -252,7 +243,6 @@ def user_set_active(user_id):
 def user_reset_password(user_id):
     """Set a new password for a user."""
     user = db.get_or_404(User, user_id)
-    require(can_manage_users(current_user))
     reset_form = PasswordResetForm()
     if reset_form.validate_on_submit():
         try:
@@ -278,11 +268,10 @@ UNIT_COLUMNS = [
 @office_required
 def unit_list():
     """List units, filtered, or export them."""
-    require(can_manage_units(current_user))
     filters = UnitFilterForm()
     query = queries.units(q=filters.q.data or "", kind=filters.kind.data, active=filters.active.data)
     if fmt := export_format():
-        return table_response(filename="units", columns=UNIT_COLUMNS, rows=db.session.scalars(query), fmt=fmt)
+        return table_response(filename="units", columns=UNIT_COLUMNS, rows=query, fmt=fmt)
     page = paginate(query)
     counts = queries.user_counts([unit.id for unit in page.items])
     return render_template("accounts/unit_list.html", filters=filters, page=page, counts=counts)
@@ -294,7 +283,6 @@ def unit_list():
 def unit_form(unit_id=None):
     """Create a unit or edit one."""
     unit = db.get_or_404(Unit, unit_id) if unit_id else None
-    require(can_manage_units(current_user))
     form = UnitForm(obj=unit)
     if form.validate_on_submit():
         try:
@@ -315,7 +303,6 @@ def unit_form(unit_id=None):
 def unit_set_active(unit_id):
     """Deactivate or reactivate a unit."""
     unit = db.get_or_404(Unit, unit_id)
-    require(can_manage_units(current_user))
     active = request.form.get("active") == "1"
     services.set_unit_active(actor=current_user, unit=unit, active=active)
     flash(_("%(name)s activated.", name=unit.name) if active else _("%(name)s deactivated.", name=unit.name), "success")
@@ -338,7 +325,6 @@ AUDIT_COLUMNS = [
 @office_required
 def audit_log():
     """Read the audit log, filtered by record, user and action, or export it."""
-    require(can_read_audit_log(current_user))
     filters = AuditFilterForm()
     query = queries.audit_events(
         current_user,
@@ -348,7 +334,7 @@ def audit_log():
         action=(filters.action.data or "").strip(),
     )
     if fmt := export_format():
-        return table_response(filename="audit-log", columns=AUDIT_COLUMNS, rows=db.session.scalars(query), fmt=fmt)
+        return table_response(filename="audit-log", columns=AUDIT_COLUMNS, rows=query, fmt=fmt)
     return render_template("accounts/audit_log.html", filters=filters, page=paginate(query))
 
 
@@ -368,13 +354,10 @@ MAIL_COLUMNS = [
 @office_required
 def undelivered_mail_list():
     """List the mail given up, with why, filtered, or export it."""
-    require(can_read_undelivered_mail(current_user))
     filters = MailFilterForm()
     query = undelivered_mail(
         q=(filters.q.data or "").strip(), kind=filters.kind.data or "", failure=filters.failure.data
     )
     if fmt := export_format():
-        return table_response(
-            filename="undelivered-mail", columns=MAIL_COLUMNS, rows=db.session.scalars(query), fmt=fmt
-        )
+        return table_response(filename="undelivered-mail", columns=MAIL_COLUMNS, rows=query, fmt=fmt)
     return render_template("accounts/mail_list.html", filters=filters, page=paginate(query))

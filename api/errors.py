@@ -25,7 +25,7 @@ def error(status: int, code: str, message: str, fields: dict | None = None):
 def domain_error(exc: DomainError, status: int = 422):
     """A refused rule as JSON: `status`, unless the rule names its own (413 for a file too large)."""
     fields = {exc.field: exc.message} if exc.field else None
-    return error(exc.statuses.get(exc.code, status), exc.code, exc.message, fields)
+    return error(exc.status_or(status), exc.code, exc.message, fields)
 
 
 def not_a_json_object():

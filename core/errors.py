@@ -2,11 +2,18 @@
 
 from flask_babel import lazy_gettext as _l
 
+OFFICE_ONLY = "office_only"
+
+# Rules every package shares, each with its one message and status: a package's error raises them by code.
+SHARED_MESSAGES = {OFFICE_ONLY: _l("Only the reform office can do this.")}
+SHARED_STATUSES = {OFFICE_ONLY: 403}
+
 
 class DomainError(Exception):
     """A business rule refused a change; `code` names the rule, `message` explains it to a person.
 
-    Subclasses map codes to translatable messages, so services never hold text for people.
+    Subclasses map codes to translatable messages, so services never hold text for people. The codes of
+    SHARED_MESSAGES (`office_only`) mean the same in every package and are defined only there.
     """
 
     messages: dict = {}
@@ -21,11 +28,15 @@ class DomainError(Exception):
 
     @property
     def status(self) -> int:
-        return self.statuses.get(self.code, 400)
+        return self.status_or(400)
+
+    def status_or(self, default: int) -> int:
+        """The rule's own status, or `default` when the rule names none."""
+        return self.statuses.get(self.code) or SHARED_STATUSES.get(self.code, default)
 
     @property
     def message(self) -> str:
-        template = self.messages.get(self.code)
+        template = self.messages.get(self.code) or SHARED_MESSAGES.get(self.code)
         if not template:
             return self.code
         # Enum members stand for themselves in code and show as their label to people.

@@ -9,6 +9,9 @@ from flask import Response, send_file
 from flask_babel import format_datetime
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
+from sqlalchemy import Select
+
+from extensions import db
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -54,9 +57,11 @@ def table_bytes(*, columns: list[Column], rows: Iterable, fmt: str) -> bytes:
     return ("\ufeff" + text.getvalue()).encode("utf-8")
 
 
-def table_response(*, filename: str, columns: list[Column], rows: Iterable, fmt: str) -> Response:
-    """Return rows as a downloadable CSV or .xlsx file."""
+def table_response(*, filename: str, columns: list[Column], rows: Iterable | Select, fmt: str) -> Response:
+    """Return rows (records, or the select of a list page, read here) as a downloadable CSV or .xlsx file."""
     fmt = fmt if fmt == "xlsx" else "csv"
+    if isinstance(rows, Select):
+        rows = db.session.scalars(rows)
     return Response(
         table_bytes(columns=columns, rows=rows, fmt=fmt),
         mimetype=FORMATS[fmt],

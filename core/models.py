@@ -15,6 +15,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def discard_changes() -> None:
+    """Roll back what a failed or refused request changed, so its error page reads a clean session."""
+    db.session.rollback()
+
+
 class LabelledEnum(enum.Enum):
     """An enum whose members carry a translated label for display (see each `_labels`)."""
 

@@ -26,8 +26,9 @@ from werkzeug.exceptions import Conflict, HTTPException
 
 from core.errors import DomainError
 from core.logs import request_id
+from core.models import discard_changes
 from core.web import CONTROL_CHARACTERS, retry_after_seconds, safe_next, wants_json
-from extensions import db, limiter
+from extensions import limiter
 
 bp = Blueprint("core", __name__)
 log = logging.getLogger(__name__)
@@ -100,7 +101,7 @@ def error_page(error: HTTPException):
     if retry_after:
         headers["Retry-After"] = str(retry_after)
     if code >= 500:
-        db.session.rollback()  # the failed request's transaction must not take the page down with it
+        discard_changes()  # the failed request's transaction must not take the page down with it
     if wants_json():  # the API's documented shape: {"error": code, "message": text}
         body = {"error": getattr(error, "name", "error").lower().replace(" ", "_"), "message": error.description}
         if retry_after:
@@ -131,7 +132,7 @@ def error_page(error: HTTPException):
 def refusal_page(error: DomainError):
     """Answer a rule's refusal that no view turned into a message on its own page: the message, in the reader's
     language, with the rule's 4xx status (never a 500), and nothing changed."""
-    db.session.rollback()
+    discard_changes()
     if wants_json():
         return jsonify({"error": error.code, "message": error.message}), error.status
     sent = request.method == "POST"  # a form refused as a whole: show back what it carried, as for an expired one
@@ -149,7 +150,7 @@ def refusal_page(error: DomainError):
 def stale_record(error: StaleDataError):
     """Answer a change that another request's change of the same record overtook (the version counter of
     core.models.Versioned; an edit form says so itself): 409, nothing saved, what was sent shown back."""
-    db.session.rollback()
+    discard_changes()
     return error_page(Conflict())
 
 

@@ -8,6 +8,5 @@ from core.errors import DomainError
 class JobError(DomainError):
     messages = {
         "not_failed": _l("Only a failed job can be queued again."),
-        "office_only": _l("Only the reform office can do this."),
     }
-    statuses = {"not_failed": 409, "office_only": 403}
+    statuses = {"not_failed": 409}

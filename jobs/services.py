@@ -20,7 +20,8 @@ from flask import current_app
 from sqlalchemy import and_, delete, or_, select, update
 
 from accounts import audit
-from accounts.models import Role, User
+from accounts.models import User
+from accounts.permissions import check_office
 from core.models import utcnow
 from core.storage import attachment_storage
 from extensions import db
@@ -89,8 +90,7 @@ def enqueue(kind: str, payload: dict, *, actor: User | None) -> Job:
 
 def retry_job(*, actor: User, job: Job) -> Job:
     """Queue a failed job again, with all its attempts before it (audited)."""
-    if actor.role is not Role.office:
-        raise JobError("office_only")
+    check_office(actor, JobError)
     if job.state is not JobState.failed:
         raise JobError("not_failed")
     shown = ["state", "attempts"]

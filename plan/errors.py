@@ -7,7 +7,6 @@ from core.errors import DomainError
 
 class PlanError(DomainError):
     messages = {
-        "office_only": _l("Only the reform office can do this."),
         "round_not_planning": _l("The plan is drafted once the round has moved to “Drafting the plan”."),
         "plan_exists": _l("This round already has a plan."),
         "plan_not_draft": _l("The plan is “%(status)s”: key projects change only while it is a draft."),

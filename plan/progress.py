@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from accounts import audit
 from accounts.models import Role, User
+from accounts.permissions import check_office
 from core.errors import RowsRejected
 from core.mail import queue_mail_to_staff
 from core.models import utcnow
@@ -115,8 +116,7 @@ def save_report(
 
 def review_report(*, actor: User, report: ProgressReport, accept: bool, comment: str = "") -> ProgressReport:
     """The office accepts a submitted report, or returns it with what to add; the lead unit is told."""
-    if actor.role is not Role.office:
-        raise PlanError("office_only")
+    check_office(actor, PlanError)
     if report.state is not ReportState.submitted:
         raise PlanError("report_not_submitted")
     comment = comment.strip()
@@ -144,8 +144,8 @@ def remind_missing(*, actor: User | None, plan: Plan, quarter: int) -> int:
 
     `actor` None is the scheduled command (`flask plan remind-progress`).
     """
-    if actor is not None and actor.role is not Role.office:
-        raise PlanError("office_only")
+    if actor is not None:  # None: the scheduled command
+        check_office(actor, PlanError)
     if quarter not in (1, 2, 3, 4):
         raise PlanError("quarter_out_of_range")
     missing = missing_reports(plan, quarter)
@@ -186,8 +186,7 @@ def remind_before_deadline(*, today: date, days: int) -> list[tuple[Plan, int, i
 
 def set_report_day(*, actor: User, plan: Plan, day: int) -> Plan:
     """The day of each quarter's last month on which the lead units' reports fall due."""
-    if actor.role is not Role.office:
-        raise PlanError("office_only")
+    check_office(actor, PlanError)
     if not 1 <= day <= 28:
         raise PlanError("report_day_out_of_range", field="report_day")
     before = {"report_day": plan.report_day}
@@ -204,8 +203,7 @@ def save_bulletin(
 
     An issued bulletin has gone out and no longer changes.
     """
-    if actor.role is not Role.office:
-        raise PlanError("office_only")
+    check_office(actor, PlanError)
     if quarter not in (1, 2, 3, 4):
         raise PlanError("quarter_out_of_range")
     if plan.published_at is None:
@@ -233,8 +231,7 @@ def assess_key_project(
     *, actor: User, project: KeyProject, rating: Rating, evaluation: str, replicable: bool
 ) -> KeyProject:
     """考核: the office rates a key project of a published plan at the end of the year."""
-    if actor.role is not Role.office:
-        raise PlanError("office_only")
+    check_office(actor, PlanError)
     if project.plan.published_at is None:
         raise PlanError("plan_not_published")
     if not evaluation.strip():
@@ -268,8 +265,7 @@ def import_progress(*, actor: User, plan: Plan, quarter: int, filename: str, dat
     Projects are found by their number (一、二… or 1, 2…); the reports are recorded as accepted. Raises
     RowsRejected listing each bad row. Returns how many reports were recorded.
     """
-    if actor.role is not Role.office:
-        raise PlanError("office_only")
+    check_office(actor, PlanError)
     if plan.published_at is None:
         raise PlanError("plan_not_published")
     if quarter not in (1, 2, 3, 4):

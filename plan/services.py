@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from accounts import audit, edits
-from accounts.models import Role, Unit, User
+from accounts.models import Unit, User
+from accounts.permissions import check_office
 from core.models import utcnow
 from extensions import db
 from plan.errors import PlanError
@@ -21,11 +22,6 @@ from solicitation.models import Proposal, Round, RoundStatus
 from solicitation.queries import category_in_round
 
 PROJECT_TEXT = ["title", "problem", "principles", "content", "innovation", "goals", "lead_leader", "origin"]
-
-
-def _check_office(actor: User | None) -> None:
-    if actor is None or actor.role is not Role.office:
-        raise PlanError("office_only")
 
 
 def _check_draft(plan: Plan) -> None:
@@ -43,7 +39,7 @@ def _record_version(actor: User | None, plan: Plan) -> PlanVersion:
 
 def create_plan(*, actor: User, round: Round) -> Plan:
     """Draft the round's plan: one key project per selected proposal, in ranking order, their text copied."""
-    _check_office(actor)
+    check_office(actor, PlanError)
     if round.status is not RoundStatus.planning:
         raise PlanError("round_not_planning")
     if db.session.scalar(select(Plan.id).where(Plan.round_id == round.id)):
@@ -116,7 +112,7 @@ def add_key_project(
     *, actor: User, plan: Plan, fields: dict, cooperating_unit_ids=(), milestones: dict[int, str] | None = None
 ) -> KeyProject:
     """Add a key project that came from no proposal (e.g. a task handed down by the city), last in the list."""
-    _check_office(actor)
+    check_office(actor, PlanError)
     _check_draft(plan)
     project = KeyProject(position=len(plan.projects) + 1)
     plan.projects.append(project)
@@ -137,7 +133,7 @@ def update_key_project(
 ) -> KeyProject:
     """Edit a key project's text, leaders, units and quarterly milestones while the plan is a draft, unless
     it changed since `expected_version`."""
-    _check_office(actor)
+    check_office(actor, PlanError)
     with edits.saving(project, expected_version):
         _check_draft(project.plan)
         before = _project_record(project)
@@ -156,7 +152,7 @@ def _renumber(plan: Plan) -> None:
 
 def remove_key_project(*, actor: User, project: KeyProject) -> None:
     """Take a project out of the draft plan; those after it move up a number."""
-    _check_office(actor)
+    check_office(actor, PlanError)
     plan = project.plan
     _check_draft(plan)
     audit.record(actor=actor, action="key_project.delete", obj=project, before=_project_record(project))
@@ -167,7 +163,7 @@ def remove_key_project(*, actor: User, project: KeyProject) -> None:
 
 def move_key_project(*, actor: User, project: KeyProject, offset: int) -> KeyProject:
     """Move a project one place up (offset -1) or down (+1); the numbers 一、二、三… follow the order."""
-    _check_office(actor)
+    check_office(actor, PlanError)
     plan = project.plan
     _check_draft(plan)
     ordered = sorted(plan.projects, key=lambda p: p.position)
@@ -201,7 +197,7 @@ def transition_plan(
     """Move the plan: draft → 送审稿 → 审议通过 (with the meeting and its date) → published; each move keeps
     a snapshot. A published plan changes only through a new version, which starts again as a draft.
     Refused if the plan moved since the page asking for this (`expected_version`) was opened."""
-    _check_office(actor)
+    check_office(actor, PlanError)
     with edits.saving(plan, expected_version):
         if target not in PLAN_TRANSITIONS[plan.status]:
             raise PlanError("transition_not_allowed", current=plan.status, target=target)

@@ -14,7 +14,7 @@ from plan import queries, services
 from plan.documents import plan_docx
 from plan.forms import ApprovalForm, KeyProjectForm
 from plan.models import PLAN_TRANSITIONS, KeyProject, Plan, PlanStatus
-from plan.permissions import can_manage_plan, can_view_plan
+from plan.permissions import can_view_plan
 from solicitation.models import Round
 
 bp = Blueprint("plan", __name__)
@@ -75,7 +75,6 @@ def plan_detail(round_id):
 def plan_create(round_id):
     """Draft the plan from the selected proposals."""
     round = db.get_or_404(Round, round_id)
-    require(can_manage_plan(current_user))
     try:
         plan = services.create_plan(actor=current_user, round=round)
     except DomainError as error:
@@ -116,7 +115,6 @@ def _project_form(plan, project=None):
 def key_project_new(plan_id):
     """Add a key project that came from no proposal."""
     plan = db.get_or_404(Plan, plan_id)
-    require(can_manage_plan(current_user))
     return _project_form(plan)
 
 
@@ -125,7 +123,6 @@ def key_project_new(plan_id):
 def key_project_edit(project_id):
     """Edit a key project of the draft plan."""
     project = db.get_or_404(KeyProject, project_id)
-    require(can_manage_plan(current_user))
     return _project_form(project.plan, project)
 
 
@@ -134,7 +131,6 @@ def key_project_edit(project_id):
 def key_project_move(project_id):
     """Move a key project up or down; the numbers follow."""
     project = db.get_or_404(KeyProject, project_id)
-    require(can_manage_plan(current_user))
     try:
         services.move_key_project(actor=current_user, project=project, offset=request.form.get("offset", type=int) or 0)
     except DomainError as error:
@@ -147,7 +143,6 @@ def key_project_move(project_id):
 def key_project_delete(project_id):
     """Take a key project out of the draft plan."""
     project = db.get_or_404(KeyProject, project_id)
-    require(can_manage_plan(current_user))
     round_id, title = project.plan.round_id, project.title
     try:
         services.remove_key_project(actor=current_user, project=project)
@@ -163,7 +158,6 @@ def key_project_delete(project_id):
 def plan_transition(plan_id):
     """Move the plan to its next state (or back to a draft, or to a new version)."""
     plan = db.get_or_404(Plan, plan_id)
-    require(can_manage_plan(current_user))
     try:
         target = PlanStatus(request.form.get("target", ""))
     except ValueError:

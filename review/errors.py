@@ -14,7 +14,6 @@ class ReviewError(DomainError):
         "scale_label_out_of_range": _l("The scale goes from 0 to %(max)s; there is no point %(point)s to label."),
         "veto_out_of_range": _l("A veto threshold is a score from 0 to %(max)s, below the maximum."),
         "criteria_in_use": _l("Experts have submitted reviews on these criteria; they can no longer change."),
-        "office_only": _l("Only the reform office can do this."),
         "not_an_expert": _l("%(name)s is not an expert."),
         "max_load_negative": _l("The maximum load cannot be negative."),
         "proposal_not_reviewable": _l("Only submitted proposals can be reviewed."),

@@ -168,6 +168,18 @@ def my_assignments(expert: User) -> Select:
     )
 
 
+def my_assignment_list(expert: User) -> list[Assignment]:
+    """The expert's assignments, read, in the order of `my_assignments`."""
+    return list(db.session.scalars(my_assignments(expert)))
+
+
+def assignment_of(expert: User, proposal_id: int) -> Assignment | None:
+    """The expert's assignment to the proposal, if any."""
+    return db.session.scalar(
+        select(Assignment).where(Assignment.expert_id == expert.id, Assignment.proposal_id == proposal_id)
+    )
+
+
 def reviews_assignment(expert: User, assignment_id: int) -> bool:
     """Whether the expert reviews this assignment: the rule asked of one row."""
     return db.session.scalar(
@@ -243,6 +255,11 @@ def experts_with_load(round_id: int) -> list[tuple[User, ExpertProfile | None, i
         .order_by(User.display_name)
     )
     return [(user, profile, loads.get(user.id, 0)) for user, profile in db.session.execute(query)]
+
+
+def expert_profile(expert_id: int) -> ExpertProfile | None:
+    """The expert's profile, if the office has filled it in."""
+    return db.session.get(ExpertProfile, expert_id)
 
 
 def _submitted_in_round(round_id: int):

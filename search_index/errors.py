@@ -7,7 +7,6 @@ from core.errors import DomainError
 
 class SearchError(DomainError):
     messages = {
-        "office_only": _l("Only the reform office can do this."),
         "term_invalid": _l("A term is one word of at most 50 characters, without spaces."),
         "terms_unchanged": _l("The dictionary already reads like that."),
         "query_too_long": _l("Search with fewer words (at most 200 characters)."),

@@ -11,7 +11,8 @@ from sqlalchemy import delete, func, select, tuple_
 from sqlalchemy.exc import SQLAlchemyError
 
 from accounts import audit
-from accounts.models import Role, User
+from accounts.models import User
+from accounts.permissions import check_office
 from core.models import utcnow
 from extensions import db
 from plan.models import KeyProject, ProgressReport
@@ -61,8 +62,7 @@ def current_segmenter() -> analysis.Segmenter:
 
 def save_terms(*, actor: User, added: list[str], removed: list[str]) -> list[str]:
     """Add and take out domain terms; the index is then rebuilt, so no term stays split."""
-    if actor.role is not Role.office:
-        raise SearchError("office_only")
+    check_office(actor, SearchError)
     added = sorted({term.strip() for term in added if term.strip()})
     removed = sorted({term.strip() for term in removed if term.strip()})
     if any(len(term) > 50 or len(term.split()) > 1 for term in added):

@@ -30,7 +30,6 @@ class SolicitationError(DomainError):
         "already_withdrawn": _l("The proposal has already been withdrawn."),
         "cooperating_unit_is_proposer": _l("The proposing unit cannot also be a cooperating unit."),
         "late_until_in_past": _l("The late submission must end today or later."),
-        "office_only": _l("Only the reform office can do this."),
         "round_past_review": _l("The round is past review: its proposals no longer change."),
         "category_in_use": _l("Proposals or suggestions use the category %(name)s; rename it instead."),
         "cannot_publish": _l("A suggestion that was not accepted or was merged cannot be published."),

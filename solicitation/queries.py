@@ -222,6 +222,16 @@ def suggestions(
     return query.order_by(Suggestion.created_at.desc(), Suggestion.id.desc())
 
 
+def round_suggestions(round_id: int, ids: list[int]) -> list[Suggestion]:
+    """The suggestions of the round among `ids` (an id of another round is ignored)."""
+    return list(db.session.scalars(select(Suggestion).where(Suggestion.round_id == round_id, Suggestion.id.in_(ids))))
+
+
+def all_rows(query: Select) -> list:
+    """Every record a list's select finds, not a page of them (an export)."""
+    return list(db.session.scalars(query))
+
+
 def referred_to(user) -> Select:
     """Suggestions referred to the unit of `user` (those the rule shows its staff), those still waiting for its
     answer first."""

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from accounts import audit
 from accounts.models import Role, User
+from accounts.permissions import check_office
 from core.errors import RowsRejected
 from core.mail import queue_mail
 from core.web import external_url
@@ -13,7 +14,7 @@ from extensions import db
 from review.errors import ReviewError
 from review.models import Assignment, ExpertProfile, ReviewStatus
 from review.queries import DEFAULT_MAX_LOAD, is_conflicted
-from review.services import require_office, settings_row
+from review.services import settings_row
 from solicitation.models import Proposal, ProposalStatus, Round
 from solicitation.services.imports import table_rows
 
@@ -24,7 +25,7 @@ EXPERT_SEPARATORS = re.compile(r"[、,，;；\n]+")
 
 def save_expert_profile(*, actor: User, expert: User, institution: str, expertise: str, max_load: int) -> ExpertProfile:
     """Record an expert's institution, fields of expertise and maximum load."""
-    require_office(actor)
+    check_office(actor, ReviewError)
     if expert.role is not Role.expert:
         raise ReviewError("not_an_expert", name=expert.display_name)
     if max_load < 0:
@@ -51,7 +52,7 @@ def max_load(expert: User) -> int:
 
 def assign_expert(*, actor: User, expert: User, proposal: Proposal) -> Assignment:
     """Assign an expert to a proposal: never a conflicted one, never twice, never past their maximum load."""
-    require_office(actor)
+    check_office(actor, ReviewError)
     _check_assignable(expert, proposal)
     assignment = Assignment(expert=expert, proposal=proposal, assigned_by_id=actor.id)
     db.session.add(assignment)
@@ -86,7 +87,7 @@ def _check_assignable(expert: User, proposal: Proposal) -> None:
 
 def apply_assignments(*, actor: User, round: Round, pairs: list[tuple[int, int]]) -> int:
     """Create the previewed (proposal, expert) pairs, each checked as a hand assignment is, all or none."""
-    require_office(actor)
+    check_office(actor, ReviewError)
     created = 0
     for proposal_id, expert_id in pairs:
         proposal, expert = db.session.get(Proposal, proposal_id), db.session.get(User, expert_id)
@@ -103,7 +104,7 @@ def apply_assignments(*, actor: User, round: Round, pairs: list[tuple[int, int]]
 
 def unassign_expert(*, actor: User, assignment: Assignment) -> None:
     """Take an assignment back, unless the expert has submitted the review."""
-    require_office(actor)
+    check_office(actor, ReviewError)
     if assignment.review is not None and assignment.review.status is ReviewStatus.submitted:
         raise ReviewError("review_exists")
     audit.record(
@@ -118,7 +119,7 @@ def unassign_expert(*, actor: User, assignment: Assignment) -> None:
 
 def publish_assignments(*, actor: User, round: Round) -> int:
     """Let experts see their new assignments of the round, and tell them by mail. Return how many."""
-    require_office(actor)
+    check_office(actor, ReviewError)
     pending = db.session.scalars(
         select(Assignment).join(Assignment.proposal).where(Proposal.round_id == round.id, ~Assignment.published)
     ).all()
@@ -146,7 +147,7 @@ def save_review_settings(
     cut_percent: int | None = None,
 ):
     """Set the reviewers per proposal, the trimmed mean, blind review and the cut line (top N or top x %)."""
-    require_office(actor)
+    check_office(actor, ReviewError)
     if reviewers_per_proposal < 1:
         raise ReviewError("reviewers_not_positive", field="reviewers_per_proposal")
     if cut_line and cut_percent:
@@ -177,7 +178,7 @@ def import_assignments(*, actor: User, round: Round, filename: str, data: bytes)
     conflict, within the expert's maximum), and pairs already assigned are kept. Returns how many were added.
     Raises RowsRejected listing each bad row.
     """
-    require_office(actor)
+    check_office(actor, ReviewError)
     rows = table_rows(filename=filename, data=data, columns=IMPORT_COLUMNS, required={"proposal", "experts"})
     experts = db.session.scalars(select(User).where(User.role == Role.expert, User.active)).all()
     by_name: dict[str, set[User]] = {}

@@ -4,11 +4,11 @@ from sqlalchemy import exists, select
 
 from accounts import audit
 from accounts.models import Role, User
+from accounts.permissions import check_office
 from extensions import db
 from review.errors import ReviewError
 from review.models import Assignment, Conflict, ConflictSource, ConflictStatus, ReviewStatus
 from review.queries import is_unit_conflict, unit_conflict
-from review.services import require_office
 from solicitation.models import Proposal, Round
 
 
@@ -64,7 +64,7 @@ def declare_conflict(*, actor: User, proposal: Proposal, reason: str = "") -> Co
 
 def record_conflict(*, actor: User, expert: User, proposal: Proposal, reason: str) -> Conflict:
     """The office enters a conflict it knows of."""
-    require_office(actor)
+    check_office(actor, ReviewError)
     conflict = _record(
         actor=actor,
         expert=expert,
@@ -84,7 +84,7 @@ def detect_conflicts(*, actor: User, round: Round) -> list[Conflict]:
     They block from the start (review.queries.unit_conflict); recorded, they show on the office's board, confirmed:
     unassigned where no review was submitted, and not to be dismissed.
     """
-    require_office(actor)
+    check_office(actor, ReviewError)
     recorded = exists().where(
         Conflict.expert_id == User.id, Conflict.proposal_id == Proposal.id, Conflict.status != ConflictStatus.dismissed
     )
@@ -113,7 +113,7 @@ def detect_conflicts(*, actor: User, round: Round) -> list[Conflict]:
 
 def decide_conflict(*, actor: User, conflict: Conflict, confirm: bool) -> Conflict:
     """The office confirms a suggested conflict (the expert leaves the proposal) or dismisses it."""
-    require_office(actor)
+    check_office(actor, ReviewError)
     if not confirm and is_unit_conflict(conflict.expert_id, conflict.proposal_id):
         raise ReviewError("conflict_by_unit", name=conflict.expert.display_name)
     before = conflict.status

@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from accounts import audit
 from accounts.models import User
+from accounts.permissions import check_office
 from core.models import utcnow
 from extensions import db
 from review.errors import ReviewError
@@ -19,7 +20,6 @@ from review.models import (
 )
 from review.queries import is_conflicted, review_settings
 from review.scoring import weighted_total
-from review.services import require_office
 from solicitation.models import RoundStatus
 
 FIELDS = ["status", "comment", "recommendation", "familiarity"]
@@ -52,8 +52,47 @@ def save_review(
     comment: str,
     recommendation: Recommendation | None,
     familiarity: Familiarity | None,
+    submit: bool = False,
 ) -> Review:
-    """Save the expert's draft: a score (and short comment) per criterion, the 点评, recommendation, familiarity."""
+    """Save the expert's draft: a score (and short comment) per criterion, the 点评, recommendation, familiarity.
+
+    With `submit`, submit it as well, in the same transaction: a submission refused saves nothing of the draft.
+    """
+    review = _save_draft(
+        actor=actor,
+        assignment=assignment,
+        scores=scores,
+        comment=comment,
+        recommendation=recommendation,
+        familiarity=familiarity,
+    )
+    if submit:
+        try:
+            review = _submit(actor=actor, assignment=assignment)
+        except ReviewError:
+            db.session.rollback()  # one unit of work: the draft goes with the refused submission
+            raise
+    db.session.commit()
+    return review
+
+
+def submit_review(*, actor: User, assignment: Assignment) -> Review:
+    """Submit a complete draft; from then on it is locked."""
+    review = _submit(actor=actor, assignment=assignment)
+    db.session.commit()
+    return review
+
+
+def _save_draft(
+    *,
+    actor: User,
+    assignment: Assignment,
+    scores: dict[int, tuple[int | None, str]],
+    comment: str,
+    recommendation: Recommendation | None,
+    familiarity: Familiarity | None,
+) -> Review:
+    """Check and write the draft, flushed but not committed: the caller ends the transaction."""
     _check_expert(actor, assignment)
     criteria = {
         c.id: c for c in db.session.scalars(select(Criterion).where(Criterion.round_id == assignment.proposal.round_id))
@@ -80,12 +119,12 @@ def save_review(
         score.value, score.comment = value, (note or "").strip()[:500]
     db.session.add(review)
     audit.record(actor=actor, action="review.save", obj=review, before=before, after=_snapshot(review))
-    db.session.commit()
+    db.session.flush()
     return review
 
 
-def submit_review(*, actor: User, assignment: Assignment) -> Review:
-    """Submit a complete draft; from then on it is locked."""
+def _submit(*, actor: User, assignment: Assignment) -> Review:
+    """Check and lock a complete draft, flushed but not committed: the caller ends the transaction."""
     _check_expert(actor, assignment)
     review = assignment.review
     criteria = db.session.scalars(select(Criterion.id).where(Criterion.round_id == assignment.proposal.round_id)).all()
@@ -104,13 +143,13 @@ def submit_review(*, actor: User, assignment: Assignment) -> Review:
     audit.record(
         actor=actor, action="review.submit", obj=review, before={"status": "draft"}, after={"status": "submitted"}
     )
-    db.session.commit()
+    db.session.flush()
     return review
 
 
 def reopen_review(*, actor: User, review: Review) -> Review:
     """The office unlocks a submitted review so that its expert can change it."""
-    require_office(actor)
+    check_office(actor, ReviewError)
     if review.status is not ReviewStatus.submitted:
         raise ReviewError("review_not_submitted")
     review.status, review.total = ReviewStatus.draft, None

@@ -2,6 +2,7 @@
 
 from accounts import audit
 from accounts.models import User
+from accounts.permissions import check_office
 from core.mail import queue_mail_to_staff
 from core.models import utcnow
 from core.web import external_url
@@ -10,7 +11,6 @@ from review.errors import ReviewError
 from review.models import Decision, ReviewStage, Screening
 from review.queries import review_settings
 from review.ranking import rank_round
-from review.services import require_office
 from solicitation.models import Proposal, Round, RoundStatus
 
 
@@ -36,7 +36,7 @@ FLAGS = ("shortlisted", "field_visit_requested")
 
 def set_flag(*, actor: User, proposal: Proposal, flag: str, on: bool) -> Screening:
     """Put one of the office's screening marks on a proposal, or take it off."""
-    require_office(actor)
+    check_office(actor, ReviewError)
     if flag not in FLAGS:
         raise ValueError(flag)
     _check_round(proposal.round)
@@ -52,7 +52,7 @@ def decide_proposal(
     *, actor: User, proposal: Proposal, decision: Decision, reason: str = "", merged_into: Proposal | None = None
 ) -> Screening:
     """Record the office's decision, pending until published; going against the cut line needs a reason."""
-    require_office(actor)
+    check_office(actor, ReviewError)
     _check_round(proposal.round, deciding=True)
     reason = reason.strip()
     if decision in (Decision.merged, Decision.duplicate):
@@ -87,7 +87,7 @@ def decide_proposal(
 
 def publish_decisions(*, actor: User, round: Round) -> int:
     """Publish the pending decisions of the round together; each proposing unit then sees its outcome."""
-    require_office(actor)
+    check_office(actor, ReviewError)
     _check_round(round, deciding=True)
     pending = db.session.scalars(
         db.select(Screening)

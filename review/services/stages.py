@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from accounts import audit
 from accounts.models import User
+from accounts.permissions import check_office
 from core import clock
 from core.mail import queue_mail
 from core.models import utcnow
@@ -14,7 +15,7 @@ from extensions import db
 from review.errors import ReviewError
 from review.models import Assignment, Review, ReviewSettings, ReviewStage, ReviewStatus
 from review.queries import expert_progress
-from review.services import require_office, settings_row
+from review.services import settings_row
 from solicitation.models import Proposal, Round, RoundStatus
 
 STAGES = list(ReviewStage)
@@ -22,7 +23,7 @@ STAGES = list(ReviewStage)
 
 def move_stage(*, actor: User, round: Round, stage: ReviewStage) -> ReviewSettings:
     """Move the round's review one stage forward or back: independent ⇄ discussion ⇄ decision."""
-    require_office(actor)
+    check_office(actor, ReviewError)
     if round.status is not RoundStatus.reviewing:
         raise ReviewError("round_not_reviewing")
     settings = settings_row(round)
@@ -39,7 +40,7 @@ def save_stage_dates(
     *, actor: User, round: Round, discussion_until: date | None, decision_until: date | None
 ) -> ReviewSettings:
     """Plan when the panel discussion and the office's decision end (independent scoring ends at the deadline)."""
-    require_office(actor)
+    check_office(actor, ReviewError)
     if discussion_until and discussion_until < round.review_deadline:
         raise ReviewError("discussion_before_deadline", field="discussion_until", deadline=round.review_deadline)
     if decision_until and discussion_until and decision_until < discussion_until:
@@ -65,7 +66,7 @@ def remind_experts(*, actor: User, round: Round, expert_ids: set[int] | None = N
 
     Returns (experts reminded, experts left out for want of an email address).
     """
-    require_office(actor)
+    check_office(actor, ReviewError)
     late = [p for p in expert_progress(round.id) if p.outstanding and (expert_ids is None or p.expert.id in expert_ids)]
     if not late:
         raise ReviewError("nothing_to_remind")

@@ -5,12 +5,12 @@ from sqlalchemy.orm import selectinload
 
 from accounts import audit
 from accounts.models import Role, User
+from accounts.permissions import check_office
 from core.models import utcnow
 from extensions import db
 from review.errors import ReviewError
 from review.models import ExpertProfile, ReviewStage, SuggestionReview
 from review.queries import expertise_matches, review_settings, suggestion_scale
-from review.services import require_office
 from review.solver import Problem, solve
 from solicitation.models import TAKEN_UP, Round, RoundStatus, Suggestion
 
@@ -28,7 +28,7 @@ def send_to_screening(*, actor: User, round: Round, suggestion_ids: list[int]) -
     Experts already screening a suggestion keep it. Returns the suggestions still short of experts
     (suggestion -> how many), when there are fewer experts than k.
     """
-    require_office(actor)
+    check_office(actor, ReviewError)
     _check_open(round)
     suggestions = db.session.scalars(
         select(Suggestion)

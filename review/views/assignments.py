@@ -21,7 +21,7 @@ from review.forms import (
     ExpertProfileForm,
     ReviewSettingsForm,
 )
-from review.models import Assignment, Conflict, ExpertProfile
+from review.models import Assignment, Conflict
 from review.permissions import can_manage_reviews
 from review.services import assignments, conflicts
 from review.solver import solve
@@ -38,7 +38,6 @@ def _experts(round_id):
 def assignment_board(round_id):
     """Who reviews what: each proposal with its experts, the experts' loads, and the conflicts."""
     round = db.get_or_404(Round, round_id)
-    require(can_manage_reviews(current_user))
     return _render_board(round)
 
 
@@ -66,7 +65,6 @@ def _render_board(round, *, conflict_form=None, settings_form=None, status=200):
 def assignment_add(round_id):
     """Assign an expert to a proposal of the round."""
     round = db.get_or_404(Round, round_id)
-    require(can_manage_reviews(current_user))
     form = AssignForm.with_experts(_experts(round.id))
     if form.validate_on_submit():
         proposal = db.one_or_404(
@@ -91,7 +89,6 @@ def assignment_add(round_id):
 def assignment_delete(assignment_id):
     """Take an assignment back."""
     assignment = db.get_or_404(Assignment, assignment_id)
-    require(can_manage_reviews(current_user))
     round_id = assignment.proposal.round_id
     try:
         assignments.unassign_expert(actor=current_user, assignment=assignment)
@@ -107,7 +104,6 @@ def assignment_delete(assignment_id):
 def assignment_publish(round_id):
     """Let the experts see their new assignments."""
     round = db.get_or_404(Round, round_id)
-    require(can_manage_reviews(current_user))
     count = assignments.publish_assignments(actor=current_user, round=round)
     flash(_("%(count)d assignments published to the experts.", count=count), "success")
     return redirect(url_for("review.assignment_board", round_id=round.id))
@@ -118,7 +114,6 @@ def assignment_publish(round_id):
 def assignment_import(round_id):
     """Assign from a spreadsheet: all rows, or none with a report of each bad row."""
     round = db.get_or_404(Round, round_id)
-    require(can_manage_reviews(current_user))
     form = ImportForm()
     done, count, rejected = run_import(form, partial(assignments.import_assignments, actor=current_user, round=round))
     if done:
@@ -149,7 +144,6 @@ def assignment_import_template(round_id, fmt):
 def conflict_detect(round_id):
     """Suggest the conflicts the platform can see (an expert's unit proposes or cooperates)."""
     round = db.get_or_404(Round, round_id)
-    require(can_manage_reviews(current_user))
     found = conflicts.detect_conflicts(actor=current_user, round=round)
     flash(_("%(count)d possible conflicts found; confirm or dismiss each.", count=len(found)), "info")
     return redirect(url_for("review.assignment_board", round_id=round.id, _anchor="conflicts"))
@@ -160,7 +154,6 @@ def conflict_detect(round_id):
 def conflict_add(round_id):
     """Record a conflict the office knows of."""
     round = db.get_or_404(Round, round_id)
-    require(can_manage_reviews(current_user))
     form = ConflictForm.with_choices(_experts(round.id), queries.round_proposals(round.id))
     if form.validate_on_submit():
         try:
@@ -183,7 +176,6 @@ def conflict_add(round_id):
 def conflict_decide(conflict_id):
     """Confirm or dismiss a suggested conflict."""
     conflict = db.get_or_404(Conflict, conflict_id)
-    require(can_manage_reviews(current_user))
     try:
         conflicts.decide_conflict(actor=current_user, conflict=conflict, confirm=request.form.get("confirm") == "1")
     except DomainError as error:
@@ -198,8 +190,7 @@ def conflict_decide(conflict_id):
 def expert_profile(user_id):
     """Edit an expert's institution, fields and maximum load."""
     expert = db.get_or_404(User, user_id)
-    require(can_manage_reviews(current_user))
-    form = ExpertProfileForm(obj=db.session.get(ExpertProfile, expert.id))
+    form = ExpertProfileForm(obj=queries.expert_profile(expert.id))
     if form.validate_on_submit():
         try:
             assignments.save_expert_profile(
@@ -222,7 +213,6 @@ def expert_profile(user_id):
 def review_settings(round_id):
     """Set the reviewers per proposal, the trimmed mean, blind review and the cut line of a round."""
     round = db.get_or_404(Round, round_id)
-    require(can_manage_reviews(current_user))
     form = ReviewSettingsForm()
     if form.validate_on_submit():
         try:
@@ -248,7 +238,6 @@ def review_settings(round_id):
 def assignment_auto_preview(round_id):
     """Preview an automatic assignment of k reviewers a proposal, to apply or discard."""
     round = db.get_or_404(Round, round_id)
-    require(can_manage_reviews(current_user))
     default = queries.review_settings(round.id).reviewers_per_proposal
     k = max(1, min(request.args.get("k", default, type=int), 20))
     solution = solve(queries.assignment_problem(round.id, k))
@@ -268,7 +257,6 @@ def assignment_auto_preview(round_id):
 def assignment_auto_apply(round_id):
     """Apply a previewed automatic assignment."""
     round = db.get_or_404(Round, round_id)
-    require(can_manage_reviews(current_user))
     pairs = []
     for value in request.form.getlist("pair"):
         proposal_id, _sep, expert_id = value.partition(":")

@@ -12,7 +12,7 @@ from review import queries
 from review.errors import ReviewError
 from review.forms import CriterionForm
 from review.models import Criterion
-from review.permissions import can_manage_criteria, can_view_criteria
+from review.permissions import can_view_criteria
 from review.services import criteria as services
 from review.views import bp
 from solicitation.models import Round
@@ -42,7 +42,6 @@ def criteria_list(round_id):
 def criterion_add(round_id):
     """Add a criterion to a round."""
     round = db.get_or_404(Round, round_id)
-    require(can_manage_criteria(current_user))
     form = CriterionForm()
     if form.validate_on_submit():
         try:
@@ -60,7 +59,6 @@ def criterion_add(round_id):
 def criteria_standard(round_id):
     """Add the five standard principles the round lacks."""
     round = db.get_or_404(Round, round_id)
-    require(can_manage_criteria(current_user))
     try:
         added = services.apply_standard_criteria(actor=current_user, round=round)
     except ReviewError as error:
@@ -79,7 +77,6 @@ def _load_criterion(round_id, criterion_id):
 def criterion_edit(round_id, criterion_id):
     """Edit a criterion."""
     criterion = _load_criterion(round_id, criterion_id)
-    require(can_manage_criteria(current_user))
     form = CriterionForm.for_criterion(criterion)
     if form.validate_on_submit():
         try:
@@ -97,7 +94,6 @@ def criterion_edit(round_id, criterion_id):
 def criterion_delete(round_id, criterion_id):
     """Remove a criterion."""
     criterion = _load_criterion(round_id, criterion_id)
-    require(can_manage_criteria(current_user))
     name = criterion.name
     try:
         services.delete_criterion(actor=current_user, criterion=criterion)

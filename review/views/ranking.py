@@ -17,7 +17,7 @@ from review.forms import (
     FieldVisitForm,
 )
 from review.models import Recommendation, Review
-from review.permissions import can_manage_reviews, can_screen_proposal
+from review.permissions import can_screen_proposal
 from review.ranking import add_criterion_details, rank_round
 from review.services import reviews, screening
 from review.views import bp
@@ -29,7 +29,6 @@ from solicitation.models import Proposal, Round
 def review_reopen(review_id):
     """Unlock a submitted review for its expert."""
     review = db.get_or_404(Review, review_id)
-    require(can_manage_reviews(current_user))
     try:
         reviews.reopen_review(actor=current_user, review=review)
     except DomainError as error:
@@ -123,7 +122,6 @@ def score_columns(criteria):
 def ranking(round_id):
     """The proposals ranked by the office's chosen measure, with every aggregate, or exported."""
     round = db.get_or_404(Round, round_id)
-    require(can_manage_reviews(current_user))
     measure = request.args.get("sort", "mean")
     fmt = export_format()
     # The page needs the criteria's means of the rows it shows only; an export or the veto filter, of all.
@@ -223,7 +221,7 @@ def proposal_decide(proposal_id):
                 proposal=proposal,
                 decision=form.decision.data,
                 reason=form.reason.data or "",
-                merged_into=db.session.get(Proposal, form.merged_into_id.data) if form.merged_into_id.data else None,
+                merged_into=db.get_or_404(Proposal, form.merged_into_id.data) if form.merged_into_id.data else None,
             )
         except DomainError as error:
             show_error(form, error)
@@ -238,7 +236,6 @@ def proposal_decide(proposal_id):
 def decisions_publish(round_id):
     """Publish the round's pending decisions together; the units see their outcome."""
     round = db.get_or_404(Round, round_id)
-    require(can_manage_reviews(current_user))
     try:
         count = screening.publish_decisions(actor=current_user, round=round)
     except DomainError as error:

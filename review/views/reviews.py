@@ -26,7 +26,7 @@ from solicitation.models import Proposal
 def my_reviews():
     """The expert's assigned proposals, those still to review first."""
     require(is_expert(current_user))
-    assignments = db.session.scalars(queries.my_assignments(current_user)).all()
+    assignments = queries.my_assignment_list(current_user)
     settings = queries.review_settings_of({a.proposal.round_id for a in assignments})
     # In a panel discussion the most disputed proposals come first, after those still to review.
     spread = {}
@@ -54,7 +54,7 @@ def _criteria(assignment):
 
 
 def _next_assignment(after: Assignment):
-    for candidate in db.session.scalars(queries.my_assignments(current_user)):
+    for candidate in queries.my_assignment_list(current_user):
         if candidate.id != after.id and (candidate.review is None or candidate.review.status.value == "draft"):
             return candidate
     return None
@@ -77,9 +77,8 @@ def review_form(assignment_id):
                 comment=form.comment.data or "",
                 recommendation=form.recommendation.data,
                 familiarity=form.familiarity.data,
+                submit=action in ("submit", "submit_next"),
             )
-            if action in ("submit", "submit_next"):
-                reviews.submit_review(actor=current_user, assignment=assignment)
         except DomainError as error:
             show_error(form, error)
         else:
@@ -159,9 +158,7 @@ def field_visit_add(proposal_id):
 
 
 def _own_assignment(proposal):
-    return db.session.scalar(
-        select(Assignment).where(Assignment.expert_id == current_user.id, Assignment.proposal_id == proposal.id)
-    )
+    return queries.assignment_of(current_user, proposal.id)
 
 
 def _field_visits_page(proposal) -> str:

@@ -14,7 +14,7 @@ from extensions import db
 from review import queries
 from review.forms import SuggestionReviewForm
 from review.models import SuggestionReview
-from review.permissions import can_manage_reviews, is_expert
+from review.permissions import is_expert
 from review.ranking import rank_suggestions
 from review.services import suggestion_reviews
 from review.views import bp
@@ -62,7 +62,6 @@ def _filtered(rows, args):
 def suggestion_screening(round_id):
     """The suggestions sent to expert screening, ranked, and those the office may still send."""
     round = db.get_or_404(Round, round_id)
-    require(can_manage_reviews(current_user))
     rows = _filtered(rank_suggestions(round.id), request.args)
     fed = proposals_fed_by(current_user, [row.suggestion.id for row in rows])
     if fmt := export_format():
@@ -87,7 +86,6 @@ def suggestion_screening(round_id):
 def suggestion_screening_send(round_id):
     """Send the chosen suggestions to k experts each."""
     round = db.get_or_404(Round, round_id)
-    require(can_manage_reviews(current_user))
     chosen = request.form.getlist("suggestion_id", type=stored_int)
     try:
         short = suggestion_reviews.send_to_screening(actor=current_user, round=round, suggestion_ids=chosen)

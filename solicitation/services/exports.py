@@ -3,7 +3,8 @@ downloads the file once it is done, instead of waiting on a request that may out
 
 from flask_babel import force_locale
 
-from accounts.models import Role, User
+from accounts.models import User
+from accounts.permissions import check_office
 from core.exports import FORMATS, table_bytes
 from core.storage import attachment_storage
 from extensions import db
@@ -31,8 +32,7 @@ def export_suggestions(
 ) -> Job:
     """Queue the Excel export of the round's suggestions matching the filters (contact details masked), written
     in `locale`; return its job."""
-    if actor.role is not Role.office:
-        raise SolicitationError("office_only")
+    check_office(actor, SolicitationError)
     filters = {
         "q": q,
         "status": status.value if status else None,

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from accounts import audit, edits
 from accounts.models import Role, Unit, User
+from accounts.permissions import check_office
 from core import clock
 from core.mail import queue_mail_to_staff
 from core.models import utcnow
@@ -235,8 +236,7 @@ def submit_proposal(*, actor: User, proposal: Proposal, today: date | None = Non
 
 def return_proposal(*, actor: User, proposal: Proposal, reason: str) -> Proposal:
     """The office sends a submitted proposal back to its unit for revision, saying why; the unit is told."""
-    if actor.role is not Role.office:
-        raise SolicitationError("proposal_not_with_office")
+    check_office(actor, SolicitationError)
     if proposal.status not in PROPOSAL_WITH_OFFICE or proposal.round.status not in ROUND_OPEN_FOR_CHANGES:
         raise SolicitationError("proposal_not_with_office")
     reason = reason.strip()
@@ -324,8 +324,9 @@ def remove_attachment(*, actor: User, attachment: ProposalAttachment) -> None:
 
 def grant_late_submission(*, actor: User, round: Round, unit: Unit, until: date) -> LateAllowance:
     """Let one unit propose in a round after solicitation closed, until a date (or change that date)."""
-    if actor.role is not Role.office or round.status not in ROUND_OPEN_FOR_CHANGES:
-        raise SolicitationError("office_only")
+    check_office(actor, SolicitationError)
+    if round.status not in ROUND_OPEN_FOR_CHANGES:
+        raise SolicitationError("round_closed")
     if until < clock.today():
         raise SolicitationError("late_until_in_past", field="until")
     allowance = db.session.scalar(

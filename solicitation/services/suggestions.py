@@ -10,10 +10,11 @@ from sqlalchemy.exc import IntegrityError
 
 from accounts import audit
 from accounts.models import Role, Unit, User
+from accounts.permissions import check_office
 from core import clock
 from core.mail import queue_mail, queue_mail_to_staff
 from core.models import utcnow
-from core.web import external_url
+from core.web import external_url, stored_int
 from extensions import db
 from solicitation.errors import SolicitationError
 from solicitation.models import (
@@ -132,9 +133,13 @@ def find_by_code(code: str) -> Suggestion:
     return suggestion
 
 
-def _check_office(actor: User) -> None:
-    if actor is None or actor.role is not Role.office:
-        raise SolicitationError("office_only")
+def find_by_number_or_code(text: str) -> Suggestion:
+    """The suggestion a number or a tracking code names, or raise."""
+    try:
+        suggestion = db.session.get(Suggestion, stored_int(text))
+    except ValueError:  # a tracking code, or a number no suggestion can have
+        suggestion = None
+    return suggestion or find_by_code(text)
 
 
 def _tell_resident(suggestion: Suggestion) -> None:
@@ -153,7 +158,7 @@ def _move(*, actor: User, suggestion: Suggestion, target: SuggestionStatus, acti
 
     Only flushes; the public service commits.
     """
-    _check_office(actor)
+    check_office(actor, SolicitationError)
     if target not in SUGGESTION_TRANSITIONS[suggestion.status]:
         raise SolicitationError("suggestion_move_not_allowed", current=suggestion.status, target=target)
     before = {"status": suggestion.status.value, **{k: audit.snapshot(suggestion, [k])[k] for k in changes}}
@@ -286,7 +291,7 @@ def decide_suggestion(
 
 def publish_replies(*, actor: User, suggestions: list[Suggestion]) -> int:
     """Publish the held replies of these suggestions together; each resident is told. Return how many."""
-    _check_office(actor)
+    check_office(actor, SolicitationError)
     published = 0
     for suggestion in suggestions:
         if suggestion.reply and suggestion.reply_published_at is None:
@@ -302,7 +307,7 @@ def publish_replies(*, actor: User, suggestions: list[Suggestion]) -> int:
 
 def link_proposals(*, actor: User, suggestion: Suggestion, proposal_ids: list[int]) -> Suggestion:
     """Record which submitted proposals of the round this suggestion fed into."""
-    _check_office(actor)
+    check_office(actor, SolicitationError)
     proposals = db.session.scalars(select(Proposal).where(Proposal.id.in_(proposal_ids))).all()
     if len(proposals) != len(set(proposal_ids)) or any(
         p.round_id != suggestion.round_id or p.submitted_at is None or p.status is ProposalStatus.withdrawn
@@ -324,7 +329,7 @@ def link_proposals(*, actor: User, suggestion: Suggestion, proposal_ids: list[in
 
 def set_public(*, actor: User, suggestion: Suggestion, public: bool) -> Suggestion:
     """Show the suggestion (never its contact details) on the public page, or take it off."""
-    _check_office(actor)
+    check_office(actor, SolicitationError)
     if public and suggestion.status in (St.rejected, St.duplicate):
         raise SolicitationError("cannot_publish")
     if suggestion.is_public != public:
@@ -366,7 +371,7 @@ def second_suggestion(*, suggestion: Suggestion, browser_id: str) -> Suggestion:
 
 def reveal_contact(*, actor: User, suggestion: Suggestion) -> dict:
     """Show the office a resident's contact details, and log that it was seen."""
-    _check_office(actor)
+    check_office(actor, SolicitationError)
     audit.record(actor=actor, action="suggestion.reveal_contact", obj=suggestion)
     db.session.commit()
     return {
@@ -378,6 +383,6 @@ def reveal_contact(*, actor: User, suggestion: Suggestion) -> dict:
 
 def record_contact_export(*, actor: User, round: Round, count: int) -> None:
     """Log that the office exported residents' contact details unmasked."""
-    _check_office(actor)
+    check_office(actor, SolicitationError)
     audit.record(actor=actor, action="suggestion.export_contacts", obj=round, after={"rows": count})
     db.session.commit()

@@ -15,7 +15,7 @@ from solicitation import queries
 from solicitation.errors import SolicitationError
 from solicitation.forms import CategoryForm, CategoryPresetForm, RoundFilterForm, RoundForm, TransitionForm
 from solicitation.models import Category, Round
-from solicitation.permissions import can_manage_rounds, can_view_rounds
+from solicitation.permissions import can_view_rounds
 from solicitation.services import rounds as services
 from solicitation.views import bp
 
@@ -39,7 +39,7 @@ def round_list():
     filters = RoundFilterForm()
     query = queries.rounds(q=filters.q.data or "", status=filters.status.data)
     if fmt := export_format():
-        return table_response(filename="rounds", columns=ROUND_COLUMNS, rows=db.session.scalars(query), fmt=fmt)
+        return table_response(filename="rounds", columns=ROUND_COLUMNS, rows=query, fmt=fmt)
     return render_template("solicitation/round_list.html", filters=filters, page=paginate(query))
 
 
@@ -47,7 +47,6 @@ def round_list():
 @office_required
 def round_create():
     """Create a round."""
-    require(can_manage_rounds(current_user))
     form = RoundForm.for_round()
     if form.validate_on_submit():
         try:
@@ -75,7 +74,6 @@ def round_create():
 def round_edit(round_id):
     """Edit a round's year, title, description and dates."""
     round = db.get_or_404(Round, round_id)
-    require(can_manage_rounds(current_user))
     form = RoundForm.for_round(round)
     if form.validate_on_submit():
         try:
@@ -123,7 +121,6 @@ def round_detail(round_id):
 def round_transition(round_id):
     """Move a round to another status."""
     round = db.get_or_404(Round, round_id)
-    require(can_manage_rounds(current_user))
     form = TransitionForm()
     if not form.validate_on_submit():
         flash(_("Choose a status to move the round to."), "error")
@@ -142,7 +139,6 @@ def round_transition(round_id):
 def category_add(round_id):
     """Add a category to a round."""
     round = db.get_or_404(Round, round_id)
-    require(can_manage_rounds(current_user))
     form = CategoryForm()
     if form.validate_on_submit():
         try:
@@ -162,7 +158,6 @@ def category_add(round_id):
 def category_preset(round_id):
     """Add the categories of a preset set that the round lacks."""
     round = db.get_or_404(Round, round_id)
-    require(can_manage_rounds(current_user))
     form = CategoryPresetForm()
     if form.validate_on_submit():
         try:
@@ -184,7 +179,6 @@ def _load_category(round_id, category_id):
 def category_edit(round_id, category_id):
     """Rename a category or change its description."""
     category = _load_category(round_id, category_id)
-    require(can_manage_rounds(current_user))
     form = CategoryForm(obj=category)
     if form.validate_on_submit():
         try:
@@ -204,7 +198,6 @@ def category_edit(round_id, category_id):
 def category_delete(round_id, category_id):
     """Remove a category from a round."""
     category = _load_category(round_id, category_id)
-    require(can_manage_rounds(current_user))
     name = category.name
     try:
         services.delete_category(actor=current_user, category=category)

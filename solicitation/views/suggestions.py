@@ -6,7 +6,6 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from accounts.models import Unit
 from accounts.permissions import is_office, login_required, office_required, require
@@ -49,12 +48,10 @@ from solicitation.views import bp
 def suggestion_list(round_id):
     """List the round's suggestions with filters and counts, or export them."""
     round = db.get_or_404(Round, round_id)
-    require(can_triage_suggestions(current_user))
     filters, query = _filtered(round)
     if fmt := export_format():
-        rows = db.session.scalars(query).all()
         return table_response(
-            filename=f"suggestions-{round.year}", columns=suggestion_columns(reveal=False), rows=rows, fmt=fmt
+            filename=f"suggestions-{round.year}", columns=suggestion_columns(reveal=False), rows=query, fmt=fmt
         )
     return render_template(
         "solicitation/suggestion_list.html",
@@ -89,7 +86,6 @@ def _chosen(round):
 def suggestion_export_job(round_id):
     """Export the filtered list as an Excel file made in the background; follow it on the job's page."""
     round = db.get_or_404(Round, round_id)
-    require(can_triage_suggestions(current_user))
     _filters, chosen = _chosen(round)
     job = export_services.export_suggestions(actor=current_user, round=round, locale=str(get_locale()), **chosen)
     return redirect(url_for("jobs.job_detail", job_id=job.id))
@@ -100,9 +96,8 @@ def suggestion_export_job(round_id):
 def suggestion_export_contacts(round_id):
     """Export the filtered list with residents' contact details unmasked; the export is logged."""
     round = db.get_or_404(Round, round_id)
-    require(can_triage_suggestions(current_user))
     _filters, query = _filtered(round)
-    rows = db.session.scalars(query).all()
+    rows = queries.all_rows(query)
     services.record_contact_export(actor=current_user, round=round, count=len(rows))
     return table_response(
         filename=f"suggestions-{round.year}-contacts", columns=suggestion_columns(reveal=True), rows=rows, fmt="xlsx"
@@ -114,10 +109,9 @@ def suggestion_export_contacts(round_id):
 def suggestion_publish_replies(round_id):
     """Publish the held replies of the chosen suggestions together."""
     round = db.get_or_404(Round, round_id)
-    require(can_triage_suggestions(current_user))
     ids = request.form.getlist("suggestion_id", type=stored_int)
-    chosen = db.session.scalars(select(Suggestion).where(Suggestion.round_id == round.id, Suggestion.id.in_(ids)))
-    count = services.publish_replies(actor=current_user, suggestions=list(chosen))
+    chosen = queries.round_suggestions(round.id, ids)
+    count = services.publish_replies(actor=current_user, suggestions=chosen)
     flash(_("%(count)d replies published.", count=count), "success")
     return redirect(url_for("solicitation.suggestion_list", round_id=round.id, held="yes"))
 
@@ -127,7 +121,6 @@ def suggestion_publish_replies(round_id):
 def suggestion_create(round_id):
     """Enter a suggestion that arrived by phone, letter or at a forum, on the resident's behalf."""
     round = db.get_or_404(Round, round_id)
-    require(can_triage_suggestions(current_user))
     form = OfficeSuggestionForm.for_round(round)
     if form.validate_on_submit():
         try:
@@ -184,7 +177,6 @@ def suggestion_detail(suggestion_id):
 def _triage(suggestion_id, form_name, form, act, done_message):
     """Load, check, validate `form`, act; on a refused rule show the page again with the form's errors."""
     suggestion = db.get_or_404(Suggestion, suggestion_id)
-    require(can_triage_suggestions(current_user))
     if form.validate_on_submit():
         try:
             act(suggestion, form)
@@ -230,14 +222,8 @@ def suggestion_duplicate(suggestion_id):
     """Merge the suggestion into an original, named by tracking code or number."""
 
     def act(suggestion, form):
-        text = form.original.data.strip()
-        try:
-            original = db.session.get(Suggestion, stored_int(text))
-        except ValueError:  # a tracking code, or a number no suggestion can have
-            original = None
-        services.mark_duplicate(
-            actor=current_user, suggestion=suggestion, original=original or services.find_by_code(text)
-        )
+        original = services.find_by_number_or_code(form.original.data.strip())
+        services.mark_duplicate(actor=current_user, suggestion=suggestion, original=original)
 
     return _triage(suggestion_id, "duplicate", DuplicateForm(), act, _("Suggestion merged into its original."))
 
@@ -251,7 +237,7 @@ def suggestion_refer(suggestion_id):
         "refer",
         ReferForm.make(),
         lambda s, f: services.refer_suggestion(
-            actor=current_user, suggestion=s, unit=db.session.get(Unit, f.unit_id.data), note=f.note.data or ""
+            actor=current_user, suggestion=s, unit=db.get_or_404(Unit, f.unit_id.data), note=f.note.data or ""
         ),
         _("Suggestion referred."),
     )
@@ -310,7 +296,6 @@ def suggestion_public(suggestion_id):
 def suggestion_reveal(suggestion_id):
     """Show the resident's contact details to the office; the reveal is logged."""
     suggestion = db.get_or_404(Suggestion, suggestion_id)
-    require(can_triage_suggestions(current_user))
     contact = services.reveal_contact(actor=current_user, suggestion=suggestion)
     return _render_detail(suggestion, contact=contact)
 
@@ -341,7 +326,7 @@ def suggestion_draft_proposal(suggestion_id):
     require(can_draft_from_suggestion(current_user, suggestion))
     form = DraftProposalForm.for_suggestion(suggestion)
     if form.validate_on_submit():
-        unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data and is_office(current_user) else None
+        unit = db.get_or_404(Unit, form.unit_id.data) if form.unit_id.data and is_office(current_user) else None
         try:
             proposal = proposal_services.draft_from_suggestion(actor=current_user, suggestion=suggestion, unit=unit)
         except DomainError as error:
@@ -365,7 +350,6 @@ def referral_list():
 def suggestion_import(round_id):
     """Import suggestions from a spreadsheet: all rows, or none with a report of each bad row."""
     round = db.get_or_404(Round, round_id)
-    require(can_triage_suggestions(current_user))
     form = ImportForm()
     done, imported, rejected = run_import(form, partial(imports.import_suggestions, actor=current_user, round=round))
     if done:

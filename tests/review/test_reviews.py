@@ -166,6 +166,60 @@ def test_a_review_needs_every_score_in_range_and_a_recommendation(setting):
         review(setting, expert, setting["proposals"][0], (8, 4), recommendation=None)
 
 
+def test_saving_and_submitting_is_one_change_a_refused_submission_leaves_the_draft_as_it_was(setting):
+    expert = make_user(role="expert")
+    assignment = review(setting, expert, setting["proposals"][0], (7, 3), submit=False)
+    feasibility, novelty = setting["criteria"]
+    with pytest.raises(ReviewError, match="score_missing"):
+        reviews.save_review(
+            actor=expert,
+            assignment=assignment,
+            comment="改过的点评",
+            scores={feasibility.id: (9, ""), novelty.id: (None, "")},
+            recommendation=R.recommend,
+            familiarity=Familiarity.high,
+            submit=True,
+        )
+    db.session.expire_all()  # what the database holds, not what the session last saw
+    kept = db.session.get(Assignment, assignment.id).review
+    assert kept.status is ReviewStatus.draft and kept.comment == "点评"
+    assert {s.criterion_id: s.value for s in kept.scores} == {feasibility.id: 7, novelty.id: 3}
+    saves = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action == "review.save")).all()
+    assert len(saves) == 1
+
+    reviews.save_review(
+        actor=expert,
+        assignment=assignment,
+        comment="改过的点评",
+        scores={feasibility.id: (9, ""), novelty.id: (4, "")},
+        recommendation=R.recommend,
+        familiarity=Familiarity.high,
+        submit=True,
+    )
+    db.session.expire_all()
+    submitted = db.session.get(Assignment, assignment.id).review
+    assert submitted.status is ReviewStatus.submitted and submitted.comment == "改过的点评"
+
+
+def test_a_first_draft_refused_on_submission_is_not_saved_at_all(setting):
+    expert = make_user(role="expert")
+    assignment = assignments.assign_expert(actor=setting["office"], expert=expert, proposal=setting["proposals"][1])
+    assignments.publish_assignments(actor=setting["office"], round=setting["round"])
+    feasibility, novelty = setting["criteria"]
+    with pytest.raises(ReviewError, match="recommendation_missing"):
+        reviews.save_review(
+            actor=expert,
+            assignment=assignment,
+            comment="点评",
+            scores={feasibility.id: (8, ""), novelty.id: (4, "")},
+            recommendation=None,
+            familiarity=Familiarity.high,
+            submit=True,
+        )
+    db.session.expire_all()
+    assert db.session.get(Assignment, assignment.id).review is None
+
+
 def test_criteria_freeze_with_the_first_submitted_review(setting):
     review(setting, make_user(role="expert"), setting["proposals"][0], (8, 4))
     feasibility, _novelty = setting["criteria"]
