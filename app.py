@@ -33,8 +33,8 @@ from jobs.views import bp as jobs_bp
 from plan import cli as plan_cli
 from plan import permissions as plan_permissions
 from plan import queries as plan_queries
-from plan.documents import official_text
 from plan.views import bp as plan_bp
+from plan.word_documents import official_text
 from review import permissions as review_permissions
 from review import queries as review_queries
 from review.views import bp as review_bp

@@ -13,10 +13,10 @@ from core import clock
 from demo import stories
 from demo.longgang import LonggangSeed, load_seed
 from extensions import db
-from plan import progress
-from plan import services as plan_services
-from plan import tasks as plan_tasks
 from plan.models import PlanStatus, ProgressStatus
+from plan.services import plans as plan_services
+from plan.services import progress
+from plan.services import tasks as plan_tasks
 from review import queries as review_queries
 from review.models import Decision, Familiarity, Recommendation, ReviewStage
 from review.presets import PILOT_CRITERION

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 from accounts import services as accounts
 from accounts.models import Role, UnitKind
 from core import clock
-from plan import services as plan_services
 from plan.models import PlanStatus
+from plan.services import plans as plan_services
 from review.services import criteria as review
 from solicitation.models import Channel, RoundStatus
 from solicitation.services import proposals, suggestions

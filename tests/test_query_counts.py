@@ -14,9 +14,9 @@ from accounts.services import create_api_token
 from core.mail import MailFailure, OutboxMessage
 from core.models import utcnow
 from extensions import db
-from plan import progress, tasks
-from plan import services as plan_services
 from plan.models import PlanStatus, ProgressStatus
+from plan.services import plans as plan_services
+from plan.services import progress, tasks
 from review.models import Criterion, Familiarity, Recommendation
 from review.services import assignments, reviews, suggestion_reviews
 from solicitation.models import Proposal, RoundStatus

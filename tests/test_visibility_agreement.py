@@ -22,11 +22,11 @@ from accounts.models import User
 from accounts.services import create_api_token
 from core import clock
 from extensions import db
-from plan import progress
 from plan import queries as plan_queries
-from plan import services as plan_services
 from plan.models import KeyProject, PlanStatus, ProgressReport, ProgressStatus
 from plan.permissions import can_follow_project, can_view_report
+from plan.services import plans as plan_services
+from plan.services import progress
 from review import queries as review_queries
 from review.models import Assignment, FieldVisit, Recommendation, SuggestionReview
 from review.permissions import can_review, can_screen_proposal, can_view_field_visit

@@ -13,8 +13,8 @@ from wtforms.fields.core import UnboundField
 
 from core.forms import Form
 from extensions import db
-from plan import services as plan_services
 from plan.models import Plan, PlanStatus
+from plan.services import plans as plan_services
 from solicitation.models import Proposal, ProposalStatus, RoundStatus, Suggestion
 from solicitation.services import rounds as round_services
 from tests.factories import (

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from plan import services
 from plan.models import PlanStatus
+from plan.services import plans as services
 from review.models import Decision, ReviewStage
 from review.services import screening, stages
 from solicitation.models import RoundStatus

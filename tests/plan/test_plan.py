@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from accounts import queries as accounts_queries
 from extensions import db
-from plan import queries, services
+from plan import queries
 from plan.errors import PlanError
 from plan.models import PlanStatus, PlanVersion
 from plan.numerals import chinese_number
+from plan.services import plans as services
 from solicitation.models import RoundStatus
 from solicitation.services.rounds import transition_round
 from tests.conftest import statements_run

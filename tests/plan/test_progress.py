@@ -7,9 +7,11 @@ from sqlalchemy import select
 
 from core.mail import OutboxMessage
 from extensions import db
-from plan import progress, queries, services
+from plan import queries
 from plan.errors import PlanError
 from plan.models import PlanStatus, ProgressStatus, ReportState
+from plan.services import plans as services
+from plan.services import progress
 from tests.factories import make_user
 
 

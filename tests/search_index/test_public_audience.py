@@ -7,9 +7,9 @@ from flask_login import AnonymousUserMixin
 from sqlalchemy import func, select
 
 from extensions import db
-from plan import progress
-from plan import services as plan_services
 from plan.models import PlanStatus, ProgressStatus
+from plan.services import plans as plan_services
+from plan.services import progress
 from search_index import queries
 from search_index.models import SearchQueue
 from solicitation.models import RejectReason, RoundStatus, Suggestion, SuggestionStatus

@@ -1,6 +1,6 @@
 """The plan's pages: the office drafts and moves it, leaders read it, everyone reads it once published."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,14 +10,14 @@ from core.errors import DomainError
 from core.exports import docx_response, table_response
 from core.web import form_status, show_error
 from extensions import db
-from plan import queries, services
-from plan.documents import plan_docx
+from plan import queries
 from plan.forms import ApprovalForm, KeyProjectForm
 from plan.models import PLAN_TRANSITIONS, KeyProject, Plan, PlanStatus
 from plan.permissions import can_manage_plan, can_view_plan
+from plan.services import plans as services
+from plan.views import bp
+from plan.word_documents import plan_docx
 from solicitation.models import Round
-
-bp = Blueprint("plan", __name__)
 
 FIELD_LABELS = {
     "": _l("Project"),
@@ -273,7 +273,3 @@ def plan_public_document(plan_id):
     if version is None:
         abort(404)
     return _docx_response(version.snapshot)
-
-
-# The progress and work plan pages add their routes to bp.
-from plan import progress_views, task_views  # noqa: E402, F401

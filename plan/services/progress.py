@@ -35,7 +35,7 @@ from plan.queries import (
     report_deadline,
     report_of,
 )
-from plan.tasks import rolled_up
+from plan.services.tasks import rolled_up
 from solicitation.services.imports import table_rows
 
 REPORT_FIELDS = ["percent", "status", "achievements", "problems", "next_steps", "state", "office_comment"]

@@ -17,9 +17,8 @@ from core.forms import ImportForm
 from core.storage import download_response
 from core.web import export_format, form_status, run_import, show_error
 from extensions import db
-from plan import progress, queries
+from plan import queries
 from plan.battle_map import battle_map_svg
-from plan.documents import bulletin_docx
 from plan.forms import AssessmentForm, ProgressForm, ReturnReportForm
 from plan.models import KeyProject, Plan, ProgressAttachment, ProgressReport, ProgressStatus
 from plan.permissions import (
@@ -29,7 +28,9 @@ from plan.permissions import (
     can_view_plan,
     can_view_report,
 )
+from plan.services import progress
 from plan.views import bp
+from plan.word_documents import bulletin_docx
 
 PROGRESS_COLUMNS = [
     (_l("Number"), lambda row: row[0].number),
