@@ -20,6 +20,9 @@ from search_index.permissions import can_export_search
 from solicitation.models import Channel, ProposalStatus, SuggestionStatus
 
 bp = Blueprint("search_index", __name__)
+# What search adds to solicitation's pages (solicitation never imports search_index): the office triaging a
+# suggestion sees the closest suggestions and proposals; the page stands without them.
+bp.add_app_template_global(queries.similar_to_suggestion)
 
 KIND_LABELS = {
     "proposal": _l("Proposal"),

@@ -2,7 +2,14 @@
 
 from flask import Blueprint
 
+from plan.queries import key_projects_fed_by
+from plan.word_documents import official_text
+
 bp = Blueprint("plan", __name__)
+bp.add_app_template_filter(official_text)
+# What the plan adds to an earlier stage's page (solicitation never imports plan): a resident's tracking page shows
+# the key projects their suggestion became; the page stands without it.
+bp.add_app_template_global(key_projects_fed_by)
 
 # Each module adds its routes to bp.
 from plan.views import plans, progress, tasks  # noqa: E402, F401
