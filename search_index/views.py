@@ -84,8 +84,7 @@ def search():
             error = refused.message
     elif request.args:
         error = _("Type what you are looking for.")
-    public = not current_user.is_authenticated
-    rows = list(zip(found, urls_of([item.hit for item in found], public=public), strict=True))
+    rows = list(zip(found, urls_of([item.hit for item in found], reader=current_user), strict=True))
     if fmt and results is not None:
         columns = [
             (_l("Type"), lambda row: KIND_LABELS[row[0].hit.kind]),
@@ -122,7 +121,7 @@ def similar():
     return jsonify(
         [
             {"title": hit.title, "kind": str(KIND_LABELS[hit.kind]), "url": url}
-            for hit, url in zip(hits, urls_of(hits, public=True), strict=True)
+            for hit, url in zip(hits, urls_of(hits, reader=None), strict=True)
         ]
     )
 
