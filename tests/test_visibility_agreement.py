@@ -26,8 +26,8 @@ from extensions import db
 from plan import queries as plan_queries
 from plan.models import KeyProject, Plan, PlanStatus, ProgressReport, ProgressStatus
 from plan.permissions import can_follow_project, can_view_plan, can_view_report
+from plan.services import key_projects, progress
 from plan.services import plans as plan_services
-from plan.services import progress
 from review import queries as review_queries
 from review.models import Assignment, FieldVisit, Recommendation, SuggestionReview
 from review.permissions import can_review, can_screen_proposal, can_view_field_visit
@@ -141,7 +141,7 @@ def make_plan(*, office, lead_unit, state: str) -> KeyProject:
         transition_round(actor=office, round=round, target=status)
     plan = plan_services.create_plan(actor=office, round=round)
     fields = {"title": f"{word('key_project', state)}推进改革", "lead_leader": "高自民", "lead_unit_id": lead_unit.id}
-    project = plan_services.add_key_project(actor=office, plan=plan, fields=fields)
+    project = key_projects.add_key_project(actor=office, plan=plan, fields=fields)
     path = {
         "draft": [],
         "submitted": [PlanStatus.submitted_for_review],

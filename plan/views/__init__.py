@@ -12,4 +12,4 @@ bp.add_app_template_filter(official_text)
 bp.add_app_template_global(key_projects_fed_by)
 
 # Each module adds its routes to bp.
-from plan.views import plans, progress, tasks  # noqa: E402, F401
+from plan.views import bulletins, key_projects, plans, progress, public, tasks  # noqa: E402, F401

@@ -10,8 +10,8 @@ from extensions import db
 from plan import queries
 from plan.errors import PlanError
 from plan.models import PlanStatus, ProgressStatus, ReportState
+from plan.services import bulletins, key_projects, progress
 from plan.services import plans as services
-from plan.services import progress
 from tests.factories import make_user
 
 
@@ -140,7 +140,7 @@ def test_a_resident_sees_the_project_as_published_not_the_new_version_drafted(cl
     office, project, suggestion = planning["office"], published.projects[0], planning["suggestion"]
     published_title = project.title
     services.transition_plan(actor=office, plan=published, target=PlanStatus.draft)  # start a new version
-    services.update_key_project(
+    key_projects.update_key_project(
         actor=office,
         project=project,
         fields={"title": "试点网格无人机巡查", "lead_leader": "李明", "lead_unit_id": project.lead_unit_id},
@@ -167,7 +167,7 @@ def test_the_bulletin_puts_lagging_projects_first_and_is_issued_once(client, pla
     assert "请区领导协调征地" in page and "未报送" in page
     client.post(f"/plans/{published.id}/bulletins/1", data=form | {"action": "issue"})
     with pytest.raises(PlanError, match="bulletin_issued"):
-        progress.save_bulletin(actor=office, plan=published, quarter=1, summary="改", remarks={})
+        bulletins.save_bulletin(actor=office, plan=published, quarter=1, summary="改", remarks={})
     document = client.get(f"/plans/{published.id}/bulletins/1.docx")
     paragraphs = [p.text for p in Document(io.BytesIO(document.data)).paragraphs]
     assert paragraphs[0] == f"{published.title}第1季度跟踪通报" and paragraphs[1] == "总体推进顺利。"
