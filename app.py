@@ -34,7 +34,6 @@ from plan import cli as plan_cli
 from plan import permissions as plan_permissions
 from plan import queries as plan_queries
 from plan import todo as plan_todo
-from plan.documents import official_text
 from plan.views import bp as plan_bp
 from review import permissions as review_permissions
 from review import queries as review_queries
@@ -42,7 +41,6 @@ from review import todo as review_todo
 from review.views import bp as review_bp
 from search_index import cli as search_cli
 from search_index import permissions as search_permissions
-from search_index import queries as search_queries
 from search_index import queue as search_queue
 from search_index.services import start_worker_thread as start_search_worker
 from search_index.views import bp as search_bp
@@ -101,7 +99,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         search_permissions,
     ):
         app.jinja_env.globals.update(predicates.TEMPLATE_PREDICATES)
-    app.add_template_global(solicitation_queries.soliciting_rounds)
     # The audit log shows a record's events to those who may see the record (the rule of its own package).
     accounts_queries.AUDIT_VISIBILITY["Proposal"] = solicitation_queries.proposal_events_visible_to
     accounts_queries.AUDIT_VISIBILITY["Suggestion"] = solicitation_queries.suggestion_events_visible_to
@@ -109,19 +106,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     accounts_queries.AUDIT_VISIBILITY["KeyProject"] = plan_queries.project_events_visible_to
     accounts_queries.AUDIT_VISIBILITY["Review"] = review_queries.review_events_visible_to
     accounts_queries.AUDIT_VISIBILITY["FieldVisit"] = review_queries.field_visit_events_visible_to
-    # The home page's to-do list and the menu's count: what of each stage waits for the reader (its own queries).
+    # The home page's to-do list: what of each stage waits for the reader (each package's own queries).
     todo.SOURCES[:] = [solicitation_todo.todo, review_todo.todo, plan_todo.todo]
-    app.add_template_global(todo.todo_for)
-    app.add_template_global(todo.todo_count)
-    app.add_template_global(review_queries.published_decision)
-    app.add_template_global(review_queries.funnel, "review_funnel")
-    # A resident's tracking page shows what a suggestion became: proposals decided, key projects (later stages).
-    app.add_template_global(plan_queries.suggestion_outcome)
-    # The office triaging a suggestion sees the closest suggestions and proposals (the search's finding).
-    app.add_template_global(search_queries.similar_to_suggestion)
 
     app.add_template_filter(pretty_json)
-    app.add_template_filter(official_text)
     app.add_template_global(url_with)
     app.add_template_global(get_locale)
     app.context_processor(template_translations)

@@ -132,7 +132,7 @@ def search(query: SearchQuery):
         )
     except DomainError as exc:
         return domain_error(exc)
-    urls = urls_of([item.hit for item in found], public=user is None)
+    urls = urls_of([item.hit for item in found], reader=user)
     items = [
         SearchItem(
             kind=item.hit.kind,

@@ -27,10 +27,14 @@ from werkzeug.exceptions import Conflict, HTTPException
 from core.errors import DomainError
 from core.logs import request_id
 from core.models import discard_changes
+from core.todo import todo_count, todo_for
 from core.web import CONTROL_CHARACTERS, retry_after_seconds, safe_next, wants_json
 from extensions import limiter
 
 bp = Blueprint("core", __name__)
+# Every page's menu counts what waits for the reader; the home page lists it (core.todo).
+bp.add_app_template_global(todo_for)
+bp.add_app_template_global(todo_count)
 log = logging.getLogger(__name__)
 
 

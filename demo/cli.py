@@ -13,10 +13,10 @@ from core import clock
 from demo import stories
 from demo.longgang import LonggangSeed, load_seed
 from extensions import db
-from plan import progress
-from plan import services as plan_services
-from plan import tasks as plan_tasks
 from plan.models import PlanStatus, ProgressStatus
+from plan.services import key_projects, progress
+from plan.services import plans as plan_services
+from plan.services import tasks as plan_tasks
 from review import queries as review_queries
 from review.models import Decision, Familiarity, Recommendation, ReviewStage
 from review.presets import PILOT_CRITERION
@@ -373,11 +373,11 @@ def _plan_longgang(round: Round, seed: LonggangSeed, users: dict[str, User]) -> 
     for position, title in enumerate(key_titles, start=1):  # the seed's numbering, 一 to 十一
         project = next(p for p in plan.projects if p.title == title)
         while project.position > position:
-            plan_services.move_key_project(actor=office, project=project, offset=-1)
+            key_projects.move_key_project(actor=office, project=project, offset=-1)
     for project in plan.projects:
-        fields = {name: getattr(project, name) for name in plan_services.PROJECT_TEXT + ["category_id", "lead_unit_id"]}
+        fields = {name: getattr(project, name) for name in key_projects.PROJECT_TEXT + ["category_id", "lead_unit_id"]}
         fields["lead_leader"] = stories.PLAN_LEADERS.get(project.number, stories.PLAN_LEADER_UNNAMED)
-        plan_services.update_key_project(
+        key_projects.update_key_project(
             actor=office,
             project=project,
             fields=fields,

@@ -3,7 +3,7 @@
 import click
 
 from core import clock
-from plan import progress
+from plan.services import progress
 
 
 @click.group("plan", help="The annual plan's quarterly tracking.")

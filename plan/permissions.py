@@ -2,7 +2,7 @@
 
 from accounts.models import Role
 from accounts.permissions import has_role, is_office
-from plan.queries import project_is_visible, report_is_visible
+from plan.queries import project_is_visible, report_is_visible, sees_every_plan
 
 
 def can_manage_plan(user) -> bool:
@@ -11,8 +11,9 @@ def can_manage_plan(user) -> bool:
 
 
 def can_view_plan(user) -> bool:
-    """The office and the district leaders read the plan in every state; the public reads what is published."""
-    return has_role(user, Role.office, Role.leader)
+    """The first half of plan.queries.plan_visible_to: the office and the district leaders read every plan as it
+    stands, a draft included, on the plan's own pages (a round's plan page, its versions, progress, bulletins)."""
+    return sees_every_plan(user)
 
 
 def can_report_progress(user, project) -> bool:

@@ -69,6 +69,39 @@ def versions(plan_id: int) -> list[PlanVersion]:
     return list(db.session.scalars(query))
 
 
+def sees_every_plan(user) -> bool:
+    """The office and the district leaders see every plan as it stands, a draft included: `plan_visible_to`'s
+    first half."""
+    return has_role(user, Role.office, Role.leader)
+
+
+def publicly_visible_plans() -> ColumnElement[bool]:
+    """Which plans everyone sees, the public included, as a SQL condition on Plan: those published once, as their
+    latest published version reads (`published_versions`), even while a new version is drafted:
+    `plan_visible_to`'s second half."""
+    return Plan.id.in_(select(PlanVersion.plan_id).where(PlanVersion.status == PlanStatus.published))
+
+
+def plan_visible_to(user) -> ColumnElement[bool]:
+    """The one rule of who sees a plan, as a SQL condition on Plan.
+
+    The office and the district leaders: every plan, in every state, as it stands (`sees_every_plan`) — the
+    plan's own pages: the draft, the comparison of versions, the summary and Word document, the progress, the
+    bulletins, the assessment, the battle map, which nobody else opens. Everyone, the public included: a plan once
+    it has been published, as its latest published version reads (`publicly_visible_plans`) — the list of plans,
+    the public page and its Word document, where a key project the public finds leads. (A unit follows the key
+    projects it leads by `project_visible_to`.)
+    """
+    if sees_every_plan(user):
+        return true()
+    return publicly_visible_plans()
+
+
+def plan_is_visible(user, plan_id: int) -> bool:
+    """Whether `user` sees this one plan: the rule asked of one row."""
+    return db.session.scalar(select(exists().where(Plan.id == plan_id, plan_visible_to(user))))
+
+
 def published_versions(plan_ids) -> dict[int, PlanVersion]:
     """Each plan's latest published snapshot, by plan: what the public sees of it, even while a new version is
     drafted. The one rule of the public plan: its page, its Word document and the public's search read it."""
@@ -92,10 +125,12 @@ def published_version(plan_id: int) -> PlanVersion | None:
 
 
 def published_plans() -> list[tuple[Plan, PlanVersion]]:
-    """Every plan that has been published, with its latest published snapshot, newest year first."""
-    plans = list(db.session.scalars(select(Plan).join(Plan.round).order_by(Plan.round_id.desc())))
+    """Every plan that has been published (`publicly_visible_plans`), with its latest published snapshot, newest
+    year first: the list of plans, the same for every reader."""
+    query = select(Plan).where(publicly_visible_plans()).order_by(Plan.round_id.desc())
+    plans = list(db.session.scalars(query))
     versions = published_versions([plan.id for plan in plans])
-    return [(plan, versions[plan.id]) for plan in plans if plan.id in versions]
+    return [(plan, versions[plan.id]) for plan in plans]
 
 
 def public_projects(plan_ids) -> dict[int, dict]:
@@ -173,7 +208,7 @@ def project_visible_to(user) -> ColumnElement[bool]:
     public reads the published snapshot, `public_projects`.) The project's pages, the unit's list, the search
     audience and the audit log all ask this; a progress report's rule starts from it.
     """
-    if has_role(user, Role.office, Role.leader):
+    if sees_every_plan(user):  # they see every plan as it stands (plan_visible_to)
         return true()
     if has_role(user, Role.unit_staff) and user.unit_id is not None:
         published = select(Plan.id).where(Plan.published_at.is_not(None))

@@ -43,8 +43,8 @@ def machines() -> list[Machine]:
     """Every record's states and moves, read from the code."""
     if str(ROOT) not in sys.path:  # MkDocs loads a hook with its own folder on the path, then takes it off
         sys.path.insert(0, str(ROOT))
-    from plan import progress
     from plan.models import PLAN_TRANSITIONS, PlanStatus, ReportState
+    from plan.services import progress
     from review.models import ReviewStage, ReviewStatus
     from review.services import stages
     from solicitation.models import (
@@ -165,7 +165,7 @@ def machines() -> list[Machine]:
         Machine(
             "ProgressReport",
             ReportState,
-            "no table: derived from `EDITABLE` in `plan/progress.py`, which `save_report` checks, and "
+            "no table: derived from `EDITABLE` in `plan/services/progress.py`, which `save_report` checks, and "
             "`review_report`, which takes only a submitted report",
             report_moves,
             "An import records the quarter's reports as accepted, whatever state they were in.",

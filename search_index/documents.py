@@ -16,13 +16,13 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import false, select
 from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from accounts.models import Role
 from extensions import db
 from plan.models import KeyProject, ProgressReport, ReportState
-from plan.queries import public_projects, public_reports
+from plan.queries import project_visible_to, public_projects, public_reports, report_visible_to, sees_every_plan
 from solicitation.models import Proposal, Suggestion
 from solicitation.queries import publicly_visible_suggestion_ids
 
@@ -294,26 +294,36 @@ def count(kind: str) -> int:
     return db.session.scalar(select(db.func.count(model.id)))
 
 
-def urls_of(hits, *, public: bool) -> list[str]:
-    """Where each hit leads: the record's page for staff, the public page for the public.
+def urls_of(hits, *, reader) -> list[str]:
+    """Where each hit leads for `reader`: the record's page for staff, the public page for the public (`reader`
+    None or not logged in) and for whoever found a key project or a progress report as the public does. A key
+    project leads the office and the leaders to its plan as it stands, its lead unit to its work plan (the plan's
+    own pages are not theirs: plan.queries.plan_visible_to).
 
-    A key project's or a progress report's address needs its plan: those of the page are loaded in one
-    query each, not one (and one more for the plan) per hit.
+    A key project's or a progress report's address needs its plan, and whether the reader sees it as staff: those
+    of the page are loaded in one query each, not one (and one more for the plan) per hit.
     """
+    public = reader is None or not reader.is_authenticated
 
-    def loaded(model, kind: str, *options) -> dict:
+    def loaded(model, kind: str, seen, *options) -> dict:
         ids = {hit.record_id for hit in hits if hit.kind == kind}
-        found = db.session.scalars(select(model).where(model.id.in_(ids)).options(*options)) if ids else []
-        return {record.id: record for record in found}
+        if not ids:
+            return {}
+        query = select(model, false() if public else seen).where(model.id.in_(ids)).options(*options)
+        return {record.id: (record, bool(staff)) for record, staff in db.session.execute(query)}
 
-    projects = loaded(KeyProject, "key_project", joinedload(KeyProject.plan))
+    projects = loaded(KeyProject, "key_project", project_visible_to(reader), joinedload(KeyProject.plan))
     reports = loaded(
-        ProgressReport, "progress_report", joinedload(ProgressReport.key_project).joinedload(KeyProject.plan)
+        ProgressReport,
+        "progress_report",
+        report_visible_to(reader),
+        joinedload(ProgressReport.key_project).joinedload(KeyProject.plan),
     )
-    return [_url_of(hit.kind, hit.record_id, public, projects, reports) for hit in hits]
+    whole_plan = not public and sees_every_plan(reader)
+    return [_url_of(hit.kind, hit.record_id, public, whole_plan, projects, reports) for hit in hits]
 
 
-def _url_of(kind: str, record_id: int, public: bool, projects: dict, reports: dict) -> str:
+def _url_of(kind: str, record_id: int, public: bool, whole_plan: bool, projects: dict, reports: dict) -> str:
     if kind == "proposal":
         return url_for("solicitation.proposal_detail", proposal_id=record_id)
     if kind == "suggestion":
@@ -321,15 +331,17 @@ def _url_of(kind: str, record_id: int, public: bool, projects: dict, reports: di
             return url_for("solicitation.heard", _anchor=f"s{record_id}")
         return url_for("solicitation.suggestion_detail", suggestion_id=record_id)
     if kind == "key_project":
-        project = projects.get(record_id)
-        if project is None:  # removed, and the index has not applied it yet: the list of plans, not a 500
+        if record_id not in projects:  # removed, and the index has not applied it yet: the list of plans, not a 500
             return url_for("plan.plan_index")
-        if public:
+        project, staff = projects[record_id]
+        if not staff:
             return url_for("plan.plan_public", plan_id=project.plan_id, _anchor=f"p{record_id}")
-        return url_for("plan.plan_detail", round_id=project.plan.round_id, _anchor=f"k{record_id}")
-    report = reports.get(record_id)
-    if report is None:
+        if whole_plan:
+            return url_for("plan.plan_detail", round_id=project.plan.round_id, _anchor=f"k{record_id}")
+        return url_for("plan.key_project_tasks", project_id=record_id)
+    if record_id not in reports:
         return url_for("plan.plan_index")
-    if public:
+    report, staff = reports[record_id]
+    if not staff:
         return url_for("plan.plan_public", plan_id=report.key_project.plan_id, _anchor=f"p{report.key_project_id}")
     return url_for("plan.progress_report", report_id=record_id)

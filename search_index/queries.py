@@ -176,7 +176,7 @@ def similar_to_suggestion(suggestion, user) -> list[tuple[Hit, str]] | None:
         )
     except SearchError:
         return None
-    return list(zip(hits, urls_of(hits, public=False), strict=True))
+    return list(zip(hits, urls_of(hits, reader=user), strict=True))
 
 
 def round_titles(ids: set[int]) -> dict[int, str]:

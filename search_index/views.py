@@ -20,6 +20,9 @@ from search_index.permissions import can_export_search
 from solicitation.models import Channel, ProposalStatus, SuggestionStatus
 
 bp = Blueprint("search_index", __name__)
+# What search adds to solicitation's pages (solicitation never imports search_index): the office triaging a
+# suggestion sees the closest suggestions and proposals; the page stands without them.
+bp.add_app_template_global(queries.similar_to_suggestion)
 
 KIND_LABELS = {
     "proposal": _l("Proposal"),
@@ -81,8 +84,7 @@ def search():
             error = refused.message
     elif request.args:
         error = _("Type what you are looking for.")
-    public = not current_user.is_authenticated
-    rows = list(zip(found, urls_of([item.hit for item in found], public=public), strict=True))
+    rows = list(zip(found, urls_of([item.hit for item in found], reader=current_user), strict=True))
     if fmt and results is not None:
         columns = [
             (_l("Type"), lambda row: KIND_LABELS[row[0].hit.kind]),
@@ -119,7 +121,7 @@ def similar():
     return jsonify(
         [
             {"title": hit.title, "kind": str(KIND_LABELS[hit.kind]), "url": url}
-            for hit, url in zip(hits, urls_of(hits, public=True), strict=True)
+            for hit, url in zip(hits, urls_of(hits, reader=None), strict=True)
         ]
     )
 

@@ -6,8 +6,9 @@ from datetime import date, timedelta
 from accounts import services as accounts
 from accounts.models import Role, UnitKind
 from core import clock
-from plan import services as plan_services
 from plan.models import PlanStatus
+from plan.services import key_projects
+from plan.services import plans as plan_services
 from review.services import criteria as review
 from solicitation.models import Channel, RoundStatus
 from solicitation.services import proposals, suggestions
@@ -146,7 +147,7 @@ def make_published_plan(*, office, lead_unit, title="推进网格管理标准化
     for status in (RoundStatus.reviewing, RoundStatus.planning):
         solicitation.transition_round(actor=office, round=round, target=status)
     plan = plan_services.create_plan(actor=office, round=round)
-    plan_services.add_key_project(
+    key_projects.add_key_project(
         actor=office, plan=plan, fields={"title": title, "lead_leader": "高自民", "lead_unit_id": lead_unit.id}
     )
     for target in (PlanStatus.submitted_for_review, PlanStatus.approved, PlanStatus.published):

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from plan import progress
-from plan import services as plan_services
 from plan.models import PLAN_TRANSITIONS
+from plan.services import plans as plan_services
+from plan.services import progress
 from review.services import reviews, stages
 from solicitation.models import ROUND_TRANSITIONS, SUGGESTION_TRANSITIONS
 from solicitation.services import proposals, rounds, suggestions

@@ -14,9 +14,9 @@ from accounts.services import create_api_token
 from core.mail import MailFailure, OutboxMessage
 from core.models import utcnow
 from extensions import db
-from plan import progress, tasks
-from plan import services as plan_services
 from plan.models import PlanStatus, ProgressStatus
+from plan.services import key_projects, progress, tasks
+from plan.services import plans as plan_services
 from review.models import Criterion, Familiarity, Recommendation
 from review.services import assignments, reviews, suggestion_reviews
 from solicitation.models import Proposal, RoundStatus
@@ -98,7 +98,7 @@ def published_plan(office, n: int, *, lead_unit=None):
     plan = plan_services.create_plan(actor=office, round=round)
     names = titles(n, "重点改革项目")
     for title in names:
-        plan_services.add_key_project(
+        key_projects.add_key_project(
             actor=office,
             plan=plan,
             fields={"title": title, "lead_leader": "高自民", "lead_unit_id": (lead_unit or make_unit()).id},

@@ -1,7 +1,8 @@
 """Who sees a record: every role × every state of every record kind, on every surface that shows one.
 
 Each record kind has one rule, a SQL condition in its own package (solicitation.queries.suggestion_visible_to,
-plan.queries.project_visible_to, plan.queries.report_visible_to; proposals have their own matrix in
+plan.queries.plan_visible_to, plan.queries.project_visible_to, plan.queries.report_visible_to; proposals have
+their own matrix in
 tests/test_proposal_visibility_matrix.py), from which the predicate, the lists, the JSON API, the search audience
 and the audit log are derived. The tables below are the specification: for each role and state, whether the
 role sees the record as staff ("see"), screens it as an expert ("screen"), or not ("-"); and which states the
@@ -22,17 +23,18 @@ from accounts.models import User
 from accounts.services import create_api_token
 from core import clock
 from extensions import db
-from plan import progress
 from plan import queries as plan_queries
-from plan import services as plan_services
-from plan.models import KeyProject, PlanStatus, ProgressReport, ProgressStatus
-from plan.permissions import can_follow_project, can_view_report
+from plan.models import KeyProject, Plan, PlanStatus, ProgressReport, ProgressStatus
+from plan.permissions import can_follow_project, can_view_plan, can_view_report
+from plan.services import key_projects, progress
+from plan.services import plans as plan_services
 from review import queries as review_queries
 from review.models import Assignment, FieldVisit, Recommendation, SuggestionReview
 from review.permissions import can_review, can_screen_proposal, can_view_field_visit
 from review.services import assignments, conflicts, field_visits, reviews, suggestion_reviews
 from search_index import queries as search_queries
 from search_index import services as search_services
+from search_index.documents import urls_of
 from solicitation import queries as solicitation_queries
 from solicitation.models import RejectReason, RoundStatus, Suggestion
 from solicitation.permissions import can_view_suggestion
@@ -70,6 +72,18 @@ redraft    -    -     see    -      -      -       -        see    see
 """
 PUBLIC_PROJECTS = {"published", "redraft"}
 
+# The plans of those key projects: the office and the leaders read each as it stands, on its own pages; everyone
+# reads one once published, as its latest published version reads (and the redraft as it was published).
+PLANS = """
+           anon track unit_a unit_b exp_in exp_out exp_conf leader office
+draft      -    -     -      -      -      -       -        see    see
+submitted  -    -     -      -      -      -       -        see    see
+approved   -    -     -      -      -      -       -        see    see
+published  -    -     -      -      -      -       -        see    see
+redraft    -    -     -      -      -      -       -        see    see
+"""
+PUBLIC_PLANS = {"published", "redraft"}
+
 # Progress reports of the published project, one a quarter: accepted (Q1), returned (Q2), submitted (Q3), a
 # draft (Q4).
 REPORTS = """
@@ -104,10 +118,12 @@ def table(text: str) -> dict[str, dict[str, str]]:
 EXPECTED = {
     "suggestion": table(SUGGESTIONS),
     "key_project": table(PROJECTS),
+    "plan": table(PLANS),
     "progress_report": table(REPORTS),
     "review": table(REVIEWS),
 }
 PUBLIC = {"suggestion": PUBLIC_SUGGESTIONS, "key_project": PUBLIC_PROJECTS, "progress_report": PUBLIC_REPORTS}
+PUBLIC["plan"] = PUBLIC_PLANS
 PUBLIC["review"] = set()
 # A word found in each record's title (suggestions, projects) or text (reports, reviews), and only there.
 WORD = {"suggestion": "sug", "key_project": "kp", "progress_report": "rep", "review": "rev"}
@@ -125,7 +141,7 @@ def make_plan(*, office, lead_unit, state: str) -> KeyProject:
         transition_round(actor=office, round=round, target=status)
     plan = plan_services.create_plan(actor=office, round=round)
     fields = {"title": f"{word('key_project', state)}推进改革", "lead_leader": "高自民", "lead_unit_id": lead_unit.id}
-    project = plan_services.add_key_project(actor=office, plan=plan, fields=fields)
+    project = key_projects.add_key_project(actor=office, plan=plan, fields=fields)
     path = {
         "draft": [],
         "submitted": [PlanStatus.submitted_for_review],
@@ -285,6 +301,13 @@ class Reader:
         return f"{object_type} #{object_id}" in page
 
 
+def _api_link_opens(reader: Reader, text: str, kind: str, record_id: int) -> bool:
+    """Whether the JSON API's search finds the record for this reader, and every link it gives to it opens."""
+    items = reader.api("/api/v1/search", q=text).get("items", [])
+    links = [item["url"] for item in items if item["kind"] == kind and item["id"] == record_id]
+    return bool(links) and all(reader.opens(url.split("#")[0]) for url in links)
+
+
 def disagreements(kind: str, role: str, answers: dict[str, dict[str, bool]]) -> list[str]:
     """The surfaces whose answer is not the table's, counting every combination checked."""
     wrong = []
@@ -294,7 +317,7 @@ def disagreements(kind: str, role: str, answers: dict[str, dict[str, bool]]) -> 
         for surface, got in surfaces.items():
             if surface.startswith("public "):
                 want = public
-            elif surface.startswith("found "):
+            elif surface.startswith(("found ", "either ")):
                 want = expected == "see" or public
             elif surface.startswith("office "):
                 want = expected == "see" and role == "office"
@@ -314,6 +337,7 @@ def test_the_tables_cover_every_state_of_the_records(world):
     reports = {db.session.get(ProgressReport, i).state.value for i in world["progress_report"].values()}
     assert reports == {"draft", "submitted", "returned", "accepted"}
     plans = {db.session.get(KeyProject, i).plan.status.value for i in world["key_project"].values()}
+    assert set(table(PLANS)) == set(table(PROJECTS))  # the plans are those of the key projects
     assert plans == {"draft", "submitted_for_review", "approved", "published"}
 
 
@@ -383,6 +407,48 @@ def test_every_surface_of_a_key_project_agrees_with_the_table(app, world, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_every_surface_of_a_plan_agrees_with_the_table(app, world, role):
+    """A plan's own pages (as it stands) ask the first half of its rule, its public pages and the list of plans the
+    second; the rule's select and its one-row question give the two together. The JSON API has no plan of its
+    own: a plan reaches a reader there, as on the search page, through its key projects, whose links must open."""
+    reader = Reader(app, world, role)
+    user = reader.user or AnonymousUserMixin()
+    found = set(db.session.scalars(select(Plan.id).where(plan_queries.plan_visible_to(user))))
+    plan_list = reader.page("/plans")
+    answers = {}
+    for state, project_id in world["key_project"].items():
+        text = word("key_project", state)
+        plan = db.session.get(KeyProject, project_id).plan
+        hits = search_queries.search(user=user, text=text)[1]
+        with app.test_request_context():  # the search page's links, as it makes them for this reader
+            urls = urls_of([item.hit for item in hits], reader=user)
+        page_links = [
+            url
+            for item, url in zip(hits, urls, strict=True)
+            if item.hit.kind == "key_project" and item.hit.record_id == project_id
+        ]
+        answers[state] = {
+            "the predicate (the plan's own pages)": bool(reader.user) and can_view_plan(user),
+            "the plan's page as it stands (its round's)": text in reader.page(f"/rounds/{plan.round_id}/plan"),
+            "its versions compared": reader.opens(f"/plans/{plan.id}/compare"),
+            "its Word document as it stands": reader.opens(f"/plans/{plan.id}/plan.docx"),
+            "its progress": reader.opens(f"/plans/{plan.id}/progress"),
+            "either the rule's select": plan.id in found,
+            "either the rule asked of one plan": plan_queries.plan_is_visible(user, plan.id),
+            "either the search page's link to its key project opens": bool(page_links)
+            and all(reader.opens(url.split("#")[0]) for url in page_links),
+            "either the JSON API's search link to its key project opens": _api_link_opens(
+                reader, text, "key_project", project_id
+            ),
+            "public the published plan's page": text in reader.page(f"/plans/{plan.id}"),
+            "public the published Word document": reader.opens(f"/plans/{plan.id}/published.docx"),
+            "public the list of plans": f'href="/plans/{plan.id}"' in plan_list,
+        }
+    wrong = disagreements("plan", role, answers)
+    assert not wrong, f"{role}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_every_surface_of_a_progress_report_agrees_with_the_table(app, world, role):
     reader = Reader(app, world, role)
     user = reader.user or AnonymousUserMixin()
@@ -406,6 +472,9 @@ def test_every_surface_of_a_progress_report_agrees_with_the_table(app, world, ro
             "the audit log's page": reader.audit_page_shows("ProgressReport", report_id)
             if role == "office"
             else reader.audit_shows("ProgressReport", report_id),
+            "found by the JSON API's search, its link opening": _api_link_opens(
+                reader, text, "progress_report", report_id
+            ),
             # the public plan's page gives a project's latest accepted report as its quarter and share done
             "public the published plan": f"{report.percent}%" in reader.page(f"/plans/{plan_id}"),
         }

@@ -9,8 +9,8 @@ from accounts.services import create_api_token
 from core import clock
 from extensions import db
 from jobs.services import run_pending
-from plan import progress, tasks
 from plan.models import ProgressStatus
+from plan.services import progress, tasks
 from review.models import Recommendation, SuggestionReview
 from review.services import assignments, conflicts, field_visits, reviews, suggestion_reviews
 from solicitation.models import RoundStatus

@@ -15,8 +15,8 @@ from werkzeug.exceptions import HTTPException
 from accounts.models import User
 from demo.cli import DEMO_PASSWORD, load_demo
 from extensions import db
-from plan import services as plan_services
 from plan.models import Plan, PlanStatus
+from plan.services import plans as plan_services
 from solicitation.models import Suggestion, SuggestionStatus
 from tests.browser.conftest import log_in
 from tests.conftest import empty_database

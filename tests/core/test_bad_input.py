@@ -13,8 +13,9 @@ from wtforms.fields.core import UnboundField
 
 from core.forms import Form
 from extensions import db
-from plan import services as plan_services
 from plan.models import Plan, PlanStatus
+from plan.services import key_projects
+from plan.services import plans as plan_services
 from solicitation.models import Proposal, ProposalStatus, RoundStatus, Suggestion
 from solicitation.services import rounds as round_services
 from tests.factories import (
@@ -269,7 +270,7 @@ def test_a_plan_sent_for_review_without_a_lead_leader_says_which_project_lacks_o
     for status in (RoundStatus.reviewing, RoundStatus.planning):
         round_services.transition_round(actor=office, round=round, target=status)
     plan = plan_services.create_plan(actor=office, round=round)
-    plan_services.add_key_project(actor=office, plan=plan, fields={"title": "推进网格管理标准化", "lead_leader": ""})
+    key_projects.add_key_project(actor=office, plan=plan, fields={"title": "推进网格管理标准化", "lead_leader": ""})
     before = rows_of_every_table()
     response = client.post(
         f"/plans/{plan.id}/transition", data={"target": "submitted_for_review", "lock_version": plan.lock_version}
@@ -287,7 +288,7 @@ def test_an_approval_without_its_meeting_still_says_so_on_its_form(client, login
         round_services.transition_round(actor=office, round=round, target=status)
     plan = plan_services.create_plan(actor=office, round=round)
     unit = make_user(role="unit_staff").unit
-    plan_services.add_key_project(
+    key_projects.add_key_project(
         actor=office,
         plan=plan,
         fields={"title": "推进网格管理标准化", "lead_leader": "高自民", "lead_unit_id": unit.id},

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from dashboard import charts
 from extensions import db
-from plan import progress
 from plan.models import Plan, ProgressReport, ProgressStatus, ReportState
+from plan.services import progress
 from review.models import Assignment, Decision, Review, ReviewStatus, Screening, SuggestionReview
 from solicitation.models import Proposal, Suggestion, SuggestionStatus
 from tests.factories import make_open_round, make_user

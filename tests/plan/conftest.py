@@ -4,8 +4,9 @@ from datetime import date
 
 import pytest
 
-from plan import services
 from plan.models import PlanStatus
+from plan.services import key_projects
+from plan.services import plans as services
 from review.models import Decision, ReviewStage
 from review.services import screening, stages
 from solicitation.models import RoundStatus
@@ -39,7 +40,7 @@ def planning():
 
 def lead_everything(plan, office):
     for project in plan.projects:
-        services.update_key_project(
+        key_projects.update_key_project(
             actor=office,
             project=project,
             fields={

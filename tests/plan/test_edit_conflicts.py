@@ -2,8 +2,8 @@
 second is refused with what was typed kept and the first's changes listed, until it is sent again."""
 
 from extensions import db
-from plan import services
 from plan.models import KeyProject, PlanStatus
+from plan.services import plans as services
 from tests.conftest import CONFLICT
 from tests.factories import make_user
 from tests.plan.conftest import lead_everything

@@ -9,10 +9,12 @@ from sqlalchemy import select
 
 from accounts import queries as accounts_queries
 from extensions import db
-from plan import queries, services
+from plan import queries
 from plan.errors import PlanError
 from plan.models import PlanStatus, PlanVersion
 from plan.numerals import chinese_number
+from plan.services import key_projects
+from plan.services import plans as services
 from solicitation.models import RoundStatus
 from solicitation.services.rounds import transition_round
 from tests.conftest import statements_run
@@ -57,19 +59,19 @@ def test_projects_are_renumbered_when_moved_added_or_removed(planning):
     office = planning["office"]
     plan = services.create_plan(actor=office, round=planning["round"])
     first, second, third = plan.projects
-    services.move_key_project(actor=office, project=third, offset=-1)
+    key_projects.move_key_project(actor=office, project=third, offset=-1)
     assert [(p.number, p.title) for p in plan.projects] == [
         ("一", first.title),
         ("二", third.title),
         ("三", second.title),
     ]
     with pytest.raises(PlanError, match="cannot_move"):
-        services.move_key_project(actor=office, project=first, offset=-1)
-    city = services.add_key_project(
+        key_projects.move_key_project(actor=office, project=first, offset=-1)
+    city = key_projects.add_key_project(
         actor=office, plan=plan, fields={"title": "推进基础设施供给侧结构性改革", "origin": "市级改革试点任务"}
     )
     assert city.number == "四" and city.proposal is None
-    services.remove_key_project(actor=office, project=first)
+    key_projects.remove_key_project(actor=office, project=first)
     assert [p.number for p in plan.projects] == ["一", "二", "三"] and plan.projects[-1] == city
 
 
@@ -81,7 +83,7 @@ def test_the_plan_moves_to_approval_with_its_meeting_and_keeps_a_snapshot_of_eac
     lead_everything(plan, office)
     services.transition_plan(actor=office, plan=plan, target=PlanStatus.submitted_for_review)
     with pytest.raises(PlanError, match="plan_not_draft"):
-        services.update_key_project(actor=office, project=plan.projects[0], fields={"title": "改名"})
+        key_projects.update_key_project(actor=office, project=plan.projects[0], fields={"title": "改名"})
     with pytest.raises(PlanError, match="meeting_required"):
         services.transition_plan(actor=office, plan=plan, target=PlanStatus.approved)
     with pytest.raises(PlanError, match="transition_not_allowed"):
@@ -112,7 +114,7 @@ def test_a_published_plan_changes_only_through_a_new_version_and_the_public_keep
     services.transition_plan(actor=office, plan=plan, target=PlanStatus.draft)
     assert (plan.version, plan.status, plan.meeting) == (2, PlanStatus.draft, "")
     first = plan.projects[0]
-    services.update_key_project(
+    key_projects.update_key_project(
         actor=office,
         project=first,
         fields={"title": "推进网格管理标准化（修订）", "lead_leader": "戴斌", "lead_unit_id": first.lead_unit_id},
@@ -189,7 +191,7 @@ def test_the_word_document_reads_as_the_official_plan(client, login_as, planning
     plan = services.create_plan(actor=office, round=planning["round"])
     lead_everything(plan, office)
     first = plan.projects[0]
-    services.update_key_project(
+    key_projects.update_key_project(
         actor=office,
         project=first,
         fields={
@@ -223,7 +225,7 @@ def test_the_plan_page_reads_its_projects_in_the_same_queries_however_many_there
     office = login_as("office")
     plan = services.create_plan(actor=office, round=planning["round"])
     unit = make_unit(name="区政务办")
-    services.add_key_project(
+    key_projects.add_key_project(
         actor=office,
         plan=plan,
         fields={"title": "推进基础设施供给侧结构性改革", "lead_unit_id": unit.id},
@@ -232,7 +234,7 @@ def test_the_plan_page_reads_its_projects_in_the_same_queries_however_many_there
     page = f"/rounds/{planning['round'].id}/plan"
     fewer = statements_run(lambda: client.get(page))
     for title in ("深化商事制度改革", "推进智慧城市建设", "创新社区治理模式"):
-        services.add_key_project(actor=office, plan=plan, fields={"title": title, "lead_unit_id": unit.id})
+        key_projects.add_key_project(actor=office, plan=plan, fields={"title": title, "lead_unit_id": unit.id})
     shown = client.get(page).get_data(as_text=True)
     assert "创新社区治理模式" in shown and "区政务办" in shown
     assert statements_run(lambda: client.get(page)) == fewer
@@ -244,9 +246,9 @@ def test_the_office_still_reads_the_history_of_a_removed_key_project(client):
     for status in (RoundStatus.reviewing, RoundStatus.planning):
         transition_round(actor=office, round=round, target=status)
     plan = services.create_plan(actor=office, round=round)
-    project = services.add_key_project(actor=office, plan=plan, fields={"title": "推进网格管理标准化"})
+    project = key_projects.add_key_project(actor=office, plan=plan, fields={"title": "推进网格管理标准化"})
     project_id = project.id
-    services.remove_key_project(actor=office, project=project)
+    key_projects.remove_key_project(actor=office, project=project)
 
     events = db.session.scalars(accounts_queries.audit_events(office, object_type="KeyProject", object_id=project_id))
     assert [event.action for event in events] == ["key_project.delete", "key_project.create"]

@@ -7,9 +7,11 @@ from sqlalchemy import select
 
 from core.mail import OutboxMessage
 from extensions import db
-from plan import progress, queries, services
+from plan import queries
 from plan.errors import PlanError
 from plan.models import PlanStatus, ProgressStatus, ReportState
+from plan.services import bulletins, key_projects, progress
+from plan.services import plans as services
 from solicitation.models import Channel, Suggestion
 from solicitation.services import suggestions
 from tests.factories import make_user
@@ -141,7 +143,7 @@ def test_a_resident_sees_the_project_as_published_not_the_new_version_drafted(cl
     office, project, suggestion = planning["office"], published.projects[0], planning["suggestion"]
     published_title = project.title
     services.transition_plan(actor=office, plan=published, target=PlanStatus.draft)  # start a new version
-    services.update_key_project(
+    key_projects.update_key_project(
         actor=office,
         project=project,
         fields={"title": "试点网格无人机巡查", "lead_leader": "李明", "lead_unit_id": project.lead_unit_id},
@@ -169,7 +171,7 @@ def test_the_bulletin_puts_lagging_projects_first_and_is_issued_once(client, pla
     issued = client.post(f"/plans/{published.id}/bulletins/1", data=form | {"action": "issue"}, follow_redirects=True)
     assert "通报已印发" in issued.get_data(as_text=True)
     with pytest.raises(PlanError, match="bulletin_issued"):
-        progress.save_bulletin(actor=office, plan=published, quarter=1, summary="改", remarks={})
+        bulletins.save_bulletin(actor=office, plan=published, quarter=1, summary="改", remarks={})
     document = client.get(f"/plans/{published.id}/bulletins/1.docx")
     paragraphs = [p.text for p in Document(io.BytesIO(document.data)).paragraphs]
     assert paragraphs[0] == f"{published.title}第1季度跟踪通报" and paragraphs[1] == "总体推进顺利。"

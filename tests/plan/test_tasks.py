@@ -7,9 +7,10 @@ import pytest
 from openpyxl import load_workbook
 
 from extensions import db
-from plan import progress, queries, tasks
+from plan import queries
 from plan.errors import PlanError
 from plan.models import ProgressStatus, Task
+from plan.services import progress, tasks
 from tests.factories import make_user
 
 PDF = "%PDF-1.4\n会议纪要\n%%EOF\n".encode()

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from core.todo import todo_for
-from plan import progress
+from plan.services import progress
 from plan.models import ProgressStatus
 from tests.factories import make_user
 

@@ -11,8 +11,8 @@ from flask_login import AnonymousUserMixin
 from sqlalchemy import func, select
 
 from extensions import db
-from plan import services as plan_services
 from plan.models import PlanStatus
+from plan.services import plans as plan_services
 from search_index import queries, services
 from search_index.documents import OFFICE, Document
 from search_index.errors import SearchError

@@ -7,9 +7,9 @@ from flask_login import AnonymousUserMixin
 from sqlalchemy import func, select
 
 from extensions import db
-from plan import progress
-from plan import services as plan_services
 from plan.models import PlanStatus, ProgressStatus
+from plan.services import key_projects, progress
+from plan.services import plans as plan_services
 from search_index import queries
 from search_index.models import SearchQueue
 from solicitation.models import RejectReason, RoundStatus, Suggestion, SuggestionStatus
@@ -127,7 +127,7 @@ def test_a_published_plans_draft_edits_are_not_found_by_the_public(client, searc
 
     plan_services.transition_plan(actor=office, plan=plan, target=PlanStatus.draft)  # start a new version
     project = plan.projects[0]
-    plan_services.update_key_project(
+    key_projects.update_key_project(
         actor=office,
         project=project,
         fields={
@@ -137,7 +137,7 @@ def test_a_published_plans_draft_edits_are_not_found_by_the_public(client, searc
             "lead_unit_id": unit.id,
         },
     )
-    plan_services.add_key_project(
+    key_projects.add_key_project(
         actor=office, plan=plan, fields={"title": "网格员队伍专职化", "lead_leader": "高自民", "lead_unit_id": unit.id}
     )
     search.apply()

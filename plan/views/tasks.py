@@ -10,10 +10,11 @@ from core.errors import DomainError
 from core.exports import table_response
 from core.web import export_format, form_status, show_error
 from extensions import db
-from plan import queries, tasks
+from plan import queries
 from plan.forms import TaskForm
 from plan.models import KeyProject, Task
 from plan.permissions import can_follow_project, can_manage_tasks
+from plan.services import tasks
 from plan.views import bp
 
 TASK_COLUMNS = [

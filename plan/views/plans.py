@@ -1,6 +1,7 @@
-"""The plan's pages: the office drafts and moves it, leaders read it, everyone reads it once published."""
+"""The plan's own pages: the office drafts it and moves it through approval; the office and the leaders read it as
+it stands, compare its versions, and take it as a table or a Word document."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,14 +11,14 @@ from core.errors import DomainError
 from core.exports import docx_response, table_response
 from core.web import form_status, show_error
 from extensions import db
-from plan import queries, services
-from plan.documents import plan_docx
-from plan.forms import ApprovalForm, KeyProjectForm
-from plan.models import PLAN_TRANSITIONS, KeyProject, Plan, PlanStatus
+from plan import queries
+from plan.forms import ApprovalForm
+from plan.models import PLAN_TRANSITIONS, Plan, PlanStatus
 from plan.permissions import can_view_plan
+from plan.services import plans as services
+from plan.views import bp
+from plan.word_documents import plan_docx
 from solicitation.models import Round
-
-bp = Blueprint("plan", __name__)
 
 FIELD_LABELS = {
     "": _l("Project"),
@@ -82,75 +83,6 @@ def plan_create(round_id):
     else:
         flash(_("Plan drafted with %(count)d key projects.", count=len(plan.projects)), "success")
     return redirect(url_for("plan.plan_detail", round_id=round.id))
-
-
-def _project_form(plan, project=None):
-    """Show or save the key project form; `project` None adds one."""
-    form = KeyProjectForm.for_project(round=plan.round, project=project)
-    if form.validate_on_submit():
-        arguments = {"fields": form.fields(), "cooperating_unit_ids": form.cooperating_unit_ids.data or []}
-        try:
-            if project is None:
-                project = services.add_key_project(
-                    actor=current_user, plan=plan, milestones=form.milestones(), **arguments
-                )
-            else:
-                services.update_key_project(
-                    actor=current_user,
-                    project=project,
-                    milestones=form.milestones(),
-                    expected_version=form.expected_version,
-                    **arguments,
-                )
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            flash(_("Key project %(number)s saved.", number=project.number), "success")
-            return redirect(url_for("plan.plan_detail", round_id=plan.round_id, _anchor=f"k{project.id}"))
-    return render_template("plan/key_project_form.html", form=form, plan=plan, project=project), form_status(form)
-
-
-@bp.route("/plans/<int:plan_id>/projects/new", methods=["GET", "POST"])
-@office_required
-def key_project_new(plan_id):
-    """Add a key project that came from no proposal."""
-    plan = db.get_or_404(Plan, plan_id)
-    return _project_form(plan)
-
-
-@bp.route("/key-projects/<int:project_id>/edit", methods=["GET", "POST"])
-@office_required
-def key_project_edit(project_id):
-    """Edit a key project of the draft plan."""
-    project = db.get_or_404(KeyProject, project_id)
-    return _project_form(project.plan, project)
-
-
-@bp.post("/key-projects/<int:project_id>/move")
-@office_required
-def key_project_move(project_id):
-    """Move a key project up or down; the numbers follow."""
-    project = db.get_or_404(KeyProject, project_id)
-    try:
-        services.move_key_project(actor=current_user, project=project, offset=request.form.get("offset", type=int) or 0)
-    except DomainError as error:
-        flash(error.message, "error")
-    return redirect(url_for("plan.plan_detail", round_id=project.plan.round_id, _anchor=f"k{project.id}"))
-
-
-@bp.post("/key-projects/<int:project_id>/delete")
-@office_required
-def key_project_delete(project_id):
-    """Take a key project out of the draft plan."""
-    project = db.get_or_404(KeyProject, project_id)
-    round_id, title = project.plan.round_id, project.title
-    try:
-        services.remove_key_project(actor=current_user, project=project)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("“%(title)s” taken out of the plan.", title=title), "success")
-    return redirect(url_for("plan.plan_detail", round_id=round_id))
 
 
 @bp.post("/plans/<int:plan_id>/transition")
@@ -234,40 +166,3 @@ def plan_print(plan_id):
     plan = db.get_or_404(Plan, plan_id)
     require(can_view_plan(current_user))
     return render_template("plan/plan_print.html", plan=plan, snapshot=queries.plan_snapshot(plan))
-
-
-@bp.get("/plans")
-def plan_index():
-    """The published plans, newest first: open to everyone."""
-    return render_template("plan/plan_index.html", plans=queries.published_plans())
-
-
-@bp.get("/plans/<int:plan_id>")
-def plan_public(plan_id):
-    """A published plan as it was published: each project with its lead leader and lead unit."""
-    plan = db.get_or_404(Plan, plan_id)
-    version = queries.published_version(plan.id)
-    if version is None:
-        abort(404)
-    return render_template(
-        "plan/plan_public.html",
-        plan=plan,
-        version=version,
-        snapshot=version.snapshot,
-        latest=queries.latest_reports(plan),
-        suggestions=queries.suggestion_counts(plan),
-        replicable={project.id for project in plan.projects if project.replicable},
-    )
-
-
-@bp.get("/plans/<int:plan_id>/published.docx")
-def plan_public_document(plan_id):
-    """The published plan as a Word document: open to everyone."""
-    version = queries.published_version(db.get_or_404(Plan, plan_id).id)
-    if version is None:
-        abort(404)
-    return _docx_response(version.snapshot)
-
-
-# The progress and work plan pages add their routes to bp.
-from plan import progress_views, task_views  # noqa: E402, F401

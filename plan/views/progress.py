@@ -1,9 +1,9 @@
-"""Progress pages: the lead unit reports each quarter; the office reads, accepts or returns, and reminds."""
+"""Progress pages: the lead unit reports each quarter; the office reads, accepts or returns, reminds, imports,
+assesses at the year's end; the battle map."""
 
 from functools import partial
 
-from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,23 +12,22 @@ from sqlalchemy import select
 
 from accounts.permissions import login_required, office_required, require
 from core.errors import DomainError
-from core.exports import docx_response, table_response
+from core.exports import table_response
 from core.forms import ImportForm
 from core.storage import download_response
 from core.web import export_format, form_status, run_import, show_error
 from extensions import db
-from plan import progress, queries
+from plan import queries
 from plan.battle_map import battle_map_svg
-from plan.documents import bulletin_docx
 from plan.forms import AssessmentForm, ProgressForm, ReturnReportForm
 from plan.models import KeyProject, Plan, ProgressAttachment, ProgressReport, ProgressStatus
 from plan.permissions import (
-    can_manage_plan,
     can_report_progress,
     can_see_own_progress,
     can_view_plan,
     can_view_report,
 )
+from plan.services import progress
 from plan.views import bp
 
 PROGRESS_COLUMNS = [
@@ -185,73 +184,6 @@ def progress_remind(plan_id):
     else:
         flash(_("The lead units of %(count)d projects were reminded.", count=count), "success")
     return redirect(url_for("plan.plan_progress", plan_id=plan.id, quarter=quarter))
-
-
-def _bulletin_rows(plan, quarter, bulletin):
-    """The bulletin's rows as the page and the document show them."""
-    remarks = bulletin.remarks if bulletin else {}
-    return [
-        {
-            "project": project,
-            "number": project.number,
-            "title": project.title,
-            "lead_unit": project.lead_unit.name if project.lead_unit else "",
-            "status": report.status.label if report else str(_l("Missing")),
-            "lagging": report is not None and report.status.value == "lagging",
-            "percent": report.percent if report else "—",
-            "achievements": report.achievements if report else "",
-            "problems": report.problems if report else "",
-            "remark": remarks.get(str(project.id), ""),
-        }
-        for project, report in queries.bulletin_rows(plan, quarter)
-    ]
-
-
-@bp.route("/plans/<int:plan_id>/bulletins/<int:quarter>", methods=["GET", "POST"])
-@login_required
-def bulletin(plan_id, quarter):
-    """季度跟踪通报: every project's status, lagging ones first, with the office's remarks; the office writes it."""
-    plan = db.get_or_404(Plan, plan_id, options=[queries.PROJECT_ROWS])
-    require(can_view_plan(current_user) and quarter in (1, 2, 3, 4))
-    current = queries.bulletin_of(plan.id, quarter)
-    if request.method == "POST":
-        require(can_manage_plan(current_user))
-        issue = request.form.get("action") == "issue"
-        remarks = {
-            int(key.removeprefix("remark_")): value
-            for key, value in request.form.items()
-            if key.startswith("remark_") and key.removeprefix("remark_").isdigit()
-        }
-        try:
-            progress.save_bulletin(
-                actor=current_user,
-                plan=plan,
-                quarter=quarter,
-                summary=request.form.get("summary", ""),
-                remarks=remarks,
-                issue=issue,
-            )
-        except DomainError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("Bulletin issued.") if issue else _("Bulletin saved."), "success")
-        return redirect(url_for("plan.bulletin", plan_id=plan.id, quarter=quarter))
-    return render_template(
-        "plan/bulletin.html", plan=plan, quarter=quarter, bulletin=current, rows=_bulletin_rows(plan, quarter, current)
-    )
-
-
-@bp.get("/plans/<int:plan_id>/bulletins/<int:quarter>.docx")
-@login_required
-def bulletin_document(plan_id, quarter):
-    """The quarter's bulletin as a Word document."""
-    plan = db.get_or_404(Plan, plan_id)
-    require(can_view_plan(current_user) and quarter in (1, 2, 3, 4))
-    current = queries.bulletin_of(plan.id, quarter)
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):  # an official document is in Chinese
-        rows = _bulletin_rows(plan, quarter, current)
-    data = bulletin_docx(plan_title=plan.title, quarter=quarter, summary=current.summary if current else "", rows=rows)
-    return docx_response(data, filename=f"{plan.title}第{quarter}季度跟踪通报")
 
 
 def _render_assessment(plan, *, failed=None, status=200):

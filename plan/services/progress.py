@@ -17,7 +17,6 @@ from core.web import external_url
 from extensions import db
 from plan.errors import PlanError
 from plan.models import (
-    Bulletin,
     KeyProject,
     Plan,
     ProgressAttachment,
@@ -29,14 +28,13 @@ from plan.models import (
     TaskProgress,
 )
 from plan.queries import (
-    bulletin_of,
     missing_reports,
     published_plans_in_force,
     reminders,
     report_deadline,
     report_of,
 )
-from plan.tasks import rolled_up
+from plan.services.tasks import rolled_up
 from solicitation.services.imports import table_rows
 
 REPORT_FIELDS = ["percent", "status", "achievements", "problems", "next_steps", "state", "office_comment"]
@@ -194,37 +192,6 @@ def set_report_day(*, actor: User, plan: Plan, day: int) -> Plan:
     audit.record(actor=actor, action="plan.report_day", obj=plan, before=before, after={"report_day": day})
     db.session.commit()
     return plan
-
-
-def save_bulletin(
-    *, actor: User, plan: Plan, quarter: int, summary: str, remarks: dict[int, str], issue: bool = False
-) -> Bulletin:
-    """Write the quarter's bulletin (季度跟踪通报): overall remarks and a remark per project; `issue` issues it.
-
-    An issued bulletin has gone out and no longer changes.
-    """
-    check_office(actor, PlanError)
-    if quarter not in (1, 2, 3, 4):
-        raise PlanError("quarter_out_of_range")
-    if plan.published_at is None:
-        raise PlanError("plan_not_published")
-    bulletin = bulletin_of(plan.id, quarter) or Bulletin(plan=plan, quarter=quarter)
-    if bulletin.issued_at is not None:
-        raise PlanError("bulletin_issued")
-    ids = {project.id for project in plan.projects}
-    bulletin.summary = summary.strip()
-    bulletin.remarks = {str(pid): text.strip() for pid, text in remarks.items() if pid in ids and text.strip()}
-    if issue:
-        bulletin.issued_at = utcnow()
-    db.session.add(bulletin)
-    audit.record(
-        actor=actor,
-        action="bulletin.issue" if issue else "bulletin.save",
-        obj=plan,
-        after={"quarter": quarter, "summary": bulletin.summary, "remarks": bulletin.remarks},
-    )
-    db.session.commit()
-    return bulletin
 
 
 def assess_key_project(

@@ -1,0 +1,61 @@
+"""Screening and decisions: the shortlist, the published decision, the funnel, a proposal's linked suggestions."""
+
+from sqlalchemy import and_, func, select
+
+from extensions import db
+from review.models import Assignment, Decision, Review, ReviewStatus, Screening
+from solicitation.models import Proposal, Suggestion, suggestion_proposals
+
+
+def screenings(round_id: int) -> dict[int, Screening]:
+    """The round's screenings by proposal."""
+    query = select(Screening).join(Screening.proposal).where(Proposal.round_id == round_id)
+    return {s.proposal_id: s for s in db.session.scalars(query)}
+
+
+def screening_of(proposal_id: int) -> Screening | None:
+    return db.session.get(Screening, proposal_id)
+
+
+def published_decision(proposal_id: int) -> Screening | None:
+    """The office's decision on a proposal once published (what the unit may read), else None."""
+    screening = screening_of(proposal_id)
+    return screening if screening is not None and screening.published_at is not None else None
+
+
+def published_decisions(proposal_ids) -> list[Screening]:
+    """The office's published decisions on these proposals, in one statement."""
+    query = select(Screening).where(Screening.proposal_id.in_(list(proposal_ids)), Screening.published_at.is_not(None))
+    return list(db.session.scalars(query))
+
+
+def funnel(round_id: int) -> dict[str, int]:
+    """Received → reviewed → shortlisted → selected, e.g. 108 → 30 → 11."""
+    received = db.session.scalar(
+        select(func.count(Proposal.id)).where(Proposal.round_id == round_id, Proposal.submitted_at.is_not(None))
+    )
+    reviewed = db.session.scalar(
+        select(func.count(func.distinct(Assignment.proposal_id)))
+        .join(Review, Review.assignment_id == Assignment.id)
+        .join(Proposal, and_(Proposal.id == Assignment.proposal_id, Proposal.round_id == round_id))
+        .where(Review.status == ReviewStatus.submitted)
+    )
+    counts = db.session.execute(
+        select(
+            func.count(Screening.proposal_id).filter(Screening.shortlisted),
+            func.count(Screening.proposal_id).filter(Screening.decision == Decision.selected),
+        )
+        .join(Screening.proposal)
+        .where(Proposal.round_id == round_id)
+    ).one()
+    return {"received": received, "reviewed": reviewed, "shortlisted": counts[0], "selected": counts[1]}
+
+
+def linked_suggestions(proposal_id: int) -> list[Suggestion]:
+    """Residents' suggestions the office linked to a proposal."""
+    query = (
+        select(Suggestion)
+        .join(suggestion_proposals, suggestion_proposals.c.suggestion_id == Suggestion.id)
+        .where(suggestion_proposals.c.proposal_id == proposal_id)
+    )
+    return list(db.session.scalars(query))
