@@ -53,8 +53,22 @@ def test_state_diagrams_name_services_that_exist():
                 assert any(hasattr(module, name) for module in SERVICES), (machine.record, name)
 
 
-def test_architecture_page_asks_for_the_diagrams():
-    assert docs_hooks.MARKER in (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+def test_architecture_pages_ask_for_the_diagrams_in_their_language():
+    assert docs_hooks.MARKER in (ROOT / "docs" / "en" / "tech" / "architecture.md").read_text(encoding="utf-8")
+    assert docs_hooks.MARKER_ZH in (ROOT / "docs" / "tech" / "architecture.md").read_text(encoding="utf-8")
+
+
+def test_chinese_state_diagrams_draw_the_same_moves_in_chinese_under_the_same_anchors():
+    chinese = docs_hooks._chinese()
+    for machine in docs_hooks.machines():
+        english, drawn = docs_hooks.render(machine, chinese), docs_hooks.render_zh(machine, chinese)
+        assert re.findall(r'data-move="[^"]+"', drawn) == re.findall(r'data-move="[^"]+"', english)
+        assert f"{{#{docs_hooks.anchor(machine)}}}" in drawn.splitlines()[0], machine.record
+        assert machine.declared_in_zh and (machine.note_zh or not machine.note), machine.record
+        for move in machine.moves:  # every maker has its Chinese, still naming the service
+            assert move.how.split(" ")[0].rstrip(",") in docs_hooks.how_zh(move.how) or move.how in docs_hooks.HOW_ZH
+        for state in machine.states:
+            assert chinese[state.label] in drawn, (machine.record, state)
 
 
 def test_readme_names_nothing_outside_the_repository():
@@ -63,3 +77,16 @@ def test_readme_names_nothing_outside_the_repository():
     assert "docs/guide/office.md" in links
     assert [link for link in links if not (ROOT / link).resolve().is_relative_to(ROOT)] == []
     assert "../" not in readme
+
+
+@pytest.mark.parametrize("page", ["operations.md", "security.md", "architecture.md"])
+def test_chinese_technical_page_links_its_english_one_and_keeps_its_anchors(page):
+    from markdown.extensions.toc import slugify
+
+    chinese = (ROOT / "docs" / "tech" / page).read_text(encoding="utf-8")
+    english = (ROOT / "docs" / "en" / "tech" / page).read_text(encoding="utf-8")
+    assert f"](../en/tech/{page})" in chinese.split("\n## ")[0]
+    assert f"](../../tech/{page})" in english.split("\n## ")[0]
+    english_anchors = [slugify(title, "-") for title in re.findall(r"^#{2,3} (.+)$", english, re.MULTILINE)]
+    chinese_anchors = re.findall(r"^#{2,3} .+ \{#([a-z0-9-]+)\}$", chinese, re.MULTILINE)
+    assert chinese_anchors == english_anchors
