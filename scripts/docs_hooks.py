@@ -12,6 +12,7 @@ written here, naming the service that makes each; tests/test_docs.py checks thos
 state of every record is drawn. A KeyProject has no state of its own: it follows its plan's.
 """
 
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -346,10 +347,49 @@ def render_all(chinese_page: bool = False) -> str:
     return "\n".join(draw(machine, chinese) for machine in machines())
 
 
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")  # Chinese characters and full-width punctuation
+_PUNCTUATION = re.compile(r"[\u3000-\u303f\uff00-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]")
+_BLOCK_START = re.compile(r"([-*+] |\d+\. |#|>|\||`{3}|<)")
+
+
+def join_chinese_lines(markdown: str) -> str:
+    """Join the lines of a paragraph where a Chinese sentence was wrapped, so that no space appears there.
+
+    A browser shows a line break inside a paragraph as a space, which Chinese text does not have: between two
+    Chinese characters, or next to full-width punctuation, the break is taken out. A break beside Latin text stays
+    (a space there is usual), and so do the lines of fenced code and every line that starts a block.
+    """
+    lines, fenced = [], False
+    for line in markdown.split("\n"):
+        stripped = line.lstrip()
+        joins = (
+            not fenced
+            and lines
+            and stripped
+            and lines[-1].strip()
+            and not lines[-1].lstrip().startswith("#")  # a heading is one line
+            and not _BLOCK_START.match(stripped)
+            and (
+                (_CJK.match(lines[-1][-1]) and _CJK.match(stripped[0]))
+                or _PUNCTUATION.match(lines[-1][-1])
+                or _PUNCTUATION.match(stripped[0])
+            )
+        )
+        if stripped.startswith("```"):
+            fenced = not fenced
+        if joins:
+            lines[-1] += stripped
+        else:
+            lines.append(line)
+    return "\n".join(lines)
+
+
 def on_page_markdown(markdown, page, config, files):  # noqa: ARG001 - MkDocs' hook signature
-    """Put the generated diagrams where a page asks for them, in the page's language."""
+    """Put the generated diagrams where a page asks for them, in the page's language; unwrap Chinese lines."""
     if MARKER in markdown:
         markdown = markdown.replace(MARKER, render_all())
     if MARKER_ZH in markdown:
         markdown = markdown.replace(MARKER_ZH, render_all(chinese_page=True))
+    if not page.file.src_uri.startswith("en/"):
+        markdown = join_chinese_lines(markdown)
     return markdown

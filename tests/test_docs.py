@@ -90,3 +90,22 @@ def test_chinese_technical_page_links_its_english_one_and_keeps_its_anchors(page
     english_anchors = [slugify(title, "-") for title in re.findall(r"^#{2,3} (.+)$", english, re.MULTILINE)]
     chinese_anchors = re.findall(r"^#{2,3} .+ \{#([a-z0-9-]+)\}$", chinese, re.MULTILINE)
     assert chinese_anchors == english_anchors
+
+
+def test_wrapped_chinese_lines_are_joined_without_a_space():
+    code = "\n\n- 列表：\n- 第二项\n\n```sh\n# 注释\n命令\n```\n## 标题\n正文"  # blocks stay as they are
+    wrapped = "改革办负责\n整个流程，\n`office` 角色；见\n`flask`" + code
+    assert docs_hooks.join_chinese_lines(wrapped) == "改革办负责整个流程，`office` 角色；见\n`flask`" + code
+
+
+@pytest.mark.parametrize("page", sorted(p.relative_to(ROOT / "docs") for p in (ROOT / "docs").rglob("*.md")))
+def test_joining_chinese_lines_keeps_every_page_as_it_was_but_for_the_breaks(page):
+    import markdown
+
+    def html(text):
+        return markdown.markdown(text, extensions=["tables", "attr_list", "toc"])
+
+    text = (ROOT / "docs" / page).read_text(encoding="utf-8")
+    before, after = html(text), html(docs_hooks.join_chinese_lines(text))
+    assert re.findall(r"<\w+", after) == re.findall(r"<\w+", before)  # the same blocks and elements
+    assert re.sub(r"\s", "", after) == re.sub(r"\s", "", before)  # the same text
