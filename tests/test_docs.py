@@ -109,3 +109,14 @@ def test_joining_chinese_lines_keeps_every_page_as_it_was_but_for_the_breaks(pag
     before, after = html(text), html(docs_hooks.join_chinese_lines(text))
     assert re.findall(r"<\w+", after) == re.findall(r"<\w+", before)  # the same blocks and elements
     assert re.sub(r"\s", "", after) == re.sub(r"\s", "", before)  # the same text
+
+
+def test_documentation_names_only_files_that_exist():
+    """A file the pages or the diagrams name (`plan/models.py`, `tests/core/test_web.py`) is where they say."""
+    texts = [path.read_text(encoding="utf-8") for path in sorted((ROOT / "docs").rglob("*.md"))]
+    texts += [f"`{m.declared_in}` `{m.declared_in_zh}`" for m in docs_hooks.machines()]
+    folders = {path.name for path in ROOT.iterdir() if path.is_dir() and not path.name.startswith(".")}
+    named = {name for text in texts for name in re.findall(r"`([\w./-]+\.py)`", text)}
+    named |= {name for text in texts for name in re.findall(r"`([a-z_]+/[\w./-]+\.py)", text)}
+    missing = sorted(n for n in named if n.split("/")[0] in folders and not (ROOT / n).exists())
+    assert missing == []
