@@ -332,7 +332,7 @@ def render_zh(machine: Machine, chinese: dict[str, str] | None = None) -> str:
     chinese = chinese or _chinese()
     title = f"{machine.record_zh}（{machine.record.split(' (')[0]}）"  # "Review stage (of a round)": its name only
     lines = [f"### {title} {{#{anchor(machine)}}}", "", f"定义位置：{machine.declared_in_zh}。", ""]
-    lines += [svg(machine, chinese, title), "", "| 原状态 | 新状态 | 由谁、经哪个服务函数 |", "| --- | --- | --- |"]
+    lines += [svg(machine, chinese, title), "", "| 原状态 | 新状态 | 服务函数（执行者） |", "| --- | --- | --- |"]
     for move in machine.moves:
         source = "（新建）" if move.source is None else _name_zh(move.source, chinese)
         lines.append(f"| {source} | {_name_zh(move.target, chinese)} | {how_zh(move.how)} |")
