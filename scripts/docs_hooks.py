@@ -1,7 +1,9 @@
-"""MkDocs hook: the state diagrams of docs/architecture.md, drawn at build time from the code's own transitions.
+"""MkDocs hook: the state diagrams of the architecture pages, drawn at build time from the code's own transitions.
 
-A page that holds the line `<!-- state-diagrams -->` gets, in its place, one section per record: an SVG
-drawing (states in their order, forward moves arched above, moves back below) and a table of every move.
+A page that holds the line `<!-- state-diagrams -->` (docs/en/tech/architecture.md) gets, in its place, one section
+per record: an SVG drawing (states in their order, forward moves arched above, moves back below) and a table of
+every move; `<!-- state-diagrams:zh -->` (docs/tech/architecture.md) gets the same drawings with the sections'
+text in Chinese, under the same anchors.
 Round, Suggestion and Plan declare their moves as tables (`ROUND_TRANSITIONS`, `SUGGESTION_TRANSITIONS`,
 `PLAN_TRANSITIONS`), which are read as they are. Proposal,
 ProgressReport and the review's stages have no such table: their moves are derived from the sets and the list
@@ -10,6 +12,7 @@ written here, naming the service that makes each; tests/test_docs.py checks thos
 state of every record is drawn. A KeyProject has no state of its own: it follows its plan's.
 """
 
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 MARKER = "<!-- state-diagrams -->"
+MARKER_ZH = "<!-- state-diagrams:zh -->"
 
 
 @dataclass
@@ -33,6 +37,10 @@ class Machine:
     declared_in: str  # where the code declares or checks the moves
     moves: list[Move] = field(default_factory=list)
     note: str = ""
+    # The Chinese page's text: the record's name, where its moves are declared, and its note
+    record_zh: str = ""
+    declared_in_zh: str = ""
+    note_zh: str = ""
 
 
 def _table_moves(table: dict, how: str) -> list[Move]:
@@ -114,6 +122,8 @@ def machines() -> list[Machine]:
             "`ROUND_TRANSITIONS` in `solicitation/models/rounds.py`, checked by `transition_round`",
             [Move(None, RoundStatus.preparing, "create_round (office)")]
             + _table_moves(ROUND_TRANSITIONS, "transition_round (office)"),
+            record_zh="征集轮次",
+            declared_in_zh="`solicitation/models/rounds.py` 中的 `ROUND_TRANSITIONS`，由 `transition_round` 校验",
         ),
         Machine(
             "Proposal",
@@ -123,6 +133,11 @@ def machines() -> list[Machine]:
             "`withdraw_proposal` takes any proposal not withdrawn",
             proposal_moves,
             "Returning and withdrawing also need the round open for changes (soliciting or reviewing).",
+            record_zh="申报项目",
+            declared_in_zh="无状态转换表，由 `solicitation/models/proposals.py` 中的 `PROPOSAL_EDITABLE` 和 "
+            "`PROPOSAL_WITH_OFFICE` 推出（`submit_proposal` 和 `return_proposal` 据此校验）；"
+            "`withdraw_proposal` 可撤回任何尚未撤回的申报项目",
+            note_zh="退回和撤回还要求轮次处于可修改状态（征集中或评审中）。",
         ),
         Machine(
             "Suggestion",
@@ -135,6 +150,9 @@ def machines() -> list[Machine]:
                 for source, targets in SUGGESTION_TRANSITIONS.items()
                 for target in targets
             ],
+            record_zh="群众建议",
+            declared_in_zh="`solicitation/models/suggestions.py` 中的 `SUGGESTION_TRANSITIONS`，由 "
+            "`solicitation/services/suggestions.py` 中的 `_move` 校验",
         ),
         Machine(
             "Review",
@@ -146,12 +164,17 @@ def machines() -> list[Machine]:
                 Move(ReviewStatus.submitted, ReviewStatus.draft, "reopen_review (office)"),
             ],
             "No review is saved or submitted once the round's review is in its decision stage.",
+            record_zh="评审意见",
+            declared_in_zh="无状态转换表，即 `review/services/reviews.py` 中的两种转换",
+            note_zh="本轮评审进入改革办决定阶段后，评审意见不能再保存或提交。",
         ),
         Machine(
             "Review stage (of a round)",
             ReviewStage,
             "`STAGES` in `review/services/stages.py`: `move_stage` allows one step either way",
             stage_moves,
+            record_zh="评审阶段",
+            declared_in_zh="`review/services/stages.py` 中的 `STAGES`：`move_stage` 每次可前进或后退一个阶段",
         ),
         Machine(
             "Plan",
@@ -161,6 +184,10 @@ def machines() -> list[Machine]:
             + _table_moves(PLAN_TRANSITIONS, "transition_plan (office)"),
             "Each move keeps a snapshot (PlanVersion). Published → draft starts a new version; the public keeps "
             "the published text until the next one is published.",
+            record_zh="改革计划",
+            declared_in_zh="`plan/models.py` 中的 `PLAN_TRANSITIONS`，由 `transition_plan` 校验",
+            note_zh="每次状态变化都保存一份快照（PlanVersion）。由“已发布”退回“草稿”即开始编制新版本；"
+            "新版本发布前，公众看到的仍是已发布的文本。",
         ),
         Machine(
             "ProgressReport",
@@ -169,8 +196,49 @@ def machines() -> list[Machine]:
             "`review_report`, which takes only a submitted report",
             report_moves,
             "An import records the quarter's reports as accepted, whatever state they were in.",
+            record_zh="季度进展",
+            declared_in_zh="无状态转换表，由 `plan/progress.py` 中的 `EDITABLE`（`save_report` 据此校验）和 "
+            "`review_report`（只受理已提交的进展）推出",
+            note_zh="导入进展时，该季度的进展不论原来处于什么状态，一律记为已采纳。",
         ),
     ]
+
+
+# The Chinese page's "by" column: who makes each move, the service's name kept as it is
+WHO_ZH = {
+    "office": "改革办",
+    "unit": "单位",
+    "lead unit": "牵头单位",
+    "expert": "专家",
+    "resident": "群众",
+    "office, import": "改革办，导入",
+}
+HOW_ZH = {
+    "save_report with submit (lead unit)": "save_report，提交（牵头单位）",
+    "review_report, accept (office)": "review_report，采纳（改革办）",
+    "review_report, return (office)": "review_report，退回（改革办）",
+    "the round's review settings are made": "本轮评审设置建立时",
+    "submit_suggestion (resident), add_suggestion (office, import)": (
+        "submit_suggestion（群众）、add_suggestion（改革办，导入）"
+    ),
+}
+
+
+def how_zh(how: str) -> str:
+    """A move's maker in Chinese: `submit_proposal (unit)` becomes `submit_proposal（单位）`."""
+    if how in HOW_ZH:
+        return HOW_ZH[how]
+    name, _, who = how.partition(" (")
+    if not who.endswith(")") or who[:-1] not in WHO_ZH:
+        raise KeyError(f"no Chinese for the move's maker {how!r}: add it to WHO_ZH or HOW_ZH")
+    return f"{name}（{WHO_ZH[who[:-1]]}）"
+
+
+def anchor(machine: Machine) -> str:
+    """The id of a record's section, the same on both pages: what MkDocs makes of the English heading."""
+    from markdown.extensions.toc import slugify
+
+    return slugify(machine.record, "-")
 
 
 def _chinese() -> dict[str, str]:
@@ -186,6 +254,10 @@ def _name(member, chinese: dict[str, str]) -> str:
     return f"{member.value} · {english} · {chinese.get(english, english)}"
 
 
+def _name_zh(member, chinese: dict[str, str]) -> str:
+    return f"{chinese.get(member.label, member.label)} · {member.value}"
+
+
 BOX_W, BOX_H, GAP, START_X, MID_Y = 132, 46, 34, 40, 0  # the drawing's sizes, in SVG units
 
 
@@ -193,7 +265,7 @@ def _box_x(index: int) -> int:
     return START_X + GAP + index * (BOX_W + GAP)
 
 
-def svg(machine: Machine, chinese: dict[str, str]) -> str:
+def svg(machine: Machine, chinese: dict[str, str], label: str | None = None) -> str:
     """The record's states drawn in their order as boxes, each move an arc: forward above, back below.
 
     Drawn here rather than by a diagram tool so that the page needs no script and no program beyond Python.
@@ -207,7 +279,8 @@ def svg(machine: Machine, chinese: dict[str, str]) -> str:
     arrow = f"arrow-{machine.states.__name__}"  # one marker id per drawing on the page
     parts = [
         f'<svg class="state-diagram" viewBox="0 0 {width} {height}" width="{width}" role="img" '
-        f'aria-label="{machine.record}" style="max-width: 100%; height: auto" xmlns="http://www.w3.org/2000/svg" '
+        f'aria-label="{label or machine.record}" style="max-width: 100%; height: auto" '
+        'xmlns="http://www.w3.org/2000/svg" '
         'font-size="12" text-anchor="middle">',
         f'<defs><marker id="{arrow}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
         'orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="#444"/></marker></defs>',
@@ -254,13 +327,69 @@ def render(machine: Machine, chinese: dict[str, str] | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_all() -> str:
+def render_zh(machine: Machine, chinese: dict[str, str] | None = None) -> str:
+    """One record's section for the Chinese page: the same diagram, its text and table in Chinese."""
+    chinese = chinese or _chinese()
+    title = f"{machine.record_zh}（{machine.record.split(' (')[0]}）"  # "Review stage (of a round)": its name only
+    lines = [f"### {title} {{#{anchor(machine)}}}", "", f"定义位置：{machine.declared_in_zh}。", ""]
+    lines += [svg(machine, chinese, title), "", "| 原状态 | 新状态 | 服务函数（执行者） |", "| --- | --- | --- |"]
+    for move in machine.moves:
+        source = "（新建）" if move.source is None else _name_zh(move.source, chinese)
+        lines.append(f"| {source} | {_name_zh(move.target, chinese)} | {how_zh(move.how)} |")
+    if machine.note_zh:
+        lines += ["", machine.note_zh]
+    return "\n".join(lines) + "\n"
+
+
+def render_all(chinese_page: bool = False) -> str:
     chinese = _chinese()
-    return "\n".join(render(machine, chinese) for machine in machines())
+    draw = render_zh if chinese_page else render
+    return "\n".join(draw(machine, chinese) for machine in machines())
+
+
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")  # Chinese characters and full-width punctuation
+_PUNCTUATION = re.compile(r"[\u3000-\u303f\uff00-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]")
+_BLOCK_START = re.compile(r"([-*+] |\d+\. |#|>|\||`{3}|<)")
+
+
+def join_chinese_lines(markdown: str) -> str:
+    """Join the lines of a paragraph where a Chinese sentence was wrapped, so that no space appears there.
+
+    A browser shows a line break inside a paragraph as a space, which Chinese text does not have: between two
+    Chinese characters, or next to full-width punctuation, the break is taken out. A break beside Latin text stays
+    (a space there is usual), and so do the lines of fenced code and every line that starts a block.
+    """
+    lines, fenced = [], False
+    for line in markdown.split("\n"):
+        stripped = line.lstrip()
+        joins = (
+            not fenced
+            and lines
+            and stripped
+            and lines[-1].strip()
+            and not lines[-1].lstrip().startswith("#")  # a heading is one line
+            and not _BLOCK_START.match(stripped)
+            and (
+                (_CJK.match(lines[-1][-1]) and _CJK.match(stripped[0]))
+                or _PUNCTUATION.match(lines[-1][-1])
+                or _PUNCTUATION.match(stripped[0])
+            )
+        )
+        if stripped.startswith("```"):
+            fenced = not fenced
+        if joins:
+            lines[-1] += stripped
+        else:
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def on_page_markdown(markdown, page, config, files):  # noqa: ARG001 - MkDocs' hook signature
-    """Put the generated diagrams where a page asks for them."""
+    """Put the generated diagrams where a page asks for them, in the page's language; unwrap Chinese lines."""
     if MARKER in markdown:
-        return markdown.replace(MARKER, render_all())
+        markdown = markdown.replace(MARKER, render_all())
+    if MARKER_ZH in markdown:
+        markdown = markdown.replace(MARKER_ZH, render_all(chinese_page=True))
+    if not page.file.src_uri.startswith("en/"):
+        markdown = join_chinese_lines(markdown)
     return markdown
