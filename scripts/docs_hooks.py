@@ -197,7 +197,7 @@ def machines() -> list[Machine]:
             report_moves,
             "An import records the quarter's reports as accepted, whatever state they were in.",
             record_zh="季度进展",
-            declared_in_zh="无状态转换表，由 `plan/progress.py` 中的 `EDITABLE`（`save_report` 据此校验）和 "
+            declared_in_zh="无状态转换表，由 `plan/services/progress.py` 中的 `EDITABLE`（`save_report` 据此校验）和 "
             "`review_report`（只受理已提交的进展）推出",
             note_zh="导入进展时，该季度的进展不论原来处于什么状态，一律记为已采纳。",
         ),
