@@ -18,7 +18,7 @@ from api.views import bp as api_bp
 from backup.cli import backup_cli
 from core import logs, todo
 from core.errors import DomainError
-from core.mail import mail_cli, start_delivery_thread
+from core.mail import mail_cli
 from core.views import bp as core_bp
 from core.views import error_page, refusal_page, select_locale, stale_record, template_translations
 from core.web import IdConverter, pretty_json, refuse_control_characters, set_security_headers, url_with
@@ -28,7 +28,7 @@ from demo.cli import demo_cli
 from extensions import babel, csrf, db, limiter, login_manager, migrate
 from jobs import permissions as jobs_permissions
 from jobs.cli import worker_command
-from jobs.services import start_worker_thread as start_jobs_worker
+from jobs.services import start_worker_thread
 from jobs.views import bp as jobs_bp
 from plan import cli as plan_cli
 from plan import permissions as plan_permissions
@@ -42,7 +42,6 @@ from review.views import bp as review_bp
 from search_index import cli as search_cli
 from search_index import permissions as search_permissions
 from search_index import queue as search_queue
-from search_index.services import start_worker_thread as start_search_worker
 from search_index.views import bp as search_bp
 from solicitation import cli as solicitation_cli
 from solicitation import permissions as solicitation_permissions
@@ -69,6 +68,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     logs.init_app(app)
+    for name, instead in config.retired_settings().items():
+        app.logger.warning("%s no longer does anything: %s sets the one background worker", name, instead)
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
     # Before CSRF's own check, which cannot read a form part that has no name.
@@ -134,8 +135,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def start_workers(app: Flask) -> None:
-    """Start this server process's own workers: the outbox delivery, the search queue and the background jobs
-    (each unless set to none).
+    """Start this server process's own background worker, which delivers the outbox, applies the search queue and
+    runs the jobs (unless JOBS_WORKER is none: `flask worker` does it then).
 
     Called by each gunicorn worker once it is forked (gunicorn.conf.py), or by create_app with START_WORKERS;
     once a process, whichever comes first (threads do not survive a fork, so the process id tells).
@@ -143,9 +144,5 @@ def start_workers(app: Flask) -> None:
     if app.extensions.get("workers_started") == os.getpid():
         return
     app.extensions["workers_started"] = os.getpid()
-    if app.config["MAIL_SERVER"] and app.config["MAIL_WORKER"] == "thread":
-        start_delivery_thread(app)
-    if app.config["SEARCH_WORKER"] == "thread":
-        start_search_worker(app)
     if app.config["JOBS_WORKER"] == "thread":
-        start_jobs_worker(app)
+        start_worker_thread(app)

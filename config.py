@@ -36,6 +36,21 @@ def secret_key(instance_path: str) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+# Settings of earlier versions that no longer do anything, and the one that took their place
+# (docs/operations.md, "Upgrades"): the app names them in its log when it starts.
+RETIRED = {
+    "MAIL_WORKER": "JOBS_WORKER",
+    "SEARCH_WORKER": "JOBS_WORKER",
+    "MAIL_INTERVAL_SECONDS": "JOBS_INTERVAL_SECONDS",
+    "SEARCH_INTERVAL_SECONDS": "JOBS_INTERVAL_SECONDS",
+}
+
+
+def retired_settings() -> dict[str, str]:
+    """The retired settings this environment still sets, each with the setting that took its place."""
+    return {name: instead for name, instead in RETIRED.items() if name in os.environ}
+
+
 def from_environment(instance_path: str) -> dict:
     """Build the configuration mapping that create_app() applies."""
     return {
@@ -96,13 +111,10 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "reform-office@localhost"),
-        "MAIL_INTERVAL_SECONDS": int(os.environ.get("MAIL_INTERVAL_SECONDS", 30)),
-        # The server's own workers: "thread" runs one in each server process, "none" leaves it to a command.
-        "MAIL_WORKER": os.environ.get("MAIL_WORKER", "thread"),
-        "SEARCH_WORKER": os.environ.get("SEARCH_WORKER", "thread"),
-        # Background jobs (jobs/): "thread" runs them in each server process, "none" leaves them to `flask worker`.
+        # The background worker (jobs/), which delivers the outbox, applies the search queue and runs the jobs:
+        # "thread" runs it in each server process, "none" leaves it to `flask worker`. It looks every this often.
         "JOBS_WORKER": os.environ.get("JOBS_WORKER", "thread"),
-        "JOBS_INTERVAL_SECONDS": float(os.environ.get("JOBS_INTERVAL_SECONDS", 2)),
+        "JOBS_INTERVAL_SECONDS": float(os.environ.get("JOBS_INTERVAL_SECONDS", 1)),
         # A job done (an export, say) is kept this many days, with the file it made, then forgotten.
         "JOBS_KEEP_DAYS": int(os.environ.get("JOBS_KEEP_DAYS", 7)),
         # Start them in the process that creates the app (`flask run`); gunicorn starts them in each worker.
@@ -110,7 +122,6 @@ def from_environment(instance_path: str) -> dict:
         # Full-text search: "whoosh" (files in SEARCH_INDEX_DIR) or "postgresql" (the database itself).
         "SEARCH_BACKEND": os.environ.get("SEARCH_BACKEND", "whoosh"),
         "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR") or str(Path(instance_path) / "search-index"),
-        "SEARCH_INTERVAL_SECONDS": float(os.environ.get("SEARCH_INTERVAL_SECONDS", 1)),
         # PostgreSQL's newest first and browsing count the matches up to this many, then say "1,000+".
         "SEARCH_COUNT_CAP": int(os.environ.get("SEARCH_COUNT_CAP", 1000)),
         # `flask backup`: where archives go, and (PostgreSQL) the folder of pg_dump, pg_restore and psql.

@@ -16,8 +16,8 @@ bind = os.environ.get("BIND", "127.0.0.1:8000").split(",")
 # connection after it: it wants the buffering reverse proxy the README puts in front (nginx by default holds slow
 # clients and uploads), and gunicorn ends a worker whose request runs past `timeout` and starts a new one.
 # gunicorn's documentation suggests (2 × cores) + 1 workers to start from; each holds its own copy of the
-# application (about 200 MB) and its own outbox and search worker threads, so the default is 2 and WEB_WORKERS
-# raises it where memory allows.
+# application (about 200 MB) and its own background worker thread (mail, search queue, jobs; JOBS_WORKER), so the
+# default is 2 and WEB_WORKERS raises it where memory allows.
 workers = int(os.environ.get("WEB_WORKERS", 2))
 # WEB_THREADS above 1 chooses gunicorn's threaded worker (gthread): each process serves that many requests at
 # once, and keeps a connection open for `keepalive` seconds between them.
@@ -55,7 +55,7 @@ logconfig_dict = {
 # Server hooks
 def post_worker_init(worker):
     """Once a worker has loaded the application: set aside what loading made, then start the worker's own
-    outbox and search threads (threads do not survive a fork)."""
+    background worker thread (threads do not survive a fork)."""
     from app import start_workers
 
     # The imports and the wiring live as long as the process: frozen, they are out of the garbage collector's

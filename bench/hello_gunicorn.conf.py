@@ -1,6 +1,6 @@
 """gunicorn settings for bench/hello.py: the production file's (workers, threads, worker class, timeouts, logs).
 
-Only the application differs, and no outbox or search worker starts in its processes.
+Only the application differs, and no background worker starts in its processes.
 """
 
 import runpy

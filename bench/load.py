@@ -7,7 +7,7 @@ It makes a temporary instance (its own folder; SQLite there, or the PostgreSQL d
 of BENCH_POSTGRES_URL, made anew and dropped afterwards), migrates it, loads the demo and rebuilds the search index,
 then measures, first in-process and then through servers it starts on free 127.0.0.1 ports:
 - the platform: gunicorn with the repo's gunicorn.conf.py as production runs it (WEB_WORKERS, WEB_THREADS … from
-  the environment, else the README's defaults: 2 sync workers), SECRET_KEY set, the search worker on, a JSON log
+  the environment, else the README's defaults: 2 sync workers), SECRET_KEY set, the background worker on, a JSON log
   line per request (into the instance folder). The rate limits are raised for the run, as it says: every client
   comes from 127.0.0.1, and the defaults (5 suggestions a minute per address …) refuse them all;
 - bench/hello.py, a bare Flask route, under gunicorn with the same settings (bench/hello_gunicorn.conf.py takes
@@ -348,7 +348,7 @@ def public_page_cpu(env: dict, requests: int) -> dict:
     """Phase 0: bench/page_cpu.py in its own process, on the instance (nothing else running on it yet)."""
     out = run(
         [str(VENV_BIN / "python"), str(ROOT / "bench" / "page_cpu.py"), "--requests", str(requests)],
-        env={**env, "SEARCH_WORKER": "none", "MAIL_WORKER": "none"},
+        env={**env, "JOBS_WORKER": "none"},
         what="bench/page_cpu.py",
     )
     return json.loads(out.strip().splitlines()[-1])
@@ -402,7 +402,7 @@ def main() -> None:
             "FLASK_APP": "app",
             "INSTANCE_PATH": str(folder),
             "SECRET_KEY": secrets.token_hex(32),
-            "SEARCH_WORKER": "thread",
+            "JOBS_WORKER": "thread",
             **RAISED_LIMITS,
         }
         env.pop("DATABASE_URL", None)

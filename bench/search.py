@@ -5,8 +5,8 @@ server answers, for PostgreSQL (a database of its own, `bench_search`, made besi
 dropped afterwards): a full rebuild (services.rebuild: records → segmenter → backend), the index's size,
 ranked queries of one and two words and the same queries newest first (queries.search as the office: the
 request, the backend, the facets and the marked snippets, top 20), browsing newest first by a filter
-with no words, and how long a new suggestion takes to be found: sent through the service while `flask search
-worker` runs as its own process (every SEARCH_INTERVAL_SECONDS = 1, merging segments when idle), then searched
+with no words, and how long a new suggestion takes to be found: sent through the service while `flask
+worker` runs as its own process (every JOBS_INTERVAL_SECONDS = 1, merging segments when idle), then searched
 for every 50 ms. Prints the figures, then one JSON object as its last line.
 
 The texts are drawn from a fixed seed, their words from jieba's dictionary by its frequencies. rjieba
@@ -230,12 +230,10 @@ def found_after(app, office_id: int, count: int, folder: str) -> list[float]:
         "SECRET_KEY": "bench",
         "SEARCH_BACKEND": app.config["SEARCH_BACKEND"],
         "SEARCH_INDEX_DIR": app.config["SEARCH_INDEX_DIR"],
-        "SEARCH_INTERVAL_SECONDS": "1",
+        "JOBS_INTERVAL_SECONDS": "1",
     }
     log = open(Path(folder) / "worker.log", "w")  # noqa: SIM115  (closed with the worker)
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "flask", "search", "worker"], env=env, cwd=ROOT, stdout=log, stderr=log
-    )
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "worker"], env=env, cwd=ROOT, stdout=log, stderr=log)
     rng, delays = random.Random(5), []
     try:
         round = db.session.scalar(select(Round))

@@ -1,19 +1,17 @@
 """Notifications by email through an outbox table: a message is queued in the same transaction as the
 change it reports, and delivered (and retried) apart from it, so a mail failure loses nothing.
 
-Every server process may deliver: a worker claims each message with one conditional UPDATE (the same on SQLite
-and PostgreSQL) before it sends it, so exactly one worker sends it, and a claim lapses after CLAIM so that the
-messages of a worker that died go out all the same. A message that can never go out as it stands (a header
-with a line break, an address the server refuses for good) is given up with its reason and holds up no other;
-when the server itself fails, the batch stops and waits for the next round.
+The background worker (jobs/: `flask worker`, or a thread of each server process) delivers the outbox each round,
+and several may run at once: a worker claims each message (core/workers.py) before it sends it, so exactly one
+worker sends it, and a claim lapses after CLAIM so that the messages of a worker that died go out all the same. A
+message that can never go out as it stands (a header with a line break, an address the server refuses for good)
+is given up with its reason and holds up no other; when the server itself fails, the batch stops and waits for the
+next round.
 """
 
 import contextlib
 import logging
-import os
 import smtplib
-import socket
-import threading
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,11 +21,12 @@ import click
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, String, Text, and_, func, or_, select, update
+from sqlalchemy import Select, String, Text, and_, func, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models import LabelledEnum, utcnow
 from core.privacy import mask_email
+from core.workers import claim, worker_name
 from extensions import db
 
 log = logging.getLogger(__name__)
@@ -223,14 +222,7 @@ def _due(now: datetime):
 def _claim(message_id: int, *, worker: str) -> OutboxMessage | None:
     """Take the message for this worker, unless another took it first; committed before anything is sent."""
     now = utcnow()
-    claimed = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, _due(now))
-        .values(claimed_by=worker, claimed_until=now + CLAIM)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    return db.session.get(OutboxMessage, message_id) if claimed == 1 else None
+    return claim(OutboxMessage, message_id, due=_due(now), claimed_by=worker, claimed_until=now + CLAIM)
 
 
 def _record(message: OutboxMessage, problem: _Problem) -> None:
@@ -250,7 +242,7 @@ def deliver_pending(*, limit: int = 100) -> tuple[int, int]:
     """Send the due messages this worker claims; a failure is kept to retry or given up. Return (sent, failed)."""
     if not current_app.config["MAIL_SERVER"]:
         return 0, 0
-    worker = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"[:100]
+    worker = worker_name()
     due = db.session.scalars(select(OutboxMessage.id).where(_due(utcnow())).order_by(OutboxMessage.id).limit(limit))
     sent = failed = 0
     connection = _Connection(current_app.config)
@@ -310,25 +302,6 @@ def undelivered_kinds() -> list[str]:
     """The kinds of message (their templates) among those given up."""
     kinds = select(OutboxMessage.kind).where(OutboxMessage.failed_at.is_not(None), OutboxMessage.kind != "").distinct()
     return list(db.session.scalars(kinds.order_by(OutboxMessage.kind)))
-
-
-def start_delivery_thread(app) -> threading.Thread:
-    """Deliver the outbox every MAIL_INTERVAL_SECONDS in a daemon thread of the server."""
-
-    def run():
-        stop = threading.Event()
-        while not stop.wait(app.config["MAIL_INTERVAL_SECONDS"]):
-            with app.app_context():
-                try:
-                    deliver_pending()
-                except Exception:  # the loop must outlive a bad moment of the database
-                    log.exception("outbox delivery failed")
-                finally:
-                    db.session.remove()
-
-    thread = threading.Thread(target=run, name="outbox", daemon=True)
-    thread.start()
-    return thread
 
 
 mail_cli = click.Group("mail", help="The outbox of notifications.")

@@ -1,4 +1,4 @@
-"""Operator command: `flask worker`, the job worker as a process of its own."""
+"""Operator command: `flask worker`, the background worker as a process of its own."""
 
 import click
 from flask import current_app
@@ -7,11 +7,12 @@ from jobs import services
 
 
 @click.command("worker")
-@click.option("--once", is_flag=True, help="Run the jobs due now and stop.")
+@click.option("--once", is_flag=True, help="Do what is due now (mail, search changes, jobs) and stop.")
 def worker_command(once):
-    """Run the background jobs as they are queued (run it as its own process with JOBS_WORKER=none)."""
+    """Deliver the outbox, apply the search queue and run the background jobs as they come (run it as its own
+    process with JOBS_WORKER=none)."""
 
-    def report(counts):
-        click.echo(", ".join(f"{count} {state.value}" for state, count in counts.items()))
+    def report(name, counts):
+        click.echo(f"{name}: " + ", ".join(f"{count} {outcome}" for outcome, count in counts.items()))
 
     services.run_worker(current_app.config["JOBS_INTERVAL_SECONDS"], once=once, report=report)

@@ -1,15 +1,13 @@
-"""Enqueue, claim, run, retry: the one mechanism for background work.
+"""Enqueue, claim, run, retry: the one mechanism for background work, and the one worker loop that drains every
+queue — the jobs, and the queues registered with `@drain` (the mail outbox, the search index's queue of changes).
 
-A worker claims a job with one conditional UPDATE (the same on SQLite and PostgreSQL), committed before the job
-runs, so two workers never run the same job; the claim lapses after CLAIM unless the job reports progress, which
-renews it, so the jobs of a worker that died run again. A job that raises is tried again after a backoff that
-doubles (BACKOFF, 2 × BACKOFF …, at most MAX_BACKOFF) until its `max_attempts`, then it is failed, with its error,
-for the office to see and queue again.
+A worker claims a job (core/workers.py) before it runs it, so two workers never run the same job; the claim lapses
+after CLAIM unless the job reports progress, which renews it, so the jobs of a worker that died run again. A job
+that raises is tried again after a backoff that doubles (BACKOFF, 2 × BACKOFF …, at most MAX_BACKOFF) until its
+`max_attempts`, then it is failed, with its error, for the office to see and queue again.
 """
 
 import logging
-import os
-import socket
 import threading
 import time
 from collections.abc import Callable
@@ -22,8 +20,10 @@ from sqlalchemy import and_, delete, or_, select, update
 from accounts import audit
 from accounts.models import User
 from accounts.permissions import check_office
+from core.mail import deliver_pending
 from core.models import utcnow
 from core.storage import attachment_storage
+from core.workers import claim, worker_name
 from extensions import db
 from jobs.errors import JobError
 from jobs.models import Job, JobState
@@ -104,11 +104,6 @@ def retry_job(*, actor: User, job: Job) -> Job:
 # Running -------------------------------------------------------------------------------------------------
 
 
-def worker_name() -> str:
-    """This thread of this process on this machine, as claims name it."""
-    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"[:100]
-
-
 def _due(now):
     """Jobs to run now: queued and their time come, or running with a claim that lapsed."""
     return or_(
@@ -120,22 +115,18 @@ def _due(now):
 def _claim(job_id: int, *, worker: str) -> Job | None:
     """Take the job for this worker, unless another took it first; committed before it runs."""
     now = utcnow()
-    claimed = db.session.execute(
-        update(Job)
-        .where(Job.id == job_id, _due(now))
-        .values(
-            state=JobState.running,
-            claimed_by=worker,
-            claimed_until=now + CLAIM,
-            attempts=Job.attempts + 1,
-            started_at=now,
-            progress_done=0,
-            progress_message="",
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    return db.session.get(Job, job_id) if claimed == 1 else None
+    return claim(
+        Job,
+        job_id,
+        due=_due(now),
+        state=JobState.running,
+        claimed_by=worker,
+        claimed_until=now + CLAIM,
+        attempts=Job.attempts + 1,
+        started_at=now,
+        progress_done=0,
+        progress_message="",
+    )
 
 
 class JobLost(Exception):
@@ -239,23 +230,79 @@ def purge_done_jobs() -> int:
     return len(old)
 
 
-def run_worker(interval: float, *, once: bool = False, report: Callable[[dict], None] | None = None) -> None:
-    """Run the due jobs every `interval` seconds (once, with `once`); forget those done long ago now and then."""
+# The worker loop --------------------------------------------------------------------------------------------
+
+Tick = Callable[[], dict[str, int]]
+DRAINS: dict[str, Callable[[], Tick]] = {}
+
+
+def drain(name: str):
+    """Register the decorated function as a queue the worker drains each round, besides the jobs.
+
+    It is called once by each worker, in an app context, and returns the function the worker then calls every
+    round: it does one round's work (claiming what it takes, as the jobs do, if several workers may run at once)
+    and returns what it did as counts by outcome (`{"sent": 2}`), empty when there was nothing to do.
+    """
+
+    def register(start):
+        if name in DRAINS:
+            raise ValueError(f"drain {name!r} is registered twice")
+        DRAINS[name] = start
+        return start
+
+    return register
+
+
+@drain("mail")
+def _mail() -> Tick:
+    """The outbox (core comes before jobs, so jobs registers it): one batch a round; after a failure of the mail
+    server the rest waits for the next round."""
+
+    def deliver() -> dict[str, int]:
+        sent, failed = deliver_pending()
+        return {outcome: count for outcome, count in (("sent", sent), ("failed", failed)) if count}
+
+    return deliver
+
+
+def _jobs() -> Tick:
+    """The jobs table: every job due, and now and then the forgetting of those done long ago."""
     purged_at = None
+
+    def run() -> dict[str, int]:
+        nonlocal purged_at
+        if purged_at is None or time.monotonic() - purged_at > PURGE_EVERY_SECONDS:
+            purge_done_jobs()
+            purged_at = time.monotonic()
+        done: dict[str, int] = {}
+        while counts := run_pending():
+            for state, count in counts.items():
+                done[state.value] = done.get(state.value, 0) + count
+        return done
+
+    return run
+
+
+def run_worker(interval: float, *, once: bool = False, report: Callable[[str, dict], None] | None = None) -> None:
+    """Every `interval` seconds (once, with `once`), drain each registered queue, then run the due jobs.
+
+    Each round of a queue is on its own: one that fails is logged and the others go on (with `once`, it raises).
+    `report(name, counts)` hears what a round did.
+    """
+    ticks = {name: start() for name, start in DRAINS.items()} | {"jobs": _jobs()}
     while True:
-        try:
-            if purged_at is None or time.monotonic() - purged_at > PURGE_EVERY_SECONDS:
-                purge_done_jobs()
-                purged_at = time.monotonic()
-            while counts := run_pending():
-                if report:
-                    report(counts)
-        except Exception:  # the loop must outlive a bad moment of the database
-            log.exception("the job worker failed")
-            if once:
-                raise
-        finally:
-            db.session.remove()
+        for name, tick in ticks.items():
+            try:
+                counts = tick()
+            except Exception:  # the loop must outlive a bad moment of the database, the disk or the mail server
+                log.exception("the worker's round of %s failed", name)
+                if once:
+                    raise
+            else:
+                if counts and report:
+                    report(name, counts)
+            finally:
+                db.session.remove()
         if once:
             return
         time.sleep(interval)
@@ -268,6 +315,6 @@ def start_worker_thread(app) -> threading.Thread:
         with app.app_context():
             run_worker(app.config["JOBS_INTERVAL_SECONDS"])
 
-    thread = threading.Thread(target=run, name="jobs", daemon=True)
+    thread = threading.Thread(target=run, name="worker", daemon=True)
     thread.start()
     return thread

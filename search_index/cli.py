@@ -1,9 +1,8 @@
-"""Operator commands: `flask search rebuild | check | worker | status`."""
+"""Operator commands: `flask search rebuild | check | status` (`flask worker` applies the queue)."""
 
 import os
 
 import click
-from flask import current_app
 
 from search_index import services
 from search_index.backend import IndexUnreadable
@@ -45,21 +44,12 @@ def check_command(fix):
     except IndexUnreadable as error:
         services.ask_for_rebuild()
         raise click.ClickException(
-            "The search index cannot be read: the search worker rebuilds it now (queued), or run `search rebuild`."
+            "The search index cannot be read: the worker rebuilds it now (queued), or run `search rebuild`."
         ) from error
     for name, keys in found.items():
         click.echo(f"{name}: {len(keys)}" + (f"  e.g. {', '.join(keys[:5])}" if keys else ""))
     if fix and any(found.values()):
         click.echo("Queued for the worker.")
-
-
-@search_cli.command("worker")
-@click.option("--once", is_flag=True, help="Apply what is queued now and stop.")
-def worker_command(once):
-    """Apply the queue of changes to the index, in batches (run it as its own process with SEARCH_WORKER=none)."""
-    services.run_worker(
-        current_app.config["SEARCH_INTERVAL_SECONDS"], once=once, report=lambda done: click.echo(f"{done} indexed.")
-    )
 
 
 @search_cli.command("status")

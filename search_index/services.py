@@ -1,8 +1,6 @@
 """Keeping the index true: apply the queue, rebuild, check; and the office's domain terms."""
 
 import logging
-import threading
-import time
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -15,6 +13,7 @@ from accounts.models import User
 from accounts.permissions import check_office
 from core.models import utcnow
 from extensions import db
+from jobs.services import drain
 from plan.models import KeyProject, ProgressReport
 from search_index import analysis
 from search_index.backend import Backend, IndexBusy, IndexUnreadable, SearchRequest
@@ -294,48 +293,35 @@ def probe() -> None:
     backend().search(SearchRequest(words=["healthcheck"], phrases=[], audiences=[PUBLIC], per_page=1))
 
 
-def run_worker(interval: float, *, once: bool = False, report: Callable[[int], None] | None = None) -> None:
-    """Apply the queue as it fills, every `interval` seconds; merge the index's segments when it goes idle.
+@drain("search")
+def index_the_queue() -> Callable[[], dict[str, int]]:
+    """The search queue as a worker drains it: each round applies all that is queued, and the index's segments are
+    merged when it goes idle.
 
-    An index found unreadable (here, or by a search that queued a rebuild) is rebuilt by this worker.
+    An index found unreadable (here, or by a search that queued a rebuild) is rebuilt by this worker; at the first
+    round, an index damaged while no worker ran is found without waiting for a reader.
     """
     merged, probed = True, False
-    while True:
+
+    def apply() -> dict[str, int]:
+        nonlocal merged, probed
+        if not probed:
+            try:
+                probe()
+            except IndexUnreadable:
+                log.exception("the search index cannot be read: a rebuild is queued")
+                ask_for_rebuild()
+            probed = True
+        applied = 0
         try:
-            if not probed:  # at start: an index damaged while no worker ran is rebuilt without waiting for a reader
-                try:
-                    probe()
-                except IndexUnreadable:
-                    log.exception("the search index cannot be read: a rebuild is queued")
-                    ask_for_rebuild()
-                probed = True
             while done := process_queue():
                 merged = False
-                if report:
-                    report(done)
+                applied += done
             if not merged:
                 backend().optimize()
                 merged = True
         except IndexBusy:  # a rebuild holds the index: its changes are applied once it is done
             log.info("search index busy, the queue waits")
-        except Exception:  # the loop must outlive a bad moment of the database or the disk
-            log.exception("search indexing failed")
-            if once:
-                raise
-        finally:
-            db.session.remove()
-        if once:
-            return
-        time.sleep(interval)
+        return {"indexed": applied} if applied else {}
 
-
-def start_worker_thread(app) -> threading.Thread:
-    """The worker as a daemon thread of the server (SEARCH_WORKER=thread, the default)."""
-
-    def run():
-        with app.app_context():
-            run_worker(app.config["SEARCH_INTERVAL_SECONDS"])
-
-    thread = threading.Thread(target=run, name="search-index", daemon=True)
-    thread.start()
-    return thread
+    return apply

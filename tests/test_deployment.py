@@ -129,7 +129,7 @@ def start_server(database_url: str, folder: Path, prefix: str) -> tuple[subproce
         "SECRET_KEY": SECRET,
         "INSTANCE_PATH": str(folder),
         "SEARCH_BACKEND": "postgresql",
-        "SEARCH_INTERVAL_SECONDS": "0.5",
+        "JOBS_INTERVAL_SECONDS": "0.5",
         "STORAGE_BACKEND": "database",
         "RATELIMIT_STORAGE_URI": REDIS_URL,
         "RATELIMIT_KEY_PREFIX": prefix,

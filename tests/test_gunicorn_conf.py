@@ -59,9 +59,7 @@ def test_creating_the_app_leaves_the_garbage_collector_alone(tmp_path, unfrozen)
 
 
 def test_each_worker_freezes_what_loading_the_app_made(monkeypatch, tmp_path, unfrozen):
-    app = create_app(
-        {"INSTANCE_PATH": str(tmp_path), "SEARCH_WORKER": "none", "JOBS_WORKER": "none", "MAIL_SERVER": ""}
-    )
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "JOBS_WORKER": "none", "MAIL_SERVER": ""})
     worker = SimpleNamespace(wsgi=app)  # what gunicorn hands the hook: its worker, the application loaded
     frozen = gc.get_freeze_count()
     settings(monkeypatch).post_worker_init(worker)

@@ -51,3 +51,9 @@ def test_on_sqlite_pages_are_read_while_another_process_holds_the_write_lock(app
     finally:
         writer.rollback()
         writer.close()
+
+
+def test_a_retired_worker_setting_is_named_in_the_log_with_the_one_that_took_its_place(monkeypatch, tmp_path, caplog):
+    monkeypatch.setenv("SEARCH_WORKER", "none")
+    create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert "SEARCH_WORKER no longer does anything: JOBS_WORKER sets the one background worker" in caplog.text

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from core.mail import MAX_ATTEMPTS, OutboxMessage, deliver_pending, queue_mail
 from core.models import utcnow
 from extensions import db
+from jobs.services import run_worker
 from solicitation.services import suggestions as services
 from tests.conftest import in_two_workers
 from tests.factories import make_open_round, make_suggestion, make_user
@@ -221,6 +222,27 @@ def test_two_workers_at_once_send_each_message_exactly_once(app, smtp):
     assert sorted(smtp.recipients) == sorted(addresses)
     assert sorted(results) != [(0, 0), (10, 0)]  # both took part
     assert sum(sent for sent, _failed in results) == 10
+    assert all(m.sent_at for m in outbox())
+
+
+def test_the_background_worker_delivers_the_outbox_in_its_round(runner, smtp):
+    smtp.start()
+    make_suggestion(contact_email="wang@example.cn")
+    result = runner.invoke(args=["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "mail: 1 sent" in result.output and smtp.recipients == ["wang@example.cn"]
+    assert all(m.sent_at for m in outbox())
+
+
+def test_two_background_workers_at_once_send_each_message_exactly_once(app, smtp):
+    smtp.start()
+    smtp.hold_until_two_senders()
+    round = make_open_round()
+    addresses = [f"resident{n}@example.cn" for n in range(10)]
+    for address in addresses:
+        make_suggestion(round=round, contact_email=address)
+    in_two_workers(app, lambda: run_worker(0, once=True))
+    assert sorted(smtp.recipients) == sorted(addresses)
     assert all(m.sent_at for m in outbox())
 
 

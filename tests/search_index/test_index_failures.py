@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from extensions import db
+from jobs.services import run_worker
 from plan.models import PlanVersion
 from search_index import queries, services
 from search_index.models import REBUILD, SearchQueue
@@ -84,7 +85,7 @@ def test_the_worker_finding_the_index_unreadable_on_its_own_rebuilds_it(search, 
     make_suggestion(title="背街小巷照明不足")
     search.apply()
     break_index()
-    services.run_worker(0, once=True)  # no reader noticed: the worker does, and rebuilds
+    run_worker(0, once=True)  # no reader noticed: the worker does, and rebuilds
     assert services.check() == {"missing": [], "stale": [], "gone": [], "failing": []}
     office = make_user(role="office")
     assert [item.hit.title for item in queries.search(user=office, text="照明")[1]] == ["背街小巷照明不足"]

@@ -132,7 +132,7 @@ def test_two_worker_processes_at_once_lose_no_update_and_break_nothing(app, sear
         "SEARCH_INDEX_DIR": app.config["SEARCH_INDEX_DIR"],
         "SECRET_KEY": "test-secret",
     }
-    command = [sys.executable, "-m", "flask", "--app", "app", "search", "worker", "--once"]
+    command = [sys.executable, "-m", "flask", "--app", "app", "worker", "--once"]
     workers = [subprocess.Popen(command, env=environment, cwd=Path(__file__).parents[2]) for _ in range(2)]
     assert [worker.wait(timeout=120) for worker in workers] == [0, 0]
     assert queued() == 0
