@@ -356,8 +356,15 @@ def public_reports(project_ids) -> dict[int, ProgressReport]:
 
 
 def latest_reports(plan: Plan) -> dict[int, ProgressReport]:
-    """Each project's latest report that the office accepted: what the public sees."""
-    return public_reports(project.id for project in plan.projects)  # the projects its pages read anyway
+    """Each project's latest report that the office accepted: what the public sees (the plan's projects are not
+    read for it)."""
+    query = (
+        select(ProgressReport)
+        .join(ProgressReport.key_project)
+        .where(KeyProject.plan_id == plan.id, ProgressReport.state == ReportState.accepted)
+        .order_by(ProgressReport.quarter)
+    )
+    return {report.key_project_id: report for report in db.session.scalars(query)}
 
 
 def key_projects_fed_by(suggestion) -> list[tuple[Plan, dict, ProgressReport | None]]:
@@ -412,15 +419,18 @@ def suggestion_outcome(suggestion) -> SuggestionOutcome:
 
 def suggestion_counts(plan: Plan) -> dict[int, int]:
     """How many residents' suggestions fed each key project (through its proposal)."""
-    proposal_ids = {project.proposal_id: project.id for project in plan.projects if project.proposal_id}
-    if not proposal_ids:
-        return {}
     query = (
-        select(suggestion_proposals.c.proposal_id, func.count())
-        .where(suggestion_proposals.c.proposal_id.in_(list(proposal_ids)))
-        .group_by(suggestion_proposals.c.proposal_id)
+        select(KeyProject.id, func.count())
+        .join(suggestion_proposals, suggestion_proposals.c.proposal_id == KeyProject.proposal_id)
+        .where(KeyProject.plan_id == plan.id)
+        .group_by(KeyProject.id)
     )
-    return {proposal_ids[proposal_id]: count for proposal_id, count in db.session.execute(query)}
+    return dict(db.session.execute(query).all())
+
+
+def replicable_projects(plan: Plan) -> set[int]:
+    """The key projects of the plan whose experience the office found worth replicating (可复制推广)."""
+    return set(db.session.scalars(select(KeyProject.id).where(KeyProject.plan_id == plan.id, KeyProject.replicable)))
 
 
 def bulletin_of(plan_id: int, quarter: int) -> Bulletin | None:

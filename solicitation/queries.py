@@ -1,7 +1,7 @@
 """Read-only selects for rounds, categories, proposals and suggestions."""
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select, true
-from sqlalchemy.orm import aliased, contains_eager, selectinload
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from accounts.models import AuditEvent, Role, Unit, UnitKind
 from accounts.permissions import has_role
@@ -314,7 +314,7 @@ def public_suggestions(round_id: int) -> Select:
     return (
         select(Suggestion)
         .where(Suggestion.round_id == round_id, publicly_visible_suggestions())
-        .options(selectinload(Suggestion.category))
+        .options(joinedload(Suggestion.category))
         .order_by(Suggestion.second_count.desc(), Suggestion.id.desc())
     )
 

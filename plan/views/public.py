@@ -30,7 +30,7 @@ def plan_public(plan_id):
         snapshot=version.snapshot,
         latest=queries.latest_reports(plan),
         suggestions=queries.suggestion_counts(plan),
-        replicable={project.id for project in plan.projects if project.replicable},
+        replicable=queries.replicable_projects(plan),
     )
 
 

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 
 from core.todo import todo_for
-from plan.services import progress
 from plan.models import ProgressStatus
+from plan.services import progress
 from tests.factories import make_user
 
 
