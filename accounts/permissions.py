@@ -6,7 +6,7 @@ from flask import abort
 from flask_login import current_user
 
 from accounts.models import Role
-from core.web import wants_json
+from core.negotiation import wants_json
 from extensions import login_manager
 
 

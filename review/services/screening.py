@@ -4,7 +4,7 @@ from accounts import audit
 from accounts.models import User
 from core.mail import queue_mail_to_staff
 from core.models import utcnow
-from core.web import external_url
+from core.urls import external_url
 from extensions import db
 from review.errors import ReviewError
 from review.models import Decision, ReviewStage, Screening
