@@ -1,0 +1,26 @@
+"""The records every benchmark starts from: the office user it acts as and a round of its own."""
+
+from datetime import timedelta
+
+from accounts.models import Role, User
+from core import clock
+from solicitation.models import Round, RoundStatus
+
+
+def bench_office() -> User:
+    """The office user a benchmark acts as (it never logs in)."""
+    return User(username="bench.office", display_name="基准", role=Role.office, password_hash="x")
+
+
+def bench_round(*, year: int, status: RoundStatus) -> Round:
+    """A round dated today, in `year` (a year no real round has) and `status`."""
+    today = clock.today()
+    return Round(
+        year=year,
+        title="基准轮次",
+        status=status,
+        solicitation_opens=today,
+        solicitation_closes=today,
+        review_deadline=today + timedelta(days=1),
+        plan_date=today + timedelta(days=2),
+    )
