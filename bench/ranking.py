@@ -20,13 +20,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from fixtures import bench_app, bench_office, bench_round  # noqa: E402  (bench/fixtures.py)
 from machine import report as machine_report  # noqa: E402  (bench/machine.py, beside this file)
-from records import bench_office, bench_round  # noqa: E402  (bench/records.py)
 from sqlalchemy import insert, text  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
 
 from accounts.models import Role, Unit, UnitKind, User  # noqa: E402
-from app import create_app  # noqa: E402
 from core.models import utcnow  # noqa: E402
 from extensions import db  # noqa: E402
 from review.models import Assignment, Criterion, Review, ReviewStatus, Score  # noqa: E402
@@ -135,16 +134,7 @@ def populate(n_proposals: int) -> int:
 
 def measure(url: str | None, n: int, runs: int, label: str) -> dict:
     instance = tempfile.mkdtemp(prefix="bench-")
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": instance,
-            "SECRET_KEY": "bench",
-            "SQLALCHEMY_DATABASE_URI": url or f"sqlite:///{instance}/bench.db",
-            "RATELIMIT_ENABLED": False,
-            "WTF_CSRF_ENABLED": False,
-        }
-    )
+    app = bench_app(url, instance, WTF_CSRF_ENABLED=False)
     gc.freeze()  # as each server process does once the application is loaded (gunicorn.conf.py)
     with app.app_context():
         db.drop_all()

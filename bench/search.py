@@ -46,15 +46,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import rjieba  # noqa: E402
+from fixtures import bench_app, bench_office, bench_round  # noqa: E402  (bench/fixtures.py)
 from flask import current_app  # noqa: E402
 from machine import report as machine_report  # noqa: E402  (bench/machine.py, beside this file)
-from records import bench_office, bench_round  # noqa: E402  (bench/records.py)
 from sqlalchemy import create_engine, insert, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from app import create_app  # noqa: E402
 from core import clock  # noqa: E402
 from core.models import utcnow  # noqa: E402
 from extensions import db  # noqa: E402
@@ -263,17 +262,7 @@ def measure(
 ) -> dict:
     label = f"{backend} {n}"
     instance = tempfile.mkdtemp(prefix="bench-search-")
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": instance,
-            "SECRET_KEY": "bench",
-            "SQLALCHEMY_DATABASE_URI": url or f"sqlite:///{instance}/bench.db",
-            "RATELIMIT_ENABLED": False,
-            "SEARCH_BACKEND": backend,
-            "SEARCH_INDEX_DIR": f"{instance}/search-index",
-        }
-    )
+    app = bench_app(url, instance, SEARCH_BACKEND=backend, SEARCH_INDEX_DIR=f"{instance}/search-index")
     gc.freeze()  # as each server process does once the application is loaded (gunicorn.conf.py)
     figures = {}
     try:

@@ -1,10 +1,26 @@
-"""The records every benchmark starts from: the office user it acts as and a round of its own."""
+"""What every benchmark starts from: the app on an instance folder of its own, the office user it acts as, and a
+round of its own."""
 
 from datetime import timedelta
 
+from flask import Flask
+
 from accounts.models import Role, User
+from app import create_app
 from core import clock
 from solicitation.models import Round, RoundStatus
+
+
+def bench_app(url: str | None, instance: str, **config) -> Flask:
+    """The app on `url` (else a SQLite file in `instance`), its limits off, with `config` added."""
+    settings = {
+        "TESTING": True,
+        "INSTANCE_PATH": instance,
+        "SECRET_KEY": "bench",
+        "SQLALCHEMY_DATABASE_URI": url or f"sqlite:///{instance}/bench.db",
+        "RATELIMIT_ENABLED": False,
+    }
+    return create_app(settings | config)
 
 
 def bench_office() -> User:
