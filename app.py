@@ -19,9 +19,11 @@ from backup.cli import backup_cli
 from core import logs, todo
 from core.errors import DomainError
 from core.mail import mail_cli
+from core.request_input import IdConverter, refuse_control_characters
+from core.security_headers import set_security_headers
+from core.urls import url_with
 from core.views import bp as core_bp
-from core.views import error_page, refusal_page, select_locale, stale_record, template_translations
-from core.web import IdConverter, pretty_json, refuse_control_characters, set_security_headers, url_with
+from core.views import error_page, pretty_json, refusal_page, select_locale, stale_record, template_translations
 from dashboard import permissions as dashboard_permissions
 from dashboard.views import bp as dashboard_bp
 from demo.cli import demo_cli

@@ -3,12 +3,11 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SearchField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
-from wtforms.validators import Email as EmailValidator
 
 from accounts import queries
-from accounts.models import Role, UnitKind
+from accounts.models import Role, Unit, UnitKind, User
 from accounts.passwords import MIN_LENGTH
-from core.forms import FilterForm, Form, enum_coerce, optional_bool, optional_int, options
+from core.forms import FilterForm, Form, email_address, enum_coerce, length_of, optional_bool, optional_int, options
 from core.mail import MailFailure, undelivered_kinds
 
 ALL = _l("All")
@@ -19,7 +18,7 @@ ACTIVE_OR_NOT = [("yes", _l("Active")), ("no", _l("Deactivated"))]
 
 
 class LoginForm(Form):
-    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    username = StringField(_l("Username"), validators=[DataRequired(), length_of(User.username)])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
 
 
@@ -51,9 +50,9 @@ class TodoDigestForm(Form):
 
 
 class UserForm(Form):
-    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
-    display_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
-    email = EmailField(_l("Email"), validators=[Optional(), EmailValidator(), Length(max=254)])
+    username = StringField(_l("Username"), validators=[DataRequired(), length_of(User.username)])
+    display_name = StringField(_l("Full name"), validators=[DataRequired(), length_of(User.display_name)])
+    email = EmailField(_l("Email"), validators=[Optional(), email_address, length_of(User.email)])
     role = SelectField(
         _l("Role"), choices=lambda: options(Role.choices()), coerce=enum_coerce(Role), validators=[DataRequired()]
     )
@@ -81,7 +80,7 @@ class UserForm(Form):
 
 
 class UnitForm(Form):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    name = StringField(_l("Name"), validators=[DataRequired(), length_of(Unit.name)])
     kind = SelectField(
         _l("Kind"),
         choices=lambda: options(UnitKind.choices()),

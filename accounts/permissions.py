@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from accounts.models import Role
 from core.errors import OFFICE_ONLY, DomainError
-from core.web import wants_json
+from core.negotiation import wants_json
 from extensions import login_manager
 
 

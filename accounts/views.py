@@ -29,9 +29,11 @@ from accounts.permissions import (
     login_required,
     office_required,
 )
-from core.exports import table_response
+from core.forms import show_error
+from core.lists import list_or_export
 from core.mail import undelivered_mail
-from core.web import export_format, paginate, retry_after_seconds, safe_next, show_error
+from core.negotiation import retry_after_seconds
+from core.urls import safe_next
 from extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
@@ -164,9 +166,9 @@ def user_list():
     query = queries.users(
         q=filters.q.data or "", role=filters.role.data, unit_id=filters.unit.data, active=filters.active.data
     )
-    if fmt := export_format():
-        return table_response(filename="users", columns=USER_COLUMNS, rows=query, fmt=fmt)
-    return render_template("accounts/user_list.html", filters=filters, page=paginate(query))
+    return list_or_export(
+        query, filename="users", columns=USER_COLUMNS, template="accounts/user_list.html", filters=filters
+    )
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
@@ -270,11 +272,14 @@ def unit_list():
     """List units, filtered, or export them."""
     filters = UnitFilterForm()
     query = queries.units(q=filters.q.data or "", kind=filters.kind.data, active=filters.active.data)
-    if fmt := export_format():
-        return table_response(filename="units", columns=UNIT_COLUMNS, rows=query, fmt=fmt)
-    page = paginate(query)
-    counts = queries.user_counts([unit.id for unit in page.items])
-    return render_template("accounts/unit_list.html", filters=filters, page=page, counts=counts)
+    return list_or_export(
+        query,
+        filename="units",
+        columns=UNIT_COLUMNS,
+        template="accounts/unit_list.html",
+        filters=filters,
+        of_page=lambda page: {"counts": queries.user_counts([unit.id for unit in page.items])},
+    )
 
 
 @bp.route("/admin/units/new", methods=["GET", "POST"])
@@ -333,9 +338,9 @@ def audit_log():
         actor_id=filters.actor.data,
         action=(filters.action.data or "").strip(),
     )
-    if fmt := export_format():
-        return table_response(filename="audit-log", columns=AUDIT_COLUMNS, rows=query, fmt=fmt)
-    return render_template("accounts/audit_log.html", filters=filters, page=paginate(query))
+    return list_or_export(
+        query, filename="audit-log", columns=AUDIT_COLUMNS, template="accounts/audit_log.html", filters=filters
+    )
 
 
 MAIL_COLUMNS = [
@@ -358,6 +363,6 @@ def undelivered_mail_list():
     query = undelivered_mail(
         q=(filters.q.data or "").strip(), kind=filters.kind.data or "", failure=filters.failure.data
     )
-    if fmt := export_format():
-        return table_response(filename="undelivered-mail", columns=MAIL_COLUMNS, rows=query, fmt=fmt)
-    return render_template("accounts/mail_list.html", filters=filters, page=paginate(query))
+    return list_or_export(
+        query, filename="undelivered-mail", columns=MAIL_COLUMNS, template="accounts/mail_list.html", filters=filters
+    )

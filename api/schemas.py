@@ -8,8 +8,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, S
 from pydantic_core import PydanticCustomError, core_schema
 from werkzeug.datastructures import FileStorage
 
-from core.privacy import mask_email, mask_name, mask_phone
-from core.web import external_url
+from core.urls import external_url
 from plan.queries import suggestion_outcome
 from search_index.backend import FACETS, ORDERS
 from solicitation.models import PUBLIC_CHANNELS, Channel, Suggestion, SuggestionStatus
@@ -230,11 +229,7 @@ class OfficeSuggestion(PublicSuggestion):
             channel=suggestion.channel.value,
             referred_unit=suggestion.referred_unit.name if suggestion.referred_unit else None,
             seconds=suggestion.second_count,
-            contact=MaskedContact(
-                name=mask_name(suggestion.contact_name),
-                phone=mask_phone(suggestion.contact_phone),
-                email=mask_email(suggestion.contact_email),
-            ),
+            contact=MaskedContact(**suggestion.masked_contact),
         )
 
 

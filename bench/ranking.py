@@ -16,24 +16,22 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from fixtures import bench_app, bench_office, bench_round  # noqa: E402  (bench/fixtures.py)
 from machine import report as machine_report  # noqa: E402  (bench/machine.py, beside this file)
 from sqlalchemy import insert, text  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
 
 from accounts.models import Role, Unit, UnitKind, User  # noqa: E402
-from app import create_app  # noqa: E402
-from core import clock  # noqa: E402
 from core.models import utcnow  # noqa: E402
 from extensions import db  # noqa: E402
 from review.models import Assignment, Criterion, Review, ReviewStatus, Score  # noqa: E402
 from review.ranking import rank_round  # noqa: E402
 from review.scoring import weighted_total  # noqa: E402
-from solicitation.models import Category, Proposal, ProposalStatus, Round, RoundStatus  # noqa: E402
+from solicitation.models import Category, Proposal, ProposalStatus, RoundStatus  # noqa: E402
 
 EXPERTS, REVIEWS, CRITERIA = 60, 5, 6
 
@@ -41,18 +39,9 @@ EXPERTS, REVIEWS, CRITERIA = 60, 5, 6
 def populate(n_proposals: int) -> int:
     """Bulk-insert a reviewed round; return its id."""
     rng = random.Random(1)
-    today = clock.today()
     unit = Unit(name="基准测试单位", kind=UnitKind.department)
-    office = User(username="bench.office", display_name="基准", role=Role.office, password_hash="x")
-    round = Round(
-        year=2999,
-        title="基准轮次",
-        status=RoundStatus.reviewing,
-        solicitation_opens=today,
-        solicitation_closes=today,
-        review_deadline=today + timedelta(days=1),
-        plan_date=today + timedelta(days=2),
-    )
+    office = bench_office()
+    round = bench_round(year=2999, status=RoundStatus.reviewing)
     db.session.add_all([unit, office, round])
     db.session.flush()
     category = Category(round_id=round.id, name="经济发展")
@@ -145,16 +134,7 @@ def populate(n_proposals: int) -> int:
 
 def measure(url: str | None, n: int, runs: int, label: str) -> dict:
     instance = tempfile.mkdtemp(prefix="bench-")
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": instance,
-            "SECRET_KEY": "bench",
-            "SQLALCHEMY_DATABASE_URI": url or f"sqlite:///{instance}/bench.db",
-            "RATELIMIT_ENABLED": False,
-            "WTF_CSRF_ENABLED": False,
-        }
-    )
+    app = bench_app(url, instance, WTF_CSRF_ENABLED=False)
     gc.freeze()  # as each server process does once the application is loaded (gunicorn.conf.py)
     with app.app_context():
         db.drop_all()

@@ -46,14 +46,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import rjieba  # noqa: E402
+from fixtures import bench_app, bench_office, bench_round  # noqa: E402  (bench/fixtures.py)
 from flask import current_app  # noqa: E402
 from machine import report as machine_report  # noqa: E402  (bench/machine.py, beside this file)
 from sqlalchemy import create_engine, insert, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
 
-from accounts.models import Role, User  # noqa: E402
-from app import create_app  # noqa: E402
+from accounts.models import User  # noqa: E402
 from core import clock  # noqa: E402
 from core.models import utcnow  # noqa: E402
 from extensions import db  # noqa: E402
@@ -139,16 +139,8 @@ def populate(n: int, texts: list[tuple[str, str]]) -> tuple[int, list[str]]:
     """Bulk-insert a round with its categories, an office user and `n` suggestions; return the user's id."""
     rng = random.Random(3)
     today = clock.today()
-    round = Round(
-        year=2998,
-        title="基准轮次",
-        status=RoundStatus.soliciting,
-        solicitation_opens=today,
-        solicitation_closes=today,
-        review_deadline=today + timedelta(days=1),
-        plan_date=today + timedelta(days=2),
-    )
-    office = User(username="bench.office", display_name="基准", role=Role.office, password_hash="x")
+    round = bench_round(year=2998, status=RoundStatus.soliciting)
+    office = bench_office()
     db.session.add_all([round, office])
     db.session.flush()
     categories = [Category(round_id=round.id, name=name, position=i) for i, name in enumerate(CATEGORIES)]
@@ -268,17 +260,7 @@ def measure(
 ) -> dict:
     label = f"{backend} {n}"
     instance = tempfile.mkdtemp(prefix="bench-search-")
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": instance,
-            "SECRET_KEY": "bench",
-            "SQLALCHEMY_DATABASE_URI": url or f"sqlite:///{instance}/bench.db",
-            "RATELIMIT_ENABLED": False,
-            "SEARCH_BACKEND": backend,
-            "SEARCH_INDEX_DIR": f"{instance}/search-index",
-        }
-    )
+    app = bench_app(url, instance, SEARCH_BACKEND=backend, SEARCH_INDEX_DIR=f"{instance}/search-index")
     gc.freeze()  # as each server process does once the application is loaded (gunicorn.conf.py)
     figures = {}
     try:

@@ -1,22 +1,24 @@
 """Form pieces shared by every package."""
 
-from flask import request
+from flask import flash, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, IntegerField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from core.errors import EditConflict
-from core.web import stored_int
+from core.email_address import is_email_address
+from core.errors import DomainError, EditConflict
+from core.models import max_length
+from core.request_input import stored_int
 
 
 class Form(FlaskForm):
     """The base of every form: a number sent for an IntegerField must fit the database, or it is no number.
 
-    (Text needs no check here: a control character is refused for the whole request, see core.web.)
+    (Text needs no check here: a control character is refused for the whole request, see core.request_input.)
     """
 
     def process(self, *args, **kwargs):
@@ -141,3 +143,39 @@ class ImportForm(Form):
 def chosen_files(field) -> list[tuple[str, bytes]]:
     """The files chosen in a MultipleFileField as (name, bytes); a browser sends one empty part when none is."""
     return [(f.filename or "", f.read()) for f in field.data or [] if getattr(f, "filename", "")]
+
+
+def show_error(form: Form, error: DomainError) -> None:
+    """Put a refused rule's message on the field it concerns, or else at the top of the page; a save refused
+    because someone else saved meanwhile also lists their changes (the form is a VersionedForm).
+
+    At the top, not in the form: the page drawn again may not show the form (the plan's approval form appears
+    only when approval is the next step), and a refusal nobody sees leaves the reader not knowing what to do.
+    """
+    field = getattr(form, error.field, None) if error.field else None
+    if isinstance(error, EditConflict):  # every versioned form's page draws its errors, with the changes listed
+        form.show_conflict(error)
+        form.form_errors.append(error.message)
+    elif field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "error")
+    form.refused_status = error.status
+
+
+def form_status(form: Form) -> int:
+    """The status of a page showing `form`: 200 before it is sent, then 400, or what a refused rule says (413)."""
+    if not form.is_submitted():
+        return 200
+    return getattr(form, "refused_status", 400)
+
+
+def length_of(attribute) -> Length:
+    """A validator: at most as many characters as the model's column holds (its one limit, core.models.max_length)."""
+    return Length(max=max_length(attribute))
+
+
+def email_address(_form, field) -> None:
+    """A validator: an email address by the one rule every form and service checks (core.email_address)."""
+    if field.data and not is_email_address(field.data):
+        raise ValidationError(_l("This is not an email address."))

@@ -75,3 +75,10 @@ class StoredBlob(db.Model):
     key: Mapped[str] = mapped_column(String(32), primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def max_length(attribute) -> int:
+    """The most characters a model's text column holds, the one limit forms and services check against: the
+    length of a String, or for a Text (which the database does not bound) the `max_length` of its info."""
+    column = attribute.property.columns[0]
+    return column.type.length or column.info["max_length"]

@@ -22,3 +22,8 @@ def mask_email(email: str) -> str:
         return mask_name(email)
     local, _at, domain = email.partition("@")
     return f"{local[:1]}{'*' * (len(local) - 1)}@{domain}"
+
+
+def masked_contact(*, name: str, phone: str, email: str) -> dict[str, str]:
+    """A resident's contact details as every reader but the reform office sees them: name, phone and email masked."""
+    return {"name": mask_name(name), "phone": mask_phone(phone), "email": mask_email(email)}

@@ -1,6 +1,7 @@
 """The home page, the choice of interface language, and the pages of HTTP errors."""
 
 import functools
+import json
 import logging
 from urllib.parse import urlsplit
 
@@ -27,8 +28,10 @@ from werkzeug.exceptions import Conflict, HTTPException
 from core.errors import DomainError
 from core.logs import request_id
 from core.models import discard_changes
+from core.negotiation import retry_after_seconds, wants_json
+from core.request_input import CONTROL_CHARACTERS
 from core.todo import todo_count, todo_for
-from core.web import CONTROL_CHARACTERS, retry_after_seconds, safe_next, wants_json
+from core.urls import safe_next
 from extensions import limiter
 
 bp = Blueprint("core", __name__)
@@ -192,3 +195,8 @@ def _way_back() -> str | None:
     if parts.netloc != request.host or parts.path == request.path:
         return None
     return safe_next(target)
+
+
+def pretty_json(value) -> str:
+    """A template filter showing a JSON value as readable text, Chinese kept as is."""
+    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from accounts.permissions import login_required, require
 from core.exports import table_response
-from core.web import export_format
+from core.lists import export_format
 from dashboard import charts, queries
 from dashboard.permissions import can_view_dashboard
 from extensions import db

@@ -105,33 +105,33 @@ def _load_longgang(seed: LonggangSeed, users: dict[str, User]) -> Round:
         proposal = proposals.create_proposal(
             actor=author,
             round=round,
-            fields={
-                "title": project.title,
-                "category_id": categories[category],
-                "background": project.background,
-                "content": project.content,
-                "goals": project.content.rsplit("，", 1)[-1],
-                "contact_name": author.display_name.split("（")[0],
-            },
+            fields=_proposal_fields(
+                author,
+                title=project.title,
+                category_id=categories[category],
+                background=project.background,
+                content=project.content,
+                goals=project.content.rsplit("，", 1)[-1],
+            ),
             cooperating_unit_ids=[units[name] for name in partners],
             today=during,
         )
         proposals.submit_proposal(actor=author, proposal=proposal, today=during)
     for unit_name, category, title, background, content, goals in stories.LONGGANG_2017_OTHERS:
         author = _staff_of(users, unit_name)
-        fields = {
-            "title": title,
-            "category_id": categories[category],
-            "background": background,
-            "content": content,
-            "goals": goals,
-            "contact_name": author.display_name.split("（")[0],
-        }
+        fields = _proposal_fields(
+            author, title=title, category_id=categories[category], background=background, content=content, goals=goals
+        )
         proposal = proposals.create_proposal(actor=author, round=round, fields=fields, today=during)
         proposals.submit_proposal(actor=author, proposal=proposal, today=during)
     solicitation.transition_round(actor=None, round=round, target=RoundStatus.reviewing)
     _review_longgang(round, users, key_titles={p.title for p in seed.key_projects})
     return round
+
+
+def _proposal_fields(author: User, **fields) -> dict:
+    """A proposal's fields as its author writes them, the author (without their title) as its contact."""
+    return {**fields, "contact_name": author.display_name.split("（")[0]}
 
 
 def _review_longgang(round: Round, users: dict[str, User], key_titles: set[str]) -> None:
@@ -244,14 +244,9 @@ def _load_next_round(users: dict[str, User]) -> Round:
     made = {}
     for username, status, title, category, background, content, goals in stories.NEXT_PROPOSALS:
         author = users[username]
-        fields = {
-            "title": title,
-            "category_id": categories[category],
-            "background": background,
-            "content": content,
-            "goals": goals,
-            "contact_name": author.display_name.split("（")[0],
-        }
+        fields = _proposal_fields(
+            author, title=title, category_id=categories[category], background=background, content=content, goals=goals
+        )
         proposal = proposals.create_proposal(actor=author, round=round, fields=fields)
         made[title] = proposal
         if status == "draft":

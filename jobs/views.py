@@ -7,9 +7,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from accounts.permissions import login_required, office_required, require
-from core.exports import table_response
+from core.lists import list_or_export
+from core.negotiation import wants_json
 from core.storage import download_response
-from core.web import export_format, paginate, wants_json
 from extensions import db
 from jobs import queries, services
 from jobs.forms import JobFilterForm
@@ -39,9 +39,7 @@ def job_list():
     """List the background jobs by state and kind, failed ones with their error, or export them."""
     filters = JobFilterForm()
     query = queries.jobs(state=filters.state.data, kind=filters.kind.data or "")
-    if fmt := export_format():
-        return table_response(filename="jobs", columns=JOB_COLUMNS, rows=query, fmt=fmt)
-    return render_template("jobs/job_list.html", filters=filters, page=paginate(query))
+    return list_or_export(query, filename="jobs", columns=JOB_COLUMNS, template="jobs/job_list.html", filters=filters)
 
 
 def progress_of(job: Job) -> dict:

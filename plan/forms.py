@@ -6,35 +6,66 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from accounts.queries import unit_choices
-from core.forms import Form, MultiCheckboxField, VersionedForm, chosen_files, enum_coerce, optional_int, options
-from plan.models import PlanStatus, ProgressStatus, Rating
+from core.forms import (
+    Form,
+    MultiCheckboxField,
+    VersionedForm,
+    chosen_files,
+    enum_coerce,
+    length_of,
+    optional_int,
+    options,
+)
+from plan.models import KeyProject, Milestone, Plan, PlanStatus, ProgressReport, ProgressStatus, Rating, Task
 from plan.numerals import chinese_number
 
 QUARTERS = (1, 2, 3, 4)
+# The fields of a plan and of its key projects as people read them: on the project's form and where two
+# versions of the plan are compared ("" names a project added or removed as a whole).
+FIELD_LABELS = {
+    "": _l("Project"),
+    "title": _l("Title"),
+    "number": _l("Number"),
+    "meeting": _l("Meeting"),
+    "approved_on": _l("Date of the meeting"),
+    "category": _l("Category"),
+    "problem": _l("The problem it solves (为解决……问题)"),
+    "principles": _l("Basic principles"),
+    "content": _l("Reform content"),
+    "innovation": _l("Innovation and leadership"),
+    "goals": _l("Goals"),
+    "lead_leader": _l("Lead district leader (牵头区领导)"),
+    "lead_unit": _l("Lead unit (牵头单位)"),
+    "cooperating_units": _l("Cooperating units"),
+    "milestones": _l("Milestones"),
+}
 
 
 class KeyProjectForm(VersionedForm):
-    change_labels = {"position": (_l("Number"), chinese_number), "cooperating_units": (_l("Cooperating units"), None)}
+    change_labels = {
+        "position": (FIELD_LABELS["number"], chinese_number),
+        "cooperating_units": (FIELD_LABELS["cooperating_units"], None),
+    }
 
-    title = StringField(_l("Project title"), validators=[DataRequired(), Length(max=200)])
-    category_id = SelectField(_l("Category"), coerce=optional_int)
+    title = StringField(_l("Project title"), validators=[DataRequired(), length_of(KeyProject.title)])
+    category_id = SelectField(FIELD_LABELS["category"], coerce=optional_int)
     origin = StringField(
         _l("Where it comes from"),
-        validators=[Length(max=200)],
+        validators=[length_of(KeyProject.origin)],
         description=_l("For a task not proposed by a unit, e.g. 市级改革试点任务."),
     )
-    problem = TextAreaField(_l("The problem it solves (为解决……问题)"), validators=[Length(max=20000)])
-    principles = TextAreaField(_l("Basic principles"), validators=[Length(max=20000)])
-    content = TextAreaField(_l("Reform content"), validators=[Length(max=20000)])
-    innovation = TextAreaField(_l("Innovation and leadership"), validators=[Length(max=20000)])
-    goals = TextAreaField(_l("Goals"), validators=[Length(max=20000)])
-    lead_leader = StringField(_l("Lead district leader (牵头区领导)"), validators=[Length(max=100)])
-    lead_unit_id = SelectField(_l("Lead unit (牵头单位)"), coerce=optional_int)
-    cooperating_unit_ids = MultiCheckboxField(_l("Cooperating units"), coerce=int)
-    milestone_1 = TextAreaField(_l("By the end of the first quarter"), validators=[Length(max=2000)])
-    milestone_2 = TextAreaField(_l("By the end of the second quarter"), validators=[Length(max=2000)])
-    milestone_3 = TextAreaField(_l("By the end of the third quarter"), validators=[Length(max=2000)])
-    milestone_4 = TextAreaField(_l("By the end of the year"), validators=[Length(max=2000)])
+    problem = TextAreaField(FIELD_LABELS["problem"], validators=[length_of(KeyProject.problem)])
+    principles = TextAreaField(FIELD_LABELS["principles"], validators=[length_of(KeyProject.principles)])
+    content = TextAreaField(FIELD_LABELS["content"], validators=[length_of(KeyProject.content)])
+    innovation = TextAreaField(FIELD_LABELS["innovation"], validators=[length_of(KeyProject.innovation)])
+    goals = TextAreaField(FIELD_LABELS["goals"], validators=[length_of(KeyProject.goals)])
+    lead_leader = StringField(FIELD_LABELS["lead_leader"], validators=[length_of(KeyProject.lead_leader)])
+    lead_unit_id = SelectField(FIELD_LABELS["lead_unit"], coerce=optional_int)
+    cooperating_unit_ids = MultiCheckboxField(FIELD_LABELS["cooperating_units"], coerce=int)
+    milestone_1 = TextAreaField(_l("By the end of the first quarter"), validators=[length_of(Milestone.target)])
+    milestone_2 = TextAreaField(_l("By the end of the second quarter"), validators=[length_of(Milestone.target)])
+    milestone_3 = TextAreaField(_l("By the end of the third quarter"), validators=[length_of(Milestone.target)])
+    milestone_4 = TextAreaField(_l("By the end of the year"), validators=[length_of(Milestone.target)])
 
     @classmethod
     def for_project(cls, *, round, project=None, **kwargs):
@@ -82,7 +113,7 @@ class ApprovalForm(VersionedForm):
 
     meeting = StringField(
         _l("Meeting"),
-        validators=[DataRequired(), Length(max=200)],
+        validators=[DataRequired(), length_of(Plan.meeting)],
         description=_l("E.g. 区委全面深化改革领导小组第十三次会议"),
     )
     approved_on = DateField(_l("Date of the meeting"), validators=[DataRequired()])
@@ -93,9 +124,9 @@ class ProgressForm(Form):
 
     percent = IntegerField(_l("Share done (percent)"), validators=[InputRequired(), NumberRange(min=0, max=100)])
     status = SelectField(_l("Status"), coerce=enum_coerce(ProgressStatus), validators=[DataRequired()])
-    achievements = TextAreaField(_l("Achievements"), validators=[Length(max=20000)])
-    problems = TextAreaField(_l("Problems met"), validators=[Length(max=20000)])
-    next_steps = TextAreaField(_l("Next steps"), validators=[Length(max=20000)])
+    achievements = TextAreaField(_l("Achievements"), validators=[length_of(ProgressReport.achievements)])
+    problems = TextAreaField(_l("Problems met"), validators=[length_of(ProgressReport.problems)])
+    next_steps = TextAreaField(_l("Next steps"), validators=[length_of(ProgressReport.next_steps)])
     file = MultipleFileField(
         _l("Add files"), description=_l("Optional: minutes, photos, documents issued (PDF, Word, Excel or images).")
     )
@@ -134,7 +165,7 @@ class ProgressForm(Form):
 class TaskForm(Form):
     """One task of a key project's work plan (任务分解)."""
 
-    title = StringField(_l("Task"), validators=[DataRequired(), Length(max=300)])
+    title = StringField(_l("Task"), validators=[DataRequired(), length_of(Task.title)])
     weight = IntegerField(
         _l("Weight"),
         validators=[InputRequired(), NumberRange(min=1, max=100)],
@@ -162,7 +193,7 @@ class AssessmentForm(Form):
     """考核 of one key project."""
 
     rating = SelectField(_l("Rating"), coerce=enum_coerce(Rating), validators=[DataRequired()])
-    evaluation = TextAreaField(_l("Evaluation"), validators=[Length(max=10000)])
+    evaluation = TextAreaField(_l("Evaluation"), validators=[length_of(KeyProject.evaluation)])
     replicable = BooleanField(_l("Experience worth replicating (可复制推广)"))
 
     @classmethod

@@ -102,16 +102,16 @@ class KeyProject(Versioned, db.Model):
     origin: Mapped[str] = mapped_column(String(200), default="")  # where a task not proposed came from
     title: Mapped[str] = mapped_column(String(200))
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
-    problem: Mapped[str] = mapped_column(Text, default="")  # 为解决……问题
-    principles: Mapped[str] = mapped_column(Text, default="")  # 基本原则
-    content: Mapped[str] = mapped_column(Text, default="")  # 改革内容
-    innovation: Mapped[str] = mapped_column(Text, default="")  # 创新性和领先性
-    goals: Mapped[str] = mapped_column(Text, default="")  # 改革目标
+    problem: Mapped[str] = mapped_column(Text, default="", info={"max_length": 20000})  # 为解决……问题
+    principles: Mapped[str] = mapped_column(Text, default="", info={"max_length": 20000})  # 基本原则
+    content: Mapped[str] = mapped_column(Text, default="", info={"max_length": 20000})  # 改革内容
+    innovation: Mapped[str] = mapped_column(Text, default="", info={"max_length": 20000})  # 创新性和领先性
+    goals: Mapped[str] = mapped_column(Text, default="", info={"max_length": 20000})  # 改革目标
     lead_leader: Mapped[str] = mapped_column(String(100), default="")  # 牵头区领导
     lead_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))  # 牵头单位
     # 考核 at the end of the year: a rating, a written evaluation, and experience worth replicating.
     rating: Mapped[Rating | None] = mapped_column(db.Enum(Rating, native_enum=False, length=20))
-    evaluation: Mapped[str] = mapped_column(Text, default="")
+    evaluation: Mapped[str] = mapped_column(Text, default="", info={"max_length": 10000})
     replicable: Mapped[bool] = mapped_column(default=False)  # 可复制推广
     assessed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -148,7 +148,7 @@ class Milestone(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     key_project_id: Mapped[int] = mapped_column(ForeignKey("key_projects.id", ondelete="CASCADE"), index=True)
     quarter: Mapped[int]
-    target: Mapped[str] = mapped_column(Text)
+    target: Mapped[str] = mapped_column(Text, info={"max_length": 2000})
 
     key_project: Mapped[KeyProject] = relationship(back_populates="milestones")
 
@@ -248,9 +248,9 @@ class ProgressReport(db.Model):
     status: Mapped[ProgressStatus] = mapped_column(
         db.Enum(ProgressStatus, native_enum=False, length=20), default=ProgressStatus.on_track
     )
-    achievements: Mapped[str] = mapped_column(Text, default="")
-    problems: Mapped[str] = mapped_column(Text, default="")
-    next_steps: Mapped[str] = mapped_column(Text, default="")
+    achievements: Mapped[str] = mapped_column(Text, default="", info={"max_length": 20000})
+    problems: Mapped[str] = mapped_column(Text, default="", info={"max_length": 20000})
+    next_steps: Mapped[str] = mapped_column(Text, default="", info={"max_length": 20000})
     state: Mapped[ReportState] = mapped_column(
         db.Enum(ReportState, native_enum=False, length=20), default=ReportState.draft
     )

@@ -17,8 +17,20 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from core.forms import Form, chosen_files, enum_coerce, optional_bool, optional_int, options
-from review.models import Decision, Familiarity, Recommendation
+from core.forms import Form, chosen_files, enum_coerce, length_of, optional_bool, optional_int, options
+from review.models import (
+    Conflict,
+    Criterion,
+    Decision,
+    ExpertProfile,
+    Familiarity,
+    FieldVisit,
+    Recommendation,
+    Review,
+    Score,
+    Screening,
+    SuggestionReview,
+)
 
 
 class ScaleLabelsField(TextAreaField):
@@ -44,8 +56,8 @@ class ScaleLabelsField(TextAreaField):
 
 
 class CriterionForm(Form):
-    name = StringField(_l("Criterion"), validators=[DataRequired(), Length(max=50)])
-    description = TextAreaField(_l("Scoring guidance"), validators=[Optional(), Length(max=2000)])
+    name = StringField(_l("Criterion"), validators=[DataRequired(), length_of(Criterion.name)])
+    description = TextAreaField(_l("Scoring guidance"), validators=[Optional(), length_of(Criterion.description)])
     weight = DecimalField(
         _l("Weight"),
         places=None,
@@ -88,11 +100,13 @@ class CriterionForm(Form):
 class ExpertProfileForm(Form):
     institution = StringField(
         _l("Institution"),
-        validators=[Length(max=200)],
+        validators=[length_of(ExpertProfile.institution)],
         description=_l("For an expert from outside the district's units."),
     )
     expertise = StringField(
-        _l("Fields of expertise"), validators=[Length(max=500)], description=_l("E.g. 民生事业、城市建设")
+        _l("Fields of expertise"),
+        validators=[length_of(ExpertProfile.expertise)],
+        description=_l("E.g. 民生事业、城市建设"),
     )
     max_load = IntegerField(
         _l("Most proposals at once"), default=10, validators=[InputRequired(), NumberRange(min=0, max=500)]
@@ -112,7 +126,7 @@ class AssignForm(Form):
 
 class ConflictForm(AssignForm):
     proposal_id = SelectField(_l("Proposal"), coerce=optional_int, validators=[DataRequired()])
-    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), length_of(Conflict.reason)])
 
     @classmethod
     def with_choices(cls, experts, proposals, **kwargs):
@@ -128,7 +142,7 @@ class AbstainForm(Form):
 class ReviewForm(Form):
     """The review of one proposal; a score field (and comment) per criterion is added by for_criteria()."""
 
-    comment = TextAreaField(_l("Overall comment (点评)"), validators=[Length(max=10000)])
+    comment = TextAreaField(_l("Overall comment (点评)"), validators=[length_of(Review.comment)])
     recommendation = SelectField(_l("Recommendation"), coerce=enum_coerce(Recommendation))
     familiarity = SelectField(_l("Familiarity with the subject"), coerce=enum_coerce(Familiarity))
 
@@ -156,7 +170,7 @@ class ReviewForm(Form):
             setattr(
                 Bound,
                 f"note_{criterion.id}",
-                StringField(_l("Comment on %(name)s", name=criterion.name), validators=[Length(max=500)]),
+                StringField(_l("Comment on %(name)s", name=criterion.name), validators=[length_of(Score.comment)]),
             )
         form = Bound(obj=review)
         form.recommendation.choices = options(Recommendation.choices(), blank=_l("— choose —"))
@@ -194,9 +208,9 @@ class ReviewSettingsForm(Form):
 
 class FieldVisitForm(Form):
     visited_on = DateField(_l("Date of the visit"), validators=[DataRequired()])
-    place = StringField(_l("Place"), validators=[DataRequired(), Length(max=200)])
-    people_met = StringField(_l("People met"), validators=[Length(max=500)])
-    findings = TextAreaField(_l("Findings"), validators=[DataRequired(), Length(max=10000)])
+    place = StringField(_l("Place"), validators=[DataRequired(), length_of(FieldVisit.place)])
+    people_met = StringField(_l("People met"), validators=[length_of(FieldVisit.people_met)])
+    findings = TextAreaField(_l("Findings"), validators=[DataRequired(), length_of(FieldVisit.findings)])
     file = MultipleFileField(_l("Files (photos, minutes)"), description=_l("Optional: PDF, Word, Excel or images."))
 
     def uploads(self) -> list[tuple[str, bytes]]:
@@ -208,7 +222,7 @@ class DecisionForm(Form):
     merged_into_id = SelectField(_l("Merged into"), coerce=optional_int)
     reason = TextAreaField(
         _l("Reason"),
-        validators=[Length(max=5000)],
+        validators=[length_of(Screening.reason)],
         description=_l("Required when the decision goes against the cut line. The unit reads it once published."),
     )
 
@@ -231,7 +245,7 @@ class SuggestionReviewForm(Form):
     """The short form of a suggestion's screening; the score's choices follow the round's scale."""
 
     score = SelectField(_l("Score"), coerce=optional_int, validators=[InputRequired()])
-    comment = TextAreaField(_l("Comment"), validators=[Length(max=5000)])
+    comment = TextAreaField(_l("Comment"), validators=[length_of(SuggestionReview.comment)])
     worth_a_project = RadioField(
         _l("Worth turning into a reform project?"),
         coerce=optional_bool,

@@ -25,7 +25,7 @@ class Criterion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
     name: Mapped[str] = mapped_column(String(50))
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="", info={"max_length": 2000})
     weight: Mapped[float]
     max_score: Mapped[int] = mapped_column(default=10)
     # Labels for some points of the scale, e.g. {"0": "不可行", "10": "完全可行"}.
@@ -101,7 +101,7 @@ class Conflict(db.Model):
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
     source: Mapped[ConflictSource] = mapped_column(db.Enum(ConflictSource, native_enum=False, length=20))
     status: Mapped[ConflictStatus] = mapped_column(db.Enum(ConflictStatus, native_enum=False, length=20))
-    reason: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="", info={"max_length": 500})
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -181,7 +181,7 @@ class Review(db.Model):
     status: Mapped[ReviewStatus] = mapped_column(
         db.Enum(ReviewStatus, native_enum=False, length=20), default=ReviewStatus.draft
     )
-    comment: Mapped[str] = mapped_column(Text, default="")  # 点评
+    comment: Mapped[str] = mapped_column(Text, default="", info={"max_length": 10000})  # 点评
     recommendation: Mapped[Recommendation | None] = mapped_column(db.Enum(Recommendation, native_enum=False, length=30))
     familiarity: Mapped[Familiarity | None] = mapped_column(db.Enum(Familiarity, native_enum=False, length=20))
     submitted_at: Mapped[datetime | None]
@@ -265,7 +265,7 @@ class FieldVisit(db.Model):
     visited_on: Mapped[date]
     place: Mapped[str] = mapped_column(String(200))
     people_met: Mapped[str] = mapped_column(String(500), default="")
-    findings: Mapped[str] = mapped_column(Text)
+    findings: Mapped[str] = mapped_column(Text, info={"max_length": 10000})
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -317,7 +317,7 @@ class Screening(db.Model):
     field_visit_requested: Mapped[bool] = mapped_column(default=False)
     decision: Mapped[Decision | None] = mapped_column(db.Enum(Decision, native_enum=False, length=20))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
-    reason: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="", info={"max_length": 5000})
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None]
     published_at: Mapped[datetime | None]
@@ -345,7 +345,7 @@ class SuggestionReview(db.Model):
     suggestion_id: Mapped[int] = mapped_column(ForeignKey("suggestions.id", ondelete="CASCADE"), index=True)
     expert_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     score: Mapped[int | None]  # on the round's scale, 0 to its largest criterion maximum
-    comment: Mapped[str] = mapped_column(Text, default="")
+    comment: Mapped[str] = mapped_column(Text, default="", info={"max_length": 5000})
     worth_a_project: Mapped[bool | None]  # worth turning into a reform project?
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

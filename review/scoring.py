@@ -1,5 +1,7 @@
 """Pure arithmetic of review scores, with no database."""
 
+from statistics import fmean, median, stdev
+
 
 def normalised_weights(weights: list[float]) -> list[float]:
     """Return each weight as a percentage of their sum, so any weights add up to 100."""
@@ -24,21 +26,21 @@ def summarise(totals: list[float]) -> dict:
     """n, mean, median, standard deviation (sample) and range of a proposal's review totals."""
     if not totals:
         return {"n": 0, "mean": None, "median": None, "stdev": None, "range": None}
-    ordered = sorted(totals)
-    n = len(ordered)
-    mean = sum(ordered) / n
-    middle = n // 2
-    median = ordered[middle] if n % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-    stdev = (sum((t - mean) ** 2 for t in ordered) / (n - 1)) ** 0.5 if n > 1 else 0.0
-    return {"n": n, "mean": mean, "median": median, "stdev": stdev, "range": ordered[-1] - ordered[0]}
+    n = len(totals)
+    return {
+        "n": n,
+        "mean": fmean(totals),
+        "median": median(totals),
+        "stdev": stdev(totals) if n > 1 else 0.0,
+        "range": max(totals) - min(totals),
+    }
 
 
 def trimmed_mean(totals: list[float]) -> float | None:
     """去掉一个最高分和一个最低分: the mean without the highest and the lowest total, from five reviews on."""
     if len(totals) < 5:
         return None
-    ordered = sorted(totals)[1:-1]
-    return sum(ordered) / len(ordered)
+    return fmean(sorted(totals)[1:-1])
 
 
 def calibrate(observations: list[tuple[int, int, float]], *, shrinkage: float = 2.0) -> tuple[dict, dict]:
@@ -63,7 +65,7 @@ def calibrate(observations: list[tuple[int, int, float]], *, shrinkage: float = 
         matrix[i][i] = shrinkage
     for rows in by_proposal.values():
         n = len(rows)
-        mean = sum(total for _e, total in rows) / n
+        mean = fmean(total for _e, total in rows)
         for expert, total in rows:
             i = index[expert]
             matrix[i][i] += 1.0
@@ -72,7 +74,7 @@ def calibrate(observations: list[tuple[int, int, float]], *, shrinkage: float = 
                 matrix[i][index[other]] -= 1.0 / n
     solved = _solve(matrix, rhs)
     bias = {expert: solved[index[expert]] for expert in experts}
-    quality = {p: sum(t - bias[e] for e, t in rows) / len(rows) for p, rows in by_proposal.items()}
+    quality = {p: fmean(t - bias[e] for e, t in rows) for p, rows in by_proposal.items()}
     return quality, bias
 
 

@@ -9,7 +9,8 @@ from accounts.models import UnitKind
 from accounts.permissions import office_required
 from core.errors import DomainError
 from core.exports import table_response
-from core.web import export_format, form_status, page_number, show_error
+from core.forms import form_status, show_error
+from core.lists import export_format, page_number
 from extensions import limiter
 from plan.models import PlanStatus, ReportState
 from search_index import queries, services

@@ -60,17 +60,3 @@ class SolicitationError(DomainError):
         "unknown_category": _l("“%(value)s” is not a category of this round."),
         "consent_value": _l("Write 是 or 否 in the consent column."),
     }
-
-
-class SpreadsheetError(DomainError):
-    """A file that cannot be read as the table an import expects."""
-
-    messages = {
-        "not_a_spreadsheet": _l("The file is not an Excel (.xlsx) or CSV spreadsheet."),
-        "encoding": _l("The CSV file's text encoding is not UTF-8 or GB18030 (GBK); save it again as UTF-8."),
-        "columns": _l("The columns do not match the template. Missing: %(missing)s. Unknown: %(unknown)s."),
-        "no_rows": _l("The file holds no rows below its header."),
-        "too_many_rows": _l("At most %(max)s rows can be imported at once."),
-        "unpacked_too_large": _l("The workbook unpacks to more than %(max)s MB; split it into smaller files."),
-    }
-    statuses = {"unpacked_too_large": 413}

@@ -14,7 +14,7 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from accounts.models import UnitKind
 from accounts.queries import unit_choices
@@ -24,12 +24,24 @@ from core.forms import (
     Form,
     MultiCheckboxField,
     VersionedForm,
+    email_address,
     enum_coerce,
+    length_of,
     optional_bool,
     optional_int,
     options,
 )
-from solicitation.models import Channel, ProposalStatus, RejectReason, RoundStatus, SuggestionStatus
+from solicitation.models import (
+    Category,
+    Channel,
+    Proposal,
+    ProposalStatus,
+    RejectReason,
+    Round,
+    RoundStatus,
+    Suggestion,
+    SuggestionStatus,
+)
 from solicitation.presets import preset_choices
 
 
@@ -37,8 +49,8 @@ class RoundForm(VersionedForm):
     change_labels = {"status": (_l("Status"), lambda value: RoundStatus(value).label)}
 
     year = IntegerField(_l("Plan year"), validators=[DataRequired(), NumberRange(min=2000, max=2100)])
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    title = StringField(_l("Title"), validators=[DataRequired(), length_of(Round.title)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), length_of(Round.description)])
     solicitation_opens = DateField(_l("Solicitation opens"), validators=[DataRequired()])
     solicitation_closes = DateField(_l("Solicitation closes"), validators=[DataRequired()])
     review_deadline = DateField(_l("Review deadline"), validators=[DataRequired()])
@@ -67,8 +79,8 @@ class TransitionForm(Form):
 
 
 class CategoryForm(Form):
-    name = StringField(_l("Category name"), validators=[DataRequired(), Length(max=50)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
+    name = StringField(_l("Category name"), validators=[DataRequired(), length_of(Category.name)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), length_of(Category.description)])
 
 
 class CategoryPresetForm(Form):
@@ -88,31 +100,31 @@ class ProposalForm(VersionedForm):
         "cooperating_units": (_l("Cooperating units"), None),
     }
 
-    title = StringField(_l("Project title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Project title"), validators=[DataRequired(), length_of(Proposal.title)])
     category_id = SelectField(_l("Category"), coerce=optional_int)
     background = TextAreaField(
         _l("Background and the problem it solves"),
-        validators=[Length(max=20000)],
+        validators=[length_of(Proposal.background)],
         description=_l("立项背景: “为解决……问题”: what goes wrong today, for whom, and why."),
     )
     content = TextAreaField(
         _l("Reform content"),
-        validators=[Length(max=20000)],
+        validators=[length_of(Proposal.content)],
         description=_l("What will change: the measures, the rules, the steps."),
     )
     innovation = TextAreaField(
         _l("Innovation and leadership"),
-        validators=[Length(max=20000)],
+        validators=[length_of(Proposal.innovation)],
         description=_l("创新性和领先性: what is new, compared with the city, the province, the country."),
     )
     goals = TextAreaField(
         _l("Goals and expected results"),
-        validators=[Length(max=20000)],
+        validators=[length_of(Proposal.goals)],
         description=_l("改革目标及预计成效: measurable where possible."),
     )
     cooperating_unit_ids = MultiCheckboxField(_l("Cooperating units"), coerce=int)
-    contact_name = StringField(_l("Contact person"), validators=[Length(max=50)])
-    contact_phone = StringField(_l("Contact phone"), validators=[Length(max=30)])
+    contact_name = StringField(_l("Contact person"), validators=[length_of(Proposal.contact_name)])
+    contact_phone = StringField(_l("Contact phone"), validators=[length_of(Proposal.contact_phone)])
 
     @classmethod
     def for_proposal(cls, *, round, unit_id: int, proposal=None):
@@ -191,19 +203,19 @@ class ProposalFilterForm(FilterForm):
 class SuggestionForm(Form):
     """A resident's suggestion; a phone is the first screen it is made for."""
 
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title"), validators=[DataRequired(), length_of(Suggestion.title)])
     content = TextAreaField(
         _l("Your reform need or suggestion"),
-        validators=[DataRequired(), Length(max=5000)],
+        validators=[DataRequired(), length_of(Suggestion.content)],
         description=_l("What should change, where, and why. At most 5000 characters."),
     )
     category_id = SelectField(_l("Field (optional)"), coerce=optional_int)
-    location = StringField(_l("Place (optional)"), validators=[Length(max=200)])
-    contact_name = StringField(_l("Your name (optional)"), validators=[Length(max=50)])
-    contact_phone = TelField(_l("Phone (optional)"), validators=[Length(max=30)])
+    location = StringField(_l("Place (optional)"), validators=[length_of(Suggestion.location)])
+    contact_name = StringField(_l("Your name (optional)"), validators=[length_of(Suggestion.contact_name)])
+    contact_phone = TelField(_l("Phone (optional)"), validators=[length_of(Suggestion.contact_phone)])
     contact_email = EmailField(
         _l("Email (optional)"),
-        validators=[Optional(), Email(), Length(max=254)],
+        validators=[Optional(), email_address, length_of(Suggestion.contact_email)],
         description=_l("We write to you when your suggestion is answered."),
     )
     consent = BooleanField(

@@ -11,9 +11,10 @@ from accounts.permissions import check_office
 from core.errors import RowsRejected
 from core.mail import queue_mail_to_staff
 from core.models import utcnow
+from core.spreadsheets import table_rows
 from core.storage import discard_files, store_files
 from core.uploads import check_uploads
-from core.web import external_url
+from core.urls import external_url
 from extensions import db
 from plan.errors import PlanError
 from plan.models import (
@@ -35,7 +36,6 @@ from plan.queries import (
     report_of,
 )
 from plan.services.tasks import rolled_up
-from solicitation.services.imports import table_rows
 
 REPORT_FIELDS = ["percent", "status", "achievements", "problems", "next_steps", "state", "office_comment"]
 EDITABLE = {ReportState.draft, ReportState.returned}

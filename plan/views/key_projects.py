@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from accounts.permissions import office_required
 from core.errors import DomainError
-from core.web import form_status, show_error
+from core.forms import form_status, show_error
 from extensions import db
 from plan.forms import KeyProjectForm
 from plan.models import KeyProject, Plan

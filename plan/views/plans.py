@@ -9,10 +9,10 @@ from flask_login import current_user
 from accounts.permissions import login_required, office_required, require
 from core.errors import DomainError
 from core.exports import docx_response, table_response
-from core.web import form_status, show_error
+from core.forms import form_status, show_error
 from extensions import db
 from plan import queries
-from plan.forms import ApprovalForm
+from plan.forms import FIELD_LABELS, ApprovalForm
 from plan.models import PLAN_TRANSITIONS, Plan, PlanStatus
 from plan.permissions import can_view_plan
 from plan.services import plans as services
@@ -20,31 +20,14 @@ from plan.views import bp
 from plan.word_documents import plan_docx
 from solicitation.models import Round
 
-FIELD_LABELS = {
-    "": _l("Project"),
-    "title": _l("Title"),
-    "number": _l("Number"),
-    "meeting": _l("Meeting"),
-    "approved_on": _l("Date of the meeting"),
-    "category": _l("Category"),
-    "problem": _l("The problem it solves (为解决……问题)"),
-    "principles": _l("Basic principles"),
-    "content": _l("Reform content"),
-    "innovation": _l("Innovation and leadership"),
-    "goals": _l("Goals"),
-    "lead_leader": _l("Lead district leader (牵头区领导)"),
-    "lead_unit": _l("Lead unit (牵头单位)"),
-    "cooperating_units": _l("Cooperating units"),
-    "milestones": _l("Milestones"),
-}
 SUMMARY_COLUMNS = [
-    (_l("Number"), lambda p: p.number),
+    (FIELD_LABELS["number"], lambda p: p.number),
     (_l("Project title"), lambda p: p.title),
-    (_l("Lead district leader (牵头区领导)"), lambda p: p.lead_leader),
-    (_l("Lead unit (牵头单位)"), lambda p: p.lead_unit.name if p.lead_unit else ""),
-    (_l("Cooperating units"), lambda p: "、".join(u.name for u in p.cooperating_units)),
-    (_l("Category"), lambda p: p.category.name if p.category else ""),
-    (_l("Goals"), lambda p: p.goals),
+    (FIELD_LABELS["lead_leader"], lambda p: p.lead_leader),
+    (FIELD_LABELS["lead_unit"], lambda p: p.lead_unit.name if p.lead_unit else ""),
+    (FIELD_LABELS["cooperating_units"], lambda p: "、".join(u.name for u in p.cooperating_units)),
+    (FIELD_LABELS["category"], lambda p: p.category.name if p.category else ""),
+    (FIELD_LABELS["goals"], lambda p: p.goals),
 ]
 
 

@@ -13,9 +13,10 @@ from sqlalchemy import select
 from accounts.permissions import login_required, office_required, require
 from core.errors import DomainError
 from core.exports import table_response
-from core.forms import ImportForm
+from core.forms import ImportForm, form_status, show_error
+from core.imports import run_import, template_response
+from core.lists import export_format
 from core.storage import download_response
-from core.web import export_format, form_status, run_import, show_error
 from extensions import db
 from plan import queries
 from plan.battle_map import battle_map_svg
@@ -249,22 +250,24 @@ def progress_import(plan_id):
 def progress_import_template(plan_id, fmt):
     """The plan's projects, one a row with the quarter's figures so far, to fill in and import."""
     plan = db.get_or_404(Plan, plan_id)
-    require(fmt in ("xlsx", "csv"))
     quarter = _quarter_asked()
     reports = queries.reports_by_project(plan.id)
-    rows = [(project, reports.get(project.id, {}).get(quarter)) for project in plan.projects]
-    names = dict(progress.IMPORT_COLUMNS)
     status_names = {status: name for name, status in progress.STATUS_NAMES.items()}
-    columns = [
-        (names["number"], lambda row: row[0].number),
-        (names["title"], lambda row: row[0].title),
-        (names["percent"], lambda row: row[1].percent if row[1] else ""),
-        (names["status"], lambda row: status_names[row[1].status] if row[1] else ""),
-        (names["achievements"], lambda row: row[1].achievements if row[1] else ""),
-        (names["problems"], lambda row: row[1].problems if row[1] else ""),
-        (names["next_steps"], lambda row: row[1].next_steps if row[1] else ""),
-    ]
-    return table_response(filename=f"progress-{plan.round.year}-Q{quarter}", columns=columns, rows=rows, fmt=fmt)
+    rows = []
+    for project in plan.projects:
+        report = reports.get(project.id, {}).get(quarter)
+        figures = {"number": project.number, "title": project.title}
+        if report:
+            figures |= {
+                "percent": report.percent,
+                "status": status_names[report.status],
+                "achievements": report.achievements,
+                "problems": report.problems,
+                "next_steps": report.next_steps,
+            }
+        rows.append(figures)
+    filename = f"progress-{plan.round.year}-Q{quarter}"
+    return template_response(filename=filename, columns=progress.IMPORT_COLUMNS, rows=rows, fmt=fmt)
 
 
 @bp.get("/plans/<int:plan_id>/battle-map")

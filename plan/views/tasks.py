@@ -8,7 +8,8 @@ from flask_login import current_user
 from accounts.permissions import login_required, require
 from core.errors import DomainError
 from core.exports import table_response
-from core.web import export_format, form_status, show_error
+from core.forms import form_status, show_error
+from core.lists import export_format
 from extensions import db
 from plan import queries
 from plan.forms import TaskForm

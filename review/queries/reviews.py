@@ -1,6 +1,6 @@
 """Reviews: a proposal's reviews, and the round's submitted scores that the ranking reads."""
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import selectinload
 
 from accounts.queries import events_of_records
@@ -18,16 +18,17 @@ def review_events_visible_to(user) -> ColumnElement[bool]:
 
 
 def _submitted_in_round(round_id: int):
-    """Scores of submitted reviews of the round, joined to their assignment, criterion and any standing conflict.
+    """Scores of submitted reviews of the round, joined to their assignment, criterion and any standing conflict."""
+    scores = select().select_from(Score).join(Review, Review.id == Score.review_id)
+    return _submitted_reviews(scores.join(Criterion, Criterion.id == Score.criterion_id), round_id)
 
-    The conflict comes by an outer join (a set operation) rather than a test per row.
+
+def _submitted_reviews(query: Select, round_id: int) -> Select:
+    """`query`, which joins Review, kept to the submitted reviews of the round, joined to their assignment and any
+    standing conflict. The conflict comes by an outer join (a set operation) rather than a test per row.
     """
     return (
-        select()
-        .select_from(Score)
-        .join(Review, Review.id == Score.review_id)
-        .join(Assignment, Assignment.id == Review.assignment_id)
-        .join(Criterion, Criterion.id == Score.criterion_id)
+        query.join(Assignment, Assignment.id == Review.assignment_id)
         .join(Proposal, and_(Proposal.id == Assignment.proposal_id, Proposal.round_id == round_id))
         .outerjoin(
             Conflict,
@@ -43,27 +44,8 @@ def _submitted_in_round(round_id: int):
 
 def review_totals(round_id: int) -> list[tuple[int, int, float | None, bool, object]]:
     """(proposal, expert, weighted total, conflicted, recommendation) of each submitted review of the round."""
-    query = (
-        select(
-            Assignment.proposal_id,
-            Assignment.expert_id,
-            Review.total,
-            Conflict.id.is_not(None),
-            Review.recommendation,
-        )
-        .select_from(Review)
-        .join(Assignment, Assignment.id == Review.assignment_id)
-        .join(Proposal, and_(Proposal.id == Assignment.proposal_id, Proposal.round_id == round_id))
-        .outerjoin(
-            Conflict,
-            and_(
-                Conflict.expert_id == Assignment.expert_id,
-                Conflict.proposal_id == Assignment.proposal_id,
-                Conflict.status != ConflictStatus.dismissed,
-            ),
-        )
-        .where(Review.status == ReviewStatus.submitted)
-    )
+    columns = (Assignment.proposal_id, Assignment.expert_id, Review.total, Conflict.id.is_not(None))
+    query = _submitted_reviews(select(*columns, Review.recommendation).select_from(Review), round_id)
     return [tuple(row) for row in db.session.execute(query)]
 
 

@@ -9,14 +9,14 @@ from accounts.models import Role, User
 from accounts.permissions import check_office
 from core.errors import RowsRejected
 from core.mail import queue_mail
-from core.web import external_url
+from core.spreadsheets import table_rows
+from core.urls import external_url
 from extensions import db
 from review.errors import ReviewError
 from review.models import Assignment, ExpertProfile, ReviewStatus
 from review.queries import DEFAULT_MAX_LOAD, is_conflicted
 from review.services import settings_row
 from solicitation.models import Proposal, ProposalStatus, Round
-from solicitation.services.imports import table_rows
 
 # key, the spreadsheet's header (Chinese in every language: the office fills it in)
 IMPORT_COLUMNS = [("proposal", "项目编号"), ("title", "项目名称"), ("experts", "评审专家")]

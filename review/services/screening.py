@@ -5,7 +5,7 @@ from accounts.models import User
 from accounts.permissions import check_office
 from core.mail import queue_mail_to_staff
 from core.models import utcnow
-from core.web import external_url
+from core.urls import external_url
 from extensions import db
 from review.errors import ReviewError
 from review.models import Decision, ReviewStage, Screening

@@ -10,7 +10,7 @@ from accounts.permissions import check_office
 from core import clock
 from core.mail import queue_mail
 from core.models import utcnow
-from core.web import external_url
+from core.urls import external_url
 from extensions import db
 from review.errors import ReviewError
 from review.models import Assignment, Review, ReviewSettings, ReviewStage, ReviewStatus

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from accounts.models import User
 from accounts.permissions import office_required, require
 from core.errors import DomainError
-from core.exports import table_response
-from core.forms import ImportForm
-from core.web import form_status, run_import, safe_next, show_error
+from core.forms import ImportForm, form_status, show_error
+from core.imports import run_import, template_response
+from core.urls import safe_next
 from extensions import db
 from review import queries
 from review.forms import (
@@ -128,14 +128,16 @@ def assignment_import(round_id):
 def assignment_import_template(round_id, fmt):
     """The round's proposals with their experts so far, as .xlsx or .csv, to fill in and import."""
     round = db.get_or_404(Round, round_id)
-    require(can_manage_reviews(current_user) and fmt in ("xlsx", "csv"))
+    require(can_manage_reviews(current_user))
     names = {}
     for assignment in queries.round_assignments(round.id):
         names.setdefault(assignment.proposal_id, []).append(assignment.expert.display_name)
-    key, title, experts = (header for _key, header in assignments.IMPORT_COLUMNS)
-    columns = [(key, lambda p: p.id), (title, lambda p: p.title), (experts, lambda p: "、".join(names.get(p.id, [])))]
-    return table_response(
-        filename=f"assignments-{round.year}", columns=columns, rows=queries.round_proposals(round.id), fmt=fmt
+    rows = [
+        {"proposal": p.id, "title": p.title, "experts": "、".join(names.get(p.id, []))}
+        for p in queries.round_proposals(round.id)
+    ]
+    return template_response(
+        filename=f"assignments-{round.year}", columns=assignments.IMPORT_COLUMNS, rows=rows, fmt=fmt
     )
 
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from accounts.permissions import login_required, office_required, require
-from core.web import show_error
+from core.forms import show_error
 from extensions import db
 from review import queries
 from review.errors import ReviewError

@@ -9,7 +9,9 @@ from flask_login import current_user
 from accounts.permissions import office_required
 from core.errors import DomainError
 from core.exports import table_response
-from core.web import export_format, show_error, stored_int
+from core.forms import show_error
+from core.lists import export_format
+from core.request_input import stored_int
 from extensions import db
 from review import queries
 from review.forms import StageDatesForm

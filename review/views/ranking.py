@@ -9,7 +9,8 @@ from accounts.models import UnitKind
 from accounts.permissions import office_required, require
 from core.errors import DomainError
 from core.exports import table_response
-from core.web import export_format, page_number, show_error
+from core.forms import show_error
+from core.lists import export_format, page_number
 from extensions import db
 from review import queries
 from review.forms import (

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from accounts.permissions import login_required, require
 from core.errors import DomainError
+from core.forms import form_status, show_error
 from core.storage import download_response
-from core.web import form_status, show_error
 from extensions import db
 from review import queries
 from review.forms import AbstainForm, FieldVisitForm, ReviewForm

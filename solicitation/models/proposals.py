@@ -60,10 +60,10 @@ class Proposal(Versioned, db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     title: Mapped[str] = mapped_column(String(200))
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
-    background: Mapped[str] = mapped_column(Text, default="")  # 立项背景 / 为解决……问题
-    content: Mapped[str] = mapped_column(Text, default="")  # 改革内容
-    innovation: Mapped[str] = mapped_column(Text, default="")  # 创新性和领先性
-    goals: Mapped[str] = mapped_column(Text, default="")  # 改革目标及预计成效
+    background: Mapped[str] = mapped_column(Text, default="", info={"max_length": 20000})  # 立项背景 / 为解决……问题
+    content: Mapped[str] = mapped_column(Text, default="", info={"max_length": 20000})  # 改革内容
+    innovation: Mapped[str] = mapped_column(Text, default="", info={"max_length": 20000})  # 创新性和领先性
+    goals: Mapped[str] = mapped_column(Text, default="", info={"max_length": 20000})  # 改革目标及预计成效
     contact_name: Mapped[str] = mapped_column(String(50), default="")
     contact_phone: Mapped[str] = mapped_column(String(30), default="")
     status: Mapped[ProposalStatus] = mapped_column(

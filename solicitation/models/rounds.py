@@ -65,7 +65,7 @@ class Round(Versioned, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(unique=True)
     title: Mapped[str] = mapped_column(String(200))
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="", info={"max_length": 5000})
     status: Mapped[RoundStatus] = mapped_column(
         db.Enum(RoundStatus, native_enum=False, length=20), default=RoundStatus.preparing
     )
@@ -96,7 +96,7 @@ class Category(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
     name: Mapped[str] = mapped_column(String(50))
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="", info={"max_length": 2000})
     position: Mapped[int] = mapped_column(default=0)
 
     round: Mapped[Round] = relationship(back_populates="categories")

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from accounts.models import Unit
 from core import clock
 from core.models import LabelledEnum, utcnow
+from core.privacy import masked_contact
 from extensions import db
 from solicitation.models.proposals import Proposal
 from solicitation.models.rounds import Category, Round
@@ -109,7 +110,7 @@ class Suggestion(db.Model):
     # What the resident keeps to look the suggestion up: random, never a sequence.
     tracking_code: Mapped[str] = mapped_column(String(16), unique=True)
     title: Mapped[str] = mapped_column(String(200))
-    content: Mapped[str] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(Text, info={"max_length": 5000})
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
     location: Mapped[str] = mapped_column(String(200), default="")
     channel: Mapped[Channel] = mapped_column(db.Enum(Channel, native_enum=False, length=20), index=True)
@@ -154,6 +155,16 @@ class Suggestion(db.Model):
         """The tracking code in groups of four, as residents read and type it."""
         code = self.tracking_code
         return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+    @property
+    def contact(self) -> dict[str, str]:
+        """The resident's contact details as given (the reform office's to see): name, phone, email."""
+        return {"name": self.contact_name, "phone": self.contact_phone, "email": self.contact_email}
+
+    @property
+    def masked_contact(self) -> dict[str, str]:
+        """The resident's contact details as every reader but the reform office sees them."""
+        return masked_contact(**self.contact)
 
     @property
     def reply_published(self) -> bool:

@@ -13,7 +13,7 @@ from core.mail import queue_mail_to_staff
 from core.models import utcnow
 from core.storage import attachment_storage
 from core.uploads import UploadError, check_upload
-from core.web import external_url
+from core.urls import external_url
 from extensions import db
 from solicitation.errors import SolicitationError
 from solicitation.models import (

@@ -12,9 +12,11 @@ from accounts import audit
 from accounts.models import Role, Unit, User
 from accounts.permissions import check_office
 from core import clock
+from core.email_address import is_email_address
 from core.mail import queue_mail, queue_mail_to_staff
-from core.models import utcnow
-from core.web import external_url, stored_int
+from core.models import max_length, utcnow
+from core.request_input import stored_int
+from core.urls import external_url
 from extensions import db
 from solicitation.errors import SolicitationError
 from solicitation.models import (
@@ -36,8 +38,11 @@ St = SuggestionStatus
 # No 0/O, 1/I/L: a code read out over the phone must not be misheard.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 12  # 31**12 ≈ 8·10**17 codes
-LIMITS = {"title": 200, "content": 5000, "location": 200, "contact_name": 50, "contact_phone": 30, "contact_email": 254}
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# The most characters of each field, as the model keeps them (the API's schema says the same).
+LIMITS = {
+    name: max_length(getattr(Suggestion, name))
+    for name in ("title", "content", "location", "contact_name", "contact_phone", "contact_email")
+}
 PHONE = re.compile(r"^\+?[0-9][0-9 -]{3,18}[0-9]$")
 # The fields of a suggestion, as a resident or the office enters them.
 SUGGESTION_FIELDS = ["title", "content", "category_id", "location", "contact_name", "contact_phone", "contact_email"]
@@ -68,7 +73,7 @@ def validate_suggestion(*, round: Round, fields: dict, consent: bool) -> dict:
     clean["category_id"] = clean["category_id"] or None
     if not category_in_round(clean["category_id"], round.id):
         raise SolicitationError("category_not_in_round", field="category_id")
-    if clean["contact_email"] and not EMAIL.match(clean["contact_email"]):
+    if clean["contact_email"] and not is_email_address(clean["contact_email"]):
         raise SolicitationError("email_invalid", field="contact_email")
     if clean["contact_phone"] and not PHONE.match(clean["contact_phone"]):
         raise SolicitationError("phone_invalid", field="contact_phone")
@@ -374,11 +379,7 @@ def reveal_contact(*, actor: User, suggestion: Suggestion) -> dict:
     check_office(actor, SolicitationError)
     audit.record(actor=actor, action="suggestion.reveal_contact", obj=suggestion)
     db.session.commit()
-    return {
-        "name": suggestion.contact_name,
-        "phone": suggestion.contact_phone,
-        "email": suggestion.contact_email,
-    }
+    return suggestion.contact
 
 
 def record_contact_export(*, actor: User, round: Round, count: int) -> None:

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from accounts.models import Unit
 from accounts.permissions import is_office, login_required, office_required, require
 from core.errors import DomainError
-from core.exports import table_response
+from core.forms import form_status, show_error
+from core.lists import list_or_export
 from core.storage import download_response
-from core.web import export_format, form_status, paginate, show_error
 from extensions import db
 from solicitation import queries
 from solicitation.forms import (
@@ -65,16 +65,18 @@ def proposal_list(round_id):
         category_id=filters.category.data,
         status=filters.status.data,
     )
-    if fmt := export_format():
-        return table_response(filename=f"proposals-{round.year}", columns=PROPOSAL_COLUMNS, rows=query, fmt=fmt)
-    return render_template(
-        "solicitation/proposal_list.html",
+    return list_or_export(
+        query,
+        filename=f"proposals-{round.year}",
+        columns=PROPOSAL_COLUMNS,
+        template="solicitation/proposal_list.html",
         round=round,
         filters=filters,
-        page=paginate(query),
-        counts=queries.counts_by_status(query),
-        window_open=can_propose(current_user) and services.window_open(round=round, unit=current_user.unit),
-        late_form=LateSubmissionForm.with_units() if office else None,
+        of_page=lambda _page: {
+            "counts": queries.counts_by_status(query),
+            "window_open": can_propose(current_user) and services.window_open(round=round, unit=current_user.unit),
+            "late_form": LateSubmissionForm.with_units() if office else None,
+        },
     )
 
 

@@ -6,7 +6,8 @@ from flask import current_app, flash, make_response, redirect, render_template, 
 from flask_babel import gettext as _
 
 from core.errors import DomainError
-from core.web import form_status, paginate, show_error
+from core.forms import form_status, show_error
+from core.lists import paginate
 from extensions import db, limiter
 from solicitation import queries
 from solicitation.forms import SuggestionForm, TrackForm

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from accounts.permissions import login_required, office_required, require
 from core.errors import DomainError
-from core.exports import table_response
-from core.web import export_format, form_status, paginate, show_error
+from core.forms import form_status, show_error
+from core.lists import list_or_export
 from extensions import db
 from solicitation import queries
 from solicitation.errors import SolicitationError
@@ -38,9 +38,9 @@ def round_list():
     require(can_view_rounds(current_user))
     filters = RoundFilterForm()
     query = queries.rounds(q=filters.q.data or "", status=filters.status.data)
-    if fmt := export_format():
-        return table_response(filename="rounds", columns=ROUND_COLUMNS, rows=query, fmt=fmt)
-    return render_template("solicitation/round_list.html", filters=filters, page=paginate(query))
+    return list_or_export(
+        query, filename="rounds", columns=ROUND_COLUMNS, template="solicitation/round_list.html", filters=filters
+    )
 
 
 @bp.route("/rounds/new", methods=["GET", "POST"])

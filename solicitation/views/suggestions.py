@@ -2,7 +2,7 @@
 
 from functools import partial
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,9 +11,10 @@ from accounts.models import Unit
 from accounts.permissions import is_office, login_required, office_required, require
 from core.errors import DomainError
 from core.exports import table_response
-from core.forms import Form, ImportForm
-from core.privacy import mask_email, mask_name, mask_phone
-from core.web import export_format, form_status, paginate, run_import, show_error, stored_int
+from core.forms import Form, ImportForm, form_status, show_error
+from core.imports import run_import, template_response
+from core.lists import list_or_export, paginate
+from core.request_input import stored_int
 from extensions import db
 from solicitation import queries
 from solicitation.exports import suggestion_columns
@@ -49,16 +50,14 @@ def suggestion_list(round_id):
     """List the round's suggestions with filters and counts, or export them."""
     round = db.get_or_404(Round, round_id)
     filters, query = _filtered(round)
-    if fmt := export_format():
-        return table_response(
-            filename=f"suggestions-{round.year}", columns=suggestion_columns(reveal=False), rows=query, fmt=fmt
-        )
-    return render_template(
-        "solicitation/suggestion_list.html",
+    return list_or_export(
+        query,
+        filename=f"suggestions-{round.year}",
+        columns=suggestion_columns(reveal=False),
+        template="solicitation/suggestion_list.html",
         round=round,
         filters=filters,
-        page=paginate(query),
-        counts=queries.counts_by(Suggestion.status, query),
+        of_page=lambda _page: {"counts": queries.counts_by(Suggestion.status, query)},
     )
 
 
@@ -149,11 +148,7 @@ def _render_detail(suggestion, *, contact=None, forms=None, status=200):
         suggestion=suggestion,
         fed=queries.proposals_fed_by(current_user, [suggestion.id])[suggestion.id],
         contact=contact,
-        masked={
-            "name": mask_name(suggestion.contact_name),
-            "phone": mask_phone(suggestion.contact_phone),
-            "email": mask_email(suggestion.contact_email),
-        },
+        masked=suggestion.masked_contact,
         next_statuses=services.SUGGESTION_TRANSITIONS[suggestion.status],
         reject_form=forms.get("reject") or RejectForm.make(formdata=None),
         duplicate_form=forms.get("duplicate") or DuplicateForm(formdata=None),
@@ -363,10 +358,5 @@ def suggestion_import(round_id):
 @office_required
 def suggestion_import_template(fmt):
     """Download the import template, .xlsx or .csv."""
-    require(can_triage_suggestions(current_user) and fmt in ("xlsx", "csv"))
-    mimetype = "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return current_app.response_class(
-        imports.suggestion_template(fmt),
-        mimetype=mimetype,
-        headers={"Content-Disposition": f"attachment; filename=suggestions-template.{fmt}"},
-    )
+    require(can_triage_suggestions(current_user))
+    return template_response(filename="suggestions-template", columns=imports.COLUMNS, rows=[imports.EXAMPLE], fmt=fmt)

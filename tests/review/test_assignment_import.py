@@ -7,10 +7,10 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from core.errors import RowsRejected
+from core.spreadsheets import SpreadsheetError
 from extensions import db
 from review.models import Assignment
 from review.services import assignments, conflicts
-from solicitation.errors import SpreadsheetError
 from solicitation.models import RoundStatus
 from solicitation.services.rounds import transition_round
 from tests.factories import make_open_round, make_proposal, make_user
