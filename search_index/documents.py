@@ -24,7 +24,7 @@ from extensions import db
 from plan.models import KeyProject, ProgressReport, ReportState
 from plan.queries import project_visible_to, public_projects, public_reports, report_visible_to, sees_every_plan
 from solicitation.models import Proposal, Suggestion
-from solicitation.queries import publicly_visible_suggestion_ids
+from solicitation.queries import publicly_visible_suggestion_ids, suggestion_visible_to
 
 PUBLIC, OFFICE, LEADER = "public", "office", "leader"
 NOT = "not:"  # an audience token hiding the document from that audience
@@ -312,6 +312,7 @@ def urls_of(hits, *, reader) -> list[str]:
         query = select(model, false() if public else seen).where(model.id.in_(ids)).options(*options)
         return {record.id: (record, bool(staff)) for record, staff in db.session.execute(query)}
 
+    suggestions = loaded(Suggestion, "suggestion", suggestion_visible_to(reader))
     projects = loaded(KeyProject, "key_project", project_visible_to(reader), joinedload(KeyProject.plan))
     reports = loaded(
         ProgressReport,
@@ -320,15 +321,20 @@ def urls_of(hits, *, reader) -> list[str]:
         joinedload(ProgressReport.key_project).joinedload(KeyProject.plan),
     )
     whole_plan = not public and sees_every_plan(reader)
-    return [_url_of(hit.kind, hit.record_id, public, whole_plan, projects, reports) for hit in hits]
+    loaded_records = {"suggestion": suggestions, "key_project": projects, "progress_report": reports}
+    return [_url_of(hit.kind, hit.record_id, whole_plan, loaded_records) for hit in hits]
 
 
-def _url_of(kind: str, record_id: int, public: bool, whole_plan: bool, projects: dict, reports: dict) -> str:
+def _url_of(kind: str, record_id: int, whole_plan: bool, loaded_records: dict[str, dict]) -> str:
     if kind == "proposal":
         return url_for("solicitation.proposal_detail", proposal_id=record_id)
+    projects, reports = loaded_records["key_project"], loaded_records["progress_report"]
     if kind == "suggestion":
-        if public:
-            return url_for("solicitation.heard", _anchor=f"s{record_id}")
+        if record_id not in loaded_records["suggestion"]:  # removed before the index applied it
+            return url_for("solicitation.heard")
+        suggestion, staff = loaded_records["suggestion"][record_id]
+        if not staff:  # found as the public finds it: on the round's public page
+            return url_for("solicitation.heard", round=suggestion.round_id, _anchor=f"s{record_id}")
         return url_for("solicitation.suggestion_detail", suggestion_id=record_id)
     if kind == "key_project":
         if record_id not in projects:  # removed, and the index has not applied it yet: the list of plans, not a 500

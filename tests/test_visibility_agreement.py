@@ -366,6 +366,9 @@ def test_every_surface_of_a_suggestion_agrees_with_the_table(app, world, role):
             "office the JSON API's list (an office token's only)": text in api_list,
             "found by the search": reader.finds(text),
             "found by the JSON API's search": reader.api_finds(text),
+            "found by the JSON API's search, its link opening": _api_link_opens(
+                reader, text, "suggestion", suggestion_id
+            ),
             "the audit log's rule": reader.audit_shows("Suggestion", suggestion_id),
             "the audit log's page": reader.audit_page_shows("Suggestion", suggestion_id)
             if role == "office"
