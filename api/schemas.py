@@ -163,8 +163,6 @@ class PublicSuggestion(BaseModel):
     reply: str | None
     duplicate_of: str | None = Field(description="The original's title only: its tracking code is another's.")
     linked_proposals: int = Field(description="How many proposals it fed into that reached the office.")
-    proposals: list[FedProposal]
-    key_projects: list[FedKeyProject]
     lookup_url: str = Field(description="The tracking page, on the site's configured PUBLIC_URL.")
 
     @classmethod
@@ -173,7 +171,6 @@ class PublicSuggestion(BaseModel):
 
     @staticmethod
     def _fields_of(suggestion: Suggestion) -> dict:
-        outcome = suggestion_outcome(suggestion)
         return {
             "tracking_code": suggestion.display_code,
             "title": suggestion.title,
@@ -182,9 +179,26 @@ class PublicSuggestion(BaseModel):
             "received_on": suggestion.received_on,
             "reply": suggestion.reply if suggestion.reply_published else None,
             "duplicate_of": suggestion.duplicate_of.title if suggestion.duplicate_of else None,
-            "linked_proposals": len(outcome.proposals),
-            "proposals": [{"title": title, "outcome": label} for title, label in outcome.proposal_outcomes()],
-            "key_projects": [
+            "linked_proposals": sum(1 for proposal in suggestion.proposals if proposal.submitted_at is not None),
+            # never from the request's Host header, which the sender chooses
+            "lookup_url": external_url("solicitation.track", code=suggestion.tracking_code),
+        }
+
+
+class TrackedSuggestion(PublicSuggestion):
+    """A suggestion looked up by its code: also what became of it, as its tracking page says (of the original, for
+    one merged into another)."""
+
+    proposals: list[FedProposal]
+    key_projects: list[FedKeyProject]
+
+    @classmethod
+    def of(cls, suggestion: Suggestion) -> "TrackedSuggestion":
+        outcome = suggestion_outcome(suggestion)
+        return cls(
+            **cls._fields_of(suggestion) | {"linked_proposals": len(outcome.proposals)},
+            proposals=[{"title": title, "outcome": label} for title, label in outcome.proposal_outcomes()],
+            key_projects=[
                 {
                     "plan": plan.title,
                     "number": str(project["number"]),
@@ -193,9 +207,7 @@ class PublicSuggestion(BaseModel):
                 }
                 for plan, project, _report in outcome.key_projects
             ],
-            # never from the request's Host header, which the sender chooses
-            "lookup_url": external_url("solicitation.track", code=suggestion.tracking_code),
-        }
+        )
 
 
 class MaskedContact(BaseModel):

@@ -19,6 +19,7 @@ from api.schemas import (
     SuggestionFile,
     SuggestionFilters,
     SuggestionPage,
+    TrackedSuggestion,
 )
 from core.errors import DomainError, RowsRejected
 from extensions import csrf, db, limiter
@@ -107,14 +108,14 @@ def suggestion_submit(json: NewSuggestion):
 
 @bp.get("/suggestions/<code>")
 @limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"])
-@spec.validate(resp=responses((200, PublicSuggestion), 400, 404, 429))
+@spec.validate(resp=responses((200, TrackedSuggestion), 400, 404, 429))
 def suggestion_lookup(code):
     """Look a suggestion up by its tracking code."""
     try:
         suggestion = services.find_by_code(code)
     except DomainError as exc:
         return domain_error(exc, status=404)
-    return PublicSuggestion.of(suggestion)
+    return TrackedSuggestion.of(suggestion)
 
 
 @bp.get("/search")

@@ -103,6 +103,7 @@ GET  solicitation.track                      ok      ok      ok      ok      ok 
 POST accounts.change_password                login   login   ok      ok      ok      ok      ok      ok
 POST accounts.login                          ok      ok      ok      ok      ok      ok      ok      ok
 POST accounts.logout                         ok      ok      ok      ok      ok      ok      ok      ok
+POST accounts.todo_digest                    login   login   ok      ok      ok      ok      ok      ok
 POST accounts.unit_form                      login   login   403     403     403     403     403     ok
 POST accounts.unit_set_active                login   login   403     403     403     403     403     ok
 POST accounts.user_create                    login   login   403     403     403     403     403     ok

@@ -113,5 +113,9 @@ def test_search_finds_what_was_submitted_not_the_unsent_revision(app):
     office, proposal, _sent, _added = returned_proposal()
     while search_services.process_queue():
         pass
-    titles = {item.hit.title for item in search_queries.search(user=office, text="家庭医生")[1]}
-    assert titles == {"创新家庭医生服务模式"}
+    found = [item.hit for item in search_queries.search(user=office, text="家庭医生")[1]]
+    assert [hit.title for hit in found if hit.kind == "proposal" and hit.record_id == proposal.id] == [
+        "创新家庭医生服务模式"
+    ]
+    revised = search_queries.search(user=office, text="提质增效")[1]
+    assert [item for item in revised if item.hit.kind == "proposal" and item.hit.record_id == proposal.id] == []
