@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
+from sqlalchemy.orm import joinedload
 
 from accounts.models import AuditEvent, Role
 from accounts.permissions import has_role
@@ -25,7 +26,11 @@ def todo(user, today: date) -> list[TodoItem]:
 
 
 def _unit_todo(user, today: date) -> list[TodoItem]:
-    returned = select(Proposal).where(Proposal.unit_id == user.unit_id, Proposal.status == ProposalStatus.returned)
+    returned = (
+        select(Proposal)
+        .options(joinedload(Proposal.round))  # its deadline, in the same statement
+        .where(Proposal.unit_id == user.unit_id, Proposal.status == ProposalStatus.returned)
+    )
     items = [
         TodoItem(
             text=_("Revise the returned proposal “%(title)s”", title=proposal.title),

@@ -112,11 +112,14 @@ def _send_revision(proposal: Proposal) -> None:
         file.revision = None
 
 
-def _snapshot(proposal: Proposal) -> dict:
-    """The proposal as its unit has it now (with a revision not yet sent), for the audit log."""
-    revised = proposal.as_revised()
-    data = audit.snapshot(revised, PROPOSAL_FIELDS)
-    data["cooperating_units"] = [unit.name for unit in revised.cooperating_units]
+def _snapshot(proposal: Proposal, *, revised: bool = True, files: bool = False) -> dict:
+    """The proposal for the audit log: as its unit has it now (with a revision not yet sent), or as the office
+    reads it (`revised=False`); with its files' names if asked."""
+    shown = proposal.as_revised() if revised else proposal
+    data = audit.snapshot(shown, PROPOSAL_FIELDS)
+    data["cooperating_units"] = [unit.name for unit in shown.cooperating_units]
+    if files:
+        data["files"] = [file.filename for file in shown.attachments]
     return data
 
 
@@ -214,11 +217,7 @@ def submit_proposal(*, actor: User, proposal: Proposal, today: date | None = Non
     if missing:
         raise SolicitationError("proposal_incomplete", field=missing[0], missing=missing)
     before = proposal.status
-    sent = _snapshot(proposal) | {"files": [file.filename for file in proposal.as_revised().attachments]}
-    was = audit.snapshot(proposal, PROPOSAL_FIELDS) | {
-        "cooperating_units": [unit.name for unit in proposal.cooperating_units],
-        "files": [file.filename for file in proposal.attachments],
-    }
+    sent, was = _snapshot(proposal, files=True), _snapshot(proposal, revised=False, files=True)
     _send_revision(proposal)
     proposal.status = S.resubmitted if before is S.returned else S.submitted
     proposal.submitted_at = proposal.submitted_at or utcnow()
