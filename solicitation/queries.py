@@ -224,7 +224,9 @@ def suggestions(
 
 def round_suggestions(round_id: int, ids: list[int]) -> list[Suggestion]:
     """The suggestions of the round among `ids` (an id of another round is ignored)."""
-    return list(db.session.scalars(select(Suggestion).where(Suggestion.round_id == round_id, Suggestion.id.in_(ids))))
+    # with their proposals: a bulk link checks each suggestion's without a query per row
+    query = select(Suggestion).options(selectinload(Suggestion.proposals))
+    return list(db.session.scalars(query.where(Suggestion.round_id == round_id, Suggestion.id.in_(ids))))
 
 
 def all_rows(query: Select) -> list:
@@ -321,10 +323,14 @@ def public_suggestions(round_id: int) -> Select:
 
 def submitted_proposals(round_id: int) -> list[Proposal]:
     """Proposals of the round the office can link a suggestion to: submitted and not withdrawn."""
-    query = select(Proposal).where(
-        Proposal.round_id == round_id,
-        Proposal.submitted_at.is_not(None),
-        Proposal.status != ProposalStatus.withdrawn,
+    query = (
+        select(Proposal)
+        .options(selectinload(Proposal.unit))  # each is shown with its unit
+        .where(
+            Proposal.round_id == round_id,
+            Proposal.submitted_at.is_not(None),
+            Proposal.status != ProposalStatus.withdrawn,
+        )
     )
     return list(db.session.scalars(query.order_by(Proposal.id)))
 
