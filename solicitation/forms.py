@@ -353,9 +353,9 @@ class BulkTriageForm(Form):
     all_matching = BooleanField(_l("All suggestions matching the filter, on every page"))
     action = SelectField(_l("Action"))
     reason = SelectField(_l("Why not accepted"), coerce=enum_coerce(RejectReason))
-    reply = TextAreaField(_l("Public reply (optional)"), validators=[Length(max=5000)])
+    reply = TextAreaField(_l("Public reply (optional)"), validators=[Length(max=5000)], render_kw={"rows": 2})
     unit_id = SelectField(_l("Refer to unit"), coerce=optional_int)
-    note = TextAreaField(_l("Note for the unit"), validators=[Length(max=2000)])
+    note = TextAreaField(_l("Note for the unit"), validators=[Length(max=2000)], render_kw={"rows": 2})
     original = StringField(_l("Tracking code or number of the original"), validators=[Length(max=30)])
     proposal_id = SelectField(_l("Proposal"), coerce=optional_int)
 
