@@ -102,3 +102,13 @@ def test_office_refers_in_bulk_and_is_told_which_staff_are_mailed(client, login_
     assert "区住房建设局的经办人（张科长）每条转办建议各收一封邮件。" in page and "请研究答复" in page
     client.post(f"/rounds/{round.id}/suggestions/bulk/apply", data=data)
     assert statuses(chosen) == [St.referred] * 2 and events("suggestion.refer") == 2
+
+
+def test_a_preview_in_which_the_rule_refuses_every_one_offers_nothing_to_confirm(client, login_as):
+    office = login_as("office")
+    round = make_open_round()
+    refused = adopted(office, round)
+    data = {"suggestion_id": [refused.id], "action": "reject", "reason": "spam"}
+    page = client.post(f"/rounds/{round.id}/suggestions/bulk", data=data).get_data(as_text=True)
+    assert "将变更 0 条建议。" in page and "1 条保持不变" in page
+    assert "确认：变更" not in page and "不发送群众邮件" not in page
