@@ -103,11 +103,15 @@ def queue_mail(*, to: str, template: str, **context) -> OutboxMessage | None:
     return message
 
 
+def mail_recipients(users) -> list:
+    """Those of `users` (a unit's staff, say) who can receive mail: active, with an email address."""
+    return [user for user in users if user.active and user.email]
+
+
 def queue_mail_to_staff(users, *, template: str, **context) -> None:
     """Queue a message to each of `users` (a unit's staff, say) who is active and has an email address."""
-    for user in users:
-        if user.active and user.email:
-            queue_mail(to=user.email, template=template, **context)
+    for user in mail_recipients(users):
+        queue_mail(to=user.email, template=template, **context)
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ from solicitation.models import (
     SuggestionStatus,
 )
 from solicitation.presets import preset_choices
+from solicitation.services.suggestions import BulkChoice
 
 
 class RoundForm(VersionedForm):
@@ -343,3 +344,52 @@ class SuggestionFilterForm(FilterForm):
         form.category.choices = options([(c.id, c.name) for c in round.categories], blank=_l("All"))
         form.held.choices = options([("yes", _l("Held, not yet published"))], blank=_l("All"))
         return form
+
+
+class BulkTriageForm(Form):
+    """One triage action for the suggestions chosen on the list (or all those matching its filter), with what the
+    action needs; the service refuses a missing one."""
+
+    all_matching = BooleanField(_l("All suggestions matching the filter, on every page"))
+    action = SelectField(_l("Action"))
+    reason = SelectField(_l("Why not accepted"), coerce=enum_coerce(RejectReason))
+    reply = TextAreaField(_l("Public reply (optional)"), validators=[Length(max=5000)], render_kw={"rows": 2})
+    unit_id = SelectField(_l("Refer to unit"), coerce=optional_int)
+    note = TextAreaField(_l("Note for the unit"), validators=[Length(max=2000)], render_kw={"rows": 2})
+    original = StringField(_l("Tracking code or number of the original"), validators=[Length(max=30)])
+    proposal_id = SelectField(_l("Proposal"), coerce=optional_int)
+
+    @classmethod
+    def for_round(cls, proposals, **kwargs):
+        """The form with the actions, the reasons, the active units and the round's linkable `proposals`."""
+        form = cls(**kwargs)
+        actions = [
+            ("accept", _l("Accept (take up)")),
+            ("reject", _l("Do not accept, with one reason")),
+            ("refer", _l("Refer to a unit")),
+            ("duplicate", _l("Merge as duplicates of one original")),
+            ("link", _l("Link to a proposal")),
+        ]
+        form.action.choices = options(actions, blank=_l("— choose —"))
+        form.reason.choices = options(RejectReason.choices(), blank=_l("— choose —"))
+        form.unit_id.choices = options(unit_choices(), blank=_l("— choose —"))
+        form.proposal_id.choices = options(
+            [(p.id, f"{p.id} · {p.title}（{p.unit.name}）") for p in proposals], blank=_l("— choose —")
+        )
+        return form
+
+    def action_label(self) -> str:
+        """The chosen action, as the form names it."""
+        return next((str(choice.label) for choice in self.action.choices if choice.value == self.action.data), "")
+
+    def choice(self) -> BulkChoice:
+        """The action as the service takes it."""
+        return BulkChoice(
+            action=self.action.data or "",
+            reason=self.reason.data,
+            reply=self.reply.data or "",
+            unit_id=self.unit_id.data,
+            note=self.note.data or "",
+            original=self.original.data or "",
+            proposal_id=self.proposal_id.data,
+        )

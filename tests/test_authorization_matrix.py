@@ -175,6 +175,8 @@ POST solicitation.second                     ok      ok      ok      ok      ok 
 POST solicitation.suggest                    ok      ok      ok      ok      ok      ok      ok      ok
 POST solicitation.suggestion_accept          login   login   403     403     403     403     403     ok
 POST solicitation.suggestion_answer          login   login   ok      403     403     403     403     403
+POST solicitation.suggestion_bulk_apply      login   login   403     403     403     403     403     ok
+POST solicitation.suggestion_bulk_confirm    login   login   403     403     403     403     403     ok
 POST solicitation.suggestion_create          login   login   403     403     403     403     403     ok
 POST solicitation.suggestion_decide          login   login   403     403     403     403     403     ok
 POST solicitation.suggestion_draft_proposal  login   login   ok      403     403     403     403     ok

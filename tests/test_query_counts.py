@@ -146,6 +146,30 @@ def test_the_suggestions_list(client, login_as):
     assert_the_same_statements(client, world)
 
 
+@pytest.mark.parametrize("action", ["refer", "duplicate", "link"])
+def test_the_bulk_triage_confirmation(client, login_as, action):
+    """The confirmation of a bulk action reads the chosen suggestions, their links and whom it mails at once."""
+    office = login_as("office")
+    round = make_open_round()
+    unit = make_unit()
+    make_user(role="unit_staff", unit=unit)
+    original = accepted(office, round, "原建议")
+    proposal = make_proposal(round=round, submit=True)
+    url = f"/rounds/{round.id}/suggestions/bulk"
+    choice = {"action": action, "unit_id": unit.id, "original": original.display_code, "proposal_id": proposal.id}
+
+    def statements(n: int) -> int:
+        names = titles(n, "批量建议")
+        chosen = [accepted(office, round, title) for title in names]
+        data = {"suggestion_id": [suggestion.id for suggestion in chosen], **choice}
+        page = client.post(url, data=data).get_data(as_text=True)
+        assert [name for name in names if name not in page] == []
+        return statements_run(lambda: client.post(url, data=data))
+
+    fewer, more = statements(FEWER), statements(MORE)
+    assert fewer == more, f"{more - fewer} statements more for {MORE - FEWER} rows more"
+
+
 def test_the_proposals_list(client, login_as):
     login_as("office")
     round, cooperating = make_open_round(), make_unit()

@@ -131,9 +131,13 @@ def counts_by_status(query: Select) -> dict[ProposalStatus, int]:
 
 def submitted_proposals(round_id: int) -> list[Proposal]:
     """Proposals of the round the office can link a suggestion to: submitted and not withdrawn."""
-    query = select(Proposal).where(
-        Proposal.round_id == round_id,
-        Proposal.submitted_at.is_not(None),
-        Proposal.status != ProposalStatus.withdrawn,
+    query = (
+        select(Proposal)
+        .options(selectinload(Proposal.unit))  # each is shown with its unit
+        .where(
+            Proposal.round_id == round_id,
+            Proposal.submitted_at.is_not(None),
+            Proposal.status != ProposalStatus.withdrawn,
+        )
     )
     return list(db.session.scalars(query.order_by(Proposal.id)))

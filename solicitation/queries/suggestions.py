@@ -91,7 +91,9 @@ def suggestions(
 
 def round_suggestions(round_id: int, ids: list[int]) -> list[Suggestion]:
     """The suggestions of the round among `ids` (an id of another round is ignored)."""
-    return list(db.session.scalars(select(Suggestion).where(Suggestion.round_id == round_id, Suggestion.id.in_(ids))))
+    # with their proposals: a bulk link checks each suggestion's without a query per row
+    query = select(Suggestion).options(selectinload(Suggestion.proposals))
+    return list(db.session.scalars(query.where(Suggestion.round_id == round_id, Suggestion.id.in_(ids))))
 
 
 def referred_to(user) -> Select:

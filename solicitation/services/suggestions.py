@@ -3,6 +3,7 @@
 import hashlib
 import re
 import secrets
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
@@ -13,7 +14,7 @@ from accounts.models import Role, Unit, User
 from accounts.permissions import check_office
 from core import clock
 from core.email_address import is_email_address
-from core.mail import queue_mail, queue_mail_to_staff
+from core.mail import mail_recipients, queue_mail, queue_mail_to_staff
 from core.models import max_length, utcnow
 from core.request_input import stored_int
 from core.urls import external_url
@@ -158,14 +159,19 @@ def _tell_resident(suggestion: Suggestion) -> None:
         )
 
 
+def _check_move(suggestion: Suggestion, target: SuggestionStatus) -> None:
+    """Refuse a triage step the suggestion's status does not allow."""
+    if target not in SUGGESTION_TRANSITIONS[suggestion.status]:
+        raise SolicitationError("suggestion_move_not_allowed", current=suggestion.status, target=target)
+
+
 def _move(*, actor: User, suggestion: Suggestion, target: SuggestionStatus, action: str, **changes) -> Suggestion:
     """Check and make one triage step: the status, the fields it sets, the audit event, the resident told.
 
     Only flushes; the public service commits.
     """
     check_office(actor, SolicitationError)
-    if target not in SUGGESTION_TRANSITIONS[suggestion.status]:
-        raise SolicitationError("suggestion_move_not_allowed", current=suggestion.status, target=target)
+    _check_move(suggestion, target)
     before = {"status": suggestion.status.value, **{k: audit.snapshot(suggestion, [k])[k] for k in changes}}
     suggestion.status = target
     for name, value in changes.items():
@@ -176,8 +182,7 @@ def _move(*, actor: User, suggestion: Suggestion, target: SuggestionStatus, acti
     return suggestion
 
 
-def accept_suggestion(*, actor: User, suggestion: Suggestion) -> Suggestion:
-    """受理: the office takes the suggestion up (or takes up again one it had set aside)."""
+def _accept(actor: User, suggestion: Suggestion) -> None:
     _move(
         actor=actor,
         suggestion=suggestion,
@@ -191,14 +196,16 @@ def accept_suggestion(*, actor: User, suggestion: Suggestion) -> Suggestion:
         reply="",
         reply_published_at=None,
     )
+
+
+def accept_suggestion(*, actor: User, suggestion: Suggestion) -> Suggestion:
+    """受理: the office takes the suggestion up (or takes up again one it had set aside)."""
+    _accept(actor, suggestion)
     db.session.commit()
     return suggestion
 
 
-def reject_suggestion(
-    *, actor: User, suggestion: Suggestion, reason: RejectReason | None, reply: str = ""
-) -> Suggestion:
-    """不予受理, with the reason (spam, out of scope, other) and an optional public reply."""
+def _reject(actor: User, suggestion: Suggestion, reason: RejectReason | None, reply: str) -> None:
     if reason is None:
         raise SolicitationError("reject_reason_required", field="reason")
     _move(
@@ -210,31 +217,53 @@ def reject_suggestion(
         reply=reply.strip(),
         reply_published_at=utcnow() if reply.strip() else None,
     )
+
+
+def reject_suggestion(
+    *, actor: User, suggestion: Suggestion, reason: RejectReason | None, reply: str = ""
+) -> Suggestion:
+    """不予受理, with the reason (spam, out of scope, other) and an optional public reply."""
+    _reject(actor, suggestion, reason, reply)
     db.session.commit()
     return suggestion
+
+
+def _root(original: Suggestion) -> Suggestion:
+    """The suggestion `original` was merged into, if any: a duplicate points at the root, never along a chain."""
+    while original.duplicate_of is not None:
+        original = original.duplicate_of
+    return original
+
+
+def _check_duplicate(suggestion: Suggestion, root: Suggestion) -> None:
+    if root.id == suggestion.id:
+        raise SolicitationError("duplicate_of_self", field="original")
+    if root.round_id != suggestion.round_id:
+        raise SolicitationError("duplicate_other_round", field="original")
+    _check_move(suggestion, St.duplicate)
+
+
+def _mark_duplicate(actor: User, suggestion: Suggestion, original: Suggestion) -> None:
+    root = _root(original)
+    _check_duplicate(suggestion, root)
+    _move(
+        actor=actor, suggestion=suggestion, target=St.duplicate, action="suggestion.duplicate", duplicate_of_id=root.id
+    )
 
 
 def mark_duplicate(*, actor: User, suggestion: Suggestion, original: Suggestion) -> Suggestion:
     """Merge a suggestion into the one that absorbs it; it stays visible with a pointer to the original."""
-    while original.duplicate_of is not None:  # point at the root, never along a chain
-        original = original.duplicate_of
-    if original.id == suggestion.id:
-        raise SolicitationError("duplicate_of_self", field="original")
-    if original.round_id != suggestion.round_id:
-        raise SolicitationError("duplicate_other_round", field="original")
-    _move(
-        actor=actor,
-        suggestion=suggestion,
-        target=St.duplicate,
-        action="suggestion.duplicate",
-        duplicate_of_id=original.id,
-    )
+    _mark_duplicate(actor, suggestion, original)
     db.session.commit()
     return suggestion
 
 
-def refer_suggestion(*, actor: User, suggestion: Suggestion, unit: Unit | None, note: str = "") -> Suggestion:
-    """转办: send the suggestion to a unit, which answers in its own view; its staff are told."""
+def referral_staff(unit: Unit) -> list[User]:
+    """Whom a referral to `unit` mails: its staff who can receive mail."""
+    return mail_recipients(user for user in unit.users if user.role is Role.unit_staff)
+
+
+def _refer(actor: User, suggestion: Suggestion, unit: Unit | None, note: str) -> None:
     if unit is None:
         raise SolicitationError("referral_unit_required", field="unit_id")
     _move(
@@ -246,8 +275,12 @@ def refer_suggestion(*, actor: User, suggestion: Suggestion, unit: Unit | None, 
         referral_note=note.strip(),
     )
     url = external_url("solicitation.suggestion_detail", suggestion_id=suggestion.id)
-    staff = [user for user in unit.users if user.role is Role.unit_staff]
-    queue_mail_to_staff(staff, template="suggestion_referred", suggestion=suggestion, unit=unit, url=url)
+    queue_mail_to_staff(referral_staff(unit), template="suggestion_referred", suggestion=suggestion, unit=unit, url=url)
+
+
+def refer_suggestion(*, actor: User, suggestion: Suggestion, unit: Unit | None, note: str = "") -> Suggestion:
+    """转办: send the suggestion to a unit, which answers in its own view; its staff are told."""
+    _refer(actor, suggestion, unit, note)
     db.session.commit()
     return suggestion
 
@@ -310,14 +343,18 @@ def publish_replies(*, actor: User, suggestions: list[Suggestion]) -> int:
     return published
 
 
-def link_proposals(*, actor: User, suggestion: Suggestion, proposal_ids: list[int]) -> Suggestion:
-    """Record which submitted proposals of the round this suggestion fed into."""
+def linkable(proposal: Proposal, round_id: int) -> bool:
+    """Whether a suggestion of the round can be linked to `proposal`: one of its round, submitted, not withdrawn."""
+    return (
+        proposal.round_id == round_id
+        and proposal.submitted_at is not None
+        and proposal.status is not ProposalStatus.withdrawn
+    )
+
+
+def _set_links(actor: User, suggestion: Suggestion, proposals: list[Proposal]) -> None:
     check_office(actor, SolicitationError)
-    proposals = db.session.scalars(select(Proposal).where(Proposal.id.in_(proposal_ids))).all()
-    if len(proposals) != len(set(proposal_ids)) or any(
-        p.round_id != suggestion.round_id or p.submitted_at is None or p.status is ProposalStatus.withdrawn
-        for p in proposals
-    ):
+    if not all(linkable(p, suggestion.round_id) for p in proposals):
         raise SolicitationError("proposal_other_round", field="proposal_ids")
     before = {"proposals": [p.id for p in suggestion.proposals]}
     suggestion.proposals = list(proposals)
@@ -328,8 +365,27 @@ def link_proposals(*, actor: User, suggestion: Suggestion, proposal_ids: list[in
         before=before,
         after={"proposals": [p.id for p in suggestion.proposals]},
     )
+
+
+def link_proposals(*, actor: User, suggestion: Suggestion, proposal_ids: list[int]) -> Suggestion:
+    """Record which submitted proposals of the round this suggestion fed into."""
+    check_office(actor, SolicitationError)
+    proposals = db.session.scalars(select(Proposal).where(Proposal.id.in_(proposal_ids))).all()
+    if len(proposals) != len(set(proposal_ids)):
+        raise SolicitationError("proposal_other_round", field="proposal_ids")
+    _set_links(actor, suggestion, proposals)
     db.session.commit()
     return suggestion
+
+
+def _check_new_link(suggestion: Suggestion, proposal: Proposal) -> None:
+    if proposal in suggestion.proposals:
+        raise SolicitationError("already_linked", proposal=proposal.id)
+
+
+def _add_link(actor: User, suggestion: Suggestion, proposal: Proposal) -> None:
+    _check_new_link(suggestion, proposal)
+    _set_links(actor, suggestion, [*suggestion.proposals, proposal])
 
 
 def set_public(*, actor: User, suggestion: Suggestion, public: bool) -> Suggestion:
@@ -387,3 +443,111 @@ def record_contact_export(*, actor: User, round: Round, count: int) -> None:
     check_office(actor, SolicitationError)
     audit.record(actor=actor, action="suggestion.export_contacts", obj=round, after={"rows": count})
     db.session.commit()
+
+
+# The triage actions the office can take on many suggestions at once, and those that mail each resident.
+BULK_ACTIONS = ("accept", "reject", "refer", "duplicate", "link")
+TELLS_RESIDENT = frozenset({"accept", "reject", "refer", "duplicate"})
+
+
+@dataclass(frozen=True)
+class BulkChoice:
+    """One action for many suggestions, as the office chose it, with what that action needs."""
+
+    action: str
+    reason: RejectReason | None = None
+    reply: str = ""
+    unit_id: int | None = None
+    note: str = ""
+    original: str = ""  # the original's tracking code or number
+    proposal_id: int | None = None
+
+
+@dataclass
+class BulkTriage:
+    """What a bulk triage does (or, previewed, would do): the suggestions changed, those the single action's rule
+    refused with its reason, and who is mailed."""
+
+    choice: BulkChoice
+    changed: list[Suggestion] = field(default_factory=list)
+    refused: list[tuple[Suggestion, SolicitationError]] = field(default_factory=list)
+    unit: Unit | None = None
+    original: Suggestion | None = None
+    proposal: Proposal | None = None
+
+    @property
+    def residents_mailed(self) -> int:
+        """How many residents are mailed: those with an address among the changed, if the action tells them."""
+        if self.choice.action not in TELLS_RESIDENT:
+            return 0
+        return sum(1 for suggestion in self.changed if suggestion.contact_email)
+
+    @property
+    def staff_mailed(self) -> list[User]:
+        """The referral unit's staff, each mailed once per suggestion referred."""
+        return referral_staff(self.unit) if self.unit and self.changed else []
+
+
+def _bulk(*, actor: User, round: Round, suggestions: list[Suggestion], choice: BulkChoice, apply: bool) -> BulkTriage:
+    """Check (and with `apply`, make) `choice` on each suggestion by its single action's own rule; only flushes."""
+    check_office(actor, SolicitationError)
+    if choice.action not in BULK_ACTIONS:
+        raise SolicitationError("bulk_action_required", field="action")
+    if not suggestions:
+        raise SolicitationError("nothing_chosen", field="suggestion_id")
+    outcome = BulkTriage(choice=choice)
+    # The choice is checked once, before any suggestion: bad input changes nothing.
+    if choice.action == "reject" and choice.reason is None:
+        raise SolicitationError("reject_reason_required", field="reason")
+    if choice.action == "refer":
+        outcome.unit = db.session.get(Unit, choice.unit_id) if choice.unit_id else None
+        if outcome.unit is None or not outcome.unit.active:
+            raise SolicitationError("referral_unit_required", field="unit_id")
+    if choice.action == "duplicate":
+        if not choice.original.strip():
+            raise SolicitationError("original_required", field="original")
+        outcome.original = _root(find_by_number_or_code(choice.original.strip()))
+        if outcome.original.round_id != round.id:
+            raise SolicitationError("duplicate_other_round", field="original")
+    if choice.action == "link":
+        outcome.proposal = db.session.get(Proposal, choice.proposal_id) if choice.proposal_id else None
+        if outcome.proposal is None or not linkable(outcome.proposal, round.id):
+            raise SolicitationError("proposal_other_round", field="proposal_id")
+    # Each action: the single action's check, and its change (which checks the same first).
+    check, change = {
+        "accept": (lambda s: _check_move(s, St.accepted), lambda s: _accept(actor, s)),
+        "reject": (
+            lambda s: _check_move(s, St.rejected),
+            lambda s: _reject(actor, s, choice.reason, choice.reply),
+        ),
+        "refer": (lambda s: _check_move(s, St.referred), lambda s: _refer(actor, s, outcome.unit, choice.note)),
+        "duplicate": (
+            lambda s: _check_duplicate(s, outcome.original),
+            lambda s: _mark_duplicate(actor, s, outcome.original),
+        ),
+        "link": (lambda s: _check_new_link(s, outcome.proposal), lambda s: _add_link(actor, s, outcome.proposal)),
+    }[choice.action]
+    for suggestion in suggestions:
+        try:
+            (change if apply else check)(suggestion)
+        except SolicitationError as refusal:  # the rule refused before changing anything: leave it as it is
+            outcome.refused.append((suggestion, refusal))
+        else:
+            outcome.changed.append(suggestion)
+    return outcome
+
+
+def preview_triage(*, actor: User, round: Round, suggestions: list[Suggestion], choice: BulkChoice) -> BulkTriage:
+    """What triaging these suggestions together would change, refuse and mail; changes nothing."""
+    return _bulk(actor=actor, round=round, suggestions=suggestions, choice=choice, apply=False)
+
+
+def triage_suggestions(*, actor: User, round: Round, suggestions: list[Suggestion], choice: BulkChoice) -> BulkTriage:
+    """Triage many suggestions at once: each by its single action's rule, audited and mailed as that action does;
+    those the rule refuses are left unchanged and reported with the reason."""
+    outcome = _bulk(actor=actor, round=round, suggestions=suggestions, choice=choice, apply=True)
+    ids = [suggestion.id for suggestion in suggestions]
+    db.session.commit()
+    # Read back in one statement what the summary shows, not one refresh per suggestion.
+    db.session.scalars(select(Suggestion).where(Suggestion.id.in_(ids))).all()
+    return outcome

@@ -20,6 +20,7 @@ from solicitation import queries
 from solicitation.exports import suggestion_columns
 from solicitation.forms import (
     AnswerForm,
+    BulkTriageForm,
     DecideForm,
     DraftProposalForm,
     DuplicateForm,
@@ -49,16 +50,61 @@ from solicitation.views import bp
 def suggestion_list(round_id):
     """List the round's suggestions with filters and counts, or export them."""
     round = db.get_or_404(Round, round_id)
+    return _list_page(round, BulkTriageForm.for_round(queries.submitted_proposals(round.id), formdata=None))
+
+
+def _list_page(round, bulk_form, *, chosen_ids=(), status=200):
+    """The list (or its export) with the bulk triage form, a sent one keeping the user's choices and errors."""
     filters, query = _filtered(round)
-    return list_or_export(
+    page = list_or_export(
         query,
         filename=f"suggestions-{round.year}",
         columns=suggestion_columns(reveal=False),
         template="solicitation/suggestion_list.html",
         round=round,
         filters=filters,
+        bulk_form=bulk_form,
+        chosen_ids=set(chosen_ids),
         of_page=lambda _page: {"counts": queries.counts_by(Suggestion.status, query)},
     )
+    return page, status
+
+
+@bp.post("/rounds/<int:round_id>/suggestions/bulk")
+@office_required
+def suggestion_bulk_confirm(round_id):
+    """Show how many of the chosen suggestions a bulk action would change, which it would leave and who would be
+    mailed, and ask to confirm."""
+    return _bulk(round_id, services.preview_triage, applied=False)
+
+
+@bp.post("/rounds/<int:round_id>/suggestions/bulk/apply")
+@office_required
+def suggestion_bulk_apply(round_id):
+    """Make the confirmed bulk action and show what it changed and what it left, and why."""
+    return _bulk(round_id, services.triage_suggestions, applied=True)
+
+
+def _bulk(round_id, act, *, applied):
+    """Load the chosen suggestions (by id, or all matching the list's filter), preview or make the action; on bad
+    input show the list again with the message and the choices kept."""
+    round = db.get_or_404(Round, round_id)
+    form = BulkTriageForm.for_round(queries.submitted_proposals(round.id))
+    ids = request.form.getlist("suggestion_id", type=stored_int)
+    if form.validate_on_submit():
+        if form.all_matching.data:
+            chosen = queries.all_rows(_filtered(round)[1])
+        else:
+            chosen = queries.round_suggestions(round.id, ids)
+        try:
+            outcome = act(actor=current_user, round=round, suggestions=chosen, choice=form.choice())
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            return render_template(
+                "solicitation/suggestion_bulk.html", round=round, form=form, outcome=outcome, applied=applied
+            )
+    return _list_page(round, form, chosen_ids=ids, status=400)
 
 
 def _filtered(round):
