@@ -16,6 +16,7 @@ class PlanError(DomainError):
         "meeting_required": _l("Give the meeting that approved the plan and its date."),
         "title_required": _l("A key project needs a title."),
         "category_not_in_round": _l("Choose one of this round's categories."),
+        "lead_leader_not_leader": _l("Choose the account of an active district leader, or write the leader's name."),
         "cannot_move": _l("The project is already at that end of the list."),
         "plan_not_published": _l("Progress is reported once the plan is published."),
         "not_lead_unit": _l("Only the lead unit of the project reports its progress."),

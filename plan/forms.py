@@ -5,7 +5,7 @@ from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from accounts.queries import unit_choices
+from accounts.queries import leader_choices, unit_choices
 from core.forms import (
     Form,
     MultiCheckboxField,
@@ -59,7 +59,16 @@ class KeyProjectForm(VersionedForm):
     content = TextAreaField(FIELD_LABELS["content"], validators=[length_of(KeyProject.content)])
     innovation = TextAreaField(FIELD_LABELS["innovation"], validators=[length_of(KeyProject.innovation)])
     goals = TextAreaField(FIELD_LABELS["goals"], validators=[length_of(KeyProject.goals)])
-    lead_leader = StringField(FIELD_LABELS["lead_leader"], validators=[length_of(KeyProject.lead_leader)])
+    lead_leader_id = SelectField(
+        FIELD_LABELS["lead_leader"],
+        coerce=optional_int,
+        description=_l("A leader with an account sees the project in their to-do list and on their page."),
+    )
+    lead_leader = StringField(
+        _l("Or the lead district leader's name"),
+        validators=[length_of(KeyProject.lead_leader)],
+        description=_l("For a leader without an account; the account's name is shown when one is chosen."),
+    )
     lead_unit_id = SelectField(FIELD_LABELS["lead_unit"], coerce=optional_int)
     cooperating_unit_ids = MultiCheckboxField(FIELD_LABELS["cooperating_units"], coerce=int)
     milestone_1 = TextAreaField(_l("By the end of the first quarter"), validators=[length_of(Milestone.target)])
@@ -74,6 +83,8 @@ class KeyProjectForm(VersionedForm):
         form.category_id.choices = options([(c.id, c.name) for c in round.categories], blank=_l("— choose —"))
         units = unit_choices(include=project.lead_unit_id if project else None)
         form.lead_unit_id.choices = options(units, blank=_l("— choose —"))
+        leaders = leader_choices(include=project.lead_leader_id if project else None)
+        form.lead_leader_id.choices = options(leaders, blank=_l("— no account —"))
         form.cooperating_unit_ids.choices = options(units)
         if project is None:
             del form.lock_version
@@ -94,7 +105,7 @@ class KeyProjectForm(VersionedForm):
         return {
             name: self[name].data
             for name in ("title", "category_id", "origin", "problem", "principles", "content")
-            + ("innovation", "goals", "lead_leader", "lead_unit_id")
+            + ("innovation", "goals", "lead_leader_id", "lead_leader", "lead_unit_id")
         }
 
     def milestones(self) -> dict[int, str]:
