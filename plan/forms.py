@@ -7,12 +7,14 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from accounts.queries import leader_choices, unit_choices
 from core.forms import (
+    FilterForm,
     Form,
     MultiCheckboxField,
     VersionedForm,
     chosen_files,
     enum_coerce,
     length_of,
+    optional_bool,
     optional_int,
     options,
 )
@@ -211,4 +213,21 @@ class AssessmentForm(Form):
     def for_project(cls, project, **kwargs):
         form = cls(obj=project, prefix=f"k{project.id}", **kwargs)
         form.rating.choices = options(Rating.choices(), blank=_l("— choose —"))
+        return form
+
+
+class LedProjectFilterForm(FilterForm):
+    """The filters of a district leader's page of the key projects they lead."""
+
+    plan = SelectField(_l("Plan"), coerce=optional_int)
+    behind = SelectField(
+        _l("Behind"),
+        coerce=optional_bool,
+        choices=options([("yes", _l("Behind only")), ("no", _l("Not behind"))], blank=_l("All")),
+    )
+
+    @classmethod
+    def for_plans(cls, plans):
+        form = cls()
+        form.plan.choices = options([(plan.id, plan.title) for plan in plans], blank=_l("All"))
         return form

@@ -1,7 +1,7 @@
 """Read-only selects of the plan, and its snapshots: what a version held and what changed between two."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, exists, false, func, select, true
@@ -25,6 +25,7 @@ from plan.models import (
     Task,
     TaskProgress,
 )
+from plan.pace import expected_share, is_behind
 from review.models import Screening
 from review.queries import published_decisions
 from solicitation.models import Proposal, ProposalStatus, suggestion_proposals
@@ -348,12 +349,69 @@ def led_by(user) -> list[KeyProject]:
 
 def public_reports(project_ids) -> dict[int, ProgressReport]:
     """Each project's latest report that the office accepted, by project: the progress the public sees."""
+    return latest_reports_of(project_ids, states={ReportState.accepted})
+
+
+def latest_reports_of(project_ids, *, states=REACHED_OFFICE) -> dict[int, ProgressReport]:
+    """Each project's latest report in one of `states` (by default: that reached the office), by project."""
     query = (
         select(ProgressReport)
-        .where(ProgressReport.key_project_id.in_(list(project_ids)), ProgressReport.state == ReportState.accepted)
+        .where(ProgressReport.key_project_id.in_(list(project_ids)), ProgressReport.state.in_(states))
         .order_by(ProgressReport.quarter)
     )
     return {report.key_project_id: report for report in db.session.scalars(query)}
+
+
+@dataclass
+class LedProject:
+    """A key project as its lead district leader follows it: its latest report that reached the office, the share
+    it should have done by that quarter, and whether it is behind."""
+
+    project: KeyProject
+    report: ProgressReport | None
+
+    @property
+    def expected(self) -> int | None:
+        return expected_share(self.project.tasks, self.report.quarter) if self.report else None
+
+    @property
+    def behind(self) -> bool:
+        return self.report is not None and is_behind(self.report, self.project.tasks)
+
+
+def led_by_leader(user, *, plan_id: int | None = None, published: bool = False) -> list[LedProject]:
+    """The key projects `user` leads as their lead district leader (linked to their account), newest plan first,
+    with their latest reports; only those of `plan_id`, or of published plans, when asked."""
+    query = (
+        select(KeyProject)
+        .join(KeyProject.plan)
+        .options(
+            contains_eager(KeyProject.plan).selectinload(Plan.round),
+            selectinload(KeyProject.tasks),
+            selectinload(KeyProject.lead_unit),
+        )
+        .where(KeyProject.lead_leader_id == user.id, project_visible_to(user))
+        .order_by(Plan.round_id.desc(), KeyProject.position)
+    )
+    if plan_id is not None:
+        query = query.where(KeyProject.plan_id == plan_id)
+    if published:
+        query = query.where(Plan.published_at.is_not(None))
+    projects = list(db.session.scalars(query))
+    reports = latest_reports_of(project.id for project in projects) if projects else {}
+    return [LedProject(project, reports.get(project.id)) for project in projects]
+
+
+def latest_bulletin(plan_ids, *, issued_since: datetime) -> Bulletin | None:
+    """The bulletin of these plans issued last, if it was issued since `issued_since`."""
+    query = (
+        select(Bulletin)
+        .options(selectinload(Bulletin.plan))
+        .where(Bulletin.plan_id.in_(list(plan_ids)), Bulletin.issued_at >= issued_since)
+        .order_by(Bulletin.issued_at.desc())
+        .limit(1)
+    )
+    return db.session.scalar(query)
 
 
 def latest_reports(plan: Plan) -> dict[int, ProgressReport]:

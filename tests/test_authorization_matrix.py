@@ -46,6 +46,7 @@ GET  plan.bulletin_document                  login   login   403     403     403
 GET  plan.key_project_edit                   login   login   403     403     403     403     403     ok
 GET  plan.key_project_new                    login   login   403     403     403     403     403     ok
 GET  plan.key_project_tasks                  login   login   ok      403     403     403     ok      ok
+GET  plan.led_projects                      login   login   403     403     403     403     ok      403
 GET  plan.my_progress                        login   login   ok      ok      403     403     403     403
 GET  plan.plan_assessment                    login   login   403     403     403     403     ok      ok
 GET  plan.plan_compare                       login   login   403     403     403     403     ok      ok

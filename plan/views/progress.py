@@ -20,10 +20,11 @@ from core.storage import download_response
 from extensions import db
 from plan import queries
 from plan.battle_map import battle_map_svg
-from plan.forms import AssessmentForm, ProgressForm, ReturnReportForm
+from plan.forms import AssessmentForm, LedProjectFilterForm, ProgressForm, ReturnReportForm
 from plan.models import KeyProject, Plan, ProgressAttachment, ProgressReport, ProgressStatus
 from plan.permissions import (
     can_report_progress,
+    can_see_led_projects,
     can_see_own_progress,
     can_view_plan,
     can_view_report,
@@ -44,6 +45,19 @@ PROGRESS_COLUMNS = [
 ]
 
 
+LED_COLUMNS = [
+    (_l("Plan"), lambda row: row.project.plan.title),
+    (_l("Number"), lambda row: row.project.number),
+    (_l("Project title"), lambda row: row.project.title),
+    (_l("Lead unit (牵头单位)"), lambda row: row.project.lead_unit.name if row.project.lead_unit else ""),
+    (_l("Latest report"), lambda row: _l("Q%(q)s", q=row.report.quarter) if row.report else _l("Missing")),
+    (_l("Share done (percent)"), lambda row: row.report.percent if row.report else None),
+    (_l("Milestone share (percent)"), lambda row: row.expected),
+    (_l("Status"), lambda row: row.report.status.label if row.report else ""),
+    (_l("Behind"), lambda row: _l("Yes") if row.behind else ""),
+]
+
+
 def _quarter_asked() -> int:
     """The quarter of `?quarter=`, 1 to 4 (1 when missing)."""
     return min(max(request.args.get("quarter", 1, type=int), 1), 4)
@@ -57,6 +71,23 @@ def my_progress():
     projects = queries.led_by(current_user)
     reports = queries.reports_of_projects([project.id for project in projects], reader=current_user)
     return render_template("plan/my_progress.html", projects=projects, reports=reports)
+
+
+@bp.get("/leading")
+@login_required
+def led_projects():
+    """我牵头的项目: the key projects the reader leads as lead district leader, with their latest progress."""
+    require(can_see_led_projects(current_user))
+    rows = queries.led_by_leader(current_user)
+    filters = LedProjectFilterForm.for_plans(list(dict.fromkeys(row.project.plan for row in rows)))
+    shown = [
+        row
+        for row in rows
+        if filters.plan.data in (None, row.project.plan_id) and filters.behind.data in (None, row.behind)
+    ]
+    if fmt := export_format():
+        return table_response(filename="led-projects", columns=LED_COLUMNS, rows=shown, fmt=fmt)
+    return render_template("plan/led_projects.html", rows=shown, filters=filters)
 
 
 @bp.route("/key-projects/<int:project_id>/progress/<int:quarter>", methods=["GET", "POST"])

@@ -1,5 +1,6 @@
 """A key project's lead district leader (牵头区领导): a leader's account, or a name written for one without."""
 
+import csv
 import io
 
 import pytest
@@ -9,8 +10,9 @@ from openpyxl import load_workbook
 from accounts import services as accounts
 from extensions import db
 from plan.errors import PlanError
-from plan.models import PlanStatus
-from plan.services import key_projects
+from plan.models import PlanStatus, ProgressReport, ProgressStatus, Task
+from plan.pace import expected_share, is_behind
+from plan.services import key_projects, progress
 from plan.services import plans as services
 from tests.factories import make_user
 
@@ -82,3 +84,36 @@ def test_a_linked_leader_later_deactivated_stays_on_the_project_when_it_is_edite
     accounts.set_user_active(actor=office, user=leader, active=False)
     key_projects.update_key_project(actor=office, project=project, fields={"title": "乙", "lead_leader_id": leader.id})
     assert project.title == "乙" and project.lead_leader_name == "戴斌"
+
+
+def test_leader_opens_the_projects_they_lead_filters_those_behind_and_exports_them(client, planning, published, leader):
+    first, second, _third = published.projects
+    staff = make_user(role="unit_staff", unit=first.lead_unit)
+    values = {"status": ProgressStatus.on_track, "achievements": "完成调研", "submit": True}
+    progress.save_report(actor=staff, project=first, quarter=1, percent=10, **values)
+    client.login(leader)
+    page = client.get("/leading").get_data(as_text=True)
+    assert first.title in page and second.title in page and _third.title not in page
+    behind = client.get("/leading?behind=yes").get_data(as_text=True)
+    assert first.title in behind and second.title not in behind
+    assert second.title in client.get("/leading?behind=no").get_data(as_text=True)
+    assert "没有符合筛选条件" in client.get(f"/leading?plan={published.id + 1}").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(client.get("/leading?export=csv").get_data(as_text=True).lstrip("\ufeff"))))
+    assert [row[2] for row in rows[1:]] == [first.title, second.title]
+    assert rows[1][5:] == ["10", "25", "正常推进", "是"]
+
+
+@pytest.mark.parametrize("role", ["office", "unit_staff", "expert"])
+def test_only_a_leader_has_a_page_of_the_projects_they_lead(client, login_as, role):
+    login_as(role)
+    assert client.get("/leading").status_code == 403
+
+
+def test_the_milestone_share_follows_the_tasks_due_by_the_quarter_or_an_even_pace_without_tasks():
+    tasks = [Task(title="调研", weight=30, due_quarter=1), Task(title="推广", weight=70, due_quarter=3)]
+    assert [expected_share(tasks, quarter) for quarter in (1, 2, 3, 4)] == [30, 30, 100, 100]
+    assert [expected_share([], quarter) for quarter in (1, 2, 3, 4)] == [25, 50, 75, 100]
+    report = ProgressReport(quarter=2, percent=40, status=ProgressStatus.on_track)
+    assert not is_behind(report, tasks) and is_behind(report, [])
+    assert is_behind(ProgressReport(quarter=1, percent=90, status=ProgressStatus.lagging), [])
+    assert not is_behind(ProgressReport(quarter=4, percent=80, status=ProgressStatus.completed), [])
