@@ -25,6 +25,7 @@ class PlanError(DomainError):
         "report_locked": _l("The report is with the office (“%(state)s”); it changes if the office returns it."),
         "report_incomplete": _l("Say what was achieved before submitting."),
         "report_not_submitted": _l("Only a submitted report can be accepted or returned."),
+        "no_report_chosen": _l("Choose at least one submitted report of this plan."),
         "return_comment_required": _l("Say why the report is returned, so the unit knows what to add."),
         "bulletin_issued": _l("This bulletin has been issued; it no longer changes."),
         "evaluation_required": _l("Write the evaluation that goes with the rating."),

@@ -277,6 +277,18 @@ def reports_by_project(
     return _by_project(query)
 
 
+def reports_chosen(plan_id: int, report_ids) -> list[ProgressReport]:
+    """The plan's reports among `report_ids` (others are ignored), in the plan's order, with their projects."""
+    query = (
+        select(ProgressReport)
+        .join(ProgressReport.key_project)
+        .options(contains_eager(ProgressReport.key_project))
+        .where(KeyProject.plan_id == plan_id, ProgressReport.id.in_(list(report_ids)))
+        .order_by(KeyProject.position, ProgressReport.quarter)
+    )
+    return list(db.session.scalars(query))
+
+
 def reports_of_projects(project_ids, *, reader) -> dict[int, dict[int, ProgressReport]]:
     """The reports of these projects that `reader` sees, whatever their plans, in one statement:
     project -> quarter -> report."""

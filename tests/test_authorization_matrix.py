@@ -58,6 +58,7 @@ GET  plan.plan_progress                      login   login   403     403     403
 GET  plan.plan_public                        ok      ok      ok      ok      ok      ok      ok      ok
 GET  plan.plan_public_document               ok      ok      ok      ok      ok      ok      ok      ok
 GET  plan.plan_summary                       login   login   403     403     403     403     ok      ok
+GET  plan.progress_accept_confirm            login   login   403     403     403     403     403     ok
 GET  plan.progress_file                      login   login   ok      403     403     403     ok      ok
 GET  plan.progress_form                      login   login   ok      403     403     403     403     403
 GET  plan.progress_import                    login   login   403     403     403     403     403     ok
@@ -124,6 +125,7 @@ POST plan.key_project_tasks                  login   login   ok      403     403
 POST plan.plan_create                        login   login   403     403     403     403     403     ok
 POST plan.plan_report_day                    login   login   403     403     403     403     403     ok
 POST plan.plan_transition                    login   login   403     403     403     403     403     ok
+POST plan.progress_accept                    login   login   403     403     403     403     403     ok
 POST plan.progress_form                      login   login   ok      403     403     403     403     403
 POST plan.progress_import                    login   login   403     403     403     403     403     ok
 POST plan.progress_remind                    login   login   403     403     403     403     403     ok

@@ -3,6 +3,7 @@
 State changes only; each checks who and from which state, writes an AuditEvent and commits.
 """
 
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from accounts import audit
@@ -34,6 +35,7 @@ from plan.queries import (
     reminders,
     report_deadline,
     report_of,
+    reports_chosen,
 )
 from plan.services.tasks import rolled_up
 
@@ -115,6 +117,40 @@ def save_report(
 def review_report(*, actor: User, report: ProgressReport, accept: bool, comment: str = "") -> ProgressReport:
     """The office accepts a submitted report, or returns it with what to add; the lead unit is told."""
     check_office(actor, PlanError)
+    _review(actor, report, accept=accept, comment=comment)
+    db.session.commit()
+    return report
+
+
+@dataclass
+class Accepted:
+    """What became of the reports the office chose to accept at once: those accepted, and those refused with why."""
+
+    accepted: list[ProgressReport] = field(default_factory=list)
+    refused: list[tuple[ProgressReport, PlanError]] = field(default_factory=list)
+
+
+def accept_reports(*, actor: User, plan: Plan, report_ids) -> Accepted:
+    """The office accepts several of a plan's submitted reports in one action, each audited on its own; one that
+    cannot be accepted (no longer submitted) is refused with why, and the others are accepted all the same."""
+    check_office(actor, PlanError)
+    chosen = reports_chosen(plan.id, report_ids)
+    if not chosen:
+        raise PlanError("no_report_chosen")
+    outcome = Accepted()
+    for report in chosen:
+        try:
+            _review(actor, report, accept=True)
+        except PlanError as error:
+            outcome.refused.append((report, error))
+        else:
+            outcome.accepted.append(report)
+    db.session.commit()
+    return outcome
+
+
+def _review(actor: User, report: ProgressReport, *, accept: bool, comment: str = "") -> None:
+    """Accept or return one submitted report and record it; the caller commits."""
     if report.state is not ReportState.submitted:
         raise PlanError("report_not_submitted")
     comment = comment.strip()
@@ -133,8 +169,6 @@ def review_report(*, actor: User, report: ProgressReport, accept: bool, comment:
     if not accept:
         url = external_url("plan.progress_form", project_id=report.key_project_id, quarter=report.quarter)
         queue_mail_to_staff(report.key_project.lead_unit.users, template="progress_returned", report=report, url=url)
-    db.session.commit()
-    return report
 
 
 def remind_missing(*, actor: User | None, plan: Plan, quarter: int) -> int:

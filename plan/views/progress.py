@@ -6,6 +6,7 @@ from functools import partial
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from core.exports import table_response
 from core.forms import ImportForm, form_status, show_error
 from core.imports import run_import, template_response
 from core.lists import export_format
+from core.request_input import stored_int
 from core.storage import download_response
 from extensions import db
 from plan import queries
@@ -201,6 +203,39 @@ def progress_review(report_id):
             _("Report accepted.") if report.state.value == "accepted" else _("Report returned to the unit."), "success"
         )
     return redirect(url_for("plan.plan_progress", plan_id=report.key_project.plan_id, quarter=report.quarter))
+
+
+def _chosen_ids(values) -> list[int]:
+    """The report ids a form sent, those that are not ids left out."""
+    return values.getlist("report_id", type=stored_int)
+
+
+@bp.get("/plans/<int:plan_id>/progress/accept")
+@office_required
+def progress_accept_confirm(plan_id):
+    """Before accepting the chosen reports at once: which will be accepted, which cannot be, and how many."""
+    plan = db.get_or_404(Plan, plan_id)
+    chosen = queries.reports_chosen(plan.id, _chosen_ids(request.args))
+    if not chosen:
+        flash(_("Choose at least one submitted report of this plan."), "error")
+        return redirect(url_for("plan.plan_progress", plan_id=plan.id, quarter=_quarter_asked()))
+    return render_template("plan/progress_accept.html", plan=plan, chosen=chosen, quarter=_quarter_asked())
+
+
+@bp.post("/plans/<int:plan_id>/progress/accept")
+@office_required
+def progress_accept(plan_id):
+    """Accept the chosen submitted reports in one action; say which were accepted and which were refused, why."""
+    plan = db.get_or_404(Plan, plan_id)
+    try:
+        outcome = progress.accept_reports(actor=current_user, plan=plan, report_ids=_chosen_ids(request.form))
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(ngettext("%(num)d report accepted.", "%(num)d reports accepted.", len(outcome.accepted)), "success")
+        for report, error in outcome.refused:
+            flash(_("Not accepted: %(report)s — %(why)s", report=str(report), why=error.message), "warning")
+    return redirect(url_for("plan.plan_progress", plan_id=plan.id, quarter=_quarter_asked()))
 
 
 @bp.post("/plans/<int:plan_id>/progress/remind")
