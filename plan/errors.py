@@ -28,6 +28,7 @@ class PlanError(DomainError):
         "no_report_chosen": _l("Choose at least one submitted report of this plan."),
         "return_comment_required": _l("Say why the report is returned, so the unit knows what to add."),
         "bulletin_issued": _l("This bulletin has been issued; it no longer changes."),
+        "rating_required": _l("Choose a rating for the evaluation written."),
         "evaluation_required": _l("Write the evaluation that goes with the rating."),
         "import_unknown_project": _l("The plan has no project numbered %(number)s, or it comes twice."),
         "import_unknown_status": _l("Unknown status “%(value)s”: write 正常推进, 滞后 or 已完成."),

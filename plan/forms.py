@@ -1,8 +1,9 @@
 """Forms of the plan: a key project with its quarterly milestones, and the plan's transitions."""
 
+import wtforms
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, FormField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from accounts.queries import leader_choices, unit_choices
@@ -20,6 +21,7 @@ from core.forms import (
 )
 from plan.models import KeyProject, Milestone, Plan, PlanStatus, ProgressReport, ProgressStatus, Rating, Task
 from plan.numerals import chinese_number
+from plan.services.progress import ASSESSMENT_FIELDS, Assessment
 
 QUARTERS = (1, 2, 3, 4)
 # The fields of a plan and of its key projects as people read them: on the project's form and where two
@@ -202,18 +204,40 @@ class ReturnReportForm(Form):
     comment = TextAreaField(_l("What to add or change"), validators=[Length(max=5000)])
 
 
-class AssessmentForm(Form):
-    """考核 of one key project."""
+class AssessmentRowForm(wtforms.Form):
+    """考核 of one key project: one row of the plan's assessment table (the table's form carries the CSRF token)."""
 
-    rating = SelectField(_l("Rating"), coerce=enum_coerce(Rating), validators=[DataRequired()])
+    rating = SelectField(_l("Rating"), coerce=enum_coerce(Rating), choices=options(Rating.choices(), blank="—"))
     evaluation = TextAreaField(_l("Evaluation"), validators=[length_of(KeyProject.evaluation)])
     replicable = BooleanField(_l("Experience worth replicating (可复制推广)"))
 
+    def assessment(self) -> Assessment:
+        return Assessment(self.rating.data, self.evaluation.data or "", self.replicable.data)
+
+
+class AssessmentForm(Form):
+    """考核 of a plan: one row a key project (`k<id>`), saved together."""
+
     @classmethod
-    def for_project(cls, project, **kwargs):
-        form = cls(obj=project, prefix=f"k{project.id}", **kwargs)
-        form.rating.choices = options(Rating.choices(), blank=_l("— choose —"))
-        return form
+    def for_plan(cls, plan, **kwargs):
+        """The table of `plan`'s key projects, each row filled from its project until the form is sent."""
+
+        class Table(cls):
+            pass
+
+        for project in plan.projects:
+            setattr(Table, f"k{project.id}", FormField(AssessmentRowForm, label=str(project)))
+        return Table(data={f"k{p.id}": {name: getattr(p, name) for name in ASSESSMENT_FIELDS} for p in plan.projects})
+
+    def row(self, project) -> AssessmentRowForm:
+        return self[f"k{project.id}"]
+
+    def assessments(self) -> dict[int, Assessment]:
+        return {
+            int(name.removeprefix("k")): field.form.assessment()
+            for name, field in self._fields.items()
+            if name.startswith("k")
+        }
 
 
 class LedProjectFilterForm(FilterForm):

@@ -116,12 +116,12 @@ POST api.suggestion_import                   401     401     403     403     403
 POST api.suggestion_submit                   ok      ok      ok      ok      ok      ok      ok      ok
 POST jobs.job_retry                          login   login   403     403     403     403     403     ok
 POST plan.bulletin                           login   login   403     403     403     403     403     ok
-POST plan.key_project_assess                 login   login   403     403     403     403     403     ok
 POST plan.key_project_delete                 login   login   403     403     403     403     403     ok
 POST plan.key_project_edit                   login   login   403     403     403     403     403     ok
 POST plan.key_project_move                   login   login   403     403     403     403     403     ok
 POST plan.key_project_new                    login   login   403     403     403     403     403     ok
 POST plan.key_project_tasks                  login   login   ok      403     403     403     403     ok
+POST plan.plan_assessment                    login   login   403     403     403     403     403     ok
 POST plan.plan_create                        login   login   403     403     403     403     403     ok
 POST plan.plan_report_day                    login   login   403     403     403     403     403     ok
 POST plan.plan_transition                    login   login   403     403     403     403     403     ok

@@ -228,23 +228,64 @@ def set_report_day(*, actor: User, plan: Plan, day: int) -> Plan:
     return plan
 
 
-def assess_key_project(
-    *, actor: User, project: KeyProject, rating: Rating, evaluation: str, replicable: bool
-) -> KeyProject:
-    """考核: the office rates a key project of a published plan at the end of the year."""
+@dataclass(frozen=True)
+class Assessment:
+    """考核 of one key project as the office enters it: a rating, its written evaluation, and whether the
+    experience is worth replicating (可复制推广)."""
+
+    rating: Rating | None
+    evaluation: str = ""
+    replicable: bool = False
+
+    @property
+    def blank(self) -> bool:
+        return self.rating is None and not self.evaluation.strip() and not self.replicable
+
+
+ASSESSMENT_FIELDS = ["rating", "evaluation", "replicable"]
+
+
+def _assessment_problem(entry: Assessment) -> PlanError | None:
+    if entry.rating is None:
+        return PlanError("rating_required", field="rating")
+    if not entry.evaluation.strip():
+        return PlanError("evaluation_required", field="evaluation")
+    return None
+
+
+def assess_key_projects(*, actor: User, plan: Plan, assessments: dict[int, Assessment]) -> int:
+    """考核: the office rates the key projects of a published plan at the end of the year, the whole table at
+    once (key project id -> Assessment): every row or none. A blank row leaves its project as it was.
+
+    Raises RowsRejected with each bad row as (the project's position, the field, the error). Returns how many
+    projects' assessments changed; each change is audited on its own.
+    """
     check_office(actor, PlanError)
-    if project.plan.published_at is None:
+    if plan.published_at is None:
         raise PlanError("plan_not_published")
-    if not evaluation.strip():
-        raise PlanError("evaluation_required", field="evaluation")
-    fields = ["rating", "evaluation", "replicable"]
-    before = audit.snapshot(project, fields)
-    project.rating, project.evaluation, project.replicable = rating, evaluation.strip(), replicable
-    project.assessed_at = utcnow()
-    after = audit.snapshot(project, fields)
-    audit.record(actor=actor, action="key_project.assess", obj=project, before=before, after=after)
+    rows = [(p, assessments[p.id]) for p in plan.projects if p.id in assessments and not assessments[p.id].blank]
+    problems = [
+        (project.position, error.field, error)
+        for project, entry in rows
+        if (error := _assessment_problem(entry)) is not None
+    ]
+    if problems:
+        raise RowsRejected(problems)  # nothing was changed
+    changed = 0
+    for project, entry in rows:
+        before = audit.snapshot(project, ASSESSMENT_FIELDS)
+        project.rating, project.evaluation, project.replicable = (
+            entry.rating,
+            entry.evaluation.strip(),
+            entry.replicable,
+        )
+        after = audit.snapshot(project, ASSESSMENT_FIELDS)
+        if after != before:
+            project.assessed_at = utcnow()
+            audit.record(actor=actor, action="key_project.assess", obj=project, before=before, after=after)
+            changed += 1
     db.session.commit()
-    return project
+    return changed
 
 
 # key, the sheet's header (Chinese in every language: the office fills it in)

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from accounts.permissions import login_required, office_required, require
-from core.errors import DomainError
+from core.errors import DomainError, RowsRejected
 from core.exports import table_response
 from core.forms import ImportForm, form_status, show_error
 from core.imports import run_import, template_response
@@ -25,6 +25,7 @@ from plan.battle_map import battle_map_svg
 from plan.forms import AssessmentForm, LedProjectFilterForm, ProgressForm, ReturnReportForm
 from plan.models import KeyProject, Plan, ProgressAttachment, ProgressReport, ProgressStatus
 from plan.permissions import (
+    can_manage_plan,
     can_report_progress,
     can_see_led_projects,
     can_see_own_progress,
@@ -253,45 +254,34 @@ def progress_remind(plan_id):
     return redirect(url_for("plan.plan_progress", plan_id=plan.id, quarter=quarter))
 
 
-def _render_assessment(plan, *, failed=None, status=200):
-    """The year-end assessment page; `failed` is the bound form of a refused save, kept as typed."""
-    forms = {p.id: AssessmentForm.for_project(p, formdata=None) for p in plan.projects}
-    if failed is not None:
-        forms[failed[0]] = failed[1]
-    latest = queries.latest_reports(plan)
-    return render_template("plan/assessment.html", plan=plan, forms=forms, latest=latest), status
-
-
-@bp.get("/plans/<int:plan_id>/assessment")
+@bp.route("/plans/<int:plan_id>/assessment", methods=["GET", "POST"])
 @login_required
 def plan_assessment(plan_id):
-    """考核: each key project's rating, evaluation and whether its experience is worth replicating."""
+    """考核: the office rates every key project in one table and saves it at once; the leaders read it."""
     plan = db.get_or_404(Plan, plan_id, options=[queries.PROJECT_ROWS])
-    require(can_view_plan(current_user))
-    return _render_assessment(plan)
-
-
-@bp.post("/key-projects/<int:project_id>/assessment")
-@office_required
-def key_project_assess(project_id):
-    """Record the year-end assessment of a key project."""
-    project = db.get_or_404(KeyProject, project_id)
-    form = AssessmentForm.for_project(project)
+    require(can_view_plan(current_user) and (request.method == "GET" or can_manage_plan(current_user)))
+    form = AssessmentForm.for_plan(plan)
     if form.validate_on_submit():
         try:
-            progress.assess_key_project(
-                actor=current_user,
-                project=project,
-                rating=form.rating.data,
-                evaluation=form.evaluation.data or "",
-                replicable=form.replicable.data,
-            )
+            count = progress.assess_key_projects(actor=current_user, plan=plan, assessments=form.assessments())
+        except RowsRejected as rejected:
+            _show_row_errors(form, plan, rejected)
         except DomainError as error:
             show_error(form, error)
         else:
-            flash(_("Assessment of %(number)s recorded.", number=project.number), "success")
-            return redirect(url_for("plan.plan_assessment", plan_id=project.plan_id, _anchor=f"k{project.id}"))
-    return _render_assessment(project.plan, failed=(project.id, form), status=400)
+            flash(ngettext("%(num)d assessment recorded.", "%(num)d assessments recorded.", count), "success")
+            return redirect(url_for("plan.plan_assessment", plan_id=plan.id))
+    latest = queries.latest_reports(plan)
+    return render_template("plan/assessment.html", plan=plan, form=form, latest=latest), form_status(form)
+
+
+def _show_row_errors(form, plan, rejected) -> None:
+    """Put each refused row's message next to the field of its row (the service names rows by position)."""
+    by_position = {project.position: project for project in plan.projects}
+    for position, name, message in rejected.problems:
+        field = form.row(by_position[position])[name]
+        field.errors = [*field.errors, message]
+    form.form_errors.append(_("Nothing was saved: correct the rows marked below."))
 
 
 @bp.route("/plans/<int:plan_id>/progress/import", methods=["GET", "POST"])
