@@ -106,6 +106,13 @@ def audit_object_types() -> list[str]:
     return list(db.session.scalars(select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)))
 
 
+def leader_choices(*, include: int | None = None) -> list[tuple[int, str]]:
+    """Active district leaders' accounts for a select box, plus `include` (the current one) even if deactivated."""
+    query = select(User.id, User.display_name).where(User.role == Role.leader).order_by(User.display_name)
+    query = query.where(or_(User.active, User.id == include)) if include else query.where(User.active)
+    return [(row.id, row.display_name) for row in db.session.execute(query)]
+
+
 def user_choices() -> list[tuple[int, str]]:
     return [(user.id, str(user)) for user in db.session.scalars(select(User).order_by(User.username))]
 

@@ -372,6 +372,8 @@ def _plan_longgang(round: Round, seed: LonggangSeed, users: dict[str, User]) -> 
     for project in plan.projects:
         fields = {name: getattr(project, name) for name in key_projects.PROJECT_TEXT + ["category_id", "lead_unit_id"]}
         fields["lead_leader"] = stories.PLAN_LEADERS.get(project.number, stories.PLAN_LEADER_UNNAMED)
+        account = stories.PLAN_LEADER_ACCOUNTS.get(project.number)
+        fields["lead_leader_id"] = users[account].id if account else None
         key_projects.update_key_project(
             actor=office,
             project=project,

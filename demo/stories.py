@@ -327,6 +327,8 @@ FIELD_VISITS = [
 # is led by a district leader (“各个项目都由区领导牵头推进”).
 PLAN_LEADERS = {"一": "高自民（区委书记）", "二": "戴斌（区长）"}
 PLAN_LEADER_UNNAMED = "分管区领导"
+# The demo leaders' accounts lead the projects they are named for: their to-do lists and 我牵头的项目 show them.
+PLAN_LEADER_ACCOUNTS = {"一": "leader.gao", "二": "leader.dai"}
 PLAN_MEETING = "区委全面深化改革领导小组第十三次会议"
 # Two quarters of progress: (quarter, percent, status, achievements, problems, next steps)
 PROGRESS = [

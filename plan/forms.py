@@ -1,23 +1,27 @@
 """Forms of the plan: a key project with its quarterly milestones, and the plan's transitions."""
 
+import wtforms
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, FormField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from accounts.queries import unit_choices
+from accounts.queries import leader_choices, unit_choices
 from core.forms import (
+    FilterForm,
     Form,
     MultiCheckboxField,
     VersionedForm,
     chosen_files,
     enum_coerce,
     length_of,
+    optional_bool,
     optional_int,
     options,
 )
 from plan.models import KeyProject, Milestone, Plan, PlanStatus, ProgressReport, ProgressStatus, Rating, Task
 from plan.numerals import chinese_number
+from plan.services.progress import ASSESSMENT_FIELDS, Assessment
 
 QUARTERS = (1, 2, 3, 4)
 # The fields of a plan and of its key projects as people read them: on the project's form and where two
@@ -59,7 +63,16 @@ class KeyProjectForm(VersionedForm):
     content = TextAreaField(FIELD_LABELS["content"], validators=[length_of(KeyProject.content)])
     innovation = TextAreaField(FIELD_LABELS["innovation"], validators=[length_of(KeyProject.innovation)])
     goals = TextAreaField(FIELD_LABELS["goals"], validators=[length_of(KeyProject.goals)])
-    lead_leader = StringField(FIELD_LABELS["lead_leader"], validators=[length_of(KeyProject.lead_leader)])
+    lead_leader_id = SelectField(
+        FIELD_LABELS["lead_leader"],
+        coerce=optional_int,
+        description=_l("A leader with an account sees the project in their to-do list and on their page."),
+    )
+    lead_leader = StringField(
+        _l("Or the lead district leader's name"),
+        validators=[length_of(KeyProject.lead_leader)],
+        description=_l("For a leader without an account; the account's name is shown when one is chosen."),
+    )
     lead_unit_id = SelectField(FIELD_LABELS["lead_unit"], coerce=optional_int)
     cooperating_unit_ids = MultiCheckboxField(FIELD_LABELS["cooperating_units"], coerce=int)
     milestone_1 = TextAreaField(_l("By the end of the first quarter"), validators=[length_of(Milestone.target)])
@@ -74,6 +87,8 @@ class KeyProjectForm(VersionedForm):
         form.category_id.choices = options([(c.id, c.name) for c in round.categories], blank=_l("— choose —"))
         units = unit_choices(include=project.lead_unit_id if project else None)
         form.lead_unit_id.choices = options(units, blank=_l("— choose —"))
+        leaders = leader_choices(include=project.lead_leader_id if project else None)
+        form.lead_leader_id.choices = options(leaders, blank=_l("— no account —"))
         form.cooperating_unit_ids.choices = options(units)
         if project is None:
             del form.lock_version
@@ -94,7 +109,7 @@ class KeyProjectForm(VersionedForm):
         return {
             name: self[name].data
             for name in ("title", "category_id", "origin", "problem", "principles", "content")
-            + ("innovation", "goals", "lead_leader", "lead_unit_id")
+            + ("innovation", "goals", "lead_leader_id", "lead_leader", "lead_unit_id")
         }
 
     def milestones(self) -> dict[int, str]:
@@ -189,15 +204,54 @@ class ReturnReportForm(Form):
     comment = TextAreaField(_l("What to add or change"), validators=[Length(max=5000)])
 
 
-class AssessmentForm(Form):
-    """考核 of one key project."""
+class AssessmentRowForm(wtforms.Form):
+    """考核 of one key project: one row of the plan's assessment table (the table's form carries the CSRF token)."""
 
-    rating = SelectField(_l("Rating"), coerce=enum_coerce(Rating), validators=[DataRequired()])
+    rating = SelectField(_l("Rating"), coerce=enum_coerce(Rating), choices=options(Rating.choices(), blank="—"))
     evaluation = TextAreaField(_l("Evaluation"), validators=[length_of(KeyProject.evaluation)])
     replicable = BooleanField(_l("Experience worth replicating (可复制推广)"))
 
+    def assessment(self) -> Assessment:
+        return Assessment(self.rating.data, self.evaluation.data or "", self.replicable.data)
+
+
+class AssessmentForm(Form):
+    """考核 of a plan: one row a key project (`k<id>`), saved together."""
+
     @classmethod
-    def for_project(cls, project, **kwargs):
-        form = cls(obj=project, prefix=f"k{project.id}", **kwargs)
-        form.rating.choices = options(Rating.choices(), blank=_l("— choose —"))
+    def for_plan(cls, plan, **kwargs):
+        """The table of `plan`'s key projects, each row filled from its project until the form is sent."""
+
+        class Table(cls):
+            pass
+
+        for project in plan.projects:
+            setattr(Table, f"k{project.id}", FormField(AssessmentRowForm, label=str(project)))
+        return Table(data={f"k{p.id}": {name: getattr(p, name) for name in ASSESSMENT_FIELDS} for p in plan.projects})
+
+    def row(self, project) -> AssessmentRowForm:
+        return self[f"k{project.id}"]
+
+    def assessments(self) -> dict[int, Assessment]:
+        return {
+            int(name.removeprefix("k")): field.form.assessment()
+            for name, field in self._fields.items()
+            if name.startswith("k")
+        }
+
+
+class LedProjectFilterForm(FilterForm):
+    """The filters of a district leader's page of the key projects they lead."""
+
+    plan = SelectField(_l("Plan"), coerce=optional_int)
+    behind = SelectField(
+        _l("Behind"),
+        coerce=optional_bool,
+        choices=options([("yes", _l("Behind only")), ("no", _l("Not behind"))], blank=_l("All")),
+    )
+
+    @classmethod
+    def for_plans(cls, plans):
+        form = cls()
+        form.plan.choices = options([(plan.id, plan.title) for plan in plans], blank=_l("All"))
         return form

@@ -49,7 +49,13 @@ def can_see_own_progress(user) -> bool:
     return has_role(user, Role.unit_staff) and user.unit_id is not None
 
 
+def can_see_led_projects(user) -> bool:
+    """District leaders have a page of the key projects they lead (我牵头的项目)."""
+    return has_role(user, Role.leader)
+
+
 TEMPLATE_PREDICATES = {
+    "can_see_led_projects": can_see_led_projects,
     "can_manage_plan": can_manage_plan,
     "can_view_plan": can_view_plan,
     "can_report_progress": can_report_progress,

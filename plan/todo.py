@@ -1,7 +1,8 @@
 """What of the plan's implementation waits for a user (core.todo): a lead unit's quarterly reports due and
-returned; the office's reports to accept and those still missing as the deadline nears."""
+returned; the office's reports to accept and those still missing as the deadline nears; a district leader's key
+projects, those behind, and the bulletin just issued."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -12,10 +13,20 @@ from accounts.permissions import has_role
 from core.todo import TodoItem
 from extensions import db
 from plan.models import REACHED_OFFICE, KeyProject, Plan, ProgressReport, ReportState
-from plan.queries import led_by, missing_reports, published_plans_in_force, report_deadline, reports_of_projects
+from plan.queries import (
+    latest_bulletin,
+    led_by,
+    led_by_leader,
+    missing_reports,
+    published_plans_in_force,
+    report_deadline,
+    reports_of_projects,
+)
 
 # The office is told of the reports still missing this many days before they fall due (as `plan remind-progress`).
 MISSING_WARNING_DAYS = 7
+# A bulletin is news to the leaders of its projects for this many days after it is issued.
+BULLETIN_NEWS_DAYS = 30
 
 
 def todo(user, today: date) -> list[TodoItem]:
@@ -23,6 +34,8 @@ def todo(user, today: date) -> list[TodoItem]:
         return _lead_unit_todo(user, today)
     if has_role(user, Role.office):
         return _office_todo(today)
+    if has_role(user, Role.leader):
+        return _leader_todo(user, today)
     return []
 
 
@@ -94,6 +107,29 @@ def _office_todo(today: date) -> list[TodoItem]:
                 url=url_for("plan.plan_progress", plan_id=plan.id, quarter=quarter),
                 count=len(missing_reports(plan, quarter)),
                 due=report_deadline(plan, quarter),
+            )
+        )
+    return items
+
+
+def _leader_todo(user, today: date) -> list[TodoItem]:
+    led = led_by_leader(user, published=True)
+    if not led:
+        return []
+    behind = sum(row.behind for row in led)
+    items = [
+        TodoItem(text=_("Key projects you lead"), url=url_for("plan.led_projects"), count=len(led)),
+        TodoItem(
+            text=_("Projects you lead that are behind"), url=url_for("plan.led_projects", behind="yes"), count=behind
+        ),
+    ]
+    since = datetime.combine(today - timedelta(days=BULLETIN_NEWS_DAYS), datetime.min.time())
+    bulletin = latest_bulletin({row.project.plan_id for row in led}, issued_since=since)
+    if bulletin is not None:
+        items.append(
+            TodoItem(
+                text=_("Quarter %(quarter)d bulletin of %(plan)s", quarter=bulletin.quarter, plan=bulletin.plan.title),
+                url=url_for("plan.bulletin", plan_id=bulletin.plan_id, quarter=bulletin.quarter),
             )
         )
     return items

@@ -46,6 +46,7 @@ GET  plan.bulletin_document                  login   login   403     403     403
 GET  plan.key_project_edit                   login   login   403     403     403     403     403     ok
 GET  plan.key_project_new                    login   login   403     403     403     403     403     ok
 GET  plan.key_project_tasks                  login   login   ok      403     403     403     ok      ok
+GET  plan.led_projects                      login   login   403     403     403     403     ok      403
 GET  plan.my_progress                        login   login   ok      ok      403     403     403     403
 GET  plan.plan_assessment                    login   login   403     403     403     403     ok      ok
 GET  plan.plan_compare                       login   login   403     403     403     403     ok      ok
@@ -57,6 +58,7 @@ GET  plan.plan_progress                      login   login   403     403     403
 GET  plan.plan_public                        ok      ok      ok      ok      ok      ok      ok      ok
 GET  plan.plan_public_document               ok      ok      ok      ok      ok      ok      ok      ok
 GET  plan.plan_summary                       login   login   403     403     403     403     ok      ok
+GET  plan.progress_accept_confirm            login   login   403     403     403     403     403     ok
 GET  plan.progress_file                      login   login   ok      403     403     403     ok      ok
 GET  plan.progress_form                      login   login   ok      403     403     403     403     403
 GET  plan.progress_import                    login   login   403     403     403     403     403     ok
@@ -114,15 +116,16 @@ POST api.suggestion_import                   401     401     403     403     403
 POST api.suggestion_submit                   ok      ok      ok      ok      ok      ok      ok      ok
 POST jobs.job_retry                          login   login   403     403     403     403     403     ok
 POST plan.bulletin                           login   login   403     403     403     403     403     ok
-POST plan.key_project_assess                 login   login   403     403     403     403     403     ok
 POST plan.key_project_delete                 login   login   403     403     403     403     403     ok
 POST plan.key_project_edit                   login   login   403     403     403     403     403     ok
 POST plan.key_project_move                   login   login   403     403     403     403     403     ok
 POST plan.key_project_new                    login   login   403     403     403     403     403     ok
 POST plan.key_project_tasks                  login   login   ok      403     403     403     403     ok
+POST plan.plan_assessment                    login   login   403     403     403     403     403     ok
 POST plan.plan_create                        login   login   403     403     403     403     403     ok
 POST plan.plan_report_day                    login   login   403     403     403     403     403     ok
 POST plan.plan_transition                    login   login   403     403     403     403     403     ok
+POST plan.progress_accept                    login   login   403     403     403     403     403     ok
 POST plan.progress_form                      login   login   ok      403     403     403     403     403
 POST plan.progress_import                    login   login   403     403     403     403     403     ok
 POST plan.progress_remind                    login   login   403     403     403     403     403     ok

@@ -14,6 +14,7 @@ from accounts.services import create_api_token
 from core.mail import MailFailure, OutboxMessage
 from core.models import utcnow
 from extensions import db
+from plan import queries
 from plan.models import PlanStatus, ProgressStatus
 from plan.services import key_projects, progress, tasks
 from plan.services import plans as plan_services
@@ -89,9 +90,9 @@ def reviewing_round(office, n: int, *, with_reviews: bool = False):
     return round, names + [expert.display_name for expert in experts]
 
 
-def published_plan(office, n: int, *, lead_unit=None):
-    """A published plan of its own round with n key projects, each led by `lead_unit` or a unit of its own; and
-    their titles."""
+def published_plan(office, n: int, *, lead_unit=None, leader=None):
+    """A published plan of its own round with n key projects, each led by `lead_unit` or a unit of its own (and by
+    `leader`'s account when given); and their titles."""
     round = make_open_round(actor=office)
     for status in (RoundStatus.reviewing, RoundStatus.planning):
         transition_round(actor=office, round=round, target=status)
@@ -101,7 +102,12 @@ def published_plan(office, n: int, *, lead_unit=None):
         key_projects.add_key_project(
             actor=office,
             plan=plan,
-            fields={"title": title, "lead_leader": "高自民", "lead_unit_id": (lead_unit or make_unit()).id},
+            fields={
+                "title": title,
+                "lead_leader": "高自民",
+                "lead_leader_id": leader.id if leader else None,
+                "lead_unit_id": (lead_unit or make_unit()).id,
+            },
         )
     for target in (PlanStatus.submitted_for_review, PlanStatus.approved, PlanStatus.published):
         plan_services.transition_plan(
@@ -458,6 +464,31 @@ def test_the_plans_own_pages(client, login_as, page):
         plan, names = published_plan(office, n)
         reported(plan)
         return f"/plans/{plan.id}/{page}", names
+
+    assert_the_same_statements(client, world)
+
+
+def test_the_projects_a_leader_leads(client, login_as):
+    leader = login_as("leader")
+    office = make_user(role="office")
+
+    def world(n):
+        plan, names = published_plan(office, n, leader=leader)
+        reported(plan)
+        return "/leading", names
+
+    assert_the_same_statements(client, world)
+
+
+def test_the_confirmation_of_reports_accepted_at_once(client, login_as):
+    office = login_as("office")
+
+    def world(n):
+        plan, names = published_plan(office, n)
+        reported(plan)
+        reports = queries.reports_by_project(plan.id)
+        chosen = "&".join(f"report_id={r.id}" for by_quarter in reports.values() for r in by_quarter.values())
+        return f"/plans/{plan.id}/progress/accept?quarter=1&{chosen}", names
 
     assert_the_same_statements(client, world)
 

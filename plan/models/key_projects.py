@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accounts.models import Unit
+from accounts.models import Unit, User
 from core.models import LabelledEnum, Versioned, utcnow
 from extensions import db
 from plan.models.plans import Plan
@@ -53,7 +53,9 @@ class KeyProject(Versioned, db.Model):
     content: Mapped[str] = mapped_column(Text, default="", info={"max_length": 20000})  # 改革内容
     innovation: Mapped[str] = mapped_column(Text, default="", info={"max_length": 20000})  # 创新性和领先性
     goals: Mapped[str] = mapped_column(Text, default="", info={"max_length": 20000})  # 改革目标
-    lead_leader: Mapped[str] = mapped_column(String(100), default="")  # 牵头区领导
+    lead_leader: Mapped[str] = mapped_column(String(100), default="")  # 牵头区领导, as written
+    # 牵头区领导 with an account: their to-do list and page follow the project; the text stays for one without.
+    lead_leader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     lead_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))  # 牵头单位
     # 考核 at the end of the year: a rating, a written evaluation, and experience worth replicating.
     rating: Mapped[Rating | None] = mapped_column(db.Enum(Rating, native_enum=False, length=20))
@@ -66,6 +68,7 @@ class KeyProject(Versioned, db.Model):
     proposal: Mapped[Proposal | None] = relationship()
     category: Mapped[Category | None] = relationship()
     lead_unit: Mapped[Unit | None] = relationship(foreign_keys=[lead_unit_id])
+    lead_leader_account: Mapped[User | None] = relationship(foreign_keys=[lead_leader_id])
     cooperating_units: Mapped[list[Unit]] = relationship(secondary=key_project_cooperating_units, order_by=Unit.name)
     milestones: Mapped[list["Milestone"]] = relationship(
         back_populates="key_project", order_by="Milestone.quarter", cascade="all, delete-orphan"
@@ -77,6 +80,11 @@ class KeyProject(Versioned, db.Model):
     @property
     def number(self) -> str:
         return chinese_number(self.position)
+
+    @property
+    def lead_leader_name(self) -> str:
+        """The lead leader as every page, export and document names them: the account's name when linked."""
+        return self.lead_leader_account.display_name if self.lead_leader_account else self.lead_leader
 
     def __str__(self) -> str:
         return f"{self.number}、{self.title}"

@@ -2,7 +2,7 @@
 what changed between two), key projects, tasks, progress reports, bulletins, what became of a suggestion. Each name is
 also exported here, as `plan.queries.x`."""
 
-from plan.queries.bulletins import BULLETIN_ORDER, bulletin_of, bulletin_rows
+from plan.queries.bulletins import BULLETIN_ORDER, bulletin_of, bulletin_rows, latest_bulletin
 from plan.queries.key_projects import (
     led_by,
     project_events_visible_to,
@@ -30,8 +30,11 @@ from plan.queries.plans import (
     versions,
 )
 from plan.queries.progress import (
+    LedProject,
     latest_reports,
+    latest_reports_of,
     latest_task_progress,
+    led_by_leader,
     missing_reports,
     public_reports,
     reminders,
@@ -41,6 +44,7 @@ from plan.queries.progress import (
     report_of,
     report_visible_to,
     reports_by_project,
+    reports_chosen,
     reports_of_projects,
 )
 from plan.queries.suggestion_outcomes import SuggestionOutcome, key_projects_fed_by, suggestion_outcome
@@ -50,6 +54,7 @@ __all__ = [
     "bulletin_of",
     "BULLETIN_ORDER",
     "bulletin_rows",
+    "latest_bulletin",
     "project_visible_to",
     "project_is_visible",
     "project_events_visible_to",
@@ -84,6 +89,10 @@ __all__ = [
     "reminders",
     "public_reports",
     "latest_reports",
+    "latest_reports_of",
+    "reports_chosen",
+    "LedProject",
+    "led_by_leader",
     "key_projects_fed_by",
     "SuggestionOutcome",
     "suggestion_outcome",

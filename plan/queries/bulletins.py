@@ -1,6 +1,9 @@
 """The quarterly bulletin and its rows, lagging projects first."""
 
+from datetime import datetime
+
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from extensions import db
 from plan.models import (
@@ -31,3 +34,15 @@ def bulletin_rows(plan: Plan, quarter: int) -> list[tuple[KeyProject, ProgressRe
         return BULLETIN_ORDER[report.status if report else None], report.percent if report else 0, project.position
 
     return sorted(rows, key=order)
+
+
+def latest_bulletin(plan_ids, *, issued_since: datetime) -> Bulletin | None:
+    """The bulletin of these plans issued last, if it was issued since `issued_since`."""
+    query = (
+        select(Bulletin)
+        .options(selectinload(Bulletin.plan))
+        .where(Bulletin.plan_id.in_(list(plan_ids)), Bulletin.issued_at >= issued_since)
+        .order_by(Bulletin.issued_at.desc())
+        .limit(1)
+    )
+    return db.session.scalar(query)

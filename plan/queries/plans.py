@@ -36,6 +36,7 @@ PROJECT_ROWS = selectinload(Plan.projects).options(
     selectinload(KeyProject.proposal).selectinload(Proposal.unit),
     selectinload(KeyProject.category),
     selectinload(KeyProject.lead_unit),
+    selectinload(KeyProject.lead_leader_account),
     selectinload(KeyProject.milestones),
     selectinload(KeyProject.tasks),
 )
@@ -137,7 +138,7 @@ def project_snapshot(project: KeyProject) -> dict:
         "content": project.content,
         "innovation": project.innovation,
         "goals": project.goals,
-        "lead_leader": project.lead_leader,
+        "lead_leader": project.lead_leader_name,
         "lead_unit": project.lead_unit.name if project.lead_unit else "",
         "cooperating_units": "、".join(unit.name for unit in project.cooperating_units),
         "milestones": {str(m.quarter): m.target for m in project.milestones},

@@ -1,10 +1,11 @@
 """Quarterly progress reports: who sees one, a plan's reports by project, the missing, the reminders, what the
-public sees."""
+public sees, the projects a district leader leads and how they stand."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, exists, false, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from accounts.models import Role
 from accounts.permissions import has_role
@@ -19,6 +20,7 @@ from plan.models import (
     ReportState,
     TaskProgress,
 )
+from plan.pace import expected_share, is_behind
 from plan.queries.key_projects import project_visible_to
 
 
@@ -124,12 +126,69 @@ def reminders(plan_id: int, quarter: int) -> list[ProgressReminder]:
 
 def public_reports(project_ids) -> dict[int, ProgressReport]:
     """Each project's latest report that the office accepted, by project: the progress the public sees."""
+    return latest_reports_of(project_ids, states={ReportState.accepted})
+
+
+def latest_reports_of(project_ids, *, states=REACHED_OFFICE) -> dict[int, ProgressReport]:
+    """Each project's latest report in one of `states` (by default: that reached the office), by project."""
     query = (
         select(ProgressReport)
-        .where(ProgressReport.key_project_id.in_(list(project_ids)), ProgressReport.state == ReportState.accepted)
+        .where(ProgressReport.key_project_id.in_(list(project_ids)), ProgressReport.state.in_(states))
         .order_by(ProgressReport.quarter)
     )
     return {report.key_project_id: report for report in db.session.scalars(query)}
+
+
+def reports_chosen(plan_id: int, report_ids) -> list[ProgressReport]:
+    """The plan's reports among `report_ids` (others are ignored), in the plan's order, with their projects."""
+    query = (
+        select(ProgressReport)
+        .join(ProgressReport.key_project)
+        .options(contains_eager(ProgressReport.key_project))
+        .where(KeyProject.plan_id == plan_id, ProgressReport.id.in_(list(report_ids)))
+        .order_by(KeyProject.position, ProgressReport.quarter)
+    )
+    return list(db.session.scalars(query))
+
+
+@dataclass
+class LedProject:
+    """A key project as its lead district leader follows it: its latest report that reached the office, the share
+    it should have done by that quarter, and whether it is behind."""
+
+    project: KeyProject
+    report: ProgressReport | None
+
+    @property
+    def expected(self) -> int | None:
+        return expected_share(self.project.tasks, self.report.quarter) if self.report else None
+
+    @property
+    def behind(self) -> bool:
+        return self.report is not None and is_behind(self.report, self.project.tasks)
+
+
+def led_by_leader(user, *, plan_id: int | None = None, published: bool = False) -> list[LedProject]:
+    """The key projects `user` leads as their lead district leader (linked to their account), newest plan first,
+    with their latest reports; only those of `plan_id`, or of published plans, when asked."""
+    query = (
+        select(KeyProject)
+        .join(KeyProject.plan)
+        .options(
+            contains_eager(KeyProject.plan).selectinload(Plan.round),
+            selectinload(KeyProject.tasks),
+            selectinload(KeyProject.lead_unit),
+        )
+        .where(KeyProject.lead_leader_id == user.id, project_visible_to(user))
+        .order_by(Plan.round_id.desc(), KeyProject.position)
+    )
+    if plan_id is not None:
+        query = query.where(KeyProject.plan_id == plan_id)
+    if published:
+        query = query.where(Plan.published_at.is_not(None))
+    projects = list(db.session.scalars(query))
+    reports = latest_reports_of(project.id for project in projects) if projects else {}
+    return [LedProject(project, reports.get(project.id)) for project in projects]
 
 
 def latest_reports(plan: Plan) -> dict[int, ProgressReport]:

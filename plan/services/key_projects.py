@@ -6,7 +6,7 @@ Each checks who and from which state, writes an AuditEvent and commits.
 from sqlalchemy import select
 
 from accounts import audit, edits
-from accounts.models import Unit, User
+from accounts.models import Role, Unit, User
 from accounts.permissions import check_office
 from extensions import db
 from plan.errors import PlanError
@@ -26,7 +26,13 @@ def _apply(project: KeyProject, fields: dict, cooperating_unit_ids, milestones: 
         raise PlanError("category_not_in_round", field="category_id")
     for name in PROJECT_TEXT:
         setattr(project, name, (fields.get(name) or "").strip())
+    leader_id = fields.get("lead_leader_id")
+    if leader_id is not None and leader_id != project.lead_leader_id:
+        leader = db.session.get(User, leader_id)
+        if leader is None or leader.role is not Role.leader or not leader.active:
+            raise PlanError("lead_leader_not_leader", field="lead_leader_id")
     project.category_id = category_id
+    project.lead_leader_id = leader_id
     project.lead_unit_id = fields.get("lead_unit_id")
     project.cooperating_units = list(db.session.scalars(select(Unit).where(Unit.id.in_(list(cooperating_unit_ids)))))
     existing = {m.quarter: m for m in project.milestones}
@@ -41,7 +47,7 @@ def _apply(project: KeyProject, fields: dict, cooperating_unit_ids, milestones: 
 
 
 def _project_record(project: KeyProject) -> dict:
-    data = audit.snapshot(project, [*PROJECT_TEXT, "category_id", "lead_unit_id", "position"])
+    data = audit.snapshot(project, [*PROJECT_TEXT, "category_id", "lead_leader_id", "lead_unit_id", "position"])
     data["cooperating_units"] = [unit.name for unit in project.cooperating_units]
     data["milestones"] = {str(m.quarter): m.target for m in project.milestones}
     return data

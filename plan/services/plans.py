@@ -95,7 +95,7 @@ def transition_plan(
         if target is PlanStatus.submitted_for_review:
             if not plan.projects:
                 raise PlanError("plan_empty")
-            incomplete = next((p for p in plan.projects if not (p.lead_leader and p.lead_unit_id)), None)
+            incomplete = next((p for p in plan.projects if not (p.lead_leader_name and p.lead_unit_id)), None)
             if incomplete is not None:
                 raise PlanError("project_incomplete", number=incomplete.number)
         if target is PlanStatus.approved:

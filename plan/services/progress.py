@@ -3,6 +3,7 @@
 State changes only; each checks who and from which state, writes an AuditEvent and commits.
 """
 
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from accounts import audit
@@ -34,6 +35,7 @@ from plan.queries import (
     reminders,
     report_deadline,
     report_of,
+    reports_chosen,
 )
 from plan.services.tasks import rolled_up
 
@@ -115,6 +117,40 @@ def save_report(
 def review_report(*, actor: User, report: ProgressReport, accept: bool, comment: str = "") -> ProgressReport:
     """The office accepts a submitted report, or returns it with what to add; the lead unit is told."""
     check_office(actor, PlanError)
+    _review(actor, report, accept=accept, comment=comment)
+    db.session.commit()
+    return report
+
+
+@dataclass
+class Accepted:
+    """What became of the reports the office chose to accept at once: those accepted, and those refused with why."""
+
+    accepted: list[ProgressReport] = field(default_factory=list)
+    refused: list[tuple[ProgressReport, PlanError]] = field(default_factory=list)
+
+
+def accept_reports(*, actor: User, plan: Plan, report_ids) -> Accepted:
+    """The office accepts several of a plan's submitted reports in one action, each audited on its own; one that
+    cannot be accepted (no longer submitted) is refused with why, and the others are accepted all the same."""
+    check_office(actor, PlanError)
+    chosen = reports_chosen(plan.id, report_ids)
+    if not chosen:
+        raise PlanError("no_report_chosen")
+    outcome = Accepted()
+    for report in chosen:
+        try:
+            _review(actor, report, accept=True)
+        except PlanError as error:
+            outcome.refused.append((report, error))
+        else:
+            outcome.accepted.append(report)
+    db.session.commit()
+    return outcome
+
+
+def _review(actor: User, report: ProgressReport, *, accept: bool, comment: str = "") -> None:
+    """Accept or return one submitted report and record it; the caller commits."""
     if report.state is not ReportState.submitted:
         raise PlanError("report_not_submitted")
     comment = comment.strip()
@@ -133,8 +169,6 @@ def review_report(*, actor: User, report: ProgressReport, accept: bool, comment:
     if not accept:
         url = external_url("plan.progress_form", project_id=report.key_project_id, quarter=report.quarter)
         queue_mail_to_staff(report.key_project.lead_unit.users, template="progress_returned", report=report, url=url)
-    db.session.commit()
-    return report
 
 
 def remind_missing(*, actor: User | None, plan: Plan, quarter: int) -> int:
@@ -194,23 +228,64 @@ def set_report_day(*, actor: User, plan: Plan, day: int) -> Plan:
     return plan
 
 
-def assess_key_project(
-    *, actor: User, project: KeyProject, rating: Rating, evaluation: str, replicable: bool
-) -> KeyProject:
-    """考核: the office rates a key project of a published plan at the end of the year."""
+@dataclass(frozen=True)
+class Assessment:
+    """考核 of one key project as the office enters it: a rating, its written evaluation, and whether the
+    experience is worth replicating (可复制推广)."""
+
+    rating: Rating | None
+    evaluation: str = ""
+    replicable: bool = False
+
+    @property
+    def blank(self) -> bool:
+        return self.rating is None and not self.evaluation.strip() and not self.replicable
+
+
+ASSESSMENT_FIELDS = ["rating", "evaluation", "replicable"]
+
+
+def _assessment_problem(entry: Assessment) -> PlanError | None:
+    if entry.rating is None:
+        return PlanError("rating_required", field="rating")
+    if not entry.evaluation.strip():
+        return PlanError("evaluation_required", field="evaluation")
+    return None
+
+
+def assess_key_projects(*, actor: User, plan: Plan, assessments: dict[int, Assessment]) -> int:
+    """考核: the office rates the key projects of a published plan at the end of the year, the whole table at
+    once (key project id -> Assessment): every row or none. A blank row leaves its project as it was.
+
+    Raises RowsRejected with each bad row as (the project's position, the field, the error). Returns how many
+    projects' assessments changed; each change is audited on its own.
+    """
     check_office(actor, PlanError)
-    if project.plan.published_at is None:
+    if plan.published_at is None:
         raise PlanError("plan_not_published")
-    if not evaluation.strip():
-        raise PlanError("evaluation_required", field="evaluation")
-    fields = ["rating", "evaluation", "replicable"]
-    before = audit.snapshot(project, fields)
-    project.rating, project.evaluation, project.replicable = rating, evaluation.strip(), replicable
-    project.assessed_at = utcnow()
-    after = audit.snapshot(project, fields)
-    audit.record(actor=actor, action="key_project.assess", obj=project, before=before, after=after)
+    rows = [(p, assessments[p.id]) for p in plan.projects if p.id in assessments and not assessments[p.id].blank]
+    problems = [
+        (project.position, error.field, error)
+        for project, entry in rows
+        if (error := _assessment_problem(entry)) is not None
+    ]
+    if problems:
+        raise RowsRejected(problems)  # nothing was changed
+    changed = 0
+    for project, entry in rows:
+        before = audit.snapshot(project, ASSESSMENT_FIELDS)
+        project.rating, project.evaluation, project.replicable = (
+            entry.rating,
+            entry.evaluation.strip(),
+            entry.replicable,
+        )
+        after = audit.snapshot(project, ASSESSMENT_FIELDS)
+        if after != before:
+            project.assessed_at = utcnow()
+            audit.record(actor=actor, action="key_project.assess", obj=project, before=before, after=after)
+            changed += 1
     db.session.commit()
-    return project
+    return changed
 
 
 # key, the sheet's header (Chinese in every language: the office fills it in)

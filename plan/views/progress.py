@@ -6,24 +6,28 @@ from functools import partial
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
 from accounts.permissions import login_required, office_required, require
-from core.errors import DomainError
+from core.errors import DomainError, RowsRejected
 from core.exports import table_response
 from core.forms import ImportForm, form_status, show_error
 from core.imports import run_import, template_response
 from core.lists import export_format
+from core.request_input import stored_int
 from core.storage import download_response
 from extensions import db
 from plan import queries
 from plan.battle_map import battle_map_svg
-from plan.forms import AssessmentForm, ProgressForm, ReturnReportForm
+from plan.forms import AssessmentForm, LedProjectFilterForm, ProgressForm, ReturnReportForm
 from plan.models import KeyProject, Plan, ProgressAttachment, ProgressReport, ProgressStatus
 from plan.permissions import (
+    can_manage_plan,
     can_report_progress,
+    can_see_led_projects,
     can_see_own_progress,
     can_view_plan,
     can_view_report,
@@ -44,6 +48,19 @@ PROGRESS_COLUMNS = [
 ]
 
 
+LED_COLUMNS = [
+    (_l("Plan"), lambda row: row.project.plan.title),
+    (_l("Number"), lambda row: row.project.number),
+    (_l("Project title"), lambda row: row.project.title),
+    (_l("Lead unit (牵头单位)"), lambda row: row.project.lead_unit.name if row.project.lead_unit else ""),
+    (_l("Latest report"), lambda row: _l("Q%(q)s", q=row.report.quarter) if row.report else _l("Missing")),
+    (_l("Share done (percent)"), lambda row: row.report.percent if row.report else None),
+    (_l("Milestone share (percent)"), lambda row: row.expected),
+    (_l("Status"), lambda row: row.report.status.label if row.report else ""),
+    (_l("Behind"), lambda row: _l("Yes") if row.behind else ""),
+]
+
+
 def _quarter_asked() -> int:
     """The quarter of `?quarter=`, 1 to 4 (1 when missing)."""
     return min(max(request.args.get("quarter", 1, type=int), 1), 4)
@@ -57,6 +74,23 @@ def my_progress():
     projects = queries.led_by(current_user)
     reports = queries.reports_of_projects([project.id for project in projects], reader=current_user)
     return render_template("plan/my_progress.html", projects=projects, reports=reports)
+
+
+@bp.get("/leading")
+@login_required
+def led_projects():
+    """我牵头的项目: the key projects the reader leads as lead district leader, with their latest progress."""
+    require(can_see_led_projects(current_user))
+    rows = queries.led_by_leader(current_user)
+    filters = LedProjectFilterForm.for_plans(list(dict.fromkeys(row.project.plan for row in rows)))
+    shown = [
+        row
+        for row in rows
+        if filters.plan.data in (None, row.project.plan_id) and filters.behind.data in (None, row.behind)
+    ]
+    if fmt := export_format():
+        return table_response(filename="led-projects", columns=LED_COLUMNS, rows=shown, fmt=fmt)
+    return render_template("plan/led_projects.html", rows=shown, filters=filters)
 
 
 @bp.route("/key-projects/<int:project_id>/progress/<int:quarter>", methods=["GET", "POST"])
@@ -172,6 +206,39 @@ def progress_review(report_id):
     return redirect(url_for("plan.plan_progress", plan_id=report.key_project.plan_id, quarter=report.quarter))
 
 
+def _chosen_ids(values) -> list[int]:
+    """The report ids a form sent, those that are not ids left out."""
+    return values.getlist("report_id", type=stored_int)
+
+
+@bp.get("/plans/<int:plan_id>/progress/accept")
+@office_required
+def progress_accept_confirm(plan_id):
+    """Before accepting the chosen reports at once: which will be accepted, which cannot be, and how many."""
+    plan = db.get_or_404(Plan, plan_id)
+    chosen = queries.reports_chosen(plan.id, _chosen_ids(request.args))
+    if not chosen:
+        flash(_("Choose at least one submitted report of this plan."), "error")
+        return redirect(url_for("plan.plan_progress", plan_id=plan.id, quarter=_quarter_asked()))
+    return render_template("plan/progress_accept.html", plan=plan, chosen=chosen, quarter=_quarter_asked())
+
+
+@bp.post("/plans/<int:plan_id>/progress/accept")
+@office_required
+def progress_accept(plan_id):
+    """Accept the chosen submitted reports in one action; say which were accepted and which were refused, why."""
+    plan = db.get_or_404(Plan, plan_id)
+    try:
+        outcome = progress.accept_reports(actor=current_user, plan=plan, report_ids=_chosen_ids(request.form))
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(ngettext("%(num)d report accepted.", "%(num)d reports accepted.", len(outcome.accepted)), "success")
+        for report, error in outcome.refused:
+            flash(_("Not accepted: %(report)s — %(why)s", report=str(report), why=error.message), "warning")
+    return redirect(url_for("plan.plan_progress", plan_id=plan.id, quarter=_quarter_asked()))
+
+
 @bp.post("/plans/<int:plan_id>/progress/remind")
 @office_required
 def progress_remind(plan_id):
@@ -187,45 +254,34 @@ def progress_remind(plan_id):
     return redirect(url_for("plan.plan_progress", plan_id=plan.id, quarter=quarter))
 
 
-def _render_assessment(plan, *, failed=None, status=200):
-    """The year-end assessment page; `failed` is the bound form of a refused save, kept as typed."""
-    forms = {p.id: AssessmentForm.for_project(p, formdata=None) for p in plan.projects}
-    if failed is not None:
-        forms[failed[0]] = failed[1]
-    latest = queries.latest_reports(plan)
-    return render_template("plan/assessment.html", plan=plan, forms=forms, latest=latest), status
-
-
-@bp.get("/plans/<int:plan_id>/assessment")
+@bp.route("/plans/<int:plan_id>/assessment", methods=["GET", "POST"])
 @login_required
 def plan_assessment(plan_id):
-    """考核: each key project's rating, evaluation and whether its experience is worth replicating."""
+    """考核: the office rates every key project in one table and saves it at once; the leaders read it."""
     plan = db.get_or_404(Plan, plan_id, options=[queries.PROJECT_ROWS])
-    require(can_view_plan(current_user))
-    return _render_assessment(plan)
-
-
-@bp.post("/key-projects/<int:project_id>/assessment")
-@office_required
-def key_project_assess(project_id):
-    """Record the year-end assessment of a key project."""
-    project = db.get_or_404(KeyProject, project_id)
-    form = AssessmentForm.for_project(project)
+    require(can_view_plan(current_user) and (request.method == "GET" or can_manage_plan(current_user)))
+    form = AssessmentForm.for_plan(plan)
     if form.validate_on_submit():
         try:
-            progress.assess_key_project(
-                actor=current_user,
-                project=project,
-                rating=form.rating.data,
-                evaluation=form.evaluation.data or "",
-                replicable=form.replicable.data,
-            )
+            count = progress.assess_key_projects(actor=current_user, plan=plan, assessments=form.assessments())
+        except RowsRejected as rejected:
+            _show_row_errors(form, plan, rejected)
         except DomainError as error:
             show_error(form, error)
         else:
-            flash(_("Assessment of %(number)s recorded.", number=project.number), "success")
-            return redirect(url_for("plan.plan_assessment", plan_id=project.plan_id, _anchor=f"k{project.id}"))
-    return _render_assessment(project.plan, failed=(project.id, form), status=400)
+            flash(ngettext("%(num)d assessment recorded.", "%(num)d assessments recorded.", count), "success")
+            return redirect(url_for("plan.plan_assessment", plan_id=plan.id))
+    latest = queries.latest_reports(plan)
+    return render_template("plan/assessment.html", plan=plan, form=form, latest=latest), form_status(form)
+
+
+def _show_row_errors(form, plan, rejected) -> None:
+    """Put each refused row's message next to the field of its row (the service names rows by position)."""
+    by_position = {project.position: project for project in plan.projects}
+    for position, name, message in rejected.problems:
+        field = form.row(by_position[position])[name]
+        field.errors = [*field.errors, message]
+    form.form_errors.append(_("Nothing was saved: correct the rows marked below."))
 
 
 @bp.route("/plans/<int:plan_id>/progress/import", methods=["GET", "POST"])

@@ -85,6 +85,8 @@ def test_the_2017_plan_is_published_with_the_seeds_eleven_projects_and_two_quart
     seed = load_seed()
     assert [(p.number, p.title) for p in plan.projects] == [(p.number, p.title) for p in seed.key_projects]
     assert plan.projects[0].lead_leader.startswith("高自民") and plan.projects[1].lead_leader.startswith("戴斌")
+    leaders = [p.lead_leader_account.username if p.lead_leader_account else None for p in plan.projects[:3]]
+    assert leaders == ["leader.gao", "leader.dai", None]  # their to-do lists and 我牵头的项目 show them
     assert all(len(p.milestones) == 4 for p in plan.projects)  # the battle map has something to draw
     reports = plan_queries.reports_by_project(plan.id)
     assert all(set(reports[p.id]) == {1, 2} for p in plan.projects)

@@ -38,8 +38,9 @@ def planning():
     return {"office": office, "round": round, "proposals": proposals, "suggestion": suggestion}
 
 
-def lead_everything(plan, office):
-    for project in plan.projects:
+def lead_everything(plan, office, leader=None):
+    """Every project led by its proposing unit and 高自民; the first two by `leader`'s account when given."""
+    for index, project in enumerate(plan.projects):
         key_projects.update_key_project(
             actor=office,
             project=project,
@@ -47,17 +48,26 @@ def lead_everything(plan, office):
                 "title": project.title,
                 "problem": project.problem,
                 "lead_leader": "高自民",
+                "lead_leader_id": leader.id if leader and index < 2 else None,
                 "lead_unit_id": project.lead_unit_id,
             },
         )
 
 
 @pytest.fixture
-def published(planning):
-    """The planning round's plan, every project led by 高自民 and its proposing unit, approved and published."""
+def leader():
+    """A district leader's account: 戴斌."""
+    return make_user(role="leader", display_name="戴斌")
+
+
+@pytest.fixture
+def published(planning, request):
+    """The planning round's plan, every project led by 高自民 and its proposing unit, approved and published; with
+    the `leader` fixture asked for too, that leader's account leads the first two projects."""
     office = planning["office"]
     plan = services.create_plan(actor=office, round=planning["round"])
-    lead_everything(plan, office)
+    leader = request.getfixturevalue("leader") if "leader" in request.fixturenames else None
+    lead_everything(plan, office, leader)
     for target in (PlanStatus.submitted_for_review, PlanStatus.approved, PlanStatus.published):
         services.transition_plan(
             actor=office, plan=plan, target=target, meeting="第十三次会议", approved_on=date(2017, 3, 1)

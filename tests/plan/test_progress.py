@@ -5,11 +5,13 @@ import io
 import pytest
 from sqlalchemy import select
 
+from accounts.models import AuditEvent
+from core.errors import RowsRejected
 from core.mail import OutboxMessage
 from extensions import db
 from plan import queries
 from plan.errors import PlanError
-from plan.models import PlanStatus, ProgressStatus, ReportState
+from plan.models import PlanStatus, ProgressStatus, Rating, ReportState
 from plan.services import bulletins, key_projects, progress
 from plan.services import plans as services
 from solicitation.models import Channel, Suggestion
@@ -182,23 +184,55 @@ def test_the_bulletin_puts_lagging_projects_first_and_is_issued_once(client, pla
 
 
 def test_the_year_end_assessment_rates_each_project_and_marks_experience_worth_replicating(client, planning, published):
-    from plan.models import Rating
-
     office, first = planning["office"], published.projects[0]
-    with pytest.raises(PlanError, match="evaluation_required"):
-        progress.assess_key_project(actor=office, project=first, rating=Rating.good, evaluation=" ", replicable=True)
     client.login(office)
-    prefix = f"k{first.id}-"
-    refused = client.post(f"/key-projects/{first.id}/assessment", data={prefix + "rating": "excellent"})
-    assert refused.status_code == 400 and "请填写与评级相应的评价" in refused.get_data(as_text=True)
-    data = {prefix + "rating": "excellent", prefix + "evaluation": "网格化管理经验全市推广", prefix + "replicable": "y"}
-    assert client.post(f"/key-projects/{first.id}/assessment", data=data).status_code == 302
+    data = {f"k{first.id}-rating": "excellent", f"k{first.id}-evaluation": "网格化管理经验全市推广"}
+    data[f"k{first.id}-replicable"] = "y"
+    assert client.post(f"/plans/{published.id}/assessment", data=data).status_code == 302
     assert (first.rating, first.replicable) == (Rating.excellent, True)
     public = client.get(f"/plans/{published.id}").get_data(as_text=True)
     assert "可复制推广" in public
     client.login(make_user(role="leader"))
     page = client.get(f"/plans/{published.id}/assessment").get_data(as_text=True)
     assert "优秀" in page and "网格化管理经验全市推广" in page
+    assert client.post(f"/plans/{published.id}/assessment", data=data).status_code == 403
+
+
+def test_office_assesses_every_project_in_one_table_and_one_bad_row_saves_none_and_keeps_what_was_typed(
+    client, planning, published
+):
+    office = planning["office"]
+    first, second, third = published.projects
+    good = progress.Assessment(Rating.good, "按期完成", False)
+    with pytest.raises(RowsRejected) as rejected:
+        progress.assess_key_projects(
+            actor=office,
+            plan=published,
+            assessments={
+                first.id: good,
+                second.id: progress.Assessment(Rating.fair, " "),
+                third.id: progress.Assessment(None, "无评级"),
+            },
+        )
+    assert [(line, column) for line, column, _message in rejected.value.problems] == [(2, "evaluation"), (3, "rating")]
+    assert first.rating is None  # nothing saved
+    with pytest.raises(PlanError, match="office_only"):
+        progress.assess_key_projects(actor=make_user(role="leader"), plan=published, assessments={first.id: good})
+
+    client.login(office)
+    data = {f"k{first.id}-rating": "good", f"k{first.id}-evaluation": "按期完成", f"k{second.id}-rating": "fair"}
+    refused = client.post(f"/plans/{published.id}/assessment", data=data)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "未保存任何内容" in page and "按期完成" in page
+    row = page[page.index(f'id="k{second.id}"') : page.index(f'id="k{third.id}"')]
+    assert "请填写与评级相应的评价" in row
+    assert first.rating is None
+    data[f"k{second.id}-evaluation"] = "推进较慢"
+    done = client.post(f"/plans/{published.id}/assessment", data=data, follow_redirects=True)
+    assert "已记录 2 个项目的考核" in done.get_data(as_text=True)
+    assert (first.rating, second.rating, third.rating) == (Rating.good, Rating.fair, None)
+    events = select(AuditEvent).where(AuditEvent.action == "key_project.assess")
+    assert sorted(event.object_id for event in db.session.scalars(events)) == [first.id, second.id]
 
 
 def test_the_office_imports_a_quarters_progress_from_its_sheet_all_rows_or_none(client, planning, published):

@@ -1,13 +1,15 @@
 """What of the plan's implementation waits: a lead unit's reports due and returned; the office's reports to accept
 and those still missing as the deadline nears."""
 
-from datetime import date
+import re
+from datetime import date, timedelta
 
 import pytest
 
 from core.todo import todo_for
 from plan.models import ProgressStatus
-from plan.services import progress
+from plan.services import bulletins, progress
+from plan.todo import BULLETIN_NEWS_DAYS
 from tests.factories import make_user
 
 
@@ -75,3 +77,45 @@ def test_the_office_is_told_of_reports_to_accept_and_of_those_missing_a_week_bef
     assert items[missing].count == len(published.projects) - 1
     accept = items[f"{published.title}：待审核的季度进展报告"]
     assert accept.count == 1 and accept.url == f"/plans/{published.id}/progress"
+
+
+def submit(project, quarter, percent, status=ProgressStatus.on_track):
+    staff = make_user(role="unit_staff", unit=project.lead_unit)
+    values = {"percent": percent, "status": status, "achievements": "完成调研", "submit": True}
+    return progress.save_report(actor=staff, project=project, quarter=quarter, **values)
+
+
+def test_a_leader_is_told_of_the_projects_they_lead_those_behind_and_the_bulletin_just_issued(
+    planning, published, leader, page_request
+):
+    today = date(published.round.year, 5, 1)
+    items = {item.url: item for item in todo_for(leader, today)}
+    assert list(items) == ["/leading"] and items["/leading"].count == 2  # nothing is behind yet: no item for it
+    first, second, third = published.projects
+    submit(first, 1, 10)  # below the first quarter's even share, 25
+    submit(second, 1, 30)
+    submit(third, 1, 0, ProgressStatus.lagging)  # 高自民 leads it without an account
+    items = {item.url: item for item in todo_for(leader, today)}
+    assert items["/leading?behind=yes"].count == 1
+    submit(second, 2, 60, ProgressStatus.lagging)  # the latest report counts
+    assert {item.url: item for item in todo_for(leader, today)}["/leading?behind=yes"].count == 2
+
+    bulletin = bulletins.save_bulletin(actor=planning["office"], plan=published, quarter=1, summary="", remarks={})
+    assert f"/plans/{published.id}/bulletins/1" not in {item.url for item in todo_for(leader, today)}  # a draft
+    bulletins.save_bulletin(actor=planning["office"], plan=published, quarter=1, summary="", remarks={}, issue=True)
+    issued = bulletin.issued_at.date()
+    news = {item.url: item for item in todo_for(leader, issued)}[f"/plans/{published.id}/bulletins/1"]
+    assert news.text == f"{published.title}第1季度通报" and news.count == 1
+    later = issued + timedelta(days=BULLETIN_NEWS_DAYS + 1)
+    assert f"/plans/{published.id}/bulletins/1" not in {item.url for item in todo_for(leader, later)}
+
+
+def test_a_leader_who_leads_no_project_has_nothing_waiting(planning, published, page_request):
+    assert todo_for(make_user(role="leader"), date(published.round.year, 5, 1)) == []
+
+
+def test_the_menu_badge_counts_what_waits_for_a_leader_exactly(client, planning, published, leader):
+    submit(published.projects[0], 1, 10)
+    client.login(leader)
+    page = client.get("/leading").get_data(as_text=True)
+    assert re.search(r'class="count-badge"[^>]*>3</span>', page)  # two projects led, one of them behind
