@@ -72,9 +72,13 @@ class RoundForm(VersionedForm):
 
 
 class TransitionForm(Form):
-    # Rendered as one button per legal move, each sending its status as `target`.
+    # The confirmation page of one move sends its status as `target`, once the office ticks `confirm`.
     target = SelectField(
         choices=lambda: options(RoundStatus.choices()), coerce=enum_coerce(RoundStatus), validators=[DataRequired()]
+    )
+    confirm = BooleanField(
+        _l("I have read what this move does"),
+        validators=[DataRequired(_l("Tick the box to confirm the move: nothing has changed yet."))],
     )
 
 

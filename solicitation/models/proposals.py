@@ -112,6 +112,12 @@ class Proposal(Versioned, db.Model):
         """The proposal as its unit is writing it: the submitted text with the unit's unsent changes."""
         return RevisedProposal(self)
 
+    @property
+    def returnable(self) -> bool:
+        """In the office's hands while the round still takes changes: the one rule for the office to send it back,
+        which the service enforces and the page asks before it offers the form."""
+        return self.status in PROPOSAL_WITH_OFFICE and self.round.status in ROUND_OPEN_FOR_CHANGES
+
     def withdrawal_refusal(self) -> str | None:
         """The rule keeping the unit from withdrawing this proposal now (its code), or None when it may.
 

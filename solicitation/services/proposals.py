@@ -19,7 +19,6 @@ from solicitation.errors import SolicitationError
 from solicitation.models import (
     PROPOSAL_EDITABLE,
     PROPOSAL_TEXT_FIELDS,
-    PROPOSAL_WITH_OFFICE,
     ROUND_OPEN_FOR_CHANGES,
     TAKEN_UP,
     FileRevision,
@@ -236,7 +235,7 @@ def submit_proposal(*, actor: User, proposal: Proposal, today: date | None = Non
 def return_proposal(*, actor: User, proposal: Proposal, reason: str) -> Proposal:
     """The office sends a submitted proposal back to its unit for revision, saying why; the unit is told."""
     check_office(actor, SolicitationError)
-    if proposal.status not in PROPOSAL_WITH_OFFICE or proposal.round.status not in ROUND_OPEN_FOR_CHANGES:
+    if not proposal.returnable:
         raise SolicitationError("proposal_not_with_office")
     reason = reason.strip()
     if not reason:
