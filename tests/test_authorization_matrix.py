@@ -93,6 +93,7 @@ GET  solicitation.round_create               login   login   403     403     403
 GET  solicitation.round_detail               login   login   ok      ok      ok      ok      ok      ok
 GET  solicitation.round_edit                 login   login   403     403     403     403     403     ok
 GET  solicitation.round_list                 login   login   ok      ok      ok      ok      ok      ok
+GET  solicitation.round_transition           login   login   403     403     403     403     403     ok
 GET  solicitation.suggest                    ok      ok      ok      ok      ok      ok      ok      ok
 GET  solicitation.suggestion_create          login   login   403     403     403     403     403     ok
 GET  solicitation.suggestion_detail          login   login   ok      403     403     403     403     ok
