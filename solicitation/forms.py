@@ -155,6 +155,19 @@ class ProposalForm(VersionedForm):
         return {name: self[name].data for name in [*names, "contact_phone"]}
 
 
+class RecordedProposalForm(ProposalForm):
+    """A proposal a unit sent outside the platform, which the office records with the date the unit sent it."""
+
+    unit_id = SelectField(_l("Proposing unit"), coerce=optional_int, validators=[DataRequired()])
+    submitted_on = DateField(_l("Submitted by the unit on"), validators=[DataRequired()])
+
+    @classmethod
+    def for_round(cls, round):
+        form = cls.for_proposal(round=round, unit_id=None)
+        form.unit_id.choices = options(unit_choices(), blank=_l("— choose —"))
+        return form
+
+
 class ReturnProposalForm(Form):
     reason = TextAreaField(
         _l("Why it is returned"),

@@ -4,7 +4,7 @@ from accounts.models import Role
 from accounts.permissions import has_role, is_office
 from solicitation.models import PROPOSAL_EDITABLE, FileRevision, SuggestionStatus
 from solicitation.queries import proposal_is_visible, suggestion_is_visible
-from solicitation.services.proposals import window_open
+from solicitation.services.proposals import recording_refusal, window_open
 
 
 def can_view_rounds(user) -> bool:
@@ -19,6 +19,11 @@ def can_manage_rounds(user) -> bool:
 def can_transition_round(user, round, target) -> bool:
     """The office, to a status the round may move to now (see Round.transition_refusal)."""
     return is_office(user) and round.transition_refusal(target) is None
+
+
+def can_record_proposals(user, round) -> bool:
+    """The office, once solicitation has closed, records proposals units sent outside the platform."""
+    return is_office(user) and recording_refusal(round) is None
 
 
 def is_proposing_unit(user, proposal) -> bool:
@@ -105,6 +110,7 @@ TEMPLATE_PREDICATES = {
     "can_view_rounds": can_view_rounds,
     "can_manage_rounds": can_manage_rounds,
     "can_transition_round": can_transition_round,
+    "can_record_proposals": can_record_proposals,
     "can_propose": can_propose,
     "can_list_proposals": can_list_proposals,
     "can_edit_proposal": can_edit_proposal,
