@@ -1,11 +1,12 @@
-"""Every action is offered only when it can succeed: walk a round through every phase, and on each page where an
-action's button appears check that the page shows it exactly when its service accepts it.
+"""Every action is offered only when it can succeed: walk a round through every phase (its proposals, review and
+suggestion with it) and a progress report through every state, and on each page where an action's button appears
+check that the page shows it exactly when its service accepts it.
 
-ACTIONS is the table: a new state-changing action gets a line here. For each phase × action a fresh world is
-built; the page is read by the role allowed to act; the action is offered when the page holds a form posting to
-its URL (or a link to it, for a move confirmed on its own page). Then the action is sent as the page would send it
-(the form's hidden fields, plus what a person types): an offered action must not be refused, and an action not
-offered must be refused.
+ACTIONS and REPORT_ACTIONS are the tables: a new state-changing action gets a line here. For each state × action
+a fresh world is built; the page is read by the role allowed to act; the action is offered when the page holds a
+form with a button posting to its URL (or a link to it, for a move confirmed on its own page). Then the action is
+sent as the page would send it (the form's hidden fields, plus what a person types): an offered action must not
+be refused, and an action not offered must be refused.
 """
 
 from dataclasses import dataclass, field
@@ -13,11 +14,22 @@ from html.parser import HTMLParser
 
 import pytest
 
+from plan.models import ProgressStatus, ReportState
+from plan.services import progress
 from review.models import Recommendation, ReviewStage
 from review.services import assignments, reviews, stages
 from solicitation.models import RoundStatus
 from solicitation.services.rounds import transition_round
-from tests.factories import make_criterion, make_open_round, make_proposal, make_round, make_suggestion, make_user
+from tests.factories import (
+    make_criterion,
+    make_open_round,
+    make_proposal,
+    make_published_plan,
+    make_round,
+    make_suggestion,
+    make_unit,
+    make_user,
+)
 
 
 @dataclass(frozen=True)
@@ -175,9 +187,8 @@ def _cases():
                 yield pytest.param(phase, action, id=f"{name}:{action.name}")
 
 
-@pytest.mark.parametrize(("phase", "action"), list(_cases()))
-def test_an_action_is_offered_exactly_when_its_service_accepts_it(client, phase, action):
-    world = build(*phase)
+def assert_offered_exactly_when_accepted(client, world: dict, action: Action) -> None:
+    """Read the action's page as the role that acts, send the action as the page would, and compare."""
     ids = world["ids"]
     client.login(world["users"][action.role])
     page_url, url = fill(action.page, ids), fill(action.url, ids)
@@ -194,3 +205,47 @@ def test_an_action_is_offered_exactly_when_its_service_accepts_it(client, phase,
         f"{action.name} is {'offered' if offered else 'not offered'} on {page_url} but its service "
         f"{'refused' if refused(response) else 'accepted'}: {answer[answer.find('<main') :][:600]}"
     )
+
+
+@pytest.mark.parametrize(("phase", "action"), list(_cases()))
+def test_an_action_is_offered_exactly_when_its_service_accepts_it(client, phase, action):
+    assert_offered_exactly_when_accepted(client, build(*phase), action)
+
+
+REPORT_ACTIONS = [
+    Action("review a report", "office", "/progress-reports/{report}", "/progress-reports/{report}/review"),
+    Action(
+        "save a report",
+        "unit",
+        "/key-projects/{project}/progress/1",
+        "/key-projects/{project}/progress/1",
+        data={"percent": "40", "status": "on_track", "achievements": "完成方案制定", "action": "save"},
+    ),
+]
+
+
+def build_report(state: ReportState) -> dict:
+    """A published plan's key project with its first quarter's report in `state`."""
+    office, unit = make_user(role="office"), make_unit()
+    staff = make_user(role="unit_staff", unit=unit)
+    [project] = make_published_plan(office=office, lead_unit=unit).projects
+    report = progress.save_report(
+        actor=staff,
+        project=project,
+        quarter=1,
+        percent=30,
+        status=ProgressStatus.on_track,
+        achievements="完成方案制定",
+        submit=state is not ReportState.draft,
+    )
+    if state in (ReportState.accepted, ReportState.returned):
+        progress.review_report(
+            actor=office, report=report, accept=state is ReportState.accepted, comment="请补充进度数据"
+        )
+    return {"users": {"office": office, "unit": staff}, "ids": {"project": project.id, "report": report.id}}
+
+
+@pytest.mark.parametrize("action", REPORT_ACTIONS, ids=lambda a: a.name)
+@pytest.mark.parametrize("state", list(ReportState), ids=lambda s: s.value)
+def test_a_progress_reports_action_is_offered_exactly_when_its_service_accepts_it(client, state, action):
+    assert_offered_exactly_when_accepted(client, build_report(state), action)

@@ -28,6 +28,7 @@ from plan.models import (
     ReportState,
     TaskProgress,
 )
+from plan.permissions import can_review_report, report_is_editable
 from plan.queries import (
     missing_reports,
     published_plans_in_force,
@@ -38,7 +39,6 @@ from plan.queries import (
 from plan.services.tasks import rolled_up
 
 REPORT_FIELDS = ["percent", "status", "achievements", "problems", "next_steps", "state", "office_comment"]
-EDITABLE = {ReportState.draft, ReportState.returned}
 
 
 def _check_lead_unit(actor: User, project: KeyProject) -> None:
@@ -81,7 +81,7 @@ def save_report(
     if not 0 <= percent <= 100:
         raise PlanError("percent_out_of_range", field="percent")
     report = report_of(project.id, quarter) or ProgressReport(key_project=project, quarter=quarter)
-    if report.id and report.state not in EDITABLE:
+    if report.id and not report_is_editable(report):
         raise PlanError("report_locked", state=report.state)
     if submit and not achievements.strip():
         raise PlanError("report_incomplete", field="achievements")
@@ -115,7 +115,7 @@ def save_report(
 def review_report(*, actor: User, report: ProgressReport, accept: bool, comment: str = "") -> ProgressReport:
     """The office accepts a submitted report, or returns it with what to add; the lead unit is told."""
     check_office(actor, PlanError)
-    if report.state is not ReportState.submitted:
+    if not can_review_report(actor, report):
         raise PlanError("report_not_submitted")
     comment = comment.strip()
     if not accept and not comment:
