@@ -2,6 +2,7 @@
 
 from accounts.models import Role
 from accounts.permissions import has_role, is_office
+from plan.models import REPORT_EDITABLE, ReportState
 from plan.queries import project_is_visible, report_is_visible, sees_every_plan
 
 
@@ -44,6 +45,17 @@ def can_view_report(user, report) -> bool:
     return report_is_visible(user, report.id)
 
 
+def report_is_editable(report) -> bool:
+    """Whether the lead unit may still write a quarter's report (None: not begun): the service's rule, which the
+    form asks before it offers saving."""
+    return report is None or report.state in REPORT_EDITABLE
+
+
+def can_review_report(user, report) -> bool:
+    """The office accepts or returns a report its lead unit has sent and nobody has yet answered."""
+    return can_manage_plan(user) and report.state is ReportState.submitted
+
+
 def can_see_own_progress(user) -> bool:
     """Unit staff have a page of the key projects their unit leads."""
     return has_role(user, Role.unit_staff) and user.unit_id is not None
@@ -63,4 +75,6 @@ TEMPLATE_PREDICATES = {
     "can_manage_tasks": can_manage_tasks,
     "can_follow_project": can_follow_project,
     "can_view_report": can_view_report,
+    "report_is_editable": report_is_editable,
+    "can_review_report": can_review_report,
 }

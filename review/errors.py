@@ -28,6 +28,10 @@ class ReviewError(DomainError):
         "assignment_not_published": _l("The office has not published this assignment yet."),
         "review_locked": _l("The review is submitted and locked. Ask the reform office to reopen it."),
         "round_not_reviewing": _l("The round is not under review."),
+        "assignments_before_review": _l(
+            "Assignments are published once the round is under review: until then proposals are still arriving and "
+            "experts could not score them. Move the round on to “Under review” first."
+        ),
         "score_out_of_range": _l("A score goes from 0 to %(max)s."),
         "score_missing": _l("Score every criterion before submitting."),
         "recommendation_missing": _l("Choose a recommendation before submitting."),

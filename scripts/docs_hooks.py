@@ -51,8 +51,7 @@ def machines() -> list[Machine]:
     """Every record's states and moves, read from the code."""
     if str(ROOT) not in sys.path:  # MkDocs loads a hook with its own folder on the path, then takes it off
         sys.path.insert(0, str(ROOT))
-    from plan.models import PLAN_TRANSITIONS, PlanStatus, ReportState
-    from plan.services import progress
+    from plan.models import PLAN_TRANSITIONS, REPORT_EDITABLE, PlanStatus, ReportState
     from review.models import ReviewStage, ReviewStatus
     from review.services import stages
     from solicitation.models import (
@@ -103,7 +102,7 @@ def machines() -> list[Machine]:
     report_moves += [
         Move(s, ReportState.submitted, "save_report with submit (lead unit)")
         for s in ReportState
-        if s in progress.EDITABLE
+        if s in REPORT_EDITABLE
     ]
     report_moves += [
         Move(ReportState.submitted, ReportState.accepted, "review_report, accept (office)"),
@@ -192,13 +191,13 @@ def machines() -> list[Machine]:
         Machine(
             "ProgressReport",
             ReportState,
-            "no table: derived from `EDITABLE` in `plan/services/progress.py`, which `save_report` checks, and "
+            "no table: derived from `REPORT_EDITABLE` in `plan/models/progress.py`, which `save_report` checks, and "
             "`review_report`, which takes only a submitted report",
             report_moves,
             "An import records the quarter's reports as accepted, whatever state they were in.",
             record_zh="季度进展",
-            declared_in_zh="无状态转换表，由 `plan/services/progress.py` 中的 `EDITABLE`（`save_report` 据此校验）和 "
-            "`review_report`（只受理已提交的进展）推出",
+            declared_in_zh="无状态转换表，由 `plan/models/progress.py` 中的 `REPORT_EDITABLE`"
+            "（`save_report` 据此校验）和 `review_report`（只受理已提交的进展）推出",
             note_zh="导入进展时，该季度的进展不论原来处于什么状态，一律记为已采纳。",
         ),
     ]

@@ -31,6 +31,10 @@ class SolicitationError(DomainError):
         "cooperating_unit_is_proposer": _l("The proposing unit cannot also be a cooperating unit."),
         "late_until_in_past": _l("The late submission must end today or later."),
         "round_past_review": _l("The round is past review: its proposals no longer change."),
+        "solicitation_still_open": _l(
+            "Solicitation is still open until %(closes)s: units submit their proposals themselves until then."
+        ),
+        "submitted_on_out_of_range": _l("The date the unit submitted it goes from %(opens)s to today."),
         "category_in_use": _l("Proposals or suggestions use the category %(name)s; rename it instead."),
         "cannot_publish": _l("A suggestion that was not accepted or was merged cannot be published."),
         "round_not_soliciting": _l("This round is not collecting suggestions now."),

@@ -73,9 +73,13 @@ class RoundForm(VersionedForm):
 
 
 class TransitionForm(Form):
-    # Rendered as one button per legal move, each sending its status as `target`.
+    # The confirmation page of one move sends its status as `target`, once the office ticks `confirm`.
     target = SelectField(
         choices=lambda: options(RoundStatus.choices()), coerce=enum_coerce(RoundStatus), validators=[DataRequired()]
+    )
+    confirm = BooleanField(
+        _l("I have read what this move does"),
+        validators=[DataRequired(_l("Tick the box to confirm the move: nothing has changed yet."))],
     )
 
 
@@ -150,6 +154,19 @@ class ProposalForm(VersionedForm):
         """The values the services take, by field name."""
         names = ["title", "category_id", "background", "content", "innovation", "goals", "contact_name"]
         return {name: self[name].data for name in [*names, "contact_phone"]}
+
+
+class RecordedProposalForm(ProposalForm):
+    """A proposal a unit sent outside the platform, which the office records with the date the unit sent it."""
+
+    unit_id = SelectField(_l("Proposing unit"), coerce=optional_int, validators=[DataRequired()])
+    submitted_on = DateField(_l("Submitted by the unit on"), validators=[DataRequired()])
+
+    @classmethod
+    def for_round(cls, round):
+        form = cls.for_proposal(round=round, unit_id=None)
+        form.unit_id.choices = options(unit_choices(), blank=_l("— choose —"))
+        return form
 
 
 class ReturnProposalForm(Form):

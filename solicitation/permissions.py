@@ -2,8 +2,9 @@
 
 from accounts.models import Role
 from accounts.permissions import has_role, is_office
-from solicitation.models import PROPOSAL_EDITABLE, PROPOSAL_WITH_OFFICE, FileRevision, SuggestionStatus
+from solicitation.models import PROPOSAL_EDITABLE, FileRevision, SuggestionStatus
 from solicitation.queries import proposal_is_visible, suggestion_is_visible
+from solicitation.services.proposals import recording_refusal, window_open
 
 
 def can_view_rounds(user) -> bool:
@@ -13,6 +14,16 @@ def can_view_rounds(user) -> bool:
 
 def can_manage_rounds(user) -> bool:
     return is_office(user)
+
+
+def can_transition_round(user, round, target) -> bool:
+    """The office, to a status the round may move to now (see Round.transition_refusal)."""
+    return is_office(user) and round.transition_refusal(target) is None
+
+
+def can_record_proposals(user, round) -> bool:
+    """The office, once solicitation has closed, records proposals units sent outside the platform."""
+    return is_office(user) and recording_refusal(round) is None
 
 
 def is_proposing_unit(user, proposal) -> bool:
@@ -46,13 +57,19 @@ def can_edit_proposal(user, proposal) -> bool:
     return is_proposing_unit(user, proposal) and proposal.status in PROPOSAL_EDITABLE
 
 
+def can_submit_proposal(user, proposal) -> bool:
+    """The proposing unit, while it may change the proposal and the round takes its proposals today (the window
+    the service checks: solicitation open, or a late submission allowed)."""
+    return can_edit_proposal(user, proposal) and window_open(round=proposal.round, unit=proposal.unit)
+
+
 def can_withdraw_proposal(user, proposal) -> bool:
     """The proposing unit, while the service would let it withdraw (see Proposal.withdrawal_refusal)."""
     return is_proposing_unit(user, proposal) and proposal.withdrawal_refusal() is None
 
 
 def can_return_proposal(user, proposal) -> bool:
-    return is_office(user) and proposal.status in PROPOSAL_WITH_OFFICE
+    return is_office(user) and proposal.returnable
 
 
 def can_triage_suggestions(user) -> bool:
@@ -92,9 +109,12 @@ TEMPLATE_PREDICATES = {
     "can_see_referrals": can_see_referrals,
     "can_view_rounds": can_view_rounds,
     "can_manage_rounds": can_manage_rounds,
+    "can_transition_round": can_transition_round,
+    "can_record_proposals": can_record_proposals,
     "can_propose": can_propose,
     "can_list_proposals": can_list_proposals,
     "can_edit_proposal": can_edit_proposal,
     "can_withdraw_proposal": can_withdraw_proposal,
+    "can_submit_proposal": can_submit_proposal,
     "can_return_proposal": can_return_proposal,
 }

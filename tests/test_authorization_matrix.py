@@ -90,11 +90,13 @@ GET  solicitation.proposal_create            login   login   ok      ok      403
 GET  solicitation.proposal_detail            login   login   ok      403     403     403     403     ok
 GET  solicitation.proposal_edit              login   login   403     403     403     403     403     403
 GET  solicitation.proposal_list              login   login   ok      ok      403     403     403     ok
+GET  solicitation.proposal_record            login   login   403     403     403     403     403     ok
 GET  solicitation.referral_list              login   login   ok      ok      403     403     403     403
 GET  solicitation.round_create               login   login   403     403     403     403     403     ok
 GET  solicitation.round_detail               login   login   ok      ok      ok      ok      ok      ok
 GET  solicitation.round_edit                 login   login   403     403     403     403     403     ok
 GET  solicitation.round_list                 login   login   ok      ok      ok      ok      ok      ok
+GET  solicitation.round_transition           login   login   403     403     403     403     403     ok
 GET  solicitation.suggest                    ok      ok      ok      ok      ok      ok      ok      ok
 GET  solicitation.suggestion_create          login   login   403     403     403     403     403     ok
 GET  solicitation.suggestion_detail          login   login   ok      403     403     403     403     ok
@@ -168,6 +170,7 @@ POST solicitation.category_preset            login   login   403     403     403
 POST solicitation.late_submission_grant      login   login   403     403     403     403     403     ok
 POST solicitation.proposal_create            login   login   ok      ok      403     403     403     403
 POST solicitation.proposal_edit              login   login   403     403     403     403     403     403
+POST solicitation.proposal_record            login   login   403     403     403     403     403     ok
 POST solicitation.proposal_return            login   login   403     403     403     403     403     ok
 POST solicitation.proposal_submit            login   login   403     403     403     403     403     403
 POST solicitation.proposal_withdraw          login   login   ok      403     403     403     403     403

@@ -82,7 +82,6 @@ def build_world() -> dict:
         assignments.assign_expert(actor=office, expert=exp_in, proposal=made[state])
     db.session.add(Assignment(expert=exp_unit, proposal=made["submitted"], assigned_by_id=office.id))
     db.session.commit()
-    assignments.publish_assignments(actor=office, round=round)
     for state in ("returned", "resubmitted"):
         proposal_services.return_proposal(actor=office, proposal=made[state], reason="请补充改革目标")
         fields = proposal_fields(round, title=title(state), goals="修改后的目标")
@@ -92,6 +91,7 @@ def build_world() -> dict:
         proposal_services.withdraw_proposal(actor=staff_a, proposal=made[state])
 
     transition_round(actor=office, round=round, target=RoundStatus.reviewing)
+    assignments.publish_assignments(actor=office, round=round)
     for stage in (ReviewStage.discussion, ReviewStage.decision):
         stages.move_stage(actor=office, round=round, stage=stage)
     screening.decide_proposal(actor=office, proposal=made["selected"], decision=Decision.selected)

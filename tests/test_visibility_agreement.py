@@ -164,8 +164,8 @@ def review_world(*, office, staff, expert, conflicted) -> dict[str, int]:
     proposals = {state: make_proposal(round=round, author=staff, submit=True) for state in ("draft", "submitted")}
     made = {state: assignments.assign_expert(actor=office, expert=expert, proposal=p) for state, p in proposals.items()}
     made["conflicted"] = assignments.assign_expert(actor=office, expert=conflicted, proposal=proposals["draft"])
-    assignments.publish_assignments(actor=office, round=round)
     transition_round(actor=office, round=round, target=RoundStatus.reviewing)
+    assignments.publish_assignments(actor=office, round=round)
     for state, assignment in made.items():
         reviews.save_review(
             actor=assignment.expert,

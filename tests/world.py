@@ -46,10 +46,10 @@ def build_world() -> dict:
     attachment = proposal_services.add_attachment(actor=staff_a, proposal=proposal, filename="方案.pdf", data=PDF)
     proposal_services.submit_proposal(actor=staff_a, proposal=proposal)
     assignment = assignments.assign_expert(actor=office, expert=expert, proposal=proposal)
-    assignments.publish_assignments(actor=office, round=round)
     conflict = conflicts.record_conflict(actor=office, expert=conflicted, proposal=proposal, reason="亲属")
-    # A submitted review needs the round in review; it then reopens for solicitation.
+    # Publishing and a submitted review need the round in review; it then reopens for solicitation.
     transition_round(actor=office, round=round, target=RoundStatus.reviewing)
+    assignments.publish_assignments(actor=office, round=round)
     reviews.save_review(
         actor=expert,
         assignment=assignment,

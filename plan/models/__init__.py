@@ -6,6 +6,7 @@ from plan.models.key_projects import KeyProject, Milestone, Rating, key_project_
 from plan.models.plans import PLAN_TRANSITIONS, Plan, PlanStatus, PlanVersion
 from plan.models.progress import (
     REACHED_OFFICE,
+    REPORT_EDITABLE,
     ProgressAttachment,
     ProgressReminder,
     ProgressReport,
@@ -27,6 +28,7 @@ __all__ = [
     "PlanVersion",
     "ProgressStatus",
     "ReportState",
+    "REPORT_EDITABLE",
     "REACHED_OFFICE",
     "ProgressReport",
     "TaskProgress",

@@ -44,6 +44,10 @@ class ReportState(LabelledEnum):
         }
 
 
+# The lead unit may change a report while it is in its hands: a draft, or one the office returned.
+REPORT_EDITABLE = frozenset({ReportState.draft, ReportState.returned})
+
+
 # A report in these states has reached the office: it counts as in.
 REACHED_OFFICE = frozenset({ReportState.submitted, ReportState.accepted})
 

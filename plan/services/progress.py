@@ -29,6 +29,7 @@ from plan.models import (
     ReportState,
     TaskProgress,
 )
+from plan.permissions import can_review_report, report_is_editable
 from plan.queries import (
     missing_reports,
     published_plans_in_force,
@@ -40,7 +41,6 @@ from plan.queries import (
 from plan.services.tasks import rolled_up
 
 REPORT_FIELDS = ["percent", "status", "achievements", "problems", "next_steps", "state", "office_comment"]
-EDITABLE = {ReportState.draft, ReportState.returned}
 
 
 def _check_lead_unit(actor: User, project: KeyProject) -> None:
@@ -83,7 +83,7 @@ def save_report(
     if not 0 <= percent <= 100:
         raise PlanError("percent_out_of_range", field="percent")
     report = report_of(project.id, quarter) or ProgressReport(key_project=project, quarter=quarter)
-    if report.id and report.state not in EDITABLE:
+    if report.id and not report_is_editable(report):
         raise PlanError("report_locked", state=report.state)
     if submit and not achievements.strip():
         raise PlanError("report_incomplete", field="achievements")
@@ -151,7 +151,7 @@ def accept_reports(*, actor: User, plan: Plan, report_ids) -> Accepted:
 
 def _review(actor: User, report: ProgressReport, *, accept: bool, comment: str = "") -> None:
     """Accept or return one submitted report and record it; the caller commits."""
-    if report.state is not ReportState.submitted:
+    if not can_review_report(actor, report):
         raise PlanError("report_not_submitted")
     comment = comment.strip()
     if not accept and not comment:

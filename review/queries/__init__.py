@@ -35,6 +35,7 @@ from review.queries.field_visits import (
     field_visit_visible_to,
     field_visits,
 )
+from review.queries.phases import review_checklist
 from review.queries.reviews import (
     criterion_means,
     panel_reviews,
@@ -91,6 +92,7 @@ __all__ = [
     "panel_reviews",
     "round_reviews",
     "review_settings",
+    "review_checklist",
     "review_settings_of",
     "field_visit_visible_to",
     "field_visit_is_visible",

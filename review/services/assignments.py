@@ -14,6 +14,7 @@ from core.urls import external_url
 from extensions import db
 from review.errors import ReviewError
 from review.models import Assignment, ExpertProfile, ReviewStatus
+from review.permissions import assignments_publish_refusal
 from review.queries import DEFAULT_MAX_LOAD, is_conflicted
 from review.services import settings_row
 from solicitation.models import Proposal, ProposalStatus, Round
@@ -120,6 +121,8 @@ def unassign_expert(*, actor: User, assignment: Assignment) -> None:
 def publish_assignments(*, actor: User, round: Round) -> int:
     """Let experts see their new assignments of the round, and tell them by mail. Return how many."""
     check_office(actor, ReviewError)
+    if refusal := assignments_publish_refusal(round):
+        raise ReviewError(refusal)
     pending = db.session.scalars(
         select(Assignment).join(Assignment.proposal).where(Proposal.round_id == round.id, ~Assignment.published)
     ).all()

@@ -14,13 +14,12 @@ from review.models import (
     Familiarity,
     Recommendation,
     Review,
-    ReviewStage,
     ReviewStatus,
     Score,
 )
-from review.queries import is_conflicted, review_settings
+from review.permissions import review_refusal
+from review.queries import is_conflicted
 from review.scoring import weighted_total
-from solicitation.models import RoundStatus
 
 FIELDS = ["status", "comment", "recommendation", "familiarity"]
 
@@ -30,12 +29,8 @@ def _check_expert(actor: User, assignment: Assignment) -> None:
         raise ReviewError("not_your_assignment")
     if not assignment.published:
         raise ReviewError("assignment_not_published")
-    if assignment.proposal.round.status is not RoundStatus.reviewing:
-        raise ReviewError("round_not_reviewing")
-    if review_settings(assignment.proposal.round_id).stage is ReviewStage.decision:
-        raise ReviewError("reviews_closed")
-    if assignment.review is not None and assignment.review.status is ReviewStatus.submitted:
-        raise ReviewError("review_locked")
+    if refusal := review_refusal(assignment):
+        raise ReviewError(refusal)
 
 
 def _snapshot(review: Review) -> dict:

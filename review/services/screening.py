@@ -8,10 +8,11 @@ from core.models import utcnow
 from core.urls import external_url
 from extensions import db
 from review.errors import ReviewError
-from review.models import Decision, ReviewStage, Screening
+from review.models import Decision, Screening
+from review.permissions import decision_refusal, screening_refusal
 from review.queries import review_settings
 from review.ranking import rank_round
-from solicitation.models import Proposal, Round, RoundStatus
+from solicitation.models import Proposal, Round
 
 
 def _screening(proposal: Proposal) -> Screening:
@@ -24,10 +25,8 @@ def _screening(proposal: Proposal) -> Screening:
 
 def _check_round(round: Round, *, deciding: bool = False) -> None:
     """Screening happens while the round is under review; decisions wait for the office decision stage."""
-    if round.status is not RoundStatus.reviewing:
-        raise ReviewError("round_not_reviewing_decisions")
-    if deciding and review_settings(round.id).stage is not ReviewStage.decision:
-        raise ReviewError("decisions_in_decision_stage")
+    if refusal := (decision_refusal if deciding else screening_refusal)(round):
+        raise ReviewError(refusal)
 
 
 # The office's marks on a proposal while it screens: 入围, and a request for 实地调研 before deciding.

@@ -14,9 +14,10 @@ from core.urls import external_url
 from extensions import db
 from review.errors import ReviewError
 from review.models import Assignment, Review, ReviewSettings, ReviewStage, ReviewStatus
+from review.permissions import stage_refusal
 from review.queries import expert_progress
 from review.services import settings_row
-from solicitation.models import Proposal, Round, RoundStatus
+from solicitation.models import Proposal, Round
 
 STAGES = list(ReviewStage)
 
@@ -24,8 +25,8 @@ STAGES = list(ReviewStage)
 def move_stage(*, actor: User, round: Round, stage: ReviewStage) -> ReviewSettings:
     """Move the round's review one stage forward or back: independent ⇄ discussion ⇄ decision."""
     check_office(actor, ReviewError)
-    if round.status is not RoundStatus.reviewing:
-        raise ReviewError("round_not_reviewing")
+    if refusal := stage_refusal(round):
+        raise ReviewError(refusal)
     settings = settings_row(round)
     if abs(STAGES.index(stage) - STAGES.index(settings.stage)) != 1:
         raise ReviewError("stage_not_adjacent", current=settings.stage.label, target=stage.label)

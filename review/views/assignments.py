@@ -104,8 +104,12 @@ def assignment_delete(assignment_id):
 def assignment_publish(round_id):
     """Let the experts see their new assignments."""
     round = db.get_or_404(Round, round_id)
-    count = assignments.publish_assignments(actor=current_user, round=round)
-    flash(_("%(count)d assignments published to the experts.", count=count), "success")
+    try:
+        count = assignments.publish_assignments(actor=current_user, round=round)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("%(count)d assignments published to the experts.", count=count), "success")
     return redirect(url_for("review.assignment_board", round_id=round.id))
 
 

@@ -11,9 +11,10 @@ from core.forms import form_status, show_error
 from core.storage import download_response
 from extensions import db
 from review import queries
+from review.errors import ReviewError
 from review.forms import AbstainForm, FieldVisitForm, ReviewForm
 from review.models import Assignment, FieldVisitAttachment, ReviewStage, ReviewStatus
-from review.permissions import can_record_field_visit, can_review, can_view_field_visit, is_expert
+from review.permissions import can_record_field_visit, can_review, can_view_field_visit, is_expert, review_refusal
 from review.ranking import disagreement
 from review.services import conflicts, field_visits, reviews
 from review.views import bp
@@ -110,7 +111,7 @@ def _render_review_form(assignment, *, form=None, visit_form=None, status=200):
         stage=settings.stage,
         visits=queries.field_visits(assignment.proposal_id),
         visit_form=visit_form or FieldVisitForm(formdata=None),
-        locked=submitted or settings.stage is ReviewStage.decision,
+        refusal=ReviewError(code).message if (code := review_refusal(assignment)) else None,
         panel=queries.panel_reviews(assignment.proposal_id) if panel else None,
         visit_requested=bool((chosen := queries.screening_of(assignment.proposal_id)) and chosen.field_visit_requested),
     ), status

@@ -77,6 +77,9 @@ class Proposal(Versioned, db.Model):
     source_suggestion_id: Mapped[int | None] = mapped_column(ForeignKey("suggestions.id"))
     # First submission: from then on the office sees the proposal, whatever happens to it.
     submitted_at: Mapped[datetime | None] = mapped_column()
+    # The office member who recorded it on its unit's behalf (a past round entered afterwards, with the unit's
+    # real submission date in submitted_at); None when the unit submitted it on the platform.
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # The office's part of who sees a proposal (solicitation.queries.proposal_visible_to), as SQL: from its first
@@ -91,7 +94,8 @@ class Proposal(Versioned, db.Model):
 
     round: Mapped[Round] = relationship()
     unit: Mapped[Unit] = relationship()
-    author: Mapped[User | None] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    entered_by: Mapped[User | None] = relationship(foreign_keys=[entered_by_id])
     category: Mapped[Category | None] = relationship()
     source_suggestion: Mapped["Suggestion | None"] = relationship(foreign_keys=[source_suggestion_id])  # noqa: F821
     cooperating_units: Mapped[list[Unit]] = relationship(secondary=proposal_cooperating_units, order_by=Unit.name)
@@ -111,6 +115,12 @@ class Proposal(Versioned, db.Model):
     def as_revised(self) -> "RevisedProposal":
         """The proposal as its unit is writing it: the submitted text with the unit's unsent changes."""
         return RevisedProposal(self)
+
+    @property
+    def returnable(self) -> bool:
+        """In the office's hands while the round still takes changes: the one rule for the office to send it back,
+        which the service enforces and the page asks before it offers the form."""
+        return self.status in PROPOSAL_WITH_OFFICE and self.round.status in ROUND_OPEN_FOR_CHANGES
 
     def withdrawal_refusal(self) -> str | None:
         """The rule keeping the unit from withdrawing this proposal now (its code), or None when it may.

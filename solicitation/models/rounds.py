@@ -86,6 +86,17 @@ class Round(Versioned, db.Model):
     def next_statuses(self) -> tuple[RoundStatus, ...]:
         return ROUND_TRANSITIONS[self.status]
 
+    def transition_refusal(self, target: RoundStatus) -> str | None:
+        """The rule keeping the round from moving to `target` now (its code), or None when it may.
+
+        The one condition the service enforces and the round page asks before it offers the move.
+        """
+        if target not in ROUND_TRANSITIONS[self.status]:
+            return "transition_not_allowed"
+        if target is RoundStatus.soliciting and not self.categories:
+            return "no_categories"
+        return None
+
 
 class Category(db.Model):
     """A reform field (改革领域) of one round."""

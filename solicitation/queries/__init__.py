@@ -15,11 +15,15 @@ from solicitation.queries.proposals import (
     visible_proposals,
 )
 from solicitation.queries.rounds import (
+    ChecklistItem,
+    TransitionPreview,
     category_in_round,
     public_rounds,
     publicly_visible_rounds,
+    round_checklist,
     rounds,
     soliciting_rounds,
+    transition_preview,
 )
 from solicitation.queries.suggestions import (
     heard_counts,
@@ -37,6 +41,10 @@ from solicitation.queries.suggestions import (
 )
 
 __all__ = [
+    "ChecklistItem",
+    "TransitionPreview",
+    "round_checklist",
+    "transition_preview",
     "all_rows",
     "counts_by",
     "proposal_visible_to",

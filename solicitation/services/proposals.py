@@ -1,6 +1,6 @@
 """State changes of unit proposals: draft, edit, submit, return, withdraw, attachments, late submission."""
 
-from datetime import date
+from datetime import date, datetime, time
 
 from flask import current_app
 from sqlalchemy import select
@@ -19,7 +19,6 @@ from solicitation.errors import SolicitationError
 from solicitation.models import (
     PROPOSAL_EDITABLE,
     PROPOSAL_TEXT_FIELDS,
-    PROPOSAL_WITH_OFFICE,
     ROUND_OPEN_FOR_CHANGES,
     TAKEN_UP,
     FileRevision,
@@ -121,6 +120,47 @@ def _snapshot(proposal: Proposal, *, revised: bool = True, files: bool = False) 
     if files:
         data["files"] = [file.filename for file in shown.attachments]
     return data
+
+
+def recording_refusal(round: Round, today: date | None = None) -> str | None:
+    """Why the office cannot record proposals on units' behalf in `round` now (the code), or None.
+
+    It records those a unit sent outside the platform, once solicitation has closed (a past round the district
+    enters afterwards, when it starts using the platform); while solicitation is open, units submit their own.
+    """
+    if round.status not in ROUND_OPEN_FOR_CHANGES:
+        return "round_past_review"
+    if (today or clock.today()) <= round.solicitation_closes:
+        return "solicitation_still_open"
+    return None
+
+
+def record_proposal(
+    *,
+    actor: User,
+    round: Round,
+    unit: Unit,
+    fields: dict,
+    submitted_on: date,
+    cooperating_unit_ids: list[int] = (),
+) -> Proposal:
+    """Record, as submitted on `submitted_on`, a proposal a unit sent outside the platform, marked as entered by
+    the office."""
+    check_office(actor, SolicitationError)
+    if refusal := recording_refusal(round):
+        raise SolicitationError(refusal, closes=round.solicitation_closes)
+    if not round.solicitation_opens <= submitted_on <= clock.today():
+        raise SolicitationError("submitted_on_out_of_range", field="submitted_on", opens=round.solicitation_opens)
+    proposal = Proposal(round=round, unit_id=unit.id, author_id=actor.id, entered_by_id=actor.id, status=S.draft)
+    _apply_fields(proposal, fields, list(cooperating_unit_ids))
+    if missing := missing_for_submission(proposal):
+        raise SolicitationError("proposal_incomplete", field=missing[0], missing=missing)
+    proposal.status, proposal.submitted_at = S.submitted, datetime.combine(submitted_on, time())
+    db.session.add(proposal)
+    after = _snapshot(proposal) | {"submitted_on": submitted_on.isoformat(), "entered_by_office": True}
+    audit.record(actor=actor, action="proposal.record", obj=proposal, after=after)
+    db.session.commit()
+    return proposal
 
 
 def create_proposal(
@@ -236,7 +276,7 @@ def submit_proposal(*, actor: User, proposal: Proposal, today: date | None = Non
 def return_proposal(*, actor: User, proposal: Proposal, reason: str) -> Proposal:
     """The office sends a submitted proposal back to its unit for revision, saying why; the unit is told."""
     check_office(actor, SolicitationError)
-    if proposal.status not in PROPOSAL_WITH_OFFICE or proposal.round.status not in ROUND_OPEN_FOR_CHANGES:
+    if not proposal.returnable:
         raise SolicitationError("proposal_not_with_office")
     reason = reason.strip()
     if not reason:

@@ -8,7 +8,7 @@ from accounts import audit, edits
 from accounts.models import User
 from extensions import db
 from solicitation.errors import SolicitationError
-from solicitation.models import ROUND_TRANSITIONS, Category, Proposal, Round, RoundStatus, Suggestion
+from solicitation.models import Category, Proposal, Round, RoundStatus, Suggestion
 from solicitation.presets import CATEGORY_PRESETS
 
 ROUND_FIELDS = [
@@ -105,10 +105,8 @@ def update_round(
 
 def transition_round(*, actor: User | None, round: Round, target: RoundStatus) -> Round:
     """Move a round to another status, if that move is legal from where it is."""
-    if target not in ROUND_TRANSITIONS[round.status]:
-        raise SolicitationError("transition_not_allowed", current=round.status, target=target)
-    if target is RoundStatus.soliciting and not round.categories:
-        raise SolicitationError("no_categories")
+    if refusal := round.transition_refusal(target):
+        raise SolicitationError(refusal, current=round.status, target=target)
     before = round.status
     round.status = target
     audit.record(

@@ -19,6 +19,7 @@ from solicitation.forms import (
     LateSubmissionForm,
     ProposalFilterForm,
     ProposalForm,
+    RecordedProposalForm,
     ReturnProposalForm,
 )
 from solicitation.models import Proposal, ProposalAttachment, Round
@@ -117,6 +118,30 @@ def proposal_create(round_id):
         else:
             return _save_and_maybe_submit(form, proposal)
     return render_template("solicitation/proposal_form.html", form=form, round=round, proposal=None)
+
+
+@bp.route("/rounds/<int:round_id>/proposals/record", methods=["GET", "POST"])
+@office_required
+def proposal_record(round_id):
+    """Record a proposal a unit sent outside the platform, with the date it sent it (a past round)."""
+    round = db.get_or_404(Round, round_id)
+    form = RecordedProposalForm.for_round(round)
+    if form.validate_on_submit():
+        try:
+            proposal = services.record_proposal(
+                actor=current_user,
+                round=round,
+                unit=db.get_or_404(Unit, form.unit_id.data),
+                fields=form.proposal_fields(),
+                submitted_on=form.submitted_on.data,
+                cooperating_unit_ids=form.cooperating_unit_ids.data,
+            )
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_("Proposal recorded on behalf of %(unit)s.", unit=proposal.unit.name), "success")
+            return redirect(url_for("solicitation.proposal_detail", proposal_id=proposal.id))
+    return render_template("solicitation/proposal_record.html", form=form, round=round), form_status(form)
 
 
 @bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])

@@ -1,12 +1,13 @@
 """Rounds and their categories: the office sets them up, every staff role reads them."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from accounts.permissions import login_required, office_required, require
+from core import clock
 from core.errors import DomainError
 from core.forms import form_status, show_error
 from core.lists import list_or_export
@@ -15,7 +16,7 @@ from solicitation import queries
 from solicitation.errors import SolicitationError
 from solicitation.forms import CategoryForm, CategoryPresetForm, RoundFilterForm, RoundForm, TransitionForm
 from solicitation.models import Category, Round
-from solicitation.permissions import can_view_rounds
+from solicitation.permissions import can_manage_rounds, can_view_rounds
 from solicitation.services import rounds as services
 from solicitation.views import bp
 
@@ -101,7 +102,7 @@ def _render_detail(round, *, category_form=None, preset_form=None, status=200):
     return render_template(
         "solicitation/round_detail.html",
         round=round,
-        transition_form=TransitionForm(),
+        checklist=queries.round_checklist(round, clock.today()) if can_manage_rounds(current_user) else [],
         category_form=category_form or CategoryForm(formdata=None),
         preset_form=preset_form or CategoryPresetForm(formdata=None),
     ), status
@@ -116,22 +117,25 @@ def round_detail(round_id):
     return _render_detail(round)
 
 
-@bp.post("/rounds/<int:round_id>/transition")
+@bp.route("/rounds/<int:round_id>/transition", methods=["GET", "POST"])
 @office_required
 def round_transition(round_id):
-    """Move a round to another status."""
+    """Say what moving a round to another status will do; move it once the office confirms."""
     round = db.get_or_404(Round, round_id)
-    form = TransitionForm()
-    if not form.validate_on_submit():
+    form = TransitionForm(request.form if request.method == "POST" else request.args)
+    if not form.target.validate(form):
         flash(_("Choose a status to move the round to."), "error")
         return redirect(url_for("solicitation.round_detail", round_id=round.id))
-    try:
-        services.transition_round(actor=current_user, round=round, target=form.target.data)
-    except SolicitationError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("The round is now “%(status)s”.", status=round.status.label), "success")
-    return redirect(url_for("solicitation.round_detail", round_id=round.id))
+    if request.method == "POST" and form.validate():
+        try:
+            services.transition_round(actor=current_user, round=round, target=form.target.data)
+        except SolicitationError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("The round is now “%(status)s”.", status=round.status.label), "success")
+        return redirect(url_for("solicitation.round_detail", round_id=round.id))
+    preview = queries.transition_preview(round, form.target.data, clock.today())
+    return render_template("solicitation/round_transition.html", form=form, preview=preview), form_status(form)
 
 
 @bp.post("/rounds/<int:round_id>/categories")

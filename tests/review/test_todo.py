@@ -33,11 +33,11 @@ def test_an_expert_is_asked_for_the_reviews_and_screenings_still_open(page_reque
         assignments.assign_expert(actor=office, expert=expert, proposal=make_proposal(round=round, submit=True))
         for _ in range(3)
     ]
-    assignments.publish_assignments(actor=office, round=round)
     suggestion = suggestions.accept_suggestion(actor=office, suggestion=make_suggestion(round=round))
     suggestion_reviews.send_to_screening(actor=office, round=round, suggestion_ids=[suggestion.id])
     assert f"{round.title}：待提交的评审意见" not in waiting(expert)  # still soliciting: nothing to score yet
     transition_round(actor=office, round=round, target=RoundStatus.reviewing)
+    assignments.publish_assignments(actor=office, round=round)
 
     items = waiting(expert)
     todo = items[f"{round.title}：待提交的评审意见"]
@@ -67,8 +67,8 @@ def test_the_office_is_told_of_late_experts_and_decisions_to_publish(page_reques
     proposal = make_proposal(round=round, submit=True)
     for expert in (late, other):
         assignments.assign_expert(actor=office, expert=expert, proposal=proposal)
-    assignments.publish_assignments(actor=office, round=round)
     transition_round(actor=office, round=round, target=RoundStatus.reviewing)
+    assignments.publish_assignments(actor=office, round=round)
     text = f"{round.title}：评审截止后仍未提交意见的专家"
     assert text not in waiting(office)
     after = waiting(office, today=round.review_deadline + timedelta(days=1))[text]

@@ -95,9 +95,11 @@ def test_an_expert_whose_unit_joins_a_proposal_after_assignment_can_no_longer_re
     proposal = make_proposal(round=round, author=staff, submit=True)
     expert = make_user(role="expert", unit=make_unit(name="区发改局"))
     assignment = assignments.assign_expert(actor=office, expert=expert, proposal=proposal)
+    transition_round(actor=office, round=round, target=RoundStatus.reviewing)
     assignments.publish_assignments(actor=office, round=round)
     client.login(expert)
     assert client.get(f"/reviews/{assignment.id}").status_code == 200
+    transition_round(actor=office, round=round, target=RoundStatus.soliciting)  # reopened: the unit revises
 
     proposal_services.return_proposal(actor=office, proposal=proposal, reason="请补充合作单位")
     proposal_services.update_proposal(

@@ -35,17 +35,21 @@ def test_office_edits_a_round(client, login_as):
     assert db.session.get(Round, round.id).title == "2019年改革计划（修订）"
 
 
-def test_office_moves_a_round_and_an_illegal_move_gets_a_message(client, login_as):
+def test_office_moves_a_round_once_it_confirms_and_an_illegal_move_gets_a_message(client, login_as):
     login_as("office")
     round = make_round()
     page = client.get(f"/rounds/{round.id}").get_data(as_text=True)
-    assert 'value="soliciting"' in page and 'value="reviewing"' not in page
-    client.post(f"/rounds/{round.id}/transition", data={"target": "soliciting"})
+    assert "transition?target=soliciting" in page and "target=reviewing" not in page
+    unconfirmed = client.post(f"/rounds/{round.id}/transition", data={"target": "soliciting"})
+    assert unconfirmed.status_code == 400 and "勾选" in unconfirmed.get_data(as_text=True)
+    assert db.session.get(Round, round.id).status is RoundStatus.preparing
+    client.post(f"/rounds/{round.id}/transition", data={"target": "soliciting", "confirm": "y"})
     assert db.session.get(Round, round.id).status is RoundStatus.soliciting
-    response = client.post(f"/rounds/{round.id}/transition", data={"target": "closed"}, follow_redirects=True)
+    data = {"target": "closed", "confirm": "y"}
+    response = client.post(f"/rounds/{round.id}/transition", data=data, follow_redirects=True)
     assert "不能从" in response.get_data(as_text=True)
     assert db.session.get(Round, round.id).status is RoundStatus.soliciting
-    client.post(f"/rounds/{round.id}/transition", data={"target": "nonsense"})
+    client.post(f"/rounds/{round.id}/transition", data={"target": "nonsense", "confirm": "y"})
     assert db.session.get(Round, round.id).status is RoundStatus.soliciting
 
 
