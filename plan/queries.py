@@ -367,6 +367,22 @@ def latest_reports(plan: Plan) -> dict[int, ProgressReport]:
     return {report.key_project_id: report for report in db.session.scalars(query)}
 
 
+def latest_public_plan() -> tuple[PlanVersion, dict[int, ProgressReport]] | None:
+    """The newest plan as it was last published, with each project's latest accepted progress, in two statements:
+    what the home page shows the public of the plans (None before any is published)."""
+    query = (
+        select(PlanVersion)
+        .join(Plan, Plan.id == PlanVersion.plan_id)
+        .where(PlanVersion.status == PlanStatus.published)
+        .order_by(Plan.round_id.desc(), PlanVersion.plan_id.desc(), PlanVersion.id.desc())
+        .limit(1)
+    )
+    version = db.session.scalar(query)
+    if version is None:
+        return None
+    return version, public_reports(project["id"] for project in version.snapshot["projects"])
+
+
 def key_projects_fed_by(suggestion) -> list[tuple[Plan, dict, ProgressReport | None]]:
     """The key projects of published plans that a suggestion fed into (through a proposal), as their plans were
     published (a draft's edits are not shown), with their latest accepted progress: what a resident who looks

@@ -2,13 +2,14 @@
 
 import csv
 import io
+import itertools
 import re
 import xml.etree.ElementTree as ET
 
 import pytest
 from lxml import html
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from dashboard import charts
 from extensions import db
@@ -98,7 +99,7 @@ def suggestion_funnel_in_db(round_id: int) -> list[int]:
 
 def is_funnel(counts: list[int]) -> bool:
     """Each step at most the one before: no step above 100% of the step before."""
-    return all(later <= earlier for earlier, later in zip(counts, counts[1:]))
+    return all(later <= earlier for earlier, later in itertools.pairwise(counts))
 
 
 def test_the_office_sees_the_funnels_and_the_review_totals_the_records_hold(client, login_as, demo):
