@@ -71,6 +71,11 @@ def from_environment(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Asia/Shanghai"),
         "LANGUAGES": ["zh_CN", "en"],
         "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", 50)),
+        # The public pages' district name, organiser (主办单位) and contact, until the office sets them on the site
+        # settings page (what it sets there wins).
+        "DISTRICT_NAME": os.environ.get("DISTRICT_NAME", ""),
+        "ORGANISER": os.environ.get("ORGANISER", ""),
+        "CONTACT": os.environ.get("CONTACT", ""),
         # The office's to-do list names a referral the unit has not answered after this many days.
         "REFERRAL_OVERDUE_DAYS": int(os.environ.get("REFERRAL_OVERDUE_DAYS", 7)),
         # Rate limits count in this process by default; redis://host:6379 shares them between servers.

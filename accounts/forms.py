@@ -1,11 +1,12 @@
 """Forms for login, passwords, users and units, and the filters of their lists."""
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SearchField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from accounts import queries
-from accounts.models import Role, Unit, UnitKind, User
+from accounts.models import Role, SiteSettings, Unit, UnitKind, User
 from accounts.passwords import MIN_LENGTH
 from core.forms import FilterForm, Form, email_address, enum_coerce, length_of, optional_bool, optional_int, options
 from core.mail import MailFailure, undelivered_kinds
@@ -128,3 +129,31 @@ class MailFilterForm(FilterForm):
     def __init__(self):
         super().__init__()
         self.kind.choices = options([(kind, kind) for kind in undelivered_kinds()], blank=ALL)
+
+
+class SiteSettingsForm(Form):
+    district_name = StringField(
+        _l("District name"),
+        validators=[length_of(SiteSettings.district_name)],
+        description=_l("Shown at the top of the home page, e.g. 深圳市龙岗区. Left empty: the server's setting."),
+    )
+    emblem = FileField(
+        _l("Emblem"),
+        description=_l("A PNG or JPEG image of at most 1 MB, shown beside the district's name. SVG is not accepted."),
+    )
+    remove_emblem = BooleanField(_l("Remove the emblem"))
+    organiser = StringField(
+        _l("Organiser (主办单位)"),
+        validators=[length_of(SiteSettings.organiser)],
+        description=_l("Shown at the foot of every page, e.g. 中共深圳市龙岗区委全面深化改革领导小组办公室."),
+    )
+    contact = StringField(
+        _l("Contact"),
+        validators=[length_of(SiteSettings.contact)],
+        description=_l("Shown at the foot of every page: a telephone number, an address or an email address."),
+    )
+
+    def chosen_emblem(self) -> tuple[str, bytes] | None:
+        """The emblem file chosen, as (name, bytes); None when none was."""
+        chosen = self.emblem.data
+        return (chosen.filename, chosen.read()) if getattr(chosen, "filename", "") else None

@@ -140,3 +140,23 @@ class ApiToken(db.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.user.username})"
+
+
+class SiteSettings(db.Model):
+    """How the platform presents the district to its residents, set by the office: one row (id 1). An empty text
+    falls back to the configuration (DISTRICT_NAME, ORGANISER, CONTACT)."""
+
+    __tablename__ = "site_settings"
+    __table_args__ = (CheckConstraint("id = 1", name="one_site_settings_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_name: Mapped[str] = mapped_column(String(100), default="")
+    organiser: Mapped[str] = mapped_column(String(200), default="")
+    contact: Mapped[str] = mapped_column(String(200), default="")
+    # The emblem's bytes live in the attachment storage under this key; a new emblem gets a new key, so its
+    # address changes and a browser may keep each one for good.
+    emblem_key: Mapped[str | None] = mapped_column(String(64))
+    emblem_content_type: Mapped[str | None] = mapped_column(String(100))
+
+    def __str__(self) -> str:
+        return self.district_name or "site"

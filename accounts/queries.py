@@ -1,11 +1,13 @@
 """Read-only selects for users, units and the audit log."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from flask import current_app, g
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from accounts.models import AuditEvent, Role, Unit, UnitKind, User
+from accounts.models import AuditEvent, Role, SiteSettings, Unit, UnitKind, User
 from extensions import db
 
 
@@ -131,3 +133,34 @@ def user_for_session(token: str) -> User | None:
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user
+
+
+@dataclass(frozen=True)
+class Site:
+    """The district as the public pages present it: the office's settings, else the configuration's."""
+
+    district_name: str
+    organiser: str
+    contact: str
+    emblem_key: str | None
+    emblem_content_type: str | None
+
+
+def site_settings() -> SiteSettings | None:
+    """The office's settings row, if it has saved one."""
+    return db.session.get(SiteSettings, 1)
+
+
+def site() -> Site:
+    """The district's name, organiser, contact and emblem: read once a request (every page's footer asks)."""
+    if "site" not in g:
+        row = site_settings()
+        config = current_app.config
+        g.site = Site(
+            district_name=(row and row.district_name) or config["DISTRICT_NAME"],
+            organiser=(row and row.organiser) or config["ORGANISER"],
+            contact=(row and row.contact) or config["CONTACT"],
+            emblem_key=row.emblem_key if row else None,
+            emblem_content_type=row.emblem_content_type if row else None,
+        )
+    return g.site

@@ -13,12 +13,15 @@ from werkzeug.security import generate_password_hash
 
 from accounts import audit, queries
 from accounts.errors import AccountError
-from accounts.models import ApiToken, Role, Unit, UnitKind, User
+from accounts.models import ApiToken, Role, SiteSettings, Unit, UnitKind, User
 from accounts.passwords import MIN_LENGTH, password_problem
+from accounts.permissions import check_office
 from core import clock
 from core.mail import queue_mail
 from core.models import utcnow
+from core.storage import attachment_storage
 from core.todo import todo_for
+from core.uploads import IMAGE_KINDS, check_upload
 from extensions import db
 
 USER_FIELDS = ["username", "display_name", "email", "role", "unit_id", "active"]
@@ -289,3 +292,47 @@ def send_todo_digests(*, today: date | None = None) -> int:
             user.todo_digest_sent = listed
     db.session.commit()
     return sent
+
+
+SITE_FIELDS = ["district_name", "organiser", "contact", "emblem_key"]
+EMBLEM_MAX_BYTES = 1024 * 1024  # drawn on every visit to the home page
+
+
+def update_site_settings(
+    *,
+    actor: User,
+    district_name: str,
+    organiser: str,
+    contact: str,
+    emblem: tuple[str, bytes] | None = None,
+    remove_emblem: bool = False,
+) -> SiteSettings:
+    """Set how the public pages present the district: its name, emblem (a PNG or JPEG, checked by its content),
+    organiser and contact. An empty text falls back to the configuration."""
+    check_office(actor, AccountError)
+    if emblem is not None:
+        filename, data = emblem
+        _name, content_type = check_upload(
+            filename=filename, data=data, max_bytes=EMBLEM_MAX_BYTES, kinds=IMAGE_KINDS, field="emblem"
+        )
+    settings = queries.site_settings()
+    if settings is None:
+        settings = SiteSettings(id=1, district_name="", organiser="", contact="")
+        db.session.add(settings)
+    before = audit.snapshot(settings, SITE_FIELDS)
+    settings.district_name, settings.organiser, settings.contact = (
+        district_name.strip(),
+        organiser.strip(),
+        contact.strip(),
+    )
+    storage = attachment_storage()
+    if (emblem is not None or remove_emblem) and settings.emblem_key:
+        storage.discard(settings.emblem_key)
+        settings.emblem_key = settings.emblem_content_type = None
+    if emblem is not None:
+        settings.emblem_key, settings.emblem_content_type = storage.save(data), content_type
+    audit.record(
+        actor=actor, action="site.update", obj=settings, before=before, after=audit.snapshot(settings, SITE_FIELDS)
+    )
+    db.session.commit()
+    return settings

@@ -4,7 +4,7 @@ that could not be delivered."""
 import math
 from datetime import UTC, datetime
 
-from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,6 +18,7 @@ from accounts.forms import (
     LoginForm,
     MailFilterForm,
     PasswordResetForm,
+    SiteSettingsForm,
     TodoDigestForm,
     UnitFilterForm,
     UnitForm,
@@ -29,14 +30,18 @@ from accounts.permissions import (
     login_required,
     office_required,
 )
-from core.forms import show_error
+from core.errors import DomainError
+from core.forms import form_status, show_error
 from core.lists import list_or_export
 from core.mail import undelivered_mail
 from core.negotiation import retry_after_seconds
+from core.storage import download_response
 from core.urls import safe_next
 from extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
+# Every page's foot names the organiser and the contact, and the home page the district and its emblem.
+bp.add_app_template_global(queries.site)
 
 
 def _login_username() -> str:
@@ -366,3 +371,40 @@ def undelivered_mail_list():
     return list_or_export(
         query, filename="undelivered-mail", columns=MAIL_COLUMNS, template="accounts/mail_list.html", filters=filters
     )
+
+
+@bp.route("/admin/site", methods=["GET", "POST"])
+@office_required
+def site_settings():
+    """Set the district's name, emblem, organiser and contact, as the public pages show them."""
+    form = SiteSettingsForm(obj=queries.site_settings())
+    if form.validate_on_submit():
+        try:
+            services.update_site_settings(
+                actor=current_user,
+                district_name=form.district_name.data or "",
+                organiser=form.organiser.data or "",
+                contact=form.contact.data or "",
+                emblem=form.chosen_emblem(),
+                remove_emblem=form.remove_emblem.data,
+            )
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_("The site settings are saved."), "success")
+            return redirect(url_for("accounts.site_settings"))
+    page = render_template("accounts/site_settings.html", form=form)
+    return page, form_status(form)
+
+
+@bp.get("/emblem/<key>")
+def emblem(key):
+    """The district's emblem, the same for every reader: its address changes with it, so it may be kept for good."""
+    site = queries.site()
+    if key != site.emblem_key:
+        abort(404)
+    response = download_response(key, content_type=site.emblem_content_type, filename="emblem", inline=True)
+    response.cache_control.no_cache = None  # send_file's default for bytes with no date
+    response.cache_control.public, response.cache_control.max_age = True, 365 * 24 * 3600
+    response.cache_control.immutable = True
+    return response

@@ -37,8 +37,8 @@ def _private(response) -> bool:
     and phone typed). The public pages as anyone gets them, and the site's own files, may be kept (see
     _readers_own for by whom).
     """
-    if request.endpoint == "static":
-        return False
+    if request.endpoint == "static" or response.cache_control.public:
+        return False  # the site's own files, and what a view declared the same for every reader (an emblem)
     return (
         request.method not in {"GET", "HEAD"}
         or response.headers.get("Content-Disposition", "").startswith("attachment")

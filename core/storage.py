@@ -111,13 +111,14 @@ def attachment_storage() -> Storage:
     raise ValueError(f"STORAGE_BACKEND must be local or database, not {backend!r}")
 
 
-def download_response(key: str, *, content_type: str, filename: str):
-    """Send a stored file as a download under its original name; 404 when its bytes are gone."""
+def download_response(key: str, *, content_type: str, filename: str, inline: bool = False):
+    """Send a stored file as a download under its original name (`inline`: to show in the page, as an image);
+    404 when its bytes are gone."""
     try:
         data = attachment_storage().read(key)
     except FileNotFoundError:
         abort(404)
-    return send_file(io.BytesIO(data), mimetype=content_type, as_attachment=True, download_name=filename)
+    return send_file(io.BytesIO(data), mimetype=content_type, as_attachment=not inline, download_name=filename)
 
 
 def store_files(model, checked: list[tuple[str, str, bytes]]) -> list:

@@ -24,6 +24,8 @@ KINDS = {
     "xls": ("application/vnd.ms-excel", {".xls"}),
 }
 DOCUMENT_KINDS = frozenset(KINDS)
+# What a browser draws as a picture and cannot run: never SVG, which may carry script.
+IMAGE_KINDS = frozenset({"png", "jpeg"})
 
 
 class UploadError(DomainError):
@@ -31,6 +33,7 @@ class UploadError(DomainError):
         "empty": _l("The file is empty."),
         "too_large": _l("The file is larger than %(limit)s MB."),
         "type_not_allowed": _l("Only PDF, Word, Excel and image files (PNG, JPEG, GIF) can be attached."),
+        "image_only": _l("Only a PNG or JPEG image can be used (not SVG or any other kind of file)."),
         "name_mismatch": _l("The file's content does not match its name (%(name)s)."),
         "too_many": _l("At most %(limit)s files can be attached."),
     }
@@ -70,25 +73,27 @@ def safe_filename(name: str) -> str:
     return name[-200:] or "file"
 
 
-def check_size(data: bytes, *, max_bytes: int) -> None:
+def check_size(data: bytes, *, max_bytes: int, field: str = "file") -> None:
     """Raise UploadError (answered 413) if a file is larger than `max_bytes`."""
     if len(data) > max_bytes:
-        raise UploadError("too_large", field="file", limit=max_bytes // (1024 * 1024))
+        raise UploadError("too_large", field=field, limit=max_bytes // (1024 * 1024))
 
 
-def check_upload(*, filename: str, data: bytes, max_bytes: int, kinds=DOCUMENT_KINDS) -> tuple[str, str]:
-    """Return (safe file name, content type) of an acceptable upload, or raise UploadError."""
+def check_upload(
+    *, filename: str, data: bytes, max_bytes: int, kinds=DOCUMENT_KINDS, field: str = "file"
+) -> tuple[str, str]:
+    """Return (safe file name, content type) of an acceptable upload, or raise UploadError on `field`."""
     name = safe_filename(filename)
     if not data:
-        raise UploadError("empty", field="file")
-    check_size(data, max_bytes=max_bytes)
+        raise UploadError("empty", field=field)
+    check_size(data, max_bytes=max_bytes, field=field)
     extension = PurePosixPath(name).suffix.lower()
     kind = sniff(data, extension)
     if kind is None or kind not in kinds:
-        raise UploadError("type_not_allowed", field="file")
+        raise UploadError("image_only" if kinds <= IMAGE_KINDS else "type_not_allowed", field=field)
     content_type, extensions = KINDS[kind]
     if extension not in extensions:
-        raise UploadError("name_mismatch", field="file", name=name)
+        raise UploadError("name_mismatch", field=field, name=name)
     return name, content_type
 
 

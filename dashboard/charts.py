@@ -112,22 +112,38 @@ def bar_chart(bars: list[Bar], *, title: str, empty: str, maximum: float | None 
     return "".join(parts)
 
 
-def funnel_chart(steps: list[tuple[str, int]], *, title: str, empty: str, conversion: Callable[[str], str]) -> str:
+def funnel_chart(
+    steps: list[tuple[str, int]],
+    *,
+    title: str,
+    empty: str,
+    conversion: Callable[[str], str],
+    aside: list[tuple[str, int]] = (),
+) -> str:
     """Steps as bars centred on one axis, each as long as its count against the largest, and between two steps
     the share of the step before that reached the next (`conversion` words it from a share such as "79%").
 
+    Each step must be part of the one before (a share above 100% is no funnel). A count that is not (`aside`) is
+    drawn under a rule after the steps, with no share.
     Nothing counted at any step: the chart says `empty` instead.
     """
-    top = max((count for _label, count in steps), default=0)
+    rows = [*steps, *aside]
+    top = max((count for _label, count in rows), default=0)
     if top <= 0:
         return empty_chart(title, empty)
-    label_width = min(max(text_width(str(label)) for label, _count in steps), LABEL_MAX)
+    label_width = min(max(text_width(str(label)) for label, _count in rows), LABEL_MAX)
     x0 = PAD + label_width + PAD
     centre = x0 + AREA / 2
-    width = x0 + AREA + 6 + max(text_width(number(count)) for _label, count in steps) + PAD
+    width = x0 + AREA + 6 + max(text_width(number(count)) for _label, count in rows) + PAD
     parts, y = [], PAD
-    for index, (label, count) in enumerate(steps):
-        if index:
+    for index, (label, count) in enumerate(rows):
+        if index == len(steps):
+            parts.append(
+                f'<line x1="{PAD}" y1="{y + GAP / 2:.1f}" x2="{width - PAD:.0f}" y2="{y + GAP / 2:.1f}" '
+                f'stroke="{AXIS}" stroke-dasharray="4 3"/>'
+            )
+            y += GAP
+        elif 0 < index < len(steps):
             previous = steps[index - 1][1]
             words = "↓ " + conversion(f"{round(100 * count / previous)}%") if previous else "↓"
             parts.append(

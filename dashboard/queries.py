@@ -3,7 +3,7 @@ the spread of its proposals' review totals, and its plan's progress. Counted in 
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from accounts.models import Unit, UnitKind
 from extensions import db
@@ -27,7 +27,7 @@ from solicitation.models import (
 # Suggestions the office took up at triage: those it still holds, and those it later decided not to adopt
 # (only a taken-up suggestion can be "not adopted"; a rejected or merged one was never taken up, or is no more).
 TRIAGED_IN = TAKEN_UP | {SuggestionStatus.not_adopted}
-SUGGESTION_STEPS = ("received", "taken_up", "screened", "proposal", "key_project")
+SUGGESTION_STEPS = ("received", "taken_up", "proposal", "key_project", "screened")
 # A review's weighted total is on 0–100 whatever the round's criteria (review.scoring.weighted_total).
 SCALE = 100
 BINS = 10
@@ -63,14 +63,17 @@ def _proposals_received(round_id: int) -> tuple:
 
 
 def suggestion_funnel(round_id: int) -> dict[str, int]:
-    """Received → taken up → sent to expert screening → fed a proposal → fed a key project of the round's plan.
+    """Received → taken up → fed a proposal → fed a key project of the round's plan, and beside them (no step of
+    the funnel: the office may draft a proposal from a suggestion no expert screened) those sent to screening.
 
-    Each step counts the suggestions that reached it, each by its own fact. The services take a suggestion up
-    before it is screened or a proposal is drafted from it, so the steps nest in the ordinary course; a suggestion
-    merged as a duplicate after it was screened or linked still counts at those later steps.
+    Each step counts the suggestions that reached it or a later one, so each is part of the step before: a
+    suggestion merged as a duplicate after it was linked to a proposal no longer holds a taken-up status, but was
+    taken up all the same.
     """
     screened = select(SuggestionReview.id).where(SuggestionReview.suggestion_id == Suggestion.id).exists()
-    linked = select(suggestion_proposals.c.proposal_id).where(suggestion_proposals.c.suggestion_id == Suggestion.id)
+    linked = (
+        select(suggestion_proposals.c.proposal_id).where(suggestion_proposals.c.suggestion_id == Suggestion.id).exists()
+    )
     fed_key_project = (
         select(KeyProject.id)
         .join(Plan, Plan.id == KeyProject.plan_id)
@@ -82,10 +85,10 @@ def suggestion_funnel(round_id: int) -> dict[str, int]:
     row = db.session.execute(
         select(
             counted,
-            counted.filter(Suggestion.status.in_(TRIAGED_IN)),
-            counted.filter(screened),
-            counted.filter(linked.exists()),
+            counted.filter(or_(Suggestion.status.in_(TRIAGED_IN), linked)),
+            counted.filter(linked),
             counted.filter(fed_key_project),
+            counted.filter(screened),
         ).where(Suggestion.round_id == round_id)
     ).one()
     return dict(zip(SUGGESTION_STEPS, row, strict=True))

@@ -29,17 +29,19 @@ PROPOSAL_STEPS = {
 SUGGESTION_STEPS = {
     "received": _l("Received"),
     "taken_up": _l("Taken up by the office"),
-    "screened": _l("Sent to expert screening"),
     "proposal": _l("Fed a proposal"),
     "key_project": _l("Fed a key project"),
 }
+# Beside the suggestions' funnel, not a step of it: a proposal may be drafted from a suggestion no expert screened.
+SUGGESTION_ASIDE = {"screened": _l("Sent to expert screening")}
 NO_PROPOSALS, NO_SUGGESTIONS = _l("No proposals received yet."), _l("No suggestions received yet.")
 
 
 class Spec(NamedTuple):
     """What a figure shows: its anchor, the RoundFigures field it draws, its words, and what it says when empty.
 
-    `kind` is a funnel's steps, or the header of the column that a count chart's labels fill.
+    `kind` is a funnel's steps, or the header of the column that a count chart's labels fill; `aside` a funnel's
+    counts that are no step of it.
     """
 
     key: str
@@ -48,6 +50,7 @@ class Spec(NamedTuple):
     caption: str
     kind: dict | str
     empty: str
+    aside: dict = {}
 
 
 FUNNELS = [
@@ -56,8 +59,9 @@ FUNNELS = [
         "proposal_funnel",
         _l("Proposals: from received to selected"),
         _l(
-            "Received: submitted to the office. Reviewed: at least one expert review submitted. "
-            "Shortlisted and selected: the office's screening."
+            "Each step counts the proposals that reached it or a later one, so each is part of the step before. "
+            "Received: submitted to the office. Reviewed: at least one expert review submitted. Shortlisted and "
+            "selected: the office's screening; a proposal selected without a shortlist counts as shortlisted."
         ),
         PROPOSAL_STEPS,
         NO_PROPOSALS,
@@ -67,12 +71,14 @@ FUNNELS = [
         "suggestion_funnel",
         _l("Residents' suggestions: from received to a key project"),
         _l(
-            "Each step counts the suggestions that reached it: taken up by the office at triage (including those "
-            "later not adopted), sent to at least one expert for screening, linked to a proposal, linked to a "
-            "proposal that became a key project of the plan."
+            "Each step counts the suggestions that reached it or a later one, so each is part of the step before: "
+            "taken up by the office at triage (including those later not adopted), linked to a proposal, linked to "
+            "a proposal that became a key project of the plan. Below the line, not a step: those sent to at least "
+            "one expert for screening (a proposal may be drafted from a suggestion no expert screened)."
         ),
         SUGGESTION_STEPS,
         NO_SUGGESTIONS,
+        SUGGESTION_ASIDE,
     ),
 ]
 COUNTS = [
@@ -138,13 +144,16 @@ def _label(item) -> str:
 
 
 def _funnel(spec: Spec, counts: dict[str, int]) -> Figure:
-    """A funnel's steps, with the share of each step that reached the next."""
-    rows = [(str(label), counts[step], "") for step, label in spec.kind.items()]
+    """A funnel's steps, with the share of each step that reached the next, and its counts beside them."""
+    steps = [(str(label), counts[step]) for step, label in spec.kind.items()]
+    aside = [(str(label), counts[key]) for key, label in spec.aside.items()]
+    rows = [(label, count, "") for label, count in steps + aside]
     svg = charts.funnel_chart(
-        [(label, count) for label, count, _note in rows],
+        steps,
         title=str(spec.title),
         empty=str(spec.empty),
         conversion=lambda share: _("%(share)s of the step before", share=share),
+        aside=aside,
     )
     return Figure(spec.key, str(spec.title), str(spec.caption), (_("Step"), _("Count"), None), rows, Markup(svg))
 

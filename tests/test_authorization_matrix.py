@@ -21,7 +21,9 @@ MATRIX_TABLE = """
                                              anon    track   unit_a  unit_b  exp_in  exp_out leader  office
 GET  accounts.audit_log                      login   login   403     403     403     403     403     ok
 GET  accounts.change_password                login   login   ok      ok      ok      ok      ok      ok
+GET  accounts.emblem                         ok      ok      ok      ok      ok      ok      ok      ok
 GET  accounts.login                          ok      ok      ok      ok      ok      ok      ok      ok
+GET  accounts.site_settings                  login   login   403     403     403     403     403     ok
 GET  accounts.unit_form                      login   login   403     403     403     403     403     ok
 GET  accounts.unit_list                      login   login   403     403     403     403     403     ok
 GET  accounts.undelivered_mail_list          login   login   403     403     403     403     403     ok
@@ -107,6 +109,7 @@ GET  solicitation.track                      ok      ok      ok      ok      ok 
 POST accounts.change_password                login   login   ok      ok      ok      ok      ok      ok
 POST accounts.login                          ok      ok      ok      ok      ok      ok      ok      ok
 POST accounts.logout                         ok      ok      ok      ok      ok      ok      ok      ok
+POST accounts.site_settings                  login   login   403     403     403     403     403     ok
 POST accounts.todo_digest                    login   login   ok      ok      ok      ok      ok      ok
 POST accounts.unit_form                      login   login   403     403     403     403     403     ok
 POST accounts.unit_set_active                login   login   403     403     403     403     403     ok

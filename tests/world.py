@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from accounts.models import User
-from accounts.services import create_api_token
+from accounts.services import create_api_token, update_site_settings
 from core import clock
 from extensions import db
 from jobs.services import run_pending
@@ -28,6 +28,7 @@ from tests.factories import (
 )
 
 PDF = "%PDF-1.4\n调研纪要\n%%EOF\n".encode()
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(24)
 
 
 def build_world() -> dict:
@@ -96,6 +97,9 @@ def build_world() -> dict:
     )
     export = exports.export_suggestions(actor=office, round=round, locale="zh_CN")  # a finished job with its file
     run_pending()
+    site = update_site_settings(
+        actor=office, district_name="龙岗区", organiser="", contact="", emblem=("区徽.png", PNG)
+    )
     return {
         "users": {
             "unit_a": staff_a.id,
@@ -128,6 +132,7 @@ def build_world() -> dict:
             "job_id": export.id,
             "fmt": "xlsx",
             "code": "en",
+            "key": site.emblem_key,
         },
         # Arguments that differ by route: the plan lives in its own round; two kinds of file.
         "overrides": {

@@ -31,6 +31,7 @@ from plan.queries.plans import (
 )
 from plan.queries.progress import (
     LedProject,
+    latest_public_plan,
     latest_reports,
     latest_reports_of,
     latest_task_progress,
@@ -77,6 +78,7 @@ __all__ = [
     "plan_snapshot",
     "changes",
     "published_plans_in_force",
+    "latest_public_plan",
     "report_visible_to",
     "report_is_visible",
     "report_events_visible_to",

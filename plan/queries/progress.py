@@ -15,6 +15,8 @@ from plan.models import (
     REACHED_OFFICE,
     KeyProject,
     Plan,
+    PlanStatus,
+    PlanVersion,
     ProgressReminder,
     ProgressReport,
     ReportState,
@@ -201,3 +203,19 @@ def latest_reports(plan: Plan) -> dict[int, ProgressReport]:
         .order_by(ProgressReport.quarter)
     )
     return {report.key_project_id: report for report in db.session.scalars(query)}
+
+
+def latest_public_plan() -> tuple[PlanVersion, dict[int, ProgressReport]] | None:
+    """The newest plan as it was last published, with each project's latest accepted progress, in two statements:
+    what the home page shows the public of the plans (None before any is published)."""
+    query = (
+        select(PlanVersion)
+        .join(Plan, Plan.id == PlanVersion.plan_id)
+        .where(PlanVersion.status == PlanStatus.published)
+        .order_by(Plan.round_id.desc(), PlanVersion.plan_id.desc(), PlanVersion.id.desc())
+        .limit(1)
+    )
+    version = db.session.scalar(query)
+    if version is None:
+        return None
+    return version, public_reports(project["id"] for project in version.snapshot["projects"])

@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from plan.queries import suggestion_outcome
+from plan.queries import latest_public_plan, suggestion_outcome
 from plan.word_documents import official_text
 
 bp = Blueprint("plan", __name__)
@@ -10,6 +10,8 @@ bp.add_app_template_filter(official_text)
 # What the plan adds to an earlier stage's page (solicitation never imports plan): a resident's tracking page shows
 # the proposals their suggestion fed and the key projects they became; the page stands without it.
 bp.add_app_template_global(suggestion_outcome)
+# The home page (core's) shows the newest published plan and its projects' progress; it stands without it.
+bp.add_app_template_global(latest_public_plan)
 
 # Each module adds its routes to bp.
 from plan.views import bulletins, key_projects, plans, progress, public, tasks  # noqa: E402, F401

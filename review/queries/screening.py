@@ -1,6 +1,6 @@
 """Screening and decisions: the shortlist, the published decision, the funnel, a proposal's linked suggestions."""
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, or_, select
 
 from extensions import db
 from review.models import Assignment, Decision, Review, ReviewStatus, Screening
@@ -30,25 +30,27 @@ def published_decisions(proposal_ids) -> list[Screening]:
 
 
 def funnel(round_id: int) -> dict[str, int]:
-    """Received → reviewed → shortlisted → selected, e.g. 108 → 30 → 11."""
-    received = db.session.scalar(
-        select(func.count(Proposal.id)).where(Proposal.round_id == round_id, Proposal.submitted_at.is_not(None))
-    )
-    reviewed = db.session.scalar(
-        select(func.count(func.distinct(Assignment.proposal_id)))
+    """Received → reviewed → shortlisted → selected, e.g. 108 → 30 → 11: each step the proposals that reached it or
+    a later one, so each is part of the step before (the office may decide without a shortlist, or shortlist before
+    any review is in: a proposal it selected has passed through shortlisting all the same)."""
+    reviewed = (
+        select(Assignment.id)
         .join(Review, Review.assignment_id == Assignment.id)
-        .join(Proposal, and_(Proposal.id == Assignment.proposal_id, Proposal.round_id == round_id))
-        .where(Review.status == ReviewStatus.submitted)
+        .where(Assignment.proposal_id == Proposal.id, Review.status == ReviewStatus.submitted)
+        .exists()
     )
-    counts = db.session.execute(
+    selected = Screening.decision == Decision.selected
+    shortlisted = or_(Screening.shortlisted, selected)
+    counted = func.count(Proposal.id)
+    row = db.session.execute(
         select(
-            func.count(Screening.proposal_id).filter(Screening.shortlisted),
-            func.count(Screening.proposal_id).filter(Screening.decision == Decision.selected),
+            counted, counted.filter(or_(reviewed, shortlisted)), counted.filter(shortlisted), counted.filter(selected)
         )
-        .join(Screening.proposal)
-        .where(Proposal.round_id == round_id)
+        .select_from(Proposal)
+        .outerjoin(Screening, Screening.proposal_id == Proposal.id)
+        .where(Proposal.round_id == round_id, Proposal.submitted_at.is_not(None))
     ).one()
-    return {"received": received, "reviewed": reviewed, "shortlisted": counts[0], "selected": counts[1]}
+    return dict(zip(("received", "reviewed", "shortlisted", "selected"), row, strict=True))
 
 
 def linked_suggestions(proposal_id: int) -> list[Suggestion]:

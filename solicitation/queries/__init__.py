@@ -26,6 +26,8 @@ from solicitation.queries.rounds import (
     transition_preview,
 )
 from solicitation.queries.suggestions import (
+    Heard,
+    SuggestionFigures,
     heard_counts,
     is_publicly_visible,
     public_suggestions,
@@ -34,6 +36,7 @@ from solicitation.queries.suggestions import (
     referred_to,
     round_suggestions,
     suggestion_events_visible_to,
+    suggestion_figures,
     suggestion_is_visible,
     suggestion_visible_to,
     suggestions,
@@ -69,7 +72,10 @@ __all__ = [
     "suggestions",
     "round_suggestions",
     "referred_to",
+    "Heard",
     "heard_counts",
+    "SuggestionFigures",
+    "suggestion_figures",
     "publicly_visible_suggestions",
     "publicly_visible_suggestion_ids",
     "is_publicly_visible",

@@ -1,5 +1,7 @@
 """Residents' suggestions: who sees one on the staff side, the lists, what the public sees of a round."""
 
+from typing import NamedTuple
+
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -10,6 +12,7 @@ from extensions import db
 from solicitation.models import (
     Category,
     Channel,
+    RejectReason,
     Round,
     Suggestion,
     SuggestionStatus,
@@ -106,25 +109,61 @@ def referred_to(user) -> Select:
     )
 
 
-def heard_counts(round_id: int) -> tuple[list[tuple[str | None, int]], list[tuple[Channel, int]]]:
-    """What a round heard, set-aside suggestions left out: how many by category (its name; None: not classified)
-    and by channel, each most first, from one grouped count."""
+class Heard(NamedTuple):
+    """What a round heard: every suggestion received, how many the office set aside (rejected: left out of the
+    counts, never shown) by reason, and the others by category (its name; None: not classified) and by channel."""
+
+    received: int
+    set_aside: list[tuple[RejectReason | None, int]]
+    by_category: list[tuple[str | None, int]]
+    by_channel: list[tuple[Channel, int]]
+
+    @property
+    def counted(self) -> int:
+        return self.received - sum(count for _reason, count in self.set_aside)
+
+
+def heard_counts(round_id: int) -> Heard:
+    """What a round heard, from one grouped count; each list most first."""
+    rejected = Suggestion.status == SuggestionStatus.rejected
     query = (
-        select(Suggestion.category_id, Category.name, Suggestion.channel, func.count())
+        select(
+            Suggestion.category_id, Category.name, Suggestion.channel, rejected, Suggestion.reject_reason, func.count()
+        )
         .select_from(Suggestion)
         .outerjoin(Category, Category.id == Suggestion.category_id)
-        .where(Suggestion.round_id == round_id, Suggestion.status != SuggestionStatus.rejected)
-        .group_by(Suggestion.category_id, Category.name, Suggestion.channel)
+        .where(Suggestion.round_id == round_id)
+        .group_by(Suggestion.category_id, Category.name, Suggestion.channel, rejected, Suggestion.reject_reason)
     )
-    by_category, by_channel, names = {}, {}, {}
-    for category_id, name, channel, count in db.session.execute(query):
+    received, set_aside, by_category, by_channel, names = 0, {}, {}, {}, {}
+    for category_id, name, channel, is_rejected, reason, count in db.session.execute(query):
+        received += count
+        if is_rejected:
+            set_aside[reason] = set_aside.get(reason, 0) + count
+            continue
         names[category_id] = name
         by_category[category_id] = by_category.get(category_id, 0) + count
         by_channel[channel] = by_channel.get(channel, 0) + count
     # most first; a tie in the order of the keys, not classified first
     categories = sorted(by_category.items(), key=lambda row: (-row[1], row[0] is not None, row[0] or 0))
     channels = sorted(by_channel.items(), key=lambda row: (-row[1], row[0].name))
-    return [(names[key], count) for key, count in categories], channels
+    reasons = sorted(set_aside.items(), key=lambda row: (-row[1], row[0] is None, row[0].name if row[0] else ""))
+    return Heard(received, reasons, [(names[key], count) for key, count in categories], channels)
+
+
+class SuggestionFigures(NamedTuple):
+    """How many suggestions residents sent, and how many the office has answered in public."""
+
+    received: int
+    answered: int
+
+
+def suggestion_figures() -> SuggestionFigures:
+    """Every round's suggestions received and answered (the office's reply published), in one statement: the
+    home page's figures."""
+    counted = func.count(Suggestion.id)
+    row = db.session.execute(select(counted, counted.filter(Suggestion.reply_published_at.is_not(None)))).one()
+    return SuggestionFigures(*row)
 
 
 def publicly_visible_suggestions() -> ColumnElement[bool]:

@@ -105,13 +105,13 @@ def heard():
     round = _chosen_round(rounds)  # the newest soliciting round unless another is asked for
     if round is None:
         return render_template("solicitation/suggest_closed.html")
-    by_category, by_channel = queries.heard_counts(round.id)
+    heard = queries.heard_counts(round.id)
     return render_template(
         "solicitation/heard.html",
         round=round,
         rounds=rounds,
-        by_category=[(name or _("Not classified"), count) for name, count in by_category],
-        by_channel=by_channel,
+        heard=heard,
+        by_category=[(name or _("Not classified"), count) for name, count in heard.by_category],
         page=paginate(queries.public_suggestions(round.id)),
     )
 

@@ -2,19 +2,22 @@
 
 import csv
 import io
+import itertools
 import re
 import xml.etree.ElementTree as ET
 
 import pytest
 from lxml import html
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from dashboard import charts
 from extensions import db
 from plan.models import Plan, ProgressReport, ProgressStatus, ReportState
 from plan.services import progress
-from review.models import Assignment, Decision, Review, ReviewStatus, Screening, SuggestionReview
+from review.models import Assignment, Decision, Review, ReviewStage, ReviewStatus, Screening, SuggestionReview
+from review.ranking import rank_round
+from review.services import screening, stages
 from solicitation.models import Proposal, Suggestion, SuggestionStatus
 from tests.factories import make_open_round, make_user
 from tests.plan import conftest as plan_fixtures
@@ -59,24 +62,27 @@ def values(page: str, key: str) -> list[int | None]:
 
 
 def proposal_funnel_in_db(round_id: int) -> list[int]:
-    """Received, reviewed, shortlisted, selected, counted with plain queries."""
-    in_round = select(Proposal.id).where(Proposal.round_id == round_id)
-    received = db.session.scalar(
-        select(func.count()).where(Proposal.round_id == round_id, Proposal.submitted_at.is_not(None))
+    """Received, reviewed, shortlisted, selected, counted with plain queries: each step those that reached it or a
+    later one."""
+    received = db.session.scalars(
+        select(Proposal.id).where(Proposal.round_id == round_id, Proposal.submitted_at.is_not(None))
+    ).all()
+    reviewed = set(
+        db.session.scalars(
+            select(Assignment.proposal_id)
+            .join(Review, Review.assignment_id == Assignment.id)
+            .where(Assignment.proposal_id.in_(received), Review.status == ReviewStatus.submitted)
+        )
     )
-    reviewed = db.session.scalar(
-        select(func.count(func.distinct(Assignment.proposal_id)))
-        .join(Review, Review.assignment_id == Assignment.id)
-        .where(Assignment.proposal_id.in_(in_round), Review.status == ReviewStatus.submitted)
-    )
-    screenings = db.session.scalars(select(Screening).where(Screening.proposal_id.in_(in_round))).all()
-    shortlisted = sum(s.shortlisted for s in screenings)
-    selected = sum(s.decision is Decision.selected for s in screenings)
-    return [received, reviewed, shortlisted, selected]
+    screenings = db.session.scalars(select(Screening).where(Screening.proposal_id.in_(received))).all()
+    selected = {s.proposal_id for s in screenings if s.decision is Decision.selected}
+    shortlisted = {s.proposal_id for s in screenings if s.shortlisted} | selected
+    return [len(received), len(reviewed | shortlisted), len(shortlisted), len(selected)]
 
 
 def suggestion_funnel_in_db(round_id: int) -> list[int]:
-    """Received, taken up at triage, sent to screening, linked to a proposal, linked to a key project's proposal."""
+    """Received, taken up at triage (or linked since), linked to a proposal, linked to a key project's proposal;
+    then, beside the funnel, sent to screening."""
     suggestions = db.session.scalars(select(Suggestion).where(Suggestion.round_id == round_id)).all()
     screened = set(db.session.scalars(select(SuggestionReview.suggestion_id)))
     plan = db.session.scalar(select(Plan).where(Plan.round_id == round_id))
@@ -84,11 +90,16 @@ def suggestion_funnel_in_db(round_id: int) -> list[int]:
     taken_up = {SuggestionStatus.accepted, SuggestionStatus.referred, SuggestionStatus.adopted}
     return [
         len(suggestions),
-        sum(s.status in taken_up | {SuggestionStatus.not_adopted} for s in suggestions),
-        sum(s.id in screened for s in suggestions),
+        sum(s.status in taken_up | {SuggestionStatus.not_adopted} or bool(s.proposals) for s in suggestions),
         sum(bool(s.proposals) for s in suggestions),
         sum(any(p.id in key_proposals for p in s.proposals) for s in suggestions),
+        sum(s.id in screened for s in suggestions),
     ]
+
+
+def is_funnel(counts: list[int]) -> bool:
+    """Each step at most the one before: no step above 100% of the step before."""
+    return all(later <= earlier for earlier, later in itertools.pairwise(counts))
 
 
 def test_the_office_sees_the_funnels_and_the_review_totals_the_records_hold(client, login_as, demo):
@@ -107,7 +118,8 @@ def test_the_office_sees_the_funnels_and_the_review_totals_the_records_hold(clie
     assert values(page, "proposal-funnel") == proposal_funnel_in_db(upcoming.id)
     suggestion_funnel = suggestion_funnel_in_db(upcoming.id)
     assert values(page, "suggestion-funnel") == suggestion_funnel
-    assert suggestion_funnel[:4] == [10, 5, 4, 2]  # the demo's suggestions, not all taken up, some screened, linked
+    assert suggestion_funnel[:3] == [10, 5, 2] and suggestion_funnel[-1] == 4  # not all taken up; linked; screened
+    assert is_funnel(suggestion_funnel[:4]) and is_funnel(values(page, "proposal-funnel"))
 
 
 def test_counts_by_category_channel_and_unit_kind_add_up_to_what_was_received(client, login_as, demo):
@@ -187,7 +199,7 @@ def test_a_suggestion_that_fed_a_selected_proposal_reaches_the_last_step(client,
     login_as("office")
     page = client.get(f"/rounds/{planning['round'].id}/dashboard").get_data(as_text=True)
     # received, taken up, never sent to screening, linked to a proposal that became key project 一
-    assert values(page, "suggestion-funnel") == suggestion_funnel_in_db(planning["round"].id) == [1, 1, 0, 1, 1]
+    assert values(page, "suggestion-funnel") == suggestion_funnel_in_db(planning["round"].id) == [1, 1, 1, 1, 0]
     assert [label for label, _value in figure_rows(page, "plan-progress")] == [
         f"{project.number}、{project.title}" for project in published.projects
     ]
@@ -279,3 +291,33 @@ def test_the_funnel_writes_the_share_of_each_step_that_reached_the_next():
     assert "↓ 上一步的28%" in svg and "↓ 上一步的37%" in svg
     assert 'class="chart empty"' in charts.funnel_chart([("收到", 0)], title="漏斗", empty="尚无", conversion=str)
     assert 'class="chart empty"' in charts.histogram([("0–10", 0)], title="分布", empty="尚无", axis_label="平均分")
+
+
+def test_a_proposal_selected_without_a_shortlist_counts_as_shortlisted_so_no_step_exceeds_the_one_before(
+    client, login_as
+):
+    from demo.cli import load_demo
+
+    history, _upcoming = load_demo(through_plan=False)
+    office = login_as("office")
+    stages.move_stage(actor=office, round=history, stage=ReviewStage.decision)
+    for screening_row in db.session.scalars(select(Screening)).all():  # the office decides without a shortlist
+        screening.set_flag(actor=office, proposal=screening_row.proposal, flag="shortlisted", on=False)
+    ranked = [row.proposal for row in rank_round(history.id).rows]
+    screening.set_flag(actor=office, proposal=ranked[0], flag="shortlisted", on=True)
+    for proposal in ranked[:3]:
+        screening.decide_proposal(actor=office, proposal=proposal, decision=Decision.selected, reason="先行先试")
+    page = client.get(f"/rounds/{history.id}/dashboard").get_data(as_text=True)
+    funnel = values(page, "proposal-funnel")
+    assert funnel == proposal_funnel_in_db(history.id) and is_funnel(funnel)
+    assert funnel[2] == funnel[3] >= 3  # only a selected one was shortlisted: the others selected pass through too
+    shares = [int(share) for share in re.findall(r"↓ 为上一步的 (\d+)%", page)]
+    assert shares and max(shares) <= 100
+
+
+def test_a_count_beside_the_funnel_is_drawn_under_it_with_no_share_of_the_step_before():
+    svg = charts.funnel_chart(
+        [("收到", 4), ("受理", 2)], title="漏斗", empty="尚无", conversion=lambda share: share, aside=[("专家筛选", 3)]
+    )
+    assert svg.count("↓") == 1 and "↓ 50%" in svg and "150%" not in svg and "专家筛选" in svg
+    ET.fromstring(svg)

@@ -51,9 +51,10 @@ def test_what_a_round_heard_is_counted_by_category_and_channel_leaving_out_the_s
     suggestion_services.reject_suggestion(actor=office, suggestion=spam, reason=RejectReason.spam)
     make_suggestion(title="另一轮的停车建议")
 
-    by_category, by_channel = queries.heard_counts(round.id)
-    assert by_category == [("民生事业", 2), (None, 1), ("经济发展", 1)]  # a tie: not classified first
-    assert by_channel == [(Channel.web, 2), (Channel.hotline, 1), (Channel.wechat, 1)]
+    heard = queries.heard_counts(round.id)
+    assert heard.by_category == [("民生事业", 2), (None, 1), ("经济发展", 1)]  # a tie: not classified first
+    assert heard.by_channel == [(Channel.web, 2), (Channel.hotline, 1), (Channel.wechat, 1)]
+    assert (heard.received, heard.counted, heard.set_aside) == (5, 4, [(RejectReason.spam, 1)])
 
 
 def test_the_public_sees_the_rounds_out_of_preparation_those_soliciting_first():

@@ -3,12 +3,13 @@
 import io
 
 import pytest
+from lxml import html
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from accounts.models import AuditEvent
 from extensions import db, limiter
-from solicitation.models import Channel, Suggestion, SuggestionStatus
+from solicitation.models import Channel, RejectReason, Suggestion, SuggestionStatus
 from solicitation.services import proposals as proposal_services
 from solicitation.services import suggestions as services
 from tests.factories import (
@@ -249,3 +250,20 @@ def test_the_tracking_page_names_the_unit_a_suggestion_was_referred_to_and_never
     assert "所涉及的申报项目" in page and '路灯不亮 <span class="muted">· 评审中</span>' in page
     body = client.get(f"/api/v1/suggestions/{suggestion.tracking_code}").get_json()
     assert body["proposals"] == [{"title": "路灯不亮", "outcome": "评审中"}] and body["linked_proposals"] == 1
+
+
+def test_what_we_heard_says_how_many_were_received_counted_and_set_aside_and_why(client):
+    office = make_user(role="office")
+    round = make_open_round()
+    for number in range(4):
+        make_suggestion(round=round, title=f"建议{number}")
+    for reason in (RejectReason.spam, RejectReason.spam, RejectReason.out_of_scope):
+        services.reject_suggestion(actor=office, suggestion=make_suggestion(round=round), reason=reason)
+    services.set_public(actor=office, suggestion=make_suggestion(round=round, title="公开的建议"), public=True)
+    page = html.fromstring(client.get("/heard").get_data(as_text=True))
+    totals = " ".join(page.xpath("//p[@class='heard-totals']")[0].text_content().split())
+    assert "共收到 8 条建议，下列统计 5 条" in totals
+    assert "3 条经改革办甄别未予受理（无有效内容 2 条；不属于改革范畴 1 条）" in totals
+    assert "改革办已公开其中 1 条" in totals
+    by_channel = page.xpath("//h2[text()='按渠道']/following-sibling::table//td[@class='num']")
+    assert sum(int(cell.text) for cell in by_channel) == 5
