@@ -68,6 +68,30 @@ def create_user(
     email: str | None = None,
 ) -> User:
     """Create a staff account."""
+    user = add_user(
+        actor=actor,
+        username=username,
+        display_name=display_name,
+        role=role,
+        password=password,
+        unit_id=unit_id,
+        email=email,
+    )
+    db.session.commit()
+    return user
+
+
+def add_user(
+    *,
+    actor: User | None,
+    username: str,
+    display_name: str,
+    role: Role,
+    password: str,
+    unit_id: int | None = None,
+    email: str | None = None,
+) -> User:
+    """Add a staff account to the session, checked and audited; the caller commits (one account or an import)."""
     username = username.strip()
     _check_user_fields(user_id=None, username=username, role=role, unit_id=unit_id)
     check_password_policy(password, username=username, field="password")
@@ -75,7 +99,6 @@ def create_user(
     user.set_password(password)
     db.session.add(user)
     audit.record(actor=actor, action="user.create", obj=user, after=audit.snapshot(user, USER_FIELDS))
-    db.session.commit()
     return user
 
 
@@ -175,12 +198,18 @@ def _dummy_hash(method: str) -> str:
 
 def create_unit(*, actor: User | None, name: str, kind: UnitKind) -> Unit:
     """Create a unit: a district department, a sub-district or town, or a stationed unit."""
+    unit = add_unit(actor=actor, name=name, kind=kind)
+    db.session.commit()
+    return unit
+
+
+def add_unit(*, actor: User | None, name: str, kind: UnitKind) -> Unit:
+    """Add a unit to the session, checked and audited; the caller commits (one unit or an import)."""
     name = name.strip()
     _check_unit_name(name=name, unit_id=None)
     unit = Unit(name=name, kind=kind)
     db.session.add(unit)
     audit.record(actor=actor, action="unit.create", obj=unit, after=audit.snapshot(unit, UNIT_FIELDS))
-    db.session.commit()
     return unit
 
 

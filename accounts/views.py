@@ -3,6 +3,7 @@ that could not be delivered."""
 
 import math
 from datetime import UTC, datetime
+from functools import partial
 
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import format_time
@@ -10,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
-from accounts import devices, queries, services
+from accounts import devices, imports, queries, services
 from accounts.errors import AccountError
 from accounts.forms import (
     AuditFilterForm,
@@ -29,7 +30,8 @@ from accounts.permissions import (
     login_required,
     office_required,
 )
-from core.forms import show_error
+from core.forms import ImportForm, form_status, show_error
+from core.imports import run_import, template_response
 from core.lists import list_or_export
 from core.mail import undelivered_mail
 from core.negotiation import retry_after_seconds
@@ -312,6 +314,37 @@ def unit_set_active(unit_id):
     services.set_unit_active(actor=current_user, unit=unit, active=active)
     flash(_("%(name)s activated.", name=unit.name) if active else _("%(name)s deactivated.", name=unit.name), "success")
     return redirect(url_for("accounts.unit_form", unit_id=unit.id))
+
+
+# What each import reads and makes: its service, template columns and example, the list it fills, what it says.
+IMPORTS = {
+    "units": (imports.import_units, imports.UNIT_COLUMNS, imports.UNIT_EXAMPLE, "accounts.unit_list"),
+    "users": (imports.import_users, imports.USER_COLUMNS, imports.USER_EXAMPLE, "accounts.user_list"),
+}
+
+
+@bp.route("/admin/units/import", methods=["GET", "POST"], defaults={"what": "units"})
+@bp.route("/admin/users/import", methods=["GET", "POST"], defaults={"what": "users"})
+@office_required
+def account_import(what):
+    """Import units or accounts from a spreadsheet: all rows, or none with a report of each bad row."""
+    run, _columns, _example, list_endpoint = IMPORTS[what]
+    form = ImportForm()
+    done, imported, rejected = run_import(form, partial(run, actor=current_user))
+    if done:
+        flash(_("%(count)d rows imported.", count=len(imported)), "success")
+        return redirect(url_for(list_endpoint))
+    page = render_template("accounts/import.html", form=form, what=what, list_endpoint=list_endpoint, rejected=rejected)
+    return page, form_status(form)
+
+
+@bp.get("/admin/units/import-template.<fmt>", defaults={"what": "units"})
+@bp.get("/admin/users/import-template.<fmt>", defaults={"what": "users"})
+@office_required
+def account_import_template(what, fmt):
+    """Download the import template of units or of accounts, .xlsx or .csv."""
+    _run, columns, example, _list = IMPORTS[what]
+    return template_response(filename=f"{what}-template", columns=columns, rows=[example], fmt=fmt)
 
 
 AUDIT_COLUMNS = [

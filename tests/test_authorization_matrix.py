@@ -19,6 +19,8 @@ pytestmark = pytest.mark.shared_world
 # Allowed POSTs are left to the features' own tests; every refused one is sent and must change nothing.
 MATRIX_TABLE = """
                                              anon    track   unit_a  unit_b  exp_in  exp_out leader  office
+GET  accounts.account_import                 login   login   403     403     403     403     403     ok
+GET  accounts.account_import_template        login   login   403     403     403     403     403     ok
 GET  accounts.audit_log                      login   login   403     403     403     403     403     ok
 GET  accounts.change_password                login   login   ok      ok      ok      ok      ok      ok
 GET  accounts.login                          ok      ok      ok      ok      ok      ok      ok      ok
@@ -100,6 +102,7 @@ GET  solicitation.suggestion_import          login   login   403     403     403
 GET  solicitation.suggestion_import_template login   login   403     403     403     403     403     ok
 GET  solicitation.suggestion_list            login   login   403     403     403     403     403     ok
 GET  solicitation.track                      ok      ok      ok      ok      ok      ok      ok      ok
+POST accounts.account_import                 login   login   403     403     403     403     403     ok
 POST accounts.change_password                login   login   ok      ok      ok      ok      ok      ok
 POST accounts.login                          ok      ok      ok      ok      ok      ok      ok      ok
 POST accounts.logout                         ok      ok      ok      ok      ok      ok      ok      ok
