@@ -27,5 +27,8 @@ class AccountError(DomainError):
         "value_too_long": _l("At most %(max)s characters."),
         "duplicate_in_file": _l("%(value)s is already on line %(line)s of this file."),
         "unknown_unit": _l("There is no unit named %(name)s: import the units first."),
+        "rate_limit_invalid": _l(
+            "%(value)s is not a rate limit: write a number per period, such as 600/hour or 10 per minute."
+        ),
         "email_invalid": _l("%(value)s is not an email address."),
     }
