@@ -5,7 +5,7 @@ from wtforms import BooleanField, EmailField, IntegerField, PasswordField, Searc
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from accounts import queries
-from accounts.models import Role, Unit, UnitKind, User
+from accounts.models import ApiToken, Role, Unit, UnitKind, User
 from accounts.passwords import MIN_LENGTH
 from core.forms import FilterForm, Form, email_address, enum_coerce, length_of, optional_bool, optional_int, options
 from core.mail import MailFailure, undelivered_kinds
@@ -87,6 +87,41 @@ class UnitForm(Form):
         coerce=enum_coerce(UnitKind),
         validators=[DataRequired()],
     )
+
+
+class ApiTokenForm(Form):
+    user_id = SelectField(_l("Account"), coerce=optional_int, validators=[DataRequired()])
+    name = StringField(
+        _l("What it is for"),
+        validators=[DataRequired(), length_of(ApiToken.name)],
+        description=_l("The system that will use it, e.g. 12345 hotline or WeChat back end."),
+    )
+    rate_limit = StringField(
+        _l("Rate limit"),
+        validators=[Optional(), length_of(ApiToken.rate_limit)],
+        description=_l("Calls allowed per period, e.g. 600/hour or 10 per minute; empty: the API's default."),
+    )
+
+    @classmethod
+    def for_new_token(cls):
+        """The form with the active accounts to choose from."""
+        form = cls()
+        form.user_id.choices = options(queries.user_choices(active=True), blank=_l("— choose —"))
+        return form
+
+
+class ApiTokenFilterForm(FilterForm):
+    q = SearchField(_l("Search"))
+    user = SelectField(_l("Account"), coerce=optional_int)
+    revoked = SelectField(
+        _l("Status"),
+        choices=lambda: options([("no", _l("In use")), ("yes", _l("Revoked"))], blank=ALL),
+        coerce=optional_bool,
+    )
+
+    def __init__(self):
+        super().__init__()
+        self.user.choices = options(queries.user_choices(), blank=ALL)
 
 
 class UserFilterForm(FilterForm):

@@ -33,6 +33,10 @@ def can_manage_units(user) -> bool:
     return is_office(user)
 
 
+def can_manage_api_tokens(user) -> bool:
+    return is_office(user)
+
+
 def can_read_audit_log(user) -> bool:
     return is_office(user)
 
@@ -73,6 +77,7 @@ TEMPLATE_PREDICATES = {
     "is_office": is_office,
     "can_manage_users": can_manage_users,
     "can_manage_units": can_manage_units,
+    "can_manage_api_tokens": can_manage_api_tokens,
     "can_read_audit_log": can_read_audit_log,
     "can_read_undelivered_mail": can_read_undelivered_mail,
 }

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from accounts.models import AuditEvent, Role, Unit, UnitKind, User
+from accounts.models import ApiToken, AuditEvent, Role, Unit, UnitKind, User
 from extensions import db
 
 
@@ -33,6 +33,24 @@ def units(*, q: str = "", kind: UnitKind | None = None, active: bool | None = No
         query = query.where(Unit.kind == kind)
     if active is not None:
         query = query.where(Unit.active == active)
+    return query
+
+
+def api_tokens(*, q: str = "", user_id: int | None = None, revoked: bool | None = None) -> Select:
+    """API tokens matching the filters, newest first, each with its user read in the same statement."""
+    query = (
+        select(ApiToken)
+        .join(ApiToken.user)
+        .options(contains_eager(ApiToken.user))
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    )
+    if q:
+        like = f"%{q.strip()}%"
+        query = query.where(or_(ApiToken.name.ilike(like), User.username.ilike(like), User.display_name.ilike(like)))
+    if user_id is not None:
+        query = query.where(ApiToken.user_id == user_id)
+    if revoked is not None:
+        query = query.where(ApiToken.revoked == revoked)
     return query
 
 
@@ -106,8 +124,11 @@ def audit_object_types() -> list[str]:
     return list(db.session.scalars(select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)))
 
 
-def user_choices() -> list[tuple[int, str]]:
-    return [(user.id, str(user)) for user in db.session.scalars(select(User).order_by(User.username))]
+def user_choices(*, active: bool | None = None) -> list[tuple[int, str]]:
+    query = select(User).order_by(User.username)
+    if active is not None:
+        query = query.where(User.active == active)
+    return [(user.id, str(user)) for user in db.session.scalars(query)]
 
 
 def user_by_username(username: str) -> User | None:

@@ -14,6 +14,8 @@ from flask_login import current_user, login_user, logout_user
 from accounts import devices, imports, queries, services
 from accounts.errors import AccountError
 from accounts.forms import (
+    ApiTokenFilterForm,
+    ApiTokenForm,
     AuditFilterForm,
     ChangePasswordForm,
     LoginForm,
@@ -25,7 +27,7 @@ from accounts.forms import (
     UserFilterForm,
     UserForm,
 )
-from accounts.models import Unit, User
+from accounts.models import ApiToken, Unit, User
 from accounts.permissions import (
     login_required,
     office_required,
@@ -314,6 +316,57 @@ def unit_set_active(unit_id):
     services.set_unit_active(actor=current_user, unit=unit, active=active)
     flash(_("%(name)s activated.", name=unit.name) if active else _("%(name)s deactivated.", name=unit.name), "success")
     return redirect(url_for("accounts.unit_form", unit_id=unit.id))
+
+
+TOKEN_COLUMNS = [
+    (_l("What it is for"), lambda t: t.name),
+    (_l("Account"), lambda t: str(t.user)),
+    (_l("Created"), lambda t: t.created_at),
+    (_l("Last used"), lambda t: t.last_used_at),
+    (_l("Rate limit"), lambda t: t.rate_limit or _("API default")),
+    (_l("Status"), lambda t: _("Revoked") if t.revoked else _("In use")),
+]
+
+
+@bp.get("/admin/tokens")
+@office_required
+def api_token_list():
+    """List the API tokens other systems use, filtered, or export them."""
+    filters = ApiTokenFilterForm()
+    query = queries.api_tokens(q=filters.q.data or "", user_id=filters.user.data, revoked=filters.revoked.data)
+    return list_or_export(
+        query, filename="api-tokens", columns=TOKEN_COLUMNS, template="accounts/api_token_list.html", filters=filters
+    )
+
+
+@bp.route("/admin/tokens/new", methods=["GET", "POST"])
+@office_required
+def api_token_create():
+    """Make an API token for an account and show it, once."""
+    form = ApiTokenForm.for_new_token()
+    if form.validate_on_submit():
+        user = db.get_or_404(User, form.user_id.data)
+        try:
+            token = services.create_api_token(
+                actor=current_user, user=user, name=form.name.data, rate_limit=form.rate_limit.data or ""
+            )
+        except AccountError as error:
+            show_error(form, error)
+        else:
+            response = make_response(render_template("accounts/api_token_created.html", token=token, user=user))
+            response.headers["Cache-Control"] = "no-store"  # the token is shown once: no copy in a cache
+            return response
+    return render_template("accounts/api_token_form.html", form=form), form_status(form)
+
+
+@bp.post("/admin/tokens/<int:token_id>/revoke")
+@office_required
+def api_token_revoke(token_id):
+    """Revoke one API token."""
+    api_token = db.get_or_404(ApiToken, token_id)
+    services.revoke_api_token(actor=current_user, api_token=api_token)
+    flash(_("The token %(name)s is revoked.", name=api_token.name), "success")
+    return redirect(url_for("accounts.api_token_list"))
 
 
 # What each import reads and makes: its service, template columns and example, the list it fills, what it says.
