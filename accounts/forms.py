@@ -1,10 +1,20 @@
 """Forms for login, passwords, users and units, and the filters of their lists."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SearchField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SearchField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from accounts import queries
+from accounts.audit_text import record_type_name
 from accounts.models import ApiToken, Role, Unit, UnitKind, User
 from accounts.passwords import MIN_LENGTH
 from core.forms import FilterForm, Form, email_address, enum_coerce, length_of, optional_bool, optional_int, options
@@ -146,10 +156,13 @@ class AuditFilterForm(FilterForm):
     object_id = IntegerField(_l("Record number"), validators=[Optional()])
     actor = SelectField(_l("User"), coerce=optional_int)
     action = StringField(_l("Action"))
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("To"), validators=[Optional()])
 
     def __init__(self):
         super().__init__()
-        self.object_type.choices = options([(name, name) for name in queries.audit_object_types()], blank=ALL)
+        types = [(name, record_type_name(name)) for name in queries.audit_object_types()]
+        self.object_type.choices = options(types, blank=ALL)
         self.actor.choices = options(queries.user_choices(), blank=ALL)
 
 

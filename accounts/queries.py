@@ -1,11 +1,13 @@
 """Read-only selects for users, units and the audit log."""
 
 from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from accounts.models import ApiToken, AuditEvent, Role, Unit, UnitKind, User
+from core import clock
 from extensions import db
 
 
@@ -89,8 +91,11 @@ def audit_events(
     object_id: int | None = None,
     actor_id: int | None = None,
     action: str = "",
+    since: date | None = None,
+    until: date | None = None,
 ) -> Select:
-    """The audit events `reader` may see matching the filters, newest first."""
+    """The audit events `reader` may see matching the filters, newest first; `since` and `until` are days of the
+    platform's time zone, both included."""
     query = select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
     for type_name, visible_to in AUDIT_VISIBILITY.items():
         query = query.where(or_(AuditEvent.object_type != type_name, visible_to(reader)))
@@ -102,7 +107,16 @@ def audit_events(
         query = query.where(AuditEvent.actor_id == actor_id)
     if action:
         query = query.where(AuditEvent.action.startswith(action))
+    if since is not None:
+        query = query.where(AuditEvent.created_at >= _utc_midnight(since))
+    if until is not None:
+        query = query.where(AuditEvent.created_at < _utc_midnight(until + timedelta(days=1)))
     return query
+
+
+def _utc_midnight(day: date) -> datetime:
+    """The start of a local day as the naive UTC time the records are stamped with."""
+    return datetime.combine(day, time(), clock.zone()).astimezone(UTC).replace(tzinfo=None)
 
 
 def changes_since(obj, version: int) -> list[AuditEvent]:

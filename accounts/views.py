@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from accounts import devices, imports, queries, services
+from accounts.audit_text import describe
 from accounts.errors import AccountError
 from accounts.forms import (
     ApiTokenFilterForm,
@@ -400,22 +401,28 @@ def account_import_template(what, fmt):
     return template_response(filename=f"{what}-template", columns=columns, rows=[example], fmt=fmt)
 
 
+def _changes(event, side: int) -> str:
+    """One side (1 before, 2 after) of an event's changes as "label: value" lines, for the export."""
+    return "\n".join(f"{change[0]}: {change[side]}" for change in describe(event).changes if change[side])
+
+
 AUDIT_COLUMNS = [
     (_l("Time"), lambda e: e.created_at),
     (_l("User"), lambda e: str(e.actor) if e.actor else e.source),
+    (_l("Event"), lambda e: describe(e).sentence),
     (_l("Action"), lambda e: e.action),
-    (_l("Record type"), lambda e: e.object_type),
+    (_l("Record type"), lambda e: describe(e).record_type),
     (_l("Record number"), lambda e: e.object_id),
     (_l("Record"), lambda e: e.object_label),
-    (_l("Before"), lambda e: e.before),
-    (_l("After"), lambda e: e.after),
+    (_l("Before"), lambda e: _changes(e, 1)),
+    (_l("After"), lambda e: _changes(e, 2)),
 ]
 
 
 @bp.get("/audit")
 @office_required
 def audit_log():
-    """Read the audit log, filtered by record, user and action, or export it."""
+    """Read the audit log, each event as a sentence, filtered by record, user, action and dates, or export it."""
     filters = AuditFilterForm()
     query = queries.audit_events(
         current_user,
@@ -423,9 +430,16 @@ def audit_log():
         object_id=filters.object_id.data,
         actor_id=filters.actor.data,
         action=(filters.action.data or "").strip(),
+        since=filters.since.data,
+        until=filters.until.data,
     )
     return list_or_export(
-        query, filename="audit-log", columns=AUDIT_COLUMNS, template="accounts/audit_log.html", filters=filters
+        query,
+        filename="audit-log",
+        columns=AUDIT_COLUMNS,
+        template="accounts/audit_log.html",
+        filters=filters,
+        of_page=lambda page: {"texts": {event.id: describe(event) for event in page.items}},
     )
 
 
