@@ -94,9 +94,13 @@ def audit_events(
     since: date | None = None,
     until: date | None = None,
 ) -> Select:
-    """The audit events `reader` may see matching the filters, newest first; `since` and `until` are days of the
-    platform's time zone, both included."""
-    query = select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    """The audit events `reader` may see matching the filters, newest first, each with its actor (whom its sentence
+    names) read in the same statement; `since` and `until` are days of the platform's time zone, both included."""
+    query = (
+        select(AuditEvent)
+        .options(joinedload(AuditEvent.actor))
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    )
     for type_name, visible_to in AUDIT_VISIBILITY.items():
         query = query.where(or_(AuditEvent.object_type != type_name, visible_to(reader)))
     if object_type:
