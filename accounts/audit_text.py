@@ -1,8 +1,8 @@
 """How the audit log reads: each event as a sentence in the reader's language, its changed fields labelled.
 
 One table per record type (RecordText): its name, a verb per action, a label per field and the enum whose labels
-show a field's values. This package holds its own records' tables; a later package adds its own to AUDIT_TEXTS
-(set by create_app, as the log's visibility rules are), so the log reads them without importing that package.
+show a field's values. This package holds its own records' tables; a later package adds its own (`add_texts`,
+called by create_app, as the log's visibility rules are set), so the log reads them without importing that package.
 An action or a field no table names reads as its code: a new one shows, untranslated, rather than vanishing.
 """
 
@@ -89,6 +89,21 @@ AUDIT_TEXTS: dict[str, RecordText] = {
         },
     ),
 }
+
+
+def add_texts(texts: dict[str, RecordText]) -> None:
+    """Add a package's tables; a type another package already names (a round, whose review a later stage runs)
+    gains that package's verbs, fields and values."""
+    for type_name, text in texts.items():
+        known = AUDIT_TEXTS.get(type_name)
+        if known is not None:
+            text = RecordText(
+                name=known.name,
+                verbs={**known.verbs, **text.verbs},
+                fields={**known.fields, **text.fields},
+                values={**known.values, **text.values},
+            )
+        AUDIT_TEXTS[type_name] = text
 
 
 def _value(text: RecordText | None, name: str, value) -> str:

@@ -7,6 +7,7 @@ from accounts.audit_text import RecordText, form_labels
 from solicitation.forms import (
     AnswerForm,
     CategoryForm,
+    LateSubmissionForm,
     LinkProposalsForm,
     OfficeSuggestionForm,
     ProposalForm,
@@ -46,6 +47,11 @@ AUDIT_TEXTS = {
             "rows": _l("Rows"),
         },
         values={"status": RoundStatus},
+    ),
+    "LateAllowance": RecordText(
+        name=_l("late submission allowance"),
+        verbs={"round.late_submission": _l("granted")},
+        fields={"until": LateSubmissionForm.until.args[0]},
     ),
     "Category": RecordText(
         name=_l("category"),

@@ -298,7 +298,7 @@ class Reader:
 
     def audit_page_shows(self, object_type: str, object_id: int) -> bool:
         page = self.page("/audit", object_type=object_type, object_id=object_id)
-        return f"{object_type} #{object_id}" in page
+        return f"object_type={object_type}&amp;object_id={object_id}" in page  # the event's link to its record
 
 
 def _api_link_opens(reader: Reader, text: str, kind: str, record_id: int) -> bool:

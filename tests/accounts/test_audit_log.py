@@ -1,9 +1,12 @@
 """The audit log reads as sentences in the reader's language, with labelled values, filtered by dates too."""
 
+import re
 from datetime import datetime, time, timedelta
+from pathlib import Path
 
 from sqlalchemy import update
 
+from accounts.audit_text import AUDIT_TEXTS
 from accounts.models import AuditEvent, UnitKind
 from accounts.services import update_unit
 from core import clock
@@ -73,3 +76,18 @@ def test_an_action_no_table_names_still_shows_as_its_code(client, login_as):
     db.session.execute(update(AuditEvent).where(AuditEvent.object_id == unit.id).values(action="unit.merge"))
     db.session.commit()
     assert "unit.merge" in client.get("/audit").get_data(as_text=True)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGES = ["accounts", "solicitation", "review", "plan", "jobs", "search_index", "core", "api", "dashboard"]
+
+
+def test_every_action_a_service_writes_reads_as_a_sentence_of_its_record_type():
+    verbs = set().union(*(text.verbs for text in AUDIT_TEXTS.values()))
+    written = set()
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            for assignment in re.findall(r"action\s*=\s*(.+)", path.read_text(encoding="utf-8")):
+                written |= set(re.findall(r'"([a-z_]+\.[a-z_]+)"', assignment))
+    assert written, "the services' actions were not found"
+    assert sorted(written - verbs) == []
