@@ -12,6 +12,7 @@ from accounts import services
 from accounts.errors import AccountError
 from accounts.models import Role, Unit, UnitKind, User
 from accounts.passwords import MIN_LENGTH, password_problem
+from accounts.permissions import check_office
 from core.email_address import is_email_address
 from core.errors import RowsRejected
 from core.mail import queue_mail
@@ -108,6 +109,7 @@ def _import(*, filename: str, data: bytes, columns, required, add_row: Callable)
 
 def import_units(*, actor: User, filename: str, data: bytes) -> list[Unit]:
     """Import every row as a unit (name, kind), or none."""
+    check_office(actor, AccountError)
 
     def add_row(line, values, seen):
         name = _required(values, "name", Unit.name)
@@ -121,6 +123,7 @@ def import_units(*, actor: User, filename: str, data: bytes) -> list[Unit]:
 def import_users(*, actor: User, filename: str, data: bytes) -> list[User]:
     """Import every row as a staff account, or none. Each gets a generated password, mailed to its address (so
     an address is required); they change it on their account page."""
+    check_office(actor, AccountError)
     units = {name: unit_id for unit_id, name in db.session.execute(db.select(Unit.id, Unit.name))}
     login_url = urljoin(current_app.config["PUBLIC_URL"], "/login")
 

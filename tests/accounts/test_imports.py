@@ -7,6 +7,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from accounts import imports
+from accounts.errors import AccountError
 from accounts.models import Role, Unit, UnitKind, User
 from core.errors import RowsRejected
 from core.mail import OutboxMessage
@@ -160,6 +161,14 @@ def test_office_downloads_the_account_template_with_its_chinese_headers(login_as
     response = client.get("/admin/users/import-template.xlsx")
     sheet = load_workbook(io.BytesIO(response.data)).active
     assert [cell.value for cell in sheet[1]] == USER_HEADER
+
+
+@pytest.mark.parametrize("role", ["unit_staff", "expert", "leader"])
+def test_a_unit_expert_or_leader_cannot_import_units(role):
+    data = csv_bytes([UNIT_HEADER, ["区教育局", "区直单位"]])
+    with pytest.raises(AccountError):
+        imports.import_units(actor=make_user(role=role), filename="units.csv", data=data)
+    assert db.session.scalar(select(Unit).where(Unit.name == "区教育局")) is None
 
 
 @pytest.mark.parametrize("role", ["unit_staff", "expert", "leader"])
