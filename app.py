@@ -9,6 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
+from accounts import audit_text
 from accounts import cli as accounts_cli
 from accounts import permissions as accounts_permissions
 from accounts import queries as accounts_queries
@@ -23,28 +24,33 @@ from core.request_input import IdConverter, refuse_control_characters
 from core.security_headers import set_security_headers
 from core.urls import url_with
 from core.views import bp as core_bp
-from core.views import error_page, pretty_json, refusal_page, select_locale, stale_record, template_translations
+from core.views import error_page, refusal_page, select_locale, stale_record, template_translations
 from dashboard import permissions as dashboard_permissions
 from dashboard.views import bp as dashboard_bp
 from demo.cli import demo_cli
 from extensions import babel, csrf, db, limiter, login_manager, migrate
+from jobs import audit_texts as jobs_audit_texts
 from jobs import permissions as jobs_permissions
 from jobs.cli import worker_command
 from jobs.services import start_worker_thread
 from jobs.views import bp as jobs_bp
+from plan import audit_texts as plan_audit_texts
 from plan import cli as plan_cli
 from plan import permissions as plan_permissions
 from plan import queries as plan_queries
 from plan import todo as plan_todo
 from plan.views import bp as plan_bp
+from review import audit_texts as review_audit_texts
 from review import permissions as review_permissions
 from review import queries as review_queries
 from review import todo as review_todo
 from review.views import bp as review_bp
+from search_index import audit_texts as search_audit_texts
 from search_index import cli as search_cli
 from search_index import permissions as search_permissions
 from search_index import queue as search_queue
 from search_index.views import bp as search_bp
+from solicitation import audit_texts as solicitation_audit_texts
 from solicitation import cli as solicitation_cli
 from solicitation import permissions as solicitation_permissions
 from solicitation import queries as solicitation_queries
@@ -109,10 +115,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     accounts_queries.AUDIT_VISIBILITY["KeyProject"] = plan_queries.project_events_visible_to
     accounts_queries.AUDIT_VISIBILITY["Review"] = review_queries.review_events_visible_to
     accounts_queries.AUDIT_VISIBILITY["FieldVisit"] = review_queries.field_visit_events_visible_to
+    # The audit log reads each record type's events with that record's own table, whoever owns it.
+    for texts in (solicitation_audit_texts, review_audit_texts, plan_audit_texts, jobs_audit_texts, search_audit_texts):
+        audit_text.add_texts(texts.AUDIT_TEXTS)
     # The home page's to-do list: what of each stage waits for the reader (each package's own queries).
     todo.SOURCES[:] = [solicitation_todo.todo, review_todo.todo, plan_todo.todo]
 
-    app.add_template_filter(pretty_json)
     app.add_template_global(url_with)
     app.add_template_global(get_locale)
     app.context_processor(template_translations)

@@ -94,6 +94,8 @@ def from_environment(instance_path: str) -> dict:
         "PUBLIC_POST_RATE_LIMIT": os.environ.get("PUBLIC_POST_RATE_LIMIT", "5 per minute; 50 per day"),
         "PUBLIC_ATTEMPT_RATE_LIMIT": os.environ.get("PUBLIC_ATTEMPT_RATE_LIMIT", "30 per minute; 300 per day"),
         "LOOKUP_RATE_LIMIT": os.environ.get("LOOKUP_RATE_LIMIT", "30 per minute"),
+        # The calls made with one API token, unless the office gave that token its own limit.
+        "API_TOKEN_RATE_LIMIT": os.environ.get("API_TOKEN_RATE_LIMIT", "1000 per hour"),
         # Attachments: "local" (files in UPLOAD_FOLDER) or "database" (rows of the database, several machines).
         "STORAGE_BACKEND": os.environ.get("STORAGE_BACKEND", "local"),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or str(Path(instance_path) / "uploads"),

@@ -1,11 +1,12 @@
-"""Operator commands: `flask users create|reset-password|list|todo-digest` and the API tokens'."""
+"""Operator commands: `flask users create|reset-password|list|todo-digest` and the API tokens' (token, tokens,
+revoke-token, revoke-tokens)."""
 
 import click
 from sqlalchemy import func, select
 
 from accounts import queries, services
 from accounts.errors import AccountError
-from accounts.models import Role, Unit, User
+from accounts.models import ApiToken, Role, Unit, User
 from extensions import db
 
 users_cli = click.Group("users", help="Manage staff accounts.")
@@ -67,11 +68,36 @@ def reset_password(username, password):
 @users_cli.command("token")
 @click.argument("username")
 @click.option("--name", default="api", help="What the token is for, e.g. 12345-hotline.")
-def create_token(username, name):
+@click.option("--rate-limit", default="", help="Its own limit, e.g. 600/hour; without it API_TOKEN_RATE_LIMIT.")
+def create_token(username, name, rate_limit):
     """Make an API bearer token for a user (shown once)."""
     user = _user(username)
-    token = services.create_api_token(actor=None, user=user, name=name)
+    try:
+        token = services.create_api_token(actor=None, user=user, name=name, rate_limit=rate_limit)
+    except AccountError as error:
+        _fail(error)
     click.echo(token)
+
+
+@users_cli.command("tokens")
+def list_tokens():
+    """List the API tokens: number, name, user, created, last used, rate limit, state."""
+    for token in db.session.scalars(queries.api_tokens()):
+        used = token.last_used_at.isoformat(timespec="minutes") if token.last_used_at else "never"
+        fields = [token.id, token.name, token.user.username, token.created_at.isoformat(timespec="minutes"), used]
+        fields += [token.rate_limit or "default", "revoked" if token.revoked else "active"]
+        click.echo("\t".join(map(str, fields)))
+
+
+@users_cli.command("revoke-token")
+@click.argument("token_id", type=int)
+def revoke_token(token_id):
+    """Revoke one API token, by the number `flask users tokens` shows."""
+    api_token = db.session.get(ApiToken, token_id)
+    if api_token is None:
+        raise click.ClickException(f"No token number {token_id}.")
+    services.revoke_api_token(actor=None, api_token=api_token)
+    click.echo(f"Token {api_token.name} revoked.")
 
 
 @users_cli.command("revoke-tokens")

@@ -22,4 +22,13 @@ class AccountError(DomainError):
         "password_unchanged": _l("The new password must differ from the current one."),
         "cannot_deactivate_self": _l("You cannot deactivate your own account."),
         "last_office_user": _l("At least one active reform office account must remain."),
+        "unknown_value": _l("%(value)s is not one of the values this column takes."),
+        "value_required": _l("This column must be filled in."),
+        "value_too_long": _l("At most %(max)s characters."),
+        "duplicate_in_file": _l("%(value)s is already on line %(line)s of this file."),
+        "unknown_unit": _l("There is no unit named %(name)s: import the units first."),
+        "rate_limit_invalid": _l(
+            "%(value)s is not a rate limit: write a number per period, such as 600/hour or 10 per minute."
+        ),
+        "email_invalid": _l("%(value)s is not an email address."),
     }

@@ -2,11 +2,21 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SearchField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SearchField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from accounts import queries
-from accounts.models import Role, SiteSettings, Unit, UnitKind, User
+from accounts.audit_text import record_type_name
+from accounts.models import ApiToken, Role, SiteSettings, Unit, UnitKind, User
 from accounts.passwords import MIN_LENGTH
 from core.forms import FilterForm, Form, email_address, enum_coerce, length_of, optional_bool, optional_int, options
 from core.mail import MailFailure, undelivered_kinds
@@ -90,6 +100,41 @@ class UnitForm(Form):
     )
 
 
+class ApiTokenForm(Form):
+    user_id = SelectField(_l("Account"), coerce=optional_int, validators=[DataRequired()])
+    name = StringField(
+        _l("What it is for"),
+        validators=[DataRequired(), length_of(ApiToken.name)],
+        description=_l("The system that will use it, e.g. 12345 hotline or WeChat back end."),
+    )
+    rate_limit = StringField(
+        _l("Rate limit"),
+        validators=[Optional(), length_of(ApiToken.rate_limit)],
+        description=_l("Calls allowed per period, e.g. 600/hour or 10 per minute; empty: the API's default."),
+    )
+
+    @classmethod
+    def for_new_token(cls):
+        """The form with the active accounts to choose from."""
+        form = cls()
+        form.user_id.choices = options(queries.user_choices(active=True), blank=_l("— choose —"))
+        return form
+
+
+class ApiTokenFilterForm(FilterForm):
+    q = SearchField(_l("Search"))
+    user = SelectField(_l("Account"), coerce=optional_int)
+    revoked = SelectField(
+        _l("Status"),
+        choices=lambda: options([("no", _l("In use")), ("yes", _l("Revoked"))], blank=ALL),
+        coerce=optional_bool,
+    )
+
+    def __init__(self):
+        super().__init__()
+        self.user.choices = options(queries.user_choices(), blank=ALL)
+
+
 class UserFilterForm(FilterForm):
     q = SearchField(_l("Search"))
     role = SelectField(_l("Role"), choices=lambda: options(Role.choices(), blank=ALL), coerce=enum_coerce(Role))
@@ -112,10 +157,13 @@ class AuditFilterForm(FilterForm):
     object_id = IntegerField(_l("Record number"), validators=[Optional()])
     actor = SelectField(_l("User"), coerce=optional_int)
     action = StringField(_l("Action"))
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("To"), validators=[Optional()])
 
     def __init__(self):
         super().__init__()
-        self.object_type.choices = options([(name, name) for name in queries.audit_object_types()], blank=ALL)
+        types = [(name, record_type_name(name)) for name in queries.audit_object_types()]
+        self.object_type.choices = options(types, blank=ALL)
         self.actor.choices = options(queries.user_choices(), blank=ALL)
 
 

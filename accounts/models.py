@@ -135,6 +135,8 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
     revoked: Mapped[bool] = mapped_column(default=False)
+    # Flask-Limiter's limit string ("600/hour") for the calls made with this token; none: the API's default.
+    rate_limit: Mapped[str | None] = mapped_column(String(100))
 
     user: Mapped[User] = relationship()
 

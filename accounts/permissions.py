@@ -37,6 +37,10 @@ def can_manage_site(user) -> bool:
     return is_office(user)
 
 
+def can_manage_api_tokens(user) -> bool:
+    return is_office(user)
+
+
 def can_read_audit_log(user) -> bool:
     return is_office(user)
 
@@ -78,6 +82,7 @@ TEMPLATE_PREDICATES = {
     "can_manage_users": can_manage_users,
     "can_manage_units": can_manage_units,
     "can_manage_site": can_manage_site,
+    "can_manage_api_tokens": can_manage_api_tokens,
     "can_read_audit_log": can_read_audit_log,
     "can_read_undelivered_mail": can_read_undelivered_mail,
 }

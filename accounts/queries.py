@@ -2,12 +2,14 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app, g
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from accounts.models import AuditEvent, Role, SiteSettings, Unit, UnitKind, User
+from accounts.models import ApiToken, AuditEvent, Role, SiteSettings, Unit, UnitKind, User
+from core import clock
 from extensions import db
 
 
@@ -35,6 +37,24 @@ def units(*, q: str = "", kind: UnitKind | None = None, active: bool | None = No
         query = query.where(Unit.kind == kind)
     if active is not None:
         query = query.where(Unit.active == active)
+    return query
+
+
+def api_tokens(*, q: str = "", user_id: int | None = None, revoked: bool | None = None) -> Select:
+    """API tokens matching the filters, newest first, each with its user read in the same statement."""
+    query = (
+        select(ApiToken)
+        .join(ApiToken.user)
+        .options(contains_eager(ApiToken.user))
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    )
+    if q:
+        like = f"%{q.strip()}%"
+        query = query.where(or_(ApiToken.name.ilike(like), User.username.ilike(like), User.display_name.ilike(like)))
+    if user_id is not None:
+        query = query.where(ApiToken.user_id == user_id)
+    if revoked is not None:
+        query = query.where(ApiToken.revoked == revoked)
     return query
 
 
@@ -73,9 +93,16 @@ def audit_events(
     object_id: int | None = None,
     actor_id: int | None = None,
     action: str = "",
+    since: date | None = None,
+    until: date | None = None,
 ) -> Select:
-    """The audit events `reader` may see matching the filters, newest first."""
-    query = select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    """The audit events `reader` may see matching the filters, newest first, each with its actor (whom its sentence
+    names) read in the same statement; `since` and `until` are days of the platform's time zone, both included."""
+    query = (
+        select(AuditEvent)
+        .options(joinedload(AuditEvent.actor))
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    )
     for type_name, visible_to in AUDIT_VISIBILITY.items():
         query = query.where(or_(AuditEvent.object_type != type_name, visible_to(reader)))
     if object_type:
@@ -86,7 +113,16 @@ def audit_events(
         query = query.where(AuditEvent.actor_id == actor_id)
     if action:
         query = query.where(AuditEvent.action.startswith(action))
+    if since is not None:
+        query = query.where(AuditEvent.created_at >= _utc_midnight(since))
+    if until is not None:
+        query = query.where(AuditEvent.created_at < _utc_midnight(until + timedelta(days=1)))
     return query
+
+
+def _utc_midnight(day: date) -> datetime:
+    """The start of a local day as the naive UTC time the records are stamped with."""
+    return datetime.combine(day, time(), clock.zone()).astimezone(UTC).replace(tzinfo=None)
 
 
 def changes_since(obj, version: int) -> list[AuditEvent]:
@@ -115,8 +151,11 @@ def leader_choices(*, include: int | None = None) -> list[tuple[int, str]]:
     return [(row.id, row.display_name) for row in db.session.execute(query)]
 
 
-def user_choices() -> list[tuple[int, str]]:
-    return [(user.id, str(user)) for user in db.session.scalars(select(User).order_by(User.username))]
+def user_choices(*, active: bool | None = None) -> list[tuple[int, str]]:
+    query = select(User).order_by(User.username)
+    if active is not None:
+        query = query.where(User.active == active)
+    return [(user.id, str(user)) for user in db.session.scalars(query)]
 
 
 def user_by_username(username: str) -> User | None:

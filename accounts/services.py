@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time
 from urllib.parse import urljoin
 
 from flask import current_app
+from limits import parse_many
 from sqlalchemy import func, or_, select
 from werkzeug.security import generate_password_hash
 
@@ -26,6 +27,7 @@ from extensions import db
 
 USER_FIELDS = ["username", "display_name", "email", "role", "unit_id", "active"]
 UNIT_FIELDS = ["name", "kind", "active"]
+TOKEN_FIELDS = ["name", "user_id", "rate_limit"]
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9._-]{3,64}$")
 
 
@@ -71,6 +73,30 @@ def create_user(
     email: str | None = None,
 ) -> User:
     """Create a staff account."""
+    user = add_user(
+        actor=actor,
+        username=username,
+        display_name=display_name,
+        role=role,
+        password=password,
+        unit_id=unit_id,
+        email=email,
+    )
+    db.session.commit()
+    return user
+
+
+def add_user(
+    *,
+    actor: User | None,
+    username: str,
+    display_name: str,
+    role: Role,
+    password: str,
+    unit_id: int | None = None,
+    email: str | None = None,
+) -> User:
+    """Add a staff account to the session, checked and audited; the caller commits (one account or an import)."""
     username = username.strip()
     _check_user_fields(user_id=None, username=username, role=role, unit_id=unit_id)
     check_password_policy(password, username=username, field="password")
@@ -78,7 +104,6 @@ def create_user(
     user.set_password(password)
     db.session.add(user)
     audit.record(actor=actor, action="user.create", obj=user, after=audit.snapshot(user, USER_FIELDS))
-    db.session.commit()
     return user
 
 
@@ -178,12 +203,18 @@ def _dummy_hash(method: str) -> str:
 
 def create_unit(*, actor: User | None, name: str, kind: UnitKind) -> Unit:
     """Create a unit: a district department, a sub-district or town, or a stationed unit."""
+    unit = add_unit(actor=actor, name=name, kind=kind)
+    db.session.commit()
+    return unit
+
+
+def add_unit(*, actor: User | None, name: str, kind: UnitKind) -> Unit:
+    """Add a unit to the session, checked and audited; the caller commits (one unit or an import)."""
     name = name.strip()
     _check_unit_name(name=name, unit_id=None)
     unit = Unit(name=name, kind=kind)
     db.session.add(unit)
     audit.record(actor=actor, action="unit.create", obj=unit, after=audit.snapshot(unit, UNIT_FIELDS))
-    db.session.commit()
     return unit
 
 
@@ -227,18 +258,52 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_api_token(*, actor: User | None, user: User, name: str) -> str:
-    """Make a bearer token for `user` and return it; only its hash is stored, so it is shown once."""
+def _check_rate_limit(rate_limit: str) -> str:
+    """A limit string Flask-Limiter reads ("600/hour", "10 per minute; 500 per day"), or empty for the default."""
+    rate_limit = rate_limit.strip()
+    if rate_limit:
+        try:
+            parse_many(rate_limit)
+        except ValueError:
+            raise AccountError("rate_limit_invalid", field="rate_limit", value=rate_limit) from None
+    return rate_limit
+
+
+def create_api_token(*, actor: User | None, user: User, name: str, rate_limit: str = "") -> str:
+    """Make a bearer token for `user`, with its own rate limit if given, and return it; only its hash is stored,
+    so it is shown once."""
+    if actor is not None:  # the command line's operator acts with no account
+        check_office(actor, AccountError)
+    if not user.active:
+        raise AccountError("inactive_user")
+    rate_limit = _check_rate_limit(rate_limit)
     token = secrets.token_urlsafe(32)
-    api_token = ApiToken(user=user, name=name.strip() or "api", token_hash=token_hash(token))
+    api_token = ApiToken(
+        user=user, name=name.strip() or "api", token_hash=token_hash(token), rate_limit=rate_limit or None
+    )
     db.session.add(api_token)
-    audit.record(actor=actor, action="user.create_token", obj=user, after={"token": api_token.name})
+    audit.record(actor=actor, action="api_token.create", obj=api_token, after=audit.snapshot(api_token, TOKEN_FIELDS))
     db.session.commit()
     return token
 
 
+def revoke_api_token(*, actor: User | None, api_token: ApiToken) -> ApiToken:
+    """Revoke one API token: the next call made with it is refused."""
+    if actor is not None:
+        check_office(actor, AccountError)
+    if not api_token.revoked:
+        api_token.revoked = True
+        audit.record(
+            actor=actor, action="api_token.revoke", obj=api_token, before={"revoked": False}, after={"revoked": True}
+        )
+        db.session.commit()
+    return api_token
+
+
 def revoke_api_tokens(*, actor: User | None, user: User) -> int:
     """Revoke every API token of a user; return how many."""
+    if actor is not None:
+        check_office(actor, AccountError)
     tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ~ApiToken.revoked)).all()
     for api_token in tokens:
         api_token.revoked = True
@@ -247,14 +312,21 @@ def revoke_api_tokens(*, actor: User | None, user: User) -> int:
     return len(tokens)
 
 
-def user_for_token(token: str) -> User | None:
-    """The active user a bearer token stands for, noting its use; None for an unknown or revoked token."""
+def api_token_in_use(token: str) -> ApiToken | None:
+    """The valid API token a bearer token is, of an active user, noting its use; None for an unknown or revoked
+    one."""
     api_token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
     if api_token is None or api_token.revoked or not api_token.user.active:
         return None
     api_token.last_used_at = utcnow()
     db.session.commit()
-    return api_token.user
+    return api_token
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user a bearer token stands for, noting its use; None for an unknown or revoked token."""
+    api_token = api_token_in_use(token)
+    return api_token.user if api_token else None
 
 
 def set_todo_digest(*, user: User, enabled: bool) -> User:

@@ -3,6 +3,7 @@ that could not be delivered."""
 
 import math
 from datetime import UTC, datetime
+from functools import partial
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import format_time
@@ -10,9 +11,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
-from accounts import devices, queries, services
+from accounts import devices, imports, queries, services
+from accounts.audit_text import describe
 from accounts.errors import AccountError
 from accounts.forms import (
+    ApiTokenFilterForm,
+    ApiTokenForm,
     AuditFilterForm,
     ChangePasswordForm,
     LoginForm,
@@ -25,13 +29,14 @@ from accounts.forms import (
     UserFilterForm,
     UserForm,
 )
-from accounts.models import Unit, User
+from accounts.models import ApiToken, Unit, User
 from accounts.permissions import (
     login_required,
     office_required,
 )
 from core.errors import DomainError
-from core.forms import form_status, show_error
+from core.forms import ImportForm, form_status, show_error
+from core.imports import run_import, template_response
 from core.lists import list_or_export
 from core.mail import undelivered_mail
 from core.negotiation import retry_after_seconds
@@ -319,22 +324,110 @@ def unit_set_active(unit_id):
     return redirect(url_for("accounts.unit_form", unit_id=unit.id))
 
 
+TOKEN_COLUMNS = [
+    (_l("What it is for"), lambda t: t.name),
+    (_l("Account"), lambda t: str(t.user)),
+    (_l("Created"), lambda t: t.created_at),
+    (_l("Last used"), lambda t: t.last_used_at),
+    (_l("Rate limit"), lambda t: t.rate_limit or _("API default")),
+    (_l("Status"), lambda t: _("Revoked") if t.revoked else _("In use")),
+]
+
+
+@bp.get("/admin/tokens")
+@office_required
+def api_token_list():
+    """List the API tokens other systems use, filtered, or export them."""
+    filters = ApiTokenFilterForm()
+    query = queries.api_tokens(q=filters.q.data or "", user_id=filters.user.data, revoked=filters.revoked.data)
+    return list_or_export(
+        query, filename="api-tokens", columns=TOKEN_COLUMNS, template="accounts/api_token_list.html", filters=filters
+    )
+
+
+@bp.route("/admin/tokens/new", methods=["GET", "POST"])
+@office_required
+def api_token_create():
+    """Make an API token for an account and show it, once."""
+    form = ApiTokenForm.for_new_token()
+    if form.validate_on_submit():
+        user = db.get_or_404(User, form.user_id.data)
+        try:
+            token = services.create_api_token(
+                actor=current_user, user=user, name=form.name.data, rate_limit=form.rate_limit.data or ""
+            )
+        except AccountError as error:
+            show_error(form, error)
+        else:
+            response = make_response(render_template("accounts/api_token_created.html", token=token, user=user))
+            response.headers["Cache-Control"] = "no-store"  # the token is shown once: no copy in a cache
+            return response
+    return render_template("accounts/api_token_form.html", form=form), form_status(form)
+
+
+@bp.post("/admin/tokens/<int:token_id>/revoke")
+@office_required
+def api_token_revoke(token_id):
+    """Revoke one API token."""
+    api_token = db.get_or_404(ApiToken, token_id)
+    services.revoke_api_token(actor=current_user, api_token=api_token)
+    flash(_("The token %(name)s is revoked.", name=api_token.name), "success")
+    return redirect(url_for("accounts.api_token_list"))
+
+
+# What each import reads and makes: its service, template columns and example, the list it fills, what it says.
+IMPORTS = {
+    "units": (imports.import_units, imports.UNIT_COLUMNS, imports.UNIT_EXAMPLE, "accounts.unit_list"),
+    "users": (imports.import_users, imports.USER_COLUMNS, imports.USER_EXAMPLE, "accounts.user_list"),
+}
+
+
+@bp.route("/admin/units/import", methods=["GET", "POST"], defaults={"what": "units"})
+@bp.route("/admin/users/import", methods=["GET", "POST"], defaults={"what": "users"})
+@office_required
+def account_import(what):
+    """Import units or accounts from a spreadsheet: all rows, or none with a report of each bad row."""
+    run, _columns, _example, list_endpoint = IMPORTS[what]
+    form = ImportForm()
+    done, imported, rejected = run_import(form, partial(run, actor=current_user))
+    if done:
+        flash(_("%(count)d rows imported.", count=len(imported)), "success")
+        return redirect(url_for(list_endpoint))
+    page = render_template("accounts/import.html", form=form, what=what, list_endpoint=list_endpoint, rejected=rejected)
+    return page, form_status(form)
+
+
+@bp.get("/admin/units/import-template.<fmt>", defaults={"what": "units"})
+@bp.get("/admin/users/import-template.<fmt>", defaults={"what": "users"})
+@office_required
+def account_import_template(what, fmt):
+    """Download the import template of units or of accounts, .xlsx or .csv."""
+    _run, columns, example, _list = IMPORTS[what]
+    return template_response(filename=f"{what}-template", columns=columns, rows=[example], fmt=fmt)
+
+
+def _changes(event, side: int) -> str:
+    """One side (1 before, 2 after) of an event's changes as "label: value" lines, for the export."""
+    return "\n".join(f"{change[0]}: {change[side]}" for change in describe(event).changes if change[side])
+
+
 AUDIT_COLUMNS = [
     (_l("Time"), lambda e: e.created_at),
     (_l("User"), lambda e: str(e.actor) if e.actor else e.source),
+    (_l("Event"), lambda e: describe(e).sentence),
     (_l("Action"), lambda e: e.action),
-    (_l("Record type"), lambda e: e.object_type),
+    (_l("Record type"), lambda e: describe(e).record_type),
     (_l("Record number"), lambda e: e.object_id),
     (_l("Record"), lambda e: e.object_label),
-    (_l("Before"), lambda e: e.before),
-    (_l("After"), lambda e: e.after),
+    (_l("Before"), lambda e: _changes(e, 1)),
+    (_l("After"), lambda e: _changes(e, 2)),
 ]
 
 
 @bp.get("/audit")
 @office_required
 def audit_log():
-    """Read the audit log, filtered by record, user and action, or export it."""
+    """Read the audit log, each event as a sentence, filtered by record, user, action and dates, or export it."""
     filters = AuditFilterForm()
     query = queries.audit_events(
         current_user,
@@ -342,9 +435,16 @@ def audit_log():
         object_id=filters.object_id.data,
         actor_id=filters.actor.data,
         action=(filters.action.data or "").strip(),
+        since=filters.since.data,
+        until=filters.until.data,
     )
     return list_or_export(
-        query, filename="audit-log", columns=AUDIT_COLUMNS, template="accounts/audit_log.html", filters=filters
+        query,
+        filename="audit-log",
+        columns=AUDIT_COLUMNS,
+        template="accounts/audit_log.html",
+        filters=filters,
+        of_page=lambda page: {"texts": {event.id: describe(event) for event in page.items}},
     )
 
 

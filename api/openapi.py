@@ -25,7 +25,8 @@ spec = SpecTree(
     version="1",
     description=(
         "Submit residents' reform suggestions from other channels and follow them by tracking code. "
-        "Office operations need `Authorization: Bearer <token>` (made with `flask users token`). "
+        "Office operations need `Authorization: Bearer <token>` (made by the office on its API tokens page or "
+        "with `flask users token`); the calls made with a token count against its own rate limit (429 past it). "
         "Errors are JSON objects with `error` (a code), `message` and, for invalid fields, `fields`: "
         "400 for a body that is not a JSON object or a value of the wrong type, "
         "422 for a value out of bounds or a rule refused."

@@ -44,11 +44,35 @@ def refuse_deep_json():
         return not_a_json_object()
 
 
+def _bearer_token():
+    """The valid API token the request carries, looked up once a request (the limits and the view ask)."""
+    # On the request, not on g: g outlives a request when an app context was already pushed (a test's, a job's).
+    if not hasattr(request, "api_token"):
+        header = request.headers.get("Authorization", "")
+        token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
+        request.api_token = accounts.api_token_in_use(token) if token else None
+    return request.api_token
+
+
 def _bearer_user():
-    header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
-        return None
-    return accounts.user_for_token(header.removeprefix("Bearer ").strip())
+    api_token = _bearer_token()
+    return api_token.user if api_token else None
+
+
+def _token_limit() -> str:
+    api_token = _bearer_token()
+    return (api_token and api_token.rate_limit) or current_app.config["API_TOKEN_RATE_LIMIT"]
+
+
+def _token_key() -> str:
+    api_token = _bearer_token()
+    return f"api-token:{api_token.id if api_token else ''}"
+
+
+# Every call made with a token counts against that token's own limit, or the API's default; calls without one
+# keep the routes' limits alone (the limit is read before it is known to be exempt, hence no token above). The
+# routes' own limits say override_defaults=False so that this one still applies to them.
+limiter.limit(_token_limit, key_func=_token_key, exempt_when=lambda: _bearer_token() is None)(bp)
 
 
 def office_token_required(view):
@@ -77,7 +101,9 @@ def _office_caller() -> bool:
 
 
 @bp.post("/suggestions")
-@limiter.limit(lambda: current_app.config["PUBLIC_POST_RATE_LIMIT"], exempt_when=_office_caller)
+@limiter.limit(
+    lambda: current_app.config["PUBLIC_POST_RATE_LIMIT"], exempt_when=_office_caller, override_defaults=False
+)
 @spec.validate(resp=responses((201, PublicSuggestion), 400, 413, 422, 429))
 def suggestion_submit(json: NewSuggestion):
     """Submit a suggestion; an office token may record any channel but a batch import."""
@@ -107,7 +133,7 @@ def suggestion_submit(json: NewSuggestion):
 
 
 @bp.get("/suggestions/<code>")
-@limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"])
+@limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"], override_defaults=False)
 @spec.validate(resp=responses((200, TrackedSuggestion), 400, 404, 429))
 def suggestion_lookup(code):
     """Look a suggestion up by its tracking code."""
@@ -119,7 +145,11 @@ def suggestion_lookup(code):
 
 
 @bp.get("/search")
-@limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"], exempt_when=lambda: _bearer_user() is not None)
+@limiter.limit(
+    lambda: current_app.config["LOOKUP_RATE_LIMIT"],
+    exempt_when=lambda: _bearer_user() is not None,
+    override_defaults=False,
+)
 @spec.validate(resp=responses((200, SearchResults), 400, 422, 429, 503), before=refuse_query)
 def search(query: SearchQuery):
     """The search page's search: without a token over what is published, with one over what its user may see."""

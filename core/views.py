@@ -1,7 +1,6 @@
 """The home page, the choice of interface language, and the pages of HTTP errors."""
 
 import functools
-import json
 import logging
 from urllib.parse import urlsplit
 
@@ -195,8 +194,3 @@ def _way_back() -> str | None:
     if parts.netloc != request.host or parts.path == request.path:
         return None
     return safe_next(target)
-
-
-def pretty_json(value) -> str:
-    """A template filter showing a JSON value as readable text, Chinese kept as is."""
-    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)

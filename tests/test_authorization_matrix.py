@@ -19,6 +19,10 @@ pytestmark = pytest.mark.shared_world
 # Allowed POSTs are left to the features' own tests; every refused one is sent and must change nothing.
 MATRIX_TABLE = """
                                              anon    track   unit_a  unit_b  exp_in  exp_out leader  office
+GET  accounts.account_import                 login   login   403     403     403     403     403     ok
+GET  accounts.account_import_template        login   login   403     403     403     403     403     ok
+GET  accounts.api_token_create               login   login   403     403     403     403     403     ok
+GET  accounts.api_token_list                 login   login   403     403     403     403     403     ok
 GET  accounts.audit_log                      login   login   403     403     403     403     403     ok
 GET  accounts.change_password                login   login   ok      ok      ok      ok      ok      ok
 GET  accounts.emblem                         ok      ok      ok      ok      ok      ok      ok      ok
@@ -106,6 +110,9 @@ GET  solicitation.suggestion_import          login   login   403     403     403
 GET  solicitation.suggestion_import_template login   login   403     403     403     403     403     ok
 GET  solicitation.suggestion_list            login   login   403     403     403     403     403     ok
 GET  solicitation.track                      ok      ok      ok      ok      ok      ok      ok      ok
+POST accounts.account_import                 login   login   403     403     403     403     403     ok
+POST accounts.api_token_create               login   login   403     403     403     403     403     ok
+POST accounts.api_token_revoke               login   login   403     403     403     403     403     ok
 POST accounts.change_password                login   login   ok      ok      ok      ok      ok      ok
 POST accounts.login                          ok      ok      ok      ok      ok      ok      ok      ok
 POST accounts.logout                         ok      ok      ok      ok      ok      ok      ok      ok

@@ -214,12 +214,24 @@ def test_the_users_list(client, login_as):
 
 
 def test_the_audit_log(client, login_as):
-    office = login_as("office")
+    login_as("office")
 
     def world(n):
         for name in titles(n, "审计单位"):
-            make_unit(name=name, actor=office)
+            make_unit(name=name, actor=make_user(role="office", display_name=f"{name}经办"))  # each its own actor
         return "/audit", []
+
+    assert_the_same_statements(client, world)
+
+
+def test_the_api_tokens_list(client, login_as):
+    office = login_as("office")
+
+    def world(n):
+        names = titles(n, "对接系统")
+        for name in names:
+            create_api_token(actor=office, user=make_user(role="office"), name=name, rate_limit="600/hour")
+        return "/admin/tokens", names
 
     assert_the_same_statements(client, world)
 

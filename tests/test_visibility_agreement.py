@@ -19,6 +19,7 @@ from flask_login import AnonymousUserMixin
 from sqlalchemy import select
 
 from accounts import queries as accounts_queries
+from accounts.audit_text import record_type_name
 from accounts.models import User
 from accounts.services import create_api_token
 from core import clock
@@ -298,7 +299,7 @@ class Reader:
 
     def audit_page_shows(self, object_type: str, object_id: int) -> bool:
         page = self.page("/audit", object_type=object_type, object_id=object_id)
-        return f"{object_type} #{object_id}" in page
+        return f"{record_type_name(object_type)} #{object_id}</a>" in page  # an event's link to its record
 
 
 def _api_link_opens(reader: Reader, text: str, kind: str, record_id: int) -> bool:

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from accounts.models import User
+from accounts.models import ApiToken, User
 from accounts.services import create_api_token, update_site_settings
 from core import clock
 from extensions import db
@@ -100,6 +100,8 @@ def build_world() -> dict:
     site = update_site_settings(
         actor=office, district_name="龙岗区", organiser="", contact="", emblem=("区徽.png", PNG)
     )
+    create_api_token(actor=office, user=office, name="12345热线", rate_limit="600/hour")
+    api_token = db.session.scalar(select(ApiToken).order_by(ApiToken.id.desc()))
     return {
         "users": {
             "unit_a": staff_a.id,
@@ -130,6 +132,8 @@ def build_world() -> dict:
             "report_id": report.id,
             "task_id": task.id,
             "job_id": export.id,
+            "token_id": api_token.id,
+            "what": "users",
             "fmt": "xlsx",
             "code": "en",
             "key": site.emblem_key,

@@ -254,4 +254,4 @@ def test_the_office_still_reads_the_history_of_a_removed_key_project(client):
     assert [event.action for event in events] == ["key_project.delete", "key_project.create"]
     client.login(office)
     page = client.get("/audit", query_string={"object_type": "KeyProject", "object_id": project_id})
-    assert f"KeyProject #{project_id}" in page.get_data(as_text=True)
+    assert f"重点改革项目 #{project_id}" in page.get_data(as_text=True)

@@ -1,0 +1,70 @@
+"""How the audit log reads the plan's events (accounts.audit_text): plans, key projects, tasks and progress
+reports; fields as the forms name them."""
+
+from flask_babel import lazy_gettext as _l
+
+from accounts.audit_text import RecordText, form_labels
+from plan.forms import FIELD_LABELS, AssessmentForm, ProgressForm, ReturnReportForm, TaskForm
+from plan.models import PlanStatus, ProgressStatus, Rating, ReportState
+
+STATUS = _l("Status")
+
+AUDIT_TEXTS = {
+    "Plan": RecordText(
+        name=_l("plan"),
+        verbs={
+            "plan.create": _l("created"),
+            "plan.transition": _l("moved"),
+            "plan.report_day": _l("set the reporting day of"),
+            "progress.import": _l("imported progress reports into"),
+            "progress.remind": _l("reminded lead units of"),
+            "bulletin.save": _l("saved a bulletin of"),
+            "bulletin.issue": _l("issued a bulletin of"),
+        },
+        fields={
+            "status": STATUS,
+            "meeting": FIELD_LABELS["meeting"],
+            "approved_on": FIELD_LABELS["approved_on"],
+            "quarter": _l("Quarter"),
+        },
+        values={"status": PlanStatus},
+    ),
+    "KeyProject": RecordText(
+        name=_l("key project"),
+        verbs={
+            "key_project.create": _l("added"),
+            "key_project.update": _l("edited"),
+            "key_project.delete": _l("removed"),
+            "key_project.move": _l("moved"),
+            "key_project.assess": _l("assessed"),
+        },
+        fields={
+            **{name: label for name, label in FIELD_LABELS.items() if name},
+            "category_id": FIELD_LABELS["category"],
+            "lead_unit_id": FIELD_LABELS["lead_unit"],
+            "position": _l("Position"),
+            **form_labels(AssessmentForm, "rating", "evaluation", "replicable"),
+        },
+        values={"rating": Rating},
+    ),
+    "Task": RecordText(
+        name=_l("task"),
+        verbs={"task.create": _l("added"), "task.update": _l("edited"), "task.delete": _l("removed")},
+        fields=form_labels(TaskForm, "title", "weight", "owner_unit_id", "due_quarter"),
+    ),
+    "ProgressReport": RecordText(
+        name=_l("progress report"),
+        verbs={
+            "progress.save": _l("saved"),
+            "progress.submit": _l("submitted"),
+            "progress.review": _l("reviewed"),
+        },
+        fields={
+            **form_labels(ProgressForm, "percent", "status", "achievements", "problems", "next_steps"),
+            "state": _l("Review"),
+            "comment": ReturnReportForm.comment.args[0],
+            "office_comment": ReturnReportForm.comment.args[0],
+        },
+        values={"status": ProgressStatus, "state": ReportState},
+    ),
+}

@@ -1,0 +1,13 @@
+"""How the audit log reads the search dictionary's events (accounts.audit_text)."""
+
+from flask_babel import lazy_gettext as _l
+
+from accounts.audit_text import RecordText
+
+AUDIT_TEXTS = {
+    "SearchTerm": RecordText(
+        name=_l("search dictionary"),
+        verbs={"search.terms": _l("changed")},
+        fields={"added": _l("Added"), "removed": _l("Taken out")},
+    ),
+}

@@ -1,0 +1,130 @@
+"""How the audit log reads the events of rounds, categories, proposals and suggestions (accounts.audit_text),
+their fields named as this package's forms name them."""
+
+from flask_babel import lazy_gettext as _l
+
+from accounts.audit_text import RecordText, form_labels
+from solicitation.forms import (
+    AnswerForm,
+    CategoryForm,
+    LateSubmissionForm,
+    LinkProposalsForm,
+    OfficeSuggestionForm,
+    ProposalForm,
+    ReferForm,
+    RejectForm,
+    ReturnProposalForm,
+    RoundForm,
+)
+from solicitation.models import Channel, ProposalStatus, RejectReason, RoundStatus, SuggestionStatus
+
+STATUS = _l("Status")
+
+AUDIT_TEXTS = {
+    "Round": RecordText(
+        name=_l("round"),
+        verbs={
+            "round.create": _l("created"),
+            "round.update": _l("edited"),
+            "round.transition": _l("moved to the next phase"),
+            "round.review_settings": _l("changed the review settings of"),
+            "suggestion.import": _l("imported suggestions into"),
+            "suggestion.export_contacts": _l("exported the residents' contacts of"),
+        },
+        fields={
+            **form_labels(
+                RoundForm,
+                "year",
+                "title",
+                "description",
+                "solicitation_opens",
+                "solicitation_closes",
+                "review_deadline",
+                "plan_date",
+            ),
+            "status": STATUS,
+            "file": _l("File"),
+            "rows": _l("Rows"),
+        },
+        values={"status": RoundStatus},
+    ),
+    "LateAllowance": RecordText(
+        name=_l("late submission allowance"),
+        verbs={"round.late_submission": _l("granted")},
+        fields={"until": LateSubmissionForm.until.args[0]},
+    ),
+    "Category": RecordText(
+        name=_l("category"),
+        verbs={"category.create": _l("created"), "category.update": _l("edited"), "category.delete": _l("deleted")},
+        fields={**form_labels(CategoryForm, "name", "description"), "position": _l("Position")},
+    ),
+    "Proposal": RecordText(
+        name=_l("proposal"),
+        verbs={
+            "proposal.create": _l("drafted"),
+            "proposal.from_suggestion": _l("drafted from a suggestion"),
+            "proposal.update": _l("edited"),
+            "proposal.submit": _l("submitted"),
+            "proposal.return": _l("returned for revision"),
+            "proposal.withdraw": _l("withdrew"),
+            "proposal.attach": _l("attached a file to"),
+            "proposal.detach": _l("removed a file from"),
+        },
+        fields={
+            **form_labels(
+                ProposalForm,
+                "title",
+                "category_id",
+                "background",
+                "content",
+                "innovation",
+                "goals",
+                "contact_name",
+                "contact_phone",
+            ),
+            "status": STATUS,
+            "return_reason": ReturnProposalForm.reason.args[0],
+            "filename": _l("File"),
+        },
+        values={"status": ProposalStatus},
+    ),
+    "Suggestion": RecordText(
+        name=_l("suggestion"),
+        verbs={
+            "suggestion.create": _l("recorded"),
+            "suggestion.accept": _l("accepted"),
+            "suggestion.reject": _l("did not accept"),
+            "suggestion.duplicate": _l("merged as a duplicate"),
+            "suggestion.refer": _l("referred"),
+            "suggestion.answer": _l("answered"),
+            "suggestion.decide": _l("decided on"),
+            "suggestion.publish_reply": _l("published the reply to"),
+            "suggestion.link": _l("linked proposals to"),
+            "suggestion.publish": _l("published"),
+            "suggestion.unpublish": _l("withdrew from publication"),
+            "suggestion.reveal_contact": _l("read the contact details of"),
+        },
+        fields={
+            **form_labels(
+                OfficeSuggestionForm,
+                "title",
+                "content",
+                "category_id",
+                "location",
+                "contact_name",
+                "contact_phone",
+                "contact_email",
+                "channel",
+            ),
+            "status": STATUS,
+            "reject_reason": RejectForm.reason.args[0],
+            "reply": RejectForm.reply.args[0],
+            "referred_unit_id": ReferForm.unit_id.args[0],
+            "referral_note": ReferForm.note.args[0],
+            "unit_answer": AnswerForm.answer.args[0],
+            "proposals": LinkProposalsForm.proposal_ids.args[0],
+            "is_public": _l("Published"),
+        },
+        values={"status": SuggestionStatus, "reject_reason": RejectReason, "channel": Channel},
+    ),
+}
