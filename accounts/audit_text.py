@@ -88,6 +88,16 @@ AUDIT_TEXTS: dict[str, RecordText] = {
             "revoked": _l("Revoked"),
         },
     ),
+    "SiteSettings": RecordText(
+        name=_l("site settings"),
+        verbs={"site.update": _l("changed")},
+        fields={
+            "district_name": _l("District name"),
+            "organiser": _l("Organiser (主办单位)"),
+            "contact": _l("Contact"),
+            "emblem_key": _l("Emblem"),
+        },
+    ),
 }
 
 

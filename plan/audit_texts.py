@@ -4,7 +4,7 @@ reports; fields as the forms name them."""
 from flask_babel import lazy_gettext as _l
 
 from accounts.audit_text import RecordText, form_labels
-from plan.forms import FIELD_LABELS, AssessmentForm, ProgressForm, ReturnReportForm, TaskForm
+from plan.forms import FIELD_LABELS, AssessmentRowForm, ProgressForm, ReturnReportForm, TaskForm
 from plan.models import PlanStatus, ProgressStatus, Rating, ReportState
 
 STATUS = _l("Status")
@@ -42,8 +42,9 @@ AUDIT_TEXTS = {
             **{name: label for name, label in FIELD_LABELS.items() if name},
             "category_id": FIELD_LABELS["category"],
             "lead_unit_id": FIELD_LABELS["lead_unit"],
+            "lead_leader_id": FIELD_LABELS["lead_leader"],
             "position": _l("Position"),
-            **form_labels(AssessmentForm, "rating", "evaluation", "replicable"),
+            **form_labels(AssessmentRowForm, "rating", "evaluation", "replicable"),
         },
         values={"rating": Rating},
     ),

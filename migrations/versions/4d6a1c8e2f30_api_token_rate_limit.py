@@ -1,7 +1,7 @@
 """An API token's own rate limit
 
 Revision ID: 4d6a1c8e2f30
-Revises: 8c3f5a2e9b17
+Revises: 5d1e7a3c9f42
 Create Date: 2026-12-07 07:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '4d6a1c8e2f30'
-down_revision = '8c3f5a2e9b17'
+down_revision = '5d1e7a3c9f42'
 branch_labels = None
 depends_on = None
 

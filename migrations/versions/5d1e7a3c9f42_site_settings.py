@@ -1,7 +1,7 @@
 """The district's name, emblem, organiser and contact, as the office sets them for the public pages
 
 Revision ID: 5d1e7a3c9f42
-Revises: 8c3f5a2e9b17
+Revises: a4d7e2c9f1b3
 Create Date: 2026-12-07 07:05:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5d1e7a3c9f42'
-down_revision = '8c3f5a2e9b17'
+down_revision = 'a4d7e2c9f1b3'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Proposals the office recorded on a unit's behalf, with the unit's real submission date
 
 Revision ID: a4d7e2c9f1b3
-Revises: 8c3f5a2e9b17
+Revises: 5d1e7a3c2b48
 Create Date: 2026-12-07 07:20:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a4d7e2c9f1b3'
-down_revision = '8c3f5a2e9b17'
+down_revision = '5d1e7a3c2b48'
 branch_labels = None
 depends_on = None
 
