@@ -205,17 +205,27 @@ def latest_reports(plan: Plan) -> dict[int, ProgressReport]:
     return {report.key_project_id: report for report in db.session.scalars(query)}
 
 
-def latest_public_plan() -> tuple[PlanVersion, dict[int, ProgressReport]] | None:
-    """The newest plan as it was last published, with each project's latest accepted progress, in two statements:
-    what the home page shows the public of the plans (None before any is published)."""
+def latest_public_plan() -> tuple[int, dict, dict] | None:
+    """The newest plan as it was last published (its id and snapshot), with each project's latest accepted
+    progress (percent and status, by project), in two statements of plain rows: what the home page shows the public
+    of the plans (None before any is published)."""
     query = (
-        select(PlanVersion)
+        select(PlanVersion.plan_id, PlanVersion.snapshot)
         .join(Plan, Plan.id == PlanVersion.plan_id)
         .where(PlanVersion.status == PlanStatus.published)
         .order_by(Plan.round_id.desc(), PlanVersion.plan_id.desc(), PlanVersion.id.desc())
         .limit(1)
     )
-    version = db.session.scalar(query)
-    if version is None:
+    row = db.session.execute(query).first()
+    if row is None:
         return None
-    return version, public_reports(project["id"] for project in version.snapshot["projects"])
+    plan_id, snapshot = row
+    progress = (
+        select(ProgressReport.key_project_id, ProgressReport.percent, ProgressReport.status)
+        .where(
+            ProgressReport.key_project_id.in_([project["id"] for project in snapshot["projects"]]),
+            ProgressReport.state == ReportState.accepted,
+        )
+        .order_by(ProgressReport.quarter)
+    )
+    return plan_id, snapshot, {report.key_project_id: report for report in db.session.execute(progress)}
