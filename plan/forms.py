@@ -255,3 +255,7 @@ class LedProjectFilterForm(FilterForm):
         form = cls()
         form.plan.choices = options([(plan.id, plan.title) for plan in plans], blank=_l("All"))
         return form
+
+    def matches(self, row) -> bool:
+        """Whether a project led (plan.queries.LedProject) passes the filters."""
+        return self.plan.data in (None, row.project.plan_id) and self.behind.data in (None, row.behind)

@@ -170,9 +170,9 @@ class LedProject:
         return self.report is not None and is_behind(self.report, self.project.tasks)
 
 
-def led_by_leader(user, *, plan_id: int | None = None, published: bool = False) -> list[LedProject]:
+def led_by_leader(user, *, published: bool = False) -> list[LedProject]:
     """The key projects `user` leads as their lead district leader (linked to their account), newest plan first,
-    with their latest reports; only those of `plan_id`, or of published plans, when asked."""
+    with their latest reports; only those of published plans, when asked."""
     query = (
         select(KeyProject)
         .join(KeyProject.plan)
@@ -184,8 +184,6 @@ def led_by_leader(user, *, plan_id: int | None = None, published: bool = False) 
         .where(KeyProject.lead_leader_id == user.id, project_visible_to(user))
         .order_by(Plan.round_id.desc(), KeyProject.position)
     )
-    if plan_id is not None:
-        query = query.where(KeyProject.plan_id == plan_id)
     if published:
         query = query.where(Plan.published_at.is_not(None))
     projects = list(db.session.scalars(query))

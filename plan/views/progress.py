@@ -83,11 +83,7 @@ def led_projects():
     require(can_see_led_projects(current_user))
     rows = queries.led_by_leader(current_user)
     filters = LedProjectFilterForm.for_plans(list(dict.fromkeys(row.project.plan for row in rows)))
-    shown = [
-        row
-        for row in rows
-        if filters.plan.data in (None, row.project.plan_id) and filters.behind.data in (None, row.behind)
-    ]
+    shown = [row for row in rows if filters.matches(row)]
     if fmt := export_format():
         return table_response(filename="led-projects", columns=LED_COLUMNS, rows=shown, fmt=fmt)
     return render_template("plan/led_projects.html", rows=shown, filters=filters)
