@@ -1,6 +1,6 @@
 """Residents' suggestions: who sees one on the staff side, the lists, what the public sees of a round."""
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, false, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from accounts.models import Role
@@ -107,15 +107,8 @@ def referred_to(user) -> Select:
 def heard_counts(round_id: int) -> tuple[list[tuple[str | None, int]], list[tuple[Channel, int]]]:
     """What a round heard, set-aside suggestions left out: how many by category (its name; None: not classified)
     and by channel, each most first, from one grouped count."""
-    query = (
-        select(Suggestion.category_id, Category.name, Suggestion.channel, func.count())
-        .select_from(Suggestion)
-        .outerjoin(Category, Category.id == Suggestion.category_id)
-        .where(Suggestion.round_id == round_id, Suggestion.status != SuggestionStatus.rejected)
-        .group_by(Suggestion.category_id, Category.name, Suggestion.channel)
-    )
     by_category, by_channel, names = {}, {}, {}
-    for category_id, name, channel, count in db.session.execute(query):
+    for category_id, name, channel, count in db.session.execute(_HEARD_COUNTS, {"round_id": round_id}):
         names[category_id] = name
         by_category[category_id] = by_category.get(category_id, 0) + count
         by_channel[channel] = by_channel.get(channel, 0) + count
@@ -123,6 +116,16 @@ def heard_counts(round_id: int) -> tuple[list[tuple[str | None, int]], list[tupl
     categories = sorted(by_category.items(), key=lambda row: (-row[1], row[0] is not None, row[0] or 0))
     channels = sorted(by_channel.items(), key=lambda row: (-row[1], row[0].name))
     return [(names[key], count) for key, count in categories], channels
+
+
+# Made once a process: /heard runs it for every reader, and building it cost more than running it (issue 19).
+_HEARD_COUNTS = (
+    select(Suggestion.category_id, Category.name, Suggestion.channel, func.count())
+    .select_from(Suggestion)
+    .outerjoin(Category, Category.id == Suggestion.category_id)
+    .where(Suggestion.round_id == bindparam("round_id"), Suggestion.status != SuggestionStatus.rejected)
+    .group_by(Suggestion.category_id, Category.name, Suggestion.channel)
+)
 
 
 def publicly_visible_suggestions() -> ColumnElement[bool]:
@@ -154,9 +157,13 @@ def is_publicly_visible(suggestion: Suggestion) -> bool:
 
 def public_suggestions(round_id: int) -> Select:
     """What the public sees of a round's suggestions, most seconded first."""
-    return (
-        select(Suggestion)
-        .where(Suggestion.round_id == round_id, publicly_visible_suggestions())
-        .options(joinedload(Suggestion.category))
-        .order_by(Suggestion.second_count.desc(), Suggestion.id.desc())
-    )
+    return _PUBLIC_SUGGESTIONS.params(round_id=round_id)
+
+
+# Made once a process, like _HEARD_COUNTS (a round's id is its one parameter).
+_PUBLIC_SUGGESTIONS = (
+    select(Suggestion)
+    .where(Suggestion.round_id == bindparam("round_id"), publicly_visible_suggestions())
+    .options(joinedload(Suggestion.category))
+    .order_by(Suggestion.second_count.desc(), Suggestion.id.desc())
+)
