@@ -8,8 +8,7 @@ from plan.queries.key_projects import (
     project_events_visible_to,
     project_is_visible,
     project_visible_to,
-    replicable_projects,
-    suggestion_counts,
+    public_project_facts,
 )
 from plan.queries.plans import (
     PROJECT_ROWS,
@@ -60,8 +59,7 @@ __all__ = [
     "project_is_visible",
     "project_events_visible_to",
     "led_by",
-    "suggestion_counts",
-    "replicable_projects",
+    "public_project_facts",
     "SNAPSHOT_FIELDS",
     "PROJECT_ROWS",
     "plan_of",

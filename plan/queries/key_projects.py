@@ -1,16 +1,13 @@
-"""Key projects: who sees one on the staff side, those a unit leads, what fed them, those worth replicating."""
+"""Key projects: who sees one on the staff side, those a unit leads, what the public page shows beside each."""
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, select, true
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy import ColumnElement, Row, and_, bindparam, exists, false, func, select, true
+from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from accounts.models import Role
 from accounts.permissions import has_role
 from accounts.queries import events_of_records
 from extensions import db
-from plan.models import (
-    KeyProject,
-    Plan,
-)
+from plan.models import KeyProject, Plan, ProgressReport, ReportState
 from plan.queries.plans import sees_every_plan
 from solicitation.models import suggestion_proposals
 
@@ -54,17 +51,36 @@ def led_by(user) -> list[KeyProject]:
     return list(db.session.scalars(query))
 
 
-def suggestion_counts(plan: Plan) -> dict[int, int]:
-    """How many residents' suggestions fed each key project (through its proposal)."""
-    query = (
-        select(KeyProject.id, func.count())
-        .join(suggestion_proposals, suggestion_proposals.c.proposal_id == KeyProject.proposal_id)
-        .where(KeyProject.plan_id == plan.id)
-        .group_by(KeyProject.id)
+def public_project_facts(plan_id: int) -> dict[int, Row]:
+    """What the plan's public page shows beside each of its key projects, by project: `replicable` (its
+    experience worth replicating, 可复制推广), `suggestions` (how many residents' suggestions fed it, through its
+    proposal) and its latest report the office accepted (`quarter`, `percent`, `status`; None when there is none)."""
+    return {row.id: row for row in db.session.execute(_PUBLIC_PROJECT_FACTS, {"plan_id": plan_id})}
+
+
+# One statement made once a process (the public page runs it for every reader; building it cost more than running it).
+_accepted = aliased(ProgressReport)
+_PUBLIC_PROJECT_FACTS = (
+    select(
+        KeyProject.id,
+        KeyProject.replicable,
+        select(func.count())
+        .where(suggestion_proposals.c.proposal_id == KeyProject.proposal_id)
+        .scalar_subquery()
+        .label("suggestions"),
+        ProgressReport.quarter,
+        ProgressReport.percent,
+        ProgressReport.status,
     )
-    return dict(db.session.execute(query).all())
-
-
-def replicable_projects(plan: Plan) -> set[int]:
-    """The key projects of the plan whose experience the office found worth replicating (可复制推广)."""
-    return set(db.session.scalars(select(KeyProject.id).where(KeyProject.plan_id == plan.id, KeyProject.replicable)))
+    .outerjoin(
+        ProgressReport,
+        and_(
+            ProgressReport.key_project_id == KeyProject.id,
+            ProgressReport.quarter
+            == select(func.max(_accepted.quarter))
+            .where(_accepted.key_project_id == KeyProject.id, _accepted.state == ReportState.accepted)
+            .scalar_subquery(),
+        ),
+    )
+    .where(KeyProject.plan_id == bindparam("plan_id"))
+)

@@ -1,7 +1,7 @@
 """The plan and its snapshots: who sees it, what the public reads of it, what a version held and what changed
 between two."""
 
-from sqlalchemy import ColumnElement, exists, func, select, true
+from sqlalchemy import ColumnElement, bindparam, exists, func, select, true
 from sqlalchemy.orm import selectinload
 
 from accounts.models import Role
@@ -92,15 +92,19 @@ def published_versions(plan_ids) -> dict[int, PlanVersion]:
     ids = list(plan_ids)
     if not ids:
         return {}
-    latest = (
+    return {version.plan_id: version for version in db.session.scalars(_LATEST_PUBLISHED, {"plan_ids": ids})}
+
+
+# Made once a process: every public plan page reads it, and building the statement cost more than running it.
+_LATEST_PUBLISHED = select(PlanVersion).where(
+    PlanVersion.id.in_(
         select(func.max(PlanVersion.id))
-        .where(PlanVersion.plan_id.in_(ids), PlanVersion.status == PlanStatus.published)
+        .where(
+            PlanVersion.plan_id.in_(bindparam("plan_ids", expanding=True)), PlanVersion.status == PlanStatus.published
+        )
         .group_by(PlanVersion.plan_id)
     )
-    return {
-        version.plan_id: version
-        for version in db.session.scalars(select(PlanVersion).where(PlanVersion.id.in_(latest)))
-    }
+)
 
 
 def published_version(plan_id: int) -> PlanVersion | None:

@@ -3,9 +3,8 @@
 from flask import abort, render_template
 
 from core.exports import docx_response
-from extensions import db
 from plan import queries
-from plan.models import Plan
+from plan.models import PlanVersion
 from plan.views import bp
 from plan.word_documents import plan_docx
 
@@ -19,25 +18,25 @@ def plan_index():
 @bp.get("/plans/<int:plan_id>")
 def plan_public(plan_id):
     """A published plan as it was published: each project with its lead leader and lead unit."""
-    plan = db.get_or_404(Plan, plan_id)
-    version = queries.published_version(plan.id)
-    if version is None:
-        abort(404)
+    version = _published_or_404(plan_id)
     return render_template(
         "plan/plan_public.html",
-        plan=plan,
         version=version,
         snapshot=version.snapshot,
-        latest=queries.latest_reports(plan),
-        suggestions=queries.suggestion_counts(plan),
-        replicable=queries.replicable_projects(plan),
+        facts=queries.public_project_facts(plan_id),
     )
 
 
 @bp.get("/plans/<int:plan_id>/published.docx")
 def plan_public_document(plan_id):
     """The published plan as a Word document: open to everyone."""
-    version = queries.published_version(db.get_or_404(Plan, plan_id).id)
+    snapshot = _published_or_404(plan_id).snapshot
+    return docx_response(plan_docx(snapshot), filename=snapshot["title"])
+
+
+def _published_or_404(plan_id: int) -> PlanVersion:
+    """The plan's latest published version; no such plan, or none published yet, is no page."""
+    version = queries.published_version(plan_id)
     if version is None:
         abort(404)
-    return docx_response(plan_docx(version.snapshot), filename=version.snapshot["title"])
+    return version

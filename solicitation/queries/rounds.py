@@ -29,7 +29,7 @@ def rounds(*, q: str = "", status: RoundStatus | None = None) -> Select:
 
 def soliciting_rounds() -> list[Round]:
     """Rounds open for solicitation, newest first."""
-    return list(db.session.scalars(rounds(status=RoundStatus.soliciting)))
+    return list(db.session.scalars(_SOLICITING))
 
 
 def publicly_visible_rounds() -> ColumnElement[bool]:
@@ -39,9 +39,17 @@ def publicly_visible_rounds() -> ColumnElement[bool]:
 
 def public_rounds() -> list[Round]:
     """The rounds the public sees, those soliciting first, each newest first: /heard's choice."""
-    soliciting_first = Round.status != RoundStatus.soliciting  # false sorts first
-    query = select(Round).where(publicly_visible_rounds()).order_by(soliciting_first, Round.year.desc())
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(_PUBLIC))
+
+
+# The public pages' statements, made once a process: every reader's page runs them, and building one cost more
+# than running it (issue 19).
+_SOLICITING = rounds(status=RoundStatus.soliciting)
+_PUBLIC = (
+    select(Round)
+    .where(publicly_visible_rounds())
+    .order_by(Round.status != RoundStatus.soliciting, Round.year.desc())  # soliciting first: false sorts first
+)
 
 
 def category_in_round(category_id: int | None, round_id: int) -> bool:

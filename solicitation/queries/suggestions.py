@@ -2,7 +2,7 @@
 
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, false, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from accounts.models import Role
@@ -125,18 +125,10 @@ class Heard(NamedTuple):
 
 def heard_counts(round_id: int) -> Heard:
     """What a round heard, from one grouped count; each list most first."""
-    rejected = Suggestion.status == SuggestionStatus.rejected
-    query = (
-        select(
-            Suggestion.category_id, Category.name, Suggestion.channel, rejected, Suggestion.reject_reason, func.count()
-        )
-        .select_from(Suggestion)
-        .outerjoin(Category, Category.id == Suggestion.category_id)
-        .where(Suggestion.round_id == round_id)
-        .group_by(Suggestion.category_id, Category.name, Suggestion.channel, rejected, Suggestion.reject_reason)
-    )
     received, set_aside, by_category, by_channel, names = 0, {}, {}, {}, {}
-    for category_id, name, channel, is_rejected, reason, count in db.session.execute(query):
+    for category_id, name, channel, is_rejected, reason, count in db.session.execute(
+        _HEARD_COUNTS, {"round_id": round_id}
+    ):
         received += count
         if is_rejected:
             set_aside[reason] = set_aside.get(reason, 0) + count
@@ -164,6 +156,17 @@ def suggestion_figures() -> SuggestionFigures:
     counted = func.count(Suggestion.id)
     row = db.session.execute(select(counted, counted.filter(Suggestion.reply_published_at.is_not(None)))).one()
     return SuggestionFigures(*row)
+
+
+# Made once a process: /heard runs it for every reader, and building it cost more than running it (issue 19).
+_REJECTED = Suggestion.status == SuggestionStatus.rejected
+_HEARD_COUNTS = (
+    select(Suggestion.category_id, Category.name, Suggestion.channel, _REJECTED, Suggestion.reject_reason, func.count())
+    .select_from(Suggestion)
+    .outerjoin(Category, Category.id == Suggestion.category_id)
+    .where(Suggestion.round_id == bindparam("round_id"))
+    .group_by(Suggestion.category_id, Category.name, Suggestion.channel, _REJECTED, Suggestion.reject_reason)
+)
 
 
 def publicly_visible_suggestions() -> ColumnElement[bool]:
@@ -195,9 +198,13 @@ def is_publicly_visible(suggestion: Suggestion) -> bool:
 
 def public_suggestions(round_id: int) -> Select:
     """What the public sees of a round's suggestions, most seconded first."""
-    return (
-        select(Suggestion)
-        .where(Suggestion.round_id == round_id, publicly_visible_suggestions())
-        .options(joinedload(Suggestion.category))
-        .order_by(Suggestion.second_count.desc(), Suggestion.id.desc())
-    )
+    return _PUBLIC_SUGGESTIONS.params(round_id=round_id)
+
+
+# Made once a process, like _HEARD_COUNTS (a round's id is its one parameter).
+_PUBLIC_SUGGESTIONS = (
+    select(Suggestion)
+    .where(Suggestion.round_id == bindparam("round_id"), publicly_visible_suggestions())
+    .options(joinedload(Suggestion.category))
+    .order_by(Suggestion.second_count.desc(), Suggestion.id.desc())
+)

@@ -137,7 +137,7 @@ def test_a_resident_sees_the_key_project_their_suggestion_fed_and_its_progress(c
     page = client.get(f"/track?code={suggestion.tracking_code}").get_data(as_text=True)
     assert "第1季度 · 25% · 正常推进" in page and "完成网格划分" in page
     public = client.get(f"/plans/{published.id}").get_data(as_text=True)
-    assert queries.suggestion_counts(published) == {project.id: 1}
+    assert queries.public_project_facts(published.id)[project.id].suggestions == 1
     assert '<td class="num">1</td>' in public
 
 
