@@ -7,12 +7,14 @@ from sqlalchemy import select
 from accounts.models import User
 from accounts.services import create_api_token
 from core import clock
+from core.models import utcnow
 from extensions import db
 from jobs.services import run_pending
 from plan.models import ProgressStatus
 from plan.services import progress, tasks
 from review.models import Recommendation, SuggestionReview
 from review.services import assignments, conflicts, field_visits, reviews, suggestion_reviews
+from search_index.models import SearchQueue
 from solicitation.models import RoundStatus
 from solicitation.services import exports, suggestions
 from solicitation.services import proposals as proposal_services
@@ -96,6 +98,10 @@ def build_world() -> dict:
     )
     export = exports.export_suggestions(actor=office, round=round, locale="zh_CN")  # a finished job with its file
     run_pending()
+    # A change the search index could not apply, as the office sees it on the page of background work.
+    failed_change = SearchQueue(kind="proposal", record_id=proposal.id, failed_at=utcnow(), error="ValueError: 示例")
+    db.session.add(failed_change)
+    db.session.commit()
     return {
         "users": {
             "unit_a": staff_a.id,
@@ -126,6 +132,7 @@ def build_world() -> dict:
             "report_id": report.id,
             "task_id": task.id,
             "job_id": export.id,
+            "change_id": failed_change.id,
             "fmt": "xlsx",
             "code": "en",
         },
