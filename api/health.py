@@ -14,7 +14,8 @@ from sqlalchemy import text
 from core.mail import outbox_figures
 from extensions import db, limiter
 from search_index.backend import IndexUnreadable
-from search_index.services import ask_for_rebuild, failed_changes, probe, queue_age_seconds
+from search_index.queries import age_of, queue_backlog, queue_stale
+from search_index.services import ask_for_rebuild, probe
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)
@@ -26,12 +27,13 @@ def _database() -> dict:
 
 
 def _search() -> dict:
-    age = round(queue_age_seconds(), 1)
+    backlog = queue_backlog()
+    age = round(age_of(backlog["oldest_at"]), 1)
     # Changes that could not be applied are shown, not failed on: the queue goes on past them.
     figures = {
         "backend": current_app.config["SEARCH_BACKEND"],
         "queue_age_seconds": age,
-        "failed_changes": len(failed_changes()),
+        "failed_changes": backlog["failed"],
     }
     try:
         probe()  # a word no document holds: the backend answers through its index without counting
@@ -39,7 +41,7 @@ def _search() -> dict:
         log.exception("the search index cannot be read: a rebuild is queued")
         ask_for_rebuild()
         return figures | {"status": "error", "error": "index_rebuilding"}
-    if age > current_app.config["SEARCH_QUEUE_MAX_AGE_SECONDS"]:
+    if queue_stale(age):
         return figures | {"status": "error", "error": "queue_stale"}
     return figures
 

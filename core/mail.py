@@ -273,8 +273,8 @@ def deliver_pending(*, limit: int = 100) -> tuple[int, int]:
     return sent, failed
 
 
-def outbox_figures() -> dict:
-    """The unsent messages: waiting for a first try, for a retry, given up; how long the most overdue waits."""
+def outbox_backlog() -> dict:
+    """The unsent messages: waiting for a first try, for a retry, given up; since when the most overdue is due."""
     counted = func.count(OutboxMessage.id)
     pending = OutboxMessage.failed_at.is_(None)
     waiting, retrying, given_up, oldest_due = db.session.execute(
@@ -285,8 +285,16 @@ def outbox_figures() -> dict:
             func.min(OutboxMessage.next_attempt_at).filter(pending),
         ).where(OutboxMessage.sent_at.is_(None))
     ).one()
+    return {"waiting": waiting, "retrying": retrying, "given_up": given_up, "oldest_due_at": oldest_due}
+
+
+def outbox_figures() -> dict:
+    """The outbox's backlog as /health and `mail status` give it: how long the most overdue has waited, in
+    seconds, for its time."""
+    figures = outbox_backlog()
+    oldest_due = figures.pop("oldest_due_at")
     overdue = max(0.0, (utcnow() - oldest_due).total_seconds()) if oldest_due else 0.0
-    return {"waiting": waiting, "retrying": retrying, "given_up": given_up, "overdue_seconds": round(overdue, 1)}
+    return figures | {"overdue_seconds": round(overdue, 1)}
 
 
 def undelivered_mail(*, q: str = "", kind: str = "", failure: MailFailure | None = None) -> Select:

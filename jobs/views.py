@@ -1,5 +1,5 @@
-"""The office's list of jobs with its retry button, and a job's own page (a progress page that refreshes itself,
-or JSON for a page that polls) with the file it made."""
+"""The office's list of jobs with its retry button, beside the backlog of the other queues the worker drains, and a
+job's own page (a progress page that refreshes itself, or JSON for a page that polls) with the file it made."""
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -36,10 +36,18 @@ JOB_COLUMNS = [
 @bp.get("/admin/jobs")
 @office_required
 def job_list():
-    """List the background jobs by state and kind, failed ones with their error, or export them."""
+    """List the background jobs by state and kind, failed ones with their error, or export them; beside them, what
+    waits in the other queues the worker drains."""
     filters = JobFilterForm()
     query = queries.jobs(state=filters.state.data, kind=filters.kind.data or "")
-    return list_or_export(query, filename="jobs", columns=JOB_COLUMNS, template="jobs/job_list.html", filters=filters)
+    return list_or_export(
+        query,
+        filename="jobs",
+        columns=JOB_COLUMNS,
+        template="jobs/job_list.html",
+        of_page=lambda _page: {"work": queries.background_work()},
+        filters=filters,
+    )
 
 
 def progress_of(job: Job) -> dict:

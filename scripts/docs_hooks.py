@@ -17,6 +17,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask_babel import force_locale
+
 ROOT = Path(__file__).resolve().parents[1]
 
 MARKER = "<!-- state-diagrams -->"
@@ -248,13 +250,21 @@ def _chinese() -> dict[str, str]:
         return {message.id: message.string for message in read_po(po) if message.id and message.string}
 
 
+def english(member) -> str:
+    """A state's label as the code writes it (the catalogue's key): in English, also inside an app, whose default
+    language is Chinese (the tests run each in one)."""
+    with force_locale("en"):
+        return member.label
+
+
 def _name(member, chinese: dict[str, str]) -> str:
-    english = member.label  # outside an app, the untranslated (English) text
-    return f"{member.value} · {english} · {chinese.get(english, english)}"
+    label = english(member)
+    return f"{member.value} · {label} · {chinese.get(label, label)}"
 
 
 def _name_zh(member, chinese: dict[str, str]) -> str:
-    return f"{chinese.get(member.label, member.label)} · {member.value}"
+    label = english(member)
+    return f"{chinese.get(label, label)} · {member.value}"
 
 
 BOX_W, BOX_H, GAP, START_X, MID_Y = 132, 46, 34, 40, 0  # the drawing's sizes, in SVG units
@@ -286,10 +296,10 @@ def svg(machine: Machine, chinese: dict[str, str], label: str | None = None) -> 
         f'<circle cx="{START_X - 12}" cy="{top + BOX_H / 2}" r="7" fill="#444"/>',
     ]
     for index, member in enumerate(states):
-        x = _box_x(index)
+        x, label = _box_x(index), english(member)
         parts.append(
             f'<rect x="{x}" y="{top}" width="{BOX_W}" height="{BOX_H}" rx="10" fill="#f4f6f8" stroke="#555"/>'
-            f'<text x="{x + BOX_W / 2}" y="{top + 19}" font-weight="bold">{chinese.get(member.label, member.label)}'
+            f'<text x="{x + BOX_W / 2}" y="{top + 19}" font-weight="bold">{chinese.get(label, label)}'
             f'</text><text x="{x + BOX_W / 2}" y="{top + 36}" fill="#555">{member.value}</text>'
         )
     for source, target in pairs:

@@ -4,10 +4,8 @@ import os
 
 import click
 
-from search_index import services
+from search_index import queries, services
 from search_index.backend import IndexUnreadable
-
-FAILED_SHOWN = 20
 
 
 @click.group("search", help="The full-text search index.")
@@ -55,10 +53,10 @@ def check_command(fix):
 @search_cli.command("status")
 def status_command():
     """How long the oldest queued change has waited, in seconds, and the changes that could not be applied."""
-    click.echo(f"queue age: {services.queue_age_seconds():.1f} s")
-    failed = services.failed_changes()
-    click.echo(f"failed changes: {len(failed)}")
-    for row in failed[:FAILED_SHOWN]:
+    backlog = queries.search_backlog()
+    click.echo(f"queue age: {queries.age_of(backlog['oldest_at']):.1f} s")
+    click.echo(f"failed changes: {backlog['failed']}")
+    for row in backlog["failed_changes"]:
         click.echo(f"  {row.kind}:{row.record_id}  {row.failed_at:%Y-%m-%d %H:%M:%S}  {row.error}")
-    if len(failed) > FAILED_SHOWN:
-        click.echo(f"  … and {len(failed) - FAILED_SHOWN} more")
+    if backlog["failed"] > len(backlog["failed_changes"]):
+        click.echo(f"  … and {backlog['failed'] - len(backlog['failed_changes'])} more")

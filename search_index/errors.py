@@ -12,5 +12,6 @@ class SearchError(DomainError):
         "query_too_long": _l("Search with fewer words (at most 200 characters)."),
         "unbalanced_quotes": _l("A phrase in quotes needs its closing quote."),
         "index_rebuilding": _l("Search is being rebuilt and is unavailable for a few minutes. Please try again later."),
+        "not_failed": _l("Only a change that could not be applied can be queued again."),
     }
-    statuses = {"index_rebuilding": 503}
+    statuses = {"index_rebuilding": 503, "not_failed": 409}

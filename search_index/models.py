@@ -25,6 +25,9 @@ class SearchQueue(db.Model):
     failed_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(String(500))
 
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.record_id}"
+
 
 class SearchTerm(db.Model):
     """The office's change to the domain terms the segmenter keeps whole (营商环境, 一网通办 …): a term

@@ -3,15 +3,19 @@
 import logging
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
+from flask import current_app
 from markupsafe import Markup, escape
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from core.models import utcnow
 from extensions import db
 from search_index.analysis import Segmenter
 from search_index.backend import FACETS, ORDERS, Hit, IndexUnreadable, Results, SearchRequest
 from search_index.documents import audiences_of, urls_of
 from search_index.errors import SearchError
+from search_index.models import SearchQueue
 from search_index.services import ask_for_rebuild, backend, current_segmenter
 from solicitation.models import Round
 
@@ -184,3 +188,45 @@ def round_titles(ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     return dict(db.session.execute(select(Round.id, Round.title).where(Round.id.in_(ids))).all())
+
+
+# The queue of changes ------------------------------------------------------------------------------------
+
+FAILED_SHOWN = 20  # of the changes that could not be applied, how many `search status` and the office's page list
+
+
+def queue_backlog() -> dict:
+    """The changes waiting to be applied and those that could not be, and since when the oldest waiting waits."""
+    counted, waiting = func.count(SearchQueue.id), SearchQueue.failed_at.is_(None)
+    row = db.session.execute(
+        select(
+            counted.filter(waiting),
+            counted.filter(SearchQueue.failed_at.is_not(None)),
+            func.min(SearchQueue.queued_at).filter(waiting),
+        )
+    ).one()
+    return {"waiting": row[0], "failed": row[1], "oldest_at": row[2]}
+
+
+def age_of(oldest: datetime | None) -> float:
+    """How many seconds ago `oldest` was (0 for nothing waiting)."""
+    return max((utcnow() - oldest).total_seconds(), 0.0) if oldest else 0.0
+
+
+def queue_stale(age_seconds: float) -> bool:
+    """Whether a change has waited so long that no worker seems to apply the queue (/health then fails)."""
+    return age_seconds > current_app.config["SEARCH_QUEUE_MAX_AGE_SECONDS"]
+
+
+def failed_changes(*, limit: int | None = None) -> list[SearchQueue]:
+    """The queued changes that could not be applied, with why, oldest first."""
+    failed = select(SearchQueue).where(SearchQueue.failed_at.is_not(None)).order_by(SearchQueue.id)
+    return list(db.session.scalars(failed.limit(limit)))
+
+
+def search_backlog() -> dict:
+    """The queue as the office's page of background work shows it: what waits and since when, whether it is stale,
+    and the first failed changes with why."""
+    backlog = queue_backlog()
+    stale = queue_stale(age_of(backlog["oldest_at"]))
+    return backlog | {"stale": stale, "failed_changes": failed_changes(limit=FAILED_SHOWN)}

@@ -208,19 +208,17 @@ def _record_failures(failures: dict[tuple[str, int], str], *, settled) -> None:
         db.session.execute(SearchQueue.__table__.insert(), rows)
 
 
-def queue_age_seconds() -> float:
-    """How long the oldest queued change has waited: the health figure of the index (failed ones wait no more)."""
-    oldest = db.session.scalar(select(func.min(SearchQueue.queued_at)).where(SearchQueue.failed_at.is_(None)))
-    if oldest is None:
-        return 0.0
-    return max((utcnow() - oldest).total_seconds(), 0.0)
-
-
-def failed_changes() -> list[SearchQueue]:
-    """The queued changes that could not be applied, with why, oldest first."""
-    return list(
-        db.session.scalars(select(SearchQueue).where(SearchQueue.failed_at.is_not(None)).order_by(SearchQueue.id))
-    )
+def retry_search_change(*, actor: User, change: SearchQueue) -> SearchQueue:
+    """Queue again a change that could not be applied (once its record or the code is mended), audited."""
+    check_office(actor, SearchError)
+    if change.failed_at is None:
+        raise SearchError("not_failed")
+    shown = ["failed_at", "error"]
+    before = audit.snapshot(change, shown)
+    change.failed_at, change.error, change.queued_at = None, None, utcnow()
+    audit.record(actor=actor, action="search.retry", obj=change, before=before, after=audit.snapshot(change, shown))
+    db.session.commit()
+    return change
 
 
 def ask_for_rebuild() -> None:

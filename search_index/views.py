@@ -11,12 +11,13 @@ from core.errors import DomainError
 from core.exports import table_response
 from core.forms import form_status, show_error
 from core.lists import export_format, page_number
-from extensions import limiter
+from extensions import db, limiter
 from plan.models import PlanStatus, ReportState
 from search_index import queries, services
 from search_index.backend import FACETS
 from search_index.documents import urls_of
 from search_index.forms import TermsForm
+from search_index.models import SearchQueue
 from search_index.permissions import can_export_search
 from solicitation.models import Channel, ProposalStatus, SuggestionStatus
 
@@ -24,6 +25,8 @@ bp = Blueprint("search_index", __name__)
 # What search adds to solicitation's pages (solicitation never imports search_index): the office triaging a
 # suggestion sees the closest suggestions and proposals; the page stands without them.
 bp.add_app_template_global(queries.similar_to_suggestion)
+# And to the office's page of background work (jobs never imports search_index): the search queue's backlog.
+bp.add_app_template_global(queries.search_backlog)
 
 KIND_LABELS = {
     "proposal": _l("Proposal"),
@@ -146,3 +149,13 @@ def terms():
             return redirect(url_for("search_index.terms"))
     status = form_status(form)
     return render_template("search_index/terms.html", form=form, terms=current), status
+
+
+@bp.post("/admin/search/queue/<int:change_id>/retry")
+@office_required
+def search_change_retry(change_id):
+    """Queue again a change of the search queue that could not be applied."""
+    change = db.get_or_404(SearchQueue, change_id)
+    services.retry_search_change(actor=current_user, change=change)
+    flash(_("The change is queued again for the search index."), "success")
+    return redirect(url_for("jobs.job_list"))

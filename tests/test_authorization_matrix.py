@@ -170,6 +170,7 @@ POST review.review_stage                     login   login   403     403     403
 POST review.review_stage_dates               login   login   403     403     403     403     403     ok
 POST review.suggestion_review_form           login   login   403     403     ok      403     403     403
 POST review.suggestion_screening_send        login   login   403     403     403     403     403     ok
+POST search_index.search_change_retry        login   login   403     403     403     403     403     ok
 POST search_index.terms                      login   login   403     403     403     403     403     ok
 POST solicitation.attachment_add             login   login   403     403     403     403     403     403
 POST solicitation.attachment_delete          login   login   403     403     403     403     403     403

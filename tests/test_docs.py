@@ -67,9 +67,8 @@ def test_chinese_state_diagrams_draw_the_same_moves_in_chinese_under_the_same_an
         assert machine.declared_in_zh and (machine.note_zh or not machine.note), machine.record
         for move in machine.moves:  # every maker has its Chinese, still naming the service
             assert move.how.split(" ")[0].rstrip(",") in docs_hooks.how_zh(move.how) or move.how in docs_hooks.HOW_ZH
-        for state in machine.states:  # the label is English outside an app, Chinese if a test left one active
-            label = str(state.label)
-            assert f"| {chinese.get(label, label)} · {state.value} |" in drawn, (machine.record, state)
+        for state in machine.states:
+            assert f"| {chinese[docs_hooks.english(state)]} · {state.value} |" in drawn, (machine.record, state)
 
 
 def test_readme_names_nothing_outside_the_repository():

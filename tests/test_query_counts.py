@@ -14,14 +14,18 @@ from accounts.services import create_api_token
 from core.mail import MailFailure, OutboxMessage
 from core.models import utcnow
 from extensions import db
+from jobs.models import JobState
+from jobs.services import enqueue
 from plan import queries
 from plan.models import PlanStatus, ProgressStatus
 from plan.services import key_projects, progress, tasks
 from plan.services import plans as plan_services
 from review.models import Criterion, Familiarity, Recommendation
 from review.services import assignments, reviews, suggestion_reviews
+from search_index.models import SearchQueue
 from solicitation.models import Proposal, RoundStatus
 from solicitation.services import suggestions
+from solicitation.services.exports import EXPORT_SUGGESTIONS
 from solicitation.services.rounds import transition_round
 from tests.conftest import statements_run
 from tests.factories import (
@@ -249,6 +253,27 @@ def test_the_undelivered_mail_list(client, login_as):
             db.session.add(message)
         db.session.commit()
         return "/admin/mail", []
+
+    assert_the_same_statements(client, world)
+
+
+def test_the_background_jobs_and_queues(client, login_as):
+    login_as("office")
+
+    def world(n):
+        for number in range(n):
+            job = enqueue(EXPORT_SUGGESTIONS, {}, actor=make_user(role="office"))
+            job.state, job.error = JobState.failed, "RuntimeError: 磁盘已满"
+            message = OutboxMessage(
+                kind="suggestion_received", recipient=f"q{number}@example.cn", subject="通知", body="…"
+            )
+            message.attempts, message.failed_at, message.failure = 1, utcnow(), MailFailure.recipient
+            message.last_error = "550 5.1.1 Recipient address rejected"
+            db.session.add(message)
+            db.session.add(SearchQueue(kind="proposal", record_id=number))
+            db.session.add(SearchQueue(kind="proposal", record_id=number, failed_at=utcnow(), error="KeyError: 1"))
+        db.session.commit()
+        return "/admin/jobs", ["RuntimeError: 磁盘已满", "550 5.1.1", "KeyError: 1"]
 
     assert_the_same_statements(client, world)
 

@@ -8,6 +8,11 @@ waits on the condition itself (tests/conftest.py's wait_until, an Event) or move
 import ast
 from pathlib import Path
 
+from flask import g
+from flask_babel import force_locale
+
+from solicitation.models import RoundStatus
+
 TESTS = Path(__file__).resolve().parent
 PAUSES = {"sleep", "wait_for_timeout"}  # time.sleep, asyncio.sleep, Playwright's page.wait_for_timeout
 ALLOWED_PAUSE = (TESTS / "conftest.py", "wait_until")
@@ -63,3 +68,23 @@ def test_the_hygiene_checks_see_what_they_look_for():
     bad = ast.parse("import time\nfrom tests.core.test_mail import FORM\ndef f():\n    time.sleep(1)\n")
     assert "tests.core.test_mail.FORM" in set(_imported_modules(bad))
     assert list(_pauses(bad)) == [(4, "f")]
+
+
+# A locale left behind: flask-babel caches the locale on the app context's `g`, so a context that outlived its test
+# would hand the next test the language of the last page or `force_locale` of the one before. These two run in this
+# order (pytest keeps a module's order): the first leaves every kind of language choice it can, the second checks
+# it starts afresh.
+
+
+def test_a_test_that_reads_pages_in_both_languages(app, client):
+    assert RoundStatus.preparing.label == "筹备"  # caches the default locale on this test's context
+    client.get("/language/en")
+    assert "Log in" in client.get("/login").get_data(as_text=True)
+    with app.test_request_context("/"), force_locale("en"):
+        assert RoundStatus.preparing.label == "Preparing"
+
+
+def test_the_next_test_starts_with_no_locale_left_behind():
+    assert "_flask_babel" not in g  # nothing cached on this test's context before it asks
+    # Outside a request, a label is in the platform's default language, as the CLI and the worker read it.
+    assert RoundStatus.preparing.label == "筹备"

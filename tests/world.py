@@ -7,12 +7,14 @@ from sqlalchemy import select
 from accounts.models import ApiToken, User
 from accounts.services import create_api_token, update_site_settings
 from core import clock
+from core.models import utcnow
 from extensions import db
 from jobs.services import run_pending
 from plan.models import ProgressStatus
 from plan.services import progress, tasks
 from review.models import Recommendation, SuggestionReview
 from review.services import assignments, conflicts, field_visits, reviews, suggestion_reviews
+from search_index.models import SearchQueue
 from solicitation.models import RoundStatus
 from solicitation.services import exports, suggestions
 from solicitation.services import proposals as proposal_services
@@ -102,6 +104,10 @@ def build_world() -> dict:
     )
     create_api_token(actor=office, user=office, name="12345热线", rate_limit="600/hour")
     api_token = db.session.scalar(select(ApiToken).order_by(ApiToken.id.desc()))
+    # A change the search index could not apply, as the office sees it on the page of background work.
+    failed_change = SearchQueue(kind="proposal", record_id=proposal.id, failed_at=utcnow(), error="ValueError: 示例")
+    db.session.add(failed_change)
+    db.session.commit()
     return {
         "users": {
             "unit_a": staff_a.id,
@@ -134,6 +140,7 @@ def build_world() -> dict:
             "job_id": export.id,
             "token_id": api_token.id,
             "what": "users",
+            "change_id": failed_change.id,
             "fmt": "xlsx",
             "code": "en",
             "key": site.emblem_key,

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
+from accounts.models import AuditEvent
 from extensions import db
 from jobs.services import run_worker
 from plan.models import PlanVersion
@@ -121,7 +122,7 @@ def test_a_change_that_cannot_be_applied_is_passed_recorded_and_shown(client, ru
     search.apply()
     assert [item.hit.title for item in queries.search(user=office, text="公交")[1]] == ["增加夜间公交班次"]
     assert search.apply() == 0  # nothing left to try again and again
-    failed = services.failed_changes()
+    failed = queries.failed_changes()
     assert [(row.kind, row.record_id) for row in failed] == [("petition", 7)] and "KeyError" in failed[0].error
     status = runner.invoke(args=["search", "status"]).output
     assert "failed changes: 1" in status and "petition:7" in status and "KeyError" in status
@@ -142,16 +143,51 @@ def test_a_record_that_cannot_be_made_a_document_waits_as_failed_until_it_change
     project.goals = "实现网格全覆盖"
     make_suggestion(title="增加夜间公交班次")
     search.apply()
-    assert [(row.kind, row.record_id) for row in services.failed_changes()] == [("key_project", project.id)]
-    assert "projects" in services.failed_changes()[0].error
+    assert [(row.kind, row.record_id) for row in queries.failed_changes()] == [("key_project", project.id)]
+    assert "projects" in queries.failed_changes()[0].error
     assert [item.hit.title for item in queries.search(user=office, text="公交")[1]] == ["增加夜间公交班次"]
     db.session.commit()  # the searches' transaction ends, as a request's does
     assert services.rebuild() >= 2  # a rebuild leaves the record out, and says so
-    assert [(row.kind, row.record_id) for row in services.failed_changes()] == [("key_project", project.id)]
+    assert [(row.kind, row.record_id) for row in queries.failed_changes()] == [("key_project", project.id)]
 
     version.snapshot = {**version.snapshot, "projects": []}  # mended, and the project changes again
     project.goals = "实现网格全覆盖，一格一员"
     db.session.commit()
     search.apply()
-    assert services.failed_changes() == []
+    assert queries.failed_changes() == []
     assert queries.search(user=office, text="一格一员")[0].total == 1
+
+
+def test_office_queues_a_change_that_failed_again_once_its_record_is_mended(search, client, login_as):
+    office = login_as("office")
+    plan = make_published_plan(office=office, lead_unit=make_unit(), title="推进网格管理标准化")
+    search.apply()
+    version = db.session.scalar(
+        select(PlanVersion).where(PlanVersion.plan_id == plan.id).order_by(PlanVersion.id.desc())
+    )
+    version.snapshot = {"title": plan.title}  # damaged: its projects lost
+    plan.projects[0].goals = "实现网格全覆盖，一格一员"
+    db.session.commit()
+    search.apply()
+    [failed] = queries.failed_changes()
+    version.snapshot = {**version.snapshot, "projects": []}  # mended, the project itself unchanged
+    db.session.commit()
+
+    response = client.post(f"/admin/search/queue/{failed.id}/retry")
+
+    assert response.status_code == 302 and response.location.endswith("/admin/jobs")
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "search.retry"))
+    assert (event.actor_id, event.object_label) == (office.id, f"key_project:{plan.projects[0].id}")
+    search.apply()
+    assert queries.failed_changes() == []
+    assert queries.search(user=office, text="一格一员")[0].total == 1
+
+
+def test_a_change_that_has_not_failed_is_not_queued_again(client, login_as):
+    login_as("office")
+    waiting = SearchQueue(kind="proposal", record_id=1)
+    db.session.add(waiting)
+    db.session.commit()
+
+    assert client.post(f"/admin/search/queue/{waiting.id}/retry").status_code == 409
+    assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "search.retry")) == 0
