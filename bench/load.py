@@ -71,6 +71,7 @@ from pathlib import Path
 
 from machine import report as machine_report  # bench/machine.py, beside this file
 from page_cpu import PUBLIC_PAGES  # bench/page_cpu.py
+from scratch_database import scratch_database  # bench/scratch_database.py
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -226,25 +227,6 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
-
-
-def postgres_database(stack: contextlib.ExitStack) -> str:
-    """The database bench_load, made anew on BENCH_POSTGRES_URL's server and dropped on the way out."""
-    from sqlalchemy import create_engine, make_url, text
-
-    base = make_url(os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
-    engine = create_engine(base, isolation_level="AUTOCOMMIT")
-
-    def drop():
-        with engine.connect() as connection:
-            connection.execute(text("DROP DATABASE IF EXISTS bench_load WITH (FORCE)"))
-        engine.dispose()
-
-    drop()
-    with engine.connect() as connection:
-        connection.execute(text("CREATE DATABASE bench_load"))
-    stack.callback(drop)
-    return base.set(database="bench_load").render_as_string(hide_password=False)
 
 
 def children_cpu() -> float:
@@ -407,7 +389,9 @@ def main() -> None:
         }
         env.pop("DATABASE_URL", None)
         if args.database == "postgresql":
-            env["DATABASE_URL"] = postgres_database(stack)
+            env["DATABASE_URL"] = stack.enter_context(scratch_database("bench_load"))
+            if env["DATABASE_URL"] is None:
+                sys.exit("No PostgreSQL server answers at BENCH_POSTGRES_URL.")
         settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
         say(
             f"Load benchmark, {args.clients} clients, {args.seconds} s a phase, {args.database}; "

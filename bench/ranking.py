@@ -1,8 +1,8 @@
 """Benchmark: the ranking of a round of 2,000 proposals with 5 reviews of 6 criteria each.
 
-Times the ranking as a query (rank_round, calibration included) and as a rendered page, on SQLite and,
-when it answers, on PostgreSQL (BENCH_POSTGRES_URL, default the local test database). Prints the
-figures, then one JSON object as its last line. Target: the page under 300 ms.
+Times the ranking as a query (rank_round, calibration included) and as a rendered page, on SQLite and, when
+it answers, on PostgreSQL (a database of its own, `bench_ranking`, on BENCH_POSTGRES_URL's server, by default
+the local one). Prints the figures, then one JSON object as its last line. Target: the page under 300 ms.
 
     .venv/bin/python bench/ranking.py [--proposals 2000] [--runs 5]
 """
@@ -10,7 +10,6 @@ figures, then one JSON object as its last line. Target: the page under 300 ms.
 import argparse
 import gc
 import json
-import os
 import random
 import statistics
 import sys
@@ -22,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from fixtures import bench_app, bench_office, bench_round  # noqa: E402  (bench/fixtures.py)
 from machine import report as machine_report  # noqa: E402  (bench/machine.py, beside this file)
+from scratch_database import scratch_database  # noqa: E402  (bench/scratch_database.py)
 from sqlalchemy import insert, text  # noqa: E402
-from sqlalchemy.exc import OperationalError  # noqa: E402
 
 from accounts.models import Role, Unit, UnitKind, User  # noqa: E402
 from core.models import utcnow  # noqa: E402
@@ -182,17 +181,12 @@ def main():
         "ranking_query_ms_sqlite": round(sqlite["query"], 1),
         "ranking_page_ms_sqlite": round(sqlite["page"], 1),
     }
-    postgres_url = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    try:
-        postgres = measure(postgres_url, args.proposals, args.runs, "postgresql")
-    except OperationalError as error:
-        print(f"[postgresql] skipped: {error.__class__.__name__}", flush=True)
-        figures |= {"ranking_query_ms_postgresql": None, "ranking_page_ms_postgresql": None}
-    else:
-        figures |= {
-            "ranking_query_ms_postgresql": round(postgres["query"], 1),
-            "ranking_page_ms_postgresql": round(postgres["page"], 1),
-        }
+    with scratch_database("bench_ranking") as postgres_url:
+        postgres = postgres_url and measure(postgres_url, args.proposals, args.runs, "postgresql")
+    figures |= {
+        "ranking_query_ms_postgresql": postgres and round(postgres["query"], 1),
+        "ranking_page_ms_postgresql": postgres and round(postgres["page"], 1),
+    }
     print(json.dumps(figures))
 
 

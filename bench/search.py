@@ -25,6 +25,7 @@ newest first p95 ≤ 10 ms at 100k; PostgreSQL rebuild ≥ 2,000 docs/s; a new r
 """
 
 import argparse
+import contextlib
 import cProfile
 import gc
 import itertools
@@ -49,9 +50,8 @@ import rjieba  # noqa: E402
 from fixtures import bench_app, bench_office, bench_round  # noqa: E402  (bench/fixtures.py)
 from flask import current_app  # noqa: E402
 from machine import report as machine_report  # noqa: E402  (bench/machine.py, beside this file)
-from sqlalchemy import create_engine, insert, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
-from sqlalchemy.exc import OperationalError  # noqa: E402
+from scratch_database import scratch_database  # noqa: E402  (bench/scratch_database.py)
+from sqlalchemy import insert, select, text  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from core import clock  # noqa: E402
@@ -334,28 +334,6 @@ def measure(
     return figures
 
 
-def postgres_database(base_url: str) -> str | None:
-    """A fresh database `bench_search` on the server of `base_url` (nothing else there is touched)."""
-    url = make_url(base_url)
-    try:
-        engine = create_engine(url, isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.execute(text("DROP DATABASE IF EXISTS bench_search"))
-            connection.execute(text("CREATE DATABASE bench_search"))
-        engine.dispose()
-    except OperationalError as error:
-        print(f"[postgresql] skipped: {error.__class__.__name__}", flush=True)
-        return None
-    return url.set(database="bench_search").render_as_string(hide_password=False)
-
-
-def drop_postgres_database(base_url: str) -> None:
-    engine = create_engine(make_url(base_url), isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS bench_search"))
-    engine.dispose()
-
-
 def size_label(n: int) -> str:
     return f"{n // 1000}k" if n % 1000 == 0 else str(n)
 
@@ -380,15 +358,14 @@ def main():
     asker = Writer(words, seed=11)  # the queries do not depend on how many texts were drawn
     query_texts = [asker.query(1 + i % 2) for i in range(args.queries)]
 
-    base_url = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
     figures = {"docs": sizes, "machine_loop_s": machine_report()}
     for backend in backends:
-        url = None
-        if backend == "postgresql":
-            url = postgres_database(base_url)
-            if url is None:
-                continue
-        try:
+        with contextlib.ExitStack() as stack:
+            url = None
+            if backend == "postgresql":
+                url = stack.enter_context(scratch_database("bench_search", keep=args.keep))
+                if url is None:
+                    continue
             for n in sizes:
                 found = measure(
                     backend, url, n, texts[:n], query_texts, profile=args.profile, keep=args.keep, fresh=args.fresh
@@ -403,9 +380,6 @@ def main():
                 if "found_after_p95_s" in found:
                     figures[f"{backend}_found_after_p95_s_{suffix}"] = round(found["found_after_p95_s"], 2)
                 figures[f"{backend}_rebuild_docs_per_s"] = figures[f"{backend}_rebuild_docs_per_s_{suffix}"]
-        finally:
-            if url is not None and not args.keep:
-                drop_postgres_database(base_url)
     for n in sizes:
         suffix = size_label(n)
         newest = [figures.get(f"{backend}_newest_p95_ms_{suffix}") for backend in backends]

@@ -179,13 +179,13 @@ def machines() -> list[Machine]:
         Machine(
             "Plan",
             PlanStatus,
-            "`PLAN_TRANSITIONS` in `plan/models.py`, checked by `transition_plan`",
+            "`PLAN_TRANSITIONS` in `plan/models/plans.py`, checked by `transition_plan`",
             [Move(None, PlanStatus.draft, "create_plan (office)")]
             + _table_moves(PLAN_TRANSITIONS, "transition_plan (office)"),
             "Each move keeps a snapshot (PlanVersion). Published → draft starts a new version; the public keeps "
             "the published text until the next one is published.",
             record_zh="改革计划",
-            declared_in_zh="`plan/models.py` 中的 `PLAN_TRANSITIONS`，由 `transition_plan` 校验",
+            declared_in_zh="`plan/models/plans.py` 中的 `PLAN_TRANSITIONS`，由 `transition_plan` 校验",
             note_zh="每次状态变化都保存一份快照（PlanVersion）。由“已发布”退回“草稿”即开始编制新版本；"
             "新版本发布前，公众看到的仍是已发布的文本。",
         ),

@@ -113,7 +113,7 @@ def test_joining_chinese_lines_keeps_every_page_as_it_was_but_for_the_breaks(pag
 
 
 def test_documentation_names_only_files_that_exist():
-    """A file the pages or the diagrams name (`plan/models.py`, `tests/core/test_web.py`) is where they say."""
+    """A file the pages or the diagrams name (`plan/models/plans.py`, `tests/core/test_web.py`) is where they say."""
     texts = [path.read_text(encoding="utf-8") for path in sorted((ROOT / "docs").rglob("*.md"))]
     texts += [f"`{m.declared_in}` `{m.declared_in_zh}`" for m in docs_hooks.machines()]
     folders = {path.name for path in ROOT.iterdir() if path.is_dir() and not path.name.startswith(".")}

@@ -1,0 +1,36 @@
+"""The annual plan (改革计划文本) of a round, its key projects (重点改革项目), their quarterly milestones and tasks,
+the quarterly progress and the bulletins, one module per record. Each name is also exported here, as `plan.models.x`."""
+
+from plan.models.bulletins import Bulletin
+from plan.models.key_projects import KeyProject, Milestone, Rating, key_project_cooperating_units
+from plan.models.plans import PLAN_TRANSITIONS, Plan, PlanStatus, PlanVersion
+from plan.models.progress import (
+    REACHED_OFFICE,
+    ProgressAttachment,
+    ProgressReminder,
+    ProgressReport,
+    ProgressStatus,
+    ReportState,
+    TaskProgress,
+)
+from plan.models.tasks import Task
+
+__all__ = [
+    "Bulletin",
+    "Rating",
+    "key_project_cooperating_units",
+    "KeyProject",
+    "Milestone",
+    "PlanStatus",
+    "PLAN_TRANSITIONS",
+    "Plan",
+    "PlanVersion",
+    "ProgressStatus",
+    "ReportState",
+    "REACHED_OFFICE",
+    "ProgressReport",
+    "TaskProgress",
+    "ProgressAttachment",
+    "ProgressReminder",
+    "Task",
+]

@@ -1,0 +1,87 @@
+"""The annual plan (改革计划文本) of a round, its states, and the snapshots of its versions."""
+
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from accounts.models import User
+from core.models import LabelledEnum, Versioned, utcnow
+from extensions import db
+from solicitation.models import Round
+
+
+class PlanStatus(LabelledEnum):
+    draft = "draft"
+    submitted_for_review = "submitted_for_review"  # 送审稿
+    approved = "approved"  # 审议通过
+    published = "published"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.draft: _l("Draft"),
+            cls.submitted_for_review: _l("Submitted for approval (送审稿)"),
+            cls.approved: _l("Approved (审议通过)"),
+            cls.published: _l("Published"),
+        }
+
+
+# The office's moves. Back from "submitted" when the meeting asks for changes; a published plan
+# changes only through a new version, which starts again as a draft.
+PLAN_TRANSITIONS: dict[PlanStatus, tuple[PlanStatus, ...]] = {
+    PlanStatus.draft: (PlanStatus.submitted_for_review,),
+    PlanStatus.submitted_for_review: (PlanStatus.approved, PlanStatus.draft),
+    PlanStatus.approved: (PlanStatus.published,),
+    PlanStatus.published: (PlanStatus.draft,),
+}
+
+
+class Plan(Versioned, db.Model):
+    """A round's plan; its text is its key projects, in order."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[PlanStatus] = mapped_column(
+        db.Enum(PlanStatus, native_enum=False, length=30), default=PlanStatus.draft
+    )
+    version: Mapped[int] = mapped_column(default=1)
+    # The meeting that approved it, e.g. 区委全面深化改革领导小组第十三次会议, and when.
+    meeting: Mapped[str] = mapped_column(String(200), default="")
+    # Quarterly reports are due on this day of the quarter's last month (e.g. the 25th of March).
+    report_day: Mapped[int] = mapped_column(default=25, server_default="25")
+    approved_on: Mapped[date | None]
+    published_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    round: Mapped[Round] = relationship()
+    projects: Mapped[list["KeyProject"]] = relationship(  # noqa: F821
+        back_populates="plan", order_by="KeyProject.position", cascade="all, delete-orphan"
+    )
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanVersion(db.Model):
+    """An immutable snapshot of the plan at one of its transitions, to compare and to publish from."""
+
+    __tablename__ = "plan_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int]
+    status: Mapped[PlanStatus] = mapped_column(db.Enum(PlanStatus, native_enum=False, length=30))
+    snapshot: Mapped[dict] = mapped_column(db.JSON)  # the plan and its projects as they stood
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    plan: Mapped[Plan] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+    def __str__(self) -> str:
+        return f"v{self.version} · {self.status.label}"

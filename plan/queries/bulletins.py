@@ -1,0 +1,33 @@
+"""The quarterly bulletin and its rows, lagging projects first."""
+
+from sqlalchemy import select
+
+from extensions import db
+from plan.models import (
+    Bulletin,
+    KeyProject,
+    Plan,
+    ProgressReport,
+    ProgressStatus,
+)
+from plan.queries.progress import reports_by_project
+
+
+def bulletin_of(plan_id: int, quarter: int) -> Bulletin | None:
+    return db.session.scalar(select(Bulletin).where(Bulletin.plan_id == plan_id, Bulletin.quarter == quarter))
+
+
+# Lagging projects lead the bulletin, then those whose report has not come in, then the rest.
+BULLETIN_ORDER = {ProgressStatus.lagging: 0, None: 1, ProgressStatus.on_track: 2, ProgressStatus.completed: 3}
+
+
+def bulletin_rows(plan: Plan, quarter: int) -> list[tuple[KeyProject, ProgressReport | None]]:
+    """Every project with its report of the quarter (that reached the office), lagging ones first, least done first."""
+    reports = reports_by_project(plan.id, reached_office=True)
+    rows = [(project, reports.get(project.id, {}).get(quarter)) for project in plan.projects]
+
+    def order(row):
+        project, report = row
+        return BULLETIN_ORDER[report.status if report else None], report.percent if report else 0, project.position
+
+    return sorted(rows, key=order)

@@ -1,0 +1,189 @@
+"""The plan and its snapshots: who sees it, what the public reads of it, what a version held and what changed
+between two."""
+
+from sqlalchemy import ColumnElement, exists, func, select, true
+from sqlalchemy.orm import selectinload
+
+from accounts.models import Role
+from accounts.permissions import has_role
+from extensions import db
+from plan.models import (
+    KeyProject,
+    Plan,
+    PlanStatus,
+    PlanVersion,
+)
+from solicitation.models import Proposal
+
+# A key project's fields as a snapshot keeps them (the labels are the plan's own words).
+SNAPSHOT_FIELDS = [
+    "title",
+    "category",
+    "problem",
+    "principles",
+    "content",
+    "innovation",
+    "goals",
+    "lead_leader",
+    "lead_unit",
+    "cooperating_units",
+    "milestones",
+]
+
+
+# What the plan's page shows of each key project: one query for each kind of record, not for each project.
+PROJECT_ROWS = selectinload(Plan.projects).options(
+    selectinload(KeyProject.proposal).selectinload(Proposal.unit),
+    selectinload(KeyProject.category),
+    selectinload(KeyProject.lead_unit),
+    selectinload(KeyProject.milestones),
+    selectinload(KeyProject.tasks),
+)
+
+
+def plan_of(round_id: int, *, with_projects: bool = False) -> Plan | None:
+    """The round's plan; `with_projects` also reads its key projects as the plan's page lists them."""
+    query = select(Plan).where(Plan.round_id == round_id)
+    return db.session.scalar(query.options(PROJECT_ROWS) if with_projects else query)
+
+
+def versions(plan_id: int) -> list[PlanVersion]:
+    query = select(PlanVersion).where(PlanVersion.plan_id == plan_id).order_by(PlanVersion.id.desc())
+    return list(db.session.scalars(query))
+
+
+def sees_every_plan(user) -> bool:
+    """The office and the district leaders see every plan as it stands, a draft included: `plan_visible_to`'s
+    first half."""
+    return has_role(user, Role.office, Role.leader)
+
+
+def publicly_visible_plans() -> ColumnElement[bool]:
+    """Which plans everyone sees, the public included, as a SQL condition on Plan: those published once, as their
+    latest published version reads (`published_versions`), even while a new version is drafted:
+    `plan_visible_to`'s second half."""
+    return Plan.id.in_(select(PlanVersion.plan_id).where(PlanVersion.status == PlanStatus.published))
+
+
+def plan_visible_to(user) -> ColumnElement[bool]:
+    """The one rule of who sees a plan, as a SQL condition on Plan.
+
+    The office and the district leaders: every plan, in every state, as it stands (`sees_every_plan`) — the
+    plan's own pages: the draft, the comparison of versions, the summary and Word document, the progress, the
+    bulletins, the assessment, the battle map, which nobody else opens. Everyone, the public included: a plan once
+    it has been published, as its latest published version reads (`publicly_visible_plans`) — the list of plans,
+    the public page and its Word document, where a key project the public finds leads. (A unit follows the key
+    projects it leads by `project_visible_to`.)
+    """
+    if sees_every_plan(user):
+        return true()
+    return publicly_visible_plans()
+
+
+def plan_is_visible(user, plan_id: int) -> bool:
+    """Whether `user` sees this one plan: the rule asked of one row."""
+    return db.session.scalar(select(exists().where(Plan.id == plan_id, plan_visible_to(user))))
+
+
+def published_versions(plan_ids) -> dict[int, PlanVersion]:
+    """Each plan's latest published snapshot, by plan: what the public sees of it, even while a new version is
+    drafted. The one rule of the public plan: its page, its Word document and the public's search read it."""
+    ids = list(plan_ids)
+    if not ids:
+        return {}
+    latest = (
+        select(func.max(PlanVersion.id))
+        .where(PlanVersion.plan_id.in_(ids), PlanVersion.status == PlanStatus.published)
+        .group_by(PlanVersion.plan_id)
+    )
+    return {
+        version.plan_id: version
+        for version in db.session.scalars(select(PlanVersion).where(PlanVersion.id.in_(latest)))
+    }
+
+
+def published_version(plan_id: int) -> PlanVersion | None:
+    """The latest published snapshot: what the public sees, even while a new version is drafted."""
+    return published_versions([plan_id]).get(plan_id)
+
+
+def published_plans() -> list[tuple[Plan, PlanVersion]]:
+    """Every plan that has been published (`publicly_visible_plans`), with its latest published snapshot, newest
+    year first: the list of plans, the same for every reader."""
+    query = select(Plan).where(publicly_visible_plans()).order_by(Plan.round_id.desc())
+    plans = list(db.session.scalars(query))
+    versions = published_versions([plan.id for plan in plans])
+    return [(plan, versions[plan.id]) for plan in plans]
+
+
+def public_projects(plan_ids) -> dict[int, dict]:
+    """What the public reads of the key projects of these plans, by project: their entries in the published
+    snapshots (a draft's edits and the projects it added are not there)."""
+    return {
+        project["id"]: project
+        for version in published_versions(plan_ids).values()
+        for project in version.snapshot["projects"]
+    }
+
+
+def project_snapshot(project: KeyProject) -> dict:
+    return {
+        "id": project.id,
+        "number": project.number,
+        "title": project.title,
+        "category": project.category.name if project.category else "",
+        "problem": project.problem,
+        "principles": project.principles,
+        "content": project.content,
+        "innovation": project.innovation,
+        "goals": project.goals,
+        "lead_leader": project.lead_leader,
+        "lead_unit": project.lead_unit.name if project.lead_unit else "",
+        "cooperating_units": "、".join(unit.name for unit in project.cooperating_units),
+        "milestones": {str(m.quarter): m.target for m in project.milestones},
+        "proposal_id": project.proposal_id,
+    }
+
+
+def plan_snapshot(plan: Plan) -> dict:
+    """The plan's text as it stands, in JSON-ready values."""
+    return {
+        "title": plan.title,
+        "version": plan.version,
+        "status": plan.status.value,
+        "meeting": plan.meeting,
+        "approved_on": plan.approved_on.isoformat() if plan.approved_on else None,
+        "projects": [project_snapshot(project) for project in plan.projects],
+    }
+
+
+def changes(before: dict, after: dict) -> list[tuple[str, str, object, object]]:
+    """What differs between two snapshots: (project, field, before, after), projects matched by record.
+
+    A project added or removed shows as one row with the field "" and None on the missing side.
+    """
+    old = {p["id"]: p for p in before["projects"]}
+    new = {p["id"]: p for p in after["projects"]}
+    rows = []
+    for key in ("title", "meeting", "approved_on"):
+        if before.get(key) != after.get(key):
+            rows.append(("", key, before.get(key), after.get(key)))
+    for project_id, project in new.items():
+        label = f"{project['number']}、{project['title']}"
+        if project_id not in old:
+            rows.append((label, "", None, project["title"]))
+            continue
+        previous = old[project_id]
+        if previous["number"] != project["number"]:
+            rows.append((label, "number", previous["number"], project["number"]))
+        rows += [
+            (label, f, previous.get(f), project.get(f)) for f in SNAPSHOT_FIELDS if previous.get(f) != project.get(f)
+        ]
+    rows += [(f"{p['number']}、{p['title']}", "", p["title"], None) for pid, p in old.items() if pid not in new]
+    return rows
+
+
+def published_plans_in_force() -> list[Plan]:
+    """Plans whose current text is published: their lead units report each quarter."""
+    query = select(Plan).options(selectinload(Plan.round)).where(Plan.status == PlanStatus.published)
+    return list(db.session.scalars(query))

@@ -1,0 +1,162 @@
+"""Residents' suggestions: who sees one on the staff side, the lists, what the public sees of a round."""
+
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select, true
+from sqlalchemy.orm import joinedload, selectinload
+
+from accounts.models import Role
+from accounts.permissions import has_role
+from accounts.queries import events_of_records
+from extensions import db
+from solicitation.models import (
+    Category,
+    Channel,
+    Round,
+    Suggestion,
+    SuggestionStatus,
+)
+from solicitation.queries.rounds import publicly_visible_rounds
+
+
+def suggestion_visible_to(user) -> ColumnElement[bool]:
+    """The one rule of who sees a suggestion on the staff side, as a SQL condition on Suggestion.
+
+    The office, every one; a unit's staff, those referred to their unit (contact details masked); nobody else.
+    (An expert reads what is sent to them for screening through review's own rule; the public reads
+    `publicly_visible_suggestions`.) The page's predicate, the lists, the JSON API, the search audience and the
+    audit log all ask this.
+    """
+    if has_role(user, Role.office):
+        return true()
+    if has_role(user, Role.unit_staff) and user.unit_id is not None:
+        return Suggestion.referred_unit_id == user.unit_id
+    return false()
+
+
+def visible_suggestions(user) -> Select:
+    """Suggestions `user` may see."""
+    return select(Suggestion).where(suggestion_visible_to(user))
+
+
+def suggestion_is_visible(user, suggestion_id: int) -> bool:
+    """Whether `user` may see this one suggestion: the rule asked of one row."""
+    return db.session.scalar(select(exists().where(Suggestion.id == suggestion_id, suggestion_visible_to(user))))
+
+
+def suggestion_events_visible_to(user) -> ColumnElement[bool]:
+    """Which audit events of suggestions `user` may read, as a SQL condition on AuditEvent: those of a suggestion
+    `user` sees."""
+    return events_of_records(Suggestion, suggestion_visible_to(user))
+
+
+def suggestions(
+    user,
+    *,
+    round_id: int,
+    q: str = "",
+    status: SuggestionStatus | None = None,
+    channel: Channel | None = None,
+    category_id: int | None = None,
+    referred_unit_id: int | None = None,
+    held_reply: bool = False,
+) -> Select:
+    """The round's suggestions `user` may see matching the filters, newest first (contact details are never
+    searched)."""
+    query = (
+        visible_suggestions(user)
+        .options(
+            selectinload(Suggestion.category),
+            selectinload(Suggestion.referred_unit),
+            selectinload(Suggestion.proposals),
+        )
+        .where(Suggestion.round_id == round_id)
+    )
+    if q:
+        like = f"%{q.strip()}%"
+        code = q.strip().replace("-", "").upper()
+        query = query.where(
+            or_(Suggestion.title.ilike(like), Suggestion.content.ilike(like), Suggestion.tracking_code == code)
+        )
+    if status is not None:
+        query = query.where(Suggestion.status == status)
+    if channel is not None:
+        query = query.where(Suggestion.channel == channel)
+    if category_id is not None:
+        query = query.where(Suggestion.category_id == category_id)
+    if referred_unit_id is not None:
+        query = query.where(Suggestion.referred_unit_id == referred_unit_id)
+    if held_reply:
+        query = query.where(Suggestion.reply != "", Suggestion.reply_published_at.is_(None))
+    return query.order_by(Suggestion.created_at.desc(), Suggestion.id.desc())
+
+
+def round_suggestions(round_id: int, ids: list[int]) -> list[Suggestion]:
+    """The suggestions of the round among `ids` (an id of another round is ignored)."""
+    return list(db.session.scalars(select(Suggestion).where(Suggestion.round_id == round_id, Suggestion.id.in_(ids))))
+
+
+def referred_to(user) -> Select:
+    """Suggestions referred to the unit of `user` (those the rule shows its staff), those still waiting for its
+    answer first."""
+    return (
+        visible_suggestions(user)
+        .where(Suggestion.referred_unit_id.is_not(None))
+        .order_by(Suggestion.unit_answered_at.is_not(None), Suggestion.created_at.desc())
+    )
+
+
+def heard_counts(round_id: int) -> tuple[list[tuple[str | None, int]], list[tuple[Channel, int]]]:
+    """What a round heard, set-aside suggestions left out: how many by category (its name; None: not classified)
+    and by channel, each most first, from one grouped count."""
+    query = (
+        select(Suggestion.category_id, Category.name, Suggestion.channel, func.count())
+        .select_from(Suggestion)
+        .outerjoin(Category, Category.id == Suggestion.category_id)
+        .where(Suggestion.round_id == round_id, Suggestion.status != SuggestionStatus.rejected)
+        .group_by(Suggestion.category_id, Category.name, Suggestion.channel)
+    )
+    by_category, by_channel, names = {}, {}, {}
+    for category_id, name, channel, count in db.session.execute(query):
+        names[category_id] = name
+        by_category[category_id] = by_category.get(category_id, 0) + count
+        by_channel[channel] = by_channel.get(channel, 0) + count
+    # most first; a tie in the order of the keys, not classified first
+    categories = sorted(by_category.items(), key=lambda row: (-row[1], row[0] is not None, row[0] or 0))
+    channels = sorted(by_channel.items(), key=lambda row: (-row[1], row[0].name))
+    return [(names[key], count) for key, count in categories], channels
+
+
+def publicly_visible_suggestions() -> ColumnElement[bool]:
+    """Which suggestions the public sees: those the office published, unless set aside (rejected) or merged,
+    of a round the public sees.
+
+    The one rule: the /heard page lists these, only these may be seconded, and search's public audience is
+    given from it (search_index/documents.py).
+    """
+    return and_(
+        Suggestion.is_public,
+        Suggestion.status.not_in([SuggestionStatus.rejected, SuggestionStatus.duplicate]),
+        Suggestion.round_id.in_(select(Round.id).where(publicly_visible_rounds())),
+    )
+
+
+def publicly_visible_suggestion_ids(ids) -> set[int]:
+    """Which of these suggestions the public sees, in one query."""
+    ids = list(ids)
+    if not ids:
+        return set()
+    return set(db.session.scalars(select(Suggestion.id).where(Suggestion.id.in_(ids), publicly_visible_suggestions())))
+
+
+def is_publicly_visible(suggestion: Suggestion) -> bool:
+    """Whether the public sees this suggestion (as it stands in the database)."""
+    return suggestion.id in publicly_visible_suggestion_ids([suggestion.id])
+
+
+def public_suggestions(round_id: int) -> Select:
+    """What the public sees of a round's suggestions, most seconded first."""
+    return (
+        select(Suggestion)
+        .where(Suggestion.round_id == round_id, publicly_visible_suggestions())
+        .options(joinedload(Suggestion.category))
+        .order_by(Suggestion.second_count.desc(), Suggestion.id.desc())
+    )
