@@ -173,7 +173,8 @@ def render_ranking(round, *, bulk_form=None, cut_form=None, status=200):
         columns=shown_columns(request.args),
         column_groups=COLUMN_GROUPS,
         rest_below_cut=len(rest_below_cut(ranking, settings, chosen)),
-        bulk_form=bulk_form or BulkDecisionForm.for_round([row.proposal for row in ranking.rows], formdata=None),
+        # the merge target is chosen among the proposals the filters keep (any of the round's is accepted)
+        bulk_form=bulk_form or BulkDecisionForm.for_round([row.proposal for row in rows], formdata=None),
         cut_form=cut_form or CutLineForm(obj=settings, formdata=None),
         funnel=queries.funnel(round.id),
         biases=sorted(((experts.get(e), b) for e, b in ranking.biases.items()), key=lambda item: item[1]),

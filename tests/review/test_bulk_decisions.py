@@ -179,13 +179,13 @@ def test_bad_input_on_the_ranking_is_refused_keeping_what_was_typed(client, logi
 
 def test_office_draws_the_cut_line_on_the_ranking_then_decides_the_rest_below_it(client, login_as, history):
     login_as("office")
-    assert client.post(f"/rounds/{history.id}/cut-line", data={"cut_line": "11"}).status_code == 302
+    assert client.post(f"/rounds/{history.id}/cut-line", data={"cut_line": "10"}).status_code == 302
     page = client.get(f"/rounds/{history.id}/ranking").get_data(as_text=True)
-    assert page.count("above-cut") == 11 and "分数线以下其余 9 个项目" in page
+    assert page.count("above-cut") == 10 and "分数线以下其余 10 个项目" in page
     form = {"scope": "below_cut", "reason": "得分在分数线以下"}
     asked = client.post(f"/rounds/{history.id}/decisions/bulk", data=form).get_data(as_text=True)
-    below = ranked(history)[11:]
-    assert "将对 9 个项目记录“未入选”" in asked and all(p.title in asked for p in below)
+    below = ranked(history)[10:]
+    assert "将对 10 个项目记录“未入选”" in asked and all(p.title in asked for p in below)
     confirmed = {"proposal_ids": [str(p.id) for p in below], "action": "not_selected", "confirmed": "1"}
     client.post(f"/rounds/{history.id}/decisions/bulk", data=confirmed | {"reason": form["reason"]})
     assert decisions(history) == {p.id: Decision.not_selected for p in below}
