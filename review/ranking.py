@@ -72,6 +72,12 @@ def rest_below_cut(ranking: Ranking, settings, screenings) -> list[Proposal]:
     ]
 
 
+def round_rest_below_cut(round_id: int) -> list[Proposal]:
+    """The round's proposals below its cut line without a decision, read afresh."""
+    ranking = rank_round(round_id, details=False)
+    return rest_below_cut(ranking, queries.review_settings(round_id), queries.screenings(round_id))
+
+
 @dataclass
 class Totals:
     """What the submitted reviews of a round add up to, conflicted ones left out."""

@@ -22,7 +22,7 @@ from review.forms import (
 )
 from review.models import Recommendation, Review
 from review.permissions import can_screen_proposal
-from review.ranking import add_criterion_details, rank_round, rest_below_cut
+from review.ranking import add_criterion_details, rank_round, rest_below_cut, round_rest_below_cut
 from review.services import reviews, screening
 from review.views import bp
 from solicitation.models import Proposal, Round
@@ -223,14 +223,10 @@ def decisions_bulk(round_id):
     form = BulkDecisionForm.for_round(queries.round_proposals(round.id))
     if not form.validate_on_submit():
         return render_ranking(round, bulk_form=form, status=400)
-    if form.below_cut:
-        ranking = rank_round(round.id, details=False)
-        proposals = rest_below_cut(ranking, queries.review_settings(round.id), queries.screenings(round.id))
-        if not proposals:
-            flash(ReviewError("nothing_below_cut").message, "error")
-            return render_ranking(round, bulk_form=form, status=400)
-    else:
-        proposals = queries.proposals_by_id(form.proposal_ids.data)
+    proposals = round_rest_below_cut(round.id) if form.below_cut else queries.proposals_by_id(form.proposal_ids.data)
+    if not proposals:  # nothing is left below the cut line, or the ticked numbers name no proposal
+        flash(ReviewError("nothing_below_cut" if form.below_cut else "nothing_selected").message, "error")
+        return render_ranking(round, bulk_form=form, status=400)
     merged_into = db.get_or_404(Proposal, form.merged_into_id.data) if form.merged_into_id.data else None
     if not form.confirmed.data:
         return render_template(
