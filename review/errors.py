@@ -67,5 +67,16 @@ class ReviewError(DomainError):
         ),
         "cut_line_twice": _l("Draw the cut line either at a number of proposals or at a percentage, not both."),
         "cut_percent_range": _l("The percentage goes from 1 to 100."),
+        "cut_line_positive": _l("The cut line is a number of proposals, at least 1."),
+        "nothing_selected": _l("Tick at least one proposal."),
+        "reason_required_for_selection": _l(
+            "Give the reason: it is recorded on each proposal of the selection and the units read it once published."
+        ),
+        "merge_target_not_in_round": _l(
+            "Choose the project it is merged into among the round's proposals under review."
+        ),
+        "not_under_review_in_round": _l("This proposal is not under review in the round."),
+        "already_shortlisted": _l("Already shortlisted."),
+        "nothing_below_cut": _l("No proposal below the cut line is left without a decision."),
         "conflict_exists": _l("A conflict between this expert and this proposal is already recorded."),
     }

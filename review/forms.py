@@ -8,16 +8,19 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from core.forms import Form, chosen_files, enum_coerce, length_of, optional_bool, optional_int, options
+from review.errors import ReviewError
 from review.models import (
     Conflict,
     Criterion,
@@ -186,14 +189,7 @@ class ReviewForm(Form):
         return {c.id: (self[f"score_{c.id}"].data, self[f"note_{c.id}"].data or "") for c in self.criteria}
 
 
-class ReviewSettingsForm(Form):
-    reviewers_per_proposal = IntegerField(
-        _l("Reviewers per proposal"), validators=[InputRequired(), NumberRange(min=1, max=20)]
-    )
-    trim_extremes = BooleanField(
-        _l("Drop the highest and lowest total from five reviews on (去掉一个最高分和一个最低分)")
-    )
-    blind = BooleanField(_l("Blind review: experts see neither the proposing unit nor its contacts"))
+class CutLineForm(Form):
     cut_line = IntegerField(
         _l("Cut line: the top"),
         validators=[Optional(), NumberRange(min=1, max=10000)],
@@ -204,6 +200,16 @@ class ReviewSettingsForm(Form):
         validators=[Optional(), NumberRange(min=1, max=100)],
         description=_l("A share of the reviewed proposals instead of a number."),
     )
+
+
+class ReviewSettingsForm(CutLineForm):
+    reviewers_per_proposal = IntegerField(
+        _l("Reviewers per proposal"), validators=[InputRequired(), NumberRange(min=1, max=20)]
+    )
+    trim_extremes = BooleanField(
+        _l("Drop the highest and lowest total from five reviews on (去掉一个最高分和一个最低分)")
+    )
+    blind = BooleanField(_l("Blind review: experts see neither the proposing unit nor its contacts"))
 
 
 class FieldVisitForm(Form):
@@ -234,6 +240,70 @@ class DecisionForm(Form):
             [(p.id, f"{p.id} · {p.title}") for p in others if p.id != proposal.id], blank=_l("— none —")
         )
         return form
+
+
+class BulkDecisionForm(Form):
+    """One decision, or 入围, for the proposals ticked in the ranking or for the rest below the cut line.
+
+    The messages of bad input are the service's own (ReviewError), so the page refuses before the confirmation
+    step with the words the service would use.
+    """
+
+    SHORTLIST = "shortlist"
+    CHOSEN, BELOW_CUT = "chosen", "below_cut"
+
+    proposal_ids = SelectMultipleField(_l("Proposals"), coerce=optional_int, validate_choice=False)
+    action = SelectField(_l("What to do"))
+    merged_into_id = SelectField(_l("Merged into"), coerce=optional_int, validate_choice=False)
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[length_of(Screening.reason)],
+        description=_l("One reason for every proposal of the selection; the units read it once published."),
+    )
+    # which button was pressed: the ticked proposals, or every proposal below the cut line without a decision
+    scope = HiddenField(default=CHOSEN)
+    confirmed = HiddenField()
+
+    @classmethod
+    def for_round(cls, proposals, **kwargs):
+        form = cls(**kwargs)
+        form.action.choices = options(
+            [(cls.SHORTLIST, _l("Shortlist (入围)"))] + [(d.value, d.label) for d in Decision],
+            blank=_l("— choose —"),
+        )
+        form.merged_into_id.choices = options([(p.id, f"{p.id} · {p.title}") for p in proposals], blank=_l("— none —"))
+        if form.below_cut:
+            form.action.data = Decision.not_selected.value
+        return form
+
+    @property
+    def below_cut(self) -> bool:
+        return self.scope.data == self.BELOW_CUT
+
+    @property
+    def decision(self) -> Decision | None:
+        return None if self.action.data in (None, "", self.SHORTLIST) else Decision(self.action.data)
+
+    def validate_proposal_ids(self, field):
+        field.data = [value for value in field.data or [] if value is not None]
+        if not self.below_cut and not field.data:
+            raise ValidationError(ReviewError("nothing_selected").message)
+
+    def validate_action(self, field):
+        if not field.data:
+            raise ValidationError(_l("Choose what to do with the selection."))
+
+    def validate_reason(self, field):
+        if self.action.data != self.SHORTLIST and not (field.data or "").strip():
+            raise ValidationError(ReviewError("reason_required_for_selection").message)
+
+    def validate_merged_into_id(self, field):
+        if self.decision not in (Decision.merged, Decision.duplicate):
+            field.data = None
+        elif field.data is None:
+            raise ValidationError(ReviewError("merge_target_required").message)
+        elif field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(ReviewError("merge_target_not_in_round").message)
 
 
 class StageDatesForm(Form):

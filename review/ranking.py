@@ -55,6 +55,29 @@ class Ranking:
         return None
 
 
+def below_cut(rank: int | None, cut: int) -> bool:
+    """Whether a rank falls below the cut line (a proposal without a rank, unreviewed, does)."""
+    return rank is None or rank > cut
+
+
+def rest_below_cut(ranking: Ranking, settings, screenings) -> list[Proposal]:
+    """The proposals below the cut line that have no decision yet: "not selected" goes to all of them at once."""
+    cut = ranking.cut_rank(settings)
+    if not cut:
+        return []
+    return [
+        row.proposal
+        for row in ranking.rows
+        if below_cut(row.rank, cut) and not (screenings.get(row.proposal.id) and screenings[row.proposal.id].decision)
+    ]
+
+
+def round_rest_below_cut(round_id: int) -> list[Proposal]:
+    """The round's proposals below its cut line without a decision, read afresh."""
+    ranking = rank_round(round_id, details=False)
+    return rest_below_cut(ranking, queries.review_settings(round_id), queries.screenings(round_id))
+
+
 @dataclass
 class Totals:
     """What the submitted reviews of a round add up to, conflicted ones left out."""

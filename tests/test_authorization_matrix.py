@@ -156,6 +156,8 @@ POST review.criteria_standard                login   login   403     403     403
 POST review.criterion_add                    login   login   403     403     403     403     403     ok
 POST review.criterion_delete                 login   login   403     403     403     403     403     ok
 POST review.criterion_edit                   login   login   403     403     403     403     403     ok
+POST review.cut_line                         login   login   403     403     403     403     403     ok
+POST review.decisions_bulk                   login   login   403     403     403     403     403     ok
 POST review.decisions_publish                login   login   403     403     403     403     403     ok
 POST review.expert_profile                   login   login   403     403     403     403     403     ok
 POST review.field_visit_add                  login   login   403     403     ok      403     403     ok

@@ -50,6 +50,7 @@ NASTY[-1] = NASTY[-1].encode()
 QUERY_NAMES = [
     "page", "per_page", "q", "next", "order", "export", "text", "sort", "show", "round", "quarter", "new", "k",
     "flag", "channel", "back", "a", "b", "status", "code", "fmt", "action", "suggestion_id", "expert_id", "pair",
+    "hide",
 ]  # fmt: skip
 
 

@@ -308,6 +308,22 @@ def test_the_ranking(client, login_as):
     assert_the_same_statements(client, world)
 
 
+@pytest.mark.parametrize("reason", ["", "得分在分数线以下"], ids=["refused, the ranking again", "confirmation"])
+def test_a_decision_on_a_selection_of_the_ranking(client, login_as, reason):
+    office = login_as("office")
+
+    def statements(n):
+        round, shown = reviewing_round(office, n, with_reviews=True)
+        ids = db.session.scalars(select(Proposal.id).where(Proposal.round_id == round.id)).all()
+        form = {"proposal_ids": [str(i) for i in ids], "action": "not_selected", "reason": reason}
+        page = client.post(f"/rounds/{round.id}/decisions/bulk", data=form).get_data(as_text=True)
+        assert [title for title in shown[:n] if title not in page] == []
+        return statements_run(lambda: client.post(f"/rounds/{round.id}/decisions/bulk", data=form))
+
+    counts = [statements(n) for n in (FEWER, MORE)]
+    assert counts[0] == counts[1], f"{counts[1] - counts[0]} statements more for {MORE - FEWER} rows more"
+
+
 def test_the_plan_being_drafted(client, login_as):
     office = login_as("office")
 

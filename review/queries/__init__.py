@@ -45,8 +45,10 @@ from review.queries.reviews import (
     round_reviews,
 )
 from review.queries.screening import (
+    decision_recipients,
     funnel,
     linked_suggestions,
+    proposals_by_id,
     published_decision,
     published_decisions,
     screening_of,
@@ -100,6 +102,8 @@ __all__ = [
     "field_visits",
     "field_visit_counts",
     "screenings",
+    "proposals_by_id",
+    "decision_recipients",
     "screening_of",
     "published_decision",
     "funnel",

@@ -1,7 +1,9 @@
 """Screening and decisions: the shortlist, the published decision, the funnel, a proposal's linked suggestions."""
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import selectinload
 
+from accounts.models import User
 from extensions import db
 from review.models import Assignment, Decision, Review, ReviewStatus, Screening
 from solicitation.models import Proposal, Suggestion, suggestion_proposals
@@ -61,3 +63,20 @@ def linked_suggestions(proposal_id: int) -> list[Suggestion]:
         .where(suggestion_proposals.c.proposal_id == proposal_id)
     )
     return list(db.session.scalars(query))
+
+
+def proposals_by_id(ids) -> list[Proposal]:
+    """The proposals of `ids` (the office ticked them in the ranking), by number, with their units."""
+    query = select(Proposal).where(Proposal.id.in_(ids)).options(selectinload(Proposal.unit)).order_by(Proposal.id)
+    return list(db.session.scalars(query))
+
+
+def decision_recipients(proposal_ids) -> tuple[int, int]:
+    """Whom publishing these proposals' decisions will mail: (their units, their active staff with an address)."""
+    staff = and_(User.unit_id == Proposal.unit_id, User.active, User.email.is_not(None), User.email != "")
+    return db.session.execute(
+        select(func.count(func.distinct(Proposal.unit_id)), func.count(func.distinct(User.id)))
+        .select_from(Proposal)
+        .outerjoin(User, staff)
+        .where(Proposal.id.in_(proposal_ids))
+    ).one()

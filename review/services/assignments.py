@@ -153,10 +153,7 @@ def save_review_settings(
     check_office(actor, ReviewError)
     if reviewers_per_proposal < 1:
         raise ReviewError("reviewers_not_positive", field="reviewers_per_proposal")
-    if cut_line and cut_percent:
-        raise ReviewError("cut_line_twice", field="cut_percent")
-    if cut_percent is not None and not 1 <= cut_percent <= 100:
-        raise ReviewError("cut_percent_range", field="cut_percent")
+    check_cut_line(cut_line, cut_percent)
     settings = settings_row(round)
     fields = ["reviewers_per_proposal", "trim_extremes", "blind", "cut_line", "cut_percent"]
     before = audit.snapshot(settings, fields)
@@ -172,6 +169,16 @@ def save_review_settings(
     )
     db.session.commit()
     return settings
+
+
+def check_cut_line(cut_line: int | None, cut_percent: int | None) -> None:
+    """A cut line is drawn at a number of proposals or at a percentage, not both."""
+    if cut_line and cut_percent:
+        raise ReviewError("cut_line_twice", field="cut_percent")
+    if cut_line is not None and cut_line < 1:
+        raise ReviewError("cut_line_positive", field="cut_line")
+    if cut_percent is not None and not 1 <= cut_percent <= 100:
+        raise ReviewError("cut_percent_range", field="cut_percent")
 
 
 def import_assignments(*, actor: User, round: Round, filename: str, data: bytes) -> int:

@@ -1,5 +1,7 @@
 """Screening and selection: shortlist, decide (selected, not selected, merged, duplicate), publish together."""
 
+from dataclasses import dataclass, field
+
 from accounts import audit
 from accounts.models import User
 from accounts.permissions import check_office
@@ -8,10 +10,12 @@ from core.models import utcnow
 from core.urls import external_url
 from extensions import db
 from review.errors import ReviewError
-from review.models import Decision, Screening
+from review.models import Decision, ReviewSettings, Screening
 from review.permissions import decision_refusal, screening_refusal
 from review.queries import review_settings
-from review.ranking import rank_round
+from review.ranking import below_cut, rank_round
+from review.services import settings_row
+from review.services.assignments import check_cut_line
 from solicitation.models import Proposal, Round
 
 
@@ -33,18 +37,66 @@ def _check_round(round: Round, *, deciding: bool = False) -> None:
 FLAGS = ("shortlisted", "field_visit_requested")
 
 
+@dataclass
+class BulkOutcome:
+    """What a decision on a selection of proposals did: the proposals changed, and those refused with the error."""
+
+    done: list[Proposal] = field(default_factory=list)
+    refused: list[tuple[Proposal, ReviewError]] = field(default_factory=list)
+
+
 def set_flag(*, actor: User, proposal: Proposal, flag: str, on: bool) -> Screening:
     """Put one of the office's screening marks on a proposal, or take it off."""
     check_office(actor, ReviewError)
     if flag not in FLAGS:
         raise ValueError(flag)
     _check_round(proposal.round)
+    screening = _set_flag(actor=actor, proposal=proposal, flag=flag, on=on)
+    db.session.commit()
+    return screening
+
+
+def _set_flag(*, actor: User, proposal: Proposal, flag: str, on: bool) -> Screening:
     screening = _screening(proposal)
     if getattr(screening, flag) != on:
         setattr(screening, flag, on)
         audit.record(actor=actor, action=f"screening.{flag}", obj=proposal, before={flag: not on}, after={flag: on})
-    db.session.commit()
     return screening
+
+
+def shortlist_proposals(*, actor: User, round: Round, proposals: list[Proposal]) -> BulkOutcome:
+    """Shortlist (入围) each of a selection of the round's proposals; one not under review or already shortlisted
+    is skipped and reported."""
+    check_office(actor, ReviewError)
+    _check_round(round)
+    if not proposals:
+        raise ReviewError("nothing_selected", field="proposal_ids")
+    under_review = _cut(round.id)[0]
+    outcome = BulkOutcome()
+    for proposal in proposals:
+        if proposal.id not in under_review:
+            outcome.refused.append((proposal, ReviewError("not_under_review_in_round")))
+        elif _screening(proposal).shortlisted:
+            outcome.refused.append((proposal, ReviewError("already_shortlisted")))
+        else:
+            _set_flag(actor=actor, proposal=proposal, flag="shortlisted", on=True)
+            outcome.done.append(proposal)
+    db.session.commit()
+    return outcome
+
+
+def _cut(round_id: int) -> tuple[dict[int, int | None], int | None]:
+    """The rank of each proposal under review in the round, and the last rank above its cut line (or None)."""
+    ranking = rank_round(round_id, details=False)
+    return {row.proposal.id: row.rank for row in ranking.rows}, ranking.cut_rank(review_settings(round_id))
+
+
+def _check_merge_target(decision: Decision, merged_into: Proposal | None, ranks: dict[int, int | None]) -> None:
+    if decision in (Decision.merged, Decision.duplicate):
+        if merged_into is None:
+            raise ReviewError("merge_target_required", field="merged_into_id")
+        if merged_into.id not in ranks:
+            raise ReviewError("merge_target_not_in_round", field="merged_into_id")
 
 
 def decide_proposal(
@@ -53,17 +105,73 @@ def decide_proposal(
     """Record the office's decision, pending until published; going against the cut line needs a reason."""
     check_office(actor, ReviewError)
     _check_round(proposal.round, deciding=True)
+    ranks, cut = _cut(proposal.round_id)
+    screening = _decide(
+        actor=actor, proposal=proposal, decision=decision, reason=reason, merged_into=merged_into, ranks=ranks, cut=cut
+    )
+    db.session.commit()
+    return screening
+
+
+def decide_proposals(
+    *,
+    actor: User,
+    round: Round,
+    proposals: list[Proposal],
+    decision: Decision,
+    reason: str,
+    merged_into: Proposal | None = None,
+) -> BulkOutcome:
+    """Record one decision with one reason on each of a selection of the round's proposals, by the rule of
+    decide_proposal and audited one by one; a proposal the rule refuses is skipped and reported."""
+    check_office(actor, ReviewError)
+    _check_round(round, deciding=True)
+    if not proposals:
+        raise ReviewError("nothing_selected", field="proposal_ids")
+    if not reason.strip():
+        raise ReviewError("reason_required_for_selection", field="reason")
+    ranks, cut = _cut(round.id)
+    _check_merge_target(decision, merged_into, ranks)
+    outcome = BulkOutcome()
+    for proposal in proposals:
+        try:
+            _decide(
+                actor=actor,
+                proposal=proposal,
+                decision=decision,
+                reason=reason,
+                merged_into=merged_into,
+                ranks=ranks,
+                cut=cut,
+            )
+        except ReviewError as error:
+            outcome.refused.append((proposal, error))
+        else:
+            outcome.done.append(proposal)
+    db.session.commit()
+    return outcome
+
+
+def _decide(
+    *,
+    actor: User,
+    proposal: Proposal,
+    decision: Decision,
+    reason: str,
+    merged_into: Proposal | None,
+    ranks: dict[int, int | None],
+    cut: int | None,
+) -> Screening:
+    """Decide on one proposal (checked before anything changes, so a refusal leaves it as it was); flush only."""
     reason = reason.strip()
-    if decision in (Decision.merged, Decision.duplicate):
-        if merged_into is None:
-            raise ReviewError("merge_target_required", field="merged_into_id")
-        if merged_into.id == proposal.id:
-            raise ReviewError("merge_into_self", field="merged_into_id")
-    ranking = rank_round(proposal.round_id, details=False)
-    cut = ranking.cut_rank(review_settings(proposal.round_id))
+    if proposal.id not in ranks:
+        raise ReviewError("not_under_review_in_round")
+    _check_merge_target(decision, merged_into, ranks)
+    if merged_into is not None and merged_into.id == proposal.id and decision in (Decision.merged, Decision.duplicate):
+        raise ReviewError("merge_into_self", field="merged_into_id")
     if cut and not reason:
-        rank = next((row.rank for row in ranking.rows if row.proposal.id == proposal.id), None)
-        below = rank is None or rank > cut
+        rank = ranks[proposal.id]
+        below = below_cut(rank, cut)
         if (decision is Decision.selected and below) or (decision is Decision.not_selected and not below):
             raise ReviewError("reason_required_against_cut", field="reason", rank=rank or "—", cut=cut)
     screening = _screening(proposal)
@@ -80,8 +188,22 @@ def decide_proposal(
         before=before,
         after={"decision": decision.value, "reason": reason},
     )
-    db.session.commit()
     return screening
+
+
+def set_cut_line(*, actor: User, round: Round, cut_line: int | None, cut_percent: int | None) -> ReviewSettings:
+    """Draw the round's cut line at the top N proposals or the top x % of the reviewed ones (or rub it out)."""
+    check_office(actor, ReviewError)
+    check_cut_line(cut_line, cut_percent)
+    settings = settings_row(round)
+    fields = ["cut_line", "cut_percent"]
+    before = audit.snapshot(settings, fields)
+    settings.cut_line, settings.cut_percent = cut_line, cut_percent
+    audit.record(
+        actor=actor, action="round.review_settings", obj=round, before=before, after=audit.snapshot(settings, fields)
+    )
+    db.session.commit()
+    return settings
 
 
 def publish_decisions(*, actor: User, round: Round) -> int:

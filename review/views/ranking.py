@@ -13,13 +13,16 @@ from core.forms import show_error
 from core.lists import export_format, page_number
 from extensions import db
 from review import queries
+from review.errors import ReviewError
 from review.forms import (
+    BulkDecisionForm,
+    CutLineForm,
     DecisionForm,
     FieldVisitForm,
 )
 from review.models import Recommendation, Review
 from review.permissions import can_screen_proposal
-from review.ranking import add_criterion_details, rank_round
+from review.ranking import add_criterion_details, rank_round, rest_below_cut, round_rest_below_cut
 from review.services import reviews, screening
 from review.views import bp
 from solicitation.models import Proposal, Round
@@ -123,6 +126,18 @@ def score_columns(criteria):
 def ranking(round_id):
     """The proposals ranked by the office's chosen measure, with every aggregate, or exported."""
     round = db.get_or_404(Round, round_id)
+    if request.args.get("export") == "scores":
+        return table_response(
+            filename=f"review-scores-{round.year}",
+            columns=score_columns(queries.criteria_of(round.id)),
+            rows=queries.round_reviews(round.id),
+            fmt="xlsx",
+        )
+    return render_ranking(round)
+
+
+def render_ranking(round, *, bulk_form=None, cut_form=None, status=200):
+    """The ranking page (its filters from the query string), or its export; a given form keeps its input."""
     measure = request.args.get("sort", "mean")
     fmt = export_format()
     # The page needs the criteria's means of the rows it shows only; an export or the veto filter, of all.
@@ -130,15 +145,9 @@ def ranking(round_id):
     ranking = rank_round(round.id, measure=measure, details=every)
     criteria = queries.criteria_of(round.id)
     chosen = queries.screenings(round.id)
-    rows = filter_ranking(ranking.rows, request.args, chosen, queries.review_settings(round.id))
-    if request.args.get("export") == "scores":
-        return table_response(
-            filename=f"review-scores-{round.year}",
-            columns=score_columns(criteria),
-            rows=queries.round_reviews(round.id),
-            fmt="xlsx",
-        )
-    if fmt:
+    settings = queries.review_settings(round.id)
+    rows = filter_ranking(ranking.rows, request.args, chosen, settings)
+    if fmt:  # every column, whichever the reader shows on the page
         return table_response(filename=f"ranking-{round.year}", columns=ranking_columns(criteria), rows=rows, fmt=fmt)
     experts = {expert.id: expert for expert, _profile, _load in queries.experts_with_load(round.id)}
     size = current_app.config["PAGE_SIZE"]
@@ -159,11 +168,91 @@ def ranking(round_id):
         recommendations=Recommendation.choices(),
         measure=measure,
         criteria=criteria,
-        settings=queries.review_settings(round.id),
+        settings=settings,
         screenings=chosen,
+        columns=shown_columns(request.args),
+        column_groups=COLUMN_GROUPS,
+        rest_below_cut=len(rest_below_cut(ranking, settings, chosen)),
+        # the merge target is chosen among the proposals the filters keep (any of the round's is accepted)
+        bulk_form=bulk_form or BulkDecisionForm.for_round([row.proposal for row in rows], formdata=None),
+        cut_form=cut_form or CutLineForm(obj=settings, formdata=None),
         funnel=queries.funnel(round.id),
         biases=sorted(((experts.get(e), b) for e, b in ranking.biases.items()), key=lambda item: item[1]),
-    )
+    ), status
+
+
+# The groups of the ranking's columns the reader may hide (?hide=…), to fit a narrow screen; the rank, the
+# title, the number of reviews, the mean and the screening always show, and an export has every column.
+COLUMN_GROUPS = {
+    "aggregates": _l("Median, trimmed mean, calibrated score, standard deviation"),
+    "criteria": _l("Means per criterion"),
+    "details": _l("Field visits and recommendations"),
+}
+
+
+def shown_columns(args) -> dict[str, bool]:
+    """Which column groups the page shows: all but those the query string hides."""
+    hidden = set(args.getlist("hide"))
+    return {group: group not in hidden for group in COLUMN_GROUPS}
+
+
+@bp.post("/rounds/<int:round_id>/cut-line")
+@office_required
+def cut_line(round_id):
+    """Draw the round's cut line from the ranking: the top N or the top x % of the reviewed proposals."""
+    round = db.get_or_404(Round, round_id)
+    form = CutLineForm()
+    if form.validate_on_submit():
+        try:
+            screening.set_cut_line(
+                actor=current_user, round=round, cut_line=form.cut_line.data, cut_percent=form.cut_percent.data
+            )
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_("Cut line drawn."), "success")
+            return redirect(url_for("review.ranking", round_id=round.id))
+    return render_ranking(round, cut_form=form, status=400)
+
+
+@bp.post("/rounds/<int:round_id>/decisions/bulk")
+@office_required
+def decisions_bulk(round_id):
+    """Decide on the proposals ticked in the ranking, or on the rest below the cut line: confirm, then a summary."""
+    round = db.get_or_404(Round, round_id)
+    form = BulkDecisionForm.for_round(queries.round_proposals(round.id))
+    if not form.validate_on_submit():
+        return render_ranking(round, bulk_form=form, status=400)
+    proposals = round_rest_below_cut(round.id) if form.below_cut else queries.proposals_by_id(form.proposal_ids.data)
+    if not proposals:  # nothing is left below the cut line, or the ticked numbers name no proposal
+        flash(ReviewError("nothing_below_cut" if form.below_cut else "nothing_selected").message, "error")
+        return render_ranking(round, bulk_form=form, status=400)
+    merged_into = db.get_or_404(Proposal, form.merged_into_id.data) if form.merged_into_id.data else None
+    if not form.confirmed.data:
+        return render_template(
+            "review/decisions_bulk_confirm.html",
+            round=round,
+            form=form,
+            proposals=proposals,
+            merged_into=merged_into,
+            recipients=queries.decision_recipients([p.id for p in proposals]),
+        )
+    try:
+        if form.decision is None:
+            outcome = screening.shortlist_proposals(actor=current_user, round=round, proposals=proposals)
+        else:
+            outcome = screening.decide_proposals(
+                actor=current_user,
+                round=round,
+                proposals=proposals,
+                decision=form.decision,
+                reason=form.reason.data,
+                merged_into=merged_into,
+            )
+    except DomainError as error:
+        show_error(form, error)
+        return render_ranking(round, bulk_form=form, status=400)
+    return render_template("review/decisions_bulk_done.html", round=round, form=form, outcome=outcome)
 
 
 @bp.get("/proposals/<int:proposal_id>/reviews")
