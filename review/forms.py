@@ -282,7 +282,10 @@ class BulkDecisionForm(Form):
 
     @property
     def decision(self) -> Decision | None:
-        return None if self.action.data in (None, "", self.SHORTLIST) else Decision(self.action.data)
+        try:
+            return Decision(self.action.data)
+        except ValueError:  # 入围, nothing chosen, or a value the select does not offer (its own check says so)
+            return None
 
     def validate_proposal_ids(self, field):
         field.data = [value for value in field.data or [] if value is not None]

@@ -24,6 +24,7 @@ from tests.conftest import empty_database
 BLOCKING = {"serious", "critical"}
 # Views that answer with a file, or change something on a GET: not pages to audit.
 NOT_PAGES = {
+    "accounts.account_import_template",
     "core.set_language",
     "plan.bulletin_document",
     "plan.plan_document",

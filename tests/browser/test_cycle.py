@@ -38,6 +38,13 @@ def open_menu_item(page, name: str) -> None:
     page.get_by_role("navigation", name="主导航").get_by_role("link", name=name, exact=True).click()
 
 
+def move_round_on(page, phase: str) -> None:
+    """Move the round on from its page: the move first says what it will do, and is made once confirmed."""
+    page.get_by_role("link", name=f"进入“{phase}”阶段").click()
+    page.get_by_label("我已了解此次变更的影响").check()
+    page.get_by_role("button", name=f"进入“{phase}”阶段").click()
+
+
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_suggestion_becomes_a_published_key_project(open_tab, district, viewport):
     album = Album(viewport)
@@ -104,7 +111,7 @@ def test_suggestion_becomes_a_published_key_project(open_tab, district, viewport
     # The office opens the review, assigns the expert and publishes the assignment.
     open_menu_item(office, "征集轮次")
     office.get_by_role("link", name=round_title).click()
-    office.get_by_role("button", name="进入“评审中”阶段").click()
+    move_round_on(office, "评审中")
     expect(office.locator("ol.steps [aria-current=step]")).to_have_text("评审中")
     office.get_by_role("link", name="专家评审分配 →").click()
     proposal_row = office.locator("tr[id^=p]", has_text="推进企业开办")  # the row of the table of proposals
@@ -155,7 +162,7 @@ def test_suggestion_becomes_a_published_key_project(open_tab, district, viewport
     # The office drafts the plan, names the lead leader and unit, and takes it through approval to publication.
     open_menu_item(office, "征集轮次")
     office.get_by_role("link", name=round_title).click()
-    office.get_by_role("button", name="进入“计划编制”阶段").click()
+    move_round_on(office, "计划编制")
     office.get_by_role("link", name="改革计划 →").click()
     office.get_by_role("button", name="起草改革计划").click()
     album.shoot(office, "plan-drafted")

@@ -138,7 +138,7 @@ def test_a_resident_sees_the_key_project_their_suggestion_fed_and_its_progress(c
     assert "第1季度 · 25% · 正常推进" in page and "完成网格划分" in page
     public = client.get(f"/plans/{published.id}").get_data(as_text=True)
     assert queries.public_project_facts(published.id)[project.id].suggestions == 1
-    assert '<td class="num">1</td>' in public
+    assert '<td class="num beside">1</td>' in public
 
 
 def test_a_resident_sees_the_project_as_published_not_the_new_version_drafted(client, planning, published):
