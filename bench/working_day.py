@@ -21,6 +21,7 @@ import time
 from collections import defaultdict
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -59,6 +60,7 @@ SAMPLE_SUGGESTIONS, SAMPLE_PROPOSALS, SAMPLE_REPORTS = 5, 3, 3
 
 
 def build_world() -> dict:
+    """The day's records (and the samples'), made as users make them; the names and ids the office starts from."""
     rng = random.Random(20)
     office = make_user(role="office", username="office.bench")
     units = [make_unit(name=name) for name in REFERRALS.values()]
@@ -274,7 +276,7 @@ class Office:
     def submit(self, form: dict, **how) -> tuple[Page, str]:
         url, method, data = fill(form, **how)
         if method == "get":
-            query = "&".join(f"{k}={v}" for k, values in data.items() for v in values)
+            query = urlencode([(name, value) for name, values in data.items() for value in values])
             return self.send("GET", f"{url}{'&' if '?' in url else '?'}{query}")
         return self.send("POST", url, data)
 
@@ -300,10 +302,11 @@ def next_page(page: Page) -> str | None:
 def triage(office: Office, round_id: int) -> None:
     base = f"/rounds/{round_id}/suggestions"
 
-    def bulk(query: str, values: dict, tick: list[str] | None = None, pick: tuple[str, str] | None = None) -> str:
+    def bulk(query: dict, values: dict, tick: list[str] | None = None, pick: tuple[str, str] | None = None):
         """Filter the list by `query`, choose (the boxes `tick`, else all matching), fill in `values` and the
-        option of `pick` (field, label) read from the list's form, preview, confirm; the summary's text."""
-        page, _ = office.get(f"{base}?{query}")
+        option of `pick` (field, label) read from the list's form, preview, confirm: the summary must say it
+        changed as many as the preview said it would."""
+        page, _ = office.get(f"{base}?{urlencode(query)}")
         form = page.form(r"/suggestions/bulk$|/suggestions/bulk\?")
         if pick:
             values = {**values, pick[0]: page.option(form, *pick)}
@@ -311,13 +314,12 @@ def triage(office: Office, round_id: int) -> None:
             values = {"all_matching": "y", **values}
         url, _method, data = fill(form, tick={"suggestion_id": tick or []}, values=values, button=r"/bulk\b")
         preview, text = office.send("POST", url, data)
-        assert "0 条建议" not in text.split("将变更", 1)[-1][:8], text[:2000]
+        to_change = re.search(r"将变更 (\d+) 条建议", text)[1]
         _summary, text = office.submit(preview.form(r"/bulk/apply"))
-        assert "已变更" in text, text[:2000]
-        return text
+        assert to_change != "0" and f"已变更 {to_change} 条建议" in text, text[:2000]
 
     # Spam: one search, all matching, one reason.
-    bulk("q=广告&status=received", {"action": "reject", "reason": "spam"})
+    bulk({"q": "广告", "status": "received"}, {"action": "reject", "reason": "spam"})
     # Near-duplicates: the office reads the received list page by page, sees titles sent more than once, and merges
     # each group into its first (the original) through a search for that title.
     seen, url = defaultdict(list), f"{base}?status=received"
@@ -329,14 +331,14 @@ def triage(office: Office, round_id: int) -> None:
     for title, ids in seen.items():
         if len(ids) > 1:
             original, *copies = sorted(ids)
-            bulk(f"q={title}", {"action": "duplicate", "original": str(original)}, tick=[str(i) for i in copies])
+            bulk({"q": title}, {"action": "duplicate", "original": str(original)}, tick=[str(i) for i in copies])
     # Accept every other one still received.
-    bulk("status=received", {"action": "accept"})
+    bulk({"status": "received"}, {"action": "accept"})
     # Refer each unit's by a search; link each proposal's.
     for keyword, unit in REFERRALS.items():
-        bulk(f"q={keyword}&status=accepted", {"action": "refer", "note": "请研究办理"}, pick=("unit_id", unit))
+        bulk({"q": keyword, "status": "accepted"}, {"action": "refer", "note": "请研究办理"}, pick=("unit_id", unit))
     for keyword, title in LINKS.items():
-        bulk(f"q={keyword}&status=accepted", {"action": "link"}, pick=("proposal_id", title))
+        bulk({"q": keyword, "status": "accepted"}, {"action": "link"}, pick=("proposal_id", title))
 
 
 def decide(office: Office, round_id: int) -> None:
@@ -346,11 +348,13 @@ def decide(office: Office, round_id: int) -> None:
     top = page.checkboxes(form, "proposal_ids")[:CUT]
     values = {"action": "selected", "reason": "得分在分数线以上，列入年度计划"}
     confirm, _ = office.submit(form, tick={"proposal_ids": top}, values=values, button="chosen")
-    _done, text = office.submit(confirm.form(r"/decisions/bulk"))
+    done, _ = office.submit(confirm.form(r"/decisions/bulk"))
+    assert len(ids_linked(done, r"/proposals/(\d+)/reviews")) == CUT
     page, _ = office.get(ranking)
     form = page.form(r"/decisions/bulk")
     confirm, _ = office.submit(form, values={"reason": "得分在分数线以下"}, button="below_cut")
-    _done, text = office.submit(confirm.form(r"/decisions/bulk"))
+    done, _ = office.submit(confirm.form(r"/decisions/bulk"))
+    assert len(ids_linked(done, r"/proposals/(\d+)/reviews")) == PROPOSALS - CUT  # the samples decided before
     page, _ = office.get(ranking)
     office.submit(page.form(r"/decisions/publish"))
 
@@ -359,6 +363,7 @@ def accept_reports(office: Office, plan_id: int) -> None:
     page, _ = office.get(f"/plans/{plan_id}/progress?quarter=1")
     form = page.form(r"/progress/accept")
     chosen = page.checkboxes(form, "report_id")
+    assert len(chosen) == PROJECTS  # the samples accepted before
     confirm, _ = office.submit(form, tick={"report_id": chosen})
     _done, text = office.submit(confirm.form(r"/progress/accept"))
     assert f"已采纳 {len(chosen)} 份报告" in text, text[:2000]
@@ -383,7 +388,7 @@ def assess(office: Office, plan_id: int) -> None:
 
 def one_by_one(office: Office, round_id: int, plan_id: int) -> None:
     office.task = "triage_old_list"
-    page, _ = office.get(f"/rounds/{round_id}/suggestions?q={SAMPLE}")
+    page, _ = office.get(f"/rounds/{round_id}/suggestions?{urlencode({'q': SAMPLE})}")
     office.task = "triage_old"
     for id_, _title in ids_linked(page, r"/suggestions/(\d+)"):
         detail, _ = office.get(f"/suggestions/{id_}")
