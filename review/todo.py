@@ -1,17 +1,26 @@
-"""What of review waits for a user (core.todo): an expert's reviews and screenings; the office's late experts and
-decisions not yet published."""
+"""What of review waits for a user (core.todo): an expert's reviews, field research asked for and screenings; the
+office's late experts and decisions not yet published."""
 
 from datetime import date
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 
 from accounts.models import Role
 from accounts.permissions import has_role
 from core.todo import TodoItem
 from extensions import db
-from review.models import Assignment, Review, ReviewSettings, ReviewStage, ReviewStatus, Screening, SuggestionReview
+from review.models import (
+    Assignment,
+    FieldVisit,
+    Review,
+    ReviewSettings,
+    ReviewStage,
+    ReviewStatus,
+    Screening,
+    SuggestionReview,
+)
 from review.queries import reviewing
 from solicitation.models import Proposal, Round, RoundStatus
 
@@ -52,6 +61,22 @@ def _expert_todo(expert) -> list[TodoItem]:
         )
         for round, count in db.session.execute(_open_reviews().where(reviewing(expert)))
     ]
+    # The office asked for 实地调研 of a proposal the expert reviews, and nobody has recorded a visit yet.
+    visits = (
+        select(func.count(Assignment.id))
+        .join(Screening, Screening.proposal_id == Assignment.proposal_id)
+        .join(Proposal, Proposal.id == Assignment.proposal_id)
+        .join(Round, Round.id == Proposal.round_id)
+        .where(Round.status == RoundStatus.reviewing, reviewing(expert), Screening.field_visit_requested)
+        .where(~exists().where(FieldVisit.proposal_id == Assignment.proposal_id))
+    )
+    items.append(
+        TodoItem(
+            text=_("Field research asked for by the office"),
+            url=url_for("review.my_reviews"),
+            count=db.session.scalar(visits),
+        )
+    )
     screenings = select(func.count(SuggestionReview.id)).where(
         SuggestionReview.expert_id == expert.id, SuggestionReview.submitted_at.is_(None)
     )

@@ -7,7 +7,7 @@ import pytest
 from core import clock
 from core.todo import todo_for
 from review.models import Decision, Recommendation, ReviewStage
-from review.services import assignments, reviews, screening, stages, suggestion_reviews
+from review.services import assignments, field_visits, reviews, screening, stages, suggestion_reviews
 from solicitation.models import RoundStatus
 from solicitation.services import suggestions
 from solicitation.services.rounds import transition_round
@@ -81,3 +81,27 @@ def test_the_office_is_told_of_late_experts_and_decisions_to_publish(page_reques
     assert decisions.count == 1 and decisions.url == f"/rounds/{round.id}/ranking"
     screening.publish_decisions(actor=office, round=round)
     assert f"{round.title}：评审结果尚未公布" not in waiting(office)
+
+
+def test_an_expert_is_asked_for_the_field_research_the_office_requested_until_a_visit_is_recorded(page_request):
+    office = make_user(role="office")
+    round = make_open_round(actor=office)
+    make_criterion(round=round, actor=office)
+    expert, other = make_user(role="expert"), make_user(role="expert")
+    asked, not_asked = make_proposal(round=round, submit=True), make_proposal(round=round, submit=True)
+    for proposal in (asked, not_asked):
+        assignments.assign_expert(actor=office, expert=expert, proposal=proposal)
+    transition_round(actor=office, round=round, target=RoundStatus.reviewing)
+    assignments.publish_assignments(actor=office, round=round)
+    text = "改革办要求实地调研的项目"
+    assert text not in waiting(expert)  # nothing asked yet
+
+    screening.set_flag(actor=office, proposal=asked, flag="field_visit_requested", on=True)
+    item = waiting(expert)[text]
+    assert item.count == 1 and item.url == "/reviews"
+    assert text not in waiting(other)  # not their proposal
+
+    field_visits.record_field_visit(
+        actor=expert, proposal=asked, visited_on=clock.today(), place="平湖街道", people_met="", findings="已核实"
+    )
+    assert text not in waiting(expert)
