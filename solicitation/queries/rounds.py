@@ -127,3 +127,11 @@ def round_checklist(round: Round, today: date) -> list[ChecklistItem]:
             ChecklistItem("no_drafts", _editable_proposals(round.id) == 0),
         ]
     return []
+
+
+def round_in_progress(today: date) -> tuple[Round, list[ChecklistItem]] | None:
+    """The newest round not yet closed, with what its next phase needs: the office's home page shows it."""
+    round = db.session.scalars(
+        select(Round).where(Round.status != RoundStatus.closed).order_by(Round.year.desc(), Round.id.desc()).limit(1)
+    ).first()
+    return (round, round_checklist(round, today)) if round else None

@@ -2,13 +2,16 @@
 
 from flask import Blueprint
 
-from solicitation.queries import soliciting_rounds, suggestion_figures
+from core import clock
+from solicitation.queries import round_in_progress, soliciting_rounds, suggestion_figures
 
 bp = Blueprint("solicitation", __name__)
 # The home page (core's) lists the rounds open for suggestions, and how many suggestions were received and
 # answered; it stands without them.
 bp.add_app_template_global(soliciting_rounds)
 bp.add_app_template_global(suggestion_figures)
+# The office's home shows the round under way, its phase and what the next phase needs.
+bp.add_app_template_global(lambda: round_in_progress(clock.today()), "round_in_progress")
 
 # Each module adds its routes to bp.
 from solicitation.views import proposals, public, rounds, suggestions  # noqa: E402, F401

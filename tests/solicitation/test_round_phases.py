@@ -50,3 +50,21 @@ def test_other_roles_see_no_checklist(client, login_as):
     round = make_open_round(actor=make_user(role="office"))
     login_as("unit_staff")
     assert 'id="checklist"' not in client.get(f"/rounds/{round.id}").get_data(as_text=True)
+
+
+def test_the_office_home_shows_the_round_under_way_its_phase_and_what_the_next_phase_needs(client, login_as):
+    office = login_as("office")
+    round = make_open_round(actor=office)
+    make_criterion(round=round, actor=office)
+    make_proposal(round=round, submit=True)
+    page = client.get("/").get_data(as_text=True)
+    under_way = page[page.index('id="round-under-way"') :]
+    assert round.title in under_way and "征集中" in under_way and "进入“评审中”之前" in under_way
+    assert 'class="done"' in under_way and f"/rounds/{round.id}/criteria" in under_way
+    assert 'class="todo"' in under_way and f"/rounds/{round.id}/assignments" in under_way
+
+
+def test_other_roles_home_shows_no_round_checklist(client, login_as):
+    make_open_round(actor=make_user(role="office"))
+    login_as("unit_staff")
+    assert 'id="round-under-way"' not in client.get("/").get_data(as_text=True)
