@@ -27,7 +27,7 @@ def upgrade():
         sa.ForeignKeyConstraint(['suggestion_id'], ['suggestions.id'], ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('suggestion_id', 'band'),
     )
-    op.create_index('ix_suggestion_bands_lookup', 'suggestion_bands', ['round_id', 'band', 'bucket'], unique=False)
+    op.create_index('ix_suggestion_bands_lookup', 'suggestion_bands', ['round_id', 'bucket'], unique=False)
     op.create_table(
         'near_duplicates',
         sa.Column('suggestion_id', sa.Integer(), nullable=False),

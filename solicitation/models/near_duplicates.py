@@ -16,7 +16,7 @@ class SuggestionBand(db.Model):
     the database so that every worker, on every machine, finds the copies the others have seen."""
 
     __tablename__ = "suggestion_bands"
-    __table_args__ = (Index("ix_suggestion_bands_lookup", "round_id", "band", "bucket"),)
+    __table_args__ = (Index("ix_suggestion_bands_lookup", "round_id", "bucket"),)
 
     suggestion_id: Mapped[int] = mapped_column(ForeignKey("suggestions.id", ondelete="CASCADE"), primary_key=True)
     band: Mapped[int] = mapped_column(SmallInteger, primary_key=True)

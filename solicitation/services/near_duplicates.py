@@ -7,10 +7,11 @@ the two texts is checked. The bands live in the database, so the time to place o
 the round's size, and every worker shares them. It runs in the worker, never inside the resident's request.
 """
 
+import functools
 import hashlib
 import unicodedata
 
-from sqlalchemy import delete, func, select, tuple_, update
+from sqlalchemy import delete, func, insert, select, update
 
 from extensions import db
 from jobs.services import enqueue, job
@@ -23,6 +24,7 @@ SHINGLE = 5  # characters
 # exactly afterwards, so such candidates cost time, not precision).
 BANDS, ROWS = 18, 7
 PERMUTATIONS = BANDS * ROWS
+SCHEME = "affine32"  # datasketch's own since 2.0; the stored bands hold only while it stays the same
 CANDIDATES = 40  # the most alike candidates checked exactly: enough to find the group, bounded for a campaign
 PROGRESS_EVERY = 200
 
@@ -51,16 +53,26 @@ def _text(title: str, content: str) -> str:
     return f"{title}\n{content}"
 
 
-def bands(grams: set[str]) -> list[int]:
-    """The suggestion's BANDS band hashes, as signed 64-bit numbers (a BIGINT column)."""
+@functools.cache
+def _permutations():
+    """The signature's random permutations, drawn once per process (drawing them is most of a small text's cost)."""
     from datasketch import MinHash  # here: numpy and scipy load in the worker, not in every web process
 
-    signature = MinHash(num_perm=PERMUTATIONS, seed=1)
+    return MinHash, MinHash(num_perm=PERMUTATIONS, seed=1, scheme=SCHEME).permutations
+
+
+def bands(grams: set[str]) -> list[int]:
+    """The suggestion's BANDS band hashes, as signed 64-bit numbers (a BIGINT column)."""
+    minhash, permutations = _permutations()
+    signature = minhash(num_perm=PERMUTATIONS, seed=1, permutations=permutations, scheme=SCHEME)
     signature.update_batch(gram.encode("utf-8") for gram in grams)
     values = signature.hashvalues
     return [
         int.from_bytes(
-            hashlib.blake2b(values[band * ROWS : (band + 1) * ROWS].tobytes(), digest_size=8).digest(),
+            # The band's number is hashed in, so one indexed column finds a band's twins.
+            hashlib.blake2b(
+                values[band * ROWS : (band + 1) * ROWS].tobytes(), digest_size=8, salt=bytes([band])
+            ).digest(),
             "big",
             signed=True,
         )
@@ -73,6 +85,16 @@ def queue_near_duplicate_search(suggestions: list[Suggestion]) -> None:
     db.session.flush()
     if suggestions:
         enqueue(FIND_NEAR_DUPLICATES, {"ids": [suggestion.id for suggestion in suggestions]}, actor=None)
+
+
+def queue_round_near_duplicate_search(round_id: int, *, batch: int = 5000) -> int:
+    """Ask the worker to look again at every suggestion of a round (those sent before this search existed, say), a
+    job per `batch`; return how many suggestions it will look at."""
+    ids = db.session.scalars(select(Suggestion.id).where(Suggestion.round_id == round_id).order_by(Suggestion.id)).all()
+    for start in range(0, len(ids), batch):
+        enqueue(FIND_NEAR_DUPLICATES, {"ids": ids[start : start + batch]}, actor=None)
+    db.session.commit()
+    return len(ids)
 
 
 @job(FIND_NEAR_DUPLICATES)
@@ -93,19 +115,22 @@ def find_near_duplicates(payload: dict, progress) -> dict:
     }
     signatures = {suggestion_id: bands(grams) for suggestion_id, (_, grams) in texts.items() if grams}
     db.session.execute(delete(SuggestionBand).where(SuggestionBand.suggestion_id.in_(list(signatures))))
-    db.session.add_all(
-        SuggestionBand(suggestion_id=suggestion_id, band=band, round_id=texts[suggestion_id][0], bucket=bucket)
+    rows = [
+        {"suggestion_id": suggestion_id, "band": band, "round_id": texts[suggestion_id][0], "bucket": bucket}
         for suggestion_id, buckets in signatures.items()
         for band, bucket in enumerate(buckets)
-    )
+    ]
+    for start in range(0, len(rows), 5000):  # multi-row VALUES: one statement, not a round trip per row
+        db.session.execute(insert(SuggestionBand).values(rows[start : start + 5000]))
     db.session.commit()
     grouped = 0
     for done, (suggestion_id, buckets) in enumerate(signatures.items(), start=1):
         round_id, grams = texts[suggestion_id]
         grouped += _place(suggestion_id, round_id, grams, buckets)
-        db.session.commit()
         if done % PROGRESS_EVERY == 0:
+            db.session.commit()
             progress(done, len(signatures))
+    db.session.commit()
     progress(len(signatures), len(signatures))
     return {"checked": len(signatures), "grouped": grouped}
 
@@ -117,7 +142,7 @@ def _place(suggestion_id: int, round_id: int, grams: set[str], buckets: list[int
         select(SuggestionBand.suggestion_id)
         .where(
             SuggestionBand.round_id == round_id,
-            tuple_(SuggestionBand.band, SuggestionBand.bucket).in_(list(enumerate(buckets))),
+            SuggestionBand.bucket.in_(buckets),
             SuggestionBand.suggestion_id != suggestion_id,
         )
         .group_by(SuggestionBand.suggestion_id)

@@ -42,6 +42,17 @@ def test_a_reposted_suggestion_is_grouped_under_the_first_one():
     assert db.session.get(NearDuplicate, first.id) is None and db.session.get(NearDuplicate, other.id) is None
 
 
+def test_the_office_reads_on_a_copy_which_original_it_repeats(client):
+    round = make_open_round()
+    first = make_suggestion(round=round, title="老旧小区加装电梯", content=ELEVATOR)
+    copy = make_suggestion(round=round, title="老楼加装电梯", content=reposted(ELEVATOR))
+    run_pending()
+    client.login(make_user(role="office"))
+    page = client.get(f"/suggestions/{copy.id}").get_data(as_text=True)
+    assert "近似副本" in page and first.display_code in page
+    assert "1 条近似副本的原件" in client.get(f"/suggestions/{first.id}").get_data(as_text=True)
+
+
 def test_a_copy_received_earlier_becomes_the_groups_original():
     round = make_open_round()
     office = make_user(role="office")
@@ -116,3 +127,17 @@ def test_many_near_copies_in_a_short_time_are_flagged_on_the_dashboard(app, clie
         assert "疑似" in page and f"/rounds/{round.id}/suggestions/near-duplicates" in page
     finally:
         app.config["CAMPAIGN_MIN_COPIES"] = 10
+
+
+def test_the_operator_looks_again_at_a_whole_round(runner):
+    round = make_open_round()
+    first = make_suggestion(round=round, title="加装电梯", content=ELEVATOR)
+    copy = make_suggestion(round=round, title="加装电梯", content=reposted(ELEVATOR))
+    run_pending()
+    db.session.execute(db.delete(NearDuplicate))  # as before the search existed
+    db.session.commit()
+    result = runner.invoke(args=["rounds", "near-duplicates", str(round.id)])
+    assert "Queued 2 suggestions" in result.output
+    run_pending()
+    assert db.session.get(NearDuplicate, copy.id).original_id == first.id
+    assert "No round" in runner.invoke(args=["rounds", "near-duplicates", "999999"]).output
