@@ -126,6 +126,10 @@ def from_environment(instance_path: str) -> dict:
         "JOBS_KEEP_DAYS": int(os.environ.get("JOBS_KEEP_DAYS", 7)),
         # Start them in the process that creates the app (`flask run`); gunicorn starts them in each worker.
         "START_WORKERS": _bool("START_WORKERS", False),
+        # Near-duplicate suggestions: a group of at least this many copies sent within this many hours is flagged
+        # on the dashboard as a campaign (many near-copies in a short time).
+        "CAMPAIGN_MIN_COPIES": int(os.environ.get("CAMPAIGN_MIN_COPIES", 10)),
+        "CAMPAIGN_HOURS": int(os.environ.get("CAMPAIGN_HOURS", 72)),
         # Full-text search: "whoosh" (files in SEARCH_INDEX_DIR) or "postgresql" (the database itself).
         "SEARCH_BACKEND": os.environ.get("SEARCH_BACKEND", "whoosh"),
         "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR") or str(Path(instance_path) / "search-index"),

@@ -17,6 +17,7 @@ from dashboard import charts, queries
 from dashboard.permissions import can_view_dashboard
 from extensions import db
 from solicitation.models import Category, Round
+from solicitation.queries import campaign_count
 
 bp = Blueprint("dashboard", __name__)
 
@@ -237,4 +238,10 @@ def round_dashboard(round_id):
     if fmt := export_format():
         rows = [row for figure in figures for row in figure.export_rows()]
         return table_response(filename=f"dashboard-{round.year}", columns=EXPORT_COLUMNS, rows=rows, fmt=fmt)
-    return render_template("dashboard/dashboard.html", round=round, rounds=queries.rounds(), figures=figures)
+    return render_template(
+        "dashboard/dashboard.html",
+        round=round,
+        rounds=queries.rounds(),
+        figures=figures,
+        campaigns=campaign_count(round.id),
+    )

@@ -7,6 +7,6 @@ cd "$(dirname "$0")/.."
 source scripts/_setup.sh requirements.txt requirements-dev.txt
 ruff check .
 ruff format --check .
-mkdocs build --strict   # the documentation: a broken link, anchor or missing page fails
-python -m pytest --cov --cov-report= "$@"
+mkdocs build --strict --site-dir "$(mktemp -d)"  # the documentation: a broken link, anchor or missing page fails
+python -m pytest --cov --cov-report= --durations=15 "$@"
 [ $# -gt 0 ] || python scripts/coverage_gate.py  # each package's coverage against its floor, after a full run

@@ -1,9 +1,11 @@
-"""Operator commands: `flask rounds list`."""
+"""Operator commands: `flask rounds list`, `flask rounds near-duplicates ROUND_ID`."""
 
 import click
 
 from extensions import db
 from solicitation import queries
+from solicitation.models import Round
+from solicitation.services.near_duplicates import queue_round_near_duplicate_search
 
 rounds_cli = click.Group("rounds", help="Inspect the yearly rounds.")
 
@@ -21,3 +23,14 @@ def list_rounds():
         )
     if not found:
         click.echo("No rounds yet.")
+
+
+@rounds_cli.command("near-duplicates")
+@click.argument("round_id", type=int)
+def near_duplicates(round_id):
+    """Look again for near-duplicates among all of a round's suggestions (the worker does it, with progress on
+    /admin/jobs)."""
+    if db.session.get(Round, round_id) is None:
+        raise click.ClickException(f"No round {round_id}.")
+    count = queue_round_near_duplicate_search(round_id)
+    click.echo(f"Queued {count} suggestions of round {round_id}; the worker groups their near-copies.")

@@ -23,3 +23,17 @@ def suggestion_columns(reveal: bool):
         (_l("Phone"), lambda s: contact(s)["phone"]),
         (_l("Email"), lambda s: contact(s)["email"]),
     ]
+
+
+def near_duplicate_columns():
+    """The columns of the near-duplicates' export: a row per copy, beside its group's original."""
+    return [
+        (_l("Original"), lambda near: near.original.display_code),
+        (_l("Original's title"), lambda near: near.original.title),
+        (_l("Near-copy"), lambda near: near.suggestion.display_code),
+        (_l("Title"), lambda near: near.suggestion.title),
+        (_l("Channel"), lambda near: near.suggestion.channel.label),
+        (_l("Received on"), lambda near: near.suggestion.received_on),
+        (_l("Status"), lambda near: near.suggestion.status.label),
+        (_l("Similarity"), lambda near: round(near.similarity, 2)),
+    ]

@@ -1,5 +1,6 @@
 """The records of solicitation: rounds and categories, unit proposals, residents' suggestions."""
 
+from solicitation.models.near_duplicates import NearDuplicate, SuggestionBand
 from solicitation.models.proposals import (
     PROPOSAL_EDITABLE,
     PROPOSAL_TEXT_FIELDS,
@@ -25,6 +26,8 @@ from solicitation.models.suggestions import (
 )
 
 __all__ = [
+    "NearDuplicate",
+    "SuggestionBand",
     "PUBLIC_CHANNELS",
     "SUGGESTION_TRANSITIONS",
     "TAKEN_UP",

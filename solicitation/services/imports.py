@@ -9,6 +9,7 @@ from core.spreadsheets import table_rows
 from extensions import db
 from solicitation.errors import SolicitationError
 from solicitation.models import Channel, Round, Suggestion
+from solicitation.services.near_duplicates import queue_near_duplicate_search
 from solicitation.services.suggestions import add_suggestion
 
 # key, the template's header. The header is data the office fills in, so it is Chinese in every language.
@@ -115,5 +116,6 @@ def import_suggestions(*, actor: User, round: Round, filename: str, data: bytes)
         db.session.rollback()  # all or nothing: the good rows go too
         raise RowsRejected(problems)
     audit.record(actor=actor, action="suggestion.import", obj=round, after={"file": filename, "rows": len(rows)})
+    queue_near_duplicate_search(suggestions)
     db.session.commit()
     return suggestions

@@ -34,6 +34,7 @@ from solicitation.models import (
     SuggestionStatus,
 )
 from solicitation.queries import category_in_round, is_publicly_visible
+from solicitation.services.near_duplicates import queue_near_duplicate_search
 
 St = SuggestionStatus
 # No 0/O, 1/I/L: a code read out over the phone must not be misheard.
@@ -127,6 +128,7 @@ def submit_suggestion(
     suggestion = add_suggestion(
         round=round, fields=fields, channel=channel, consent=consent, received_on=received_on, actor=actor
     )
+    queue_near_duplicate_search([suggestion])
     db.session.commit()
     return suggestion
 

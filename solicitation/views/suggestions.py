@@ -188,10 +188,13 @@ def suggestion_create(round_id):
 def _render_detail(suggestion, *, contact=None, forms=None, status=200):
     """The suggestion page with its triage forms (any given one carrying the user's input and errors)."""
     forms = forms or {}
-    proposals = queries.submitted_proposals(suggestion.round_id) if can_triage_suggestions(current_user) else []
+    office = can_triage_suggestions(current_user)
+    proposals = queries.submitted_proposals(suggestion.round_id) if office else []
     return render_template(
         "solicitation/suggestion_detail.html",
         suggestion=suggestion,
+        near=queries.near_duplicate_of(suggestion.id) if office else None,
+        near_copies=queries.near_copy_count(suggestion.id) if office else 0,
         fed=queries.proposals_fed_by(current_user, [suggestion.id])[suggestion.id],
         contact=contact,
         masked=suggestion.masked_contact,

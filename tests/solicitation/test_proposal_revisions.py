@@ -60,9 +60,11 @@ def test_resubmitting_sends_the_revision_and_the_log_says_what_changed():
 
 
 def proposal_events(proposal, action):
-    return select(AuditEvent).where(
-        AuditEvent.object_type == "Proposal", AuditEvent.object_id == proposal.id, AuditEvent.action == action
-    )
+    return (
+        select(AuditEvent)
+        .where(AuditEvent.object_type == "Proposal", AuditEvent.object_id == proposal.id, AuditEvent.action == action)
+        .order_by(AuditEvent.id)
+    )  # "the last one": PostgreSQL returns rows in no set order without it
 
 
 def test_an_incomplete_revision_cannot_be_resubmitted():
