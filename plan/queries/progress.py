@@ -4,7 +4,7 @@ public sees, the projects a district leader leads and how they stand."""
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, exists, false, select
+from sqlalchemy import ColumnElement, bindparam, exists, false, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from accounts.models import Role
@@ -207,23 +207,28 @@ def latest_public_plan() -> tuple[int, dict, dict] | None:
     """The newest plan as it was last published (its id and snapshot), with each project's latest accepted
     progress (percent and status, by project), in two statements of plain rows: what the home page shows the public
     of the plans (None before any is published)."""
-    query = (
-        select(PlanVersion.plan_id, PlanVersion.snapshot)
-        .join(Plan, Plan.id == PlanVersion.plan_id)
-        .where(PlanVersion.status == PlanStatus.published)
-        .order_by(Plan.round_id.desc(), PlanVersion.plan_id.desc(), PlanVersion.id.desc())
-        .limit(1)
-    )
-    row = db.session.execute(query).first()
+    row = db.session.execute(_LATEST_PUBLIC_VERSION).first()
     if row is None:
         return None
     plan_id, snapshot = row
-    progress = (
-        select(ProgressReport.key_project_id, ProgressReport.percent, ProgressReport.status)
-        .where(
-            ProgressReport.key_project_id.in_([project["id"] for project in snapshot["projects"]]),
-            ProgressReport.state == ReportState.accepted,
-        )
-        .order_by(ProgressReport.quarter)
+    ids = [project["id"] for project in snapshot["projects"]]
+    return plan_id, snapshot, {report.key_project_id: report for report in db.session.execute(_ACCEPTED, {"ids": ids})}
+
+
+# The home page's statements, made once a process like the other public pages' (building one cost more than
+# running it); the projects' ids are bound per request.
+_LATEST_PUBLIC_VERSION = (
+    select(PlanVersion.plan_id, PlanVersion.snapshot)
+    .join(Plan, Plan.id == PlanVersion.plan_id)
+    .where(PlanVersion.status == PlanStatus.published)
+    .order_by(Plan.round_id.desc(), PlanVersion.plan_id.desc(), PlanVersion.id.desc())
+    .limit(1)
+)
+_ACCEPTED = (
+    select(ProgressReport.key_project_id, ProgressReport.percent, ProgressReport.status)
+    .where(
+        ProgressReport.key_project_id.in_(bindparam("ids", expanding=True)),
+        ProgressReport.state == ReportState.accepted,
     )
-    return plan_id, snapshot, {report.key_project_id: report for report in db.session.execute(progress)}
+    .order_by(ProgressReport.quarter)
+)
