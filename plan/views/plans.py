@@ -12,7 +12,7 @@ from core.exports import docx_response, table_response
 from core.forms import form_status, show_error
 from extensions import db
 from plan import queries
-from plan.forms import FIELD_LABELS, ApprovalForm
+from plan.forms import FIELD_LABELS, ApprovalForm, PlanLayoutForm
 from plan.models import PLAN_TRANSITIONS, Plan, PlanStatus
 from plan.permissions import can_view_plan
 from plan.services import plans as services
@@ -42,6 +42,7 @@ def _render_plan(round, *, approval_form=None, status=200):
         statuses=list(PlanStatus),
         next_statuses=PLAN_TRANSITIONS[plan.status] if plan else (),
         approval_form=approval_form or ApprovalForm(formdata=None, lock_version=plan.lock_version if plan else None),
+        layout_form=PlanLayoutForm(formdata=None, obj=plan) if plan else None,
     ), status
 
 

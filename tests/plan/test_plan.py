@@ -59,14 +59,14 @@ def test_projects_are_renumbered_when_moved_added_or_removed(planning):
     office = planning["office"]
     plan = services.create_plan(actor=office, round=planning["round"])
     first, second, third = plan.projects
-    key_projects.move_key_project(actor=office, project=third, offset=-1)
+    key_projects.move_key_project(actor=office, project=third, to_position=2)
     assert [(p.number, p.title) for p in plan.projects] == [
         ("一", first.title),
         ("二", third.title),
         ("三", second.title),
     ]
     with pytest.raises(PlanError, match="cannot_move"):
-        key_projects.move_key_project(actor=office, project=first, offset=-1)
+        key_projects.move_key_project(actor=office, project=first, to_position=4)
     city = key_projects.add_key_project(
         actor=office, plan=plan, fields={"title": "推进基础设施供给侧结构性改革", "origin": "市级改革试点任务"}
     )
