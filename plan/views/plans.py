@@ -21,10 +21,12 @@ from plan.word_documents import plan_docx
 from solicitation.models import Round
 
 SUMMARY_COLUMNS = [
+    (FIELD_LABELS["part"], lambda p: p.part.title if p.part else ""),
     (FIELD_LABELS["number"], lambda p: p.number),
     (_l("Project title"), lambda p: p.title),
     (FIELD_LABELS["lead_leader"], lambda p: p.lead_leader_name),
     (FIELD_LABELS["lead_unit"], lambda p: p.lead_unit.name if p.lead_unit else ""),
+    (_l("Kind of lead unit"), lambda p: p.lead_unit.kind.label if p.lead_unit else ""),
     (FIELD_LABELS["cooperating_units"], lambda p: "、".join(u.name for u in p.cooperating_units)),
     (FIELD_LABELS["category"], lambda p: p.category.name if p.category else ""),
     (FIELD_LABELS["goals"], lambda p: p.goals),
