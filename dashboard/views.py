@@ -226,8 +226,8 @@ def _figures(figures: queries.RoundFigures) -> list[Figure]:
         *(_funnel(spec, getattr(figures, spec.field)) for spec in FUNNELS),
         *(_counts(spec, getattr(figures, spec.field)) for spec in COUNTS),
         _histogram(figures.score_histogram),
-        _progress(figures.plan_progress),
         _leads(figures.plan_progress),
+        _progress(figures.plan_progress),
     ]
 
 
