@@ -157,13 +157,15 @@ class ApprovalForm(VersionedForm):
 class PlanLayoutForm(VersionedForm):
     """How the plan numbers its projects where it has parts, and whether 送审稿 needs lead district leaders."""
 
-    numbering = SelectField(
-        FIELD_LABELS["numbering"], coerce=enum_coerce(Numbering), choices=options(Numbering.choices())
-    )
+    numbering = SelectField(FIELD_LABELS["numbering"], coerce=enum_coerce(Numbering))
     requires_lead_leader = BooleanField(
         FIELD_LABELS["requires_lead_leader"],
         description=_l("Leave it off where the plan names no lead district leaders, only lead units."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.numbering.choices = options(Numbering.choices())  # in the reader's language
 
 
 class PartForm(Form):
