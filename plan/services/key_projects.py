@@ -29,13 +29,14 @@ def _apply(project: KeyProject, fields: dict, cooperating_unit_ids, milestones: 
     if not category_in_round(category_id, project.plan.round_id):
         raise PlanError("category_not_in_round", field="category_id")
     part_id = fields.get("part_id", project.part_id)  # kept unless given: the form has no parts' field without parts
-    if part_id is not None and part_id not in {part.id for part in project.plan.parts}:
-        raise PlanError("part_not_in_plan", field="part_id")
     leader_id = fields.get("lead_leader_id")
-    if leader_id is not None and leader_id != project.lead_leader_id:
-        leader = db.session.get(User, leader_id)
-        if leader is None or leader.role is not Role.leader or not leader.active:
-            raise PlanError("lead_leader_not_leader", field="lead_leader_id")
+    with db.session.no_autoflush:  # checked before anything is set: a project being added has no title yet
+        if part_id is not None and part_id not in {part.id for part in project.plan.parts}:
+            raise PlanError("part_not_in_plan", field="part_id")
+        if leader_id is not None and leader_id != project.lead_leader_id:
+            leader = db.session.get(User, leader_id)
+            if leader is None or leader.role is not Role.leader or not leader.active:
+                raise PlanError("lead_leader_not_leader", field="lead_leader_id")
     project.part_id = part_id
     for name in PROJECT_TEXT:
         setattr(project, name, (fields.get(name) or "").strip())
