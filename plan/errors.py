@@ -12,7 +12,7 @@ class PlanError(DomainError):
         "plan_not_draft": _l("The plan is “%(status)s”: key projects change only while it is a draft."),
         "transition_not_allowed": _l("A plan that is “%(current)s” cannot become “%(target)s”."),
         "plan_empty": _l("A plan needs at least one key project."),
-        "project_incomplete": _l("Project %(number)s needs a lead district leader and a lead unit."),
+        "project_incomplete": _l("Project %(number)s needs a lead district leader."),
         "project_without_lead_unit": _l("Project %(number)s needs a lead unit."),
         "meeting_required": _l("Give the meeting that approved the plan and its date."),
         "title_required": _l("A key project needs a title."),
