@@ -162,7 +162,7 @@ def score_histogram(round_id: int, *, bins: int = BINS) -> list[tuple[int, int, 
 
 def plan_progress(round_id: int) -> list[tuple[KeyProject, ProgressReport | None]]:
     """Each key project of the round's plan, in order, with its latest report the office accepted (or None)."""
-    plan = plan_queries.plan_of(round_id)
+    plan = plan_queries.plan_of(round_id, with_projects=True)  # their parts and lead units too
     if plan is None:
         return []
     latest = plan_queries.latest_reports(plan)

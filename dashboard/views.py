@@ -16,6 +16,7 @@ from core.lists import export_format
 from dashboard import charts, queries
 from dashboard.permissions import can_view_dashboard
 from extensions import db
+from plan import queries as plan_queries
 from solicitation.models import Category, Round
 from solicitation.queries import campaign_count
 
@@ -190,6 +191,8 @@ def _progress(rows: list) -> Figure:
     title, bars, table = _("Plan progress"), [], []
     for project, report in rows:
         label = f"{project.number}、{project.title}"
+        if project.part:  # the plan's grouping kept: its part (板块) before each project
+            label = f"{project.part.title} · {label}"
         if report is None:
             note = _("No accepted report yet")
             bars.append(charts.Bar(label, None, note))
@@ -207,12 +210,24 @@ def _progress(rows: list) -> Figure:
     return Figure("plan-progress", title, caption, headers, table, Markup(svg))
 
 
+def _leads(rows: list) -> Figure:
+    """Who leads the plan's key projects: how many each kind of lead unit leads (区直单位牵头34项、各镇牵头11项)."""
+    title = _("Who leads the key projects")
+    counts = [(kind.label, count, "") for kind, count in plan_queries.lead_counts([project for project, _r in rows])]
+    svg = charts.bar_chart(
+        [charts.Bar(label, count) for label, count, _n in counts], title=title, empty=_("This round has no plan yet.")
+    )
+    caption = _("How many of the plan's key projects each kind of unit leads, one lead unit a project.")
+    return Figure("plan-leads", title, caption, (_("Kind of lead unit"), _("Key projects"), None), counts, Markup(svg))
+
+
 def _figures(figures: queries.RoundFigures) -> list[Figure]:
     """The round's figures, labelled and drawn, in the order the page shows them."""
     return [
         *(_funnel(spec, getattr(figures, spec.field)) for spec in FUNNELS),
         *(_counts(spec, getattr(figures, spec.field)) for spec in COUNTS),
         _histogram(figures.score_histogram),
+        _leads(figures.plan_progress),
         _progress(figures.plan_progress),
     ]
 

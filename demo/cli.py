@@ -15,6 +15,7 @@ from demo.longgang import LonggangSeed, load_seed
 from extensions import db
 from plan.models import PlanStatus, ProgressStatus
 from plan.services import key_projects, progress
+from plan.services import parts as plan_parts
 from plan.services import plans as plan_services
 from plan.services import tasks as plan_tasks
 from review import queries as review_queries
@@ -365,12 +366,18 @@ def _plan_longgang(round: Round, seed: LonggangSeed, users: dict[str, User]) -> 
     screening.publish_decisions(actor=office, round=round)
     solicitation.transition_round(actor=None, round=round, target=RoundStatus.planning)
     plan = plan_services.create_plan(actor=office, round=round)
+    kept = key_projects.PROJECT_TEXT + ["category_id", "lead_unit_id"]
+    for project in plan.projects:  # Longgang's plan is one list, numbered through: no parts
+        fields = {name: getattr(project, name) for name in kept} | {"part_id": None}
+        cooperating = [unit.id for unit in project.cooperating_units]
+        key_projects.update_key_project(actor=office, project=project, fields=fields, cooperating_unit_ids=cooperating)
+    for part in list(plan.parts):
+        plan_parts.remove_plan_part(actor=office, part=part)
     for position, title in enumerate(key_titles, start=1):  # the seed's numbering, 一 to 十一
         project = next(p for p in plan.projects if p.title == title)
-        while project.position > position:
-            key_projects.move_key_project(actor=office, project=project, offset=-1)
+        key_projects.move_key_project(actor=office, project=project, to_position=position)
     for project in plan.projects:
-        fields = {name: getattr(project, name) for name in key_projects.PROJECT_TEXT + ["category_id", "lead_unit_id"]}
+        fields = {name: getattr(project, name) for name in kept}
         fields["lead_leader"] = stories.PLAN_LEADERS.get(project.number, stories.PLAN_LEADER_UNNAMED)
         account = stories.PLAN_LEADER_ACCOUNTS.get(project.number)
         fields["lead_leader_id"] = users[account].id if account else None

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from accounts.audit_text import RecordText, form_labels
 from plan.forms import FIELD_LABELS, AssessmentRowForm, ProgressForm, ReturnReportForm, TaskForm
-from plan.models import PlanStatus, ProgressStatus, Rating, ReportState
+from plan.models import Numbering, PlanStatus, ProgressStatus, Rating, ReportState
 
 STATUS = _l("Status")
 
@@ -16,6 +16,12 @@ AUDIT_TEXTS = {
             "plan.create": _l("created"),
             "plan.transition": _l("moved"),
             "plan.report_day": _l("set the reporting day of"),
+            "plan.layout": _l("set the numbering and the lead leaders' rule of"),
+            "plan.add_part": _l("added a part to"),
+            "plan.rename_part": _l("renamed a part of"),
+            "plan.move_part": _l("moved a part of"),
+            "plan.delete_part": _l("deleted a part of"),
+            "plan.import_projects": _l("imported key projects into"),
             "progress.import": _l("imported progress reports into"),
             "progress.remind": _l("reminded lead units of"),
             "bulletin.save": _l("saved a bulletin of"),
@@ -26,8 +32,14 @@ AUDIT_TEXTS = {
             "meeting": FIELD_LABELS["meeting"],
             "approved_on": FIELD_LABELS["approved_on"],
             "quarter": _l("Quarter"),
+            "part": FIELD_LABELS["part"],
+            "part_position": _l("Position"),
+            "numbering": FIELD_LABELS["numbering"],
+            "requires_lead_leader": FIELD_LABELS["requires_lead_leader"],
+            "projects": _l("Key projects"),
+            "file": _l("File"),
         },
-        values={"status": PlanStatus},
+        values={"status": PlanStatus, "numbering": Numbering},
     ),
     "KeyProject": RecordText(
         name=_l("key project"),
@@ -41,6 +53,7 @@ AUDIT_TEXTS = {
         fields={
             **{name: label for name, label in FIELD_LABELS.items() if name},
             "category_id": FIELD_LABELS["category"],
+            "part_id": FIELD_LABELS["part"],
             "lead_unit_id": FIELD_LABELS["lead_unit"],
             "lead_leader_id": FIELD_LABELS["lead_leader"],
             "position": _l("Position"),

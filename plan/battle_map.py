@@ -3,7 +3,7 @@ reported progress, readable on screen and on paper, with no script and no outsid
 
 from xml.sax.saxutils import escape
 
-LABEL_WIDTH, QUARTER_WIDTH, ROW_HEIGHT, HEAD = 260, 150, 44, 34
+LABEL_WIDTH, QUARTER_WIDTH, ROW_HEIGHT, HEAD, PART_HEIGHT = 260, 150, 44, 34, 30
 COLOURS = {"on_track": "#1e7b34", "lagging": "#b42318", "completed": "#0b5cad", None: "#9aa5b1"}
 
 
@@ -11,10 +11,13 @@ def battle_map_svg(rows: list[dict], *, title: str, quarter_labels: list[str], s
     """One row a project: a bar of its latest share done across the year, coloured by its status, and a
     diamond at the end of each quarter that has a milestone (filled once that quarter's report is in).
 
-    `rows` are dicts of number, title, milestones {quarter: target} and reports {quarter: (percent, status)}.
+    `rows` are dicts of number, title, milestones {quarter: target} and reports {quarter: (percent, status)}, and
+    part: the heading of the part (板块) each begins, drawn above the first of its rows.
     """
+    parts_of = [row.get("part", "") for row in rows]
+    headings = [part if part != before else "" for part, before in zip(parts_of, ["", *parts_of], strict=False)]
     width = LABEL_WIDTH + 4 * QUARTER_WIDTH + 20
-    height = HEAD + ROW_HEIGHT * len(rows) + 10
+    height = HEAD + ROW_HEIGHT * len(rows) + PART_HEIGHT * sum(1 for h in headings if h) + 10
     year = 4 * QUARTER_WIDTH
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
@@ -27,9 +30,13 @@ def battle_map_svg(rows: list[dict], *, title: str, quarter_labels: list[str], s
         parts.append(
             f'<text x="{centre}" y="{HEAD - 14}" text-anchor="middle" font-weight="600">{escape(label)}</text>'
         )
-    for number, row in enumerate(rows):
-        top = HEAD + number * ROW_HEIGHT
+    top = HEAD
+    for row, heading in zip(rows, headings, strict=True):
+        if heading:
+            parts.append(f'<text x="6" y="{top + PART_HEIGHT - 9}" font-weight="600">{escape(heading)}</text>')
+            top += PART_HEIGHT
         middle = top + ROW_HEIGHT / 2
+        top += ROW_HEIGHT
         title = f"{row['number']}、{row['title']}"
         shown = title if len(title) <= 18 else title[:17] + "…"
         parts.append(f'<text x="6" y="{middle + 4}"><title>{escape(title)}</title>{escape(shown)}</text>')

@@ -19,7 +19,18 @@ from core.forms import (
     optional_int,
     options,
 )
-from plan.models import KeyProject, Milestone, Plan, PlanStatus, ProgressReport, ProgressStatus, Rating, Task
+from plan.models import (
+    KeyProject,
+    Milestone,
+    Numbering,
+    Plan,
+    PlanPart,
+    PlanStatus,
+    ProgressReport,
+    ProgressStatus,
+    Rating,
+    Task,
+)
 from plan.numerals import chinese_number
 from plan.services.progress import ASSESSMENT_FIELDS, Assessment
 
@@ -33,6 +44,9 @@ FIELD_LABELS = {
     "meeting": _l("Meeting"),
     "approved_on": _l("Date of the meeting"),
     "category": _l("Category"),
+    "part": _l("Part (板块)"),
+    "numbering": _l("Numbering"),
+    "requires_lead_leader": _l("Every project needs a lead district leader for 送审稿"),
     "problem": _l("The problem it solves (为解决……问题)"),
     "principles": _l("Basic principles"),
     "content": _l("Reform content"),
@@ -52,6 +66,7 @@ class KeyProjectForm(VersionedForm):
     }
 
     title = StringField(_l("Project title"), validators=[DataRequired(), length_of(KeyProject.title)])
+    part_id = SelectField(FIELD_LABELS["part"], coerce=optional_int)
     category_id = SelectField(FIELD_LABELS["category"], coerce=optional_int)
     origin = StringField(
         _l("Where it comes from"),
@@ -81,10 +96,14 @@ class KeyProjectForm(VersionedForm):
     milestone_4 = TextAreaField(_l("By the end of the year"), validators=[length_of(Milestone.target)])
 
     @classmethod
-    def for_project(cls, *, round, project=None, **kwargs):
-        """The form with the round's categories and the units; filled from `project` when given."""
+    def for_project(cls, *, plan, project=None, **kwargs):
+        """The form with the plan's parts, the round's categories and the units; filled from `project` when given."""
+        round = plan.round
         form = cls(obj=project, **kwargs)
         form.category_id.choices = options([(c.id, c.name) for c in round.categories], blank=_l("— choose —"))
+        form.part_id.choices = options([(p.id, p.title) for p in plan.parts], blank=_l("— none —"))
+        if not plan.parts:
+            del form.part_id
         units = unit_choices(include=project.lead_unit_id if project else None)
         form.lead_unit_id.choices = options(units, blank=_l("— choose —"))
         leaders = leader_choices(include=project.lead_leader_id if project else None)
@@ -108,8 +127,9 @@ class KeyProjectForm(VersionedForm):
     def fields(self) -> dict:
         return {
             name: self[name].data
-            for name in ("title", "category_id", "origin", "problem", "principles", "content")
+            for name in ("title", "part_id", "category_id", "origin", "problem", "principles", "content")
             + ("innovation", "goals", "lead_leader_id", "lead_leader", "lead_unit_id")
+            if name in self
         }
 
     def milestones(self) -> dict[int, str]:
@@ -132,6 +152,24 @@ class ApprovalForm(VersionedForm):
         description=_l("E.g. 区委全面深化改革领导小组第十三次会议"),
     )
     approved_on = DateField(_l("Date of the meeting"), validators=[DataRequired()])
+
+
+class PlanLayoutForm(VersionedForm):
+    """How the plan numbers its projects where it has parts, and whether 送审稿 needs lead district leaders."""
+
+    numbering = SelectField(FIELD_LABELS["numbering"], coerce=enum_coerce(Numbering))
+    requires_lead_leader = BooleanField(
+        FIELD_LABELS["requires_lead_leader"],
+        description=_l("Leave it off where the plan names no lead district leaders, only lead units."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.numbering.choices = options(Numbering.choices())  # in the reader's language
+
+
+class PartForm(Form):
+    title = StringField(_l("Part (板块)"), validators=[DataRequired(), length_of(PlanPart.title)])
 
 
 class ProgressForm(Form):

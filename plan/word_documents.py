@@ -12,8 +12,12 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from plan.queries.plans import lead_counts
+
 TITLE_FONT, BODY_FONT, HEADING_FONT, LEAD_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"
 TITLE_SIZE, BODY_SIZE = Pt(22), Pt(16)
+# Who leads, as the district writes it (区直单位牵头34项、各镇牵头11项): the document is in Chinese whoever takes it.
+LEAD_KINDS = {"department": "区直单位", "subdistrict": "各镇（街道）", "stationed": "驻区单位"}
 
 
 def _run(paragraph, text: str, *, font: str = BODY_FONT, size=BODY_SIZE, bold: bool = False):
@@ -54,7 +58,14 @@ def plan_docx(snapshot: dict) -> bytes:
         line = document.add_paragraph()
         line.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _run(line, _approval_line(snapshot), font=LEAD_FONT)
+    counts = lead_counts(snapshot["projects"])
+    if counts:
+        _run(_paragraph(document), "其中" + "、".join(f"{LEAD_KINDS[k.value]}牵头{n}项" for k, n in counts) + "。")
+    heading = ""
     for project in snapshot["projects"]:
+        if project.get("part", "") not in ("", heading):  # the part's (板块) heading before its first project
+            heading = project["part"]
+            _run(_paragraph(document, centred=True), heading, font=HEADING_FONT)
         paragraph = document.add_paragraph()
         paragraph.paragraph_format.first_line_indent = BODY_SIZE * 2
         paragraph.paragraph_format.line_spacing = Pt(28)

@@ -51,6 +51,8 @@ GET  plan.bulletin                           login   login   403     403     403
 GET  plan.bulletin_document                  login   login   403     403     403     403     ok      ok
 GET  plan.key_project_edit                   login   login   403     403     403     403     403     ok
 GET  plan.key_project_new                    login   login   403     403     403     403     403     ok
+GET  plan.key_projects_import                 login   login   403     403     403     403     403     ok
+GET  plan.key_projects_import_template        login   login   403     403     403     403     403     ok
 GET  plan.key_project_tasks                  login   login   ok      403     403     403     ok      ok
 GET  plan.led_projects                      login   login   403     403     403     403     ok      403
 GET  plan.my_progress                        login   login   ok      ok      403     403     403     403
@@ -132,9 +134,15 @@ POST plan.key_project_delete                 login   login   403     403     403
 POST plan.key_project_edit                   login   login   403     403     403     403     403     ok
 POST plan.key_project_move                   login   login   403     403     403     403     403     ok
 POST plan.key_project_new                    login   login   403     403     403     403     403     ok
+POST plan.key_projects_import                 login   login   403     403     403     403     403     ok
 POST plan.key_project_tasks                  login   login   ok      403     403     403     403     ok
 POST plan.plan_assessment                    login   login   403     403     403     403     403     ok
 POST plan.plan_create                        login   login   403     403     403     403     403     ok
+POST plan.plan_layout                         login   login   403     403     403     403     403     ok
+POST plan.plan_part_add                       login   login   403     403     403     403     403     ok
+POST plan.plan_part_delete                    login   login   403     403     403     403     403     ok
+POST plan.plan_part_move                      login   login   403     403     403     403     403     ok
+POST plan.plan_part_rename                    login   login   403     403     403     403     403     ok
 POST plan.plan_report_day                    login   login   403     403     403     403     403     ok
 POST plan.plan_transition                    login   login   403     403     403     403     403     ok
 POST plan.progress_accept                    login   login   403     403     403     403     403     ok

@@ -134,6 +134,7 @@ def build_world() -> dict:
             "unit_id": unit_b.id,
             "plan_id": plan.id,
             "project_id": project.id,
+            "part_id": plan.parts[0].id,
             "quarter": 1,
             "report_id": report.id,
             "task_id": task.id,

@@ -3,7 +3,7 @@ the quarterly progress and the bulletins, one module per record. Each name is al
 
 from plan.models.bulletins import Bulletin
 from plan.models.key_projects import KeyProject, Milestone, Rating, key_project_cooperating_units
-from plan.models.plans import PLAN_TRANSITIONS, Plan, PlanStatus, PlanVersion
+from plan.models.plans import PLAN_TRANSITIONS, Numbering, Plan, PlanPart, PlanStatus, PlanVersion
 from plan.models.progress import (
     REACHED_OFFICE,
     REPORT_EDITABLE,
@@ -25,6 +25,8 @@ __all__ = [
     "PlanStatus",
     "PLAN_TRANSITIONS",
     "Plan",
+    "PlanPart",
+    "Numbering",
     "PlanVersion",
     "ProgressStatus",
     "ReportState",

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from accounts.models import Unit, User
 from core.models import LabelledEnum, Versioned, utcnow
 from extensions import db
-from plan.models.plans import Plan
+from plan.models.plans import Plan, PlanPart
 from plan.numerals import chinese_number
 from solicitation.models import Category, Proposal
 
@@ -42,7 +42,9 @@ class KeyProject(Versioned, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int]  # 1, 2, 3 … shown as 一、二、三
+    # 1, 2, 3 … through the plan, its parts' projects together in their parts' order (number_of: 一、二、三 …)
+    position: Mapped[int]
+    part_id: Mapped[int | None] = mapped_column(ForeignKey("plan_parts.id"), index=True)  # 板块
     # The proposal it was selected from; None for a task handed down (e.g. by the city).
     proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
     origin: Mapped[str] = mapped_column(String(200), default="")  # where a task not proposed came from
@@ -65,6 +67,7 @@ class KeyProject(Versioned, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     plan: Mapped[Plan] = relationship(back_populates="projects")
+    part: Mapped[PlanPart | None] = relationship()
     proposal: Mapped[Proposal | None] = relationship()
     category: Mapped[Category | None] = relationship()
     lead_unit: Mapped[Unit | None] = relationship(foreign_keys=[lead_unit_id])
@@ -79,7 +82,7 @@ class KeyProject(Versioned, db.Model):
 
     @property
     def number(self) -> str:
-        return chinese_number(self.position)
+        return chinese_number(self.plan.number_of(self))
 
     @property
     def lead_leader_name(self) -> str:

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import User
@@ -38,6 +38,20 @@ PLAN_TRANSITIONS: dict[PlanStatus, tuple[PlanStatus, ...]] = {
 }
 
 
+class Numbering(LabelledEnum):
+    """How the plan numbers its key projects where it has parts (板块)."""
+
+    continuous = "continuous"  # 一、二… through the whole plan
+    within_parts = "within_parts"  # 一、二… again under each part's heading
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.continuous: _l("Continuously through the plan"),
+            cls.within_parts: _l("Afresh within each part"),
+        }
+
+
 class Plan(Versioned, db.Model):
     """A round's plan; its text is its key projects, in order."""
 
@@ -55,6 +69,11 @@ class Plan(Versioned, db.Model):
     # Quarterly reports are due on this day of the quarter's last month (e.g. the 25th of March).
     report_day: Mapped[int] = mapped_column(default=25, server_default="25")
     approved_on: Mapped[date | None]
+    numbering: Mapped[Numbering] = mapped_column(
+        db.Enum(Numbering, native_enum=False, length=20), default=Numbering.continuous, server_default="continuous"
+    )
+    # Whether 送审稿 needs a lead district leader on every project: Longgang's lists name them, Jinwan's do not.
+    requires_lead_leader: Mapped[bool] = mapped_column(default=True, server_default=true())
     published_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -62,6 +81,31 @@ class Plan(Versioned, db.Model):
     projects: Mapped[list["KeyProject"]] = relationship(  # noqa: F821
         back_populates="plan", order_by="KeyProject.position", cascade="all, delete-orphan"
     )
+    parts: Mapped[list["PlanPart"]] = relationship(
+        back_populates="plan", order_by="PlanPart.position", cascade="all, delete-orphan"
+    )
+
+    def number_of(self, project) -> int:
+        """A project's number: its place in the plan, or in its part where the plan numbers within parts."""
+        if self.numbering is Numbering.continuous or project.part_id is None:
+            return project.position
+        return sum(1 for p in self.projects if p.part_id == project.part_id and p.position <= project.position)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanPart(db.Model):
+    """板块: a heading of the plan under which its key projects are grouped (经济提升, 民生提升 …)."""
+
+    __tablename__ = "plan_parts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int]
+
+    plan: Mapped[Plan] = relationship(back_populates="parts")
 
     def __str__(self) -> str:
         return self.title

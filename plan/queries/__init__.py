@@ -13,7 +13,9 @@ from plan.queries.key_projects import (
 from plan.queries.plans import (
     PROJECT_ROWS,
     SNAPSHOT_FIELDS,
+    by_part,
     changes,
+    lead_counts,
     plan_is_visible,
     plan_of,
     plan_snapshot,
@@ -75,6 +77,8 @@ __all__ = [
     "project_snapshot",
     "plan_snapshot",
     "changes",
+    "by_part",
+    "lead_counts",
     "published_plans_in_force",
     "latest_public_plan",
     "report_visible_to",

@@ -1,10 +1,12 @@
 """The plan and its snapshots: who sees it, what the public reads of it, what a version held and what changed
 between two."""
 
+from collections import Counter
+
 from sqlalchemy import ColumnElement, bindparam, exists, func, select, true
 from sqlalchemy.orm import selectinload
 
-from accounts.models import Role
+from accounts.models import Role, UnitKind
 from accounts.permissions import has_role
 from extensions import db
 from plan.models import (
@@ -18,6 +20,7 @@ from solicitation.models import Proposal
 # A key project's fields as a snapshot keeps them (the labels are the plan's own words).
 SNAPSHOT_FIELDS = [
     "title",
+    "part",
     "category",
     "problem",
     "principles",
@@ -35,6 +38,7 @@ SNAPSHOT_FIELDS = [
 PROJECT_ROWS = selectinload(Plan.projects).options(
     selectinload(KeyProject.proposal).selectinload(Proposal.unit),
     selectinload(KeyProject.category),
+    selectinload(KeyProject.part),
     selectinload(KeyProject.lead_unit),
     selectinload(KeyProject.lead_leader_account),
     selectinload(KeyProject.milestones),
@@ -136,6 +140,7 @@ def project_snapshot(project: KeyProject) -> dict:
         "id": project.id,
         "number": project.number,
         "title": project.title,
+        "part": project.part.title if project.part else "",
         "category": project.category.name if project.category else "",
         "problem": project.problem,
         "principles": project.principles,
@@ -144,6 +149,7 @@ def project_snapshot(project: KeyProject) -> dict:
         "goals": project.goals,
         "lead_leader": project.lead_leader_name,
         "lead_unit": project.lead_unit.name if project.lead_unit else "",
+        "lead_unit_kind": project.lead_unit.kind.value if project.lead_unit else "",
         "cooperating_units": "、".join(unit.name for unit in project.cooperating_units),
         "milestones": {str(m.quarter): m.target for m in project.milestones},
         "proposal_id": project.proposal_id,
@@ -158,8 +164,35 @@ def plan_snapshot(plan: Plan) -> dict:
         "status": plan.status.value,
         "meeting": plan.meeting,
         "approved_on": plan.approved_on.isoformat() if plan.approved_on else None,
+        "numbering": plan.numbering.value,
+        "parts": [part.title for part in plan.parts],
         "projects": [project_snapshot(project) for project in plan.projects],
     }
+
+
+def by_part(projects) -> list[tuple[str, list]]:
+    """Projects in the plan's order (records, or a snapshot's entries), under their parts' titles: one (title,
+    projects) a part in turn, "" for those in no part. Every page and document that lists a plan's projects."""
+    groups: list[tuple[str, list]] = []
+    for project in projects:
+        title = project.get("part", "") if isinstance(project, dict) else (project.part.title if project.part else "")
+        if not groups or groups[-1][0] != title:
+            groups.append((title, []))
+        groups[-1][1].append(project)
+    return groups
+
+
+def _lead_kind(project) -> str:
+    if isinstance(project, dict):
+        return project.get("lead_unit_kind", "")  # a snapshot made before it was kept has none
+    return project.lead_unit.kind.value if project.lead_unit else ""
+
+
+def lead_counts(projects) -> list[tuple[UnitKind, int]]:
+    """Who leads: how many projects (records, or a snapshot's entries) each kind of lead unit leads
+    (区直单位牵头34项、各镇牵头11项), the kinds leading none left out."""
+    counts = Counter(_lead_kind(project) for project in projects)
+    return [(kind, counts[kind.value]) for kind in UnitKind if counts[kind.value]]
 
 
 def changes(before: dict, after: dict) -> list[tuple[str, str, object, object]]:

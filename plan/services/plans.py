@@ -14,7 +14,7 @@ from accounts.permissions import check_office
 from core.models import utcnow
 from extensions import db
 from plan.errors import PlanError
-from plan.models import PLAN_TRANSITIONS, KeyProject, Plan, PlanStatus, PlanVersion
+from plan.models import PLAN_TRANSITIONS, KeyProject, Numbering, Plan, PlanPart, PlanStatus, PlanVersion
 from plan.queries import plan_snapshot
 from review.models import Decision, Screening
 from review.ranking import rank_round
@@ -25,6 +25,26 @@ def check_draft(plan: Plan) -> None:
     """Refuse a change of the plan's text unless the plan is a draft."""
     if plan.status is not PlanStatus.draft:
         raise PlanError("plan_not_draft", status=plan.status)
+
+
+def plan_groups(plan: Plan) -> list[list[KeyProject]]:
+    """The plan's projects in order, by part: each part's in the parts' order, then those in no part."""
+    order = {part.id: index for index, part in enumerate(plan.parts)} | {None: len(plan.parts)}
+    groups: list[list[KeyProject]] = [[] for _ in order]
+    for project in sorted(plan.projects, key=lambda p: p.position):
+        groups[order.get(project.part_id, len(plan.parts))].append(project)
+    return groups
+
+
+def set_positions(groups: list[list[KeyProject]]) -> None:
+    for position, project in enumerate((p for group in groups for p in group), start=1):
+        project.position = position
+
+
+def renumber(plan: Plan) -> None:
+    """Give the projects positions 1, 2, 3 … through the plan, each part's together in the parts' order."""
+    db.session.flush()  # a project's new part, and a part added, have their ids
+    set_positions(plan_groups(plan))
 
 
 def _record_version(actor: User | None, plan: Plan) -> PlanVersion:
@@ -43,6 +63,9 @@ def create_plan(*, actor: User, round: Round) -> Plan:
     if db.session.scalar(select(Plan.id).where(Plan.round_id == round.id)):
         raise PlanError("plan_exists")
     plan = Plan(round=round, title=round.title, status=PlanStatus.draft, version=1)
+    # Its parts (板块) are the round's categories to start with; the office renames, adds and removes them.
+    parts = {c.id: PlanPart(title=c.name, position=i) for i, c in enumerate(round.categories, start=1)}
+    plan.parts = list(parts.values())
     # The selected proposals whole (the ranking loads only a list's columns), in one query.
     selected = db.session.scalars(
         select(Proposal)
@@ -59,6 +82,7 @@ def create_plan(*, actor: User, round: Round) -> Plan:
         plan.projects.append(
             KeyProject(
                 position=position,
+                part=parts.get(proposal.category_id),
                 proposal=proposal,
                 title=proposal.title,
                 category_id=proposal.category_id,
@@ -71,6 +95,7 @@ def create_plan(*, actor: User, round: Round) -> Plan:
             )
         )
     db.session.add(plan)
+    renumber(plan)  # the ranking's order within each part
     audit.record(actor=actor, action="plan.create", obj=plan, after={"projects": len(plan.projects)})
     db.session.commit()
     return plan
@@ -95,8 +120,11 @@ def transition_plan(
         if target is PlanStatus.submitted_for_review:
             if not plan.projects:
                 raise PlanError("plan_empty")
-            incomplete = next((p for p in plan.projects if not (p.lead_leader_name and p.lead_unit_id)), None)
+            incomplete = next((p for p in plan.projects if not p.lead_unit_id), None)
             if incomplete is not None:
+                raise PlanError("project_without_lead_unit", number=incomplete.number)
+            incomplete = plan.requires_lead_leader and next((p for p in plan.projects if not p.lead_leader_name), None)
+            if incomplete:
                 raise PlanError("project_incomplete", number=incomplete.number)
         if target is PlanStatus.approved:
             if not meeting.strip() or approved_on is None:
@@ -117,5 +145,21 @@ def transition_plan(
             before=before,
             after={"status": target.value, "version": plan.version, "meeting": plan.meeting},
         )
+        db.session.commit()
+    return plan
+
+
+def set_plan_layout(
+    *, actor: User, plan: Plan, numbering: Numbering, requires_lead_leader: bool, expected_version: int | None = None
+) -> Plan:
+    """How the plan numbers its projects where it has parts, and whether 送审稿 needs a lead district leader on
+    each: the office's choice, while the plan is a draft."""
+    check_office(actor, PlanError)
+    with edits.saving(plan, expected_version):
+        check_draft(plan)
+        before = {"numbering": plan.numbering.value, "requires_lead_leader": plan.requires_lead_leader}
+        plan.numbering, plan.requires_lead_leader = numbering, requires_lead_leader
+        after = {"numbering": numbering.value, "requires_lead_leader": requires_lead_leader}
+        audit.record(actor=actor, action="plan.layout", obj=plan, before=before, after=after)
         db.session.commit()
     return plan

@@ -20,6 +20,7 @@ from extensions import db
 from plan.errors import PlanError
 from plan.models import (
     KeyProject,
+    Numbering,
     Plan,
     ProgressAttachment,
     ProgressReminder,
@@ -313,9 +314,9 @@ def import_progress(*, actor: User, plan: Plan, quarter: int, filename: str, dat
     if quarter not in (1, 2, 3, 4):
         raise PlanError("quarter_out_of_range")
     rows = table_rows(filename=filename, data=data, columns=IMPORT_COLUMNS, required={"number", "percent", "status"})
-    by_number = {project.number: project for project in plan.projects} | {
-        str(project.position): project for project in plan.projects
-    }
+    # 一、二… name one project only where numbering runs through the plan; 1, 2… (the positions) always do.
+    named = plan.projects if plan.numbering is Numbering.continuous else []
+    by_number = {project.number: project for project in named} | {str(p.position): p for p in plan.projects}
     headers, problems, seen = dict(IMPORT_COLUMNS), [], set()
     for line, values in rows:
         try:

@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from plan.queries import latest_public_plan, suggestion_outcome
+from plan.queries import by_part, latest_public_plan, lead_counts, suggestion_outcome
 from plan.word_documents import official_text
 
 bp = Blueprint("plan", __name__)
@@ -12,6 +12,9 @@ bp.add_app_template_filter(official_text)
 bp.add_app_template_global(suggestion_outcome)
 # The home page (core's) shows the newest published plan and its projects' progress; it stands without it.
 bp.add_app_template_global(latest_public_plan)
+# Every page that lists a plan's projects groups them under its parts and says who leads them.
+bp.add_app_template_global(by_part)
+bp.add_app_template_global(lead_counts)
 
 # Each module adds its routes to bp.
-from plan.views import bulletins, key_projects, plans, progress, public, tasks  # noqa: E402, F401
+from plan.views import bulletins, key_projects, parts, plans, progress, public, tasks  # noqa: E402, F401

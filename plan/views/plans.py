@@ -12,7 +12,7 @@ from core.exports import docx_response, table_response
 from core.forms import form_status, show_error
 from extensions import db
 from plan import queries
-from plan.forms import FIELD_LABELS, ApprovalForm
+from plan.forms import FIELD_LABELS, ApprovalForm, PlanLayoutForm
 from plan.models import PLAN_TRANSITIONS, Plan, PlanStatus
 from plan.permissions import can_view_plan
 from plan.services import plans as services
@@ -21,10 +21,12 @@ from plan.word_documents import plan_docx
 from solicitation.models import Round
 
 SUMMARY_COLUMNS = [
+    (FIELD_LABELS["part"], lambda p: p.part.title if p.part else ""),
     (FIELD_LABELS["number"], lambda p: p.number),
     (_l("Project title"), lambda p: p.title),
     (FIELD_LABELS["lead_leader"], lambda p: p.lead_leader_name),
     (FIELD_LABELS["lead_unit"], lambda p: p.lead_unit.name if p.lead_unit else ""),
+    (_l("Kind of lead unit"), lambda p: p.lead_unit.kind.label if p.lead_unit else ""),
     (FIELD_LABELS["cooperating_units"], lambda p: "、".join(u.name for u in p.cooperating_units)),
     (FIELD_LABELS["category"], lambda p: p.category.name if p.category else ""),
     (FIELD_LABELS["goals"], lambda p: p.goals),
@@ -42,6 +44,7 @@ def _render_plan(round, *, approval_form=None, status=200):
         statuses=list(PlanStatus),
         next_statuses=PLAN_TRANSITIONS[plan.status] if plan else (),
         approval_form=approval_form or ApprovalForm(formdata=None, lock_version=plan.lock_version if plan else None),
+        layout_form=PlanLayoutForm(formdata=None, obj=plan) if plan else None,
     ), status
 
 

@@ -23,7 +23,7 @@ from extensions import db
 from plan import queries
 from plan.battle_map import battle_map_svg
 from plan.forms import AssessmentForm, LedProjectFilterForm, ProgressForm, ReturnReportForm
-from plan.models import KeyProject, Plan, ProgressAttachment, ProgressReport, ProgressStatus
+from plan.models import KeyProject, Numbering, Plan, ProgressAttachment, ProgressReport, ProgressStatus
 from plan.permissions import (
     can_manage_plan,
     can_report_progress,
@@ -308,7 +308,9 @@ def progress_import_template(plan_id, fmt):
     rows = []
     for project in plan.projects:
         report = reports.get(project.id, {}).get(quarter)
-        figures = {"number": project.number, "title": project.title}
+        # Numbered within parts, 一 comes again in each part: the sheet names each project by its place instead.
+        number = project.number if plan.numbering is Numbering.continuous else project.position
+        figures = {"number": number, "title": project.title}
         if report:
             figures |= {
                 "percent": report.percent,
@@ -333,6 +335,7 @@ def battle_map(plan_id):
         {
             "number": project.number,
             "title": project.title,
+            "part": project.part.title if project.part else "",
             "milestones": {m.quarter: m.target for m in project.milestones},
             "reports": {q: (r.percent, r.status.value) for q, r in reports.get(project.id, {}).items()},
         }

@@ -73,3 +73,37 @@ document.addEventListener("DOMContentLoaded", () => {
     }),
   );
 });
+
+// A draft plan's projects: dragged to a place in their part, which the row's own "move to" form then sends (the
+// number and the arrows do the same from the keyboard, and without this file).
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("tbody.sortable").forEach((body) => {
+    let dragged = null;
+    const rows = () => Array.from(body.querySelectorAll("tr[draggable]"));
+    body.addEventListener("dragstart", (event) => {
+      dragged = event.target.closest("tr[draggable]");
+      if (!dragged) return;
+      dragged.classList.add("dragging");
+      event.dataTransfer.effectAllowed = "move";
+      event.dataTransfer.setData("text/plain", dragged.id);
+    });
+    body.addEventListener("dragover", (event) => {
+      const over = event.target.closest("tr[draggable]");
+      if (!dragged || !over || over === dragged) return;
+      event.preventDefault();
+      const after = rows().indexOf(over) > rows().indexOf(dragged);
+      over.parentNode.insertBefore(dragged, after ? over.nextSibling : over);
+    });
+    body.addEventListener("dragend", () => {
+      if (!dragged) return;
+      const form = dragged.querySelector("form.move-to");
+      const place = rows().indexOf(dragged) + 1;
+      dragged.classList.remove("dragging");
+      if (form && String(place) !== form.elements.to_position.defaultValue) {
+        form.elements.to_position.value = place;
+        form.submit();
+      }
+      dragged = null;
+    });
+  });
+});

@@ -270,12 +270,14 @@ def test_a_plan_sent_for_review_without_a_lead_leader_says_which_project_lacks_o
     for status in (RoundStatus.reviewing, RoundStatus.planning):
         round_services.transition_round(actor=office, round=round, target=status)
     plan = plan_services.create_plan(actor=office, round=round)
-    key_projects.add_key_project(actor=office, plan=plan, fields={"title": "推进网格管理标准化", "lead_leader": ""})
+    unit = make_user(role="unit_staff").unit
+    fields = {"title": "推进网格管理标准化", "lead_leader": "", "lead_unit_id": unit.id}
+    key_projects.add_key_project(actor=office, plan=plan, fields=fields)
     before = rows_of_every_table()
     response = client.post(
         f"/plans/{plan.id}/transition", data={"target": "submitted_for_review", "lock_version": plan.lock_version}
     )
-    reason = {"zh_CN": "需要填写牵头区领导和牵头单位", "en": "needs a lead district leader and a lead unit"}[language]
+    reason = {"zh_CN": "项目（一）需要填写牵头区领导。", "en": "Project 一 needs a lead district leader."}[language]
     assert_refused(response, 400, reason)
     assert db.session.get(Plan, plan.id).status is PlanStatus.draft
     assert rows_of_every_table() == before

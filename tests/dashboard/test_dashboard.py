@@ -32,6 +32,7 @@ FIGURES = [
     "suggestions-by-channel",
     "suggestions-by-category",
     "score-histogram",
+    "plan-leads",
     "plan-progress",
 ]
 
@@ -201,7 +202,7 @@ def test_a_suggestion_that_fed_a_selected_proposal_reaches_the_last_step(client,
     # received, taken up, never sent to screening, linked to a proposal that became key project 一
     assert values(page, "suggestion-funnel") == suggestion_funnel_in_db(planning["round"].id) == [1, 1, 1, 1, 0]
     assert [label for label, _value in figure_rows(page, "plan-progress")] == [
-        f"{project.number}、{project.title}" for project in published.projects
+        f"{project.part.title} · {project.number}、{project.title}" for project in published.projects
     ]
     assert values(page, "plan-progress") == [None, None, None]  # no report accepted yet
 

@@ -59,14 +59,14 @@ def test_projects_are_renumbered_when_moved_added_or_removed(planning):
     office = planning["office"]
     plan = services.create_plan(actor=office, round=planning["round"])
     first, second, third = plan.projects
-    key_projects.move_key_project(actor=office, project=third, offset=-1)
+    key_projects.move_key_project(actor=office, project=third, to_position=2)
     assert [(p.number, p.title) for p in plan.projects] == [
         ("一", first.title),
         ("二", third.title),
         ("三", second.title),
     ]
     with pytest.raises(PlanError, match="cannot_move"):
-        key_projects.move_key_project(actor=office, project=first, offset=-1)
+        key_projects.move_key_project(actor=office, project=first, to_position=4)
     city = key_projects.add_key_project(
         actor=office, plan=plan, fields={"title": "推进基础设施供给侧结构性改革", "origin": "市级改革试点任务"}
     )
@@ -155,7 +155,7 @@ def test_the_office_edits_a_project_with_milestones_and_exports_the_summary(clie
     assert refused.status_code == 400 and "为解决网格事项多而杂的问题" in refused.get_data(as_text=True)
     sheet = client.get(f"/plans/{plan.id}/summary.xlsx")
     rows = list(load_workbook(io.BytesIO(sheet.data)).active.iter_rows(values_only=True))
-    assert rows[1][:4] == ("一", project.title, "高自民", "区政务办")
+    assert rows[1][1:5] == ("一", project.title, "高自民", "区政务办")
     printed = client.get(f"/plans/{plan.id}/print").get_data(as_text=True)
     assert f"一、{project.title}" in printed and "为解决网格事项多而杂的问题，系统性规范网格化管理全流程" in printed
 
