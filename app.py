@@ -55,6 +55,7 @@ from solicitation import cli as solicitation_cli
 from solicitation import permissions as solicitation_permissions
 from solicitation import queries as solicitation_queries
 from solicitation import todo as solicitation_todo
+from solicitation.services import suggestion_counts
 from solicitation.views import bp as solicitation_bp
 
 ERROR_PAGES = (400, 403, 404, 405, 413, 429, 500)
@@ -139,6 +140,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.cli.add_command(backup_cli)
     app.cli.add_command(worker_command)
     search_queue.watch()  # every change of an indexed record queues it, in its own transaction
+    suggestion_counts.watch()  # every change of a suggestion updates the summary counts, in its own transaction
     if app.config["START_WORKERS"] and not app.testing:
         start_workers(app)
     return app

@@ -37,7 +37,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -144,13 +144,15 @@ def tracking_code(number: int) -> str:
     return "".join(digits)
 
 
-def suggestion_rows(n: int, *, round_id: int, categories: list[int], units: list[int], proposals: list[int], links: list):
+def suggestion_rows(
+    n: int, *, round_id: int, categories: list[int], units: list[int], proposals: list[int], links: list
+):
     """The round's suggestions as tuples of COLUMNS (ids 1..n, oldest first); their (suggestion, proposal) links
     are added to `links`."""
     rng = random.Random(22)
     statuses, status_weights = zip(*STATUSES.items(), strict=True)
     channels, channel_weights = zip(*CHANNELS.items(), strict=True)
-    start = datetime(2026, 9, 1, 8, 0)
+    start = datetime(2026, 9, 1, 8, 0, tzinfo=UTC).replace(tzinfo=None)  # stored as naive UTC
     step = timedelta(days=90) / n
     for number in range(1, n + 1):
         place, topic = rng.choice(PLACES), rng.choice(TOPICS)
@@ -220,6 +222,7 @@ def build(url: str, instance: Path, *, n: int, proposals: int) -> dict:
 
     from accounts.models import Role, Unit, UnitKind, User
     from app import create_app
+    from core import clock
     from core.models import utcnow
     from extensions import db
     from solicitation.models import Category, Proposal, ProposalStatus, Round, RoundStatus, suggestion_proposals
@@ -236,7 +239,7 @@ def build(url: str, instance: Path, *, n: int, proposals: int) -> dict:
         office = User(username="scale.office", display_name="规模测试", role=Role.office)
         office.set_password(PASSWORD)
         units = [Unit(name=f"规模测试单位{i}", kind=UnitKind.subdistrict) for i in range(20)]
-        today = datetime.now().date()
+        today = clock.today()
         round = Round(
             year=2998,
             title="全市改革需求征集",
@@ -301,9 +304,7 @@ def build(url: str, instance: Path, *, n: int, proposals: int) -> dict:
                     chunk = []
             if chunk:
                 db.session.execute(statement, chunk)
-            db.session.execute(
-                insert(suggestion_proposals), [{"suggestion_id": s, "proposal_id": p} for s, p in links]
-            )
+            db.session.execute(insert(suggestion_proposals), [{"suggestion_id": s, "proposal_id": p} for s, p in links])
         db.session.commit()
         built = time.perf_counter() - started
         say(f"  {n:,} suggestions ({len(links):,} links) inserted in {built:.1f} s ({n / built:,.0f} a second)")
@@ -313,7 +314,12 @@ def build(url: str, instance: Path, *, n: int, proposals: int) -> dict:
         total = db.session.scalar(select(func.count()).select_from(text("suggestions")))
         assert total == n, total
         codes = [tracking_code(random.randint(1, n)) for _ in range(200)]
-        facts = {"round": round.id, "review_round": review_round, "codes": codes, "categories": [c.id for c in categories]}
+        facts = {
+            "round": round.id,
+            "review_round": review_round,
+            "codes": codes,
+            "categories": [c.id for c in categories],
+        }
         db.engine.dispose()
     return facts
 
@@ -323,10 +329,9 @@ def after_bulk_load(db) -> None:
     statistics (a live database has them from autovacuum)."""
     from sqlalchemy import text
 
-    with contextlib.suppress(ImportError):  # the summary counts, where the branch has them
-        from solicitation.services.suggestion_counts import recount_suggestions
+    from solicitation.services.suggestion_counts import recount_suggestions
 
-        recount_suggestions()
+    recount_suggestions()
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text("ANALYZE"))
         db.session.commit()
@@ -342,7 +347,9 @@ class Client:
         )
         if office:
             token = self.token("/login")
-            status, _body = self.request("/login", {"csrf_token": token, "username": "scale.office", "password": PASSWORD})
+            status, _body = self.request(
+                "/login", {"csrf_token": token, "username": "scale.office", "password": PASSWORD}
+            )
             assert status == 302, f"login: {status}"
 
     def request(self, path: str, data: dict | None = None) -> tuple[int, str]:
@@ -508,7 +515,10 @@ def main() -> None:
         args.suggestions, args.proposals, args.requests, args.clients = 20_000, 200, 3, 4
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     result = {"suggestions": args.suggestions, "proposals": args.proposals, "machine_loop_s": machine_report()}
-    say(f"Scale benchmark: {args.suggestions:,} suggestions, {args.proposals:,} proposals; load {os.getloadavg()[0]:.2f}")
+    say(
+        f"Scale benchmark: {args.suggestions:,} suggestions, {args.proposals:,} proposals; "
+        f"load {os.getloadavg()[0]:.2f}"
+    )
     for database in args.databases.split(","):
         with contextlib.ExitStack() as stack:
             instance = Path(tempfile.mkdtemp(prefix="bench-scale-"))
@@ -523,9 +533,7 @@ def main() -> None:
             started = time.perf_counter()
             facts = build(url, instance, n=args.suggestions, proposals=args.proposals)
             result[f"build_s_{database}"] = round(time.perf_counter() - started, 1)
-            figures = serve_and_time(
-                url, instance, facts, requests=args.requests, clients=args.clients, label=database
-            )
+            figures = serve_and_time(url, instance, facts, requests=args.requests, clients=args.clients, label=database)
             measured = keys(figures, args.suggestions, args.proposals, args.clients)
             if database == "postgresql":
                 result |= measured

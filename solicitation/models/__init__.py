@@ -13,24 +13,28 @@ from solicitation.models.proposals import (
 )
 from solicitation.models.rounds import ROUND_TRANSITIONS, Category, LateAllowance, Round, RoundStatus
 from solicitation.models.suggestions import (
+    COUNT_SLOTS,
     PUBLIC_CHANNELS,
     SUGGESTION_TRANSITIONS,
     TAKEN_UP,
     Channel,
     RejectReason,
     Suggestion,
+    SuggestionCount,
     SuggestionSecond,
     SuggestionStatus,
     suggestion_proposals,
 )
 
 __all__ = [
+    "COUNT_SLOTS",
     "PUBLIC_CHANNELS",
     "SUGGESTION_TRANSITIONS",
     "TAKEN_UP",
     "Channel",
     "RejectReason",
     "Suggestion",
+    "SuggestionCount",
     "SuggestionSecond",
     "SuggestionStatus",
     "suggestion_proposals",

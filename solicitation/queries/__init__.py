@@ -36,11 +36,13 @@ from solicitation.queries.suggestions import (
     publicly_visible_suggestions,
     referred_to,
     round_suggestions,
+    status_counts,
     suggestion_events_visible_to,
     suggestion_figures,
     suggestion_is_visible,
     suggestion_visible_to,
     suggestions,
+    summary_counts,
     visible_suggestions,
 )
 
@@ -76,6 +78,8 @@ __all__ = [
     "referred_to",
     "Heard",
     "heard_counts",
+    "status_counts",
+    "summary_counts",
     "SuggestionFigures",
     "suggestion_figures",
     "publicly_visible_suggestions",

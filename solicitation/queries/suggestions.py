@@ -15,6 +15,7 @@ from solicitation.models import (
     RejectReason,
     Round,
     Suggestion,
+    SuggestionCount,
     SuggestionStatus,
 )
 from solicitation.queries.rounds import publicly_visible_rounds
@@ -124,15 +125,17 @@ class Heard(NamedTuple):
 
 
 def heard_counts(round_id: int) -> Heard:
-    """What a round heard, from one grouped count; each list most first."""
+    """What a round heard, from the summary counts; each list most first."""
     received, set_aside, by_category, by_channel, names = 0, {}, {}, {}, {}
     for category_id, name, channel, is_rejected, reason, count in db.session.execute(
         _HEARD_COUNTS, {"round_id": round_id}
     ):
         received += count
         if is_rejected:
+            reason = RejectReason[reason] if reason else None
             set_aside[reason] = set_aside.get(reason, 0) + count
             continue
+        category_id = category_id or None
         names[category_id] = name
         by_category[category_id] = by_category.get(category_id, 0) + count
         by_channel[channel] = by_channel.get(channel, 0) + count
@@ -151,21 +154,61 @@ class SuggestionFigures(NamedTuple):
 
 
 def suggestion_figures() -> SuggestionFigures:
-    """Every round's suggestions received and answered (the office's reply published), in one statement: the
-    home page's figures."""
-    counted = func.count(Suggestion.id)
-    row = db.session.execute(select(counted, counted.filter(Suggestion.reply_published_at.is_not(None)))).one()
-    return SuggestionFigures(*row)
+    """Every round's suggestions received and answered (the office's reply published), from the summary counts:
+    the home page's figures."""
+    counted = func.coalesce(func.sum(SuggestionCount.count), 0)
+    published = func.coalesce(func.sum(SuggestionCount.count).filter(SuggestionCount.reply_published), 0)
+    return SuggestionFigures(*db.session.execute(select(counted, published)).one())
+
+
+def summary_counts(column, *conditions) -> dict:
+    """How many suggestions have each value of `column` (a SuggestionCount column) among the summary rows matching
+    `conditions`: exact, without reading the suggestions themselves. Values none has are left out."""
+    total = func.sum(SuggestionCount.count)
+    query = select(column, total).where(*conditions).group_by(column).having(total > 0)
+    return dict(db.session.execute(query).all())
+
+
+def status_counts(
+    *,
+    round_id: int,
+    status: SuggestionStatus | None = None,
+    channel: Channel | None = None,
+    category_id: int | None = None,
+    held_reply: bool = False,
+) -> list[tuple[SuggestionStatus, int]]:
+    """How many of the round's suggestions matching the list's filters (all but its words) have each status, most
+    first, from the summary counts."""
+    conditions = [SuggestionCount.round_id == round_id]
+    if status is not None:
+        conditions.append(SuggestionCount.status == status)
+    if channel is not None:
+        conditions.append(SuggestionCount.channel == channel)
+    if category_id is not None:
+        conditions.append(SuggestionCount.category_id == category_id)
+    if held_reply:
+        conditions.append(SuggestionCount.reply_held)
+    return sorted(summary_counts(SuggestionCount.status, *conditions).items(), key=lambda row: -row[1])
 
 
 # Made once a process: /heard runs it for every reader, and building it cost more than running it (issue 19).
-_REJECTED = Suggestion.status == SuggestionStatus.rejected
+_REJECTED = SuggestionCount.status == SuggestionStatus.rejected
 _HEARD_COUNTS = (
-    select(Suggestion.category_id, Category.name, Suggestion.channel, _REJECTED, Suggestion.reject_reason, func.count())
-    .select_from(Suggestion)
-    .outerjoin(Category, Category.id == Suggestion.category_id)
-    .where(Suggestion.round_id == bindparam("round_id"))
-    .group_by(Suggestion.category_id, Category.name, Suggestion.channel, _REJECTED, Suggestion.reject_reason)
+    select(
+        SuggestionCount.category_id,
+        Category.name,
+        SuggestionCount.channel,
+        _REJECTED,
+        SuggestionCount.reject_reason,
+        func.sum(SuggestionCount.count),
+    )
+    .select_from(SuggestionCount)
+    .outerjoin(Category, Category.id == SuggestionCount.category_id)
+    .where(SuggestionCount.round_id == bindparam("round_id"))
+    .group_by(
+        SuggestionCount.category_id, Category.name, SuggestionCount.channel, _REJECTED, SuggestionCount.reject_reason
+    )
+    .having(func.sum(SuggestionCount.count) > 0)
 )
 
 

@@ -55,7 +55,10 @@ def suggestion_list(round_id):
 
 def _list_page(round, bulk_form, *, chosen_ids=(), status=200):
     """The list (or its export) with the bulk triage form, a sent one keeping the user's choices and errors."""
-    filters, query = _filtered(round)
+    filters, chosen = _chosen(round)
+    query = queries.suggestions(current_user, round_id=round.id, **chosen)
+    # Without words, the summary counts give the counts and the total exactly, without counting the rows.
+    counts = None if chosen["q"] else queries.status_counts(round_id=round.id, **_without_words(chosen))
     page = list_or_export(
         query,
         filename=f"suggestions-{round.year}",
@@ -65,9 +68,14 @@ def _list_page(round, bulk_form, *, chosen_ids=(), status=200):
         filters=filters,
         bulk_form=bulk_form,
         chosen_ids=set(chosen_ids),
-        of_page=lambda _page: {"counts": queries.counts_by(Suggestion.status, query)},
+        of_page=lambda _page: {"counts": counts if counts is not None else queries.counts_by(Suggestion.status, query)},
+        total=None if counts is None else sum(count for _status, count in counts),
     )
     return page, status
+
+
+def _without_words(chosen: dict) -> dict:
+    return {name: value for name, value in chosen.items() if name != "q"}
 
 
 @bp.post("/rounds/<int:round_id>/suggestions/bulk")
