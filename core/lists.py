@@ -32,6 +32,22 @@ def paginate(query: Select, *, total: int | None = None):
     return page
 
 
+class FoundPage(Pagination):
+    """A page of records found elsewhere (the search index), as the list templates read a page: its items, how
+    many were found in all and, when the finder stopped counting at its cap, `capped` ("1,000+")."""
+
+    def __init__(self, *, items: list, total: int, capped: bool):
+        self._found, self.capped = items, capped
+        super().__init__(page=page_number(), per_page=current_app.config["PAGE_SIZE"], error_out=False, count=False)
+        self.total = total
+
+    def _query_items(self) -> list:
+        return self._found
+
+    def _query_count(self) -> int:
+        return self.total
+
+
 def export_format() -> str | None:
     """The export format asked for by `?export=csv|xlsx`, if any."""
     fmt = request.args.get("export")

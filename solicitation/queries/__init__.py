@@ -27,8 +27,10 @@ from solicitation.queries.rounds import (
     transition_preview,
 )
 from solicitation.queries.suggestions import (
+    WORD_SEARCH,
     Heard,
     SuggestionFigures,
+    WordMatches,
     heard_counts,
     is_publicly_visible,
     public_suggestions,
@@ -44,6 +46,7 @@ from solicitation.queries.suggestions import (
     suggestions,
     summary_counts,
     visible_suggestions,
+    word_matches,
 )
 
 __all__ = [
@@ -74,6 +77,9 @@ __all__ = [
     "suggestion_is_visible",
     "suggestion_events_visible_to",
     "suggestions",
+    "WORD_SEARCH",
+    "WordMatches",
+    "word_matches",
     "round_suggestions",
     "referred_to",
     "Heard",

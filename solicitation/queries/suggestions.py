@@ -1,5 +1,6 @@
 """Residents' suggestions: who sees one on the staff side, the lists, what the public sees of a round."""
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, false, func, or_, select, true
@@ -91,6 +92,62 @@ def suggestions(
     if held_reply:
         query = query.where(Suggestion.reply != "", Suggestion.reply_published_at.is_(None))
     return query.order_by(Suggestion.created_at.desc(), Suggestion.id.desc())
+
+
+# The search index's word search of a round's suggestions (search_index.queries.round_suggestion_matches), given
+# by create_app: an earlier stage never imports search_index.
+WORD_SEARCH: list[Callable] = []
+
+
+class WordMatches(NamedTuple):
+    """A page of the round's suggestions a search box's words match, newest first, with how many match (at most
+    the index's cap: `capped` says there are more) and, of those counted, how many have each status."""
+
+    items: list[Suggestion]
+    total: int
+    capped: bool
+    counts: list[tuple[SuggestionStatus, int]]
+
+
+def word_matches(
+    user,
+    *,
+    round_id: int,
+    q: str,
+    page: int,
+    per_page: int,
+    status: SuggestionStatus | None = None,
+    channel: Channel | None = None,
+    category_id: int | None = None,
+) -> WordMatches:
+    """The list's search box through the full-text index: a million suggestions are not read to find a word."""
+    category = db.session.get(Category, category_id) if category_id is not None else None
+    [search] = WORD_SEARCH
+    results = search(
+        user=user,
+        text=q,
+        round_id=round_id,
+        status=status.value if status else None,
+        channel=channel.value if channel else None,
+        category=category.name if category else None,
+        page=page,
+        per_page=per_page,
+    )
+    ids = [hit.record_id for hit in results.hits]
+    loaded = {
+        suggestion.id: suggestion
+        for suggestion in db.session.scalars(
+            visible_suggestions(user)
+            .options(
+                selectinload(Suggestion.category),
+                selectinload(Suggestion.referred_unit),
+                selectinload(Suggestion.proposals),
+            )
+            .where(Suggestion.id.in_(ids))
+        )
+    }
+    counts = [(SuggestionStatus(value), count) for value, count in results.facets.get("status", [])]
+    return WordMatches([loaded[i] for i in ids if i in loaded], results.total, results.capped, counts)
 
 
 def round_suggestions(round_id: int, ids: list[int]) -> list[Suggestion]:
