@@ -110,6 +110,8 @@ class Suggestion(db.Model):
         Index("ix_suggestions_round_status_created", "round_id", "status", "created_at", "id"),
         Index("ix_suggestions_round_channel_created", "round_id", "channel", "created_at", "id"),
         Index("ix_suggestions_round_category_created", "round_id", "category_id", "created_at", "id"),
+        # /heard: the published ones, most seconded first
+        Index("ix_suggestions_round_public_seconds", "round_id", "is_public", "second_count", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -145,7 +147,7 @@ class Suggestion(db.Model):
     reply: Mapped[str] = mapped_column(Text, default="", active_history=True)
     reply_published_at: Mapped[datetime | None] = mapped_column(active_history=True)
     # Shown on the public "what we heard" page, where residents may second it.
-    is_public: Mapped[bool] = mapped_column(default=False)
+    is_public: Mapped[bool] = mapped_column(default=False, active_history=True)
     second_count: Mapped[int] = mapped_column(default=0)
 
     received_on: Mapped[date] = mapped_column(default=clock.today)
@@ -224,5 +226,6 @@ class SuggestionCount(db.Model):
     reject_reason: Mapped[str] = mapped_column(String(20), primary_key=True)
     reply_held: Mapped[bool] = mapped_column(primary_key=True)  # a reply written, not yet published
     reply_published: Mapped[bool] = mapped_column(primary_key=True)
+    is_public: Mapped[bool] = mapped_column(primary_key=True)
     slot: Mapped[int] = mapped_column(primary_key=True)
     count: Mapped[int] = mapped_column(default=0)

@@ -33,6 +33,7 @@ from solicitation.queries.suggestions import (
     WordMatches,
     heard_counts,
     is_publicly_visible,
+    public_count,
     public_suggestions,
     publicly_visible_suggestion_ids,
     publicly_visible_suggestions,
@@ -92,4 +93,5 @@ __all__ = [
     "publicly_visible_suggestion_ids",
     "is_publicly_visible",
     "public_suggestions",
+    "public_count",
 ]

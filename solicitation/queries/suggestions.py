@@ -269,6 +269,18 @@ _HEARD_COUNTS = (
 )
 
 
+def public_count(round_id: int) -> int:
+    """How many of the round's suggestions the public sees (publicly_visible_suggestions, of a round the public
+    sees), from the summary counts."""
+    counts = summary_counts(
+        SuggestionCount.is_public,
+        SuggestionCount.round_id == round_id,
+        SuggestionCount.is_public,
+        SuggestionCount.status.not_in([SuggestionStatus.rejected, SuggestionStatus.duplicate]),
+    )
+    return counts.get(True, 0)
+
+
 def publicly_visible_suggestions() -> ColumnElement[bool]:
     """Which suggestions the public sees: those the office published, unless set aside (rejected) or merged,
     of a round the public sees.

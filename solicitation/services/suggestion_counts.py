@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from extensions import db
 from solicitation.models import COUNT_SLOTS, Suggestion, SuggestionCount
 
-KEY = ("round_id", "status", "channel", "category_id", "reject_reason", "reply_held", "reply_published")
-WATCHED = ("round_id", "status", "channel", "category_id", "reject_reason", "reply", "reply_published_at")
+KEY = ("round_id", "status", "channel", "category_id", "reject_reason", "reply_held", "reply_published", "is_public")
+WATCHED = ("round_id", "status", "channel", "category_id", "reject_reason", "reply", "reply_published_at", "is_public")
 
 
 def _key(values: dict) -> tuple:
@@ -32,6 +32,7 @@ def _key(values: dict) -> tuple:
         reason.name if reason is not None else "",
         bool(values["reply"]) and values["reply_published_at"] is None,
         values["reply_published_at"] is not None,
+        bool(values["is_public"]),
     )
 
 
@@ -103,6 +104,7 @@ def recount_suggestions() -> None:
         reason,
         held,
         published,
+        Suggestion.is_public,
     )
     db.session.execute(delete(SuggestionCount))
     db.session.execute(

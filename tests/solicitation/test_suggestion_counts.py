@@ -23,6 +23,7 @@ def counted_from_rows() -> dict[tuple, int]:
         func.coalesce(Suggestion.reject_reason, "", type_=String),
         (Suggestion.reply != "") & Suggestion.reply_published_at.is_(None),
         Suggestion.reply_published_at.is_not(None),
+        Suggestion.is_public,
     )
     return {tuple(row[:-1]): row[-1] for row in db.session.execute(select(*key, func.count()).group_by(*key))}
 
@@ -37,6 +38,7 @@ def counted_from_summary() -> dict[tuple, int]:
         SuggestionCount.reject_reason,
         SuggestionCount.reply_held,
         SuggestionCount.reply_published,
+        SuggestionCount.is_public,
     )
     total = func.sum(SuggestionCount.count)
     query = select(*key, total).group_by(*key).having(total != 0)
@@ -96,6 +98,7 @@ def test_the_summary_counts_equal_the_suggestions_counted_after_every_kind_of_ch
     assert heard.received == len(sent)
     assert dict(heard.set_aside) == {RejectReason.out_of_scope: 1, RejectReason.other: 2}
     assert dict(heard.by_channel) == {Channel.web: 3, Channel.mobile: 3, Channel.wechat: 1}
+    assert queries.public_count(round.id) == 1  # the first, published; the others are not
     answered = select(func.count()).where(Suggestion.reply_published_at.is_not(None))
     assert queries.suggestion_figures() == (len(sent), db.session.scalar(answered))
 
