@@ -1,9 +1,10 @@
-"""Operator commands: `flask rounds list`."""
+"""Operator commands: `flask rounds list`, `flask rounds recount`."""
 
 import click
 
 from extensions import db
 from solicitation import queries
+from solicitation.services.suggestion_counts import recount_suggestions
 
 rounds_cli = click.Group("rounds", help="Inspect the yearly rounds.")
 
@@ -21,3 +22,11 @@ def list_rounds():
         )
     if not found:
         click.echo("No rounds yet.")
+
+
+@rounds_cli.command("recount")
+def recount():
+    """Count every round's suggestions anew into the summary counts (after rows were written past the platform:
+    a bulk load with COPY, a hand-made correction)."""
+    recount_suggestions()
+    click.echo(f"Counted {queries.suggestion_figures().received} suggestions.")

@@ -74,6 +74,7 @@ def _list_page(round, bulk_form, *, chosen_ids=(), status=200):
         template="solicitation/suggestion_list.html",
         of_page=lambda _page: {"counts": counts if counts is not None else queries.counts_by(Suggestion.status, query)},
         total=None if counts is None else sum(count for _status, count in counts),
+        keyset=(Suggestion.created_at, Suggestion.id),
         **context,
     )
     return page, status
