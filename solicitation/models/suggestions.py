@@ -113,6 +113,8 @@ class Suggestion(db.Model):
         # /heard: the published ones, most seconded first
         Index("ix_suggestions_round_public_seconds", "round_id", "is_public", "second_count", "id"),
     )
+    # active_history on the columns SuggestionCount is keyed on: a change's old value is read even when it was not
+    # loaded, so that the summary counts take it from the right key.
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), active_history=True)  # led by the indexes below
@@ -142,7 +144,6 @@ class Suggestion(db.Model):
     referral_note: Mapped[str] = mapped_column(Text, default="")
     unit_answer: Mapped[str] = mapped_column(Text, default="")
     unit_answered_at: Mapped[datetime | None]
-    # (active_history: the summary counts read what a change replaced, even of an attribute not loaded before.)
     # The office's public reply; held (not shown) until reply_published_at is set.
     reply: Mapped[str] = mapped_column(Text, default="", active_history=True)
     reply_published_at: Mapped[datetime | None] = mapped_column(active_history=True)
