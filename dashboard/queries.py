@@ -73,12 +73,12 @@ def suggestion_funnel(round_id: int) -> dict[str, int]:
     """
     # The steps past triage count the few linked or screened suggestions, read through their links; the round's
     # own counts come from the summary (a correlated EXISTS a suggestion took seconds at a million).
+    # (A suggestion is linked only to proposals of its own round: solicitation.services.suggestions.linkable.)
     of_round = Suggestion.round_id == round_id
     linked = (
         select(suggestion_proposals.c.suggestion_id)
         .join(Proposal, Proposal.id == suggestion_proposals.c.proposal_id)
-        .join(Suggestion, Suggestion.id == suggestion_proposals.c.suggestion_id)
-        .where(Proposal.round_id == round_id, of_round)
+        .where(Proposal.round_id == round_id)
         .distinct()
     )
     fed_key_project = (
@@ -93,7 +93,9 @@ def suggestion_funnel(round_id: int) -> dict[str, int]:
         .distinct()
     )
     counts = solicitation_queries.summary_counts(SuggestionCount.status, SuggestionCount.round_id == round_id)
-    linked_not_triaged_in = linked.where(Suggestion.status.not_in(TRIAGED_IN))
+    linked_not_triaged_in = linked.join(Suggestion, Suggestion.id == suggestion_proposals.c.suggestion_id).where(
+        Suggestion.status.not_in(TRIAGED_IN)
+    )
     row = (
         sum(counts.values()),
         sum(counts.get(status, 0) for status in TRIAGED_IN) + _count(linked_not_triaged_in),

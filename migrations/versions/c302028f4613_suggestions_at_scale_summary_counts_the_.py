@@ -15,6 +15,8 @@ down_revision = '4d6a1c8e2f30'
 branch_labels = None
 depends_on = None
 
+REFERRED_UNANSWERED = "status = 'referred' AND unit_answered_at IS NULL"
+
 
 def upgrade():
     op.create_table('suggestion_counts',
@@ -37,6 +39,7 @@ def upgrade():
         batch_op.create_index('ix_suggestions_round_channel_created', ['round_id', 'channel', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_suggestions_round_created', ['round_id', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_suggestions_round_public_seconds', ['round_id', 'is_public', 'second_count', 'id'], unique=False)
+        batch_op.create_index('ix_suggestions_referred_unanswered', ['round_id', 'id'], unique=False, postgresql_where=sa.text(REFERRED_UNANSWERED), sqlite_where=sa.text(REFERRED_UNANSWERED))
         batch_op.create_index('ix_suggestions_round_status_created', ['round_id', 'status', 'created_at', 'id'], unique=False)
     # The suggestions already there, counted once (slot 0); every change from now on adds to the counts.
     op.execute(
@@ -57,6 +60,7 @@ def downgrade():
     with op.batch_alter_table('suggestions', schema=None) as batch_op:
         batch_op.drop_index('ix_suggestions_round_status_created')
         batch_op.drop_index('ix_suggestions_round_public_seconds')
+        batch_op.drop_index('ix_suggestions_referred_unanswered')
         batch_op.drop_index('ix_suggestions_round_created')
         batch_op.drop_index('ix_suggestions_round_channel_created')
         batch_op.drop_index('ix_suggestions_round_category_created')

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import Unit
@@ -102,6 +102,9 @@ suggestion_proposals = Table(
 )
 
 
+REFERRED_UNANSWERED = "status = 'referred' AND unit_answered_at IS NULL"
+
+
 class Suggestion(db.Model):
     __tablename__ = "suggestions"
     # The office's list, newest first, whole or filtered: a page is read from an index, not a sort of the round.
@@ -112,6 +115,14 @@ class Suggestion(db.Model):
         Index("ix_suggestions_round_category_created", "round_id", "category_id", "created_at", "id"),
         # /heard: the published ones, most seconded first
         Index("ix_suggestions_round_public_seconds", "round_id", "is_public", "second_count", "id"),
+        # the office's to-do list: the referrals a unit has yet to answer
+        Index(
+            "ix_suggestions_referred_unanswered",
+            "round_id",
+            "id",
+            postgresql_where=text(REFERRED_UNANSWERED),
+            sqlite_where=text(REFERRED_UNANSWERED),
+        ),
     )
     # active_history on the columns SuggestionCount is keyed on: a change's old value is read even when it was not
     # loaded, so that the summary counts take it from the right key.
