@@ -48,6 +48,7 @@ from review.views import bp as review_bp
 from search_index import audit_texts as search_audit_texts
 from search_index import cli as search_cli
 from search_index import permissions as search_permissions
+from search_index import queries as search_queries
 from search_index import queue as search_queue
 from search_index.views import bp as search_bp
 from solicitation import audit_texts as solicitation_audit_texts
@@ -55,6 +56,7 @@ from solicitation import cli as solicitation_cli
 from solicitation import permissions as solicitation_permissions
 from solicitation import queries as solicitation_queries
 from solicitation import todo as solicitation_todo
+from solicitation.services import suggestion_counts
 from solicitation.views import bp as solicitation_bp
 
 ERROR_PAGES = (400, 403, 404, 405, 413, 429, 500)
@@ -120,6 +122,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         audit_text.add_texts(texts.AUDIT_TEXTS)
     # The home page's to-do list: what of each stage waits for the reader (each package's own queries).
     todo.SOURCES[:] = [solicitation_todo.todo, review_todo.todo, plan_todo.todo]
+    solicitation_queries.WORD_SEARCH[:] = [search_queries.round_suggestion_matches]
 
     app.add_template_global(url_with)
     app.add_template_global(get_locale)
@@ -139,6 +142,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.cli.add_command(backup_cli)
     app.cli.add_command(worker_command)
     search_queue.watch()  # every change of an indexed record queues it, in its own transaction
+    suggestion_counts.watch()  # every change of a suggestion updates the summary counts, in its own transaction
     if app.config["START_WORKERS"] and not app.testing:
         start_workers(app)
     return app

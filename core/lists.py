@@ -1,10 +1,12 @@
 """The list pages: a page of records at a time, or every record exported as a spreadsheet."""
 
+import math
 from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
 
 from flask import current_app, render_template, request
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select
+from sqlalchemy import Select, func, select, tuple_
 
 from core.errors import InputError
 from core.exports import Column, table_response
@@ -21,9 +23,101 @@ def page_number() -> int:
     return max(page, 1)
 
 
-def paginate(query: Select):
-    """Paginate a select of records by the `page` argument with the configured page size."""
-    return db.paginate(query, page=page_number(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+def paginate(query: Select, *, total: int | None = None):
+    """Paginate a select of records by the `page` argument with the configured page size. A `total` the caller
+    knows (from summary counts) spares counting the rows, which in a round of a million costs more than the page."""
+    size = current_app.config["PAGE_SIZE"]
+    if total is None:
+        return db.paginate(query, page=page_number(), per_page=size, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=size, error_out=False, count=False)
+    page.total = total
+    return page
+
+
+class FoundPage(Pagination):
+    """A page of records found elsewhere (the search index), as the list templates read a page: its items, how
+    many were found in all and, when the finder stopped counting at its cap, `capped` ("1,000+")."""
+
+    def __init__(self, *, items: list, total: int, capped: bool):
+        self._found, self.capped = items, capped
+        super().__init__(page=page_number(), per_page=current_app.config["PAGE_SIZE"], error_out=False, count=False)
+        self.total = total
+
+    def _query_items(self) -> list:
+        return self._found
+
+    def _query_count(self) -> int:
+        return self.total
+
+
+class KeysetPage(Pagination):
+    """A page of a list ordered newest first by (date, id), read from an index where the reader is (keyset
+    pagination): the next page from after the last row shown and the previous from before the first, so that
+    the thousandth page is as quick as the first; a page by number from the nearer end (the last page is a
+    first page read backwards); or the page where a day's records begin (`?on=`). `next_args` and `prev_args`
+    are the links' query arguments."""
+
+    keyset = True
+
+    def __init__(self, *, number: int, total: int, items: list, next_args: dict, prev_args: dict):
+        self._found, self.next_args, self.prev_args = items, next_args, prev_args
+        super().__init__(page=number, per_page=current_app.config["PAGE_SIZE"], error_out=False, count=False)
+        self.total = total
+
+    def _query_items(self) -> list:
+        return self._found
+
+    def _query_count(self) -> int:
+        return self.total
+
+
+def _cursor(name: str) -> tuple[datetime, int] | None:
+    """A row's place as a link carries it (`2026-10-01T08:00:00_123`); None when absent or not one."""
+    when, _sep, ident = request.args.get(name, "").rpartition("_")
+    try:
+        return datetime.fromisoformat(when), int(ident)
+    except ValueError:
+        return None
+
+
+def _day() -> date | None:
+    try:
+        return date.fromisoformat(request.args.get("on", ""))
+    except ValueError:
+        return None
+
+
+def keyset_paginate(query: Select, *, created, ident, total: int) -> KeysetPage:
+    """A page of `query`'s records, newest first by (`created`, `ident`), read by keyset (KeysetPage); `total`
+    is their number, known without counting them (summary counts)."""
+    size = current_app.config["PAGE_SIZE"]
+    pages = max(math.ceil(total / size), 1)
+    newest_first = query.order_by(None).order_by(created.desc(), ident.desc())
+    oldest_first = query.order_by(None).order_by(created.asc(), ident.asc())
+    place = tuple_(created, ident)
+    number = min(page_number(), pages)
+    if after := _cursor("after"):
+        items = list(db.session.scalars(newest_first.where(place < tuple_(*after)).limit(size)))
+    elif before := _cursor("before"):
+        items = list(db.session.scalars(oldest_first.where(place > tuple_(*before)).limit(size)))[::-1]
+    elif day := _day():
+        end = datetime.combine(day + timedelta(days=1), time.min)
+        newer = select(func.count()).select_from(query.order_by(None).where(created >= end).subquery())
+        number = min(db.session.scalar(newer) // size + 1, pages)
+        items = list(db.session.scalars(newest_first.where(created < end).limit(size)))
+    else:
+        first, last = (number - 1) * size, min(number * size, total)
+        if number * 2 <= pages + 1:
+            items = list(db.session.scalars(newest_first.offset(first).limit(size)))
+        else:  # nearer the end: read it backwards
+            items = list(db.session.scalars(oldest_first.offset(total - last).limit(last - first)))[::-1]
+    reset = {"after": None, "before": None, "on": None}
+    next_args = {**reset, "page": number + 1}
+    prev_args = {**reset, "page": max(number - 1, 1)}
+    if items:
+        next_args["after"] = f"{getattr(items[-1], created.key).isoformat()}_{getattr(items[-1], ident.key)}"
+        prev_args["before"] = f"{getattr(items[0], created.key).isoformat()}_{getattr(items[0], ident.key)}"
+    return KeysetPage(number=number, total=total, items=items, next_args=next_args, prev_args=prev_args)
 
 
 def export_format() -> str | None:
@@ -39,12 +133,18 @@ def list_or_export(
     columns: list[Column],
     template: str,
     of_page: Callable[[Pagination], dict] | None = None,
+    total: int | None = None,
+    keyset: tuple | None = None,
     **context,
 ):
     """A list page of `query`'s records a page at a time, or, asked `?export=csv|xlsx`, every one of them as a file
     of `columns`. The template gets the page as `page`, the `context`, and what `of_page(page)` gives: what only
-    the page shows (counts, forms), not asked for an export."""
+    the page shows (counts, forms), not asked for an export; `total`, if known, is the number of records, and with
+    it `keyset`, the (date, id) columns the list is ordered by newest first, reads the page by keyset."""
     if fmt := export_format():
         return table_response(filename=filename, columns=columns, rows=db.session.scalars(query), fmt=fmt)
-    page = paginate(query)
+    if keyset is not None and total is not None:
+        page = keyset_paginate(query, created=keyset[0], ident=keyset[1], total=total)
+    else:
+        page = paginate(query, total=total)
     return render_template(template, page=page, **context, **(of_page(page) if of_page else {}))

@@ -137,6 +137,32 @@ def search(
     return results, found
 
 
+def round_suggestion_matches(
+    *,
+    user,
+    text: str,
+    round_id: int,
+    status: str | None,
+    channel: str | None,
+    category: str | None,
+    page: int,
+    per_page: int,
+) -> Results:
+    """The office list's search box: a round's suggestions matching `text` as /search finds them (the same
+    segmentation and index), newest first, a page of them, counted up to the index's cap."""
+    filters = {"round_id": [str(round_id)], "status": [status], "channel": [channel], "category": [category]}
+    results, _found = search(
+        user=user,
+        text=text,
+        filters={name: values for name, values in filters.items() if values != [None]},
+        order="newest",
+        page=page,
+        per_page=per_page,
+        kinds=("suggestion",),
+    )
+    return results
+
+
 def similar(*, user, text: str, kinds: list[str], exclude: str = "", limit: int = 5) -> list[Hit]:
     """The documents closest to `text` that `user` may find: the duplicates to mark, the links to make."""
     segmenter = current_segmenter()

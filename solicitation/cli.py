@@ -1,4 +1,4 @@
-"""Operator commands: `flask rounds list`, `flask rounds near-duplicates ROUND_ID`."""
+"""Operator commands: `flask rounds list`, `flask rounds recount`, `flask rounds near-duplicates ROUND_ID`."""
 
 import click
 
@@ -6,6 +6,7 @@ from extensions import db
 from solicitation import queries
 from solicitation.models import Round
 from solicitation.services.near_duplicates import queue_round_near_duplicate_search
+from solicitation.services.suggestion_counts import recount_suggestions
 
 rounds_cli = click.Group("rounds", help="Inspect the yearly rounds.")
 
@@ -34,3 +35,11 @@ def near_duplicates(round_id):
         raise click.ClickException(f"No round {round_id}.")
     count = queue_round_near_duplicate_search(round_id)
     click.echo(f"Queued {count} suggestions of round {round_id}; the worker groups their near-copies.")
+
+
+@rounds_cli.command("recount")
+def recount():
+    """Count every round's suggestions anew into the summary counts (after rows were written past the platform:
+    a bulk load with COPY, a hand-made correction)."""
+    recount_suggestions()
+    click.echo(f"Counted {queries.suggestion_figures().received} suggestions.")

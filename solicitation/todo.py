@@ -13,7 +13,15 @@ from accounts.permissions import has_role
 from core.models import utcnow
 from core.todo import TodoItem
 from extensions import db
-from solicitation.models import Proposal, ProposalStatus, Round, RoundStatus, Suggestion, SuggestionStatus
+from solicitation.models import (
+    Proposal,
+    ProposalStatus,
+    Round,
+    RoundStatus,
+    Suggestion,
+    SuggestionCount,
+    SuggestionStatus,
+)
 from solicitation.services.proposals import window_open
 
 
@@ -73,14 +81,16 @@ def _unit_todo(user, today: date) -> list[TodoItem]:
     return items
 
 
-def _per_round(condition, describe, **url_args) -> list[TodoItem]:
-    """One item a round with suggestions matching `condition`, said by `describe(round)`, linking to the round's
-    filtered list."""
+def _per_round(condition, describe, *, summary: bool = False, **url_args) -> list[TodoItem]:
+    """One item a round with suggestions matching `condition` (on SuggestionCount, counted from the summary, if
+    `summary`; else on Suggestion), said by `describe(round)`, linking to the round's filtered list."""
+    table, count = (SuggestionCount, func.sum(SuggestionCount.count)) if summary else (Suggestion, func.count())
     query = (
-        select(Round, func.count(Suggestion.id))
-        .join(Suggestion, Suggestion.round_id == Round.id)
+        select(Round, count)
+        .join(table, table.round_id == Round.id)
         .where(condition)
         .group_by(Round.id)
+        .having(count > 0)
         .order_by(Round.id.desc())
     )
     return [
@@ -95,24 +105,23 @@ def _per_round(condition, describe, **url_args) -> list[TodoItem]:
 
 def _office_todo() -> list[TodoItem]:
     items = _per_round(
-        Suggestion.status == SuggestionStatus.received,
+        SuggestionCount.status == SuggestionStatus.received,
         lambda round: _("Suggestions not yet triaged in %(round)s", round=round.title),
+        summary=True,
         status=SuggestionStatus.received.value,
     )
-    # A referral counts from the office's last "refer" of it; the unit has not answered for the set days.
-    referred_on = (
-        select(func.max(AuditEvent.created_at))
-        .where(
-            AuditEvent.object_type == "Suggestion",
-            AuditEvent.object_id == Suggestion.id,
-            AuditEvent.action == "suggestion.refer",
-        )
-        .scalar_subquery()
-    )
+    # A referral counts from the office's last "refer" of it; the unit has not answered for the set days: none of
+    # its "refer" events is that recent. The referrals waiting are read from their own small index, and only the
+    # last days' events are looked at (a lookup of each referral's events took seconds at a million suggestions).
     overdue_days = current_app.config["REFERRAL_OVERDUE_DAYS"]
     since = utcnow() - timedelta(days=overdue_days)
+    recently_referred = select(AuditEvent.object_id).where(
+        AuditEvent.object_type == "Suggestion", AuditEvent.action == "suggestion.refer", AuditEvent.created_at >= since
+    )
     unanswered = and_(
-        Suggestion.status == SuggestionStatus.referred, Suggestion.unit_answered_at.is_(None), referred_on < since
+        Suggestion.status == SuggestionStatus.referred,
+        Suggestion.unit_answered_at.is_(None),
+        Suggestion.id.not_in(recently_referred),
     )
     items += _per_round(
         unanswered,
@@ -122,8 +131,9 @@ def _office_todo() -> list[TodoItem]:
         status=SuggestionStatus.referred.value,
     )
     items += _per_round(
-        and_(Suggestion.reply != "", Suggestion.reply_published_at.is_(None)),
+        SuggestionCount.reply_held,
         lambda round: _("Replies to residents held, not yet published, in %(round)s", round=round.title),
+        summary=True,
     )
     resubmitted = (
         select(Round, func.count(Proposal.id))

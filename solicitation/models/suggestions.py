@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import Unit
@@ -102,20 +102,44 @@ suggestion_proposals = Table(
 )
 
 
+REFERRED_UNANSWERED = "status = 'referred' AND unit_answered_at IS NULL"
+
+
 class Suggestion(db.Model):
     __tablename__ = "suggestions"
+    # The office's list, newest first, whole or filtered: a page is read from an index, not a sort of the round.
+    __table_args__ = (
+        Index("ix_suggestions_round_created", "round_id", "created_at", "id"),
+        Index("ix_suggestions_round_status_created", "round_id", "status", "created_at", "id"),
+        Index("ix_suggestions_round_channel_created", "round_id", "channel", "created_at", "id"),
+        Index("ix_suggestions_round_category_created", "round_id", "category_id", "created_at", "id"),
+        # /heard: the published ones, most seconded first
+        Index("ix_suggestions_round_public_seconds", "round_id", "is_public", "second_count", "id"),
+        # the office's to-do list: the referrals a unit has yet to answer
+        Index(
+            "ix_suggestions_referred_unanswered",
+            "round_id",
+            "id",
+            postgresql_where=text(REFERRED_UNANSWERED),
+            sqlite_where=text(REFERRED_UNANSWERED),
+        ),
+    )
+    # active_history on the columns SuggestionCount is keyed on: a change's old value is read even when it was not
+    # loaded, so that the summary counts take it from the right key.
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), active_history=True)  # led by the indexes below
     # What the resident keeps to look the suggestion up: random, never a sequence.
     tracking_code: Mapped[str] = mapped_column(String(16), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     content: Mapped[str] = mapped_column(Text, info={"max_length": 5000})
-    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True, active_history=True)
     location: Mapped[str] = mapped_column(String(200), default="")
-    channel: Mapped[Channel] = mapped_column(db.Enum(Channel, native_enum=False, length=20), index=True)
+    channel: Mapped[Channel] = mapped_column(
+        db.Enum(Channel, native_enum=False, length=20), index=True, active_history=True
+    )
     status: Mapped[SuggestionStatus] = mapped_column(
-        db.Enum(SuggestionStatus, native_enum=False, length=20), default=St.received, index=True
+        db.Enum(SuggestionStatus, native_enum=False, length=20), default=St.received, index=True, active_history=True
     )
     # Personal information: shown only to the office, masked elsewhere, never indexed.
     contact_name: Mapped[str] = mapped_column(String(50), default="")
@@ -123,17 +147,19 @@ class Suggestion(db.Model):
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     consent: Mapped[bool] = mapped_column(default=False)
 
-    reject_reason: Mapped[RejectReason | None] = mapped_column(db.Enum(RejectReason, native_enum=False, length=20))
+    reject_reason: Mapped[RejectReason | None] = mapped_column(
+        db.Enum(RejectReason, native_enum=False, length=20), active_history=True
+    )
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("suggestions.id"))
     referred_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     referral_note: Mapped[str] = mapped_column(Text, default="")
     unit_answer: Mapped[str] = mapped_column(Text, default="")
     unit_answered_at: Mapped[datetime | None]
     # The office's public reply; held (not shown) until reply_published_at is set.
-    reply: Mapped[str] = mapped_column(Text, default="")
-    reply_published_at: Mapped[datetime | None]
+    reply: Mapped[str] = mapped_column(Text, default="", active_history=True)
+    reply_published_at: Mapped[datetime | None] = mapped_column(active_history=True)
     # Shown on the public "what we heard" page, where residents may second it.
-    is_public: Mapped[bool] = mapped_column(default=False)
+    is_public: Mapped[bool] = mapped_column(default=False, active_history=True)
     second_count: Mapped[int] = mapped_column(default=0)
 
     received_on: Mapped[date] = mapped_column(default=clock.today)
@@ -186,3 +212,32 @@ class SuggestionSecond(db.Model):
     suggestion_id: Mapped[int] = mapped_column(ForeignKey("suggestions.id", ondelete="CASCADE"), index=True)
     voter: Mapped[str] = mapped_column(String(64))  # a hash of the browser's random id, nothing personal
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# Counter rows a key: each change adds to one of them, chosen at random, so that residents sending suggestions at
+# once do not all wait on one row's lock; a reader sums them.
+COUNT_SLOTS = 8
+
+
+class SuggestionCount(db.Model):
+    """How many of a round's suggestions have these values, kept exact by every flush that adds, changes or removes
+    a suggestion (solicitation.services.suggestion_counts), in its transaction: what the lists' totals, /heard, the
+    dashboard, the to-do lists and the home page count, without counting a round of a million rows each time.
+
+    No category is category_id 0 and no reason "" (a key column is never NULL, so that one key is one row a slot).
+    """
+
+    __tablename__ = "suggestion_counts"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
+    status: Mapped[SuggestionStatus] = mapped_column(
+        db.Enum(SuggestionStatus, native_enum=False, length=20), primary_key=True
+    )
+    channel: Mapped[Channel] = mapped_column(db.Enum(Channel, native_enum=False, length=20), primary_key=True)
+    category_id: Mapped[int] = mapped_column(primary_key=True)
+    reject_reason: Mapped[str] = mapped_column(String(20), primary_key=True)
+    reply_held: Mapped[bool] = mapped_column(primary_key=True)  # a reply written, not yet published
+    reply_published: Mapped[bool] = mapped_column(primary_key=True)
+    is_public: Mapped[bool] = mapped_column(primary_key=True)
+    slot: Mapped[int] = mapped_column(primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)

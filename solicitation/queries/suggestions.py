@@ -1,5 +1,6 @@
 """Residents' suggestions: who sees one on the staff side, the lists, what the public sees of a round."""
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, false, func, or_, select, true
@@ -15,6 +16,7 @@ from solicitation.models import (
     RejectReason,
     Round,
     Suggestion,
+    SuggestionCount,
     SuggestionStatus,
 )
 from solicitation.queries.rounds import publicly_visible_rounds
@@ -92,6 +94,62 @@ def suggestions(
     return query.order_by(Suggestion.created_at.desc(), Suggestion.id.desc())
 
 
+# The search index's word search of a round's suggestions (search_index.queries.round_suggestion_matches), given
+# by create_app: an earlier stage never imports search_index.
+WORD_SEARCH: list[Callable] = []
+
+
+class WordMatches(NamedTuple):
+    """A page of the round's suggestions a search box's words match, newest first, with how many match (at most
+    the index's cap: `capped` says there are more) and, of those counted, how many have each status."""
+
+    items: list[Suggestion]
+    total: int
+    capped: bool
+    counts: list[tuple[SuggestionStatus, int]]
+
+
+def word_matches(
+    user,
+    *,
+    round_id: int,
+    q: str,
+    page: int,
+    per_page: int,
+    status: SuggestionStatus | None = None,
+    channel: Channel | None = None,
+    category_id: int | None = None,
+) -> WordMatches:
+    """The list's search box through the full-text index: a million suggestions are not read to find a word."""
+    category = db.session.get(Category, category_id) if category_id is not None else None
+    [search] = WORD_SEARCH
+    results = search(
+        user=user,
+        text=q,
+        round_id=round_id,
+        status=status.value if status else None,
+        channel=channel.value if channel else None,
+        category=category.name if category else None,
+        page=page,
+        per_page=per_page,
+    )
+    ids = [hit.record_id for hit in results.hits]
+    loaded = {
+        suggestion.id: suggestion
+        for suggestion in db.session.scalars(
+            visible_suggestions(user)
+            .options(
+                selectinload(Suggestion.category),
+                selectinload(Suggestion.referred_unit),
+                selectinload(Suggestion.proposals),
+            )
+            .where(Suggestion.id.in_(ids))
+        )
+    }
+    counts = [(SuggestionStatus(value), count) for value, count in results.facets.get("status", [])]
+    return WordMatches([loaded[i] for i in ids if i in loaded], results.total, results.capped, counts)
+
+
 def round_suggestions(round_id: int, ids: list[int]) -> list[Suggestion]:
     """The suggestions of the round among `ids` (an id of another round is ignored)."""
     # with their proposals: a bulk link checks each suggestion's without a query per row
@@ -124,15 +182,17 @@ class Heard(NamedTuple):
 
 
 def heard_counts(round_id: int) -> Heard:
-    """What a round heard, from one grouped count; each list most first."""
+    """What a round heard, from the summary counts; each list most first."""
     received, set_aside, by_category, by_channel, names = 0, {}, {}, {}, {}
     for category_id, name, channel, is_rejected, reason, count in db.session.execute(
         _HEARD_COUNTS, {"round_id": round_id}
     ):
         received += count
         if is_rejected:
+            reason = RejectReason[reason] if reason else None
             set_aside[reason] = set_aside.get(reason, 0) + count
             continue
+        category_id = category_id or None
         names[category_id] = name
         by_category[category_id] = by_category.get(category_id, 0) + count
         by_channel[channel] = by_channel.get(channel, 0) + count
@@ -151,22 +211,74 @@ class SuggestionFigures(NamedTuple):
 
 
 def suggestion_figures() -> SuggestionFigures:
-    """Every round's suggestions received and answered (the office's reply published), in one statement: the
-    home page's figures."""
-    counted = func.count(Suggestion.id)
-    row = db.session.execute(select(counted, counted.filter(Suggestion.reply_published_at.is_not(None)))).one()
-    return SuggestionFigures(*row)
+    """Every round's suggestions received and answered (the office's reply published), from the summary counts:
+    the home page's figures."""
+    counted = func.coalesce(func.sum(SuggestionCount.count), 0)
+    published = func.coalesce(func.sum(SuggestionCount.count).filter(SuggestionCount.reply_published), 0)
+    return SuggestionFigures(*db.session.execute(select(counted, published)).one())
+
+
+def summary_counts(column, *conditions) -> dict:
+    """How many suggestions have each value of `column` (a SuggestionCount column) among the summary rows matching
+    `conditions`: exact, without reading the suggestions themselves. Values none has are left out."""
+    total = func.sum(SuggestionCount.count)
+    query = select(column, total).where(*conditions).group_by(column).having(total > 0)
+    return dict(db.session.execute(query).all())
+
+
+def status_counts(
+    *,
+    round_id: int,
+    status: SuggestionStatus | None = None,
+    channel: Channel | None = None,
+    category_id: int | None = None,
+    held_reply: bool = False,
+) -> list[tuple[SuggestionStatus, int]]:
+    """How many of the round's suggestions matching the list's filters (all but its words) have each status, most
+    first, from the summary counts."""
+    conditions = [SuggestionCount.round_id == round_id]
+    if status is not None:
+        conditions.append(SuggestionCount.status == status)
+    if channel is not None:
+        conditions.append(SuggestionCount.channel == channel)
+    if category_id is not None:
+        conditions.append(SuggestionCount.category_id == category_id)
+    if held_reply:
+        conditions.append(SuggestionCount.reply_held)
+    return sorted(summary_counts(SuggestionCount.status, *conditions).items(), key=lambda row: -row[1])
 
 
 # Made once a process: /heard runs it for every reader, and building it cost more than running it (issue 19).
-_REJECTED = Suggestion.status == SuggestionStatus.rejected
+_REJECTED = SuggestionCount.status == SuggestionStatus.rejected
 _HEARD_COUNTS = (
-    select(Suggestion.category_id, Category.name, Suggestion.channel, _REJECTED, Suggestion.reject_reason, func.count())
-    .select_from(Suggestion)
-    .outerjoin(Category, Category.id == Suggestion.category_id)
-    .where(Suggestion.round_id == bindparam("round_id"))
-    .group_by(Suggestion.category_id, Category.name, Suggestion.channel, _REJECTED, Suggestion.reject_reason)
+    select(
+        SuggestionCount.category_id,
+        Category.name,
+        SuggestionCount.channel,
+        _REJECTED,
+        SuggestionCount.reject_reason,
+        func.sum(SuggestionCount.count),
+    )
+    .select_from(SuggestionCount)
+    .outerjoin(Category, Category.id == SuggestionCount.category_id)
+    .where(SuggestionCount.round_id == bindparam("round_id"))
+    .group_by(
+        SuggestionCount.category_id, Category.name, SuggestionCount.channel, _REJECTED, SuggestionCount.reject_reason
+    )
+    .having(func.sum(SuggestionCount.count) > 0)
 )
+
+
+def public_count(round_id: int) -> int:
+    """How many of the round's suggestions the public sees (publicly_visible_suggestions, of a round the public
+    sees), from the summary counts."""
+    counts = summary_counts(
+        SuggestionCount.is_public,
+        SuggestionCount.round_id == round_id,
+        SuggestionCount.is_public,
+        SuggestionCount.status.not_in([SuggestionStatus.rejected, SuggestionStatus.duplicate]),
+    )
+    return counts.get(True, 0)
 
 
 def publicly_visible_suggestions() -> ColumnElement[bool]:

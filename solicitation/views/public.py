@@ -112,7 +112,7 @@ def heard():
         rounds=rounds,
         heard=heard,
         by_category=[(name or _("Not classified"), count) for name, count in heard.by_category],
-        page=paginate(queries.public_suggestions(round.id)),
+        page=paginate(queries.public_suggestions(round.id), total=queries.public_count(round.id)),
     )
 
 

@@ -2,7 +2,7 @@
 
 from functools import partial
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,7 +13,7 @@ from core.errors import DomainError
 from core.exports import table_response
 from core.forms import Form, ImportForm, form_status, show_error
 from core.imports import run_import, template_response
-from core.lists import list_or_export, paginate
+from core.lists import FoundPage, export_format, list_or_export, page_number, paginate
 from core.request_input import stored_int
 from extensions import db
 from solicitation import queries
@@ -55,19 +55,41 @@ def suggestion_list(round_id):
 
 def _list_page(round, bulk_form, *, chosen_ids=(), status=200):
     """The list (or its export) with the bulk triage form, a sent one keeping the user's choices and errors."""
-    filters, query = _filtered(round)
+    filters, chosen = _chosen(round)
+    context = {"round": round, "filters": filters, "bulk_form": bulk_form, "chosen_ids": set(chosen_ids)}
+    if _by_words(chosen) and export_format() is None:
+        words = {name: value for name, value in chosen.items() if name != "held_reply"}
+        found = queries.word_matches(
+            current_user, round_id=round.id, page=page_number(), per_page=current_app.config["PAGE_SIZE"], **words
+        )
+        page = FoundPage(items=found.items, total=found.total, capped=found.capped)
+        return render_template("solicitation/suggestion_list.html", page=page, counts=found.counts, **context), status
+    query = queries.suggestions(current_user, round_id=round.id, **chosen)
+    # Without words, the summary counts give the counts and the total exactly, without counting the rows.
+    counts = None if chosen["q"] else queries.status_counts(round_id=round.id, **_without_words(chosen))
     page = list_or_export(
         query,
         filename=f"suggestions-{round.year}",
         columns=suggestion_columns(reveal=False),
         template="solicitation/suggestion_list.html",
-        round=round,
-        filters=filters,
-        bulk_form=bulk_form,
-        chosen_ids=set(chosen_ids),
-        of_page=lambda _page: {"counts": queries.counts_by(Suggestion.status, query)},
+        of_page=lambda _page: {"counts": counts if counts is not None else queries.counts_by(Suggestion.status, query)},
+        total=None if counts is None else sum(count for _status, count in counts),
+        keyset=(Suggestion.created_at, Suggestion.id),
+        **context,
     )
     return page, status
+
+
+def _by_words(chosen: dict) -> bool:
+    """Whether the list is searched through the full-text index: for words, not a tracking code (the list finds
+    it by its unique index) nor with the held-reply filter (the index does not know replies held)."""
+    code = services.normalise_code(chosen["q"])
+    is_code = len(code) == services.CODE_LENGTH and set(code) <= set(services.CODE_ALPHABET)
+    return bool(chosen["q"].strip()) and not is_code and not chosen["held_reply"]
+
+
+def _without_words(chosen: dict) -> dict:
+    return {name: value for name, value in chosen.items() if name != "q"}
 
 
 @bp.post("/rounds/<int:round_id>/suggestions/bulk")
