@@ -1,7 +1,7 @@
 """A plan's parts (板块), its numbering, and whether 送审稿 needs lead leaders
 
 Revision ID: b7e2d4a91c05
-Revises: 4d6a1c8e2f30
+Revises: 7b2e9d4f1a60
 Create Date: 2026-12-07 13:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7e2d4a91c05'
-down_revision = '4d6a1c8e2f30'
+down_revision = '7b2e9d4f1a60'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Suggestions at scale: summary counts, the list's indexes
 
 Revision ID: c302028f4613
-Revises: 4d6a1c8e2f30
+Revises: b7e2d4a91c05
 Create Date: 2026-12-07 12:48:09.836216
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c302028f4613'
-down_revision = '4d6a1c8e2f30'
+down_revision = 'b7e2d4a91c05'
 branch_labels = None
 depends_on = None
 
