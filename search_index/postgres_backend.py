@@ -2,8 +2,10 @@
 
 The words are the segmenter's, as Whoosh indexes them: each at its ordinal position, the title's weighted A
 and the body's B, a long word's dictionary sub-words at the parent's position (so 人民 finds 中华人民共和国 and
-a phrase still lines up). The vector is written as lexeme:position literals, not through `to_tsvector`,
-whose parser knows nothing of Chinese words; the `simple` configuration is all the queries need.
+a phrase still lines up); and, weighted D, its character pairs at their character offsets, marked `^` apart
+from the words (^政务 at 1, ^务服 at 2 …: analysis.pairs), so a term is also found wherever the text holds it.
+Documents matching every term by its words rank first. The vector is written as lexeme:position literals, not
+through `to_tsvector`, whose parser knows nothing of Chinese words; the `simple` configuration is all the queries need.
 
 Newest first and browsing count the matches only up to `count_cap` (SEARCH_COUNT_CAP): reading every match's
 row for its facets is what the search would wait for (a word in a quarter of 100,000 documents: 13,600 heap
@@ -28,8 +30,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import ProgrammingError
 
 from extensions import db
-from search_index.analysis import segmenter
-from search_index.backend import FACETS, Backend, Hit, IndexUnreadable, Results, SearchRequest
+from search_index.analysis import pairs, segmenter
+from search_index.backend import FACETS, Backend, Hit, IndexUnreadable, QueryTerm, Results, SearchRequest
 from search_index.documents import Document, hidden_from
 
 log = logging.getLogger(__name__)
@@ -39,7 +41,14 @@ WRITE_LOCK = 0x5EA2C4
 CREATE_LOCK = 0x5EA2C5
 # ts_rank_cd's weights of D, C, B, A: a title match (A) counts 2.5 times a body match (B).
 # Normalisation 1|32: divided by 1 + log(length) (a long text does not win by its length), then into 0..1.
-RANK = f"ts_rank_cd('{{0.1, 0.2, 0.4, 1.0}}', words, query, {1 | 32})"
+WEIGHTS = "'{0.1, 0.2, 0.4, 1.0}'"
+RANK = f"ts_rank_cd({WEIGHTS}, words, query, {1 | 32})"
+# A search's: documents matching every term by its words (`whole`) in 0.5..1 by their rank, the others below;
+# the pairs (weighted D) count for little.
+SEARCH_RANK = (
+    f"CASE WHEN words @@ whole THEN 0.5 + ts_rank_cd({WEIGHTS}, words, whole, {1 | 32}) / 2"
+    f" ELSE ts_rank_cd({WEIGHTS}, words, query, {1 | 32}) / 2 END"
+)
 # tsvector's limits: a lexeme under 2 KB, positions 1..16383, 256 positions a lexeme, 1 MB of lexemes.
 MAX_LEXEME_BYTES, MAX_POSITION, MAX_POSITIONS, MAX_LEXEMES_BYTES = 2047, 16383, 256, 1_000_000
 
@@ -65,7 +74,7 @@ NAMES = ", ".join(name for name, _type in COLUMNS)
 INDEXES = ("words", "audiences", "date")
 # The table's comment names its layout (change it with COLUMNS or what the vectors hold): a table of an older one,
 # such as layout 2's vectors with a sample lexeme each (for estimated counts), is made anew.
-LAYOUT = "layout 3: words only"
+LAYOUT = "layout 4: words and character pairs"
 
 
 def table_ddl(table: str) -> str:
@@ -123,6 +132,8 @@ def _entry(word: str) -> str:
 # "3A", "3B": a position and its weight, made once (a rebuild writes millions of them).
 TITLE_PLACES = [f"{position + 1}A" for position in range(MAX_POSITION)]
 BODY_PLACES = [f"{position + 1}B" for position in range(MAX_POSITION)]
+PAIR_PLACES = [f"{position + 1}D" for position in range(MAX_POSITION)]
+PAIR = "^"  # before a pair's lexeme: no word has it (the segmenter keeps it apart), so ^政务 is never the word 政务
 
 
 def vector(title: str, body: str) -> str:
@@ -140,6 +151,13 @@ def vector(title: str, body: str) -> str:
             positions[word] = [place]
         else:
             found.append(place)
+    for pair, offset in pairs(content):
+        place = PAIR_PLACES[min(offset, MAX_POSITION - 1)]
+        found = positions.get(pair := PAIR + pair)
+        if found is None:
+            positions[pair] = [place]
+        else:
+            found.append(place)
     if max(map(len, positions), default=0) > MAX_LEXEME_BYTES // 4:  # a giant PostgreSQL would refuse
         positions = {word: places for word, places in positions.items() if len(word.encode()) <= MAX_LEXEME_BYTES}
     if sum(map(len, positions)) > MAX_LEXEMES_BYTES // 4:  # past 1 MB of lexemes, the rest is left out
@@ -154,11 +172,23 @@ def vector(title: str, body: str) -> str:
     return " ".join([_entry(word) + ",".join(places[:MAX_POSITIONS]) for word, places in positions.items()])
 
 
-def tsquery(words: list[str], phrases: list[list[str]]) -> str:
-    """Every word, and each phrase's words one after the other."""
-    parts = [quoted(word) for word in words]
-    parts += ["(" + " <-> ".join(quoted(word) for word in phrase) + ")" for phrase in phrases]
+def by_words(term: QueryTerm) -> str:
+    """A term's words, anywhere (one after the other for a phrase)."""
+    return "(" + (" <-> " if term.phrase else " & ").join(quoted(word) for word in term.words) + ")"
+
+
+def tsquery(terms: list[QueryTerm]) -> str:
+    """Every term, by its words or, wherever the text holds it, by each run's pairs one after the other."""
+    parts = []
+    for term in terms:
+        held = " & ".join("(" + " <-> ".join(quoted(PAIR + pair) for pair in run) + ")" for run in term.pairs)
+        parts.append(f"({by_words(term)} | {held})" if held else by_words(term))
     return " & ".join(parts)
+
+
+def whole_tsquery(terms: list[QueryTerm]) -> str:
+    """Every term by its words: the matches that rank first."""
+    return " & ".join(by_words(term) for term in terms)
 
 
 def _rows(docs: list[Document]) -> list[tuple]:
@@ -419,7 +449,7 @@ class PostgresBackend(Backend):
     @_reading
     def search(self, request: SearchRequest) -> Results:
         self._ensure(reading=True)
-        matching = bool(request.words or request.phrases)
+        matching = bool(request.terms)
         with self._planned(words=matching):
             return self._search(request, matching)
 
@@ -427,7 +457,8 @@ class PostgresBackend(Backend):
         params: dict = {"limit": request.per_page}
         conditions = self._where(request.audiences, request.filters, params)
         if matching:
-            params["query"] = tsquery(request.words, request.phrases)
+            params["query"] = tsquery(request.terms)
+            params["whole"] = whole_tsquery(request.terms)
             conditions.append("words @@ CAST(:query AS tsquery)")
         where = " AND ".join(conditions)
         if matching and request.order != "newest":
@@ -438,9 +469,10 @@ class PostgresBackend(Backend):
         params["offset"] = ((request.page if capped else min(request.page, last_page)) - 1) * request.per_page
         if matching:  # newest first: the date index gives the page, and only the page is ranked
             sql = (
-                f"SELECT kind, record_id, title, body, date, {RANK} AS score"
+                f"SELECT kind, record_id, title, body, date, {SEARCH_RANK} AS score"
                 f" FROM (SELECT * FROM {TABLE} WHERE {where} ORDER BY date DESC NULLS LAST, key"
-                " LIMIT :limit OFFSET :offset) AS page, CAST(:query AS tsquery) AS query"
+                " LIMIT :limit OFFSET :offset) AS page, CAST(:query AS tsquery) AS query,"
+                " CAST(:whole AS tsquery) AS whole"
                 " ORDER BY date DESC NULLS LAST, key"
             )
         else:
@@ -470,8 +502,8 @@ class PostgresBackend(Backend):
         nulls = ", ".join("NULL" for _name in FACETS)
         sql = f"""
             WITH matched AS MATERIALIZED (
-                SELECT key, {FACET_COLUMNS}, date, {RANK} AS score
-                FROM {TABLE}, CAST(:query AS tsquery) AS query WHERE {where}
+                SELECT key, {FACET_COLUMNS}, date, {SEARCH_RANK} AS score
+                FROM {TABLE}, CAST(:query AS tsquery) AS query, CAST(:whole AS tsquery) AS whole WHERE {where}
             )
             SELECT *, NULL AS key, CAST(NULL AS real) AS score FROM ({counts_sql("matched")}) AS counts
             UNION ALL

@@ -11,7 +11,9 @@ best first by Whoosh's BM25F with its block-quality skipping (it scores the few 
 page). A segment never changes, so its sets are kept (deleted documents are taken out by its live set).
 
 Each document's words are indexed twice: in `words` with their frequencies (matching, counting, ranking:
-reading its postings is cheap) and in `content` with their positions, read only for "quoted phrases".
+reading its postings is cheap) and in `content` with their positions, read only for "quoted phrases"; and its
+character pairs with their offsets in `pairs`, so a term is also found wherever the text holds it (analysis).
+Documents matching every term by its words rank first, then those holding a term only as text.
 """
 
 import logging
@@ -31,8 +33,8 @@ from whoosh.query import And, AndMaybe, Or, Phrase, Term
 from whoosh.reading import SegmentReader, TermNotFound
 from whoosh.writing import CLEAR, MERGE_SMALL
 
-from search_index.analysis import chinese_analyzer
-from search_index.backend import FACETS, Backend, Hit, IndexBusy, IndexUnreadable, Results, SearchRequest
+from search_index.analysis import PairTokenizer, chinese_analyzer
+from search_index.backend import FACETS, Backend, Hit, IndexBusy, IndexUnreadable, QueryTerm, Results, SearchRequest
 from search_index.bitsets import LRU, bitset, lookup, members
 from search_index.documents import Document, hidden_from
 
@@ -70,6 +72,7 @@ def _schema() -> Schema:
         words=TEXT(analyzer=analyzer, phrase=False),  # title and body: what the words must match
         content=TEXT(analyzer=analyzer, phrase=True),  # the same with positions, for phrases
         title_words=TEXT(analyzer=analyzer, phrase=False),  # a match in the title ranks higher
+        pairs=TEXT(analyzer=PairTokenizer(), phrase=True),  # what the text holds, whatever its segmentation
         date=DATETIME(stored=True, sortable=True),
         audiences=KEYWORD(lowercase=False),
         **{name: ID(stored=name == "kind") for name in FACETS},
@@ -104,6 +107,7 @@ def _fields(doc: Document) -> dict:
         "words": text,
         "content": text,
         "title_words": doc.title,
+        "pairs": text,
         "date": doc.date,
         "audiences": " ".join(doc.audiences),
         **{name: str(getattr(doc, name) or "") for name in FACETS},
@@ -345,23 +349,49 @@ class WhooshBackend(Backend):
                 found &= chosen
         return found
 
-    def _matching(self, segment, request: SearchRequest) -> int:
+    def _matching(self, segment, request: SearchRequest) -> tuple[int, int]:
+        """(documents matching every term, those of them matching every term by its words)."""
         sub, reader, _offset = segment
-        found = self._allowed(reader, request.audiences, request.filters)
-        for word in request.every_word:
+        found = whole = self._allowed(reader, request.audiences, request.filters)
+        for term in request.terms:
+            if not found:
+                return 0, 0
+            by_words = self._words_set(sub, reader, term, whole)
+            whole &= by_words
+            found &= by_words | self._held_set(sub, reader, term)
+        return found, whole
+
+    def _words_set(self, sub, reader, term: QueryTerm, within: int) -> int:
+        """The documents of `within` having the term's words (in order, for a phrase)."""
+        found = within
+        for word in term.words:
             if not found:
                 return 0
             found &= self._term_set(reader, "words", word)
-        for phrase in request.phrases:
-            if found:
-                found &= self._phrase_set(sub, reader, phrase)
+        if term.phrase and found:
+            found &= self._phrase_set(sub, reader, "content", term.words)
         return found
 
-    def _phrase_set(self, sub, reader, phrase: list[str]) -> int:
+    def _held_set(self, sub, reader, term: QueryTerm) -> int:
+        """The documents whose text holds the term as typed: each run's pairs one after the other."""
+        if not term.pairs:
+            return 0
+        found = -1  # every document, as bits
+        for run in term.pairs:
+            found &= (
+                self._term_set(reader, "pairs", run[0])
+                if len(run) == 1
+                else self._phrase_set(sub, reader, "pairs", run)
+            )
+            if not found:
+                return 0
+        return found
+
+    def _phrase_set(self, sub, reader, field: str, phrase: list[str]) -> int:
         size = reader.doc_count_all()
         return self._term_sets.get(
-            (self._segment_id(reader), "content", tuple(phrase)),
-            lambda: bitset(Phrase("content", phrase).matcher(sub).all_ids(), size),
+            (self._segment_id(reader), field, tuple(phrase)),
+            lambda: bitset(Phrase(field, phrase).matcher(sub).all_ids(), size),
         )
 
     @_reading
@@ -369,10 +399,10 @@ class WhooshBackend(Backend):
         searcher = self._searcher()
         matched, total, counts = [], 0, {name: Counter() for name in FACETS}
         for segment in self._segments(searcher):
-            found = self._matching(segment, request)
+            found, whole = self._matching(segment, request)
             if not found:
                 continue
-            matched.append((segment, found))
+            matched.append((segment, found, whole))
             total += found.bit_count()
             for name in FACETS:
                 for value, docs in self._values(segment[1], name):
@@ -381,7 +411,7 @@ class WhooshBackend(Backend):
         # As Whoosh's pages: one past the last is the last.
         page = min(request.page, max(math.ceil(total / request.per_page), 1))
         limit = page * request.per_page
-        if request.order == "newest" or not (request.words or request.phrases):
+        if request.order == "newest" or not request.terms:
             top = self._newest(matched, limit)
         else:
             top = self._best(searcher, request, matched, limit)
@@ -393,7 +423,7 @@ class WhooshBackend(Backend):
     def _newest(self, matched, limit: int) -> list[tuple[float, int]]:
         """(0, document number) of the `limit` newest matches."""
         candidates = []
-        for (_sub, reader, offset), found in matched:
+        for (_sub, reader, offset), found, _whole in matched:
             dates, order = self._dates(reader)
             if found.bit_count() * SPARSE < len(order):
                 top = sorted(members(found), key=lambda docnum: (-(dates[docnum] or 0), docnum))[:limit]
@@ -410,10 +440,24 @@ class WhooshBackend(Backend):
 
     @staticmethod
     def _best(searcher, request: SearchRequest, matched, limit: int) -> list[tuple[float, int]]:
-        """(score, document number) of the `limit` best matches: all the words, a title match ranking higher."""
+        """(score, document number) of the `limit` best matches: those matching every term by its words first
+        (all the words, a title match ranking higher), then those holding a term only as text (by its pairs)."""
         words = request.every_word
-        query = AndMaybe(And([Term("words", word) for word in words]), Or([Term("title_words", w) for w in words]))
-        sets = {offset: lookup(found, reader.doc_count_all()) for (_sub, reader, offset), found in matched}
+        by_words = AndMaybe(And([Term("words", word) for word in words]), Or([Term("title_words", w) for w in words]))
+        top = WhooshBackend._top(searcher, by_words, matched, lambda found, whole: whole, limit)
+        if len(top) < limit:
+            pairs = {pair for term in request.terms for run in term.pairs for pair in run}
+            held = Or([Term("pairs", pair) for pair in sorted(pairs)] + [Term("words", word) for word in words])
+            top += WhooshBackend._top(searcher, held, matched, lambda found, whole: found & ~whole, limit - len(top))
+        return top
+
+    @staticmethod
+    def _top(searcher, query, matched, chosen, limit: int) -> list[tuple[float, int]]:
+        """The `limit` best by `query` of each segment's `chosen(found, whole)` documents."""
+        sets = {
+            offset: lookup(chosen(found, whole), reader.doc_count_all())
+            for (_s, reader, offset), found, whole in matched
+        }
         collector = _Only(collectors.TopCollector(limit), sets)
         searcher.search_with_collector(query, collector)
         return list(collector.results().top_n)

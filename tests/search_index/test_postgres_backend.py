@@ -8,7 +8,7 @@ from sqlalchemy import text
 from accounts import services as accounts
 from extensions import db
 from search_index import services
-from search_index.backend import SearchRequest
+from search_index.backend import QueryTerm, SearchRequest
 from search_index.documents import OFFICE, PUBLIC, Document
 from search_index.postgres_backend import LAYOUT, TABLE, WRITE_LOCK, PostgresBackend, quoted, vector
 from tests.conftest import TEST_DATABASE_URL
@@ -37,7 +37,8 @@ def document(record_id, title, body="", **fields) -> Document:
 
 
 def ask(backend, *words, phrases=(), audiences=(OFFICE,), **fields):
-    request = SearchRequest(words=list(words), phrases=list(phrases), audiences=list(audiences), **fields)
+    terms = [QueryTerm(words=[word]) for word in words] + [QueryTerm(words=phrase, phrase=True) for phrase in phrases]
+    request = SearchRequest(terms=terms, audiences=list(audiences), **fields)
     return backend.search(request)
 
 
