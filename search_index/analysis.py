@@ -6,8 +6,9 @@ position, so a search for a part finds the whole; queries leave sub-words out, o
 
 Segmenting alone cannot promise that a query finds every text holding it: the text may be cut elsewhere
 (政务服务 in 政务|服务中心) or hold it inside a word no dictionary splits (通办 in 一网通办). So each text also
-gives its overlapping character pairs at their character offsets (`pairs`), and a query's run is also asked
-as the phrase of its pairs: held in the text exactly when the text holds the run.
+gives its overlapping character pairs with their character offsets (`pairs`), and a query's run is also
+asked as its pairs one after the other (PostgreSQL: a phrase of them; Whoosh: the documents having them all,
+whose stored text is then read): found exactly where the text holds the run.
 """
 
 import re
@@ -162,7 +163,7 @@ def pair_runs(text: str) -> list[list[str]]:
 
 
 class PairTokenizer(Tokenizer):
-    """Whoosh's view of `pairs`: each at its character offset, so a run's pairs make a phrase."""
+    """Whoosh's view of `pairs`, each at its character offset."""
 
     def __call__(self, value, positions=False, chars=False, start_pos=0, start_char=0, mode="", **kwargs):
         token = Token(positions, chars, mode=mode, **kwargs)

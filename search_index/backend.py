@@ -16,7 +16,8 @@ class QueryTerm:
     """A run the reader typed (between spaces, or "quoted"): its segmented words, and its pairs (analysis.pair_runs).
 
     A document matches it when its words stand in the document (in order when `phrase`) or when the document's
-    text holds the run (its pairs one after the other), whatever the segmentation; the first rank first.
+    text holds the run (its pairs one after the other), whatever the segmentation. Documents having every
+    term's words in order rank first.
     """
 
     words: list[str]

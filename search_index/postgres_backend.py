@@ -4,8 +4,9 @@ The words are the segmenter's, as Whoosh indexes them: each at its ordinal posit
 and the body's B, a long word's dictionary sub-words at the parent's position (so 人民 finds 中华人民共和国 and
 a phrase still lines up); and, weighted D, its character pairs at their character offsets, marked `^` apart
 from the words (^政务 at 1, ^务服 at 2 …: analysis.pairs), so a term is also found wherever the text holds it.
-Documents matching every term by its words rank first. The vector is written as lexeme:position literals, not
-through `to_tsvector`, whose parser knows nothing of Chinese words; the `simple` configuration is all the queries need.
+Documents having every term's words in order rank first. The vector is written as lexeme:position literals,
+not through `to_tsvector`, whose parser knows nothing of Chinese words; the `simple` configuration is all the
+queries need.
 
 Newest first and browsing count the matches only up to `count_cap` (SEARCH_COUNT_CAP): reading every match's
 row for its facets is what the search would wait for (a word in a quarter of 100,000 documents: 13,600 heap
@@ -43,7 +44,7 @@ CREATE_LOCK = 0x5EA2C5
 # Normalisation 1|32: divided by 1 + log(length) (a long text does not win by its length), then into 0..1.
 WEIGHTS = "'{0.1, 0.2, 0.4, 1.0}'"
 RANK = f"ts_rank_cd({WEIGHTS}, words, query, {1 | 32})"
-# A search's: documents matching every term by its words (`whole`) in 0.5..1 by their rank, the others below;
+# A search's: documents having every term's words in order (`whole`) in 0.5..1 by their rank, the others below;
 # the pairs (weighted D) count for little.
 SEARCH_RANK = (
     f"CASE WHEN words @@ whole THEN 0.5 + ts_rank_cd({WEIGHTS}, words, whole, {1 | 32}) / 2"
@@ -172,23 +173,25 @@ def vector(title: str, body: str) -> str:
     return " ".join([_entry(word) + ",".join(places[:MAX_POSITIONS]) for word, places in positions.items()])
 
 
-def by_words(term: QueryTerm) -> str:
-    """A term's words, anywhere (one after the other for a phrase)."""
-    return "(" + (" <-> " if term.phrase else " & ").join(quoted(word) for word in term.words) + ")"
+def by_words(term: QueryTerm, *, in_order: bool) -> str:
+    """A term's words, anywhere or one after the other."""
+    return "(" + (" <-> " if in_order else " & ").join(quoted(word) for word in term.words) + ")"
 
 
 def tsquery(terms: list[QueryTerm]) -> str:
-    """Every term, by its words or, wherever the text holds it, by each run's pairs one after the other."""
+    """Every term, by its words (in order for a phrase) or, wherever the text holds it, by each run's pairs one
+    after the other."""
     parts = []
     for term in terms:
         held = " & ".join("(" + " <-> ".join(quoted(PAIR + pair) for pair in run) + ")" for run in term.pairs)
-        parts.append(f"({by_words(term)} | {held})" if held else by_words(term))
+        words = by_words(term, in_order=term.phrase)
+        parts.append(f"({words} | {held})" if held else words)
     return " & ".join(parts)
 
 
 def whole_tsquery(terms: list[QueryTerm]) -> str:
-    """Every term by its words: the matches that rank first."""
-    return " & ".join(by_words(term) for term in terms)
+    """Every term's words one after the other: the matches that rank first."""
+    return " & ".join(by_words(term, in_order=True) for term in terms)
 
 
 def _rows(docs: list[Document]) -> list[tuple]:

@@ -12,8 +12,10 @@ page). A segment never changes, so its sets are kept (deleted documents are take
 
 Each document's words are indexed twice: in `words` with their frequencies (matching, counting, ranking:
 reading its postings is cheap) and in `content` with their positions, read only for "quoted phrases"; and its
-character pairs with their offsets in `pairs`, so a term is also found wherever the text holds it (analysis).
-Documents matching every term by its words rank first, then those holding a term only as text.
+character pairs in `pairs`, so a term is also found wherever the text holds it (analysis): the documents having
+a run's pairs and not its words are few, and their stored text is read to see that it holds the run.
+Documents having every term's words one after the other rank first, then the others (the words apart, or the
+term held only as text).
 """
 
 import logging
@@ -72,7 +74,7 @@ def _schema() -> Schema:
         words=TEXT(analyzer=analyzer, phrase=False),  # title and body: what the words must match
         content=TEXT(analyzer=analyzer, phrase=True),  # the same with positions, for phrases
         title_words=TEXT(analyzer=analyzer, phrase=False),  # a match in the title ranks higher
-        pairs=TEXT(analyzer=PairTokenizer(), phrase=True),  # what the text holds, whatever its segmentation
+        pairs=TEXT(analyzer=PairTokenizer(), phrase=False),  # what the text holds, whatever its segmentation
         date=DATETIME(stored=True, sortable=True),
         audiences=KEYWORD(lowercase=False),
         **{name: ID(stored=name == "kind") for name in FACETS},
@@ -350,42 +352,45 @@ class WhooshBackend(Backend):
         return found
 
     def _matching(self, segment, request: SearchRequest) -> tuple[int, int]:
-        """(documents matching every term, those of them matching every term by its words)."""
+        """(documents matching every term, those of them having every term's words one after the other)."""
         sub, reader, _offset = segment
-        found = whole = self._allowed(reader, request.audiences, request.filters)
+        found = self._allowed(reader, request.audiences, request.filters)
+        whole = found
         for term in request.terms:
             if not found:
                 return 0, 0
-            by_words = self._words_set(sub, reader, term, whole)
-            whole &= by_words
-            found &= by_words | self._held_set(sub, reader, term)
+            by_words = found
+            for word in term.words:
+                by_words &= self._term_set(reader, "words", word)
+            in_order = (
+                by_words & self._phrase_set(sub, reader, "content", term.words) if len(term.words) > 1 else by_words
+            )
+            whole &= in_order
+            by_words = in_order if term.phrase else by_words
+            found &= by_words | self._held_set(reader, term, found & ~by_words)
         return found, whole
 
-    def _words_set(self, sub, reader, term: QueryTerm, within: int) -> int:
-        """The documents of `within` having the term's words (in order, for a phrase)."""
-        found = within
-        for word in term.words:
-            if not found:
-                return 0
-            found &= self._term_set(reader, "words", word)
-        if term.phrase and found:
-            found &= self._phrase_set(sub, reader, "content", term.words)
-        return found
-
-    def _held_set(self, sub, reader, term: QueryTerm) -> int:
-        """The documents whose text holds the term as typed: each run's pairs one after the other."""
+    def _held_set(self, reader, term: QueryTerm, within: int) -> int:
+        """The documents of `within` whose text holds the term as typed: those having each run's pairs, whose
+        stored text is then read (positions would cost every document's index more than these few reads)."""
         if not term.pairs:
             return 0
-        found = -1  # every document, as bits
+        found = within
         for run in term.pairs:
-            found &= (
-                self._term_set(reader, "pairs", run[0])
-                if len(run) == 1
-                else self._phrase_set(sub, reader, "pairs", run)
-            )
-            if not found:
-                return 0
-        return found
+            for pair in run:
+                if not found:
+                    return 0
+                found &= self._term_set(reader, "pairs", pair)
+        runs = [run[0] + "".join(pair[1] for pair in run[1:]) for run in term.pairs if len(run) > 1]
+        if not runs or not found:  # a run of two characters is its pair
+            return found
+        held = []
+        for docnum in members(found):
+            fields = reader.stored_fields(docnum)
+            text = f"{fields['title']}\n{fields['body']}".lower()
+            if all(run in text for run in runs):
+                held.append(docnum)
+        return bitset(held, reader.doc_count_all())
 
     def _phrase_set(self, sub, reader, field: str, phrase: list[str]) -> int:
         size = reader.doc_count_all()
@@ -440,8 +445,8 @@ class WhooshBackend(Backend):
 
     @staticmethod
     def _best(searcher, request: SearchRequest, matched, limit: int) -> list[tuple[float, int]]:
-        """(score, document number) of the `limit` best matches: those matching every term by its words first
-        (all the words, a title match ranking higher), then those holding a term only as text (by its pairs)."""
+        """(score, document number) of the `limit` best matches: those having every term's words in order first
+        (a title match ranking higher), then the others (a term's words apart, or held only as text)."""
         words = request.every_word
         by_words = AndMaybe(And([Term("words", word) for word in words]), Or([Term("title_words", w) for w in words]))
         top = WhooshBackend._top(searcher, by_words, matched, lambda found, whole: whole, limit)

@@ -1,0 +1,84 @@
+"""Chinese recall: a query finds every document whose text holds it, however either was segmented, and the
+documents holding it as a whole word come first — on every backend, over the relevance set's queries."""
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from demo.relevance import demo_texts, generated_texts, holds, relevance_set
+from search_index import queries, services
+from search_index.backend import SearchRequest
+from search_index.documents import OFFICE, Document
+from tests.factories import make_suggestion, make_user
+
+GENERATED = 500  # documents of the generated set: enough for every query to match dozens
+CORPORA = {"demo": 1, "generated": 2}  # each corpus its round, to filter by
+
+
+def index(corpora: dict[str, list[tuple[str, str]]]) -> None:
+    """Each corpus's texts as the office's documents of its round, in one rebuild (faster than updates)."""
+    start = datetime(2024, 1, 1)
+    with services.backend().rebuilding() as add:
+        for corpus, texts in corpora.items():
+            add(
+                [
+                    Document(kind="suggestion", record_id=CORPORA[corpus] * 100_000 + number, title=title, body=body,
+                             round_id=CORPORA[corpus], audiences=[OFFICE], date=start + timedelta(minutes=number))
+                    for number, (title, body) in enumerate(texts)
+                ]
+            )  # fmt: skip
+
+
+def found(corpus: str, query: str, size: int):
+    terms = queries.parse(query, services.current_segmenter())
+    request = SearchRequest(
+        terms=terms, audiences=[OFFICE], filters={"round_id": [str(CORPORA[corpus])]}, per_page=size
+    )
+    return services.backend().search(request).hits
+
+
+def test_every_query_finds_every_document_holding_it_and_ranks_the_expected_first(search):
+    texts = {"demo": demo_texts(), "generated": generated_texts(GENERATED)}
+    index(texts)
+    asked = relevance_set()
+    missed, misranked = [], []
+    for corpus, corpus_texts in texts.items():
+        for entry in asked[corpus]:
+            query = entry["query"]
+            holding = {number for number, (title, body) in enumerate(corpus_texts) if holds(title, body, query)}
+            hits = found(corpus, query, len(corpus_texts))
+            numbers = {hit.record_id % 100_000 for hit in hits}
+            if not holding or holding - numbers:
+                missed.append((corpus, query, len(holding - numbers)))
+            if "expected" in entry:
+                assert sorted({corpus_texts[number][0] for number in holding}) == entry["expected"], query
+            first = entry.get("first") or [
+                corpus_texts[number][0] for number in holding if query in corpus_texts[number][0]
+            ]
+            if first and hits[0].title not in first:
+                misranked.append((corpus, query, hits[0].title))
+    assert missed == [] and misranked == []
+
+
+def test_a_whole_word_ranks_before_the_same_characters_cut_otherwise_even_in_a_title(search):
+    with services.backend().writing():
+        services.backend().update(
+            [
+                Document(kind="suggestion", record_id=1, title="政务服务中心周六开放", body="上班族工作日无法办事。",
+                         round_id=1, audiences=[OFFICE], date=datetime(2024, 1, 2)),
+                Document(kind="suggestion", record_id=2, title="办事流程太长", body="建议优化政务服务流程。",
+                         round_id=1, audiences=[OFFICE], date=datetime(2024, 1, 1)),
+            ]
+        )  # fmt: skip
+    assert [hit.record_id for hit in found("demo", "政务服务", 10)] == [2, 1]
+    assert [hit.record_id for hit in found("demo", "服务中心周六", 10)] == [1]
+
+
+@pytest.mark.parametrize("query", ["政务服务", "通办"])
+def test_a_resident_finds_a_term_cut_otherwise_in_the_text_and_sees_it_marked(search, query):
+    office = make_user(role="office")
+    make_suggestion(title="政务服务中心周六开放", content="建议一网通办的事项也能在周六办理。")
+    search.apply()
+    results, shown = queries.search(user=office, text=query)
+    assert results.total == 1
+    assert f"<mark>{query}</mark>" in str(shown[0].title) + str(shown[0].snippet)
