@@ -9,6 +9,8 @@ import csv
 import io
 import json
 import random
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from demo import stories
@@ -96,6 +98,57 @@ def holds(title: str, body: str, query: str) -> bool:
     return all(part in text for part in query.strip('"“”').lower().split())
 
 
-def relevance_set() -> dict:
-    """The queries (bench/relevance/queries.json): each with its corpus, and for the demo's its expected titles."""
-    return json.loads(QUERIES.read_text(encoding="utf-8"))
+def relevance_set() -> dict[str, list[dict]]:
+    """The queries of each corpus (bench/relevance/queries.json), the demo's with their expected titles."""
+    found = json.loads(QUERIES.read_text(encoding="utf-8"))
+    return {corpus: found[corpus] for corpus in ("demo", "generated")}
+
+
+@dataclass
+class Outcome:
+    """What one query found: how many documents hold it and how many of those it missed, where the first of
+    those it should rank first came (1-based; 0 when not found; None when the query names none), and whether
+    the demo's expected titles still are what its texts hold."""
+
+    corpus: str
+    query: str
+    holding: int
+    missed: int
+    first_rank: int | None
+    expected_as_listed: bool
+
+
+def outcomes(search: Callable[[str, str], list[int]], corpora: dict[str, list[tuple[str, str]]]) -> list[Outcome]:
+    """Each query of the relevance set asked with `search(corpus, query)`, which gives the numbers of the
+    corpus's texts it found, best first."""
+    found = []
+    for corpus, entries in relevance_set().items():
+        if corpus not in corpora:
+            continue
+        texts = corpora[corpus]
+        for entry in entries:
+            query = entry["query"]
+            holding = {number for number, (title, body) in enumerate(texts) if holds(title, body, query)}
+            hits = search(corpus, query)
+            firsts = set(entry.get("first") or (title for title, _body in texts if query in title))
+            ranks = [rank for rank, number in enumerate(hits, 1) if texts[number][0] in firsts]
+            found.append(
+                Outcome(
+                    corpus=corpus,
+                    query=query,
+                    holding=len(holding),
+                    missed=len(holding - set(hits)),
+                    first_rank=(ranks[0] if ranks else 0) if firsts else None,
+                    expected_as_listed=entry.get("expected", sorted({texts[n][0] for n in holding}))
+                    == sorted({texts[n][0] for n in holding}),
+                )
+            )
+    return found
+
+
+def recall_and_mrr(found: list[Outcome]) -> tuple[float, float]:
+    """The mean share of the holding documents found, and the mean reciprocal rank of the first expected."""
+    asked = [outcome for outcome in found if outcome.holding]
+    ranked = [outcome.first_rank for outcome in found if outcome.first_rank is not None]
+    recall = sum(1 - outcome.missed / outcome.holding for outcome in asked) / max(len(asked), 1)
+    return recall, sum(1 / rank for rank in ranked if rank) / max(len(ranked), 1)
