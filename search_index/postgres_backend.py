@@ -2,11 +2,12 @@
 
 The words are the segmenter's, as Whoosh indexes them: each at its ordinal position, the title's weighted A
 and the body's B, a long word's dictionary sub-words at the parent's position (so 人民 finds 中华人民共和国 and
-a phrase still lines up); and, weighted D, its character pairs at their character offsets, marked `^` apart
-from the words (^政务 at 1, ^务服 at 2 …: analysis.pairs), so a term is also found wherever the text holds it.
-Documents having every term's words in order rank first. The vector is written as lexeme:position literals,
-not through `to_tsvector`, whose parser knows nothing of Chinese words; the `simple` configuration is all the
-queries need.
+a phrase still lines up). Its character pairs (analysis.pairs) are a second vector, `pairs`, of lexemes
+alone: a term is also found wherever the text holds it, as Whoosh finds it — the documents having each run's
+pairs, whose text is then read for the run (positions would make every vector longer for these few reads).
+Documents having every term's words in order rank first, the others after, newest first. The vector is
+written as lexeme:position literals, not through `to_tsvector`, whose parser knows nothing of Chinese words;
+the `simple` configuration is all the queries need.
 
 Newest first and browsing count the matches only up to `count_cap` (SEARCH_COUNT_CAP): reading every match's
 row for its facets is what the search would wait for (a word in a quarter of 100,000 documents: 13,600 heap
@@ -44,12 +45,9 @@ CREATE_LOCK = 0x5EA2C5
 # Normalisation 1|32: divided by 1 + log(length) (a long text does not win by its length), then into 0..1.
 WEIGHTS = "'{0.1, 0.2, 0.4, 1.0}'"
 RANK = f"ts_rank_cd({WEIGHTS}, words, query, {1 | 32})"
-# A search's: documents having every term's words in order (`whole`) in 0.5..1 by their rank, the others below;
-# the pairs (weighted D) count for little.
-SEARCH_RANK = (
-    f"CASE WHEN words @@ whole THEN 0.5 + ts_rank_cd({WEIGHTS}, words, whole, {1 | 32}) / 2"
-    f" ELSE ts_rank_cd({WEIGHTS}, words, query, {1 | 32}) / 2 END"
-)
+# A search's: documents having every term's words in order (`whole`) in 0.5..1 by their rank, the others 0 (then
+# newest first, as Whoosh orders them).
+SEARCH_RANK = f"CASE WHEN words @@ whole THEN 0.5 + ts_rank_cd({WEIGHTS}, words, whole, {1 | 32}) / 2 ELSE 0 END"
 # tsvector's limits: a lexeme under 2 KB, positions 1..16383, 256 positions a lexeme, 1 MB of lexemes.
 MAX_LEXEME_BYTES, MAX_POSITION, MAX_POSITIONS, MAX_LEXEMES_BYTES = 2047, 16383, 256, 1_000_000
 
@@ -70,12 +68,13 @@ COLUMNS = (
     ("date", "timestamp"),
     ("audiences", "text[]"),
     ("words", "tsvector"),
+    ("pairs", "tsvector"),
 )
 NAMES = ", ".join(name for name, _type in COLUMNS)
-INDEXES = ("words", "audiences", "date")
+INDEXES = ("words", "pairs", "audiences", "date")
 # The table's comment names its layout (change it with COLUMNS or what the vectors hold): a table of an older one,
 # such as layout 2's vectors with a sample lexeme each (for estimated counts), is made anew.
-LAYOUT = "layout 4: words and character pairs"
+LAYOUT = "layout 4: words and a vector of character pairs"
 
 
 def table_ddl(table: str) -> str:
@@ -86,6 +85,7 @@ def table_ddl(table: str) -> str:
 def index_ddl(table: str) -> str:
     return f"""
         CREATE INDEX IF NOT EXISTS {table}_words ON {table} USING gin (words);
+        CREATE INDEX IF NOT EXISTS {table}_pairs ON {table} USING gin (pairs);
         CREATE INDEX IF NOT EXISTS {table}_audiences ON {table} USING gin (audiences);
         CREATE INDEX IF NOT EXISTS {table}_date ON {table} (date DESC NULLS LAST, key);
     """
@@ -96,7 +96,8 @@ def index_ddl(table: str) -> str:
 # arrays of different lengths.
 UPSERT = f"""
 INSERT INTO {TABLE} ({NAMES})
-SELECT {", ".join(name for name, _type in COLUMNS[:-2])}, string_to_array(audiences, ' '), CAST(words AS tsvector)
+SELECT {", ".join(name for name, _type in COLUMNS[:-3])}, string_to_array(audiences, ' '), CAST(words AS tsvector),
+    CAST(pairs AS tsvector)
 FROM unnest({
     ", ".join(f"CAST(%({name})s AS {'text' if type in ('text[]', 'tsvector') else type}[])" for name, type in COLUMNS)
 }) AS chunk({NAMES})
@@ -133,8 +134,6 @@ def _entry(word: str) -> str:
 # "3A", "3B": a position and its weight, made once (a rebuild writes millions of them).
 TITLE_PLACES = [f"{position + 1}A" for position in range(MAX_POSITION)]
 BODY_PLACES = [f"{position + 1}B" for position in range(MAX_POSITION)]
-PAIR_PLACES = [f"{position + 1}D" for position in range(MAX_POSITION)]
-PAIR = "^"  # before a pair's lexeme: no word has it (the segmenter keeps it apart), so ^政务 is never the word 政务
 
 
 def vector(title: str, body: str) -> str:
@@ -152,13 +151,6 @@ def vector(title: str, body: str) -> str:
             positions[word] = [place]
         else:
             found.append(place)
-    for pair, offset in pairs(content):
-        place = PAIR_PLACES[min(offset, MAX_POSITION - 1)]
-        found = positions.get(pair := PAIR + pair)
-        if found is None:
-            positions[pair] = [place]
-        else:
-            found.append(place)
     if max(map(len, positions), default=0) > MAX_LEXEME_BYTES // 4:  # a giant PostgreSQL would refuse
         positions = {word: places for word, places in positions.items() if len(word.encode()) <= MAX_LEXEME_BYTES}
     if sum(map(len, positions)) > MAX_LEXEMES_BYTES // 4:  # past 1 MB of lexemes, the rest is left out
@@ -173,20 +165,33 @@ def vector(title: str, body: str) -> str:
     return " ".join([_entry(word) + ",".join(places[:MAX_POSITIONS]) for word, places in positions.items()])
 
 
+def pair_vector(title: str, body: str) -> str:
+    """The tsvector literal of a document's character pairs, each once."""
+    return " ".join(quoted(pair) for pair in dict.fromkeys(pair for pair, _offset in pairs(f"{title}\n{body}")))
+
+
 def by_words(term: QueryTerm, *, in_order: bool) -> str:
     """A term's words, anywhere or one after the other."""
     return "(" + (" <-> " if in_order else " & ").join(quoted(word) for word in term.words) + ")"
 
 
-def tsquery(terms: list[QueryTerm]) -> str:
-    """Every term, by its words (in order for a phrase) or, wherever the text holds it, by each run's pairs one
-    after the other."""
-    parts = []
-    for term in terms:
-        held = " & ".join("(" + " <-> ".join(quoted(PAIR + pair) for pair in run) + ")" for run in term.pairs)
-        words = by_words(term, in_order=term.phrase)
-        parts.append(f"({words} | {held})" if held else words)
-    return " & ".join(parts)
+def term_conditions(terms: list[QueryTerm], params: dict) -> str:
+    """The condition of every term: its words (in order for a phrase), or its pairs and, where a run is longer
+    than its pair, the text read for it."""
+    conditions = []
+    for number, term in enumerate(terms):
+        params[f"words_{number}"] = by_words(term, in_order=term.phrase)
+        words = f"words @@ CAST(:words_{number} AS tsquery)"
+        if not term.pairs:
+            conditions.append(words)
+            continue
+        params[f"pairs_{number}"] = " & ".join(quoted(pair) for run in term.pairs for pair in run)
+        held = [f"pairs @@ CAST(:pairs_{number} AS tsquery)"]
+        for run_number, run in enumerate(run for run in term.pairs if len(run) > 1):
+            params[f"run_{number}_{run_number}"] = run[0] + "".join(pair[1] for pair in run[1:])
+            held.append(f"strpos(lower(title || E'\\n' || body), :run_{number}_{run_number}) > 0")
+        conditions.append(f"({words} OR ({' AND '.join(held)}))")
+    return " AND ".join(conditions)
 
 
 def whole_tsquery(terms: list[QueryTerm]) -> str:
@@ -199,7 +204,7 @@ def _rows(docs: list[Document]) -> list[tuple]:
     return [
         (doc.key, doc.kind, doc.record_id, doc.title, doc.body, doc.digest, str(doc.round_id), doc.category,
          doc.status, doc.unit_kind, doc.unit, doc.channel, doc.date, doc.audiences,
-         vector(doc.title, doc.body))
+         vector(doc.title, doc.body), pair_vector(doc.title, doc.body))
         for doc in docs
     ]  # fmt: skip
 
@@ -460,9 +465,8 @@ class PostgresBackend(Backend):
         params: dict = {"limit": request.per_page}
         conditions = self._where(request.audiences, request.filters, params)
         if matching:
-            params["query"] = tsquery(request.terms)
             params["whole"] = whole_tsquery(request.terms)
-            conditions.append("words @@ CAST(:query AS tsquery)")
+            conditions.append(term_conditions(request.terms, params))
         where = " AND ".join(conditions)
         if matching and request.order != "newest":
             return self._ranked(where, params, request.page)
@@ -474,8 +478,7 @@ class PostgresBackend(Backend):
             sql = (
                 f"SELECT kind, record_id, title, body, date, {SEARCH_RANK} AS score"
                 f" FROM (SELECT * FROM {TABLE} WHERE {where} ORDER BY date DESC NULLS LAST, key"
-                " LIMIT :limit OFFSET :offset) AS page, CAST(:query AS tsquery) AS query,"
-                " CAST(:whole AS tsquery) AS whole"
+                " LIMIT :limit OFFSET :offset) AS page, CAST(:whole AS tsquery) AS whole"
                 " ORDER BY date DESC NULLS LAST, key"
             )
         else:
@@ -506,7 +509,7 @@ class PostgresBackend(Backend):
         sql = f"""
             WITH matched AS MATERIALIZED (
                 SELECT key, {FACET_COLUMNS}, date, {SEARCH_RANK} AS score
-                FROM {TABLE}, CAST(:query AS tsquery) AS query, CAST(:whole AS tsquery) AS whole WHERE {where}
+                FROM {TABLE}, CAST(:whole AS tsquery) AS whole WHERE {where}
             )
             SELECT *, NULL AS key, CAST(NULL AS real) AS score FROM ({counts_sql("matched")}) AS counts
             UNION ALL

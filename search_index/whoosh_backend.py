@@ -15,7 +15,7 @@ reading its postings is cheap) and in `content` with their positions, read only 
 character pairs in `pairs`, so a term is also found wherever the text holds it (analysis): the documents having
 a run's pairs and not its words are few, and their stored text is read to see that it holds the run.
 Documents having every term's words one after the other rank first, then the others (the words apart, or the
-term held only as text).
+term held only as text), newest first.
 """
 
 import logging
@@ -417,9 +417,12 @@ class WhooshBackend(Backend):
         page = min(request.page, max(math.ceil(total / request.per_page), 1))
         limit = page * request.per_page
         if request.order == "newest" or not request.terms:
-            top = self._newest(matched, limit)
-        else:
+            top = self._newest([(segment, found) for segment, found, _whole in matched], limit)
+        else:  # those having every term's words in order by their rank, then the others newest first
             top = self._best(searcher, request, matched, limit)
+            if len(top) < limit:
+                others = [(segment, found & ~whole) for segment, found, whole in matched]
+                top += self._newest(others, limit - len(top))
         start = (page - 1) * request.per_page
         hits = [self._hit(searcher.stored_fields(docnum), score) for score, docnum in top[start:limit]]
         facets = {name: sorted(found.items(), key=lambda item: (-item[1], item[0])) for name, found in counts.items()}
@@ -428,7 +431,9 @@ class WhooshBackend(Backend):
     def _newest(self, matched, limit: int) -> list[tuple[float, int]]:
         """(0, document number) of the `limit` newest matches."""
         candidates = []
-        for (_sub, reader, offset), found, _whole in matched:
+        for (_sub, reader, offset), found in matched:
+            if not found:
+                continue
             dates, order = self._dates(reader)
             if found.bit_count() * SPARSE < len(order):
                 top = sorted(members(found), key=lambda docnum: (-(dates[docnum] or 0), docnum))[:limit]
@@ -445,24 +450,11 @@ class WhooshBackend(Backend):
 
     @staticmethod
     def _best(searcher, request: SearchRequest, matched, limit: int) -> list[tuple[float, int]]:
-        """(score, document number) of the `limit` best matches: those having every term's words in order first
-        (a title match ranking higher), then the others (a term's words apart, or held only as text)."""
+        """(score, document number) of the `limit` best matches having every term's words in order: all the
+        words, a title match ranking higher."""
         words = request.every_word
-        by_words = AndMaybe(And([Term("words", word) for word in words]), Or([Term("title_words", w) for w in words]))
-        top = WhooshBackend._top(searcher, by_words, matched, lambda found, whole: whole, limit)
-        if len(top) < limit:
-            pairs = {pair for term in request.terms for run in term.pairs for pair in run}
-            held = Or([Term("pairs", pair) for pair in sorted(pairs)] + [Term("words", word) for word in words])
-            top += WhooshBackend._top(searcher, held, matched, lambda found, whole: found & ~whole, limit - len(top))
-        return top
-
-    @staticmethod
-    def _top(searcher, query, matched, chosen, limit: int) -> list[tuple[float, int]]:
-        """The `limit` best by `query` of each segment's `chosen(found, whole)` documents."""
-        sets = {
-            offset: lookup(chosen(found, whole), reader.doc_count_all())
-            for (_s, reader, offset), found, whole in matched
-        }
+        query = AndMaybe(And([Term("words", word) for word in words]), Or([Term("title_words", w) for w in words]))
+        sets = {offset: lookup(whole, reader.doc_count_all()) for (_sub, reader, offset), _found, whole in matched}
         collector = _Only(collectors.TopCollector(limit), sets)
         searcher.search_with_collector(query, collector)
         return list(collector.results().top_n)

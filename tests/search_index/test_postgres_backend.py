@@ -169,9 +169,9 @@ def test_a_table_of_an_older_layout_is_made_anew(app, layout):
     PostgresBackend().clear()  # the table as this version makes it
     db.session.execute(text(f"COMMENT ON TABLE {TABLE} IS " + ("NULL" if layout is None else f"'{layout}'")))
     db.session.execute(text(f"INSERT INTO {TABLE} (key, kind, record_id, title, body, digest, round_id, category,"
-                            " status, unit_kind, unit, channel, audiences, words)"
+                            " status, unit_kind, unit, channel, audiences, words, pairs)"
                             " VALUES ('suggestion:1', 'suggestion', 1, '路灯', '', '', '1', '', '', '', '', '',"
-                            " '{office}', '路灯:1')"))  # fmt: skip
+                            " '{office}', '路灯:1', '路灯')"))  # fmt: skip
     db.session.commit()
     backend = PostgresBackend()
     assert ask(backend, "路灯").total == 0  # empty, to be rebuilt, as the log says
