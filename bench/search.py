@@ -350,6 +350,7 @@ def relevance(backend: str, url: str | None) -> dict:
     """Recall and MRR of the relevance set on `backend`, and the recall of its queries by their words alone."""
     corpora = {"demo": demo_texts(), "generated": generated_texts(RELEVANCE_DOCS)}
     rounds = {corpus: number for number, corpus in enumerate(corpora, 1)}
+    start = utcnow().replace(microsecond=0)  # dates a minute apart: how the matches without the words are ordered
     instance = tempfile.mkdtemp(prefix="bench-relevance-")
     app = bench_app(url, instance, SEARCH_BACKEND=backend, SEARCH_INDEX_DIR=f"{instance}/search-index")
     try:
@@ -361,7 +362,8 @@ def relevance(backend: str, url: str | None) -> dict:
                     add(
                         [
                             Document(kind="suggestion", record_id=rounds[corpus] * 10**6 + number, title=title,
-                                     body=body, round_id=rounds[corpus], audiences=[OFFICE], date=None)
+                                     body=body, round_id=rounds[corpus], audiences=[OFFICE],
+                                     date=start + timedelta(minutes=number))
                             for number, (title, body) in enumerate(texts)
                         ]
                     )  # fmt: skip
