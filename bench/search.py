@@ -18,10 +18,16 @@ few long), in clauses of 3–12 words. Query words (one or two) are drawn by the
 words of two characters or more, with a seed of their own, so common words are asked for more often, as
 readers do; the report gives how many documents they match.
 
+Then the relevance set (bench/relevance/queries.json, demo/relevance.py): its queries over the demo's texts and
+RELEVANCE_DOCS generated suggestions, on each backend: recall (the mean share of the documents holding a query
+that it finds; 1.0 is the promise) and MRR (the mean reciprocal rank of the document it should rank first), and
+the recall the same queries had by their words alone, as before the character pairs.
+
 Targets: Whoosh rebuild ≥ 300 docs/s and ranked p95 ≤ 50 ms at 10k; ranked p95 ≤ 100 ms at 100k on both;
 newest first p95 ≤ 10 ms at 100k; PostgreSQL rebuild ≥ 2,000 docs/s; a new record found within 5 s.
 
     .venv/bin/python bench/search.py [--docs 10000,100000] [--queries 100] [--backends whoosh,postgresql]
+        [--relevance-only]
 """
 
 import argparse
@@ -41,7 +47,9 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import replace
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -56,12 +64,16 @@ from sqlalchemy import insert, select, text  # noqa: E402
 from accounts.models import User  # noqa: E402
 from core import clock  # noqa: E402
 from core.models import utcnow  # noqa: E402
+from demo.relevance import demo_texts, generated_texts, outcomes, recall_and_mrr  # noqa: E402
 from extensions import db  # noqa: E402
 from search_index import analysis, queries, services  # noqa: E402
+from search_index.backend import SearchRequest  # noqa: E402
+from search_index.documents import OFFICE, Document  # noqa: E402
 from solicitation.models import Category, Channel, Round, RoundStatus, Suggestion, SuggestionStatus  # noqa: E402
 from solicitation.services.suggestions import submit_suggestion  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
+RELEVANCE_DOCS = 10_000  # generated suggestions the relevance set is asked over, beside the demo's texts
 CORPUS = [ROOT / "demo" / "data" / name for name in ("jinwan-2023-reform-tasks.txt", "longgang-2017-reform-plan.txt")]
 CATEGORIES = ("经济发展", "民生事业", "城市建设", "社会管理", "政府职能转变")
 TERM_FREQUENCY = 1000  # about 电梯's or 路灯's
@@ -334,6 +346,49 @@ def measure(
     return figures
 
 
+def relevance(backend: str, url: str | None) -> dict:
+    """Recall and MRR of the relevance set on `backend`, and the recall of its queries by their words alone."""
+    corpora = {"demo": demo_texts(), "generated": generated_texts(RELEVANCE_DOCS)}
+    rounds = {corpus: number for number, corpus in enumerate(corpora, 1)}
+    start = utcnow().replace(microsecond=0)  # dates a minute apart: how the matches without the words are ordered
+    instance = tempfile.mkdtemp(prefix="bench-relevance-")
+    app = bench_app(url, instance, SEARCH_BACKEND=backend, SEARCH_INDEX_DIR=f"{instance}/search-index")
+    try:
+        with app.app_context():
+            db.create_all()  # the office's search dictionary is read from it
+            index = services.backend()
+            with index.rebuilding() as add:
+                for corpus, texts in corpora.items():
+                    add(
+                        [
+                            Document(kind="suggestion", record_id=rounds[corpus] * 10**6 + number, title=title,
+                                     body=body, round_id=rounds[corpus], audiences=[OFFICE],
+                                     date=start + timedelta(minutes=number))
+                            for number, (title, body) in enumerate(texts)
+                        ]
+                    )  # fmt: skip
+
+            def search(corpus: str, query: str, *, words_only: bool = False) -> list[int]:
+                terms = queries.parse(query, services.current_segmenter())
+                if words_only:
+                    terms = [replace(term, pairs=[]) for term in terms]
+                request = SearchRequest(
+                    terms=terms, audiences=[OFFICE], filters={"round_id": [str(rounds[corpus])]}, per_page=10**6
+                )
+                return [hit.record_id % 10**6 for hit in index.search(request).hits]
+
+            recall, mrr = recall_and_mrr(outcomes(search, corpora))
+            words_only, _mrr = recall_and_mrr(outcomes(partial(search, words_only=True), corpora))
+            index.clear()
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
+    finally:
+        shutil.rmtree(instance, ignore_errors=True)
+    print(f"[{backend} relevance] recall {recall:.3f} (by words alone {words_only:.3f}), MRR {mrr:.3f}", flush=True)
+    return {"recall": round(recall, 3), "mrr": round(mrr, 3), "recall_words_only": round(words_only, 3)}
+
+
 def size_label(n: int) -> str:
     return f"{n // 1000}k" if n % 1000 == 0 else str(n)
 
@@ -346,9 +401,24 @@ def main():
     parser.add_argument("--profile", action="store_true", help="print cProfile's view of rebuild and queries")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database bench_search to look into")
     parser.add_argument("--fresh", type=int, default=20, help="new suggestions timed until found (0: none)")
+    parser.add_argument("--database", default="bench_search", help="the PostgreSQL database made for the run")
+    parser.add_argument("--relevance-only", action="store_true", help="only the relevance set's recall and MRR")
     args = parser.parse_args()
     sizes = [int(n) for n in args.docs.split(",")]
     backends = args.backends.split(",")
+    figures = {"docs": sizes, "machine_loop_s": machine_report()}
+    for backend in backends:
+        with contextlib.ExitStack() as stack:
+            url = None
+            if backend == "postgresql":
+                url = stack.enter_context(scratch_database(args.database, keep=args.keep))
+                if url is None:
+                    continue
+            suffix = "_pg" if backend == "postgresql" else ""
+            figures |= {f"{name}{suffix}": value for name, value in relevance(backend, url).items()}
+    if args.relevance_only:
+        print(json.dumps(figures, ensure_ascii=False))
+        return
 
     words = vocabulary()
     print(f"vocabulary: {len(words)} dictionary words, frequencies summing to {sum(words.values())}", flush=True)
@@ -358,12 +428,11 @@ def main():
     asker = Writer(words, seed=11)  # the queries do not depend on how many texts were drawn
     query_texts = [asker.query(1 + i % 2) for i in range(args.queries)]
 
-    figures = {"docs": sizes, "machine_loop_s": machine_report()}
     for backend in backends:
         with contextlib.ExitStack() as stack:
             url = None
             if backend == "postgresql":
-                url = stack.enter_context(scratch_database("bench_search", keep=args.keep))
+                url = stack.enter_context(scratch_database(args.database, keep=args.keep))
                 if url is None:
                     continue
             for n in sizes:

@@ -12,14 +12,27 @@ ORDERS = ("relevance", "newest")
 
 
 @dataclass
+class QueryTerm:
+    """A run the reader typed (between spaces, or "quoted"): its segmented words, and its pairs (analysis.pair_runs).
+
+    A document matches it when its words stand in the document (in order when `phrase`) or when the document's
+    text holds the run (its pairs one after the other), whatever the segmentation. Documents having every
+    term's words in order rank first.
+    """
+
+    words: list[str]
+    pairs: list[list[str]] = field(default_factory=list)  # none for a single character: found as a word only
+    phrase: bool = False
+
+
+@dataclass
 class SearchRequest:
-    """What a reader asks: words (with "quoted phrases"), facet filters, an order and a page.
+    """What a reader asks: terms, all of which must match, facet filters, an order and a page.
 
     `audiences` are who the reader is (documents.audiences_of): a document is found only when it names one.
     """
 
-    words: list[str]  # segmented words, all of which must match
-    phrases: list[list[str]]  # each a run of segmented words that must stand in this order
+    terms: list[QueryTerm]
     audiences: list[str]
     filters: dict[str, list[str]] = field(default_factory=dict)
     order: str = "relevance"
@@ -28,8 +41,8 @@ class SearchRequest:
 
     @property
     def every_word(self) -> list[str]:
-        """The words and the phrases' words: what a match must contain, and what is marked."""
-        return [*self.words, *(word for phrase in self.phrases for word in phrase)]
+        """The terms' words: what a whole-word match contains, and what is marked."""
+        return [word for term in self.terms for word in term.words]
 
 
 @dataclass

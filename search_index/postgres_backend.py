@@ -2,8 +2,12 @@
 
 The words are the segmenter's, as Whoosh indexes them: each at its ordinal position, the title's weighted A
 and the body's B, a long word's dictionary sub-words at the parent's position (so 人民 finds 中华人民共和国 and
-a phrase still lines up). The vector is written as lexeme:position literals, not through `to_tsvector`,
-whose parser knows nothing of Chinese words; the `simple` configuration is all the queries need.
+a phrase still lines up). Its character pairs (analysis.pairs) are a second vector, `pairs`, of lexemes
+alone: a term is also found wherever the text holds it, as Whoosh finds it — the documents having each run's
+pairs, whose text is then read for the run (positions would make every vector longer for these few reads).
+Documents having every term's words in order rank first, the others after, newest first. The vector is
+written as lexeme:position literals, not through `to_tsvector`, whose parser knows nothing of Chinese words;
+the `simple` configuration is all the queries need.
 
 Newest first and browsing count the matches only up to `count_cap` (SEARCH_COUNT_CAP): reading every match's
 row for its facets is what the search would wait for (a word in a quarter of 100,000 documents: 13,600 heap
@@ -28,8 +32,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import ProgrammingError
 
 from extensions import db
-from search_index.analysis import segmenter
-from search_index.backend import FACETS, Backend, Hit, IndexUnreadable, Results, SearchRequest
+from search_index.analysis import pairs, segmenter
+from search_index.backend import FACETS, Backend, Hit, IndexUnreadable, QueryTerm, Results, SearchRequest
 from search_index.documents import Document, hidden_from
 
 log = logging.getLogger(__name__)
@@ -39,7 +43,11 @@ WRITE_LOCK = 0x5EA2C4
 CREATE_LOCK = 0x5EA2C5
 # ts_rank_cd's weights of D, C, B, A: a title match (A) counts 2.5 times a body match (B).
 # Normalisation 1|32: divided by 1 + log(length) (a long text does not win by its length), then into 0..1.
-RANK = f"ts_rank_cd('{{0.1, 0.2, 0.4, 1.0}}', words, query, {1 | 32})"
+WEIGHTS = "'{0.1, 0.2, 0.4, 1.0}'"
+RANK = f"ts_rank_cd({WEIGHTS}, words, query, {1 | 32})"
+# A search's: documents having every term's words in order (`whole`) in 0.5..1 by their rank, the others 0 (then
+# newest first, as Whoosh orders them).
+SEARCH_RANK = f"CASE WHEN words @@ whole THEN 0.5 + ts_rank_cd({WEIGHTS}, words, whole, {1 | 32}) / 2 ELSE 0 END"
 # tsvector's limits: a lexeme under 2 KB, positions 1..16383, 256 positions a lexeme, 1 MB of lexemes.
 MAX_LEXEME_BYTES, MAX_POSITION, MAX_POSITIONS, MAX_LEXEMES_BYTES = 2047, 16383, 256, 1_000_000
 
@@ -60,12 +68,13 @@ COLUMNS = (
     ("date", "timestamp"),
     ("audiences", "text[]"),
     ("words", "tsvector"),
+    ("pairs", "tsvector"),
 )
 NAMES = ", ".join(name for name, _type in COLUMNS)
-INDEXES = ("words", "audiences", "date")
+INDEXES = ("words", "pairs", "audiences", "date")
 # The table's comment names its layout (change it with COLUMNS or what the vectors hold): a table of an older one,
 # such as layout 2's vectors with a sample lexeme each (for estimated counts), is made anew.
-LAYOUT = "layout 3: words only"
+LAYOUT = "layout 4: words and a vector of character pairs"
 
 
 def table_ddl(table: str) -> str:
@@ -76,6 +85,7 @@ def table_ddl(table: str) -> str:
 def index_ddl(table: str) -> str:
     return f"""
         CREATE INDEX IF NOT EXISTS {table}_words ON {table} USING gin (words);
+        CREATE INDEX IF NOT EXISTS {table}_pairs ON {table} USING gin (pairs);
         CREATE INDEX IF NOT EXISTS {table}_audiences ON {table} USING gin (audiences);
         CREATE INDEX IF NOT EXISTS {table}_date ON {table} (date DESC NULLS LAST, key);
     """
@@ -86,7 +96,8 @@ def index_ddl(table: str) -> str:
 # arrays of different lengths.
 UPSERT = f"""
 INSERT INTO {TABLE} ({NAMES})
-SELECT {", ".join(name for name, _type in COLUMNS[:-2])}, string_to_array(audiences, ' '), CAST(words AS tsvector)
+SELECT {", ".join(name for name, _type in COLUMNS[:-3])}, string_to_array(audiences, ' '), CAST(words AS tsvector),
+    CAST(pairs AS tsvector)
 FROM unnest({
     ", ".join(f"CAST(%({name})s AS {'text' if type in ('text[]', 'tsvector') else type}[])" for name, type in COLUMNS)
 }) AS chunk({NAMES})
@@ -154,11 +165,38 @@ def vector(title: str, body: str) -> str:
     return " ".join([_entry(word) + ",".join(places[:MAX_POSITIONS]) for word, places in positions.items()])
 
 
-def tsquery(words: list[str], phrases: list[list[str]]) -> str:
-    """Every word, and each phrase's words one after the other."""
-    parts = [quoted(word) for word in words]
-    parts += ["(" + " <-> ".join(quoted(word) for word in phrase) + ")" for phrase in phrases]
-    return " & ".join(parts)
+def pair_vector(title: str, body: str) -> str:
+    """The tsvector literal of a document's character pairs, each once."""
+    return " ".join(quoted(pair) for pair in dict.fromkeys(pair for pair, _offset in pairs(f"{title}\n{body}")))
+
+
+def by_words(term: QueryTerm, *, in_order: bool) -> str:
+    """A term's words, anywhere or one after the other."""
+    return "(" + (" <-> " if in_order else " & ").join(quoted(word) for word in term.words) + ")"
+
+
+def term_conditions(terms: list[QueryTerm], params: dict) -> str:
+    """The condition of every term: its words (in order for a phrase), or its pairs and, where a run is longer
+    than its pair, the text read for it."""
+    conditions = []
+    for number, term in enumerate(terms):
+        params[f"words_{number}"] = by_words(term, in_order=term.phrase)
+        words = f"words @@ CAST(:words_{number} AS tsquery)"
+        if not term.pairs:
+            conditions.append(words)
+            continue
+        params[f"pairs_{number}"] = " & ".join(quoted(pair) for run in term.pairs for pair in run)
+        held = [f"pairs @@ CAST(:pairs_{number} AS tsquery)"]
+        for run_number, run in enumerate(run for run in term.pairs if len(run) > 1):
+            params[f"run_{number}_{run_number}"] = run[0] + "".join(pair[1] for pair in run[1:])
+            held.append(f"strpos(lower(title || E'\\n' || body), :run_{number}_{run_number}) > 0")
+        conditions.append(f"({words} OR ({' AND '.join(held)}))")
+    return " AND ".join(conditions)
+
+
+def whole_tsquery(terms: list[QueryTerm]) -> str:
+    """Every term's words one after the other: the matches that rank first."""
+    return " & ".join(by_words(term, in_order=True) for term in terms)
 
 
 def _rows(docs: list[Document]) -> list[tuple]:
@@ -166,7 +204,7 @@ def _rows(docs: list[Document]) -> list[tuple]:
     return [
         (doc.key, doc.kind, doc.record_id, doc.title, doc.body, doc.digest, str(doc.round_id), doc.category,
          doc.status, doc.unit_kind, doc.unit, doc.channel, doc.date, doc.audiences,
-         vector(doc.title, doc.body))
+         vector(doc.title, doc.body), pair_vector(doc.title, doc.body))
         for doc in docs
     ]  # fmt: skip
 
@@ -419,7 +457,7 @@ class PostgresBackend(Backend):
     @_reading
     def search(self, request: SearchRequest) -> Results:
         self._ensure(reading=True)
-        matching = bool(request.words or request.phrases)
+        matching = bool(request.terms)
         with self._planned(words=matching):
             return self._search(request, matching)
 
@@ -427,8 +465,8 @@ class PostgresBackend(Backend):
         params: dict = {"limit": request.per_page}
         conditions = self._where(request.audiences, request.filters, params)
         if matching:
-            params["query"] = tsquery(request.words, request.phrases)
-            conditions.append("words @@ CAST(:query AS tsquery)")
+            params["whole"] = whole_tsquery(request.terms)
+            conditions.append(term_conditions(request.terms, params))
         where = " AND ".join(conditions)
         if matching and request.order != "newest":
             return self._ranked(where, params, request.page)
@@ -438,9 +476,9 @@ class PostgresBackend(Backend):
         params["offset"] = ((request.page if capped else min(request.page, last_page)) - 1) * request.per_page
         if matching:  # newest first: the date index gives the page, and only the page is ranked
             sql = (
-                f"SELECT kind, record_id, title, body, date, {RANK} AS score"
+                f"SELECT kind, record_id, title, body, date, {SEARCH_RANK} AS score"
                 f" FROM (SELECT * FROM {TABLE} WHERE {where} ORDER BY date DESC NULLS LAST, key"
-                " LIMIT :limit OFFSET :offset) AS page, CAST(:query AS tsquery) AS query"
+                " LIMIT :limit OFFSET :offset) AS page, CAST(:whole AS tsquery) AS whole"
                 " ORDER BY date DESC NULLS LAST, key"
             )
         else:
@@ -470,8 +508,8 @@ class PostgresBackend(Backend):
         nulls = ", ".join("NULL" for _name in FACETS)
         sql = f"""
             WITH matched AS MATERIALIZED (
-                SELECT key, {FACET_COLUMNS}, date, {RANK} AS score
-                FROM {TABLE}, CAST(:query AS tsquery) AS query WHERE {where}
+                SELECT key, {FACET_COLUMNS}, date, {SEARCH_RANK} AS score
+                FROM {TABLE}, CAST(:whole AS tsquery) AS whole WHERE {where}
             )
             SELECT *, NULL AS key, CAST(NULL AS real) AS score FROM ({counts_sql("matched")}) AS counts
             UNION ALL

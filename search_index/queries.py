@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from core.models import utcnow
 from extensions import db
-from search_index.analysis import Segmenter
-from search_index.backend import FACETS, ORDERS, Hit, IndexUnreadable, Results, SearchRequest
+from search_index.analysis import RUN, Segmenter, pair_runs
+from search_index.backend import FACETS, ORDERS, Hit, IndexUnreadable, QueryTerm, Results, SearchRequest
 from search_index.documents import audiences_of, urls_of
 from search_index.errors import SearchError
 from search_index.models import SearchQueue
@@ -42,17 +42,24 @@ class Found:
     snippet: Markup
 
 
-def parse(text: str, segmenter: Segmenter) -> tuple[list[str], list[list[str]]]:
-    """(words, phrases) of a query: "quoted" or “quoted” runs are phrases, the rest words that must all match."""
+def parse(text: str, segmenter: Segmenter) -> list[QueryTerm]:
+    """The terms of a query: each "quoted" or “quoted” run a phrase, each run between spaces a term of its own.
+
+    Every term must match: by its words (anywhere; a phrase's in order) or, whatever the segmentation, by the
+    text holding it as typed.
+    """
     text = text.strip()
     if len(text) > MAX_QUERY:
         raise SearchError("query_too_long", field="q")
     if (text.count('"') + text.count("“") + text.count("”")) % 2:
         raise SearchError("unbalanced_quotes", field="q")
-    runs = [[word for word, *_ in segmenter.words(run)] for run in PHRASE.findall(text)]
-    words = [word for word, *_ in segmenter.words(PHRASE.sub(" ", text))]
-    words += [run[0] for run in runs if len(run) == 1]  # a quoted single word is just a word
-    return list(dict.fromkeys(words)), [run for run in runs if len(run) > 1]
+    runs = [(run, True) for run in PHRASE.findall(text)] + [(run, False) for run in PHRASE.sub(" ", text).split()]
+    terms = {}
+    for run, quoted in runs:
+        words = [word for word, *_ in segmenter.words(run)]
+        if words:  # a quoted single word is just a word
+            terms.setdefault(run, QueryTerm(words=words, pairs=pair_runs(run), phrase=quoted and len(words) > 1))
+    return list(terms.values())
 
 
 def marker(words: set[str]) -> re.Pattern:
@@ -118,13 +125,12 @@ def search(
 ) -> tuple[Results, list[Found]]:
     """What `user` may find for `text`, filtered in the backend's query itself, with marked snippets."""
     segmenter = current_segmenter()
-    words, phrases = parse(text, segmenter)
+    terms = parse(text, segmenter)
     filters = {name: values for name, values in (filters or {}).items() if name in FACETS and values}
     if kinds:
         filters["kind"] = [kind for kind in filters.get("kind", kinds) if kind in kinds]
     request = SearchRequest(
-        words=words,
-        phrases=phrases,
+        terms=terms,
         audiences=audiences_of(user),
         filters=filters,
         order=order if order in ORDERS else "relevance",
@@ -132,7 +138,8 @@ def search(
         per_page=per_page,
     )
     results = _read(backend().search, request)
-    marks = marker(set(request.every_word))
+    # The runs as typed too: 政务服务 is marked in 政务服务中心, where the index found it.
+    marks = marker({*request.every_word, *(run for run in RUN.findall(text.lower()) if len(run) > 1)})
     found = [Found(hit, highlight(hit.title, marks), highlight(hit.body, marks, width=SNIPPET)) for hit in results.hits]
     return results, found
 

@@ -16,7 +16,7 @@ from extensions import db
 from jobs.services import drain
 from plan.models import KeyProject, ProgressReport
 from search_index import analysis
-from search_index.backend import Backend, IndexBusy, IndexUnreadable, SearchRequest
+from search_index.backend import Backend, IndexBusy, IndexUnreadable, QueryTerm, SearchRequest
 from search_index.documents import KINDS, PUBLIC, Document, all_ids, count, documents, keys_of
 from search_index.errors import SearchError
 from search_index.models import REBUILD, SearchQueue, SearchTerm
@@ -288,7 +288,7 @@ def check(*, fix: bool = False) -> dict[str, list[str]]:
 
 def probe() -> None:
     """Read the index as a search does (a word no document holds); raises IndexUnreadable if it cannot."""
-    backend().search(SearchRequest(words=["healthcheck"], phrases=[], audiences=[PUBLIC], per_page=1))
+    backend().search(SearchRequest(terms=[QueryTerm(words=["healthcheck"])], audiences=[PUBLIC], per_page=1))
 
 
 @drain("search")

@@ -11,7 +11,11 @@ best first by Whoosh's BM25F with its block-quality skipping (it scores the few 
 page). A segment never changes, so its sets are kept (deleted documents are taken out by its live set).
 
 Each document's words are indexed twice: in `words` with their frequencies (matching, counting, ranking:
-reading its postings is cheap) and in `content` with their positions, read only for "quoted phrases".
+reading its postings is cheap) and in `content` with their positions, read only for "quoted phrases"; and its
+character pairs in `pairs`, so a term is also found wherever the text holds it (analysis): the documents having
+a run's pairs and not its words are few, and their stored text is read to see that it holds the run.
+Documents having every term's words one after the other rank first, then the others (the words apart, or the
+term held only as text), newest first.
 """
 
 import logging
@@ -31,8 +35,8 @@ from whoosh.query import And, AndMaybe, Or, Phrase, Term
 from whoosh.reading import SegmentReader, TermNotFound
 from whoosh.writing import CLEAR, MERGE_SMALL
 
-from search_index.analysis import chinese_analyzer
-from search_index.backend import FACETS, Backend, Hit, IndexBusy, IndexUnreadable, Results, SearchRequest
+from search_index.analysis import PairTokenizer, chinese_analyzer
+from search_index.backend import FACETS, Backend, Hit, IndexBusy, IndexUnreadable, QueryTerm, Results, SearchRequest
 from search_index.bitsets import LRU, bitset, lookup, members
 from search_index.documents import Document, hidden_from
 
@@ -70,6 +74,7 @@ def _schema() -> Schema:
         words=TEXT(analyzer=analyzer, phrase=False),  # title and body: what the words must match
         content=TEXT(analyzer=analyzer, phrase=True),  # the same with positions, for phrases
         title_words=TEXT(analyzer=analyzer, phrase=False),  # a match in the title ranks higher
+        pairs=TEXT(analyzer=PairTokenizer(), phrase=False),  # what the text holds, whatever its segmentation
         date=DATETIME(stored=True, sortable=True),
         audiences=KEYWORD(lowercase=False),
         **{name: ID(stored=name == "kind") for name in FACETS},
@@ -104,6 +109,7 @@ def _fields(doc: Document) -> dict:
         "words": text,
         "content": text,
         "title_words": doc.title,
+        "pairs": text,
         "date": doc.date,
         "audiences": " ".join(doc.audiences),
         **{name: str(getattr(doc, name) or "") for name in FACETS},
@@ -345,23 +351,52 @@ class WhooshBackend(Backend):
                 found &= chosen
         return found
 
-    def _matching(self, segment, request: SearchRequest) -> int:
+    def _matching(self, segment, request: SearchRequest) -> tuple[int, int]:
+        """(documents matching every term, those of them having every term's words one after the other)."""
         sub, reader, _offset = segment
         found = self._allowed(reader, request.audiences, request.filters)
-        for word in request.every_word:
+        whole = found
+        for term in request.terms:
             if not found:
-                return 0
-            found &= self._term_set(reader, "words", word)
-        for phrase in request.phrases:
-            if found:
-                found &= self._phrase_set(sub, reader, phrase)
-        return found
+                return 0, 0
+            by_words = found
+            for word in term.words:
+                by_words &= self._term_set(reader, "words", word)
+            in_order = (
+                by_words & self._phrase_set(sub, reader, "content", term.words) if len(term.words) > 1 else by_words
+            )
+            whole &= in_order
+            by_words = in_order if term.phrase else by_words
+            found &= by_words | self._held_set(reader, term, found & ~by_words)
+        return found, whole
 
-    def _phrase_set(self, sub, reader, phrase: list[str]) -> int:
+    def _held_set(self, reader, term: QueryTerm, within: int) -> int:
+        """The documents of `within` whose text holds the term as typed: those having each run's pairs, whose
+        stored text is then read (positions would cost every document's index more than these few reads)."""
+        if not term.pairs:
+            return 0
+        found = within
+        for run in term.pairs:
+            for pair in run:
+                if not found:
+                    return 0
+                found &= self._term_set(reader, "pairs", pair)
+        runs = [run[0] + "".join(pair[1] for pair in run[1:]) for run in term.pairs if len(run) > 1]
+        if not runs or not found:  # a run of two characters is its pair
+            return found
+        held = []
+        for docnum in members(found):
+            fields = reader.stored_fields(docnum)
+            text = f"{fields['title']}\n{fields['body']}".lower()
+            if all(run in text for run in runs):
+                held.append(docnum)
+        return bitset(held, reader.doc_count_all())
+
+    def _phrase_set(self, sub, reader, field: str, phrase: list[str]) -> int:
         size = reader.doc_count_all()
         return self._term_sets.get(
-            (self._segment_id(reader), "content", tuple(phrase)),
-            lambda: bitset(Phrase("content", phrase).matcher(sub).all_ids(), size),
+            (self._segment_id(reader), field, tuple(phrase)),
+            lambda: bitset(Phrase(field, phrase).matcher(sub).all_ids(), size),
         )
 
     @_reading
@@ -369,10 +404,10 @@ class WhooshBackend(Backend):
         searcher = self._searcher()
         matched, total, counts = [], 0, {name: Counter() for name in FACETS}
         for segment in self._segments(searcher):
-            found = self._matching(segment, request)
+            found, whole = self._matching(segment, request)
             if not found:
                 continue
-            matched.append((segment, found))
+            matched.append((segment, found, whole))
             total += found.bit_count()
             for name in FACETS:
                 for value, docs in self._values(segment[1], name):
@@ -381,10 +416,13 @@ class WhooshBackend(Backend):
         # As Whoosh's pages: one past the last is the last.
         page = min(request.page, max(math.ceil(total / request.per_page), 1))
         limit = page * request.per_page
-        if request.order == "newest" or not (request.words or request.phrases):
-            top = self._newest(matched, limit)
-        else:
+        if request.order == "newest" or not request.terms:
+            top = self._newest([(segment, found) for segment, found, _whole in matched], limit)
+        else:  # those having every term's words in order by their rank, then the others newest first
             top = self._best(searcher, request, matched, limit)
+            if len(top) < limit:
+                others = [(segment, found & ~whole) for segment, found, whole in matched]
+                top += self._newest(others, limit - len(top))
         start = (page - 1) * request.per_page
         hits = [self._hit(searcher.stored_fields(docnum), score) for score, docnum in top[start:limit]]
         facets = {name: sorted(found.items(), key=lambda item: (-item[1], item[0])) for name, found in counts.items()}
@@ -394,6 +432,8 @@ class WhooshBackend(Backend):
         """(0, document number) of the `limit` newest matches."""
         candidates = []
         for (_sub, reader, offset), found in matched:
+            if not found:
+                continue
             dates, order = self._dates(reader)
             if found.bit_count() * SPARSE < len(order):
                 top = sorted(members(found), key=lambda docnum: (-(dates[docnum] or 0), docnum))[:limit]
@@ -410,10 +450,11 @@ class WhooshBackend(Backend):
 
     @staticmethod
     def _best(searcher, request: SearchRequest, matched, limit: int) -> list[tuple[float, int]]:
-        """(score, document number) of the `limit` best matches: all the words, a title match ranking higher."""
+        """(score, document number) of the `limit` best matches having every term's words in order: all the
+        words, a title match ranking higher."""
         words = request.every_word
         query = AndMaybe(And([Term("words", word) for word in words]), Or([Term("title_words", w) for w in words]))
-        sets = {offset: lookup(found, reader.doc_count_all()) for (_sub, reader, offset), found in matched}
+        sets = {offset: lookup(whole, reader.doc_count_all()) for (_sub, reader, offset), _found, whole in matched}
         collector = _Only(collectors.TopCollector(limit), sets)
         searcher.search_with_collector(query, collector)
         return list(collector.results().top_n)

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from accounts import services as accounts
 from extensions import db
 from search_index import services
-from search_index.backend import SearchRequest
+from search_index.backend import QueryTerm, SearchRequest
 from search_index.documents import OFFICE, PUBLIC, Document
 from search_index.postgres_backend import LAYOUT, TABLE, WRITE_LOCK, PostgresBackend, quoted, vector
 from tests.conftest import TEST_DATABASE_URL
@@ -37,7 +37,8 @@ def document(record_id, title, body="", **fields) -> Document:
 
 
 def ask(backend, *words, phrases=(), audiences=(OFFICE,), **fields):
-    request = SearchRequest(words=list(words), phrases=list(phrases), audiences=list(audiences), **fields)
+    terms = [QueryTerm(words=[word]) for word in words] + [QueryTerm(words=phrase, phrase=True) for phrase in phrases]
+    request = SearchRequest(terms=terms, audiences=list(audiences), **fields)
     return backend.search(request)
 
 
@@ -168,9 +169,9 @@ def test_a_table_of_an_older_layout_is_made_anew(app, layout):
     PostgresBackend().clear()  # the table as this version makes it
     db.session.execute(text(f"COMMENT ON TABLE {TABLE} IS " + ("NULL" if layout is None else f"'{layout}'")))
     db.session.execute(text(f"INSERT INTO {TABLE} (key, kind, record_id, title, body, digest, round_id, category,"
-                            " status, unit_kind, unit, channel, audiences, words)"
+                            " status, unit_kind, unit, channel, audiences, words, pairs)"
                             " VALUES ('suggestion:1', 'suggestion', 1, '路灯', '', '', '1', '', '', '', '', '',"
-                            " '{office}', '路灯:1')"))  # fmt: skip
+                            " '{office}', '路灯:1', '路灯')"))  # fmt: skip
     db.session.commit()
     backend = PostgresBackend()
     assert ask(backend, "路灯").total == 0  # empty, to be rebuilt, as the log says

@@ -5,7 +5,7 @@ from datetime import datetime
 from whoosh import index
 from whoosh.fields import ID, TEXT, Schema
 
-from search_index.backend import SearchRequest
+from search_index.backend import QueryTerm, SearchRequest
 from search_index.bitsets import LRU, bitset, lookup, members
 from search_index.documents import OFFICE, Document
 from search_index.whoosh_backend import WhooshBackend
@@ -31,7 +31,7 @@ def test_an_index_of_an_older_layout_is_made_anew_and_then_takes_documents(tmp_p
                    date=datetime(2024, 1, 1))  # fmt: skip
     with backend.writing():
         backend.update([doc])
-    found = backend.search(SearchRequest(words=["电梯"], phrases=[], audiences=[OFFICE]))
+    found = backend.search(SearchRequest(terms=[QueryTerm(words=["电梯"])], audiences=[OFFICE]))
     assert [hit.key for hit in found.hits] == ["suggestion:2"] and found.total == 1
 
 
