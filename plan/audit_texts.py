@@ -25,6 +25,7 @@ AUDIT_TEXTS = {
             "status": STATUS,
             "meeting": FIELD_LABELS["meeting"],
             "approved_on": FIELD_LABELS["approved_on"],
+            "document_number": FIELD_LABELS["document_number"],
             "quarter": _l("Quarter"),
         },
         values={"status": PlanStatus},

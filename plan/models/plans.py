@@ -55,6 +55,8 @@ class Plan(Versioned, db.Model):
     # Quarterly reports are due on this day of the quarter's last month (e.g. the 25th of March).
     report_day: Mapped[int] = mapped_column(default=25, server_default="25")
     approved_on: Mapped[date | None]
+    # 发文字号 in the 版头 of its official document, e.g. 深龙改办〔2017〕3号; optional.
+    document_number: Mapped[str] = mapped_column(String(100), default="", server_default="")
     published_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

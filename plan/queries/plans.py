@@ -154,10 +154,13 @@ def plan_snapshot(plan: Plan) -> dict:
     """The plan's text as it stands, in JSON-ready values."""
     return {
         "title": plan.title,
+        "round_title": plan.round.title,
         "version": plan.version,
         "status": plan.status.value,
         "meeting": plan.meeting,
         "approved_on": plan.approved_on.isoformat() if plan.approved_on else None,
+        "document_number": plan.document_number,
+        "published_at": plan.published_at.isoformat() if plan.published_at else None,
         "projects": [project_snapshot(project) for project in plan.projects],
     }
 
