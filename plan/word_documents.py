@@ -16,7 +16,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Emu, Mm, Pt, RGBColor
+from docx.shared import Emu, Mm, Pt, RGBColor, Twips
 
 from plan.numerals import chinese_number
 
@@ -29,7 +29,7 @@ PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
 TOP, BOTTOM, LEFT, RIGHT = Mm(37), Mm(35), Mm(28), Mm(26)
 LINES, CHARACTERS = 22, 28
 TEXT_WIDTH, TEXT_HEIGHT = Emu(PAGE_WIDTH - LEFT - RIGHT), Emu(PAGE_HEIGHT - TOP - BOTTOM)
-LINE_PITCH = Emu(TEXT_HEIGHT // LINES)  # 28.95 pt: every body line on the grid
+LINE_PITCH = Twips(TEXT_HEIGHT.twips // LINES)  # 28.95 pt, rounded down: 22 lines fit, every line on the grid
 ORGAN_MAX_SIZE = Pt(36)
 CONDENSED_TWENTIETHS = -5  # (156 mm / 28 − 16 pt) rounded down to a twentieth of a point
 
@@ -163,7 +163,7 @@ def _new_document(*, title: str, subject: str):
     # 22 lines a page on a line grid. A character grid would space 28 characters a line in Word, but LibreOffice
     # gives a 三号 character two of its cells; the text's 0.25 pt condensing gets 28 a line in both.
     grid.set(qn("w:type"), "lines")
-    grid.set(qn("w:linePitch"), str(round(LINE_PITCH.twips)))
+    grid.set(qn("w:linePitch"), str(LINE_PITCH.twips))
     document.settings.odd_and_even_pages_header_footer = True
     _page_number(section.footer, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _page_number(section.even_page_footer, align=WD_ALIGN_PARAGRAPH.LEFT)
@@ -328,14 +328,14 @@ def bulletin_docx(
         paragraph = _paragraph(document)
         _run(paragraph, f"{row['number']}、{row['title']}（{row['lead_unit']}）", font=HEADING_FONT)
         if row["status"] is None:
-            progress = "进展情况：未报送。"
+            progress = "未报送。"
         else:
-            progress = f"进展情况：{row['status']}，完成{row['percent']}%。{row['achievements']}".rstrip()
-        _run(_paragraph(document), progress)
-        if row["problems"]:
-            _run(_paragraph(document), f"存在问题：{row['problems']}")
-        if row["remark"]:
-            _run(_paragraph(document), f"改革办意见：{row['remark']}", font=LEAD_FONT)
+            progress = f"{row['status']}，完成{row['percent']}%。{row['achievements']}".rstrip()
+        for label, text in (("进展情况", progress), ("存在问题", row["problems"]), ("改革办意见", row["remark"])):
+            if text:
+                paragraph = _paragraph(document)
+                _run(paragraph, f"{label}：", font=LEAD_FONT)  # level 2, in 楷体
+                _run(paragraph, text)
     _signature(document, letterhead)
     _record(document, letterhead)
     return _saved(document)

@@ -81,6 +81,9 @@ def build_world() -> dict:
     suggestion_reviews.send_to_screening(actor=office, round=round, suggestion_ids=[screened.id])
     screening = db.session.scalar(select(SuggestionReview).where(SuggestionReview.expert_id == expert.id))
 
+    export = exports.export_suggestions(actor=office, round=round, locale="zh_CN")  # a finished job with its file
+    run_pending()
+    # Published after the jobs ran: the PDF of its document waits, queued (a conversion takes seconds).
     plan = make_published_plan(office=office, lead_unit=unit_a)
     [project] = plan.projects
     task = tasks.save_task(
@@ -97,8 +100,6 @@ def build_world() -> dict:
         files=[("推进会纪要.pdf", PDF)],
         submit=True,
     )
-    export = exports.export_suggestions(actor=office, round=round, locale="zh_CN")  # a finished job with its file
-    run_pending()
     site = update_site_settings(
         actor=office, district_name="龙岗区", organiser="", contact="", emblem=("区徽.png", PNG)
     )
