@@ -4,7 +4,7 @@ A conversion takes seconds, so only the background worker asks for one (each off
 published or issued); readers download the stored file.
 """
 
-import shutil
+import os
 import subprocess
 import tempfile
 from pathlib import Path
@@ -12,11 +12,6 @@ from pathlib import Path
 from flask import current_app
 
 TIMEOUT_SECONDS = 120
-
-
-def soffice_available() -> bool:
-    """Whether the configured `soffice` (SOFFICE) is installed."""
-    return shutil.which(current_app.config["SOFFICE"]) is not None
 
 
 def docx_to_pdf(data: bytes) -> bytes:
@@ -27,8 +22,9 @@ def docx_to_pdf(data: bytes) -> bytes:
     with tempfile.TemporaryDirectory(prefix="docx-to-pdf-") as folder:
         work = Path(folder)
         (work / "document.docx").write_bytes(data)
+        # LibreOffice needs none of the server's settings, its secrets among them
         environment = {
-            "PATH": "/usr/bin:/bin:/usr/local/bin",
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": str(work),
             "FONTCONFIG_FILE": current_app.config["PDF_FONTCONFIG_FILE"],
             "LANG": "C.UTF-8",

@@ -36,14 +36,13 @@ CONDENSED_TWENTIETHS = -5  # (156 mm / 28 − 16 pt) rounded down to a twentieth
 
 @dataclass(frozen=True)
 class Letterhead:
-    """What frames a document: the issuing organ (版头, signature), its 发文字号, its 抄送 and 印发机关, its dates."""
+    """What frames a document: the issuing organ (版头, signature), its date, its 发文字号, its 抄送 and 印发机关."""
 
     issuing_organ: str
-    signed_on: date  # 成文日期
+    signed_on: date  # 成文日期, also the 印发日期
     document_number: str = ""  # 发文字号, e.g. 深龙改办〔2017〕3号
     copied_to: str = ""  # 抄送
     printed_by: str = ""  # 印发机关; the issuing organ when empty
-    printed_on: date | None = None  # 印发日期; the 成文日期 when None
 
 
 def official_text(project: dict) -> str:
@@ -219,8 +218,8 @@ def _record(document, letterhead: Letterhead) -> None:
     rows = []
     if letterhead.copied_to:
         rows.append(("抄送：" + letterhead.copied_to.rstrip("。") + "。", ""))
-    printed_on = letterhead.printed_on or letterhead.signed_on
-    rows.append((letterhead.printed_by or letterhead.issuing_organ, f"{written_date(printed_on)}印发"))
+    # 印发日期: the day it is signed, as the platform issues a document the day it is published
+    rows.append((letterhead.printed_by or letterhead.issuing_organ, f"{written_date(letterhead.signed_on)}印发"))
     table = document.add_table(rows=len(rows), cols=1)
     properties = table._tbl.tblPr
     width = properties.find(qn("w:tblW"))

@@ -51,8 +51,8 @@ def plan_document(snapshot: dict) -> bytes:
 
 
 def bulletin_document(plan: Plan, quarter: int) -> bytes:
-    """The quarter's bulletin as a Word document, as it stands (once issued, as it was issued: its remarks and
-    the reports that had reached the office)."""
+    """The quarter's bulletin as a Word document, as it stands: its remarks, and the reports that have reached the
+    office (the PDF keeps it as it was issued)."""
     current = queries.bulletin_of(plan.id, quarter)
     remarks = current.remarks if current else {}
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):  # an official document is in Chinese
