@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from flask import current_app
 from flask_babel import force_locale
+from sqlalchemy import select
 
 from accounts.models import User
 from accounts.queries import site
@@ -13,6 +14,7 @@ from core.clock import today, zone
 from core.pdf import docx_to_pdf
 from core.storage import attachment_storage
 from extensions import db
+from jobs.models import Job, JobState
 from jobs.services import enqueue, job
 from plan import queries
 from plan.models import Bulletin, DocumentPdf, Plan, PlanVersion
@@ -89,6 +91,35 @@ def queue_bulletin_pdf(*, actor: User, bulletin: Bulletin) -> None:
     """Have the worker make the PDF of a bulletin as issued. Only adds the job: the issuing service commits."""
     db.session.flush()
     enqueue(MAKE_PDF, {"bulletin_id": bulletin.id}, actor=actor)
+
+
+def queue_missing_pdfs() -> int:
+    """Have the worker make the PDF of each plan as last published and of each issued bulletin that has none and
+    waits for none (plans published before the platform made PDFs, or while LibreOffice was missing); return how
+    many were queued."""
+    latest = queries.published_versions(db.session.scalars(select(Plan.id)).all())
+    made = select(DocumentPdf.id)
+    versions = [
+        version
+        for version in latest.values()
+        if not db.session.scalar(made.where(DocumentPdf.plan_version_id == version.id))
+    ]
+    issued = db.session.scalars(
+        select(Bulletin).where(
+            Bulletin.issued_at.is_not(None),
+            ~select(DocumentPdf.id).where(DocumentPdf.bulletin_id == Bulletin.id).exists(),
+        )
+    ).all()
+    waiting = db.session.scalars(
+        select(Job.payload).where(Job.kind == MAKE_PDF, Job.state.in_((JobState.queued, JobState.running)))
+    ).all()
+    payloads = [{"plan_version_id": version.id} for version in versions]
+    payloads += [{"bulletin_id": bulletin.id} for bulletin in issued]
+    missing = [payload for payload in payloads if payload not in waiting]
+    for payload in missing:
+        enqueue(MAKE_PDF, payload, actor=None)
+    db.session.commit()
+    return len(missing)
 
 
 @job(MAKE_PDF)

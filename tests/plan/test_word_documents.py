@@ -5,7 +5,7 @@ the PDFs the worker makes once and stores. The PDF tests need LibreOffice and po
 import io
 import shutil
 import subprocess
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 import pytest
@@ -15,9 +15,11 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from accounts.services import update_site_settings
+from core.clock import zone
 from extensions import db
 from jobs.models import Job, JobState
 from jobs.services import run_pending
+from plan import queries
 from plan.models import DocumentPdf, PlanStatus
 from plan.services import bulletins, key_projects
 from plan.services import plans as services
@@ -130,7 +132,7 @@ def test_the_published_plan_is_an_official_document_with_every_field_of_its_page
     assert "（三）节点目标。第一季度，完成调研；第二季度，出台方案；第四季度，全面推开。" in paragraphs
     cooperating = official.projects[1].lead_unit.name
     assert f"牵头区领导：高自民；牵头单位：{first.lead_unit.name}；配合单位：{cooperating}" in paragraphs
-    published_on = official.published_at.date()  # the district's date, eight hours ahead, is the same at noon
+    published_on = official.published_at.replace(tzinfo=UTC).astimezone(zone()).date()  # the district's date
     assert paragraphs[-2:] == [ORGAN, f"{published_on.year}年{published_on.month}月{published_on.day}日"]
     assert record_rows(data) == [
         "抄送：区委办，区政府办。",
@@ -148,6 +150,16 @@ def test_a_bulletin_says_not_reported_without_a_share_and_names_its_plan(client,
     assert not any("—%" in text for text in paragraphs)
     assert Document(io.BytesIO(data)).core_properties.subject == official.round.title
     assert record_rows(data)[0] == "抄送：区委办，区政府办。"
+
+
+def test_the_operator_queues_the_pdfs_of_documents_published_before_there_were_any(app, official):
+    db.session.execute(db.delete(Job))  # as if published before the platform made PDFs
+    db.session.commit()
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["plan", "make-pdfs"]).output == "1 PDFs queued.\n"
+    [queued] = db.session.scalars(db.select(Job)).all()
+    assert queued.payload == {"plan_version_id": queries.published_version(official.id).id}
+    assert runner.invoke(args=["plan", "make-pdfs"]).output == "0 PDFs queued.\n"  # it waits already
 
 
 def pdf_fonts(pdf: Path) -> list[tuple[str, str]]:
