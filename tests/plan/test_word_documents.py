@@ -152,6 +152,23 @@ def test_a_bulletin_says_not_reported_without_a_share_and_names_its_plan(client,
     assert record_rows(data)[0] == "抄送：区委办，区政府办。"
 
 
+def test_the_office_sets_what_frames_its_documents_and_a_plans_document_number(client, login_as, planning):
+    office = login_as("office")
+    settings = {"district_name": "", "organiser": "", "contact": "", "issuing_organ": ORGAN}
+    settings |= {"copied_to": "区委办", "printed_by": "区委改革办"}
+    assert client.post("/admin/site", data=settings).status_code == 302
+    assert "区委改革办" in client.get("/admin/site").get_data(as_text=True)
+    plan = services.create_plan(actor=office, round=planning["round"])
+    lead_everything(plan, office)
+    services.transition_plan(actor=office, plan=plan, target=PlanStatus.submitted_for_review)
+    form = {"target": "approved", "meeting": "第十三次会议", "approved_on": "2017-03-01"}
+    form |= {"document_number": "深龙改办〔2017〕3号", "lock_version": plan.lock_version}
+    assert client.post(f"/plans/{plan.id}/transition", data=form).status_code == 302
+    paragraphs = [p.text for p in Document(io.BytesIO(client.get(f"/plans/{plan.id}/plan.docx").data)).paragraphs]
+    assert paragraphs[:3] == [ORGAN, "", "深龙改办〔2017〕3号"]
+    assert record_rows(client.get(f"/plans/{plan.id}/plan.docx").data)[0] == "抄送：区委办。"
+
+
 def test_the_operator_queues_the_pdfs_of_documents_published_before_there_were_any(app, official):
     db.session.execute(db.delete(Job))  # as if published before the platform made PDFs
     db.session.commit()
