@@ -43,8 +43,9 @@ def _letterhead(*, signed_at: datetime | None, document_number: str = "") -> Let
 
 
 def plan_document(snapshot: dict) -> bytes:
-    """The plan as a snapshot holds it (as it stands, or as a version was published), as a Word document."""
-    published_at = snapshot.get("published_at")
+    """The plan as a snapshot holds it (as it stands, or as a version was published), as a Word document, dated
+    the day it was published (a draft: today)."""
+    published_at = snapshot.get("published_at") if snapshot["status"] == "published" else None
     letterhead = _letterhead(
         signed_at=datetime.fromisoformat(published_at) if published_at else None,
         document_number=snapshot.get("document_number", ""),
