@@ -130,6 +130,11 @@ def from_environment(instance_path: str) -> dict:
         # on the dashboard as a campaign (many near-copies in a short time).
         "CAMPAIGN_MIN_COPIES": int(os.environ.get("CAMPAIGN_MIN_COPIES", 10)),
         "CAMPAIGN_HOURS": int(os.environ.get("CAMPAIGN_HOURS", 72)),
+        # The PDF of each official document is made from its Word document by LibreOffice (`soffice`), with the
+        # fonts of deploy/fontconfig/fonts.conf standing in for the official ones a server lacks.
+        "SOFFICE": os.environ.get("SOFFICE", "soffice"),
+        "PDF_FONTCONFIG_FILE": os.environ.get("PDF_FONTCONFIG_FILE")
+        or str(Path(__file__).resolve().parent / "deploy" / "fontconfig" / "fonts.conf"),
         # Full-text search: "whoosh" (files in SEARCH_INDEX_DIR) or "postgresql" (the database itself).
         "SEARCH_BACKEND": os.environ.get("SEARCH_BACKEND", "whoosh"),
         "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR") or str(Path(instance_path) / "search-index"),

@@ -200,6 +200,24 @@ class SiteSettingsForm(Form):
         validators=[length_of(SiteSettings.contact)],
         description=_l("Shown at the foot of every page: a telephone number, an address or an email address."),
     )
+    issuing_organ = StringField(
+        _l("Issuing organ (发文机关)"),
+        validators=[length_of(SiteSettings.issuing_organ)],
+        description=_l(
+            "In red at the head of the plan's and the bulletins' Word and PDF documents, and their signature. "
+            "Left empty: the organiser."
+        ),
+    )
+    copied_to = StringField(
+        _l("Copied to (抄送)"),
+        validators=[length_of(SiteSettings.copied_to)],
+        description=_l("At the end of the official documents, e.g. 区委办，区政府办，区人大办，区政协办。"),
+    )
+    printed_by = StringField(
+        _l("Printed by (印发机关)"),
+        validators=[length_of(SiteSettings.printed_by)],
+        description=_l("At the end of the official documents, before the date. Left empty: the issuing organ."),
+    )
 
     def chosen_emblem(self) -> tuple[str, bytes] | None:
         """The emblem file chosen, as (name, bytes); None when none was."""

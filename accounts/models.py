@@ -155,6 +155,11 @@ class SiteSettings(db.Model):
     district_name: Mapped[str] = mapped_column(String(100), default="")
     organiser: Mapped[str] = mapped_column(String(200), default="")
     contact: Mapped[str] = mapped_column(String(200), default="")
+    # What frames the office's official documents (GB/T 9704): the 发文机关 (their 版头 and signature), whom they
+    # are copied to (抄送) and who prints them (印发机关). Empty: the organiser, none, the issuing organ.
+    issuing_organ: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    copied_to: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    printed_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # The emblem's bytes live in the attachment storage under this key; a new emblem gets a new key, so its
     # address changes and a browser may keep each one for good.
     emblem_key: Mapped[str | None] = mapped_column(String(64))

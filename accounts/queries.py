@@ -181,6 +181,9 @@ class Site:
     district_name: str
     organiser: str
     contact: str
+    issuing_organ: str
+    copied_to: str
+    printed_by: str
     emblem_key: str | None
     emblem_content_type: str | None
 
@@ -204,6 +207,9 @@ def site() -> Site:
             district_name=(row and row.district_name) or config["DISTRICT_NAME"],
             organiser=(row and row.organiser) or config["ORGANISER"],
             contact=(row and row.contact) or config["CONTACT"],
+            issuing_organ=(row and row.issuing_organ) or (row and row.organiser) or config["ORGANISER"],
+            copied_to=row.copied_to if row else "",
+            printed_by=row.printed_by if row else "",
             emblem_key=row.emblem_key if row else None,
             emblem_content_type=row.emblem_content_type if row else None,
         )

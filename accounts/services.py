@@ -366,7 +366,7 @@ def send_todo_digests(*, today: date | None = None) -> int:
     return sent
 
 
-SITE_FIELDS = ["district_name", "organiser", "contact", "emblem_key"]
+SITE_FIELDS = ["district_name", "organiser", "contact", "issuing_organ", "copied_to", "printed_by", "emblem_key"]
 EMBLEM_MAX_BYTES = 1024 * 1024  # drawn on every visit to the home page
 
 
@@ -376,11 +376,15 @@ def update_site_settings(
     district_name: str,
     organiser: str,
     contact: str,
+    issuing_organ: str = "",
+    copied_to: str = "",
+    printed_by: str = "",
     emblem: tuple[str, bytes] | None = None,
     remove_emblem: bool = False,
 ) -> SiteSettings:
     """Set how the public pages present the district: its name, emblem (a PNG or JPEG, checked by its content),
-    organiser and contact. An empty text falls back to the configuration."""
+    organiser and contact; and what frames the official documents: the issuing organ, 抄送 and 印发机关. An empty
+    text falls back to the configuration."""
     check_office(actor, AccountError)
     if emblem is not None:
         filename, data = emblem
@@ -389,13 +393,20 @@ def update_site_settings(
         )
     settings = queries.site_settings()
     if settings is None:
-        settings = SiteSettings(id=1, district_name="", organiser="", contact="")
+        settings = SiteSettings(
+            id=1, district_name="", organiser="", contact="", issuing_organ="", copied_to="", printed_by=""
+        )
         db.session.add(settings)
     before = audit.snapshot(settings, SITE_FIELDS)
     settings.district_name, settings.organiser, settings.contact = (
         district_name.strip(),
         organiser.strip(),
         contact.strip(),
+    )
+    settings.issuing_organ, settings.copied_to, settings.printed_by = (
+        issuing_organ.strip(),
+        copied_to.strip(),
+        printed_by.strip(),
     )
     storage = attachment_storage()
     if (emblem is not None or remove_emblem) and settings.emblem_key:

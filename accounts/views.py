@@ -485,6 +485,9 @@ def site_settings():
                 district_name=form.district_name.data or "",
                 organiser=form.organiser.data or "",
                 contact=form.contact.data or "",
+                issuing_organ=form.issuing_organ.data or "",
+                copied_to=form.copied_to.data or "",
+                printed_by=form.printed_by.data or "",
                 emblem=form.chosen_emblem(),
                 remove_emblem=form.remove_emblem.data,
             )

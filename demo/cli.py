@@ -388,6 +388,8 @@ def _plan_longgang(round: Round, seed: LonggangSeed, users: dict[str, User]) -> 
             cooperating_unit_ids=[unit.id for unit in project.cooperating_units],
             milestones=stories.MILESTONES,
         )
+    # What heads and closes the office's official documents (the public pages keep the server's settings).
+    accounts.update_site_settings(actor=office, district_name="", organiser="", contact="", **stories.DOCUMENTS)
     for target in (PlanStatus.submitted_for_review, PlanStatus.approved, PlanStatus.published):
         plan_services.transition_plan(
             actor=office, plan=plan, target=target, meeting=stories.PLAN_MEETING, approved_on=round.plan_date

@@ -330,6 +330,12 @@ PLAN_LEADER_UNNAMED = "分管区领导"
 # The demo leaders' accounts lead the projects they are named for: their to-do lists and 我牵头的项目 show them.
 PLAN_LEADER_ACCOUNTS = {"一": "leader.gao", "二": "leader.dai"}
 PLAN_MEETING = "区委全面深化改革领导小组第十三次会议"
+# The 版头, 抄送 and 印发机关 of the office's documents (illustrative: the seed does not show them).
+DOCUMENTS = {
+    "issuing_organ": "中共深圳市龙岗区委全面深化改革领导小组办公室",
+    "copied_to": "区委办，区政府办，区人大办，区政协办",
+    "printed_by": "深圳市龙岗区委改革办",
+}
 # Two quarters of progress: (quarter, percent, status, achievements, problems, next steps)
 PROGRESS = [
     (

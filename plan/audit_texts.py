@@ -31,6 +31,7 @@ AUDIT_TEXTS = {
             "status": STATUS,
             "meeting": FIELD_LABELS["meeting"],
             "approved_on": FIELD_LABELS["approved_on"],
+            "document_number": FIELD_LABELS["document_number"],
             "quarter": _l("Quarter"),
             "part": FIELD_LABELS["part"],
             "part_position": _l("Position"),

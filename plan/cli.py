@@ -1,9 +1,10 @@
-"""Operator commands: `flask plan remind-progress`, run daily by the scheduler (cron)."""
+"""Operator commands: `flask plan remind-progress`, run daily by the scheduler (cron); `flask plan make-pdfs`, once
+after an upgrade or after installing LibreOffice."""
 
 import click
 
 from core import clock
-from plan.services import progress
+from plan.services import documents, progress
 
 
 @click.group("plan", help="The annual plan's quarterly tracking.")
@@ -21,3 +22,9 @@ def remind_progress(days, today):
         click.echo(f"{plan.title}\tQ{quarter}\t{projects} projects' lead units reminded")
     if not sent:
         click.echo("No report falls due soon without a reminder sent.")
+
+
+@plan_cli.command("make-pdfs")
+def make_pdfs():
+    """Queue the PDF of every published plan and issued bulletin that has none, for the background worker."""
+    click.echo(f"{documents.queue_missing_pdfs()} PDFs queued.")

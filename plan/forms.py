@@ -43,6 +43,7 @@ FIELD_LABELS = {
     "number": _l("Number"),
     "meeting": _l("Meeting"),
     "approved_on": _l("Date of the meeting"),
+    "document_number": _l("Document number (发文字号)"),
     "category": _l("Category"),
     "part": _l("Part (板块)"),
     "numbering": _l("Numbering"),
@@ -152,6 +153,11 @@ class ApprovalForm(VersionedForm):
         description=_l("E.g. 区委全面深化改革领导小组第十三次会议"),
     )
     approved_on = DateField(_l("Date of the meeting"), validators=[DataRequired()])
+    document_number = StringField(
+        FIELD_LABELS["document_number"],
+        validators=[length_of(Plan.document_number)],
+        description=_l("Optional: under the issuing organ at the head of the published document (深龙改办〔2017〕3号)"),
+    )
 
 
 class PlanLayoutForm(VersionedForm):

@@ -48,6 +48,7 @@ GET  jobs.job_download                       login   login   403     403     403
 GET  jobs.job_list                           login   login   403     403     403     403     403     ok
 GET  plan.battle_map                         login   login   403     403     403     403     ok      ok
 GET  plan.bulletin                           login   login   403     403     403     403     ok      ok
+GET  plan.bulletin_pdf                       login   login   403     403     403     403     404     404
 GET  plan.bulletin_document                  login   login   403     403     403     403     ok      ok
 GET  plan.key_project_edit                   login   login   403     403     403     403     403     ok
 GET  plan.key_project_new                    login   login   403     403     403     403     403     ok
@@ -65,6 +66,7 @@ GET  plan.plan_print                         login   login   403     403     403
 GET  plan.plan_progress                      login   login   403     403     403     403     ok      ok
 GET  plan.plan_public                        ok      ok      ok      ok      ok      ok      ok      ok
 GET  plan.plan_public_document               ok      ok      ok      ok      ok      ok      ok      ok
+GET  plan.plan_public_pdf                    ok      ok      ok      ok      ok      ok      ok      ok
 GET  plan.plan_summary                       login   login   403     403     403     403     ok      ok
 GET  plan.progress_accept_confirm            login   login   403     403     403     403     403     ok
 GET  plan.progress_file                      login   login   ok      403     403     403     ok      ok

@@ -8,9 +8,11 @@ from accounts.models import ApiToken, User
 from accounts.services import create_api_token, update_site_settings
 from core import clock
 from core.models import utcnow
+from core.storage import attachment_storage
 from extensions import db
 from jobs.services import run_pending
-from plan.models import ProgressStatus
+from plan import queries
+from plan.models import DocumentPdf, ProgressStatus
 from plan.services import progress, tasks
 from review.models import Recommendation, SuggestionReview
 from review.services import assignments, conflicts, field_visits, reviews, suggestion_reviews
@@ -81,7 +83,19 @@ def build_world() -> dict:
     suggestion_reviews.send_to_screening(actor=office, round=round, suggestion_ids=[screened.id])
     screening = db.session.scalar(select(SuggestionReview).where(SuggestionReview.expert_id == expert.id))
 
+    export = exports.export_suggestions(actor=office, round=round, locale="zh_CN")  # a finished job with its file
+    run_pending()
+    # Published after the jobs ran: the job making the PDF of its document waits, queued (a conversion takes
+    # seconds); the PDF stored as the job would store it.
     plan = make_published_plan(office=office, lead_unit=unit_a)
+    stored_pdf = DocumentPdf(
+        plan_version_id=queries.published_version(plan.id).id,
+        filename="改革计划.pdf",
+        storage_key=attachment_storage().save(PDF),
+        content_type="application/pdf",
+        size=len(PDF),
+    )
+    db.session.add(stored_pdf)
     [project] = plan.projects
     task = tasks.save_task(
         actor=staff_a, project=project, title="制定方案", weight=10, owner_unit_id=None, due_quarter=1
@@ -97,8 +111,6 @@ def build_world() -> dict:
         files=[("推进会纪要.pdf", PDF)],
         submit=True,
     )
-    export = exports.export_suggestions(actor=office, round=round, locale="zh_CN")  # a finished job with its file
-    run_pending()
     site = update_site_settings(
         actor=office, district_name="龙岗区", organiser="", contact="", emblem=("区徽.png", PNG)
     )

@@ -2,6 +2,7 @@
 the quarterly progress and the bulletins, one module per record. Each name is also exported here, as `plan.models.x`."""
 
 from plan.models.bulletins import Bulletin
+from plan.models.documents import DocumentPdf
 from plan.models.key_projects import KeyProject, Milestone, Rating, key_project_cooperating_units
 from plan.models.plans import PLAN_TRANSITIONS, Numbering, Plan, PlanPart, PlanStatus, PlanVersion
 from plan.models.progress import (
@@ -18,6 +19,7 @@ from plan.models.tasks import Task
 
 __all__ = [
     "Bulletin",
+    "DocumentPdf",
     "Rating",
     "key_project_cooperating_units",
     "KeyProject",

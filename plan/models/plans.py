@@ -74,6 +74,8 @@ class Plan(Versioned, db.Model):
     )
     # Whether 送审稿 needs a lead district leader on every project: Longgang's lists name them, Jinwan's do not.
     requires_lead_leader: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # 发文字号 in the 版头 of its official document, e.g. 深龙改办〔2017〕3号; optional.
+    document_number: Mapped[str] = mapped_column(String(100), default="", server_default="")
     published_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

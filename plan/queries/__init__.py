@@ -3,6 +3,7 @@ what changed between two), key projects, tasks, progress reports, bulletins, wha
 also exported here, as `plan.queries.x`."""
 
 from plan.queries.bulletins import BULLETIN_ORDER, bulletin_of, bulletin_rows, latest_bulletin
+from plan.queries.documents import document_pdf
 from plan.queries.key_projects import (
     led_by,
     project_events_visible_to,
@@ -56,6 +57,7 @@ __all__ = [
     "bulletin_of",
     "BULLETIN_ORDER",
     "bulletin_rows",
+    "document_pdf",
     "latest_bulletin",
     "project_visible_to",
     "project_is_visible",

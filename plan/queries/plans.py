@@ -160,12 +160,15 @@ def plan_snapshot(plan: Plan) -> dict:
     """The plan's text as it stands, in JSON-ready values."""
     return {
         "title": plan.title,
+        "round_title": plan.round.title,
         "version": plan.version,
         "status": plan.status.value,
         "meeting": plan.meeting,
         "approved_on": plan.approved_on.isoformat() if plan.approved_on else None,
         "numbering": plan.numbering.value,
         "parts": [part.title for part in plan.parts],
+        "document_number": plan.document_number,
+        "published_at": plan.published_at.isoformat() if plan.published_at else None,
         "projects": [project_snapshot(project) for project in plan.projects],
     }
 

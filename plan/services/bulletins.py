@@ -13,6 +13,7 @@ from plan.models import (
 from plan.queries import (
     bulletin_of,
 )
+from plan.services import documents
 
 
 def save_bulletin(
@@ -20,7 +21,7 @@ def save_bulletin(
 ) -> Bulletin:
     """Write the quarter's bulletin (季度跟踪通报): overall remarks and a remark per project; `issue` issues it.
 
-    An issued bulletin has gone out and no longer changes.
+    An issued bulletin has gone out and no longer changes; issuing it has the worker make its PDF.
     """
     check_office(actor, PlanError)
     if quarter not in (1, 2, 3, 4):
@@ -33,9 +34,10 @@ def save_bulletin(
     ids = {project.id for project in plan.projects}
     bulletin.summary = summary.strip()
     bulletin.remarks = {str(pid): text.strip() for pid, text in remarks.items() if pid in ids and text.strip()}
+    db.session.add(bulletin)
     if issue:
         bulletin.issued_at = utcnow()
-    db.session.add(bulletin)
+        documents.queue_bulletin_pdf(actor=actor, bulletin=bulletin)
     audit.record(
         actor=actor,
         action="bulletin.issue" if issue else "bulletin.save",

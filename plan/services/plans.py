@@ -16,6 +16,7 @@ from extensions import db
 from plan.errors import PlanError
 from plan.models import PLAN_TRANSITIONS, KeyProject, Numbering, Plan, PlanPart, PlanStatus, PlanVersion
 from plan.queries import plan_snapshot
+from plan.services import documents
 from review.models import Decision, Screening
 from review.ranking import rank_round
 from solicitation.models import Proposal, Round, RoundStatus
@@ -108,10 +109,12 @@ def transition_plan(
     target: PlanStatus,
     meeting: str = "",
     approved_on: date | None = None,
+    document_number: str = "",
     expected_version: int | None = None,
 ) -> Plan:
     """Move the plan: draft → 送审稿 → 审议通过 (with the meeting and its date) → published; each move keeps
-    a snapshot. A published plan changes only through a new version, which starts again as a draft.
+    a snapshot, and its 发文字号 (optional) with its approval; publishing has the worker make its PDF. A published
+    plan changes only through a new version, which starts again as a draft.
     Refused if the plan moved since the page asking for this (`expected_version`) was opened."""
     check_office(actor, PlanError)
     with edits.saving(plan, expected_version):
@@ -130,20 +133,28 @@ def transition_plan(
             if not meeting.strip() or approved_on is None:
                 raise PlanError("meeting_required", field="meeting")
             plan.meeting, plan.approved_on = meeting.strip(), approved_on
+            plan.document_number = document_number.strip()
         before = {"status": plan.status.value, "version": plan.version}
         if plan.status is PlanStatus.published:  # a new version
             plan.version += 1
-            plan.meeting, plan.approved_on = "", None
+            plan.meeting, plan.approved_on, plan.document_number = "", None, ""
         plan.status = target
         if target is PlanStatus.published:
             plan.published_at = utcnow()
-        _record_version(actor, plan)
+        version = _record_version(actor, plan)
+        if target is PlanStatus.published:
+            documents.queue_version_pdf(actor=actor, version=version)
         audit.record(
             actor=actor,
             action="plan.transition",
             obj=plan,
             before=before,
-            after={"status": target.value, "version": plan.version, "meeting": plan.meeting},
+            after={
+                "status": target.value,
+                "version": plan.version,
+                "meeting": plan.meeting,
+                "document_number": plan.document_number,
+            },
         )
         db.session.commit()
     return plan

@@ -1,8 +1,7 @@
 """The quarterly bulletins (季度跟踪通报): every project's status with the office's remarks, as a page and a Word
 document."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -17,9 +16,9 @@ from plan.permissions import (
     can_manage_plan,
     can_view_plan,
 )
-from plan.services import bulletins
+from plan.services import bulletins, documents
 from plan.views import bp
-from plan.word_documents import bulletin_docx
+from plan.views.public import stored_pdf_response
 
 
 def _bulletin_rows(plan, quarter, bulletin):
@@ -72,7 +71,12 @@ def bulletin(plan_id, quarter):
             flash(_("Bulletin issued.") if issue else _("Bulletin saved."), "success")
         return redirect(url_for("plan.bulletin", plan_id=plan.id, quarter=quarter))
     return render_template(
-        "plan/bulletin.html", plan=plan, quarter=quarter, bulletin=current, rows=_bulletin_rows(plan, quarter, current)
+        "plan/bulletin.html",
+        plan=plan,
+        quarter=quarter,
+        bulletin=current,
+        rows=_bulletin_rows(plan, quarter, current),
+        pdf=queries.document_pdf(bulletin_id=current.id) if current and current.issued_at else None,
     )
 
 
@@ -80,10 +84,18 @@ def bulletin(plan_id, quarter):
 @login_required
 def bulletin_document(plan_id, quarter):
     """The quarter's bulletin as a Word document."""
+    plan = db.get_or_404(Plan, plan_id, options=[queries.PROJECT_ROWS])
+    require(can_view_plan(current_user) and quarter in (1, 2, 3, 4))
+    return docx_response(documents.bulletin_document(plan, quarter), filename=f"{plan.title}第{quarter}季度跟踪通报")
+
+
+@bp.get("/plans/<int:plan_id>/bulletins/<int:quarter>.pdf")
+@login_required
+def bulletin_pdf(plan_id, quarter):
+    """The issued bulletin as the PDF made when it was issued; until the worker has made it, a page saying so."""
     plan = db.get_or_404(Plan, plan_id)
     require(can_view_plan(current_user) and quarter in (1, 2, 3, 4))
-    current = queries.bulletin_of(plan.id, quarter)
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):  # an official document is in Chinese
-        rows = _bulletin_rows(plan, quarter, current)
-    data = bulletin_docx(plan_title=plan.title, quarter=quarter, summary=current.summary if current else "", rows=rows)
-    return docx_response(data, filename=f"{plan.title}第{quarter}季度跟踪通报")
+    issued = queries.bulletin_of(plan.id, quarter)
+    if issued is None or issued.issued_at is None:
+        abort(404)
+    return stored_pdf_response(queries.document_pdf(bulletin_id=issued.id))

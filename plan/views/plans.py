@@ -15,9 +15,9 @@ from plan import queries
 from plan.forms import FIELD_LABELS, ApprovalForm, PlanLayoutForm
 from plan.models import PLAN_TRANSITIONS, Plan, PlanStatus
 from plan.permissions import can_view_plan
+from plan.services import documents
 from plan.services import plans as services
 from plan.views import bp
-from plan.word_documents import plan_docx
 from solicitation.models import Round
 
 SUMMARY_COLUMNS = [
@@ -91,6 +91,7 @@ def plan_transition(plan_id):
             target=target,
             meeting=form.meeting.data or "",
             approved_on=form.approved_on.data,
+            document_number=form.document_number.data or "",
             expected_version=form.expected_version,
         )
     except DomainError as error:
@@ -132,17 +133,14 @@ def plan_summary(plan_id, fmt):
     return table_response(filename=f"plan-{plan.round.year}", columns=SUMMARY_COLUMNS, rows=plan.projects, fmt=fmt)
 
 
-def _docx_response(snapshot: dict):
-    return docx_response(plan_docx(snapshot), filename=snapshot["title"])
-
-
 @bp.get("/plans/<int:plan_id>/plan.docx")
 @login_required
 def plan_document(plan_id):
     """The plan as it stands, as a Word document in the style of an official document."""
     plan = db.get_or_404(Plan, plan_id)
     require(can_view_plan(current_user))
-    return _docx_response(queries.plan_snapshot(plan))
+    snapshot = queries.plan_snapshot(plan)
+    return docx_response(documents.plan_document(snapshot), filename=snapshot["title"])
 
 
 @bp.get("/plans/<int:plan_id>/print")

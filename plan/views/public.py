@@ -3,10 +3,11 @@
 from flask import abort, render_template
 
 from core.exports import docx_response
+from core.storage import download_response
 from plan import queries
 from plan.models import PlanVersion
+from plan.services import documents
 from plan.views import bp
-from plan.word_documents import plan_docx
 
 
 @bp.get("/plans")
@@ -24,6 +25,7 @@ def plan_public(plan_id):
         version=version,
         snapshot=version.snapshot,
         facts=queries.public_project_facts(plan_id),
+        pdf=queries.document_pdf(plan_version_id=version.id),
     )
 
 
@@ -31,7 +33,22 @@ def plan_public(plan_id):
 def plan_public_document(plan_id):
     """The published plan as a Word document: open to everyone."""
     snapshot = _published_or_404(plan_id).snapshot
-    return docx_response(plan_docx(snapshot), filename=snapshot["title"])
+    return docx_response(documents.plan_document(snapshot), filename=snapshot["title"])
+
+
+@bp.get("/plans/<int:plan_id>/published.pdf")
+def plan_public_pdf(plan_id):
+    """The published plan as the PDF made when it was published: open to everyone; until the worker has made it,
+    a page saying so."""
+    version = _published_or_404(plan_id)
+    return stored_pdf_response(queries.document_pdf(plan_version_id=version.id))
+
+
+def stored_pdf_response(stored):
+    """A stored PDF as a download, or the page saying it is still being made (404: there is no file yet)."""
+    if stored is None:
+        return render_template("plan/document_pending.html"), 404
+    return download_response(stored.storage_key, content_type=stored.content_type, filename=stored.filename)
 
 
 def _published_or_404(plan_id: int) -> PlanVersion:
