@@ -1,7 +1,7 @@
 """Official documents: their letterhead (the office's settings, a plan's 发文字号) and their stored PDFs
 
 Revision ID: 52cd1b70bda4
-Revises: 4d6a1c8e2f30
+Revises: c302028f4613
 Create Date: 2026-12-07 12:50:05.172047
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '52cd1b70bda4'
-down_revision = '4d6a1c8e2f30'
+down_revision = 'c302028f4613'
 branch_labels = None
 depends_on = None
 
