@@ -61,7 +61,8 @@ def export_suggestions(
 
 @job(EXPORT_SUGGESTIONS)
 def _make_suggestion_export(payload: dict, progress) -> dict:
-    """Write the export's workbook into the attachment storage, reporting every PROGRESS_EVERY rows."""
+    """Write the export (Excel or CSV, by the writer of a download made at once) into the attachment storage, the
+    rows read a batch at a time, reporting every PROGRESS_EVERY rows."""
     round, reader = db.session.get(Round, payload["round_id"]), db.session.get(User, payload["reader_id"])
     if round is None or reader is None:
         raise LookupError(f"round {payload['round_id']} or user {payload['reader_id']} no longer exists")

@@ -10,7 +10,7 @@ from flask_login import current_user
 from accounts.models import Unit
 from accounts.permissions import is_office, login_required, office_required, require
 from core.errors import DomainError
-from core.exports import Document, filter_words, table_response
+from core.exports import Document, count_rows, filter_words, table_response
 from core.forms import Form, ImportForm, form_status, show_error
 from core.imports import run_import, template_response
 from core.lists import export_format, list_or_export, paginate
@@ -153,13 +153,12 @@ def suggestion_export_contacts(round_id):
     """Export the filtered list with residents' contact details unmasked; the export is logged."""
     round = db.get_or_404(Round, round_id)
     filters, query = _filtered(round)
-    rows = queries.all_rows(query)
-    services.record_contact_export(actor=current_user, round=round, count=len(rows))
+    services.record_contact_export(actor=current_user, round=round, count=count_rows(query))
     document = Document(subject=_("Residents' suggestions"), scope=round.title, filters=filter_words(filters))
     return table_response(
         filename=f"suggestions-{round.year}-contacts",
         columns=suggestion_columns(reveal=True),
-        rows=rows,
+        rows=query,  # read in batches as the file is written
         fmt="xlsx",
         document=document,
     )
