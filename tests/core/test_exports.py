@@ -104,3 +104,8 @@ def test_a_suggestion_list_past_the_inline_limit_is_exported_in_the_background(c
     inline = client.get(f"/rounds/{round.id}/suggestions?export=xlsx")  # at the limit: made at once
     sheet = load_workbook(io.BytesIO(inline.data)).active
     assert sheet.title == "群众建议" and sheet.cell(row=sheet.max_row, column=1).value == "共 3 条"
+    streamed = client.get(f"/rounds/{round.id}/suggestions?export=csv", buffered=False)
+    assert (
+        streamed.is_streamed
+        and len(list(csv.reader(io.StringIO(b"".join(streamed.response).decode("utf-8-sig"))))) == 4
+    )
