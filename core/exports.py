@@ -209,7 +209,8 @@ class _Sheets:
         self.sheets = 0
         self.sheet = None
         self.row = 0  # the next row of the sheet to write
-        self.on_sheet = 0
+        self.on_sheet = 0  # rows written on this sheet
+        self.total = 0  # rows written on every sheet, once finished
 
     def _name(self) -> str:
         base = self.document.subject if self.document else _("Table")
@@ -320,7 +321,8 @@ def write_export(
     document: Document | None,
     counted: Callable[[int], None] | None = None,
 ) -> int:
-    """Write an export into the file `out` (the one path of inline and background exports); return its rows."""
+    """Write an export into the file `out` with the writers a download made at once streams with (a background
+    export's path); return how many rows it holds."""
     columns, rows = columns_of(columns), streamed(rows)
     if fmt == "xlsx":
         return write_xlsx(out, columns, rows, document=document, counted=counted)
