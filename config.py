@@ -124,6 +124,10 @@ def from_environment(instance_path: str) -> dict:
         "JOBS_INTERVAL_SECONDS": float(os.environ.get("JOBS_INTERVAL_SECONDS", 1)),
         # A job done (an export, say) is kept this many days, with the file it made, then forgotten.
         "JOBS_KEEP_DAYS": int(os.environ.get("JOBS_KEEP_DAYS", 7)),
+        # An export of more rows than this is made in the background (a progress bar, then a link); smaller ones
+        # stream at once. A sheet of an Excel export holds at most this many rows (Excel's limit), then goes on.
+        "EXPORT_INLINE_MAX_ROWS": int(os.environ.get("EXPORT_INLINE_MAX_ROWS", 50_000)),
+        "EXPORT_SHEET_MAX_ROWS": int(os.environ.get("EXPORT_SHEET_MAX_ROWS", 1_048_576)),
         # Start them in the process that creates the app (`flask run`); gunicorn starts them in each worker.
         "START_WORKERS": _bool("START_WORKERS", False),
         # Near-duplicate suggestions: a group of at least this many copies sent within this many hours is flagged

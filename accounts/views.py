@@ -177,7 +177,12 @@ def user_list():
         q=filters.q.data or "", role=filters.role.data, unit_id=filters.unit.data, active=filters.active.data
     )
     return list_or_export(
-        query, filename="users", columns=USER_COLUMNS, template="accounts/user_list.html", filters=filters
+        query,
+        filename="users",
+        columns=USER_COLUMNS,
+        subject=_("Users"),
+        template="accounts/user_list.html",
+        filters=filters,
     )
 
 
@@ -286,6 +291,7 @@ def unit_list():
         query,
         filename="units",
         columns=UNIT_COLUMNS,
+        subject=_("Units"),
         template="accounts/unit_list.html",
         filters=filters,
         of_page=lambda page: {"counts": queries.user_counts([unit.id for unit in page.items])},
@@ -341,7 +347,12 @@ def api_token_list():
     filters = ApiTokenFilterForm()
     query = queries.api_tokens(q=filters.q.data or "", user_id=filters.user.data, revoked=filters.revoked.data)
     return list_or_export(
-        query, filename="api-tokens", columns=TOKEN_COLUMNS, template="accounts/api_token_list.html", filters=filters
+        query,
+        filename="api-tokens",
+        columns=TOKEN_COLUMNS,
+        subject=_("API tokens"),
+        template="accounts/api_token_list.html",
+        filters=filters,
     )
 
 
@@ -442,6 +453,7 @@ def audit_log():
         query,
         filename="audit-log",
         columns=AUDIT_COLUMNS,
+        subject=_("Audit log"),
         template="accounts/audit_log.html",
         filters=filters,
         of_page=lambda page: {"texts": {event.id: describe(event) for event in page.items}},
@@ -469,7 +481,12 @@ def undelivered_mail_list():
         q=(filters.q.data or "").strip(), kind=filters.kind.data or "", failure=filters.failure.data
     )
     return list_or_export(
-        query, filename="undelivered-mail", columns=MAIL_COLUMNS, template="accounts/mail_list.html", filters=filters
+        query,
+        filename="undelivered-mail",
+        columns=MAIL_COLUMNS,
+        subject=_("Undelivered mail"),
+        template="accounts/mail_list.html",
+        filters=filters,
     )
 
 

@@ -35,4 +35,4 @@ def template_response(
     if fmt not in FORMATS:
         abort(403)
     getters = [(header, lambda row, key=key: row.get(key, "")) for key, header in columns]
-    return table_response(filename=filename, columns=getters, rows=rows, fmt=fmt)
+    return table_response(filename=filename, columns=getters, rows=rows, fmt=fmt, document=None)

@@ -9,7 +9,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, select, tuple_
 
 from core.errors import InputError
-from core.exports import Column, table_response
+from core.exports import Column, Document, count_rows, filter_words, table_response
 from core.request_input import INT_MAX
 from extensions import db
 
@@ -131,18 +131,27 @@ def list_or_export(
     *,
     filename: str,
     columns: list[Column],
+    subject: str,
     template: str,
+    scope: str = "",
+    background: str | None = None,
     of_page: Callable[[Pagination], dict] | None = None,
     total: int | None = None,
     keyset: tuple | None = None,
     **context,
 ):
     """A list page of `query`'s records a page at a time, or, asked `?export=csv|xlsx`, every one of them as a file
-    of `columns`. The template gets the page as `page`, the `context`, and what `of_page(page)` gives: what only
-    the page shows (counts, forms), not asked for an export; `total`, if known, is the number of records, and with
-    it `keyset`, the (date, id) columns the list is ordered by newest first, reads the page by keyset."""
+    of `columns`, titled `scope · subject` with the filter form `context["filters"]` in words. Past
+    EXPORT_INLINE_MAX_ROWS records, a list that has a `background` export (the URL its form posts to) offers to make
+    the file there instead of holding a web worker. The template gets the page as `page`, the `context`, and what
+    `of_page(page)` gives: what only the page shows (counts, forms), not asked for an export; `total`, if known, is
+    the number of records, and with it `keyset`, the (date, id) columns the list is ordered by newest first, reads
+    the page by keyset."""
     if fmt := export_format():
-        return table_response(filename=filename, columns=columns, rows=db.session.scalars(query), fmt=fmt)
+        if background and (count := count_rows(query)) > current_app.config["EXPORT_INLINE_MAX_ROWS"]:
+            return render_template("core/export_background.html", count=count, fmt=fmt, action=background)
+        document = Document(subject=subject, scope=scope, filters=filter_words(context.get("filters")))
+        return table_response(filename=filename, columns=columns, rows=query, fmt=fmt, document=document)
     if keyset is not None and total is not None:
         page = keyset_paginate(query, created=keyset[0], ident=keyset[1], total=total)
     else:

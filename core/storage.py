@@ -2,9 +2,10 @@
 
 import io
 import re
+import shutil
 import uuid
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
 
 from flask import abort, current_app, send_file
 from sqlalchemy import delete, event, select
@@ -20,8 +21,8 @@ class Storage(Protocol):
     """Bytes under random keys (a client's file name never names what is stored) that follow the transaction
     of their record: a file saved is kept only if the session commits, one discarded is gone once it does."""
 
-    def save(self, data: bytes) -> str:
-        """Store `data` and return its new key."""
+    def save(self, data: bytes | IO[bytes]) -> str:
+        """Store `data` (bytes, or a file read from its start) and return its new key."""
 
     def read(self, key: str) -> bytes:
         """The bytes stored under `key`; FileNotFoundError when there are none."""
@@ -45,11 +46,16 @@ class LocalStorage:
             raise ValueError(f"not a storage key: {key!r}")
         return self.root / key[:2] / key
 
-    def save(self, data: bytes) -> str:
+    def save(self, data: bytes | IO[bytes]) -> str:
         key = uuid.uuid4().hex
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:  # a large export: copied a piece at a time, never whole in memory
+            data.seek(0)
+            with path.open("wb") as stored:
+                shutil.copyfileobj(data, stored)
         _pending(db.session(), "saved").append(path)
         return key
 
@@ -86,8 +92,11 @@ class DatabaseStorage:
     """Files as rows of the records' own database (STORAGE_BACKEND=database): every server on every machine
     reads what any of them saved, and a file is written or removed in its record's own transaction."""
 
-    def save(self, data: bytes) -> str:
+    def save(self, data: bytes | IO[bytes]) -> str:
         key = uuid.uuid4().hex
+        if not isinstance(data, bytes):
+            data.seek(0)
+            data = data.read()  # a row holds its bytes whole: large exports want STORAGE_BACKEND=local
         db.session.add(StoredBlob(key=key, data=data))
         return key
 

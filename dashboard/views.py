@@ -11,7 +11,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from accounts.permissions import login_required, require
-from core.exports import table_response
+from core.exports import Document, table_response
 from core.lists import export_format
 from dashboard import charts, queries
 from dashboard.permissions import can_view_dashboard
@@ -252,7 +252,10 @@ def round_dashboard(round_id):
     figures = _figures(queries.round_figures(round.id))
     if fmt := export_format():
         rows = [row for figure in figures for row in figure.export_rows()]
-        return table_response(filename=f"dashboard-{round.year}", columns=EXPORT_COLUMNS, rows=rows, fmt=fmt)
+        document = Document(subject=_("Figures"), scope=round.title)
+        return table_response(
+            filename=f"dashboard-{round.year}", columns=EXPORT_COLUMNS, rows=rows, fmt=fmt, document=document
+        )
     return render_template(
         "dashboard/dashboard.html",
         round=round,

@@ -44,6 +44,7 @@ def job_list():
         query,
         filename="jobs",
         columns=JOB_COLUMNS,
+        subject=_("Background jobs"),
         template="jobs/job_list.html",
         of_page=lambda _page: {"work": queries.background_work()},
         filters=filters,

@@ -8,7 +8,7 @@ from flask_login import current_user
 from accounts.models import UnitKind
 from accounts.permissions import office_required
 from core.errors import DomainError
-from core.exports import table_response
+from core.exports import Document, table_response
 from core.forms import form_status, show_error
 from core.lists import export_format, page_number
 from extensions import db, limiter
@@ -96,7 +96,8 @@ def search():
             (_l("Date"), lambda row: row[0].hit.date.date().isoformat() if row[0].hit.date else ""),
             (_l("Link"), lambda row: request.host_url.rstrip("/") + row[1]),
         ]
-        return table_response(filename="search", columns=columns, rows=rows, fmt=fmt)
+        document = Document(subject=_("Search results"), filters=_("Words: %(text)s", text=text))
+        return table_response(filename="search", columns=columns, rows=rows, fmt=fmt, document=document)
     chosen = {name: values[0] for name, values in filters.items()}
     return render_template(
         "search_index/search.html",

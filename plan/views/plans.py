@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from accounts.permissions import login_required, office_required, require
 from core.errors import DomainError
-from core.exports import docx_response, table_response
+from core.exports import Document, Kind, docx_response, table_response
 from core.forms import form_status, show_error
 from extensions import db
 from plan import queries
@@ -22,14 +22,14 @@ from solicitation.models import Round
 
 SUMMARY_COLUMNS = [
     (FIELD_LABELS["part"], lambda p: p.part.title if p.part else ""),
-    (FIELD_LABELS["number"], lambda p: p.number),
+    (FIELD_LABELS["number"], lambda p: p.number, Kind.code),
     (_l("Project title"), lambda p: p.title),
     (FIELD_LABELS["lead_leader"], lambda p: p.lead_leader_name),
     (FIELD_LABELS["lead_unit"], lambda p: p.lead_unit.name if p.lead_unit else ""),
     (_l("Kind of lead unit"), lambda p: p.lead_unit.kind.label if p.lead_unit else ""),
     (FIELD_LABELS["cooperating_units"], lambda p: "、".join(u.name for u in p.cooperating_units)),
     (FIELD_LABELS["category"], lambda p: p.category.name if p.category else ""),
-    (FIELD_LABELS["goals"], lambda p: p.goals),
+    (FIELD_LABELS["goals"], lambda p: p.goals, Kind.long),
 ]
 
 
@@ -130,7 +130,13 @@ def plan_summary(plan_id, fmt):
     """The plan as a table: number, title, lead leader, lead unit, category, goals."""
     plan = db.get_or_404(Plan, plan_id)
     require(can_view_plan(current_user) and fmt in ("xlsx", "csv"))
-    return table_response(filename=f"plan-{plan.round.year}", columns=SUMMARY_COLUMNS, rows=plan.projects, fmt=fmt)
+    return table_response(
+        filename=f"plan-{plan.round.year}",
+        columns=SUMMARY_COLUMNS,
+        rows=plan.projects,
+        fmt=fmt,
+        document=Document(subject=_("Key projects"), scope=plan.title),
+    )
 
 
 @bp.get("/plans/<int:plan_id>/plan.docx")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from accounts.permissions import login_required, office_required, require
 from core.errors import DomainError, RowsRejected
-from core.exports import table_response
+from core.exports import Document, Kind, filter_words, table_response
 from core.forms import ImportForm, form_status, show_error
 from core.imports import run_import, template_response
 from core.lists import export_format
@@ -36,27 +36,27 @@ from plan.services import progress
 from plan.views import bp
 
 PROGRESS_COLUMNS = [
-    (_l("Number"), lambda row: row[0].number),
+    (_l("Number"), lambda row: row[0].number, Kind.code),
     (_l("Project title"), lambda row: row[0].title),
     (_l("Lead unit (牵头单位)"), lambda row: row[0].lead_unit.name if row[0].lead_unit else ""),
-    (_l("Report"), lambda row: row[1].state.label if row[1] else _l("Missing")),
-    (_l("Share done (percent)"), lambda row: row[1].percent if row[1] else None),
-    (_l("Status"), lambda row: row[1].status.label if row[1] else ""),
-    (_l("Achievements"), lambda row: row[1].achievements if row[1] else ""),
-    (_l("Problems met"), lambda row: row[1].problems if row[1] else ""),
-    (_l("Next steps"), lambda row: row[1].next_steps if row[1] else ""),
+    (_l("Report"), lambda row: row[1].state.label if row[1] else _l("Missing"), Kind.status),
+    (_l("Share done (percent)"), lambda row: row[1].percent if row[1] else None, Kind.number),
+    (_l("Status"), lambda row: row[1].status.label if row[1] else "", Kind.status),
+    (_l("Achievements"), lambda row: row[1].achievements if row[1] else "", Kind.long),
+    (_l("Problems met"), lambda row: row[1].problems if row[1] else "", Kind.long),
+    (_l("Next steps"), lambda row: row[1].next_steps if row[1] else "", Kind.long),
 ]
 
 
 LED_COLUMNS = [
     (_l("Plan"), lambda row: row.project.plan.title),
-    (_l("Number"), lambda row: row.project.number),
+    (_l("Number"), lambda row: row.project.number, Kind.code),
     (_l("Project title"), lambda row: row.project.title),
     (_l("Lead unit (牵头单位)"), lambda row: row.project.lead_unit.name if row.project.lead_unit else ""),
     (_l("Latest report"), lambda row: _l("Q%(q)s", q=row.report.quarter) if row.report else _l("Missing")),
-    (_l("Share done (percent)"), lambda row: row.report.percent if row.report else None),
-    (_l("Milestone share (percent)"), lambda row: row.expected),
-    (_l("Status"), lambda row: row.report.status.label if row.report else ""),
+    (_l("Share done (percent)"), lambda row: row.report.percent if row.report else None, Kind.number),
+    (_l("Milestone share (percent)"), lambda row: row.expected, Kind.number),
+    (_l("Status"), lambda row: row.report.status.label if row.report else "", Kind.status),
     (_l("Behind"), lambda row: _l("Yes") if row.behind else ""),
 ]
 
@@ -85,7 +85,8 @@ def led_projects():
     filters = LedProjectFilterForm.for_plans(list(dict.fromkeys(row.project.plan for row in rows)))
     shown = [row for row in rows if filters.matches(row)]
     if fmt := export_format():
-        return table_response(filename="led-projects", columns=LED_COLUMNS, rows=shown, fmt=fmt)
+        document = Document(subject=_("Projects I lead"), filters=filter_words(filters))
+        return table_response(filename="led-projects", columns=LED_COLUMNS, rows=shown, fmt=fmt, document=document)
     return render_template("plan/led_projects.html", rows=shown, filters=filters)
 
 
@@ -155,7 +156,11 @@ def plan_progress(plan_id):
     rows = [(project, reports.get(project.id, {}).get(quarter)) for project in plan.projects]
     if fmt := export_format():
         return table_response(
-            filename=f"progress-{plan.round.year}-Q{quarter}", columns=PROGRESS_COLUMNS, rows=rows, fmt=fmt
+            filename=f"progress-{plan.round.year}-Q{quarter}",
+            columns=PROGRESS_COLUMNS,
+            rows=rows,
+            fmt=fmt,
+            document=Document(subject=_("Progress in quarter %(quarter)d", quarter=quarter), scope=plan.title),
         )
     return render_template(
         "plan/plan_progress.html",

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from accounts.permissions import login_required, require
 from core.errors import DomainError
-from core.exports import table_response
+from core.exports import Document, table_response
 from core.forms import form_status, show_error
 from core.lists import export_format
 from extensions import db
@@ -31,7 +31,10 @@ def _render_tasks(project, form, status=200):
     latest = queries.latest_task_progress(project.id)
     rows = [(task, latest.get(task.id)) for task in project.tasks]
     if fmt := export_format():
-        return table_response(filename=f"tasks-{project.id}", columns=TASK_COLUMNS, rows=rows, fmt=fmt)
+        document = Document(subject=_("Tasks"), scope=project.title)
+        return table_response(
+            filename=f"tasks-{project.id}", columns=TASK_COLUMNS, rows=rows, fmt=fmt, document=document
+        )
     return render_template("plan/tasks.html", project=project, rows=rows, form=form), status
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from accounts.permissions import office_required
 from core.errors import DomainError
-from core.exports import table_response
+from core.exports import Document, table_response
 from core.forms import show_error
 from core.lists import export_format
 from core.request_input import stored_int
@@ -37,7 +37,10 @@ def _render_progress(round, *, dates_form=None, status=200):
     if shown == "outstanding":
         rows = [row for row in rows if row.outstanding]
     if fmt := export_format():
-        return table_response(filename=f"review-progress-{round.year}", columns=PROGRESS_COLUMNS, rows=rows, fmt=fmt)
+        document = Document(subject=_("Review progress"), scope=round.title)
+        return table_response(
+            filename=f"review-progress-{round.year}", columns=PROGRESS_COLUMNS, rows=rows, fmt=fmt, document=document
+        )
     settings = queries.review_settings(round.id)
     return render_template(
         "review/progress.html",

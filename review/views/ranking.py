@@ -8,7 +8,7 @@ from flask_login import current_user
 from accounts.models import UnitKind
 from accounts.permissions import office_required, require
 from core.errors import DomainError
-from core.exports import table_response
+from core.exports import Document, Kind, table_response
 from core.forms import show_error
 from core.lists import export_format, page_number
 from extensions import db
@@ -44,29 +44,25 @@ def review_reopen(review_id):
 
 def ranking_columns(criteria):
     names = {criterion.id: criterion.name for criterion, _share in criteria}
-
-    def rounded(value):
-        return None if value is None else round(value, 2)
-
     columns = [
-        (_l("Rank"), lambda row: row.rank),
-        (_l("Calibrated rank"), lambda row: row.calibrated_rank),
-        (_l("Number"), lambda row: row.proposal.id),
+        (_l("Rank"), lambda row: row.rank, Kind.number),
+        (_l("Calibrated rank"), lambda row: row.calibrated_rank, Kind.number),
+        (_l("Number"), lambda row: row.proposal.id, Kind.number),
         (_l("Project title"), lambda row: row.proposal.title),
         (_l("Unit"), lambda row: row.proposal.unit.name),
-        (_l("Reviews"), lambda row: row.n),
-        (_l("Mean"), lambda row: rounded(row.mean)),
-        (_l("Median"), lambda row: rounded(row.median)),
-        (_l("Trimmed mean"), lambda row: rounded(row.trimmed)),
-        (_l("Calibrated score"), lambda row: rounded(row.calibrated)),
-        (_l("Standard deviation"), lambda row: rounded(row.stdev)),
+        (_l("Reviews"), lambda row: row.n, Kind.number),
+        (_l("Mean"), lambda row: row.mean, Kind.mean),
+        (_l("Median"), lambda row: row.median, Kind.mean),
+        (_l("Trimmed mean"), lambda row: row.trimmed, Kind.mean),
+        (_l("Calibrated score"), lambda row: row.calibrated, Kind.mean),
+        (_l("Standard deviation"), lambda row: row.stdev, Kind.mean),
         (_l("Recommendations"), lambda row: "、".join(f"{r.label} {n}" for r, n in row.recommendations.items())),
         (_l("Veto flags"), lambda row: "、".join(f"{names[c]} ×{n}" for c, n in row.vetoes.items())),
-        (_l("Left out (conflict)"), lambda row: row.excluded),
-        (_l("Field visits"), lambda row: row.field_visits),
+        (_l("Left out (conflict)"), lambda row: row.excluded, Kind.number),
+        (_l("Field visits"), lambda row: row.field_visits, Kind.number),
     ]
     for criterion, _share in criteria:
-        columns.append((criterion.name, lambda row, cid=criterion.id: row.criterion_means.get(cid)))
+        columns.append((criterion.name, lambda row, cid=criterion.id: row.criterion_means.get(cid), Kind.mean))
     return columns
 
 
@@ -111,13 +107,14 @@ def score_columns(criteria):
             (
                 criterion.name,
                 lambda item, cid=criterion.id: next((s.value for s in item[0].scores if s.criterion_id == cid), None),
+                Kind.number,
             )
         )
     return columns + [
-        (_l("Weighted total"), lambda item: None if item[0].total is None else round(item[0].total, 2)),
+        (_l("Weighted total"), lambda item: item[0].total, Kind.mean),
         (_l("Recommendation"), lambda item: item[0].recommendation.label if item[0].recommendation else ""),
         (_l("Conflict of interest"), lambda item: _("Yes: left out") if item[1] else ""),
-        (_l("Overall comment (点评)"), lambda item: item[0].comment),
+        (_l("Overall comment (点评)"), lambda item: item[0].comment, Kind.long),
     ]
 
 
@@ -132,6 +129,7 @@ def ranking(round_id):
             columns=score_columns(queries.criteria_of(round.id)),
             rows=queries.round_reviews(round.id),
             fmt="xlsx",
+            document=Document(subject=_("Every score"), scope=round.title),
         )
     return render_ranking(round)
 
@@ -148,7 +146,13 @@ def render_ranking(round, *, bulk_form=None, cut_form=None, status=200):
     settings = queries.review_settings(round.id)
     rows = filter_ranking(ranking.rows, request.args, chosen, settings)
     if fmt:  # every column, whichever the reader shows on the page
-        return table_response(filename=f"ranking-{round.year}", columns=ranking_columns(criteria), rows=rows, fmt=fmt)
+        return table_response(
+            filename=f"ranking-{round.year}",
+            columns=ranking_columns(criteria),
+            rows=rows,
+            fmt=fmt,
+            document=Document(subject=_("Ranking"), scope=round.title),
+        )
     experts = {expert.id: expert for expert, _profile, _load in queries.experts_with_load(round.id)}
     size = current_app.config["PAGE_SIZE"]
     page = page_number()

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from accounts.permissions import login_required, office_required, require
 from core.errors import DomainError
-from core.exports import table_response
+from core.exports import Document, table_response
 from core.forms import form_status, show_error
 from core.lists import export_format
 from core.request_input import stored_int
@@ -69,7 +69,11 @@ def suggestion_screening(round_id):
     if fmt := export_format():
         titles = (_l("Proposals it fed into"), lambda row: "、".join(p.title for p in fed[row.suggestion.id]))
         return table_response(
-            filename=f"suggestion-screening-{round.year}", columns=[*SCREENING_COLUMNS, titles], rows=rows, fmt=fmt
+            filename=f"suggestion-screening-{round.year}",
+            columns=[*SCREENING_COLUMNS, titles],
+            rows=rows,
+            fmt=fmt,
+            document=Document(subject=_("Suggestion screening"), scope=round.title),
         )
     return render_template(
         "review/suggestion_screening.html",

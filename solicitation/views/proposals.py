@@ -9,6 +9,7 @@ from sqlalchemy import select
 from accounts.models import Unit
 from accounts.permissions import is_office, login_required, office_required, require
 from core.errors import DomainError
+from core.exports import Kind
 from core.forms import form_status, show_error
 from core.lists import list_or_export
 from core.storage import download_response
@@ -36,16 +37,16 @@ from solicitation.services import proposals as services
 from solicitation.views import bp
 
 PROPOSAL_COLUMNS = [
-    (_l("Number"), lambda p: p.id),
+    (_l("Number"), lambda p: p.id, Kind.number),
     (_l("Project title"), lambda p: p.title),
     (_l("Unit"), lambda p: p.unit.name),
-    (_l("Unit kind"), lambda p: p.unit.kind.label),
+    (_l("Unit kind"), lambda p: p.unit.kind.label, Kind.status),
     (_l("Category"), lambda p: p.category.name if p.category else ""),
-    (_l("Status"), lambda p: p.status.label),
-    (_l("First submitted"), lambda p: p.submitted_at),
+    (_l("Status"), lambda p: p.status.label, Kind.status),
+    (_l("First submitted"), lambda p: p.submitted_at, Kind.datetime),
     (_l("Cooperating units"), lambda p: "、".join(u.name for u in p.cooperating_units)),
     (_l("Contact person"), lambda p: p.contact_name),
-    (_l("Contact phone"), lambda p: p.contact_phone),
+    (_l("Contact phone"), lambda p: p.contact_phone, Kind.code),
 ]
 
 
@@ -70,6 +71,8 @@ def proposal_list(round_id):
         query,
         filename=f"proposals-{round.year}",
         columns=PROPOSAL_COLUMNS,
+        subject=_("Proposals"),
+        scope=round.title,
         template="solicitation/proposal_list.html",
         round=round,
         filters=filters,

@@ -40,7 +40,12 @@ def round_list():
     filters = RoundFilterForm()
     query = queries.rounds(q=filters.q.data or "", status=filters.status.data)
     return list_or_export(
-        query, filename="rounds", columns=ROUND_COLUMNS, template="solicitation/round_list.html", filters=filters
+        query,
+        filename="rounds",
+        columns=ROUND_COLUMNS,
+        subject=_("Rounds"),
+        template="solicitation/round_list.html",
+        filters=filters,
     )
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 from accounts.models import Unit
 from accounts.permissions import is_office, login_required, office_required, require
 from core.errors import DomainError
-from core.exports import table_response
+from core.exports import Document, count_rows, filter_words, table_response
 from core.forms import Form, ImportForm, form_status, show_error
 from core.imports import run_import, template_response
 from core.lists import FoundPage, export_format, list_or_export, page_number, paginate
@@ -71,6 +71,9 @@ def _list_page(round, bulk_form, *, chosen_ids=(), status=200):
         query,
         filename=f"suggestions-{round.year}",
         columns=suggestion_columns(reveal=False),
+        subject=_("Residents' suggestions"),
+        scope=round.title,
+        background=url_for("solicitation.suggestion_export_job", round_id=round.id),
         template="solicitation/suggestion_list.html",
         of_page=lambda _page: {"counts": counts if counts is not None else queries.counts_by(Suggestion.status, query)},
         total=None if counts is None else sum(count for _status, count in counts),
@@ -151,10 +154,18 @@ def _chosen(round):
 @bp.post("/rounds/<int:round_id>/suggestions/export-job")
 @office_required
 def suggestion_export_job(round_id):
-    """Export the filtered list as an Excel file made in the background; follow it on the job's page."""
+    """Export the filtered list (as `?export=csv`, or Excel) as a file made in the background; follow it on the
+    job's page."""
     round = db.get_or_404(Round, round_id)
-    _filters, chosen = _chosen(round)
-    job = export_services.export_suggestions(actor=current_user, round=round, locale=str(get_locale()), **chosen)
+    filters, chosen = _chosen(round)
+    job = export_services.export_suggestions(
+        actor=current_user,
+        round=round,
+        locale=str(get_locale()),
+        fmt=export_format() or "xlsx",
+        described=filter_words(filters),
+        **chosen,
+    )
     return redirect(url_for("jobs.job_detail", job_id=job.id))
 
 
@@ -163,11 +174,15 @@ def suggestion_export_job(round_id):
 def suggestion_export_contacts(round_id):
     """Export the filtered list with residents' contact details unmasked; the export is logged."""
     round = db.get_or_404(Round, round_id)
-    _filters, query = _filtered(round)
-    rows = queries.all_rows(query)
-    services.record_contact_export(actor=current_user, round=round, count=len(rows))
+    filters, query = _filtered(round)
+    services.record_contact_export(actor=current_user, round=round, count=count_rows(query))
+    document = Document(subject=_("Residents' suggestions"), scope=round.title, filters=filter_words(filters))
     return table_response(
-        filename=f"suggestions-{round.year}-contacts", columns=suggestion_columns(reveal=True), rows=rows, fmt="xlsx"
+        filename=f"suggestions-{round.year}-contacts",
+        columns=suggestion_columns(reveal=True),
+        rows=query,  # read in batches as the file is written
+        fmt="xlsx",
+        document=document,
     )
 
 

@@ -224,8 +224,8 @@ def test_user_list_exports_what_the_filters_select_as_excel_and_csv(client, logi
     response = client.get("/admin/users?role=expert&export=xlsx")
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("用户名", "姓名", "角色")
-    assert [row[1] for row in rows[1:]] == ["刘教授"]
+    assert rows[2][:3] == ("用户名", "姓名", "角色") and rows[-1][0] == "共 1 条"
+    assert [row[1] for row in rows[3:-1]] == ["刘教授"]
     response = client.get("/admin/users?role=leader&export=csv")
     assert response.headers["Content-Disposition"].endswith("users.csv")
     table = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))

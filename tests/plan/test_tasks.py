@@ -117,7 +117,7 @@ def test_the_tasks_page_lists_latest_progress_and_exports(client, planning, publ
     assert 'name="title"' not in page.get_data(as_text=True)  # leaders read; they do not edit
     sheet = load_workbook(io.BytesIO(client.get(f"/key-projects/{project.id}/tasks?export=xlsx").data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[1][0] == "制定网格划分方案" and rows[1][1] == 30 and rows[1][-1] == 60
+    assert rows[3][0] == "制定网格划分方案" and rows[3][1] == 30 and rows[3][-1] == 60  # below title, date, header
     client.login(make_user(role="unit_staff"))
     assert client.get(f"/key-projects/{project.id}/tasks").status_code == 403
     assert client.post(f"/tasks/{task.id}/delete").status_code == 403

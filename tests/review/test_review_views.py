@@ -62,7 +62,7 @@ def test_the_office_assigns_and_publishes_and_the_expert_reviews_and_the_ranking
             values_only=True
         )
     )
-    exported = dict(zip(rows[0], rows[1], strict=True))
+    exported = dict(zip(rows[2], rows[3], strict=True))  # below the title and the date
     assert exported["项目名称"] == "推进网格管理标准化" and exported["平均分"] == 80.0
 
 

@@ -147,9 +147,10 @@ def test_the_ranking_filters_and_exports_every_score(client, login_as, history):
     assert "推行商事登记全程电子化" in refused and "创新科技服务管理精准化模式" not in refused
     response = client.get(f"/rounds/{history.id}/ranking?export=scores")
     rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
-    header = rows[0]
+    header = rows[2]  # below the title and the date
     assert header[2] == "专家" and "聚焦中心工作" in header and "加权总分" in header
-    submitted = len(rows) - 1
+    submitted = len(rows) - 4  # less the title, the date, the header and the count
+    assert rows[-1][0] == f"共 {submitted} 条"
     assert 50 <= submitted < 60  # three reviews a proposal, a few left as drafts
 
 

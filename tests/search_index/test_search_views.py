@@ -46,7 +46,8 @@ def test_staff_search_their_records_and_export_the_results(client, search, login
     assert "推进<mark>垃圾分类</mark>" in page and "投放点" not in page
     sheet = load_workbook(io.BytesIO(client.get("/search?q=垃圾分类&export=xlsx").data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert {row[1] for row in rows[1:]} == {"推进垃圾分类", "垃圾分类投放点太远"}
+    assert rows[0][0] == "搜索结果" and "关键词：垃圾分类" in rows[1][0]
+    assert {row[1] for row in rows[3:-1]} == {"推进垃圾分类", "垃圾分类投放点太远"}
 
 
 def test_the_office_sees_similar_suggestions_and_proposals_while_triaging(client, search, login_as):

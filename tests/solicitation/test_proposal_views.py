@@ -76,7 +76,8 @@ def test_the_office_filters_counts_and_exports_proposals(client, login_as):
     assert "共 1 条记录" in page
     response = client.get(f"/rounds/{round.id}/proposals?status=submitted&export=xlsx")
     rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
-    assert rows[0][1] == "项目名称" and sorted(row[1] for row in rows[1:]) == [
+    assert "状态：已提交" in rows[1][0]  # the filter, in words
+    assert rows[2][1] == "项目名称" and sorted(row[1] for row in rows[3:-1]) == [
         "创新科技服务管理精准化模式",
         "推进网格管理标准化",
     ]
