@@ -368,7 +368,7 @@ def send_todo_digests(*, today: date | None = None) -> int:
     with current_app.test_request_context("/", base_url=public_url):
         for user in db.session.scalars(readers.order_by(User.id)):
             items = todo_for(user, today)
-            listed = {item.text: item.count for item in items}
+            listed = {item.text: item.count for item in items if item.counted}  # what waits, as the badge counts
             before = user.todo_digest_sent or {}
             if any(count > before.get(text, 0) for text, count in listed.items()):
                 links = [(item, urljoin(public_url, item.url)) for item in items]
