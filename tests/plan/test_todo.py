@@ -12,7 +12,6 @@ from plan.services import bulletins, progress
 from plan.todo import BULLETIN_NEWS_DAYS
 from tests.factories import make_user
 
-
 MENU_BADGE = 'class="count-badge" aria-label='
 
 
