@@ -85,6 +85,8 @@ def from_environment(instance_path: str) -> dict:
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         # werkzeug's method string; the tests use a cheap one, production keeps scrypt.
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
+        # How long the set-your-password link mailed to an imported account serves (once).
+        "PASSWORD_LINK_DAYS": int(os.environ.get("PASSWORD_LINK_DAYS", 7)),
         # Failed logins only: per address, and per username (a guess spread over many addresses).
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "LOGIN_USERNAME_RATE_LIMIT": os.environ.get("LOGIN_USERNAME_RATE_LIMIT", "5 per minute; 30 per hour"),

@@ -48,6 +48,7 @@ AUDIT_TEXTS: dict[str, RecordText] = {
             "user.deactivate": _l("deactivated"),
             "user.reset_password": _l("reset the password of"),
             "user.change_password": _l("changed the password of"),
+            "user.set_password": _l("set from the mailed link the password of"),
             "user.login": _l("logged in as"),
             "user.logout": _l("logged out of"),
             "user.todo_digest": _l("changed the to-do mail of"),

@@ -7,7 +7,6 @@ apart from everyone else's. The cookie holds, per account, a digest of the passw
 is changed or reset, the browsers that knew the old one are strangers again.
 """
 
-import hashlib
 import hmac
 
 from flask import after_this_request, current_app, request, url_for
@@ -15,6 +14,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from accounts import queries
 from accounts.models import User
+from accounts.passwords import password_digest
 
 COOKIE = "known_device"
 MAX_AGE = 365 * 24 * 3600  # a browser used once a year is still known
@@ -27,10 +27,6 @@ def _serializer() -> URLSafeTimedSerializer:
 
 def _key(username: str) -> str:
     return username.strip().lower()
-
-
-def _digest(user: User) -> str:
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:32]
 
 
 def _accounts() -> dict[str, str]:
@@ -48,12 +44,12 @@ def is_known(username: str) -> bool:
     if not isinstance(digest, str):
         return False
     user = queries.user_by_username(username)
-    return user is not None and hmac.compare_digest(digest, _digest(user))
+    return user is not None and hmac.compare_digest(digest, password_digest(user))
 
 
 def remember(user: User) -> None:
     """Name `user` in this browser's cookie when the answer to this request goes out (a successful login)."""
-    accounts = {_key(user.username): _digest(user)} | {
+    accounts = {_key(user.username): password_digest(user)} | {
         name: digest for name, digest in _accounts().items() if name != _key(user.username)
     }
     value = _serializer().dumps(dict(list(accounts.items())[:MAX_ACCOUNTS]))

@@ -20,6 +20,9 @@ class AccountError(DomainError):
         "password_too_common": _l("This password is among the most common ones and easily guessed: choose another."),
         "password_wrong": _l("The current password is wrong."),
         "password_unchanged": _l("The new password must differ from the current one."),
+        "password_link_invalid": _l(
+            "This link has expired or has already been used. Ask the reform office to set a password for you."
+        ),
         "cannot_deactivate_self": _l("You cannot deactivate your own account."),
         "last_office_user": _l("At least one active reform office account must remain."),
         "unknown_value": _l("%(value)s is not one of the values this column takes."),

@@ -1,20 +1,22 @@
 """Batch import of units and of staff accounts from .xlsx or .csv: every row checked, nothing imported unless all
-are good. An imported account gets a generated password, mailed to its address."""
+are good. An imported account is mailed a link to set its password (accounts/password_links.py); no password
+travels by mail or waits in the outbox."""
 
 import secrets
 import string
 from collections.abc import Callable
-from urllib.parse import urljoin
+from dataclasses import dataclass
 
 from flask import current_app
 
 from accounts import services
 from accounts.errors import AccountError
 from accounts.models import Role, Unit, UnitKind, User
+from accounts.password_links import password_link
 from accounts.passwords import MIN_LENGTH, password_problem
 from accounts.permissions import check_office
 from core.email_address import is_email_address
-from core.errors import RowsRejected
+from core.errors import DomainError, RowsRejected
 from core.mail import queue_mail
 from core.models import max_length
 from core.spreadsheets import table_rows
@@ -54,6 +56,36 @@ ROLE_NAMES = {
     "区领导": Role.leader,
 }
 GENERATED_PASSWORD_LENGTH = max(MIN_LENGTH, 12)
+EXTRA_USER_COLUMNS = "accounts.import_columns"  # the app's extensions key of the columns later stages add
+
+
+@dataclass(frozen=True)
+class ImportColumns:
+    """Columns a later stage adds to the accounts' import, since accounts may not import it (review adds an
+    expert's profile): their (key, header)s, optional, and `add(actor=, user=, values=)`, which adds what a row
+    gives them to the session (the import commits, or rolls all back) or raises a DomainError naming the column's
+    key as its field."""
+
+    columns: list[tuple[str, str]]
+    add: Callable[..., None]
+
+
+def register_import_columns(app, *, columns: list[tuple[str, str]], add: Callable) -> None:
+    """Add columns to `app`'s accounts import, at a blueprint's registration."""
+    app.extensions.setdefault(EXTRA_USER_COLUMNS, []).append(ImportColumns(columns, add))
+
+
+def _extra_columns() -> list[ImportColumns]:
+    return current_app.extensions.get(EXTRA_USER_COLUMNS, [])
+
+
+def user_template() -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """The accounts import's columns, with those later stages add, and its example row (theirs left blank)."""
+    return USER_COLUMNS + [column for extra in _extra_columns() for column in extra.columns], USER_EXAMPLE
+
+
+def unit_template() -> tuple[list[tuple[str, str]], dict[str, str]]:
+    return UNIT_COLUMNS, UNIT_EXAMPLE
 
 
 def _choice(text: str, enum_cls, names: dict, *, field: str):
@@ -97,7 +129,7 @@ def _import(*, filename: str, data: bytes, columns, required, add_row: Callable)
     for line, values in rows:
         try:
             records.append(add_row(line, values, seen))
-        except AccountError as error:
+        except DomainError as error:  # the accounts' rules, or those of the columns a later stage adds
             column = {"unit_id": "unit", "password": "username"}.get(error.field, error.field)
             problems.append((line, headers.get(column, ""), error))
     if problems:
@@ -121,11 +153,10 @@ def import_units(*, actor: User, filename: str, data: bytes) -> list[Unit]:
 
 
 def import_users(*, actor: User, filename: str, data: bytes) -> list[User]:
-    """Import every row as a staff account, or none. Each gets a generated password, mailed to its address (so
-    an address is required); they change it on their account page."""
+    """Import every row as a staff account, or none. Each is mailed a link to set its password (so an address is
+    required); until then its password is a random one nobody knows."""
     check_office(actor, AccountError)
     units = {name: unit_id for unit_id, name in db.session.execute(db.select(Unit.id, Unit.name))}
-    login_url = urljoin(current_app.config["PUBLIC_URL"], "/login")
 
     def add_row(line, values, seen):
         username = _required(values, "username", User.username)
@@ -138,23 +169,26 @@ def import_users(*, actor: User, filename: str, data: bytes) -> list[User]:
         email = _required(values, "email", User.email)
         if not is_email_address(email):
             raise AccountError("email_invalid", field="email", value=email)
-        password = generated_password(username)
         user = services.add_user(
             actor=actor,
             username=username,
             display_name=display_name,
             role=role,
-            password=password,
+            password=generated_password(username),
             unit_id=units.get(unit_name),
             email=email,
         )
-        queue_mail(to=email, template="account_created", user=user, password=password, login_url=login_url)
+        db.session.flush()  # the link names the account by its id
+        days = current_app.config["PASSWORD_LINK_DAYS"]
+        queue_mail(to=email, template="account_created", user=user, link=password_link(user), days=days)
+        for extra in _extra_columns():
+            extra.add(actor=actor, user=user, values=values)
         return user
 
     return _import(
         filename=filename,
         data=data,
-        columns=USER_COLUMNS,
+        columns=user_template()[0],
         required={"username", "display_name", "role", "email"},
         add_row=add_row,
     )

@@ -1,6 +1,7 @@
 """The password policy of staff accounts, in one place: the office, the command line and each user setting
 their own password all go through it."""
 
+import hashlib
 import re
 
 MIN_LENGTH = 10
@@ -53,3 +54,9 @@ def password_problem(password: str, *, username: str = "") -> str | None:
     if lowered in COMMON_PASSWORDS:
         return "password_too_common"
     return None
+
+
+def password_digest(user) -> str:
+    """A digest of a user's password hash: what a signed cookie or link names, so that it stops matching once the
+    password changes."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:32]

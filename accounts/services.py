@@ -12,7 +12,7 @@ from limits import parse_many
 from sqlalchemy import func, or_, select
 from werkzeug.security import generate_password_hash
 
-from accounts import audit, queries
+from accounts import audit, password_links, queries
 from accounts.errors import AccountError
 from accounts.models import ApiToken, Role, SiteSettings, Unit, UnitKind, User
 from accounts.passwords import MIN_LENGTH, password_problem
@@ -146,6 +146,19 @@ def reset_password(*, actor: User | None, user: User, new_password: str) -> User
     user.set_password(new_password)
     user.session_version += 1
     audit.record(actor=actor, action="user.reset_password", obj=user)
+    db.session.commit()
+    return user
+
+
+def set_password_by_link(*, token: str, new_password: str) -> User:
+    """Set one's password from the link mailed with an imported account; the link then serves no more."""
+    user = password_links.user_for_token(token)
+    if user is None:
+        raise AccountError("password_link_invalid")
+    check_password_policy(new_password, username=user.username)
+    user.set_password(new_password)  # a new hash: the link no longer matches it
+    user.session_version += 1
+    audit.record(actor=user, action="user.set_password", obj=user)
     db.session.commit()
     return user
 
@@ -355,7 +368,7 @@ def send_todo_digests(*, today: date | None = None) -> int:
     with current_app.test_request_context("/", base_url=public_url):
         for user in db.session.scalars(readers.order_by(User.id)):
             items = todo_for(user, today)
-            listed = {item.text: item.count for item in items}
+            listed = {item.text: item.count for item in items if item.counted}  # what waits, as the badge counts
             before = user.todo_digest_sent or {}
             if any(count > before.get(text, 0) for text, count in listed.items()):
                 links = [(item, urljoin(public_url, item.url)) for item in items]

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
-from accounts import devices, imports, queries, services
+from accounts import devices, imports, password_links, queries, services
 from accounts.audit_text import describe
 from accounts.errors import AccountError
 from accounts.forms import (
@@ -116,6 +116,23 @@ def logout():
     logout_user()
     flash(_("You have logged out, here and on your other devices."), "info")
     return redirect(url_for("core.index"))
+
+
+@bp.route("/password/<token>", methods=["GET", "POST"])
+def set_password(token):
+    """Set one's password from the link mailed with an imported account (no login: the link is the proof)."""
+    user = password_links.user_for_token(token)
+    form = PasswordResetForm()
+    if user is not None and form.validate_on_submit():
+        try:
+            services.set_password_by_link(token=token, new_password=form.new_password.data)
+        except AccountError as error:
+            show_error(form, error)
+        else:
+            flash(_("Your password is set: log in with it."), "success")
+            return redirect(url_for("accounts.login"))
+    page = render_template("accounts/password_set.html", form=form, user=user)
+    return page, 404 if user is None else form_status(form)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -386,10 +403,10 @@ def api_token_revoke(token_id):
     return redirect(url_for("accounts.api_token_list"))
 
 
-# What each import reads and makes: its service, template columns and example, the list it fills, what it says.
+# What each import reads and makes: its service, its template's columns and example, the list it fills.
 IMPORTS = {
-    "units": (imports.import_units, imports.UNIT_COLUMNS, imports.UNIT_EXAMPLE, "accounts.unit_list"),
-    "users": (imports.import_users, imports.USER_COLUMNS, imports.USER_EXAMPLE, "accounts.user_list"),
+    "units": (imports.import_units, imports.unit_template, "accounts.unit_list"),
+    "users": (imports.import_users, imports.user_template, "accounts.user_list"),
 }
 
 
@@ -398,7 +415,7 @@ IMPORTS = {
 @office_required
 def account_import(what):
     """Import units or accounts from a spreadsheet: all rows, or none with a report of each bad row."""
-    run, _columns, _example, list_endpoint = IMPORTS[what]
+    run, _template, list_endpoint = IMPORTS[what]
     form = ImportForm()
     done, imported, rejected = run_import(form, partial(run, actor=current_user))
     if done:
@@ -413,7 +430,8 @@ def account_import(what):
 @office_required
 def account_import_template(what, fmt):
     """Download the import template of units or of accounts, .xlsx or .csv."""
-    _run, columns, example, _list = IMPORTS[what]
+    _run, template, _list = IMPORTS[what]
+    columns, example = template()
     return template_response(filename=f"{what}-template", columns=columns, rows=[example], fmt=fmt)
 
 

@@ -22,6 +22,7 @@ class TodoItem:
     count: int = 1
     due: date | None = None
     detail: str = ""
+    counted: bool = True  # by the menu's badge; a standing pointer (the projects a leader leads) is listed only
 
 
 SOURCES: list[Callable[[object, date], list[TodoItem]]] = []
@@ -44,4 +45,4 @@ def todo_for(user, today: date | None = None) -> list[TodoItem]:
 
 def todo_count(user) -> int:
     """How many things wait for `user`, for the menu's badge."""
-    return sum(item.count for item in todo_for(user))
+    return sum(item.count for item in todo_for(user) if item.counted)

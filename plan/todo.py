@@ -118,13 +118,14 @@ def _leader_todo(user, today: date) -> list[TodoItem]:
         return []
     behind = sum(row.behind for row in led)
     items = [
-        TodoItem(text=_("Key projects you lead"), url=url_for("plan.led_projects"), count=len(led)),
+        # Where they are listed, always: not something waiting, so the menu's badge leaves it out.
+        TodoItem(text=_("Key projects you lead"), url=url_for("plan.led_projects"), count=len(led), counted=False),
         TodoItem(
             text=_("Projects you lead that are behind"), url=url_for("plan.led_projects", behind="yes"), count=behind
         ),
     ]
     since = datetime.combine(today - timedelta(days=BULLETIN_NEWS_DAYS), datetime.min.time())
-    bulletin = latest_bulletin({row.project.plan_id for row in led}, issued_since=since)
+    bulletin = latest_bulletin({row.project.plan_id for row in led}, issued_since=since, unread_by=user.id)
     if bulletin is not None:
         items.append(
             TodoItem(

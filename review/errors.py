@@ -16,6 +16,9 @@ class ReviewError(DomainError):
         "criteria_in_use": _l("Experts have submitted reviews on these criteria; they can no longer change."),
         "not_an_expert": _l("%(name)s is not an expert."),
         "max_load_negative": _l("The maximum load cannot be negative."),
+        "max_load_not_number": _l("%(value)s is not a whole number of proposals."),
+        "profile_not_expert": _l("Only an expert's row takes an expert's profile: leave this column blank."),
+        "value_too_long": _l("At most %(max)s characters."),
         "proposal_not_reviewable": _l("Only submitted proposals can be reviewed."),
         "conflict_of_interest": _l("%(name)s has a conflict of interest with this proposal."),
         "conflict_by_unit": _l(
@@ -69,9 +72,6 @@ class ReviewError(DomainError):
         "cut_percent_range": _l("The percentage goes from 1 to 100."),
         "cut_line_positive": _l("The cut line is a number of proposals, at least 1."),
         "nothing_selected": _l("Tick at least one proposal."),
-        "reason_required_for_selection": _l(
-            "Give the reason: it is recorded on each proposal of the selection and the units read it once published."
-        ),
         "merge_target_not_in_round": _l(
             "Choose the project it is merged into among the round's proposals under review."
         ),

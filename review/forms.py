@@ -258,7 +258,10 @@ class BulkDecisionForm(Form):
     reason = TextAreaField(
         _l("Reason"),
         validators=[length_of(Screening.reason)],
-        description=_l("One reason for every proposal of the selection; the units read it once published."),
+        description=_l(
+            "One reason for every proposal of the selection; the units read it once published. Needed only against "
+            "the cut line: 入选 below it or 未入选 above it."
+        ),
     )
     # which button was pressed: the ticked proposals, or every proposal below the cut line without a decision
     scope = HiddenField(default=CHOSEN)
@@ -295,10 +298,6 @@ class BulkDecisionForm(Form):
     def validate_action(self, field):
         if not field.data:
             raise ValidationError(_l("Choose what to do with the selection."))
-
-    def validate_reason(self, field):
-        if self.action.data != self.SHORTLIST and not (field.data or "").strip():
-            raise ValidationError(ReviewError("reason_required_for_selection").message)
 
     def validate_merged_into_id(self, field):
         if self.decision not in (Decision.merged, Decision.duplicate):

@@ -68,6 +68,7 @@ def machines() -> list[Machine]:
 
     S = SuggestionStatus
     TRIAGE = {  # the office's service for each move of the triage, named by where it leads
+        S.received: "reopen_suggestion (office)",
         S.accepted: "accept_suggestion (office)",
         S.rejected: "reject_suggestion (office)",
         S.duplicate: "mark_duplicate (office)",

@@ -97,6 +97,7 @@ AUDIT_TEXTS = {
         verbs={
             "suggestion.create": _l("recorded"),
             "suggestion.accept": _l("accepted"),
+            "suggestion.reopen": _l("took back the acceptance of"),
             "suggestion.reject": _l("did not accept"),
             "suggestion.duplicate": _l("merged as a duplicate"),
             "suggestion.refer": _l("referred"),

@@ -7,6 +7,11 @@ from core.errors import DomainError
 
 class SolicitationError(DomainError):
     messages = {
+        "reopen_not_accepted": _l("Only an accepted suggestion's acceptance can be taken back."),
+        "reopen_after_changes": _l(
+            "Something followed the acceptance (a referral, a reply, a link, a publication): it can no longer be "
+            "taken back."
+        ),
         "year_taken": _l("A round for %(year)s already exists."),
         "dates_out_of_order": _l(
             "The dates must follow each other: solicitation opens, solicitation closes, review deadline, plan date."

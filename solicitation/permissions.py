@@ -5,6 +5,7 @@ from accounts.permissions import has_role, is_office
 from solicitation.models import PROPOSAL_EDITABLE, FileRevision, SuggestionStatus
 from solicitation.queries import proposal_is_visible, suggestion_is_visible
 from solicitation.services.proposals import recording_refusal, window_open
+from solicitation.services.suggestions import reopen_refusal
 
 
 def can_view_rounds(user) -> bool:
@@ -83,6 +84,11 @@ def can_view_suggestion(user, suggestion) -> bool:
     return suggestion_is_visible(user, suggestion.id)
 
 
+def can_reopen_suggestion(user, suggestion) -> bool:
+    """The office, while the acceptance can be taken back (see reopen_refusal)."""
+    return is_office(user) and reopen_refusal(suggestion) is None
+
+
 def can_answer_referral(user, suggestion) -> bool:
     return (
         has_role(user, Role.unit_staff)
@@ -104,6 +110,7 @@ TEMPLATE_PREDICATES = {
     "can_triage_suggestions": can_triage_suggestions,
     "can_answer_referral": can_answer_referral,
     "can_draft_from_suggestion": can_draft_from_suggestion,
+    "can_reopen_suggestion": can_reopen_suggestion,
     "can_view_suggestion": can_view_suggestion,
     "can_view_proposal": can_view_proposal,
     "can_see_referrals": can_see_referrals,

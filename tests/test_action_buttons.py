@@ -1,24 +1,30 @@
-"""Every action is offered only when it can succeed: walk a round through every phase (its proposals, review and
-suggestion with it) and a progress report through every state, and on each page where an action's button appears
-check that the page shows it exactly when its service accepts it.
+"""Every action is offered only when it can succeed: walk a round through every phase (its proposals, reviews draft
+and submitted, and suggestions with it), a suggestion through every state and a progress report through every
+state, and on each page where an action's button appears check that the page shows it exactly when its service
+accepts it.
 
-ACTIONS and REPORT_ACTIONS are the tables: a new state-changing action gets a line here. For each state × action
-a fresh world is built; the page is read by the role allowed to act; the action is offered when the page holds a
-form with a button posting to its URL (or a link to it, for a move confirmed on its own page). Then the action is
-sent as the page would send it (the form's hidden fields, plus what a person types): an offered action must not
-be refused, and an action not offered must be refused.
+ACTIONS, SUGGESTION_ACTIONS and REPORT_ACTIONS are the tables: a new state-changing action gets a line here. Each
+state is built once for the module (build_world); each case runs in a transaction rolled back after it (`case`),
+so the next case finds the world as built. The page is read by the role allowed to act, through a client logged in
+once; the action is offered when the page holds a form with a button posting to its URL (or a link to it, for a
+move confirmed on its own page). Then the action is sent as the page would send it (the form's hidden fields, plus
+what a person types): an offered action must not be refused, and an action not offered must be refused.
 """
 
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import pytest
+from flask.globals import app_ctx
+from sqlalchemy.orm import scoped_session, sessionmaker
 
+from extensions import db
 from plan.models import ProgressStatus, ReportState
 from plan.services import progress
 from review.models import Recommendation, ReviewStage
 from review.services import assignments, reviews, stages
-from solicitation.models import RoundStatus
+from solicitation.models import RejectReason, RoundStatus, Suggestion, SuggestionStatus
+from solicitation.services import suggestions
 from solicitation.services.rounds import transition_round
 from tests.factories import (
     make_criterion,
@@ -30,6 +36,8 @@ from tests.factories import (
     make_unit,
     make_user,
 )
+
+pytestmark = pytest.mark.shared_world  # built once (build_world); each case rolls its changes back
 
 
 @dataclass(frozen=True)
@@ -82,7 +90,55 @@ ACTIONS = [
         "/reviews/{assignment}",
         data={"score_{criterion}": "7", "comment": "可行", "recommendation": "recommend", "action": "save"},
     ),
+    Action(
+        "submit a review",
+        "expert",
+        "/reviews/{assignment}",
+        "/reviews/{assignment}",
+        data={"score_{criterion}": "7", "comment": "可行", "recommendation": "recommend", "action": "submit"},
+    ),
+    Action(
+        "change a submitted review",
+        "expert",
+        "/reviews/{submitted_assignment}",
+        "/reviews/{submitted_assignment}",
+        data={"score_{criterion}": "6", "comment": "可行", "recommendation": "recommend", "action": "submit"},
+    ),
+    Action("reopen a review", "office", "/proposals/{reviewed}/reviews", "/reviews/{submitted_review}/reopen"),
     Action("accept a suggestion", "office", "/suggestions/{suggestion}", "/suggestions/{suggestion}/accept"),
+]
+
+# The triage of a suggestion, walked over a suggestion in each state (SUGGESTION_STATES) of an open round.
+SUGGESTION_ACTIONS = [
+    Action("accept", "office", "/suggestions/{suggestion}", "/suggestions/{suggestion}/accept"),
+    Action("take back the acceptance", "office", "/suggestions/{suggestion}", "/suggestions/{suggestion}/reopen"),
+    Action(
+        "reject", "office", "/suggestions/{suggestion}", "/suggestions/{suggestion}/reject", data={"reason": "spam"}
+    ),
+    Action(
+        "merge",
+        "office",
+        "/suggestions/{suggestion}",
+        "/suggestions/{suggestion}/duplicate",
+        data={"original": "{original}"},
+    ),
+    Action(
+        "refer", "office", "/suggestions/{suggestion}", "/suggestions/{suggestion}/refer", data={"unit_id": "{unit}"}
+    ),
+    Action(
+        "decide",
+        "office",
+        "/suggestions/{suggestion}",
+        "/suggestions/{suggestion}/decide",
+        data={"adopted": "yes", "reply": "已采纳，纳入改革计划"},
+    ),
+    Action(
+        "answer the referral",
+        "unit",
+        "/suggestions/{suggestion}",
+        "/suggestions/{suggestion}/answer",
+        data={"answer": "我局已研究，建议可行"},
+    ),
 ]
 
 # Each phase of a round, as (round status, review stage).
@@ -99,8 +155,8 @@ PHASES = [
 
 
 def build(status: str, stage: ReviewStage | None) -> dict:
-    """A round in `status` (and review `stage`): a submitted proposal with an assigned expert and a draft review, a
-    unit's draft, a new suggestion; the users who act."""
+    """A round in `status` (and review `stage`): a submitted proposal with an assigned expert and a draft review,
+    another with the expert's review submitted, a unit's draft, a new suggestion; the users who act."""
     office = make_user(role="office")
     expert = make_user(role="expert")
     if status == "preparing":
@@ -110,22 +166,26 @@ def build(status: str, stage: ReviewStage | None) -> dict:
     criterion = make_criterion(round=round, actor=office)
     proposal = make_proposal(round=round, submit=True)
     staff = proposal.author
+    reviewed = make_proposal(round=round, submit=True)
     draft = make_proposal(round=round, author=staff)
     suggestion = make_suggestion(round=round)
     assignment = assignments.assign_expert(actor=office, expert=expert, proposal=proposal)
+    submitted = assignments.assign_expert(actor=office, expert=expert, proposal=reviewed)
     walk = [RoundStatus.reviewing, RoundStatus.planning, RoundStatus.implementing, RoundStatus.closed]
     for target in walk[: [s.value for s in walk].index(status) + 1] if status != "soliciting" else []:
         transition_round(actor=office, round=round, target=target)
         if target is RoundStatus.reviewing:
             assignments.publish_assignments(actor=office, round=round)
-            reviews.save_review(
-                actor=expert,
-                assignment=assignment,
-                scores={criterion.id: (5, "")},
-                comment="",
-                recommendation=Recommendation.recommend,
-                familiarity=None,
-            )
+            for chosen, submit in ((assignment, False), (submitted, True)):
+                reviews.save_review(
+                    actor=expert,
+                    assignment=chosen,
+                    scores={criterion.id: (5, "")},
+                    comment="问题导向明确",
+                    recommendation=Recommendation.recommend,
+                    familiarity=None,
+                    submit=submit,
+                )
             for next_stage in list(ReviewStage)[1 : list(ReviewStage).index(stage or ReviewStage.decision) + 1]:
                 stages.move_stage(actor=office, round=round, stage=next_stage)
     return {
@@ -133,12 +193,149 @@ def build(status: str, stage: ReviewStage | None) -> dict:
         "ids": {
             "round": round.id,
             "proposal": proposal.id,
+            "reviewed": reviewed.id,
             "draft": draft.id,
             "assignment": assignment.id,
+            "submitted_assignment": submitted.id,
+            # a review exists once the round is under review; before, its reopening is refused as a missing one
+            "submitted_review": submitted.review.id if submitted.review else 0,
             "suggestion": suggestion.id,
             "criterion": criterion.id,
         },
     }
+
+
+def _suggestion_in(state: str, *, office, round, unit, original):
+    """A suggestion of `round` brought to `state` by the office's own actions (accepted_linked: accepted, then
+    linked to a proposal, so its acceptance can no longer be taken back)."""
+    suggestion = make_suggestion(round=round)
+    if state == "received":
+        return suggestion
+    if state in ("rejected", "duplicate"):
+        if state == "rejected":
+            return suggestions.reject_suggestion(actor=office, suggestion=suggestion, reason=RejectReason.spam)
+        return suggestions.mark_duplicate(actor=office, suggestion=suggestion, original=original)
+    suggestions.accept_suggestion(actor=office, suggestion=suggestion)
+    if state == "accepted_linked":
+        proposal = make_proposal(round=round, submit=True)
+        suggestions.link_proposals(actor=office, suggestion=suggestion, proposal_ids=[proposal.id])
+    elif state == "referred":
+        suggestions.refer_suggestion(actor=office, suggestion=suggestion, unit=unit)
+    elif state in ("adopted", "not_adopted"):
+        suggestions.decide_suggestion(
+            actor=office, suggestion=suggestion, adopted=state == "adopted", reply="感谢建议", publish_reply=True
+        )
+    assert suggestion.status.value == state.removesuffix("_linked")
+    return suggestion
+
+
+SUGGESTION_STATES = [*(s.value for s in SuggestionStatus), "accepted_linked"]
+
+
+def build_suggestions() -> dict:
+    """An open round's suggestions, one in each state; the office and the staff of the unit they are referred to."""
+    office = make_user(role="office")
+    unit = make_unit()
+    staff = make_user(role="unit_staff", unit=unit)
+    round = make_open_round(actor=office)
+    original = suggestions.accept_suggestion(actor=office, suggestion=make_suggestion(round=round))
+    made = {
+        state: _suggestion_in(state, office=office, round=round, unit=unit, original=original)
+        for state in SUGGESTION_STATES
+    }
+    return {
+        "users": {"office": office, "unit": staff},
+        "ids": {"unit": unit.id, "original": original.id},
+        "suggestions": {state: suggestion.id for state, suggestion in made.items()},
+    }
+
+
+def build_report(state: ReportState) -> dict:
+    """A published plan's key project with its first quarter's report in `state`."""
+    office, unit = make_user(role="office"), make_unit()
+    staff = make_user(role="unit_staff", unit=unit)
+    [project] = make_published_plan(office=office, lead_unit=unit).projects
+    report = progress.save_report(
+        actor=staff,
+        project=project,
+        quarter=1,
+        percent=30,
+        status=ProgressStatus.on_track,
+        achievements="完成方案制定",
+        submit=state is not ReportState.draft,
+    )
+    if state in (ReportState.accepted, ReportState.returned):
+        progress.review_report(
+            actor=office, report=report, accept=state is ReportState.accepted, comment="请补充进度数据"
+        )
+    return {"users": {"office": office, "unit": staff}, "ids": {"project": project.id, "report": report.id}}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A user as the cases need them once the world's session is gone: who logs in."""
+
+    id: int
+    username: str
+
+
+def _actors(built: dict) -> dict:
+    return built | {"users": {role: Actor(user.id, user.username) for role, user in built["users"].items()}}
+
+
+def build_world() -> dict:
+    """Every state the walk reads, each built once: a round in each phase, a suggestion in each state, a report in
+    each state (conftest's module-scoped `world` builds it and empties the database after the last case)."""
+    return {
+        "phases": {phase: _actors(build(*phase)) for phase in PHASES},
+        "suggestions": _actors(build_suggestions()),
+        "reports": {state: _actors(build_report(state)) for state in ReportState},
+    }
+
+
+@pytest.fixture(scope="module")
+def clients(app, world):
+    """A client logged in for each user who acts, once: (id of the user) → client."""
+    users = [
+        *(user for built in world["phases"].values() for user in built["users"].values()),
+        *world["suggestions"]["users"].values(),
+        *(user for built in world["reports"].values() for user in built["users"].values()),
+    ]
+    logged_in = {}
+    with app.app_context():
+        for user in users:
+            if user.id not in logged_in:
+                logged_in[user.id] = app.test_client()
+                logged_in[user.id].login(user)
+    return logged_in
+
+
+@pytest.fixture
+def case(app):
+    """Run the case in one database transaction, rolled back after it: every session the case's requests open
+    joins it through a savepoint (their commits release the savepoint), so the next case finds the world as built.
+    pysqlite begins a transaction only before a write, and its savepoints would then commit: begin it here."""
+    db.session.remove()
+    connection = db.engine.connect()
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        connection.connection.driver_connection.isolation_level = None
+    transaction = connection.begin()
+    if sqlite:
+        connection.exec_driver_sql("BEGIN")
+    shared = db.session
+    # SQLAlchemy's own Session: Flask-SQLAlchemy's picks the engine over the connection it is bound to.
+    joined = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+    db.session = scoped_session(joined, scopefunc=lambda: id(app_ctx._get_current_object()))
+    try:
+        yield
+    finally:
+        db.session.remove()
+        db.session = shared
+        transaction.rollback()
+        if sqlite:
+            connection.connection.driver_connection.isolation_level = ""
+        connection.close()
 
 
 class Forms(HTMLParser):
@@ -187,10 +384,8 @@ def _cases():
                 yield pytest.param(phase, action, id=f"{name}:{action.name}")
 
 
-def assert_offered_exactly_when_accepted(client, world: dict, action: Action) -> None:
+def assert_offered_exactly_when_accepted(client, users: dict, ids: dict, action: Action) -> None:
     """Read the action's page as the role that acts, send the action as the page would, and compare."""
-    ids = world["ids"]
-    client.login(world["users"][action.role])
     page_url, url = fill(action.page, ids), fill(action.url, ids)
     page = client.get(page_url)
     forms = Forms(page_url)
@@ -208,8 +403,18 @@ def assert_offered_exactly_when_accepted(client, world: dict, action: Action) ->
 
 
 @pytest.mark.parametrize(("phase", "action"), list(_cases()))
-def test_an_action_is_offered_exactly_when_its_service_accepts_it(client, phase, action):
-    assert_offered_exactly_when_accepted(client, build(*phase), action)
+def test_an_action_is_offered_exactly_when_its_service_accepts_it(world, clients, case, phase, action):
+    built = world["phases"][phase]
+    client = clients[built["users"][action.role].id]
+    assert_offered_exactly_when_accepted(client, built["users"], built["ids"], action)
+
+
+@pytest.mark.parametrize("action", SUGGESTION_ACTIONS, ids=lambda a: a.name)
+@pytest.mark.parametrize("state", SUGGESTION_STATES)
+def test_a_suggestions_action_is_offered_exactly_when_its_service_accepts_it(world, clients, case, state, action):
+    built = world["suggestions"]
+    ids = {**built["ids"], "suggestion": built["suggestions"][state]}
+    assert_offered_exactly_when_accepted(clients[built["users"][action.role].id], built["users"], ids, action)
 
 
 REPORT_ACTIONS = [
@@ -224,28 +429,17 @@ REPORT_ACTIONS = [
 ]
 
 
-def build_report(state: ReportState) -> dict:
-    """A published plan's key project with its first quarter's report in `state`."""
-    office, unit = make_user(role="office"), make_unit()
-    staff = make_user(role="unit_staff", unit=unit)
-    [project] = make_published_plan(office=office, lead_unit=unit).projects
-    report = progress.save_report(
-        actor=staff,
-        project=project,
-        quarter=1,
-        percent=30,
-        status=ProgressStatus.on_track,
-        achievements="完成方案制定",
-        submit=state is not ReportState.draft,
-    )
-    if state in (ReportState.accepted, ReportState.returned):
-        progress.review_report(
-            actor=office, report=report, accept=state is ReportState.accepted, comment="请补充进度数据"
-        )
-    return {"users": {"office": office, "unit": staff}, "ids": {"project": project.id, "report": report.id}}
-
-
 @pytest.mark.parametrize("action", REPORT_ACTIONS, ids=lambda a: a.name)
 @pytest.mark.parametrize("state", list(ReportState), ids=lambda s: s.value)
-def test_a_progress_reports_action_is_offered_exactly_when_its_service_accepts_it(client, state, action):
-    assert_offered_exactly_when_accepted(client, build_report(state), action)
+def test_a_progress_reports_action_is_offered_exactly_when_its_service_accepts_it(world, clients, case, state, action):
+    built = world["reports"][state]
+    assert_offered_exactly_when_accepted(clients[built["users"][action.role].id], built["users"], built["ids"], action)
+
+
+def test_each_case_left_the_world_as_it_was_built(world):
+    """The rollback of each case is what makes a world built once honest: the states are still those built."""
+    states = {
+        state: db.session.get(Suggestion, suggestion_id).status.value
+        for state, suggestion_id in world["suggestions"]["suggestions"].items()
+    }
+    assert states == {state: state.removesuffix("_linked") for state in SUGGESTION_STATES}

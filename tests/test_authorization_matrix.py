@@ -27,6 +27,7 @@ GET  accounts.audit_log                      login   login   403     403     403
 GET  accounts.change_password                login   login   ok      ok      ok      ok      ok      ok
 GET  accounts.emblem                         ok      ok      ok      ok      ok      ok      ok      ok
 GET  accounts.login                          ok      ok      ok      ok      ok      ok      ok      ok
+GET  accounts.set_password                   404     404     404     404     404     404     404     404
 GET  accounts.site_settings                  login   login   403     403     403     403     403     ok
 GET  accounts.unit_form                      login   login   403     403     403     403     403     ok
 GET  accounts.unit_list                      login   login   403     403     403     403     403     ok
@@ -120,6 +121,7 @@ POST accounts.api_token_revoke               login   login   403     403     403
 POST accounts.change_password                login   login   ok      ok      ok      ok      ok      ok
 POST accounts.login                          ok      ok      ok      ok      ok      ok      ok      ok
 POST accounts.logout                         ok      ok      ok      ok      ok      ok      ok      ok
+POST accounts.set_password                   404     404     404     404     404     404     404     404
 POST accounts.site_settings                  login   login   403     403     403     403     403     ok
 POST accounts.todo_digest                    login   login   ok      ok      ok      ok      ok      ok
 POST accounts.unit_form                      login   login   403     403     403     403     403     ok
@@ -218,6 +220,7 @@ POST solicitation.suggestion_public          login   login   403     403     403
 POST solicitation.suggestion_publish_replies login   login   403     403     403     403     403     ok
 POST solicitation.suggestion_refer           login   login   403     403     403     403     403     ok
 POST solicitation.suggestion_reject          login   login   403     403     403     403     403     ok
+POST solicitation.suggestion_reopen          login   login   403     403     403     403     403     ok
 POST solicitation.suggestion_reveal          login   login   403     403     403     403     403     ok
 """
 REFUSED = {"login", "401", "403", "404"}

@@ -157,6 +157,7 @@ def build_world() -> dict:
             "fmt": "xlsx",
             "code": "en",
             "key": site.emblem_key,
+            "token": "not-a-signed-token",  # a set-your-password link that was never mailed
         },
         # Arguments that differ by route: the plan lives in its own round; two kinds of file.
         "overrides": {

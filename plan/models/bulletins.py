@@ -31,3 +31,13 @@ class Bulletin(db.Model):
 
     def __str__(self) -> str:
         return f"{self.plan.title} · Q{self.quarter}"
+
+
+class BulletinRead(db.Model):
+    """A user has opened an issued bulletin: it is no longer news on their to-do list (a leader's unread bulletin)."""
+
+    __tablename__ = "bulletin_reads"
+
+    bulletin_id: Mapped[int] = mapped_column(ForeignKey("bulletins.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    read_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from extensions import db
 from plan.models import (
     Bulletin,
+    BulletinRead,
     KeyProject,
     Plan,
     ProgressReport,
@@ -36,8 +37,9 @@ def bulletin_rows(plan: Plan, quarter: int) -> list[tuple[KeyProject, ProgressRe
     return sorted(rows, key=order)
 
 
-def latest_bulletin(plan_ids, *, issued_since: datetime) -> Bulletin | None:
-    """The bulletin of these plans issued last, if it was issued since `issued_since`."""
+def latest_bulletin(plan_ids, *, issued_since: datetime, unread_by: int) -> Bulletin | None:
+    """The bulletin of these plans issued last, if it was issued since `issued_since` and user `unread_by` has not
+    opened it."""
     query = (
         select(Bulletin)
         .options(selectinload(Bulletin.plan))
@@ -45,4 +47,7 @@ def latest_bulletin(plan_ids, *, issued_since: datetime) -> Bulletin | None:
         .order_by(Bulletin.issued_at.desc())
         .limit(1)
     )
-    return db.session.scalar(query)
+    latest = db.session.scalar(query)
+    if latest is None or db.session.get(BulletinRead, (latest.id, unread_by)) is not None:
+        return None
+    return latest

@@ -1,5 +1,7 @@
 """State changes of the quarterly bulletins (季度跟踪通报): the office writes and issues them."""
 
+from sqlalchemy.exc import IntegrityError
+
 from accounts import audit
 from accounts.models import User
 from accounts.permissions import check_office
@@ -8,6 +10,7 @@ from extensions import db
 from plan.errors import PlanError
 from plan.models import (
     Bulletin,
+    BulletinRead,
     Plan,
 )
 from plan.queries import (
@@ -46,3 +49,15 @@ def save_bulletin(
     )
     db.session.commit()
     return bulletin
+
+
+def mark_bulletin_read(*, user: User, bulletin: Bulletin) -> None:
+    """Note that `user` has opened the issued bulletin, so it is no longer news on their to-do list. A receipt, not
+    a change of the bulletin: not audited, as reading a page is not."""
+    if bulletin.issued_at is None or db.session.get(BulletinRead, (bulletin.id, user.id)) is not None:
+        return
+    db.session.add(BulletinRead(bulletin_id=bulletin.id, user_id=user.id))
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same user's other tab noted it first
+        db.session.rollback()

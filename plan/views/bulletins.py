@@ -70,6 +70,8 @@ def bulletin(plan_id, quarter):
         else:
             flash(_("Bulletin issued.") if issue else _("Bulletin saved."), "success")
         return redirect(url_for("plan.bulletin", plan_id=plan.id, quarter=quarter))
+    if current is not None:
+        bulletins.mark_bulletin_read(user=current_user, bulletin=current)
     return render_template(
         "plan/bulletin.html",
         plan=plan,

@@ -9,6 +9,7 @@ from accounts.models import Role, User
 from accounts.permissions import check_office
 from core.errors import RowsRejected
 from core.mail import queue_mail
+from core.models import max_length
 from core.spreadsheets import table_rows
 from core.urls import external_url
 from extensions import db
@@ -21,28 +22,58 @@ from solicitation.models import Proposal, ProposalStatus, Round
 
 # key, the spreadsheet's header (Chinese in every language: the office fills it in)
 IMPORT_COLUMNS = [("proposal", "项目编号"), ("title", "项目名称"), ("experts", "评审专家")]
+# An expert's profile as columns of the accounts' import (registered in review/views/__init__.py)
+PROFILE_IMPORT_COLUMNS = [("institution", "所在机构"), ("expertise", "专业领域"), ("max_load", "最多评审数")]
+PROFILE_FIELDS = ["institution", "expertise", "max_load"]
 EXPERT_SEPARATORS = re.compile(r"[、,，;；\n]+")
 
 
 def save_expert_profile(*, actor: User, expert: User, institution: str, expertise: str, max_load: int) -> ExpertProfile:
     """Record an expert's institution, fields of expertise and maximum load."""
     check_office(actor, ReviewError)
+    profile = _set_expert_profile(
+        actor=actor, expert=expert, institution=institution, expertise=expertise, max_load=max_load
+    )
+    db.session.commit()
+    return profile
+
+
+def import_expert_profile(*, actor: User, user: User, values: dict[str, str]) -> None:
+    """An account import row's profile columns (PROFILE_IMPORT_COLUMNS), all blank or for an expert; the import has
+    checked the actor and commits, all rows or none."""
+    given = [key for key, _header in PROFILE_IMPORT_COLUMNS if values.get(key)]
+    if not given:
+        return  # the defaults stand, as for an expert made by hand
+    if user.role is not Role.expert:
+        raise ReviewError("profile_not_expert", field=given[0])
+    for key, attribute in (("institution", ExpertProfile.institution), ("expertise", ExpertProfile.expertise)):
+        if len(values.get(key, "")) > max_length(attribute):
+            raise ReviewError("value_too_long", field=key, max=max_length(attribute))
+    load_text = values.get("max_load", "") or str(DEFAULT_MAX_LOAD)
+    if not load_text.isdigit():
+        raise ReviewError("max_load_not_number", field="max_load", value=load_text)
+    _set_expert_profile(
+        actor=actor,
+        expert=user,
+        institution=values.get("institution", ""),
+        expertise=values.get("expertise", ""),
+        max_load=int(load_text),
+    )
+
+
+def _set_expert_profile(*, actor: User, expert: User, institution: str, expertise: str, max_load: int) -> ExpertProfile:
+    """Set an expert's profile in the session, checked and audited; the caller commits."""
     if expert.role is not Role.expert:
         raise ReviewError("not_an_expert", name=expert.display_name)
     if max_load < 0:
         raise ReviewError("max_load_negative", field="max_load")
     profile = db.session.get(ExpertProfile, expert.id) or ExpertProfile(user_id=expert.id)
-    before = audit.snapshot(profile, ["institution", "expertise", "max_load"]) if profile.user_id else None
+    before = audit.snapshot(profile, PROFILE_FIELDS) if profile.user_id else None
     profile.institution, profile.expertise, profile.max_load = institution.strip(), expertise.strip(), max_load
     db.session.add(profile)
     audit.record(
-        actor=actor,
-        action="expert.profile",
-        obj=expert,
-        before=before,
-        after=audit.snapshot(profile, ["institution", "expertise", "max_load"]),
+        actor=actor, action="expert.profile", obj=expert, before=before, after=audit.snapshot(profile, PROFILE_FIELDS)
     )
-    db.session.commit()
     return profile
 
 

@@ -123,13 +123,12 @@ def decide_proposals(
     merged_into: Proposal | None = None,
 ) -> BulkOutcome:
     """Record one decision with one reason on each of a selection of the round's proposals, by the rule of
-    decide_proposal and audited one by one; a proposal the rule refuses is skipped and reported."""
+    decide_proposal and audited one by one; a proposal the rule refuses is skipped and reported. As for one
+    proposal, the reason is needed only against the cut line (入选 below it, 未入选 above it)."""
     check_office(actor, ReviewError)
     _check_round(round, deciding=True)
     if not proposals:
         raise ReviewError("nothing_selected", field="proposal_ids")
-    if not reason.strip():
-        raise ReviewError("reason_required_for_selection", field="reason")
     ranks, cut = _cut(round.id)
     _check_merge_target(decision, merged_into, ranks)
     outcome = BulkOutcome()

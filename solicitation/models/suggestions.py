@@ -66,8 +66,10 @@ class SuggestionStatus(LabelledEnum):
 St = SuggestionStatus
 # The office's triage, step by step; a rejected or merged suggestion can be taken up again.
 SUGGESTION_TRANSITIONS: dict[SuggestionStatus, tuple[SuggestionStatus, ...]] = {
-    St.received: (St.accepted, St.rejected, St.duplicate),
-    St.accepted: (St.referred, St.adopted, St.not_adopted, St.duplicate),
+    # Referring a received suggestion takes it up and refers it in one step.
+    St.received: (St.accepted, St.rejected, St.duplicate, St.referred),
+    # Back to received: an acceptance taken back while nothing followed it (reopen_refusal).
+    St.accepted: (St.referred, St.adopted, St.not_adopted, St.duplicate, St.received),
     St.referred: (St.adopted, St.not_adopted, St.accepted),
     St.rejected: (St.accepted,),
     St.duplicate: (St.accepted,),

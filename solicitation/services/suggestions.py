@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from accounts import audit
-from accounts.models import Role, Unit, User
+from accounts.models import AuditEvent, Role, Unit, User
 from accounts.permissions import check_office
 from core import clock
 from core.email_address import is_email_address
@@ -207,6 +207,41 @@ def accept_suggestion(*, actor: User, suggestion: Suggestion) -> Suggestion:
     return suggestion
 
 
+# What the office does with a suggestion that changes nothing in it: no obstacle to taking an acceptance back.
+READING_ACTIONS = ("suggestion.reveal_contact",)
+
+
+def reopen_refusal(suggestion: Suggestion) -> SolicitationError | None:
+    """Why the suggestion's acceptance cannot be taken back, or None: only an acceptance of a received suggestion
+    that nothing followed (no referral, reply, link, publication: nothing the audit log holds after it)."""
+    if suggestion.status is not St.accepted:
+        return SolicitationError("reopen_not_accepted")
+    latest = db.session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.object_type == "Suggestion",
+            AuditEvent.object_id == suggestion.id,
+            AuditEvent.action.not_in(READING_ACTIONS),
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    accepted_from = (latest.before or {}).get("status") if latest is not None else None
+    if latest is None or latest.action != "suggestion.accept" or accepted_from != St.received.value:
+        return SolicitationError("reopen_after_changes")
+    return None
+
+
+def reopen_suggestion(*, actor: User, suggestion: Suggestion) -> Suggestion:
+    """撤回受理: take back an acceptance nothing followed; the suggestion is received again, the resident told."""
+    check_office(actor, SolicitationError)
+    if refusal := reopen_refusal(suggestion):
+        raise refusal
+    _move(actor=actor, suggestion=suggestion, target=St.received, action="suggestion.reopen")
+    db.session.commit()
+    return suggestion
+
+
 def _reject(actor: User, suggestion: Suggestion, reason: RejectReason | None, reply: str) -> None:
     if reason is None:
         raise SolicitationError("reject_reason_required", field="reason")
@@ -281,7 +316,8 @@ def _refer(actor: User, suggestion: Suggestion, unit: Unit | None, note: str) ->
 
 
 def refer_suggestion(*, actor: User, suggestion: Suggestion, unit: Unit | None, note: str = "") -> Suggestion:
-    """转办: send the suggestion to a unit, which answers in its own view; its staff are told."""
+    """转办: send the suggestion to a unit, which answers in its own view; its staff are told. A received one is
+    taken up and referred in one step: its one event goes from received to referred, as the audit log says."""
     _refer(actor, suggestion, unit, note)
     db.session.commit()
     return suggestion

@@ -282,6 +282,19 @@ def suggestion_accept(suggestion_id):
     )
 
 
+@bp.post("/suggestions/<int:suggestion_id>/reopen")
+@office_required
+def suggestion_reopen(suggestion_id):
+    """撤回受理: take back an acceptance nothing followed."""
+    return _triage(
+        suggestion_id,
+        "reopen",
+        Form(),
+        lambda s, _f: services.reopen_suggestion(actor=current_user, suggestion=s),
+        _("The acceptance is taken back: the suggestion is received again."),
+    )
+
+
 @bp.post("/suggestions/<int:suggestion_id>/reject")
 @office_required
 def suggestion_reject(suggestion_id):

@@ -8,14 +8,16 @@ from sqlalchemy import func, select
 
 from accounts import imports
 from accounts.errors import AccountError
-from accounts.models import Role, Unit, UnitKind, User
+from accounts.models import AuditEvent, Role, Unit, UnitKind, User
 from core.errors import RowsRejected
 from core.mail import OutboxMessage
 from extensions import db
+from review.models import ExpertProfile
 from tests.factories import make_unit, make_user
 
 UNIT_HEADER = ["单位名称", "类型"]
 USER_HEADER = ["用户名", "姓名", "角色", "单位", "邮箱"]
+PROFILE_HEADER = ["所在机构", "专业领域", "最多评审数"]  # review's columns
 
 
 def xlsx_bytes(rows):
@@ -80,7 +82,7 @@ def test_office_can_import_a_dozen_longgang_units_from_excel(office):
     assert kinds["龙岗供电局"] is UnitKind.stationed
 
 
-def test_office_can_import_a_dozen_accounts_each_mailed_a_password_that_logs_in(office, client):
+def test_office_can_import_a_dozen_accounts_each_mailed_a_link_to_set_a_password_never_the_password(office, client):
     imports.import_units(actor=office, filename="单位.csv", data=csv_bytes([UNIT_HEADER, *LONGGANG_UNITS]))
     imported = imports.import_users(
         actor=office, filename="账号.xlsx", data=xlsx_bytes([USER_HEADER, *LONGGANG_ACCOUNTS])
@@ -91,10 +93,12 @@ def test_office_can_import_a_dozen_accounts_each_mailed_a_password_that_logs_in(
     expert = db.session.scalar(select(User).where(User.username == "expert_zheng"))
     assert expert.role is Role.expert and expert.unit.name == "区发展和改革局"
     mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "zhou@lg.gov.cn"))
-    lines = mail.body.splitlines()
-    password_line = lines[next(i for i, line in enumerate(lines) if "gaj_zhou" in line) + 1]
-    password = password_line.replace("：", ":").split(":", 1)[1].strip()
-    assert client.post("/login", data={"username": "gaj_zhou", "password": password}).status_code == 302
+    assert "gaj_zhou" in mail.body and "密码：" not in mail.body
+    link = next(line for line in mail.body.splitlines() if "/password/" in line)
+    path = link[link.index("/password/") :]
+    response = client.post(path, data={"new_password": "Longgang2017x", "confirm": "Longgang2017x"})
+    assert response.status_code == 302
+    assert client.post("/login", data={"username": "gaj_zhou", "password": "Longgang2017x"}).status_code == 302
 
 
 def test_one_bad_row_stops_the_account_import_and_each_problem_is_reported_with_its_line(office):
@@ -160,7 +164,38 @@ def test_office_downloads_the_account_template_with_its_chinese_headers(login_as
     login_as("office")
     response = client.get("/admin/users/import-template.xlsx")
     sheet = load_workbook(io.BytesIO(response.data)).active
-    assert [cell.value for cell in sheet[1]] == USER_HEADER
+    assert [cell.value for cell in sheet[1]] == [*USER_HEADER, *PROFILE_HEADER]
+
+
+def test_experts_come_in_with_their_profiles_and_other_rows_leave_the_profile_blank(office):
+    rows = [
+        [*USER_HEADER, *PROFILE_HEADER],
+        ["expert_wu", "吴教授", "专家", "", "wu@szu.edu.cn", "深圳大学", "城市建设、民生事业", "8"],
+        ["expert_li", "李研究员", "专家", "", "li@szu.edu.cn", "", "", ""],
+        ["leader_feng", "冯区长", "区领导", "", "feng@lg.gov.cn", "", "", ""],
+    ]
+    imports.import_users(actor=office, filename="账号.xlsx", data=xlsx_bytes(rows))
+    wu = db.session.scalar(select(User).where(User.username == "expert_wu"))
+    profile = db.session.get(ExpertProfile, wu.id)
+    assert (profile.institution, profile.expertise, profile.max_load) == ("深圳大学", "城市建设、民生事业", 8)
+    li = db.session.scalar(select(User).where(User.username == "expert_li"))
+    assert db.session.get(ExpertProfile, li.id) is None  # the default load stands, as for one made by hand
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "expert.profile"))
+
+
+def test_a_bad_profile_cell_stops_the_account_import_with_its_line_and_column(office):
+    rows = [
+        [*USER_HEADER, *PROFILE_HEADER],
+        ["expert_wu", "吴教授", "专家", "", "wu@szu.edu.cn", "深圳大学", "城市建设", "八"],
+        ["staff_he", "何经办", "单位经办人", "区财政局", "he@lg.gov.cn", "", "财政", ""],
+        ["expert_ok", "好专家", "专家", "", "ok@szu.edu.cn", "深圳大学", "", "5"],
+    ]
+    make_unit(name="区财政局")
+    with pytest.raises(RowsRejected) as rejected:
+        imports.import_users(actor=office, filename="账号.csv", data=csv_bytes(rows))
+    problems = [(line, column) for line, column, _message in rejected.value.problems]
+    assert problems == [(2, "最多评审数"), (3, "专业领域")]
+    assert count(User) == 1 and db.session.scalar(select(func.count()).select_from(ExpertProfile)) == 0
 
 
 @pytest.mark.parametrize("role", ["unit_staff", "expert", "leader"])

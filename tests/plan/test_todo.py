@@ -12,6 +12,8 @@ from plan.services import bulletins, progress
 from plan.todo import BULLETIN_NEWS_DAYS
 from tests.factories import make_user
 
+MENU_BADGE = 'class="count-badge" aria-label='
+
 
 @pytest.fixture
 def page_request(app):
@@ -118,4 +120,22 @@ def test_the_menu_badge_counts_what_waits_for_a_leader_exactly(client, planning,
     submit(published.projects[0], 1, 10)
     client.login(leader)
     page = client.get("/leading").get_data(as_text=True)
-    assert re.search(r'class="count-badge"[^>]*>3</span>', page)  # two projects led, one of them behind
+    assert re.search(r'class="count-badge"[^>]*>1</span>', page)  # two projects led, one of them behind
+
+
+def test_a_leader_whose_projects_are_on_track_sees_no_badge_but_sees_them_listed(client, planning, published, leader):
+    client.login(leader)
+    page = client.get("/leading").get_data(as_text=True)
+    assert MENU_BADGE not in page
+    assert all(project.title in page for project in published.projects[:2])
+    assert "/leading" in client.get("/").get_data(as_text=True)  # the home page's to-do list still links them
+
+
+def test_an_issued_bulletin_waits_for_a_leader_until_they_open_it(client, planning, published, leader):
+    bulletins.save_bulletin(actor=planning["office"], plan=published, quarter=1, summary="", remarks={}, issue=True)
+    client.login(leader)
+    page = client.get("/").get_data(as_text=True)
+    assert f"/plans/{published.id}/bulletins/1" in page and re.search(r'class="count-badge"[^>]*>1</span>', page)
+    assert client.get(f"/plans/{published.id}/bulletins/1").status_code == 200
+    page = client.get("/").get_data(as_text=True)
+    assert f"/plans/{published.id}/bulletins/1" not in page and MENU_BADGE not in page

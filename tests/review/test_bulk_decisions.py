@@ -77,7 +77,6 @@ def test_a_selection_decision_skips_and_reports_what_the_rule_refuses(history):
     "changes, code",
     [
         ({"proposals": []}, "nothing_selected"),
-        ({"reason": "  "}, "reason_required_for_selection"),
         ({"decision": Decision.merged}, "merge_target_required"),
         ({"decision": Decision.merged, "merged_into": "another round's"}, "merge_target_not_in_round"),
     ],
@@ -91,6 +90,25 @@ def test_bad_input_to_a_selection_decision_changes_nothing(history, changes, cod
         screening.decide_proposals(actor=office, round=history, **arguments)
     assert db.session.scalar(select(func.count()).select_from(Screening).where(Screening.decision.is_not(None))) == 0
     assert audited("screening.decide") == []
+
+
+def test_a_selection_needs_a_reason_only_where_one_decision_does_against_the_cut_line(history):
+    office = make_user(role="office")
+    screening.set_cut_line(actor=office, round=history, cut_line=10, cut_percent=None)
+    proposals = ranked(history)
+    above = screening.decide_proposals(
+        actor=office, round=history, proposals=proposals[:3], decision=Decision.selected, reason=""
+    )
+    below = screening.decide_proposals(
+        actor=office, round=history, proposals=proposals[12:], decision=Decision.not_selected, reason=""
+    )
+    assert above.done == proposals[:3] and below.done == proposals[12:]
+    across = screening.decide_proposals(
+        actor=office, round=history, proposals=proposals[3:5] + [proposals[10]], decision=Decision.selected, reason=""
+    )
+    assert across.done == proposals[3:5]
+    assert [(p, error.code) for p, error in across.refused] == [(proposals[10], "reason_required_against_cut")]
+    assert proposals[10].id not in decisions(history)
 
 
 def test_unit_staff_cannot_decide_a_selection(history):
@@ -160,7 +178,6 @@ def test_office_decides_the_ticked_proposals_from_the_ranking_after_confirming(c
     "form, message",
     [
         ({"action": "not_selected", "reason": "得分靠后"}, "请至少勾选一个项目"),
-        ({"action": "not_selected", "proposal_ids": "first"}, "请写明理由"),
         ({"action": "merged", "proposal_ids": "first", "reason": "内容相近"}, "请选择合并到的项目"),
         ({"action": "merged", "proposal_ids": "first", "reason": "内容相近", "merged_into_id": "elsewhere"}, "在审"),
     ],

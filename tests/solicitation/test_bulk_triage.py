@@ -62,14 +62,14 @@ def test_a_preview_says_what_would_change_and_who_would_be_mailed_and_changes_no
         services.accept_suggestion(actor=office, suggestion=make_suggestion(round=round, contact_email=email))
         for email in ("a@example.cn", "")
     ]
-    fresh = make_suggestion(round=round)
+    spam = services.reject_suggestion(actor=office, suggestion=make_suggestion(round=round), reason=RejectReason.spam)
     events, mails = count(AuditEvent), count(OutboxMessage)
     outcome = services.preview_triage(
-        actor=office, round=round, suggestions=[*accepted, fresh], choice=BulkChoice(action="refer", unit_id=unit.id)
+        actor=office, round=round, suggestions=[*accepted, spam], choice=BulkChoice(action="refer", unit_id=unit.id)
     )
-    assert outcome.changed == accepted and [s for s, _ in outcome.refused] == [fresh]
+    assert outcome.changed == accepted and [s for s, _ in outcome.refused] == [spam]
     assert outcome.residents_mailed == 1 and outcome.staff_mailed == [staff] and outcome.unit == unit
-    assert statuses([*accepted, fresh]) == [St.accepted, St.accepted, St.received]
+    assert statuses([*accepted, spam]) == [St.accepted, St.accepted, St.rejected]
     assert (count(AuditEvent), count(OutboxMessage)) == (events, mails)
 
 

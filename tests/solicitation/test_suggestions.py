@@ -117,7 +117,7 @@ def test_only_the_referred_unit_answers():
     ("path", "target"),
     [
         ((), St.adopted),
-        ((), St.referred),
+        (("reject",), St.referred),
         (("accept",), St.rejected),
         (("reject",), St.adopted),
         (("accept", "adopt"), St.accepted),
