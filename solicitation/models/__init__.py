@@ -1,4 +1,4 @@
-"""The records of solicitation: rounds and categories, unit proposals, residents' suggestions."""
+"""The records of solicitation: rounds and categories, topics, unit proposals, residents' suggestions."""
 
 from solicitation.models.proposals import (
     PROPOSAL_EDITABLE,
@@ -23,8 +23,11 @@ from solicitation.models.suggestions import (
     SuggestionStatus,
     suggestion_proposals,
 )
+from solicitation.models.topics import Topic, TopicStatus
 
 __all__ = [
+    "Topic",
+    "TopicStatus",
     "PUBLIC_CHANNELS",
     "SUGGESTION_TRANSITIONS",
     "TAKEN_UP",
