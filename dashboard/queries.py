@@ -177,12 +177,13 @@ def score_histogram(round_id: int, *, bins: int = BINS) -> list[tuple[int, int, 
 
 
 def plan_progress(round_id: int) -> list[tuple[KeyProject, ProgressReport | None]]:
-    """Each key project of the round's plan, in order, with its latest report the office accepted (or None)."""
-    plan = plan_queries.plan_of(round_id, with_projects=True)  # their parts and lead units too
-    if plan is None:
-        return []
-    latest = plan_queries.latest_reports(plan)
-    return [(project, latest.get(project.id)) for project in plan.projects]
+    """Each key project of the round's plans, plan after plan, in order, with its latest report the office
+    accepted (or None)."""
+    rows = []
+    for plan in plan_queries.plans_of(round_id):
+        latest = plan_queries.latest_reports(plan)
+        rows += [(project, latest.get(project.id)) for project in plan.projects]
+    return rows
 
 
 def round_figures(round_id: int) -> RoundFigures:

@@ -189,10 +189,13 @@ def _histogram(bands: list[tuple[int, int, int]]) -> Figure:
 def _progress(rows: list) -> Figure:
     """Each key project's latest share done that the office accepted, coloured by its status."""
     title, bars, table = _("Plan progress"), [], []
+    several = len({project.plan_id for project, _report in rows}) > 1
     for project, report in rows:
         label = f"{project.number}、{project.title}"
         if project.part:  # the plan's grouping kept: its part (板块) before each project
             label = f"{project.part.title} · {label}"
+        if several:  # with several plans in the round, their numbers repeat: each label says its plan
+            label = f"{project.plan.title} · {label}"
         if report is None:
             note = _("No accepted report yet")
             bars.append(charts.Bar(label, None, note))

@@ -28,6 +28,7 @@ AUDIT_TEXTS = {
             "bulletin.issue": _l("issued a bulletin of"),
         },
         fields={
+            "title": FIELD_LABELS["title"],
             "status": STATUS,
             "meeting": FIELD_LABELS["meeting"],
             "approved_on": FIELD_LABELS["approved_on"],

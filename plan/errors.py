@@ -8,7 +8,8 @@ from core.errors import DomainError
 class PlanError(DomainError):
     messages = {
         "round_not_planning": _l("The plan is drafted once the round has moved to “Drafting the plan”."),
-        "plan_exists": _l("This round already has a plan."),
+        "plan_exists": _l("This round already has a plan titled %(title)s."),
+        "field_required": _l("This field is required."),
         "plan_not_draft": _l("The plan is “%(status)s”: key projects change only while it is a draft."),
         "transition_not_allowed": _l("A plan that is “%(current)s” cannot become “%(target)s”."),
         "plan_empty": _l("A plan needs at least one key project."),

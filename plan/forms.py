@@ -137,6 +137,33 @@ class KeyProjectForm(VersionedForm):
         return {quarter: self[f"milestone_{quarter}"].data or "" for quarter in QUARTERS}
 
 
+class PlanForm(Form):
+    """A new plan (one named list) of a round."""
+
+    title = StringField(
+        _l("Title of the plan"),
+        validators=[DataRequired(), length_of(Plan.title)],
+        description=_l("E.g. 区委全面深化改革委员会2023年工作要点, or 2023年改革攻坚“点题”项目"),
+    )
+    from_selection = BooleanField(
+        _l("Make a key project of each selected proposal not yet in another plan of the round"),
+        description=_l("Leave it unticked for a list of tasks handed down, which you enter one by one."),
+    )
+
+    @classmethod
+    def for_round(cls, round, plans, **kwargs):
+        """The form to add a plan: the first is titled as the round and takes the selection by default; a round
+        without solicitation has no selection to take."""
+        form = cls(**kwargs)
+        if not round.solicits:
+            del form.from_selection
+        elif not form.is_submitted():
+            form.from_selection.data = not plans
+        if not form.is_submitted() and not plans:
+            form.title.data = round.title
+        return form
+
+
 class ApprovalForm(VersionedForm):
     """审议通过: the meeting that approved the plan, and its date; with the plan's version its page showed, which
     the plan's other moves send too."""

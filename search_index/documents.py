@@ -343,7 +343,9 @@ def _url_of(kind: str, record_id: int, whole_plan: bool, loaded_records: dict[st
         if not staff:
             return url_for("plan.plan_public", plan_id=project.plan_id, _anchor=f"p{record_id}")
         if whole_plan:
-            return url_for("plan.plan_detail", round_id=project.plan.round_id, _anchor=f"k{record_id}")
+            return url_for(
+                "plan.plan_detail", round_id=project.plan.round_id, plan_id=project.plan_id, _anchor=f"k{record_id}"
+            )
         return url_for("plan.key_project_tasks", project_id=record_id)
     if record_id not in reports:
         return url_for("plan.plan_index")

@@ -16,8 +16,9 @@ from solicitation.forms import (
     RejectForm,
     ReturnProposalForm,
     RoundForm,
+    TopicForm,
 )
-from solicitation.models import Channel, ProposalStatus, RejectReason, RoundStatus, SuggestionStatus
+from solicitation.models import Channel, ProposalStatus, RejectReason, RoundStatus, SuggestionStatus, TopicStatus
 
 STATUS = _l("Status")
 
@@ -43,6 +44,7 @@ AUDIT_TEXTS = {
                 "review_deadline",
                 "plan_date",
             ),
+            "solicits": _l("Solicits proposals"),
             "status": STATUS,
             "file": _l("File"),
             "rows": _l("Rows"),
@@ -58,6 +60,17 @@ AUDIT_TEXTS = {
         name=_l("category"),
         verbs={"category.create": _l("created"), "category.update": _l("edited"), "category.delete": _l("deleted")},
         fields={**form_labels(CategoryForm, "name", "description"), "position": _l("Position")},
+    ),
+    "Topic": RecordText(
+        name=_l("topic (点题)"),
+        verbs={
+            "topic.create": _l("set"),
+            "topic.update": _l("edited"),
+            "topic.publish": _l("published"),
+            "topic.withdraw": _l("withdrew"),
+        },
+        fields={**form_labels(TopicForm, "title", "category_id", "problem", "expected_result"), "status": STATUS},
+        values={"status": TopicStatus},
     ),
     "Proposal": RecordText(
         name=_l("proposal"),
@@ -77,6 +90,7 @@ AUDIT_TEXTS = {
                 ProposalForm,
                 "title",
                 "category_id",
+                "topic_id",
                 "background",
                 "content",
                 "innovation",

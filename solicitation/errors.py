@@ -17,6 +17,14 @@ class SolicitationError(DomainError):
             "The dates must follow each other: solicitation opens, solicitation closes, review deadline, plan date."
         ),
         "transition_not_allowed": _l("A round cannot move from “%(current)s” to “%(target)s”."),
+        "round_without_solicitation": _l(
+            "This round makes plans of tasks handed down, without solicitation: it has no solicitation or review."
+        ),
+        "topic_not_draft": _l("Only a draft topic can be published."),
+        "topic_withdrawn": _l("The topic was withdrawn; it no longer changes."),
+        "topic_not_published": _l("Only a published topic can be withdrawn."),
+        "topic_not_open": _l("Choose one of the topics published in this round, or none."),
+        "topic_title_required": _l("Name the topic's problem."),
         "no_categories": _l("Give the round at least one category before opening solicitation."),
         "round_closed": _l("The round is closed; its settings can no longer change."),
         "category_name_taken": _l("This round already has a category named %(name)s."),

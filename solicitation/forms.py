@@ -14,7 +14,7 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation
 
 from accounts.models import UnitKind
 from accounts.queries import unit_choices
@@ -41,9 +41,19 @@ from solicitation.models import (
     RoundStatus,
     Suggestion,
     SuggestionStatus,
+    Topic,
+    TopicStatus,
 )
 from solicitation.presets import preset_choices
+from solicitation.queries import topic_choices
 from solicitation.services.suggestions import BulkChoice
+
+
+def _required_when_soliciting(form, field):
+    """A round that solicits needs its solicitation and review dates; one of tasks handed down may leave them."""
+    plan_only = getattr(form, "plan_only", None)
+    if field.data is None and not (plan_only is not None and plan_only.data):
+        raise StopValidation(_l("This field is required."))
 
 
 class RoundForm(VersionedForm):
@@ -52,9 +62,13 @@ class RoundForm(VersionedForm):
     year = IntegerField(_l("Plan year"), validators=[DataRequired(), NumberRange(min=2000, max=2100)])
     title = StringField(_l("Title"), validators=[DataRequired(), length_of(Round.title)])
     description = TextAreaField(_l("Description"), validators=[Optional(), length_of(Round.description)])
-    solicitation_opens = DateField(_l("Solicitation opens"), validators=[DataRequired()])
-    solicitation_closes = DateField(_l("Solicitation closes"), validators=[DataRequired()])
-    review_deadline = DateField(_l("Review deadline"), validators=[DataRequired()])
+    plan_only = BooleanField(
+        _l("Tasks handed down only (无征集): no solicitation or review; the round starts drafting its plans"),
+        description=_l("Its solicitation and review dates may stay empty."),
+    )
+    solicitation_opens = DateField(_l("Solicitation opens"), validators=[_required_when_soliciting, Optional()])
+    solicitation_closes = DateField(_l("Solicitation closes"), validators=[_required_when_soliciting, Optional()])
+    review_deadline = DateField(_l("Review deadline"), validators=[_required_when_soliciting, Optional()])
     plan_date = DateField(_l("Plan date"), validators=[DataRequired()])
     category_preset = SelectField(_l("Categories to start with"), validators=[Optional()])
 
@@ -68,7 +82,38 @@ class RoundForm(VersionedForm):
                 form.year.data = clock.today().year + 1
             del form.lock_version
         else:
-            del form.category_preset
+            del form.category_preset, form.plan_only
+        return form
+
+
+class TopicForm(Form):
+    title = StringField(_l("Problem to solve"), validators=[DataRequired(), length_of(Topic.title)])
+    category_id = SelectField(_l("Field"), coerce=optional_int)
+    problem = TextAreaField(
+        _l("What goes wrong today"),
+        validators=[length_of(Topic.problem)],
+        description=_l("What the research visits and talks found, for units to answer."),
+    )
+    expected_result = TextAreaField(_l("Expected result"), validators=[length_of(Topic.expected_result)])
+
+    @classmethod
+    def for_round(cls, round, topic=None):
+        form = cls(obj=topic)
+        form.category_id.choices = options([(c.id, c.name) for c in round.categories], blank=_l("— choose —"))
+        return form
+
+
+class TopicFilterForm(FilterForm):
+    q = SearchField(_l("Search"))
+    status = SelectField(
+        _l("Status"), choices=lambda: options(TopicStatus.choices(), blank=_l("All")), coerce=enum_coerce(TopicStatus)
+    )
+    category_id = SelectField(_l("Field"), coerce=optional_int)
+
+    @classmethod
+    def for_round(cls, round):
+        form = cls()
+        form.category_id.choices = options([(c.id, c.name) for c in round.categories], blank=_l("All"))
         return form
 
 
@@ -107,6 +152,11 @@ class ProposalForm(VersionedForm):
 
     title = StringField(_l("Project title"), validators=[DataRequired(), length_of(Proposal.title)])
     category_id = SelectField(_l("Category"), coerce=optional_int)
+    topic_id = SelectField(
+        _l("Topic it answers (点题)"),
+        coerce=optional_int,
+        description=_l("One of the problems the reform office set in this round, or none."),
+    )
     background = TextAreaField(
         _l("Background and the problem it solves"),
         validators=[length_of(Proposal.background)],
@@ -139,6 +189,16 @@ class ProposalForm(VersionedForm):
             [(category.id, category.name) for category in round.categories], blank=_l("— choose —")
         )
         form.cooperating_unit_ids.choices = options([(uid, name) for uid, name in unit_choices() if uid != unit_id])
+        # The topics open to answer, and the one the proposal answers even once withdrawn; none: no choice.
+        topics = [
+            t
+            for t in topic_choices(round.id)
+            if t.status is TopicStatus.published or (proposal and t.id == proposal.topic_id)
+        ]
+        if topics:
+            form.topic_id.choices = options([(topic.id, topic.title) for topic in topics], blank=_l("None"))
+        else:
+            del form.topic_id
         if proposal is None:
             del form.lock_version
         elif not form.is_submitted():
@@ -153,7 +213,10 @@ class ProposalForm(VersionedForm):
     def proposal_fields(self) -> dict:
         """The values the services take, by field name."""
         names = ["title", "category_id", "background", "content", "innovation", "goals", "contact_name"]
-        return {name: self[name].data for name in [*names, "contact_phone"]}
+        fields = {name: self[name].data for name in [*names, "contact_phone"]}
+        if "topic_id" in self:
+            fields["topic_id"] = self.topic_id.data
+        return fields
 
 
 class RecordedProposalForm(ProposalForm):

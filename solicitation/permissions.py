@@ -22,6 +22,12 @@ def can_transition_round(user, round, target) -> bool:
     return is_office(user) and round.transition_refusal(target) is None
 
 
+def can_manage_topics(user) -> bool:
+    """The office sets, publishes and withdraws a round's topics (点题), and reads each one's answers; units see the
+    published ones on their proposal form."""
+    return is_office(user)
+
+
 def can_record_proposals(user, round) -> bool:
     """The office, once solicitation has closed, records proposals units sent outside the platform."""
     return is_office(user) and recording_refusal(round) is None
@@ -116,6 +122,7 @@ TEMPLATE_PREDICATES = {
     "can_see_referrals": can_see_referrals,
     "can_view_rounds": can_view_rounds,
     "can_manage_rounds": can_manage_rounds,
+    "can_manage_topics": can_manage_topics,
     "can_transition_round": can_transition_round,
     "can_record_proposals": can_record_proposals,
     "can_propose": can_propose,

@@ -114,6 +114,10 @@ GET  solicitation.suggestion_detail          login   login   ok      403     403
 GET  solicitation.suggestion_import          login   login   403     403     403     403     403     ok
 GET  solicitation.suggestion_import_template login   login   403     403     403     403     403     ok
 GET  solicitation.suggestion_list            login   login   403     403     403     403     403     ok
+GET  solicitation.topic_create               login   login   403     403     403     403     403     ok
+GET  solicitation.topic_detail               login   login   403     403     403     403     403     ok
+GET  solicitation.topic_edit                 login   login   403     403     403     403     403     ok
+GET  solicitation.topic_list                 login   login   403     403     403     403     403     ok
 GET  solicitation.track                      ok      ok      ok      ok      ok      ok      ok      ok
 POST accounts.account_import                 login   login   403     403     403     403     403     ok
 POST accounts.api_token_create               login   login   403     403     403     403     403     ok
@@ -222,6 +226,10 @@ POST solicitation.suggestion_refer           login   login   403     403     403
 POST solicitation.suggestion_reject          login   login   403     403     403     403     403     ok
 POST solicitation.suggestion_reopen          login   login   403     403     403     403     403     ok
 POST solicitation.suggestion_reveal          login   login   403     403     403     403     403     ok
+POST solicitation.topic_create               login   login   403     403     403     403     403     ok
+POST solicitation.topic_edit                 login   login   403     403     403     403     403     ok
+POST solicitation.topic_publish              login   login   403     403     403     403     403     ok
+POST solicitation.topic_withdraw             login   login   403     403     403     403     403     ok
 """
 REFUSED = {"login", "401", "403", "404"}
 # Query arguments a route needs to do its work rather than say what is missing.

@@ -18,7 +18,7 @@ from review.models import Recommendation, SuggestionReview
 from review.services import assignments, conflicts, field_visits, reviews, suggestion_reviews
 from search_index.models import SearchQueue
 from solicitation.models import RoundStatus
-from solicitation.services import exports, suggestions
+from solicitation.services import exports, suggestions, topics
 from solicitation.services import proposals as proposal_services
 from solicitation.services.rounds import transition_round
 from tests.factories import (
@@ -47,6 +47,7 @@ def build_world() -> dict:
 
     round = make_open_round(actor=office, categories=("经济发展", "民生事业"))
     criterion = make_criterion(round=round, actor=office)
+    topic = topics.create_topic(actor=office, round=round, title="破解老旧小区物业管理难题", category_id=None)
     proposal = make_proposal(round=round, author=staff_a)
     attachment = proposal_services.add_attachment(actor=staff_a, proposal=proposal, filename="方案.pdf", data=PDF)
     proposal_services.submit_proposal(actor=staff_a, proposal=proposal)
@@ -133,6 +134,7 @@ def build_world() -> dict:
         "args": {
             "round_id": round.id,
             "category_id": round.categories[0].id,
+            "topic_id": topic.id,
             "criterion_id": criterion.id,
             "proposal_id": proposal.id,
             "attachment_id": attachment.id,

@@ -1,9 +1,9 @@
-"""The annual plan (改革计划文本) of a round, its states, and the snapshots of its versions."""
+"""The plans (改革计划文本) of a round, their states, and the snapshots of their versions."""
 
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, true
+from sqlalchemy import ForeignKey, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import User
@@ -53,12 +53,14 @@ class Numbering(LabelledEnum):
 
 
 class Plan(Versioned, db.Model):
-    """A round's plan; its text is its key projects, in order."""
+    """One named list of a round (a round may publish several, e.g. 工作要点 and 点题); its text is its key
+    projects, in order."""
 
     __tablename__ = "plans"
+    __table_args__ = (UniqueConstraint("round_id", "title", name="uq_plans_round_title"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), unique=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     status: Mapped[PlanStatus] = mapped_column(
         db.Enum(PlanStatus, native_enum=False, length=30), default=PlanStatus.draft

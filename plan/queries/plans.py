@@ -46,10 +46,14 @@ PROJECT_ROWS = selectinload(Plan.projects).options(
 )
 
 
-def plan_of(round_id: int, *, with_projects: bool = False) -> Plan | None:
-    """The round's plan; `with_projects` also reads its key projects as the plan's page lists them."""
-    query = select(Plan).where(Plan.round_id == round_id)
-    return db.session.scalar(query.options(PROJECT_ROWS) if with_projects else query)
+def plans_of(round_id: int) -> list[Plan]:
+    """The round's plans (its named lists), in the order they were drafted."""
+    return list(db.session.scalars(select(Plan).where(Plan.round_id == round_id).order_by(Plan.id)))
+
+
+def plan_with_projects(plan_id: int) -> Plan | None:
+    """One plan with its key projects read as the plan's page lists them."""
+    return db.session.scalar(select(Plan).where(Plan.id == plan_id).options(PROJECT_ROWS))
 
 
 def versions(plan_id: int) -> list[PlanVersion]:
@@ -119,7 +123,7 @@ def published_version(plan_id: int) -> PlanVersion | None:
 def published_plans() -> list[tuple[Plan, PlanVersion]]:
     """Every plan that has been published (`publicly_visible_plans`), with its latest published snapshot, newest
     year first: the list of plans, the same for every reader."""
-    query = select(Plan).where(publicly_visible_plans()).order_by(Plan.round_id.desc())
+    query = select(Plan).where(publicly_visible_plans()).order_by(Plan.round_id.desc(), Plan.id)
     plans = list(db.session.scalars(query))
     versions = published_versions([plan.id for plan in plans])
     return [(plan, versions[plan.id]) for plan in plans]

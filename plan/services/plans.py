@@ -56,17 +56,36 @@ def _record_version(actor: User | None, plan: Plan) -> PlanVersion:
     return version
 
 
-def create_plan(*, actor: User, round: Round) -> Plan:
-    """Draft the round's plan: one key project per selected proposal, in ranking order, their text copied."""
+def create_plan(*, actor: User, round: Round, title: str | None = None, from_selection: bool = True) -> Plan:
+    """Draft a plan (one named list) of the round, titled as the round unless named. From the selection: one key
+    project per selected proposal not yet in another of the round's plans, in ranking order, their text copied;
+    otherwise empty, for tasks handed down that the office enters itself."""
     check_office(actor, PlanError)
     if round.status is not RoundStatus.planning:
         raise PlanError("round_not_planning")
-    if db.session.scalar(select(Plan.id).where(Plan.round_id == round.id)):
-        raise PlanError("plan_exists")
-    plan = Plan(round=round, title=round.title, status=PlanStatus.draft, version=1)
+    title = round.title if title is None else title.strip()
+    if not title:
+        raise PlanError("field_required", field="title")
+    if db.session.scalar(select(Plan.id).where(Plan.round_id == round.id, Plan.title == title)):
+        raise PlanError("plan_exists", field="title", title=title)
+    plan = Plan(round=round, title=title, status=PlanStatus.draft, version=1)
     # Its parts (板块) are the round's categories to start with; the office renames, adds and removes them.
     parts = {c.id: PlanPart(title=c.name, position=i) for i, c in enumerate(round.categories, start=1)}
     plan.parts = list(parts.values())
+    db.session.add(plan)
+    if from_selection:
+        _add_selected_proposals(plan, parts)
+        renumber(plan)  # the ranking's order within each part
+    audit.record(actor=actor, action="plan.create", obj=plan, after={"title": title, "projects": len(plan.projects)})
+    db.session.commit()
+    return plan
+
+
+def _add_selected_proposals(plan: Plan, parts: dict) -> None:
+    round = plan.round
+    in_a_plan = (
+        select(KeyProject.proposal_id).join(Plan).where(Plan.round_id == round.id, KeyProject.proposal_id.is_not(None))
+    )
     # The selected proposals whole (the ranking loads only a list's columns), in one query.
     selected = db.session.scalars(
         select(Proposal)
@@ -76,6 +95,7 @@ def create_plan(*, actor: User, round: Round) -> Plan:
             Proposal.round_id == round.id,
             Screening.decision == Decision.selected,
             Screening.published_at.is_not(None),
+            Proposal.id.not_in(in_a_plan),
         )
     ).all()
     rank = {row.proposal.id: index for index, row in enumerate(rank_round(round.id, details=False).rows)}
@@ -95,11 +115,6 @@ def create_plan(*, actor: User, round: Round) -> Plan:
                 cooperating_units=list(proposal.cooperating_units),
             )
         )
-    db.session.add(plan)
-    renumber(plan)  # the ranking's order within each part
-    audit.record(actor=actor, action="plan.create", obj=plan, after={"projects": len(plan.projects)})
-    db.session.commit()
-    return plan
 
 
 def transition_plan(

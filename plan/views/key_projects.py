@@ -39,7 +39,9 @@ def _project_form(plan, project=None):
             show_error(form, error)
         else:
             flash(_("Key project %(number)s saved.", number=project.number), "success")
-            return redirect(url_for("plan.plan_detail", round_id=plan.round_id, _anchor=f"k{project.id}"))
+            return redirect(
+                url_for("plan.plan_detail", round_id=plan.round_id, plan_id=plan.id, _anchor=f"k{project.id}")
+            )
     return render_template("plan/key_project_form.html", form=form, plan=plan, project=project), form_status(form)
 
 
@@ -71,7 +73,9 @@ def key_project_move(project_id):
         )
     except DomainError as error:
         flash(error.message, "error")
-    return redirect(url_for("plan.plan_detail", round_id=project.plan.round_id, _anchor=f"k{project.id}"))
+    return redirect(
+        url_for("plan.plan_detail", round_id=project.plan.round_id, plan_id=project.plan_id, _anchor=f"k{project.id}")
+    )
 
 
 @bp.post("/key-projects/<int:project_id>/delete")
@@ -79,14 +83,14 @@ def key_project_move(project_id):
 def key_project_delete(project_id):
     """Take a key project out of the draft plan."""
     project = db.get_or_404(KeyProject, project_id)
-    round_id, title = project.plan.round_id, project.title
+    round_id, plan_id, title = project.plan.round_id, project.plan_id, project.title
     try:
         key_projects.remove_key_project(actor=current_user, project=project)
     except DomainError as error:
         flash(error.message, "error")
     else:
         flash(_("“%(title)s” taken out of the plan.", title=title), "success")
-    return redirect(url_for("plan.plan_detail", round_id=round_id))
+    return redirect(url_for("plan.plan_detail", round_id=round_id, plan_id=plan_id))
 
 
 @bp.route("/plans/<int:plan_id>/projects/import", methods=["GET", "POST"])
@@ -99,7 +103,7 @@ def key_projects_import(plan_id):
     done, count, rejected = run_import(form, partial(key_projects.import_key_projects, actor=current_user, plan=plan))
     if done:
         flash(_("%(count)d key projects added.", count=count), "success")
-        return redirect(url_for("plan.plan_detail", round_id=plan.round_id))
+        return redirect(url_for("plan.plan_detail", round_id=plan.round_id, plan_id=plan.id))
     page = render_template("plan/key_projects_import.html", form=form, plan=plan, rejected=rejected)
     return page, form_status(form)
 

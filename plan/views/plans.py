@@ -12,7 +12,7 @@ from core.exports import Document, Kind, docx_response, table_response
 from core.forms import form_status, show_error
 from extensions import db
 from plan import queries
-from plan.forms import FIELD_LABELS, ApprovalForm, PlanLayoutForm
+from plan.forms import FIELD_LABELS, ApprovalForm, PlanForm, PlanLayoutForm
 from plan.models import PLAN_TRANSITIONS, Plan, PlanStatus
 from plan.permissions import can_view_plan
 from plan.services import documents
@@ -33,13 +33,21 @@ SUMMARY_COLUMNS = [
 ]
 
 
-def _render_plan(round, *, approval_form=None, status=200):
-    """The plan's page, its key projects read in one query for each kind of record."""
-    plan = queries.plan_of(round.id, with_projects=True)
+def _render_plan(round, plan_id=None, *, approval_form=None, plan_form=None, status=200):
+    """A plan's page (the round's first when none is named), with the tabs of the round's other plans; its key
+    projects read in one query for each kind of record."""
+    plans = queries.plans_of(round.id)
+    if plan_id is None and plans:
+        plan_id = plans[0].id
+    plan = queries.plan_with_projects(plan_id) if plan_id else None
+    if plan_id and (plan is None or plan.round_id != round.id):
+        abort(404)
     return render_template(
         "plan/plan_detail.html",
         round=round,
         plan=plan,
+        plans=plans,
+        plan_form=plan_form or PlanForm.for_round(round, plans, formdata=None),
         versions=queries.versions(plan.id) if plan else [],
         statuses=list(PlanStatus),
         next_statuses=PLAN_TRANSITIONS[plan.status] if plan else (),
@@ -49,26 +57,35 @@ def _render_plan(round, *, approval_form=None, status=200):
 
 
 @bp.get("/rounds/<int:round_id>/plan")
+@bp.get("/rounds/<int:round_id>/plans/<int:plan_id>")
 @login_required
-def plan_detail(round_id):
-    """The round's plan: its numbered key projects, its state, its versions."""
+def plan_detail(round_id, plan_id=None):
+    """One of the round's plans (the first unless named): its numbered key projects, its state, its versions."""
     round = db.get_or_404(Round, round_id)
     require(can_view_plan(current_user))
-    return _render_plan(round)
+    return _render_plan(round, plan_id)
 
 
 @bp.post("/rounds/<int:round_id>/plan")
 @office_required
 def plan_create(round_id):
-    """Draft the plan from the selected proposals."""
+    """Draft another plan of the round, from the selected proposals or empty."""
     round = db.get_or_404(Round, round_id)
+    form = PlanForm.for_round(round, queries.plans_of(round.id))
+    if not form.validate_on_submit():
+        return _render_plan(round, plan_form=form, status=400)
     try:
-        plan = services.create_plan(actor=current_user, round=round)
+        plan = services.create_plan(
+            actor=current_user,
+            round=round,
+            title=form.title.data,
+            from_selection=bool(form.from_selection and form.from_selection.data),
+        )
     except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("Plan drafted with %(count)d key projects.", count=len(plan.projects)), "success")
-    return redirect(url_for("plan.plan_detail", round_id=round.id))
+        show_error(form, error)
+        return _render_plan(round, plan_form=form, status=form_status(form))
+    flash(_("Plan drafted with %(count)d key projects.", count=len(plan.projects)), "success")
+    return redirect(url_for("plan.plan_detail", round_id=round.id, plan_id=plan.id))
 
 
 @bp.post("/plans/<int:plan_id>/transition")
@@ -83,7 +100,7 @@ def plan_transition(plan_id):
     form = ApprovalForm()
     valid = form.validate_on_submit() if target is PlanStatus.approved else form.lock_version.validate(form)
     if not valid:
-        return _render_plan(plan.round, approval_form=form, status=400)
+        return _render_plan(plan.round, plan.id, approval_form=form, status=400)
     try:
         services.transition_plan(
             actor=current_user,
@@ -96,9 +113,9 @@ def plan_transition(plan_id):
         )
     except DomainError as error:
         show_error(form, error)
-        return _render_plan(plan.round, approval_form=form, status=form_status(form))
+        return _render_plan(plan.round, plan.id, approval_form=form, status=form_status(form))
     flash(_("The plan is now “%(status)s”.", status=plan.status.label), "success")
-    return redirect(url_for("plan.plan_detail", round_id=plan.round_id))
+    return redirect(url_for("plan.plan_detail", round_id=plan.round_id, plan_id=plan.id))
 
 
 @bp.get("/plans/<int:plan_id>/compare")
@@ -131,7 +148,7 @@ def plan_summary(plan_id, fmt):
     plan = db.get_or_404(Plan, plan_id)
     require(can_view_plan(current_user) and fmt in ("xlsx", "csv"))
     return table_response(
-        filename=f"plan-{plan.round.year}",
+        filename=f"plan-{plan.round.year}-{plan.id}",
         columns=SUMMARY_COLUMNS,
         rows=plan.projects,
         fmt=fmt,

@@ -26,6 +26,7 @@ from review.ranking import add_criterion_details, rank_round, rest_below_cut, ro
 from review.services import reviews, screening
 from review.views import bp
 from solicitation.models import Proposal, Round
+from solicitation.queries import topic_choices
 
 
 @bp.post("/reviews/<int:review_id>/reopen")
@@ -69,6 +70,7 @@ def ranking_columns(criteria):
 def filter_ranking(rows, args, chosen, settings):
     """The ranking's rows the filters keep; ranks stay those of the whole round."""
     category = args.get("category", type=int)
+    topic = args.get("topic", type=int)
     kind = args.get("unit_kind", "")
     recommendation = args.get("recommendation", "")
     flag = args.get("flag", "")
@@ -76,6 +78,8 @@ def filter_ranking(rows, args, chosen, settings):
     for row in rows:
         screening = chosen.get(row.proposal.id)
         if category and row.proposal.category_id != category:
+            continue
+        if topic and row.proposal.topic_id != topic:
             continue
         if kind and row.proposal.unit.kind.value != kind:
             continue
@@ -168,6 +172,7 @@ def render_ranking(round, *, bulk_form=None, cut_form=None, status=200):
         pages=max(1, -(-len(rows) // size)),
         shown=len(rows),
         categories=[(c.id, c.name) for c in round.categories],
+        topics=[(t.id, t.title) for t in topic_choices(round.id)],
         unit_kinds=UnitKind.choices(),
         recommendations=Recommendation.choices(),
         measure=measure,

@@ -1,4 +1,4 @@
-"""The records of solicitation: rounds and categories, unit proposals, residents' suggestions."""
+"""The records of solicitation: rounds and categories, topics, unit proposals, residents' suggestions."""
 
 from solicitation.models.near_duplicates import NearDuplicate, SuggestionBand
 from solicitation.models.proposals import (
@@ -26,6 +26,7 @@ from solicitation.models.suggestions import (
     SuggestionStatus,
     suggestion_proposals,
 )
+from solicitation.models.topics import Topic, TopicStatus
 
 __all__ = [
     "COUNT_SLOTS",
@@ -53,6 +54,8 @@ __all__ = [
     "SuggestionSecond",
     "SuggestionStatus",
     "TAKEN_UP",
+    "Topic",
+    "TopicStatus",
     "proposal_cooperating_units",
     "suggestion_proposals",
 ]

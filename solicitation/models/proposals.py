@@ -60,6 +60,8 @@ class Proposal(Versioned, db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     title: Mapped[str] = mapped_column(String(200))
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
+    # The topic (点题) it answers, if any: the office compares a topic's answers side by side.
+    topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id"), index=True)
     background: Mapped[str] = mapped_column(Text, default="", info={"max_length": 20000})  # 立项背景 / 为解决……问题
     content: Mapped[str] = mapped_column(Text, default="", info={"max_length": 20000})  # 改革内容
     innovation: Mapped[str] = mapped_column(Text, default="", info={"max_length": 20000})  # 创新性和领先性
@@ -97,6 +99,7 @@ class Proposal(Versioned, db.Model):
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     entered_by: Mapped[User | None] = relationship(foreign_keys=[entered_by_id])
     category: Mapped[Category | None] = relationship()
+    topic: Mapped["Topic | None"] = relationship()  # noqa: F821
     source_suggestion: Mapped["Suggestion | None"] = relationship(foreign_keys=[source_suggestion_id])  # noqa: F821
     cooperating_units: Mapped[list[Unit]] = relationship(secondary=proposal_cooperating_units, order_by=Unit.name)
     # Every file, including those of a revision not yet sent; `attachments` are the ones the office was sent.
@@ -170,6 +173,7 @@ class RevisedProposal:
         for name in PROPOSAL_TEXT_FIELDS:
             setattr(self, name, changes.get(name, getattr(proposal, name)))
         self.category_id = changes.get("category_id", proposal.category_id)
+        self.topic_id = changes.get("topic_id", proposal.topic_id)
         self.changed = bool(changes) or any(file.revision for file in proposal.files)
         self.attachments = [file for file in proposal.files if file.revision != FileRevision.removed]
 

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import Unit
@@ -73,6 +73,9 @@ class Round(Versioned, db.Model):
     solicitation_closes: Mapped[date]
     review_deadline: Mapped[date]
     plan_date: Mapped[date]
+    # False for a round that only makes plans of tasks handed down (无征集): it starts in "Drafting the plan" and
+    # never opens solicitation or review.
+    solicits: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     categories: Mapped[list["Category"]] = relationship(
@@ -93,6 +96,8 @@ class Round(Versioned, db.Model):
         """
         if target not in ROUND_TRANSITIONS[self.status]:
             return "transition_not_allowed"
+        if not self.solicits and target in (RoundStatus.soliciting, RoundStatus.reviewing):
+            return "round_without_solicitation"
         if target is RoundStatus.soliciting and not self.categories:
             return "no_categories"
         return None

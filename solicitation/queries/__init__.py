@@ -1,4 +1,4 @@
-"""Read-only selects for rounds, categories, proposals and suggestions, one module per record, and what any list
+"""Read-only selects for rounds, categories, topics, proposals and suggestions, one module per record, and what any list
 gives besides its page. Each name is also exported here, as `solicitation.queries.x`."""
 
 from solicitation.queries.lists import all_rows, counts_by
@@ -58,8 +58,13 @@ from solicitation.queries.suggestions import (
     visible_suggestions,
     word_matches,
 )
+from solicitation.queries.topics import topic_answers, topic_choices, topic_open, topics
 
 __all__ = [
+    "topic_answers",
+    "topic_choices",
+    "topic_open",
+    "topics",
     "ChecklistItem",
     "Heard",
     "NearDuplicateGroup",

@@ -1,1 +1,1 @@
-"""State changes of solicitation, one module per record: rounds, proposals, suggestions."""
+"""State changes of solicitation, one module per record: rounds, topics, proposals, suggestions."""

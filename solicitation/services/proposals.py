@@ -30,9 +30,9 @@ from solicitation.models import (
     RoundStatus,
     Suggestion,
 )
-from solicitation.queries import category_in_round
+from solicitation.queries import category_in_round, topic_open
 
-PROPOSAL_FIELDS = [*PROPOSAL_TEXT_FIELDS, "category_id", "status"]
+PROPOSAL_FIELDS = [*PROPOSAL_TEXT_FIELDS, "category_id", "topic_id", "status"]
 # What the office needs to judge a proposal; the rest may stay empty.
 REQUIRED_TO_SUBMIT = ["title", "category_id", "background", "content", "goals"]
 
@@ -79,12 +79,15 @@ def _apply_fields(proposal: Proposal, fields: dict, cooperating_unit_ids: list[i
     category_id = fields.get("category_id")
     if not category_in_round(category_id, proposal.round.id):
         raise SolicitationError("category_not_in_round", field="category_id")
+    topic_id = fields.get("topic_id", proposal.as_revised().topic_id)
+    if topic_id != proposal.as_revised().topic_id and not topic_open(topic_id, proposal.round.id):
+        raise SolicitationError("topic_not_open", field="topic_id")
     if proposal.unit_id in cooperating_unit_ids:
         raise SolicitationError("cooperating_unit_is_proposer", field="cooperating_unit_ids")
     if not (fields.get("title") or "").strip():
         raise SolicitationError("field_required", field="title")
     values = {name: (fields.get(name) or "").strip() for name in PROPOSAL_TEXT_FIELDS}  # a missing text is empty
-    values["category_id"] = category_id
+    values["category_id"], values["topic_id"] = category_id, topic_id
     units = list(db.session.scalars(select(Unit).where(Unit.id.in_(cooperating_unit_ids)).order_by(Unit.id)))
     if proposal.status is S.returned:
         proposal.revision = values | {"cooperating_unit_ids": [unit.id for unit in units]}
@@ -95,6 +98,7 @@ def _apply_fields(proposal: Proposal, fields: dict, cooperating_unit_ids: list[i
 def _write(proposal: Proposal, values: dict, cooperating_units: list[Unit]) -> None:
     for name in [*PROPOSAL_TEXT_FIELDS, "category_id"]:
         setattr(proposal, name, values[name])
+    proposal.topic_id = values.get("topic_id", proposal.topic_id)  # a revision saved before topics has none
     proposal.cooperating_units = cooperating_units
 
 

@@ -20,6 +20,7 @@ ROUND_FIELDS = [
     "solicitation_closes",
     "review_deadline",
     "plan_date",
+    "solicits",
 ]
 CATEGORY_FIELDS = ["name", "description", "position"]
 
@@ -45,15 +46,23 @@ def create_round(
     actor: User | None,
     year: int,
     title: str,
-    solicitation_opens: date,
-    solicitation_closes: date,
-    review_deadline: date,
+    solicitation_opens: date | None,
+    solicitation_closes: date | None,
+    review_deadline: date | None,
     plan_date: date,
     description: str = "",
     category_preset: str | None = None,
+    solicits: bool = True,
 ) -> Round:
-    """Create a round in preparation, optionally with a preset set of categories."""
-    dates = [solicitation_opens, solicitation_closes, review_deadline, plan_date]
+    """Create a round in preparation, optionally with a preset set of categories; or, for a round that only makes
+    plans of tasks handed down (`solicits=False`), one already drafting its plans, its unused solicitation and
+    review dates on the plan date unless given."""
+    dates = [solicitation_opens, solicitation_closes, review_deadline]
+    if not solicits:
+        dates = [day or plan_date for day in dates]
+    if None in dates:
+        raise SolicitationError("field_required", field=DATE_FIELDS[dates.index(None)])
+    dates.append(plan_date)
     _check_round_fields(round_id=None, year=year, dates=dates)
     if category_preset and category_preset not in CATEGORY_PRESETS:
         raise SolicitationError("unknown_preset", field="category_preset")
@@ -61,11 +70,12 @@ def create_round(
         year=year,
         title=title.strip(),
         description=description.strip(),
-        status=RoundStatus.preparing,
-        solicitation_opens=solicitation_opens,
-        solicitation_closes=solicitation_closes,
-        review_deadline=review_deadline,
+        status=RoundStatus.preparing if solicits else RoundStatus.planning,
+        solicitation_opens=dates[0],
+        solicitation_closes=dates[1],
+        review_deadline=dates[2],
         plan_date=plan_date,
+        solicits=solicits,
     )
     db.session.add(round)
     audit.record(actor=actor, action="round.create", obj=round, after=audit.snapshot(round, ROUND_FIELDS))

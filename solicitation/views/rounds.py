@@ -66,13 +66,14 @@ def round_create():
                 review_deadline=form.review_deadline.data,
                 plan_date=form.plan_date.data,
                 category_preset=form.category_preset.data or None,
+                solicits=not form.plan_only.data,
             )
         except SolicitationError as error:
             show_error(form, error)
         else:
             flash(_("Round %(title)s created.", title=round.title), "success")
             return redirect(url_for("solicitation.round_detail", round_id=round.id))
-    return render_template("solicitation/round_form.html", form=form, round=None)
+    return render_template("solicitation/round_form.html", form=form, round=None), form_status(form)
 
 
 @bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])

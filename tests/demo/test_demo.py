@@ -80,7 +80,7 @@ def test_the_2017_plan_is_published_with_the_seeds_eleven_projects_and_two_quart
 
     runner.invoke(args=["demo", "load"])
     round = db.session.scalar(select(Round).where(Round.year == 2017))
-    plan = plan_queries.plan_of(round.id)
+    [plan] = plan_queries.plans_of(round.id)
     assert plan.status is PlanStatus.published and plan.meeting == "区委全面深化改革领导小组第十三次会议"
     seed = load_seed()
     assert [(p.number, p.title) for p in plan.projects] == [(p.number, p.title) for p in seed.key_projects]
