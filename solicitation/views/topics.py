@@ -40,6 +40,8 @@ def topic_list(round_id):
         query,
         filename=f"topics-{round.year}",
         columns=TOPIC_COLUMNS,
+        subject=_("Topics"),
+        scope=round.title,
         template="solicitation/topic_list.html",
         filters=filters,
         round=round,

@@ -72,7 +72,7 @@ def test_the_office_keeps_the_parts_on_the_plan_page_and_a_part_is_deleted_only_
         parts.add_plan_part(actor=office, plan=plan, title="  ")
     page = client.get(f"/rounds/{plan.round_id}/plan").get_data(as_text=True)
     assert '<th colspan="8" scope="rowgroup">社会管理</th>' in page
-    assert 'id="new-part"' in page and '<option selected value="continuous">全计划连续编号</option>' in page
+    assert 'id="new-part"' in page and '<option value="continuous" selected>全计划连续编号</option>' in page
 
 
 def test_a_project_moves_to_the_place_typed_and_a_place_outside_its_part_is_refused(client, login_as, planning):
