@@ -1,5 +1,5 @@
 """The office's list of jobs with its retry button, beside the backlog of the other queues the worker drains, and a
-job's own page (a progress page that refreshes itself, or JSON for a page that polls) with the file it made."""
+job's own page (a progress page that follows it, or JSON for a page that polls) with the file it made."""
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -74,7 +74,7 @@ def progress_of(job: Job) -> dict:
 @bp.get("/jobs/<int:job_id>")
 @login_required
 def job_detail(job_id):
-    """Show how far a job has come, as a page that refreshes itself while it runs, or as JSON."""
+    """Show how far a job has come, as a page that follows it while it runs, or as JSON."""
     job = db.get_or_404(Job, job_id)
     require(can_view_job(current_user, job))
     if wants_json():

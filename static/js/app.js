@@ -2,6 +2,27 @@
 document.documentElement.classList.add("js");
 
 document.addEventListener("DOMContentLoaded", () => {
+  // A running job's page follows its progress from the job's JSON, and shows the finished page once it is done
+  // (a meta refresh would reload the whole page under a screen reader every few seconds).
+  const job = document.querySelector("#job-progress[data-poll]");
+  if (job) {
+    const bar = job.querySelector("progress");
+    const figures = job.querySelector(".figures");
+    const follow = async () => {
+      const response = await fetch(job.dataset.poll, { headers: { Accept: "application/json" } });
+      if (!response.ok) return;
+      const shown = await response.json();
+      if (shown.state === "done" || shown.state === "failed") {
+        window.location.reload();
+        return;
+      }
+      bar.value = shown.percent;
+      figures.textContent = `${shown.percent}% ${shown.total ? `(${shown.done}/${shown.total})` : ""} ${shown.message || ""}`;
+      window.setTimeout(follow, Number(job.dataset.every) * 1000);
+    };
+    window.setTimeout(follow, Number(job.dataset.every) * 1000);
+  }
+
   // The phone-width menu: a button that shows and hides the navigation.
   const toggle = document.querySelector(".menu-toggle");
   const nav = document.getElementById("site-nav");

@@ -47,7 +47,7 @@ def test_whoever_enqueued_a_job_follows_it_until_it_is_done(client, login_as):
 
     page = client.get(f"/jobs/{job.id}")
     assert page.status_code == 200
-    assert '<meta http-equiv="refresh" content="2">' in page.get_data(as_text=True)  # it refreshes itself
+    assert f'data-poll="/jobs/{job.id}" data-every="2"' in page.get_data(as_text=True)  # the page follows it
     assert client.get(f"/jobs/{job.id}", headers=JSON).get_json()["state"] == "queued"
 
     kinds.WATCHERS.append(lambda: client.get(f"/jobs/{job.id}", headers=JSON).get_json())
