@@ -114,6 +114,7 @@ GET  solicitation.suggestion_detail          login   login   ok      403     403
 GET  solicitation.suggestion_import          login   login   403     403     403     403     403     ok
 GET  solicitation.suggestion_import_template login   login   403     403     403     403     403     ok
 GET  solicitation.suggestion_list            login   login   403     403     403     403     403     ok
+GET  solicitation.near_duplicates            login   login   403     403     403     403     403     ok
 GET  solicitation.topic_create               login   login   403     403     403     403     403     ok
 GET  solicitation.topic_detail               login   login   403     403     403     403     403     ok
 GET  solicitation.topic_edit                 login   login   403     403     403     403     403     ok
