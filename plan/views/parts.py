@@ -15,7 +15,7 @@ from plan.views import bp
 
 
 def _back(plan):
-    return redirect(url_for("plan.plan_detail", round_id=plan.round_id, _anchor="parts"))
+    return redirect(url_for("plan.plan_detail", round_id=plan.round_id, plan_id=plan.id, _anchor="parts"))
 
 
 @bp.post("/plans/<int:plan_id>/layout")
@@ -25,7 +25,7 @@ def plan_layout(plan_id):
     plan = db.get_or_404(Plan, plan_id)
     form = PlanLayoutForm()
     if not form.validate_on_submit():
-        flash(" ".join(error for errors in form.errors.values() for error in errors), "error")
+        flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "error")
         return _back(plan)
     try:
         plans.set_plan_layout(

@@ -17,9 +17,9 @@ def titles(page: str, every: list[str]) -> list[str]:
     return sorted((title for title in every if title in page), key=page.index)
 
 
-def test_the_office_pages_through_a_round_by_keyset_to_the_last_page_and_to_a_date(app, client, login_as):
+def test_the_office_pages_through_a_round_by_keyset_to_the_last_page_and_to_a_date(app, client, login_as, monkeypatch):
     login_as("office")
-    app.config["PAGE_SIZE"] = 2
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
     round = make_open_round()
     sent = [make_suggestion(round=round, title=f"第{number}条建议") for number in range(5)]
     every = [suggestion.title for suggestion in sent]
