@@ -103,25 +103,23 @@ def topic_detail(topic_id):
 @office_required
 def topic_publish(topic_id):
     """Publish a draft topic for units to answer."""
-    topic = db.get_or_404(Topic, topic_id)
-    try:
-        services.publish_topic(actor=current_user, topic=topic)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("Topic published: units may answer it with a proposal."), "success")
-    return redirect(url_for("solicitation.topic_detail", topic_id=topic.id))
+    return _move_topic(topic_id, services.publish_topic, _("Topic published: units may answer it with a proposal."))
 
 
 @bp.post("/topics/<int:topic_id>/withdraw")
 @office_required
 def topic_withdraw(topic_id):
     """Withdraw a published topic: it takes no new answers."""
+    return _move_topic(topic_id, services.withdraw_topic, _("Topic withdrawn: it takes no new answers."))
+
+
+def _move_topic(topic_id, move, done_message):
+    """Load the topic, make the move (its service checks who and from which state), say how it went, go back."""
     topic = db.get_or_404(Topic, topic_id)
     try:
-        services.withdraw_topic(actor=current_user, topic=topic)
+        move(actor=current_user, topic=topic)
     except DomainError as error:
         flash(error.message, "error")
     else:
-        flash(_("Topic withdrawn: it takes no new answers."), "success")
+        flash(done_message, "success")
     return redirect(url_for("solicitation.topic_detail", topic_id=topic.id))
