@@ -6,7 +6,6 @@ called by create_app, as the log's visibility rules are set), so the log reads t
 An action or a field no table names reads as its code: a new one shows, untranslated, rather than vanishing.
 """
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -131,8 +130,11 @@ def _value(text: RecordText | None, name: str, value) -> str:
             return str(enum_class(value).label)
         except ValueError:
             return str(value)  # a value the enum has since dropped
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
+    # Lists and mappings read as text, not as JSON (区发改局、区科创局; 1: 8; 2: 9).
+    if isinstance(value, list):
+        return _(", ").join(_value(text, name, item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {_value(text, name, item)}" for key, item in value.items())
     return str(value)
 
 

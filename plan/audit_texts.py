@@ -80,6 +80,8 @@ AUDIT_TEXTS = {
             "state": _l("Review"),
             "comment": ReturnReportForm.comment.args[0],
             "office_comment": ReturnReportForm.comment.args[0],
+            "files": _l("Files"),
+            "tasks": _l("Tasks"),
         },
         values={"status": ProgressStatus, "state": ReportState},
     ),

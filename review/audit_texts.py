@@ -12,6 +12,8 @@ from review.forms import (
     ExpertProfileForm,
     FieldVisitForm,
     ReviewForm,
+    ReviewSettingsForm,
+    StageDatesForm,
     SuggestionReviewForm,
 )
 from review.models import ConflictStatus, Decision, Familiarity, Recommendation, ReviewStage, ReviewStatus
@@ -31,7 +33,16 @@ AUDIT_TEXTS = {
             "screening.publish": _l("published the screening decisions of"),
             "suggestion_review.send": _l("sent suggestions to expert screening in"),
         },
-        fields={"stage": _l("Review stage")},
+        fields={
+            "stage": _l("Review stage"),
+            **form_labels(
+                ReviewSettingsForm, "cut_line", "cut_percent", "reviewers_per_proposal", "trim_extremes", "blind"
+            ),
+            **form_labels(StageDatesForm, "discussion_until", "decision_until"),
+            "assignments": _l("Expert assignments"),
+            "decisions": _l("Decisions"),
+            "suggestions": _l("Suggestions"),
+        },
         values={"stage": ReviewStage},
     ),
     "Proposal": RecordText(
@@ -56,7 +67,11 @@ AUDIT_TEXTS = {
     "Criterion": RecordText(
         name=_l("criterion"),
         verbs={"criterion.create": _l("created"), "criterion.update": _l("edited"), "criterion.delete": _l("deleted")},
-        fields=form_labels(CriterionForm, "name", "description", "weight", "max_score", "veto_at"),
+        fields={
+            **form_labels(CriterionForm, "name", "description", "weight", "max_score", "veto_at", "scale_labels"),
+            "counted": _l("Counted in the total"),
+            "position": _l("Position"),
+        },
     ),
     "Assignment": RecordText(
         name=_l("expert assignment"),
@@ -66,7 +81,11 @@ AUDIT_TEXTS = {
     "Review": RecordText(
         name=_l("review"),
         verbs={"review.save": _l("saved"), "review.submit": _l("submitted"), "review.reopen": _l("reopened")},
-        fields={**form_labels(ReviewForm, "comment", "recommendation", "familiarity"), "status": STATUS},
+        fields={
+            **form_labels(ReviewForm, "comment", "recommendation", "familiarity"),
+            "status": STATUS,
+            "scores": _l("Scores"),
+        },
         values={"status": ReviewStatus, "recommendation": Recommendation, "familiarity": Familiarity},
     ),
     "Conflict": RecordText(
@@ -84,11 +103,11 @@ AUDIT_TEXTS = {
     "FieldVisit": RecordText(
         name=_l("field visit"),
         verbs={"field_visit.create": _l("recorded")},
-        fields=form_labels(FieldVisitForm, "visited_on", "place", "people_met", "findings"),
+        fields={**form_labels(FieldVisitForm, "visited_on", "place", "people_met", "findings"), "files": _l("Files")},
     ),
     "SuggestionReview": RecordText(
         name=_l("suggestion screening"),
         verbs={"suggestion_review.submit": _l("submitted")},
-        fields=form_labels(SuggestionReviewForm, "score", "comment"),
+        fields=form_labels(SuggestionReviewForm, "score", "comment", "worth_a_project"),
     ),
 }

@@ -4,7 +4,7 @@ import re
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from accounts.audit_text import AUDIT_TEXTS
 from accounts.models import AuditEvent, UnitKind
@@ -91,3 +91,18 @@ def test_every_action_a_service_writes_reads_as_a_sentence_of_its_record_type():
                 written |= set(re.findall(r'"([a-z_]+\.[a-z_]+)"', assignment))
     assert written, "the services' actions were not found"
     assert sorted(written - verbs) == []
+
+
+def test_every_change_the_demo_logs_names_its_fields_as_a_reader_would(runner, app):
+    """A field the log has no label for shows as its code (worth_a_project): the demo's events touch most fields."""
+    from accounts.audit_text import describe
+
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    with app.test_request_context():
+        codes = {
+            (event.object_type, label)
+            for event in db.session.scalars(select(AuditEvent))
+            for label, _before, _after in describe(event).changes
+            if re.fullmatch(r"[a-z_]+", label)
+        }
+    assert sorted(codes) == [], " ".join(f"{t}.{f}" for t, f in sorted(codes))
