@@ -31,10 +31,12 @@ from sqlalchemy import select  # noqa: E402
 
 from core import clock  # noqa: E402
 from extensions import db  # noqa: E402
+from jobs.services import run_pending  # noqa: E402
 from plan.models import KeyProject, PlanStatus, ProgressReport, ProgressStatus, ReportState  # noqa: E402
 from plan.services import key_projects, plans, progress  # noqa: E402
 from review.models import Decision, Recommendation, ReviewStage, Screening  # noqa: E402
 from review.services import assignments, reviews, screening, stages  # noqa: E402
+from search_index import services as search_index  # noqa: E402
 from solicitation.models import Proposal, RoundStatus, Suggestion, SuggestionStatus  # noqa: E402
 from solicitation.services.rounds import transition_round  # noqa: E402
 from tests.factories import (  # noqa: E402  (records made through the services, as the tests make them)
@@ -52,6 +54,33 @@ SPAM = 8  # titles carry 广告: found by a search
 ORIGINALS, COPIES = 5, 2  # each original sent again twice, word for word
 REFERRALS = {"交通": "区交通运输局", "住房": "区住房建设局", "教育": "区教育局"}  # keyword → unit, 4 each
 LINKS = {"家庭医生": "创新家庭医生服务模式", "营商环境": "优化营商环境改革"}  # keyword → proposal, 3 each
+# The words residents' texts are drawn from.
+WORDS = (
+    "道路",
+    "停车",
+    "学校",
+    "医院",
+    "社区",
+    "公园",
+    "路灯",
+    "垃圾",
+    "噪音",
+    "绿化",
+    "公交",
+    "菜市场",
+    "养老",
+    "托育",
+    "排水",
+    "充电桩",
+    "电梯",
+    "物业",
+    "消防",
+    "图书馆",
+    "健身",
+    "楼道",
+    "井盖",
+    "围墙",
+)
 SAMPLE = "样本"  # the records the one-at-a-time sample takes, apart from the day's
 SAMPLE_SUGGESTIONS, SAMPLE_PROPOSALS, SAMPLE_REPORTS = 5, 3, 3
 
@@ -82,18 +111,23 @@ def build_world() -> dict:
         for n in range(SAMPLE_PROPOSALS)
     ]
 
-    suggestions = [(f"{SAMPLE}建议{n}", "") for n in range(SAMPLE_SUGGESTIONS)]
-    suggestions += [(f"广告{n}：代办证件，加微信", "") for n in range(SPAM)]
+    def words() -> str:
+        """A text of its own, so that only the copies below are near-duplicates of one another."""
+        return "".join(rng.choice(WORDS) for _ in range(12))
+
+    suggestions = [(f"{SAMPLE}建议{n}", words()) for n in range(SAMPLE_SUGGESTIONS)]
+    suggestions += [(f"广告{n}：代办证件，加微信", words()) for n in range(SPAM)]
     for n in range(ORIGINALS):
-        suggestions += [(f"建议在{n}号路口增设红绿灯", "")] * (1 + COPIES)
+        suggestions += [(f"建议在{n}号路口增设红绿灯", words())] * (1 + COPIES)
     for keyword in [*REFERRALS, *LINKS]:
         suggestions += [
-            (f"关于{keyword}的建议{n}", f"希望改进{keyword}工作。") for n in range(4 if keyword in REFERRALS else 3)
+            (f"关于{keyword}的建议{n}", f"希望改进{keyword}工作：{words()}")
+            for n in range(4 if keyword in REFERRALS else 3)
         ]
     left = 115 - (len(suggestions) - SAMPLE_SUGGESTIONS)
-    suggestions += [(f"群众建议{n}", "") for n in range(left)]
+    suggestions += [(f"群众建议{n}", words()) for n in range(left)]
     for title, content in suggestions:
-        make_suggestion(round=round, title=title, **({"content": content} if content else {}))
+        make_suggestion(round=round, title=title, content=content)
 
     pairs = [
         (proposal, assignments.assign_expert(actor=office, expert=experts[(n + step) % EXPERTS], proposal=proposal))
@@ -138,6 +172,11 @@ def build_world() -> dict:
             achievements="完成方案制定",
             submit=True,
         )
+    # What the worker and the operator do behind the pages: the near-duplicate groups found, the search index (which
+    # the list's search box reads) built, as `flask search rebuild` does when the site is served.
+    while sum(run_pending().values()):
+        pass
+    search_index.rebuild()
     return {"office": office.username, "round_id": round.id, "plan_id": plan.id}
 
 
@@ -312,7 +351,11 @@ def triage(office: Office, round_id: int) -> None:
             values = {**values, pick[0]: page.option(form, *pick)}
         if tick is None:
             values = {"all_matching": "y", **values}
-        url, _method, data = fill(form, tick={"suggestion_id": tick or []}, values=values, button=r"/bulk\b")
+        confirm(*fill(form, tick={"suggestion_id": tick or []}, values=values, button=r"/bulk\b"))
+
+    def confirm(url, _method, data):
+        """Send the bulk form, read the preview, confirm: the summary must say it changed as many as the preview
+        said it would."""
         preview, text = office.send("POST", url, data)
         to_change = re.search(r"将变更 (\d+) 条建议", text)[1]
         _summary, text = office.submit(preview.form(r"/bulk/apply"))
@@ -320,18 +363,13 @@ def triage(office: Office, round_id: int) -> None:
 
     # Spam: one search, all matching, one reason.
     bulk({"q": "广告", "status": "received"}, {"action": "reject", "reason": "spam"})
-    # Near-duplicates: the office reads the received list page by page, sees titles sent more than once, and merges
-    # each group into its first (the original) through a search for that title.
-    seen, url = defaultdict(list), f"{base}?status=received"
-    while url:
-        page, _ = office.get(url)
-        for id_, title in ids_linked(page, r"/suggestions/(\d+)"):
-            seen[title].append(id_)
-        url = next_page(page)
-    for title, ids in seen.items():
-        if len(ids) > 1:
-            original, *copies = sorted(ids)
-            bulk({"q": title}, {"action": "duplicate", "original": str(original)}, tick=[str(i) for i in copies])
+    # Near-duplicates: the page grouping suggestions sent more than once, each group's copies merged into its
+    # original from the group's own button.
+    page, _ = office.get(f"{base}/near-duplicates")
+    groups = [form for form in page.forms if re.search(r"/suggestions/bulk$", form["action"])]
+    assert len(groups) == ORIGINALS, f"{len(groups)} near-duplicate groups"
+    for form in groups:
+        confirm(*fill(form))
     # Accept every other one still received.
     bulk({"status": "received"}, {"action": "accept"})
     # Refer each unit's by a search; link each proposal's.

@@ -1,6 +1,6 @@
 """What of the plan's implementation waits for a user (core.todo): a lead unit's quarterly reports due and
-returned; the office's reports to accept and those still missing as the deadline nears; a district leader's key
-projects, those behind, and the bulletin just issued."""
+returned, and its tasks overdue; the office's reports to accept and those still missing as the deadline nears; a
+district leader's key projects, those behind, and the bulletin just issued."""
 
 from datetime import date, datetime, timedelta
 
@@ -15,6 +15,7 @@ from extensions import db
 from plan.models import REACHED_OFFICE, KeyProject, Plan, ProgressReport, ReportState
 from plan.queries import (
     latest_bulletin,
+    latest_task_shares,
     led_by,
     led_by_leader,
     missing_reports,
@@ -77,6 +78,29 @@ def _lead_unit_todo(user, today: date) -> list[TodoItem]:
         for report in by_quarter.values()
         if report.state is ReportState.returned
     ]
+    return items + _overdue_tasks(projects, today)
+
+
+def _overdue_tasks(projects, today: date) -> list[TodoItem]:
+    """The tasks whose quarter's reports are past due while the last report the office has gives them less than
+    done, by project."""
+    shares = latest_task_shares([project.id for project in projects])
+    items = []
+    for project in projects:
+        late = [
+            task
+            for task in project.tasks
+            if report_deadline(project.plan, task.due_quarter) < today and shares.get(task.id, 0) < 100
+        ]
+        if late:
+            items.append(
+                TodoItem(
+                    text=_("Overdue tasks of “%(project)s”", project=project.title),
+                    url=url_for("plan.key_project_tasks", project_id=project.id),
+                    count=len(late),
+                    detail=", ".join(task.title for task in late),
+                )
+            )
     return items
 
 

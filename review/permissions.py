@@ -112,6 +112,11 @@ def can_decide_proposals(user, round) -> bool:
     return can_manage_reviews(user) and decision_refusal(round) is None
 
 
+def can_decide_proposal(user, proposal) -> bool:
+    """As can_decide_proposals, for a proposal the review holds (withdrawn, it has left the ranking)."""
+    return proposal.in_review and can_decide_proposals(user, proposal.round)
+
+
 def stage_refusal(round) -> str | None:
     """Why the review's stage cannot move: it has stages only while the round is under review."""
     return None if round.status is RoundStatus.reviewing else "round_not_reviewing"
@@ -130,6 +135,7 @@ TEMPLATE_PREDICATES.update(
         "can_save_review": can_save_review,
         "can_screen_round": can_screen_round,
         "can_decide_proposals": can_decide_proposals,
+        "can_decide_proposal": can_decide_proposal,
         "can_move_review_stage": can_move_review_stage,
     }
 )

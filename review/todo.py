@@ -1,5 +1,5 @@
 """What of review waits for a user (core.todo): an expert's reviews, field research asked for and screenings; the
-office's late experts and decisions not yet published."""
+office's proposals submitted and not yet given to an expert, late experts and decisions not yet published."""
 
 from datetime import date
 
@@ -22,7 +22,7 @@ from review.models import (
     SuggestionReview,
 )
 from review.queries import reviewing
-from solicitation.models import Proposal, Round, RoundStatus
+from solicitation.models import ROUND_OPEN_FOR_CHANGES, Proposal, ProposalStatus, Round, RoundStatus
 
 
 def todo(user, today: date) -> list[TodoItem]:
@@ -91,12 +91,28 @@ def _expert_todo(expert) -> list[TodoItem]:
 
 
 def _office_todo(today: date) -> list[TodoItem]:
+    # Sent, and neither returned nor given to an expert yet: the office has not looked at it.
+    unchecked = (
+        select(Round, func.count(Proposal.id))
+        .join(Proposal, Proposal.round_id == Round.id)
+        .where(Proposal.status == ProposalStatus.submitted, ~exists().where(Assignment.proposal_id == Proposal.id))
+        .where(Round.status.in_(ROUND_OPEN_FOR_CHANGES))
+        .group_by(Round.id)
+    )
+    items = [
+        TodoItem(
+            text=_("Proposals submitted, not yet checked or given to an expert, in %(round)s", round=round.title),
+            url=url_for("review.assignment_board", round_id=round.id),
+            count=count,
+        )
+        for round, count in db.session.execute(unchecked)
+    ]
     late = (
         _open_reviews()
         .with_only_columns(Round, func.count(Assignment.expert_id.distinct()))
         .where(Assignment.published, Round.review_deadline < today)
     )
-    items = [
+    items += [
         TodoItem(
             text=_("Experts with reviews outstanding past the deadline in %(round)s", round=round.title),
             url=url_for("review.review_progress", round_id=round.id),

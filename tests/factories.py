@@ -143,14 +143,20 @@ def make_suggestion(*, round=None, channel="web", consent=True, actor=None, **ov
 
 def make_published_plan(*, office, lead_unit, title="推进网格管理标准化"):
     """A plan of its own round with one key project led by `lead_unit`, approved and published."""
+    return make_plan(office=office, lead_unit=lead_unit, title=title, status=PlanStatus.published)
+
+
+def make_plan(*, office, lead_unit, title="推进网格管理标准化", status=PlanStatus.draft):
+    """A plan of its own round with one key project led by `lead_unit`, moved by the office up to `status`."""
     round = make_open_round(actor=office)
-    for status in (RoundStatus.reviewing, RoundStatus.planning):
-        solicitation.transition_round(actor=office, round=round, target=status)
+    for round_status in (RoundStatus.reviewing, RoundStatus.planning):
+        solicitation.transition_round(actor=office, round=round, target=round_status)
     plan = plan_services.create_plan(actor=office, round=round)
     key_projects.add_key_project(
         actor=office, plan=plan, fields={"title": title, "lead_leader": "高自民", "lead_unit_id": lead_unit.id}
     )
-    for target in (PlanStatus.submitted_for_review, PlanStatus.approved, PlanStatus.published):
+    steps = (PlanStatus.submitted_for_review, PlanStatus.approved, PlanStatus.published)
+    for target in steps[: steps.index(status) + 1] if status in steps else ():
         plan_services.transition_plan(
             actor=office, plan=plan, target=target, meeting="第十三次会议", approved_on=date(2017, 3, 1)
         )

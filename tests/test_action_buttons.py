@@ -1,14 +1,16 @@
-"""Every action is offered only when it can succeed: walk a round through every phase (its proposals, reviews draft
-and submitted, and suggestions with it), a suggestion through every state and a progress report through every
-state, and on each page where an action's button appears check that the page shows it exactly when its service
-accepts it.
+"""Every action is offered only when it can succeed: walk a round through every phase (its proposals in every
+state, reviews draft and submitted, and suggestions with it), a suggestion through every state, a plan through every
+state and a progress report through every state, and on each page where an action's button appears check that the
+page shows it exactly when its service accepts it.
 
-ACTIONS, SUGGESTION_ACTIONS and REPORT_ACTIONS are the tables: a new state-changing action gets a line here. Each
+ACTIONS, PROPOSAL_ACTIONS, SUGGESTION_ACTIONS, PLAN_ACTIONS and REPORT_ACTIONS are the tables: a new state-changing
+action gets a line here. Each
 state is built once for the module (build_world); each case runs in a transaction rolled back after it (`case`),
 so the next case finds the world as built. The page is read by the role allowed to act, through a client logged in
 once; the action is offered when the page holds a form with a button posting to its URL (or a link to it, for a
-move confirmed on its own page). Then the action is sent as the page would send it (the form's hidden fields, plus
-what a person types): an offered action must not be refused, and an action not offered must be refused.
+move confirmed on its own page); where several forms post to one URL, the action's `match` names the fields (hidden
+or the button's) that tell its form apart. Then the action is sent as the page would send it (the form's hidden
+fields, plus what a person types): an offered action must not be refused, and an action not offered must be refused.
 """
 
 from dataclasses import dataclass, field
@@ -19,16 +21,17 @@ from flask.globals import app_ctx
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from extensions import db
-from plan.models import ProgressStatus, ReportState
+from plan.models import PlanStatus, ProgressStatus, ReportState
 from plan.services import progress
 from review.models import Recommendation, ReviewStage
 from review.services import assignments, reviews, stages
-from solicitation.models import RejectReason, RoundStatus, Suggestion, SuggestionStatus
-from solicitation.services import suggestions
+from solicitation.models import ProposalStatus, RejectReason, RoundStatus, Suggestion, SuggestionStatus
+from solicitation.services import proposals, suggestions
 from solicitation.services.rounds import transition_round
 from tests.factories import (
     make_criterion,
     make_open_round,
+    make_plan,
     make_proposal,
     make_published_plan,
     make_round,
@@ -44,10 +47,11 @@ pytestmark = pytest.mark.shared_world  # built once (build_world); each case rol
 class Action:
     name: str
     role: str  # who acts: office, unit (the proposing unit's staff) or expert
-    page: str  # where its button appears, with {round}, {proposal}, {draft}, {assignment}, {suggestion}
+    page: str  # where its button appears, with {round}, {proposal}, {assignment}, {suggestion}, {plan}…
     url: str  # the form's action, or the link to the confirmation page
     post: str = ""  # where the action is sent, when not to `url`
     data: dict = field(default_factory=dict)  # what a person fills in
+    match: dict = field(default_factory=dict)  # the fields telling its form apart from others posting to `url`
 
 
 def _move(target: RoundStatus) -> Action:
@@ -65,24 +69,7 @@ ACTIONS = [
     *(_move(status) for status in RoundStatus),
     Action("publish assignments", "office", "/rounds/{round}/assignments", "/rounds/{round}/assignments/publish"),
     Action("move the review stage", "office", "/rounds/{round}/review-progress", "/rounds/{round}/review-stage"),
-    Action("shortlist", "office", "/proposals/{proposal}/reviews", "/proposals/{proposal}/flag"),
-    Action(
-        "decide",
-        "office",
-        "/proposals/{proposal}/reviews",
-        "/proposals/{proposal}/decision",
-        data={"decision": "selected", "reason": "问题导向明确"},
-    ),
     Action("publish decisions", "office", "/rounds/{round}/ranking", "/rounds/{round}/decisions/publish"),
-    Action(
-        "return a proposal",
-        "office",
-        "/proposals/{proposal}",
-        "/proposals/{proposal}/return",
-        data={"reason": "请补充改革目标"},
-    ),
-    Action("withdraw a proposal", "unit", "/proposals/{proposal}", "/proposals/{proposal}/withdraw"),
-    Action("submit a draft", "unit", "/proposals/{draft}", "/proposals/{draft}/submit"),
     Action(
         "save a review",
         "expert",
@@ -106,6 +93,23 @@ ACTIONS = [
     ),
     Action("reopen a review", "office", "/proposals/{reviewed}/reviews", "/reviews/{submitted_review}/reopen"),
     Action("accept a suggestion", "office", "/suggestions/{suggestion}", "/suggestions/{suggestion}/accept"),
+]
+
+# What is done to one proposal, walked over a proposal in each state (ProposalStatus) in each phase of its round.
+PROPOSAL_ACTIONS = [
+    Action("submit", "unit", "/proposals/{proposal}", "/proposals/{proposal}/submit"),
+    Action("withdraw", "unit", "/proposals/{proposal}", "/proposals/{proposal}/withdraw"),
+    Action(
+        "return", "office", "/proposals/{proposal}", "/proposals/{proposal}/return", data={"reason": "请补充改革目标"}
+    ),
+    Action("shortlist", "office", "/proposals/{proposal}/reviews", "/proposals/{proposal}/flag"),
+    Action(
+        "decide",
+        "office",
+        "/proposals/{proposal}/reviews",
+        "/proposals/{proposal}/decision",
+        data={"decision": "selected", "reason": "问题导向明确"},
+    ),
 ]
 
 # The triage of a suggestion, walked over a suggestion in each state (SUGGESTION_STATES) of an open round.
@@ -156,7 +160,8 @@ PHASES = [
 
 def build(status: str, stage: ReviewStage | None) -> dict:
     """A round in `status` (and review `stage`): a submitted proposal with an assigned expert and a draft review,
-    another with the expert's review submitted, a unit's draft, a new suggestion; the users who act."""
+    another with the expert's review submitted, the unit's proposals in each other state (draft, returned,
+    resubmitted, withdrawn), a new suggestion; the users who act."""
     office = make_user(role="office")
     expert = make_user(role="expert")
     if status == "preparing":
@@ -168,6 +173,11 @@ def build(status: str, stage: ReviewStage | None) -> dict:
     staff = proposal.author
     reviewed = make_proposal(round=round, submit=True)
     draft = make_proposal(round=round, author=staff)
+    returned, resubmitted, withdrawn = (make_proposal(round=round, author=staff, submit=True) for _ in range(3))
+    for sent_back in (returned, resubmitted):
+        proposals.return_proposal(actor=office, proposal=sent_back, reason="请补充改革目标")
+    proposals.submit_proposal(actor=staff, proposal=resubmitted)
+    proposals.withdraw_proposal(actor=staff, proposal=withdrawn)
     suggestion = make_suggestion(round=round)
     assignment = assignments.assign_expert(actor=office, expert=expert, proposal=proposal)
     submitted = assignments.assign_expert(actor=office, expert=expert, proposal=reviewed)
@@ -194,13 +204,19 @@ def build(status: str, stage: ReviewStage | None) -> dict:
             "round": round.id,
             "proposal": proposal.id,
             "reviewed": reviewed.id,
-            "draft": draft.id,
             "assignment": assignment.id,
             "submitted_assignment": submitted.id,
             # a review exists once the round is under review; before, its reopening is refused as a missing one
             "submitted_review": submitted.review.id if submitted.review else 0,
             "suggestion": suggestion.id,
             "criterion": criterion.id,
+        },
+        "proposals": {
+            ProposalStatus.draft: draft.id,
+            ProposalStatus.submitted: proposal.id,
+            ProposalStatus.returned: returned.id,
+            ProposalStatus.resubmitted: resubmitted.id,
+            ProposalStatus.withdrawn: withdrawn.id,
         },
     }
 
@@ -271,6 +287,16 @@ def build_report(state: ReportState) -> dict:
     return {"users": {"office": office, "unit": staff}, "ids": {"project": project.id, "report": report.id}}
 
 
+def build_plan(status: PlanStatus) -> dict:
+    """A plan in `status` with one key project; the office."""
+    office = make_user(role="office")
+    plan = make_plan(office=office, lead_unit=make_unit(), status=status)
+    return {
+        "users": {"office": office},
+        "ids": {"round": plan.round_id, "plan": plan.id, "project": plan.projects[0].id},
+    }
+
+
 @dataclass(frozen=True)
 class Actor:
     """A user as the cases need them once the world's session is gone: who logs in."""
@@ -284,11 +310,13 @@ def _actors(built: dict) -> dict:
 
 
 def build_world() -> dict:
-    """Every state the walk reads, each built once: a round in each phase, a suggestion in each state, a report in
-    each state (conftest's module-scoped `world` builds it and empties the database after the last case)."""
+    """Every state the walk reads, each built once: a round in each phase (with a proposal in each state), a
+    suggestion in each state, a plan in each state, a report in each state (conftest's module-scoped `world` builds
+    it and empties the database after the last case)."""
     return {
         "phases": {phase: _actors(build(*phase)) for phase in PHASES},
         "suggestions": _actors(build_suggestions()),
+        "plans": {status: _actors(build_plan(status)) for status in PlanStatus},
         "reports": {state: _actors(build_report(state)) for state in ReportState},
     }
 
@@ -299,7 +327,7 @@ def clients(app, world):
     users = [
         *(user for built in world["phases"].values() for user in built["users"].values()),
         *world["suggestions"]["users"].values(),
-        *(user for built in world["reports"].values() for user in built["users"].values()),
+        *(user for kind in ("plans", "reports") for built in world[kind].values() for user in built["users"].values()),
     ]
     logged_in = {}
     with app.app_context():
@@ -338,31 +366,51 @@ def case(app):
         connection.close()
 
 
+@dataclass
+class Form:
+    action: str
+    fields: dict = field(default_factory=dict)  # hidden fields
+    # (name, value) of each submit button: a form whose buttons the page left out offers nothing
+    buttons: list = field(default_factory=list)
+
+    def matches(self, match: dict) -> bool:
+        return all(self.fields.get(name) == value or (name, value) in self.buttons for name, value in match.items())
+
+    def sent(self, match: dict) -> dict:
+        """What pressing the button `match` names (or the first) sends."""
+        pressed = next((b for b in self.buttons if b[0] in match), self.buttons[0] if self.buttons else None)
+        return {**self.fields, **dict([pressed] if pressed and pressed[0] else [])}
+
+
 class Forms(HTMLParser):
-    """The forms of a page (action → hidden fields and the first button's name and value) and its links."""
+    """The post forms of a page, in order, and its links."""
 
     def __init__(self, page_url: str):
         super().__init__()
-        self.page_url, self.forms, self.links, self._current = page_url, {}, set(), None
-        self.submittable = set()  # the forms with a button: a form whose buttons the page left out offers nothing
+        self.page_url, self.forms, self.links, self._current = page_url, [], set(), None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "a" and attrs.get("href"):
             self.links.add(attrs["href"])
         elif tag == "form" and attrs.get("method", "get").lower() == "post":
-            self._action = attrs.get("action") or self.page_url
-            self._current = self.forms.setdefault(self._action, {})
+            self._current = Form(attrs.get("action") or self.page_url)
+            self.forms.append(self._current)
         elif self._current is not None and tag == "button" and attrs.get("type", "submit") == "submit":
-            self.submittable.add(self._action)
-            if attrs.get("name"):
-                self._current.setdefault(attrs["name"], attrs.get("value", ""))
+            self._current.buttons.append((attrs.get("name"), attrs.get("value", "")))
         elif self._current is not None and attrs.get("name") and attrs.get("type") == "hidden":
-            self._current.setdefault(attrs["name"], attrs.get("value", ""))
+            self._current.fields.setdefault(attrs["name"], attrs.get("value", ""))
 
     def handle_endtag(self, tag):
         if tag == "form":
             self._current = None
+
+    def offering(self, url: str, match: dict) -> Form | None:
+        """The form with a button that posts to `url` and is told apart by `match`."""
+        return next((f for f in self.forms if f.action == url and f.buttons and f.matches(match)), None)
+
+    def posting_to(self, url: str) -> Form | None:
+        return next((f for f in self.forms if f.action == url), None)
 
 
 def refused(response) -> bool:
@@ -374,14 +422,25 @@ def fill(text: str, ids: dict) -> str:
     return text.format(**ids)
 
 
+def _phase_name(phase) -> str:
+    return f"{phase[0]}-{phase[1].value}" if phase[1] else phase[0]
+
+
 def _cases():
     """Every phase × action, but for the actions on a proposal, a review or a suggestion before solicitation opens
     (there is none yet)."""
     for phase in PHASES:
         for action in ACTIONS:
             if phase[0] != "preparing" or action.page.startswith("/rounds/"):
-                name = f"{phase[0]}-{phase[1].value}" if phase[1] else phase[0]
-                yield pytest.param(phase, action, id=f"{name}:{action.name}")
+                yield pytest.param(phase, action, id=f"{_phase_name(phase)}:{action.name}")
+
+
+def _proposal_cases():
+    """Every phase once proposals exist × a proposal in each state × each action on a proposal."""
+    for phase in PHASES[1:]:
+        for state in ProposalStatus:
+            for action in PROPOSAL_ACTIONS:
+                yield pytest.param(phase, state, action, id=f"{_phase_name(phase)}:{state.value}:{action.name}")
 
 
 def assert_offered_exactly_when_accepted(client, users: dict, ids: dict, action: Action) -> None:
@@ -391,8 +450,12 @@ def assert_offered_exactly_when_accepted(client, users: dict, ids: dict, action:
     forms = Forms(page_url)
     if page.status_code == 200:
         forms.feed(page.get_data(as_text=True))
-    offered = url in forms.submittable or url in forms.links
-    sent = {**forms.forms.get(url, {}), **{fill(k, ids): fill(v, ids) for k, v in action.data.items()}}
+    form = forms.offering(url, action.match)
+    offered = form is not None or url in forms.links
+    # Not offered: what another form posting there carries (its version, say), with the action's own fields.
+    form = form or forms.posting_to(url)
+    typed = {fill(k, ids): fill(v, ids) for k, v in action.data.items()}
+    sent = {**(form.sent(action.match) if form else {}), **action.match, **typed}
     sent.pop("csrf_token", None)
     response = client.post(fill(action.post or action.url, ids), data=sent, follow_redirects=True)
     answer = response.get_data(as_text=True)
@@ -409,6 +472,13 @@ def test_an_action_is_offered_exactly_when_its_service_accepts_it(world, clients
     assert_offered_exactly_when_accepted(client, built["users"], built["ids"], action)
 
 
+@pytest.mark.parametrize(("phase", "state", "action"), list(_proposal_cases()))
+def test_a_proposals_action_is_offered_exactly_when_its_service_accepts_it(world, clients, case, phase, state, action):
+    built = world["phases"][phase]
+    ids = {**built["ids"], "proposal": built["proposals"][state]}
+    assert_offered_exactly_when_accepted(clients[built["users"][action.role].id], built["users"], ids, action)
+
+
 @pytest.mark.parametrize("action", SUGGESTION_ACTIONS, ids=lambda a: a.name)
 @pytest.mark.parametrize("state", SUGGESTION_STATES)
 def test_a_suggestions_action_is_offered_exactly_when_its_service_accepts_it(world, clients, case, state, action):
@@ -417,15 +487,59 @@ def test_a_suggestions_action_is_offered_exactly_when_its_service_accepts_it(wor
     assert_offered_exactly_when_accepted(clients[built["users"][action.role].id], built["users"], ids, action)
 
 
-REPORT_ACTIONS = [
-    Action("review a report", "office", "/progress-reports/{report}", "/progress-reports/{report}/review"),
-    Action(
-        "save a report",
+def _plan_move(target: PlanStatus) -> Action:
+    return Action(
+        f"plan→{target.value}",
+        "office",
+        "/rounds/{round}/plans/{plan}",
+        "/plans/{plan}/transition",
+        match={"target": target.value},
+        data={"meeting": "区委全面深化改革委员会第十三次会议", "approved_on": "2017-03-01"},
+    )
+
+
+PLAN_ACTIONS = [
+    *(_plan_move(status) for status in PlanStatus),
+    Action("remove a key project", "office", "/rounds/{round}/plans/{plan}", "/key-projects/{project}/delete"),
+]
+
+
+@pytest.mark.parametrize("action", PLAN_ACTIONS, ids=lambda a: a.name)
+@pytest.mark.parametrize("state", list(PlanStatus), ids=lambda s: s.value)
+def test_a_plans_action_is_offered_exactly_when_its_service_accepts_it(world, clients, case, state, action):
+    built = world["plans"][state]
+    assert_offered_exactly_when_accepted(clients[built["users"][action.role].id], built["users"], built["ids"], action)
+
+
+def _report_edit(name: str, button: str) -> Action:
+    return Action(
+        name,
         "unit",
         "/key-projects/{project}/progress/1",
         "/key-projects/{project}/progress/1",
-        data={"percent": "40", "status": "on_track", "achievements": "完成方案制定", "action": "save"},
+        data={"percent": "40", "status": "on_track", "achievements": "完成方案制定"},
+        match={"action": button},
+    )
+
+
+REPORT_ACTIONS = [
+    Action(
+        "accept a report",
+        "office",
+        "/progress-reports/{report}",
+        "/progress-reports/{report}/review",
+        match={"accept": "1"},
     ),
+    Action(
+        "return a report",
+        "office",
+        "/progress-reports/{report}",
+        "/progress-reports/{report}/review",
+        data={"comment": "请补充进度数据"},
+        match={"accept": "0"},
+    ),
+    _report_edit("save a report", "save"),
+    _report_edit("submit a report", "submit"),
 ]
 
 

@@ -102,10 +102,15 @@ def missing_reports(plan: Plan, quarter: int, reports: dict | None = None) -> li
 
 def latest_task_progress(project_id: int) -> dict[int, int]:
     """Each task's share done in the latest report on it that reached the office (task id -> percent)."""
+    return latest_task_shares([project_id])
+
+
+def latest_task_shares(project_ids) -> dict[int, int]:
+    """latest_task_progress for the tasks of several projects, in one statement."""
     query = (
         select(TaskProgress.task_id, TaskProgress.percent)
         .join(TaskProgress.report)
-        .where(ProgressReport.key_project_id == project_id, ProgressReport.state.in_(REACHED_OFFICE))
+        .where(ProgressReport.key_project_id.in_(project_ids), ProgressReport.state.in_(REACHED_OFFICE))
         .order_by(ProgressReport.quarter)
     )
     return {task_id: percent for task_id, percent in db.session.execute(query)}

@@ -120,6 +120,11 @@ class Proposal(Versioned, db.Model):
         return RevisedProposal(self)
 
     @property
+    def in_review(self) -> bool:
+        """Sent to the office once and not withdrawn: what the review ranks (review.queries.round_proposals)."""
+        return self.submitted_at is not None and self.status is not ProposalStatus.withdrawn
+
+    @property
     def returnable(self) -> bool:
         """In the office's hands while the round still takes changes: the one rule for the office to send it back,
         which the service enforces and the page asks before it offers the form."""

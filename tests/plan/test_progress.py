@@ -74,6 +74,12 @@ def test_missing_reports_are_listed_and_their_lead_units_reminded(planning, publ
     assert [r.projects for r in queries.reminders(published.id, 1)] == [2]
 
 
+def test_the_progress_page_says_how_units_are_reminded_in_words_not_a_command(client, planning, published):
+    client.login(planning["office"])
+    page = client.get(f"/plans/{published.id}/progress?quarter=1").get_data(as_text=True)
+    assert "提醒" in page and "README" not in page and "flask" not in page
+
+
 def test_lead_units_are_reminded_once_a_week_before_the_deadline(app, planning, published):
     year = published.round.year
     first, second, third = published.projects

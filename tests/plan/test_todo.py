@@ -8,7 +8,7 @@ import pytest
 
 from core.todo import todo_for
 from plan.models import ProgressStatus
-from plan.services import bulletins, progress
+from plan.services import bulletins, progress, tasks
 from plan.todo import BULLETIN_NEWS_DAYS
 from tests.factories import make_user
 
@@ -52,6 +52,37 @@ def test_a_lead_unit_is_asked_for_the_quarters_report_and_to_revise_a_returned_o
     progress.review_report(actor=office, report=report, accept=False, comment="请补充网格员配置情况")
     revise = waiting(staff, date(year, 3, 1))[f"修改被退回的第1季度进展报告：“{project.title}”"]
     assert revise.detail == "请补充网格员配置情况" and revise.url == f"/key-projects/{project.id}/progress/1"
+
+
+def test_a_lead_unit_is_told_of_its_tasks_past_their_quarter_until_a_report_gives_them_done(
+    planning, published, page_request
+):
+    office = planning["office"]
+    project = published.projects[0]
+    staff = make_user(role="unit_staff", unit=project.lead_unit)
+    year = published.round.year
+    fields = {"actor": office, "project": project, "owner_unit_id": project.lead_unit_id}
+    first = tasks.save_task(**fields, title="制定网格划分方案", weight=30, due_quarter=1)
+    second = tasks.save_task(**fields, title="配齐网格员", weight=70, due_quarter=2)
+    overdue = f"逾期任务：“{project.title}”"
+    assert overdue not in waiting(staff, date(year, 3, 25))  # due today, not yet late
+    item = waiting(staff, date(year, 3, 26))[overdue]
+    assert (item.count, item.detail, item.url) == (1, "制定网格划分方案", f"/key-projects/{project.id}/tasks")
+
+    report = progress.save_report(
+        actor=staff,
+        project=project,
+        quarter=1,
+        percent=30,
+        status=ProgressStatus.on_track,
+        achievements="方案已印发",
+        task_percents={first.id: 100, second.id: 20},
+        submit=True,
+    )
+    assert overdue not in waiting(staff, date(year, 3, 26))  # reported done: the office has it
+    progress.review_report(actor=office, report=report, accept=False, comment="请附方案")
+    assert waiting(staff, date(year, 3, 26))[overdue].count == 1  # returned: done no longer counts
+    assert waiting(staff, date(year, 6, 26))[overdue].count == 2
 
 
 def test_the_office_is_told_of_reports_to_accept_and_of_those_missing_a_week_before_the_deadline(

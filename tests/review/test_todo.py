@@ -1,4 +1,5 @@
-"""What of review waits: an expert's reviews and screenings; the office's late experts and unpublished decisions."""
+"""What of review waits: an expert's reviews and screenings; the office's proposals not yet looked at, late experts
+and unpublished decisions."""
 
 from datetime import timedelta
 
@@ -9,7 +10,7 @@ from core.todo import todo_for
 from review.models import Decision, Recommendation, ReviewStage
 from review.services import assignments, field_visits, reviews, screening, stages, suggestion_reviews
 from solicitation.models import RoundStatus
-from solicitation.services import suggestions
+from solicitation.services import proposals, suggestions
 from solicitation.services.rounds import transition_round
 from tests.factories import make_criterion, make_open_round, make_proposal, make_suggestion, make_user
 
@@ -57,6 +58,23 @@ def test_an_expert_is_asked_for_the_reviews_and_screenings_still_open(page_reque
     stages.move_stage(actor=office, round=round, stage=ReviewStage.discussion)
     stages.move_stage(actor=office, round=round, stage=ReviewStage.decision)
     assert f"{round.title}：待提交的评审意见" not in waiting(expert)  # reviews are closed
+
+
+def test_the_office_is_told_of_proposals_submitted_until_it_returns_them_or_gives_them_to_an_expert(page_request):
+    office = make_user(role="office")
+    round = make_open_round(actor=office)
+    returned, given, _sent = (make_proposal(round=round, submit=True) for _ in range(3))
+    make_proposal(round=round)  # a draft is the unit's
+    text = f"{round.title}：已提交、尚未审核或分配专家的项目"
+    item = waiting(office)[text]
+    assert item.count == 3 and item.url == f"/rounds/{round.id}/assignments"
+    proposals.return_proposal(actor=office, proposal=returned, reason="请补充改革目标")
+    assignments.assign_expert(actor=office, expert=make_user(role="expert"), proposal=given)
+    assert waiting(office)[text].count == 1
+    transition_round(actor=office, round=round, target=RoundStatus.reviewing)
+    assert waiting(office)[text].count == 1
+    transition_round(actor=office, round=round, target=RoundStatus.planning)
+    assert text not in waiting(office)  # past review, nothing is checked any more
 
 
 def test_the_office_is_told_of_late_experts_and_decisions_to_publish(page_request):
