@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, RGBColor, Twips
 
 from plan.numerals import chinese_number
-from plan.queries.plans import lead_counts
+from plan.queries.plans import by_part, lead_counts
 
 TITLE_FONT, BODY_FONT, HEADING_FONT, LEAD_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"
 PAGE_NUMBER_FONT = "宋体"  # 4号半角宋体阿拉伯数字
@@ -303,6 +303,12 @@ def _project(document, project: dict) -> None:
     _run(_paragraph(document), lead, font=LEAD_FONT)
 
 
+def _part_heading(document, part: str) -> None:
+    """A part's (板块) heading before its projects, centred in 黑体; none for the projects in no part."""
+    if part:
+        _run(_paragraph(document, align=WD_ALIGN_PARAGRAPH.CENTER), part, font=HEADING_FONT)
+
+
 def _saved(document) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
@@ -319,24 +325,37 @@ def plan_docx(snapshot: dict, letterhead: Letterhead) -> bytes:
     counts = lead_counts(snapshot["projects"])
     if counts:
         _run(_paragraph(document), "其中" + "、".join(f"{LEAD_KINDS[k.value]}牵头{n}项" for k, n in counts) + "。")
-    heading = ""
-    for project in snapshot["projects"]:
-        if project.get("part", "") not in ("", heading):  # the part's (板块) heading before its first project
-            heading = project["part"]
-            _run(_paragraph(document, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False), heading, font=HEADING_FONT)
-        _project(document, project)
+    for part, projects in by_part(snapshot["projects"]):
+        _part_heading(document, part)
+        for project in projects:
+            _project(document, project)
     _signature(document, letterhead)
     _record(document, letterhead)
     return _saved(document)
 
 
+def _bulletin_row(document, row: dict) -> None:
+    """ "一、title（lead unit）" in 黑体, then its progress, problems and the office's remark, each labelled in 楷体."""
+    _run(_paragraph(document), f"{row['number']}、{row['title']}（{row['lead_unit']}）", font=HEADING_FONT)
+    if row["status"] is None:
+        progress = "未报送。"
+    else:
+        progress = f"{row['status']}，完成{row['percent']}%。{row['achievements']}".rstrip()
+    for label, text in (("进展情况", progress), ("存在问题", row["problems"]), ("改革办意见", row["remark"])):
+        if text:
+            paragraph = _paragraph(document)
+            _run(paragraph, f"{label}：", font=LEAD_FONT)  # level 2, in 楷体
+            _run(paragraph, text)
+
+
 def bulletin_docx(
     *, plan_title: str, round_title: str, quarter: int, summary: str, rows: list[dict], letterhead: Letterhead
 ) -> bytes:
-    """季度跟踪通报: the overall remarks, then each project (lagging first) with its status and the office's remark.
+    """季度跟踪通报: the overall remarks, then each project with its status and the office's remark, under its
+    part's heading where the plan has parts (lagging ones first in each).
 
-    `rows` are dicts of number, title, lead_unit, status (None: no report came in), percent, achievements,
-    problems, remark.
+    `rows` are dicts of part, number, title, lead_unit, status (None: no report came in), percent, achievements,
+    problems, remark, in the order the bulletin gives them.
     """
     title = f"{plan_title}第{quarter}季度跟踪通报"
     document = _new_document(title=title, subject=round_title)
@@ -344,18 +363,10 @@ def bulletin_docx(
     _title(document, title, _round_line(round_title, plan_title))
     if summary:
         _run(_paragraph(document), summary)
-    for row in rows:
-        paragraph = _paragraph(document)
-        _run(paragraph, f"{row['number']}、{row['title']}（{row['lead_unit']}）", font=HEADING_FONT)
-        if row["status"] is None:
-            progress = "未报送。"
-        else:
-            progress = f"{row['status']}，完成{row['percent']}%。{row['achievements']}".rstrip()
-        for label, text in (("进展情况", progress), ("存在问题", row["problems"]), ("改革办意见", row["remark"])):
-            if text:
-                paragraph = _paragraph(document)
-                _run(paragraph, f"{label}：", font=LEAD_FONT)  # level 2, in 楷体
-                _run(paragraph, text)
+    for part, part_rows in by_part(rows):
+        _part_heading(document, part)
+        for row in part_rows:
+            _bulletin_row(document, row)
     _signature(document, letterhead)
     _record(document, letterhead)
     return _saved(document)

@@ -178,8 +178,9 @@ def plan_snapshot(plan: Plan) -> dict:
 
 
 def by_part(projects) -> list[tuple[str, list]]:
-    """Projects in the plan's order (records, or a snapshot's entries), under their parts' titles: one (title,
-    projects) a part in turn, "" for those in no part. Every page and document that lists a plan's projects."""
+    """Projects in the plan's order (records, or dicts with a "part": a snapshot's entries, a bulletin's rows),
+    under their parts' titles: one (title, projects) a part in turn, "" for those in no part. Every page and document
+    that lists a plan's projects."""
     groups: list[tuple[str, list]] = []
     for project in projects:
         title = project.get("part", "") if isinstance(project, dict) else (project.part.title if project.part else "")

@@ -308,6 +308,7 @@ def test_issuing_a_bulletin_makes_its_pdf_which_the_office_downloads(client, log
     response = client.get(f"/plans/{official.id}/bulletins/1.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     pages = pdf_lines(saved("bulletin.pdf", response.data))
-    assert "进展情况：未报送。" in [line.text for page in pages for line in page]
+    texts = [line.text for page in pages for line in page]
+    assert "进展情况：未报送。" in texts and "社会管理" in texts  # under the heading of its projects' part
     issued_on = written_date(issued.issued_at.replace(tzinfo=UTC).astimezone(zone()).date())
     assert_record_at_the_foot(pages[-1], ["抄送：区委办，区政府办。", f"深圳市龙岗区委改革办{issued_on}印发"])
