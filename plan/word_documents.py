@@ -228,7 +228,7 @@ def _frame(paragraph, *, top: int, height: int) -> None:
 
 
 def _record(document, letterhead: Letterhead) -> None:
-    """版记 at the foot of the last page, its last rule on the text's bottom edge (GB/T 9704 7.3.5): 抄送, then the
+    """版记 at the foot of the last page, its last rule on the text's bottom edge (GB/T 9704): 抄送, then the
     印发机关 with its date, in 四号 仿宋 a character in from the side, under a thick rule, between them a thin one,
     and a thick one below.
 
