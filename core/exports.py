@@ -3,9 +3,10 @@
 An Excel export is a document: a title row (what the list is, and how many rows it holds), the date it was made
 and the list's filter in words, a frozen header, sheets named for what they hold, and columns as wide as their
 kind of content — set from the columns' kinds before any row is written, since XlsxWriter's constant-memory mode
-writes each row out as it goes. Past a sheet's row limit the rows go on on further sheets. A CSV export is for
-machines: one plain header row, then the rows, streamed as they are read. Import templates (no `document`) are
-plain tables in both formats, so that the importer finds their header on the first row.
+writes each row out as it goes. Past a sheet's row limit the rows go on on further sheets; rows in groups (a
+plan's parts) have sheets of their own, one group after another. A CSV export is for machines: one plain header
+row, then the rows, streamed as they are read. Import templates (no `document`) are plain tables in both formats,
+so that the importer finds their header on the first row.
 """
 
 import csv
@@ -75,12 +76,16 @@ def columns_of(columns: Iterable[tuple]) -> list[Column]:
 @dataclass(frozen=True)
 class Document:
     """What an Excel export says of itself: what the list is (`subject`, also its sheets' name), of what (`scope`:
-    a round, a plan), and its filter in words."""
+    a round, a plan), and its filter in words.
+
+    `group`, where the rows fall in groups that come one after another (a plan's parts), gives a row's group: each
+    group has sheets of its own, named and titled for it ("" for the rows in none: the subject's sheet)."""
 
     subject: str
     scope: str = ""
     filters: str = ""
     made_at: datetime = field(default_factory=lambda: datetime.now().astimezone())
+    group: Callable[[object], str] | None = None
 
     @property
     def title(self) -> str:
@@ -206,25 +211,32 @@ class _Sheets:
             Kind.datetime: workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
             Kind.mean: workbook.add_format({"num_format": "0.00"}),
         }
-        self.sheets = 0
+        self.names: set[str] = set()  # the sheets' names so far, casefolded as Excel compares them
+        self.group = ""  # the rows' group this sheet holds
         self.sheet = None
         self.row = 0  # the next row of the sheet to write
         self.on_sheet = 0  # rows written on this sheet
         self.total = 0  # rows written on every sheet, once finished
 
     def _name(self) -> str:
-        base = self.document.subject if self.document else _("Table")
+        """The group's name, or the subject's, as a sheet may be named and numbered where it is taken already."""
+        base = self.group or (self.document.subject if self.document else _("Table"))
         base = "".join(" " if c in "[]:*?/\\" else c for c in str(base)).strip()[:25] or _("Table")
-        return base if self.sheets == 1 else f"{base} ({self.sheets})"
+        name, number = base, 1
+        while name.casefold() in self.names:
+            number += 1
+            name = f"{base} ({number})"
+        self.names.add(name.casefold())
+        return name
 
     def _open(self):
-        self.sheets += 1
         sheet = self.workbook.add_worksheet(self._name())
         for index, column in enumerate(self.columns):
             width = max(WIDTHS[column.kind], min(40, _display_width(str(column.header)) + 2))
             sheet.set_column(index, index, width)
         if self.document:
-            sheet.write_string(0, 0, self.document.title, self.formats["title"])
+            title = " · ".join(part for part in (self.document.title, self.group) if part)
+            sheet.write_string(0, 0, title, self.formats["title"])
             made = _("Made %(when)s", when=format_datetime(self.document.made_at, "yyyy-MM-dd HH:mm"))
             filters = _("Filter: %(filters)s", filters=self.document.filters) if self.document.filters else ""
             sheet.write_string(1, 0, "　".join(part for part in (made, filters) if part))
@@ -233,10 +245,12 @@ class _Sheets:
         sheet.freeze_panes(self.head_rows, 0)
         self.sheet, self.row, self.on_sheet = sheet, self.head_rows, 0
 
-    def write(self, values: list) -> None:
-        if self.sheet is None or self.on_sheet == self.room:
+    def write(self, values: list, *, group: str = "") -> None:
+        """Write a row: on a new sheet when its group starts or the sheet is full."""
+        if self.sheet is None or self.on_sheet == self.room or group != self.group:
             if self.sheet is not None:
-                self._close(last=False)
+                self._close(last=False, full=group == self.group)
+            self.group = group
             self._open()
         for index, (column, value) in enumerate(zip(self.columns, values, strict=True)):
             self._cell(index, column.kind, value)
@@ -262,15 +276,18 @@ class _Sheets:
         else:
             sheet.write_string(row, index, _text(value))
 
-    def _close(self, *, last: bool) -> None:
+    def _close(self, *, last: bool, full: bool = False) -> None:
+        """The sheet's closing row: how many rows it holds, and whether its list goes on (`full`) or ends here."""
         if not self.document:
             return
         if last:
             said = _("%(count)d rows in all", count=self.total)
-            if self.sheets > 1:
+            if len(self.names) > 1:
                 said = _("%(count)d rows on this sheet, %(total)d in all", count=self.on_sheet, total=self.total)
-        else:
+        elif full:
             said = _("%(count)d rows on this sheet; the list goes on on the next sheet", count=self.on_sheet)
+        else:
+            said = _("%(count)d rows on this sheet", count=self.on_sheet)
         self.sheet.write_string(self.row, 0, said, self.formats["title"])
 
     def finish(self, total: int) -> None:
@@ -299,9 +316,10 @@ def write_xlsx(
     sheet_rows = sheet_rows or current_app.config["EXPORT_SHEET_MAX_ROWS"]
     workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "tmpdir": tempfile.gettempdir()})
     sheets = _Sheets(workbook, columns, document, sheet_rows)
+    group = document.group if document and document.group else None
     done = 0
     for row in rows:
-        sheets.write([column.get(row) for column in columns])
+        sheets.write([column.get(row) for column in columns], group=group(row) if group else "")
         done += 1
         if counted and done % BATCH == 0:
             counted(done)

@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, RGBColor, Twips
 
 from plan.numerals import chinese_number
-from plan.queries.plans import lead_counts
+from plan.queries.plans import by_part, lead_counts
 
 TITLE_FONT, BODY_FONT, HEADING_FONT, LEAD_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"
 PAGE_NUMBER_FONT = "宋体"  # 4号半角宋体阿拉伯数字
@@ -210,40 +210,51 @@ def _signature(document, letterhead: Letterhead) -> None:
     for text, gap in ((organ, organ_gap), (day, day_gap)) if organ else ((day, 4),):
         paragraph = _paragraph(document, align=WD_ALIGN_PARAGRAPH.RIGHT)
         paragraph.paragraph_format.right_indent = Emu(round(BODY_SIZE * gap))
+        paragraph.paragraph_format.keep_with_next = text != day  # the organ is not left without its date
         _run(paragraph, text)
 
 
+def _frame(paragraph, *, top: int, height: int) -> None:
+    """Make a paragraph a frame as wide as the text, `top` twips below the text's top edge, `height` twips high,
+    the text kept above and below it (w:framePr, which Word and LibreOffice both place)."""
+    frame = OxmlElement("w:framePr")
+    attributes = {"w": round(TEXT_WIDTH.twips), "h": height, "hRule": "exact", "wrap": "notBeside"}
+    attributes |= {"hAnchor": "margin", "xAlign": "center", "vAnchor": "margin", "y": top}
+    for name, value in attributes.items():
+        frame.set(qn(f"w:{name}"), str(value))
+    paragraph._p.get_or_add_pPr().insert_element_before(
+        frame, *(f"w:{name}" for name in ("widowControl", "numPr", "pBdr", "shd", "tabs", "spacing", "ind", "jc"))
+    )
+
+
 def _record(document, letterhead: Letterhead) -> None:
-    """版记 after the signature: 抄送 and the 印发机关 with its date, between a thick rule above and below and a
-    thin one between them, in 四号 仿宋, a character in from each side. (Not floated to the foot of the page:
-    LibreOffice 7.4 places a floating table where it stands, so the PDF would differ from Word.)"""
-    _paragraph(document)
+    """版记 at the foot of the last page, its last rule on the text's bottom edge (GB/T 9704): 抄送, then the
+    印发机关 with its date, in 四号 仿宋 a character in from the side, under a thick rule, between them a thin one,
+    and a thick one below.
+
+    Each row is a frame placed from the text's top edge, with its rules as its paragraph's borders: LibreOffice 7.4
+    places a floating table where it stands and drops a frame of two paragraphs that have borders, so the PDF would
+    differ from Word. A row takes the lines its text needs, counted at 四号 uncondensed (a line too many, never one
+    too few)."""
     rows = []
     if letterhead.copied_to:
-        rows.append(("抄送：" + letterhead.copied_to.rstrip("。") + "。", ""))
+        rows.append("\u3000抄送：" + letterhead.copied_to.rstrip("。") + "。")
     # 印发日期: the day it is signed, as the platform issues a document the day it is published
-    rows.append((letterhead.printed_by or letterhead.issuing_organ, f"{written_date(letterhead.signed_on)}印发"))
-    table = document.add_table(rows=len(rows), cols=1)
-    properties = table._tbl.tblPr
-    width = properties.find(qn("w:tblW"))
-    width.set(qn("w:w"), str(round(TEXT_WIDTH.twips)))
-    width.set(qn("w:type"), "dxa")
-    borders = OxmlElement("w:tblBorders")
-    for edge, size in (("top", 8), ("bottom", 8), ("insideH", 4)):  # 0.35 mm, 0.35 mm, 0.25 mm
-        rule = OxmlElement(f"w:{edge}")
-        for name, value in (("val", "single"), ("sz", size), ("space", 0), ("color", "000000")):
-            rule.set(qn(f"w:{name}"), str(value))
-        borders.append(rule)
-    width.addnext(borders)
-    for row, (left, right) in zip(table.rows, rows, strict=True):
-        paragraph = row.cells[0].paragraphs[0]
-        layout = paragraph.paragraph_format
-        layout.left_indent = layout.right_indent = SMALL_SIZE
-        layout.line_spacing, layout.space_before, layout.space_after = LINE_PITCH, 0, 0
-        if right:
-            layout.tab_stops.add_tab_stop(Emu(TEXT_WIDTH - 2 * SMALL_SIZE - Mm(2)), WD_TAB_ALIGNMENT.RIGHT)
-            left += "\t" + right
-        _run(paragraph, left, size=SMALL_SIZE)
+    rows.append(f"\u3000{letterhead.printed_by or letterhead.issuing_organ}\t{written_date(letterhead.signed_on)}印发")
+    per_line = math.floor(TEXT_WIDTH.pt / SMALL_SIZE.pt)
+    heights = [math.ceil(_width(text.replace("\t", "")) / per_line) * LINE_PITCH.twips for text in rows]
+    bottom = math.floor(TEXT_HEIGHT.twips)
+    for index, (text, height) in enumerate(zip(rows, heights, strict=True)):
+        paragraph = _paragraph(document, indent=False)
+        _frame(paragraph, top=bottom - sum(heights[index:]), height=height)
+        if index == 0:
+            _border(paragraph, "top", size=8)  # 0.35 mm
+        _border(paragraph, "bottom", size=8 if index == len(rows) - 1 else 6)  # 0.35 mm under the last, else 0.25
+        if "\t" in text:  # the date a character in from the right
+            paragraph.paragraph_format.tab_stops.add_tab_stop(Emu(TEXT_WIDTH - SMALL_SIZE), WD_TAB_ALIGNMENT.RIGHT)
+        _run(paragraph, text, size=SMALL_SIZE)
+    # The paragraph the frames stand on: LibreOffice makes frames of framed paragraphs only once one follows them.
+    _paragraph(document, indent=False, line=Pt(1))
 
 
 def _approval_line(snapshot: dict) -> str:
@@ -292,6 +303,12 @@ def _project(document, project: dict) -> None:
     _run(_paragraph(document), lead, font=LEAD_FONT)
 
 
+def _part_heading(document, part: str) -> None:
+    """A part's (板块) heading before its projects, centred in 黑体; none for the projects in no part."""
+    if part:
+        _run(_paragraph(document, align=WD_ALIGN_PARAGRAPH.CENTER), part, font=HEADING_FONT)
+
+
 def _saved(document) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
@@ -308,24 +325,37 @@ def plan_docx(snapshot: dict, letterhead: Letterhead) -> bytes:
     counts = lead_counts(snapshot["projects"])
     if counts:
         _run(_paragraph(document), "其中" + "、".join(f"{LEAD_KINDS[k.value]}牵头{n}项" for k, n in counts) + "。")
-    heading = ""
-    for project in snapshot["projects"]:
-        if project.get("part", "") not in ("", heading):  # the part's (板块) heading before its first project
-            heading = project["part"]
-            _run(_paragraph(document, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False), heading, font=HEADING_FONT)
-        _project(document, project)
+    for part, projects in by_part(snapshot["projects"]):
+        _part_heading(document, part)
+        for project in projects:
+            _project(document, project)
     _signature(document, letterhead)
     _record(document, letterhead)
     return _saved(document)
 
 
+def _bulletin_row(document, row: dict) -> None:
+    """ "一、title（lead unit）" in 黑体, then its progress, problems and the office's remark, each labelled in 楷体."""
+    _run(_paragraph(document), f"{row['number']}、{row['title']}（{row['lead_unit']}）", font=HEADING_FONT)
+    if row["status"] is None:
+        progress = "未报送。"
+    else:
+        progress = f"{row['status']}，完成{row['percent']}%。{row['achievements']}".rstrip()
+    for label, text in (("进展情况", progress), ("存在问题", row["problems"]), ("改革办意见", row["remark"])):
+        if text:
+            paragraph = _paragraph(document)
+            _run(paragraph, f"{label}：", font=LEAD_FONT)  # level 2, in 楷体
+            _run(paragraph, text)
+
+
 def bulletin_docx(
     *, plan_title: str, round_title: str, quarter: int, summary: str, rows: list[dict], letterhead: Letterhead
 ) -> bytes:
-    """季度跟踪通报: the overall remarks, then each project (lagging first) with its status and the office's remark.
+    """季度跟踪通报: the overall remarks, then each project with its status and the office's remark, under its
+    part's heading where the plan has parts (lagging ones first in each).
 
-    `rows` are dicts of number, title, lead_unit, status (None: no report came in), percent, achievements,
-    problems, remark.
+    `rows` are dicts of part, number, title, lead_unit, status (None: no report came in), percent, achievements,
+    problems, remark, in the order the bulletin gives them.
     """
     title = f"{plan_title}第{quarter}季度跟踪通报"
     document = _new_document(title=title, subject=round_title)
@@ -333,18 +363,10 @@ def bulletin_docx(
     _title(document, title, _round_line(round_title, plan_title))
     if summary:
         _run(_paragraph(document), summary)
-    for row in rows:
-        paragraph = _paragraph(document)
-        _run(paragraph, f"{row['number']}、{row['title']}（{row['lead_unit']}）", font=HEADING_FONT)
-        if row["status"] is None:
-            progress = "未报送。"
-        else:
-            progress = f"{row['status']}，完成{row['percent']}%。{row['achievements']}".rstrip()
-        for label, text in (("进展情况", progress), ("存在问题", row["problems"]), ("改革办意见", row["remark"])):
-            if text:
-                paragraph = _paragraph(document)
-                _run(paragraph, f"{label}：", font=LEAD_FONT)  # level 2, in 楷体
-                _run(paragraph, text)
+    for part, part_rows in by_part(rows):
+        _part_heading(document, part)
+        for row in part_rows:
+            _bulletin_row(document, row)
     _signature(document, letterhead)
     _record(document, letterhead)
     return _saved(document)

@@ -5,7 +5,8 @@
 
 It makes a SQLite database of its own in a temporary folder, loads the demo (`flask demo load`), builds the
 search index, serves the app with werkzeug in a thread, logs in as each demo role and saves what the guides
-show, 1280 pixels wide, in Chinese (and a few in English). Run it again after changing a page the guides show,
+show, 1280 pixels wide, in Chinese (and a few in English), and the first and last pages of the demo plan's PDF
+(`plan-document`: LibreOffice and poppler-utils needed). Run it again after changing a page the guides show,
 and commit the images. It needs what the browser tests need: /usr/bin/chromium, fonts-noto-cjk and Playwright
 for Python (never `playwright install`). With Debian's `pngquant` on the PATH the images are made smaller.
 """
@@ -189,6 +190,34 @@ def take(browser, base_url: str, shot: Shot) -> Path:
         context.close()
 
 
+def document_pages(app) -> list[Path]:
+    """plan-document and plan-document-last-page: the first and last pages of the demo plan's PDF as published,
+    made as the worker makes it (LibreOffice), 579 pixels wide."""
+    from core.pdf import docx_to_pdf
+    from plan import queries
+    from plan.models import Plan
+    from plan.services.documents import plan_document
+
+    with app.app_context():
+        plan = db.session.scalars(select(Plan).order_by(Plan.id)).first()
+        pdf = docx_to_pdf(plan_document(queries.published_version(plan.id).snapshot))
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        info = subprocess.run(["pdfinfo", file.name], capture_output=True, text=True, check=True).stdout
+        last = int(next(line for line in info.splitlines() if line.startswith("Pages:")).split()[1])
+        made = []
+        for name, page in (("plan-document", 1), ("plan-document-last-page", last)):
+            target = IMAGES / "zh" / name
+            size = ["-scale-to-x", "579", "-scale-to-y", "819"]
+            subprocess.run(
+                ["pdftoppm", "-png", "-singlefile", "-f", str(page), "-l", str(page), *size, file.name, str(target)],
+                check=True,
+            )
+            made.append(target.with_suffix(".png"))
+    return made
+
+
 def shrink(path: Path) -> None:
     """Quantise to 256 colours with pngquant when it is installed (a third of the size, text still sharp)."""
     if shutil.which("pngquant"):
@@ -213,6 +242,10 @@ def main(only: str = "") -> None:
                         shrink(path)
                         print(f"{path.relative_to(ROOT)}  {path.stat().st_size // 1024} KB", flush=True)
                 browser.close()
+            if only in "plan-document-last-page":
+                for path in document_pages(server.app):
+                    shrink(path)
+                    print(f"{path.relative_to(ROOT)}  {path.stat().st_size // 1024} KB", flush=True)
         finally:
             server.shutdown()
             server.server_close()

@@ -85,6 +85,11 @@ class KeyProject(Versioned, db.Model):
         return chinese_number(self.plan.number_of(self))
 
     @property
+    def part_title(self) -> str:
+        """The title of the part (板块) it is in; "" when in none."""
+        return self.part.title if self.part else ""
+
+    @property
     def lead_leader_name(self) -> str:
         """The lead leader as every page, export and document names them: the account's name when linked."""
         return self.lead_leader_account.display_name if self.lead_leader_account else self.lead_leader

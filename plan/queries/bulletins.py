@@ -26,13 +26,18 @@ BULLETIN_ORDER = {ProgressStatus.lagging: 0, None: 1, ProgressStatus.on_track: 2
 
 
 def bulletin_rows(plan: Plan, quarter: int) -> list[tuple[KeyProject, ProgressReport | None]]:
-    """Every project with its report of the quarter (that reached the office), lagging ones first, least done first."""
+    """Every project with its report of the quarter (that reached the office), part by part in the plan's order,
+    and in each part lagging ones first, least done first."""
     reports = reports_by_project(plan.id, reached_office=True)
     rows = [(project, reports.get(project.id, {}).get(quarter)) for project in plan.projects]
+    part_place: dict[int | None, int] = {}  # a part's place: its first project's
+    for project in plan.projects:
+        part_place.setdefault(project.part_id, project.position)
 
     def order(row):
         project, report = row
-        return BULLETIN_ORDER[report.status if report else None], report.percent if report else 0, project.position
+        status = BULLETIN_ORDER[report.status if report else None]
+        return part_place[project.part_id], status, report.percent if report else 0, project.position
 
     return sorted(rows, key=order)
 

@@ -144,7 +144,7 @@ def project_snapshot(project: KeyProject) -> dict:
         "id": project.id,
         "number": project.number,
         "title": project.title,
-        "part": project.part.title if project.part else "",
+        "part": project.part_title,
         "category": project.category.name if project.category else "",
         "problem": project.problem,
         "principles": project.principles,
@@ -178,11 +178,12 @@ def plan_snapshot(plan: Plan) -> dict:
 
 
 def by_part(projects) -> list[tuple[str, list]]:
-    """Projects in the plan's order (records, or a snapshot's entries), under their parts' titles: one (title,
-    projects) a part in turn, "" for those in no part. Every page and document that lists a plan's projects."""
+    """Projects in the plan's order (records, or dicts with a "part": a snapshot's entries, a bulletin's rows),
+    under their parts' titles: one (title, projects) a part in turn, "" for those in no part. Every page and document
+    that lists a plan's projects."""
     groups: list[tuple[str, list]] = []
     for project in projects:
-        title = project.get("part", "") if isinstance(project, dict) else (project.part.title if project.part else "")
+        title = project.get("part", "") if isinstance(project, dict) else project.part_title
         if not groups or groups[-1][0] != title:
             groups.append((title, []))
         groups[-1][1].append(project)

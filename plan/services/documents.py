@@ -61,6 +61,7 @@ def bulletin_document(plan: Plan, quarter: int) -> bytes:
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):  # an official document is in Chinese
         rows = [
             {
+                "part": project.part_title,
                 "number": project.number,
                 "title": project.title,
                 "lead_unit": project.lead_unit.name if project.lead_unit else "",

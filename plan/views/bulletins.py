@@ -27,6 +27,7 @@ def _bulletin_rows(plan, quarter, bulletin):
     return [
         {
             "project": project,
+            "part": project.part_title,
             "number": project.number,
             "title": project.title,
             "lead_unit": project.lead_unit.name if project.lead_unit else "",

@@ -21,7 +21,7 @@ from plan.views import bp
 from solicitation.models import Round
 
 SUMMARY_COLUMNS = [
-    (FIELD_LABELS["part"], lambda p: p.part.title if p.part else ""),
+    (FIELD_LABELS["part"], lambda p: p.part_title),
     (FIELD_LABELS["number"], lambda p: p.number, Kind.code),
     (_l("Project title"), lambda p: p.title),
     (FIELD_LABELS["lead_leader"], lambda p: p.lead_leader_name),
@@ -152,7 +152,7 @@ def plan_summary(plan_id, fmt):
         columns=SUMMARY_COLUMNS,
         rows=plan.projects,
         fmt=fmt,
-        document=Document(subject=_("Key projects"), scope=plan.title),
+        document=Document(subject=_("Key projects"), scope=plan.title, group=lambda project: project.part_title),
     )
 
 

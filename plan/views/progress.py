@@ -160,7 +160,11 @@ def plan_progress(plan_id):
             columns=PROGRESS_COLUMNS,
             rows=rows,
             fmt=fmt,
-            document=Document(subject=_("Progress in quarter %(quarter)d", quarter=quarter), scope=plan.title),
+            document=Document(
+                subject=_("Progress in quarter %(quarter)d", quarter=quarter),
+                scope=plan.title,
+                group=lambda row: row[0].part_title,  # (project, report): a sheet for each part
+            ),
         )
     return render_template(
         "plan/plan_progress.html",
@@ -340,7 +344,7 @@ def battle_map(plan_id):
         {
             "number": project.number,
             "title": project.title,
-            "part": project.part.title if project.part else "",
+            "part": project.part_title,
             "milestones": {m.quarter: m.target for m in project.milestones},
             "reports": {q: (r.percent, r.status.value) for q, r in reports.get(project.id, {}).items()},
         }

@@ -70,6 +70,31 @@ def test_a_list_longer_than_a_sheet_goes_on_on_further_sheets_each_titled_and_co
     assert last["A4"].value == "A-4" and last["A5"].value == "本表 1 条，共 5 条"
 
 
+def test_rows_in_groups_have_sheets_of_their_own_named_titled_and_counted_for_their_group(app):
+    rows = [row | {"part": part} for row, part in zip(ROWS, ["经济提升"] * 3 + ["民生提升", "破解难题"], strict=True)]
+    grouped = Document(subject="重点项目", scope="2023年改革攻坚“点题”项目", group=lambda row: row["part"])
+    file = io.BytesIO()
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        written = write_xlsx(file, columns_of(COLUMNS), rows, document=grouped, sheet_rows=6)
+    assert written == 5
+    workbook = load_workbook(io.BytesIO(file.getvalue()))
+    # Two rows a sheet of six: the first part goes on on a second sheet of its own.
+    assert workbook.sheetnames == ["经济提升", "经济提升 (2)", "民生提升", "破解难题"]
+    first, further, livelihood, last = (workbook[name] for name in workbook.sheetnames)
+    assert first["A1"].value == "2023年改革攻坚“点题”项目 · 重点项目 · 经济提升"
+    assert first["A6"].value == "本表 2 条，接下一表" and further["A5"].value == "本表 1 条"
+    assert livelihood["A1"].value.endswith("· 民生提升") and livelihood["A4"].value == "A-3"
+    assert livelihood["A5"].value == "本表 1 条" and last["A5"].value == "本表 1 条，共 5 条"
+    for sheet in (further, livelihood, last):  # each sheet laid out before its rows, as the first
+        assert sheet.freeze_panes == "A4" and [cell.value for cell in sheet[3]] == [
+            "编号",
+            "收到日期",
+            "平均分",
+            "内容",
+        ]
+        assert sheet.column_dimensions["D"].width == first.column_dimensions["D"].width >= 60
+
+
 def test_a_csv_export_is_a_plain_table_streamed_row_by_row(app):
     with app.test_request_context():
         streamed, data = exported("csv")

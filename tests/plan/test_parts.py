@@ -123,6 +123,25 @@ def test_who_leads_is_counted_by_kind_of_unit_on_the_plan_pages_the_document_and
     assert 'id="plan-leads"' in dashboard and "社会管理 · 一、" in dashboard
 
 
+def test_a_plan_with_parts_is_exported_to_excel_a_sheet_a_part(client, login_as, planning):
+    office = login_as("office")
+    plan = services.create_plan(actor=office, round=planning["round"])
+    livelihood = plan.parts[1]
+    last = plan.projects[-1]
+    fields = {"title": last.title, "part_id": livelihood.id, "lead_unit_id": last.lead_unit_id}
+    key_projects.update_key_project(actor=office, project=last, fields=fields)
+    summary = load_workbook(io.BytesIO(client.get(f"/plans/{plan.id}/summary.xlsx").data))
+    assert summary.sheetnames == ["社会管理", "民生事业"]
+    social, livelihood_sheet = summary.worksheets
+    assert social["A1"].value == f"{plan.title} · 重点改革项目 · 社会管理"
+    assert [row[2] for row in social.iter_rows(min_row=4, max_row=5, values_only=True)] == [
+        project.title for project in plan.projects[:2]
+    ]
+    assert livelihood_sheet["C4"].value == last.title and livelihood_sheet["A5"].value == "本表 1 条，共 3 条"
+    progress = client.get(f"/plans/{plan.id}/progress?quarter=1&export=xlsx")
+    assert load_workbook(io.BytesIO(progress.data)).sheetnames == ["社会管理", "民生事业"]
+
+
 def test_projects_come_from_a_sheet_all_or_none_with_each_bad_row_named(client, login_as, planning):
     office = login_as("office")
     plan = services.create_plan(actor=office, round=planning["round"])

@@ -155,7 +155,8 @@ def test_the_office_edits_a_project_with_milestones_and_exports_the_summary(clie
     assert refused.status_code == 400 and "为解决网格事项多而杂的问题" in refused.get_data(as_text=True)
     sheet = client.get(f"/plans/{plan.id}/summary.xlsx")
     rows = list(load_workbook(io.BytesIO(sheet.data)).active.iter_rows(values_only=True))
-    assert rows[0][0] == f"{plan.title} · 重点改革项目" and rows[3][1:5] == ("一", project.title, "高自民", "区政务办")
+    assert rows[0][0] == f"{plan.title} · 重点改革项目 · 社会管理"  # the sheet of the project's part
+    assert rows[3][1:5] == ("一", project.title, "高自民", "区政务办")
     printed = client.get(f"/plans/{plan.id}/print").get_data(as_text=True)
     assert f"一、{project.title}" in printed and "为解决网格事项多而杂的问题，系统性规范网格化管理全流程" in printed
 

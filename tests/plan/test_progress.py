@@ -1,6 +1,7 @@
 """Quarterly progress: the lead unit reports, the office accepts or returns it, the missing are reminded."""
 
 import io
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from plan.services import plans as services
 from solicitation.models import Channel, Suggestion
 from solicitation.services import suggestions
 from tests.factories import make_user
+from tests.plan.conftest import lead_everything
 
 
 def staff_of(project, **fields):
@@ -183,11 +185,47 @@ def test_the_bulletin_puts_lagging_projects_first_and_is_issued_once(client, pla
     document = client.get(f"/plans/{published.id}/bulletins/1.docx")
     paragraphs = [p.text for p in Document(io.BytesIO(document.data)).paragraphs if p.text]
     title = paragraphs.index(f"{published.title}第1季度跟踪通报")
-    assert paragraphs[title + 1 : title + 3] == ["总体推进顺利。", f"二、{second.title}（{second.lead_unit.name}）"]
+    assert paragraphs[title + 1 : title + 4] == [
+        "总体推进顺利。",
+        "社会管理",
+        f"二、{second.title}（{second.lead_unit.name}）",
+    ]
     assert "改革办意见：请区领导协调征地" in paragraphs and "进展情况：未报送。" in paragraphs
     client.login(make_user(role="leader"))
     assert "请区领导协调征地" in client.get(f"/plans/{published.id}/bulletins/1").get_data(as_text=True)
     assert client.post(f"/plans/{published.id}/bulletins/1", data=form).status_code == 403
+
+
+def test_the_bulletin_groups_its_projects_under_their_parts_lagging_ones_first_in_each(client, planning):
+    from docx import Document
+
+    office = planning["office"]
+    plan = services.create_plan(actor=office, round=planning["round"])
+    social, livelihood = plan.parts
+    moved, second, third = plan.projects
+    fields = {"title": moved.title, "part_id": livelihood.id, "lead_unit_id": moved.lead_unit_id}
+    key_projects.update_key_project(actor=office, project=moved, fields=fields)
+    lead_everything(plan, office)
+    for target in (PlanStatus.submitted_for_review, PlanStatus.approved, PlanStatus.published):
+        services.transition_plan(
+            actor=office, plan=plan, target=target, meeting="第十三次会议", approved_on=date(2017, 3, 1)
+        )
+    assert [project.part for project in plan.projects] == [social, social, livelihood]  # 一 二 三
+    report(second, staff_of(second), percent=50)
+    report(third, staff_of(third), percent=10, status=ProgressStatus.lagging, problems="资金未到位")
+    report(moved, staff_of(moved), percent=5, status=ProgressStatus.lagging, problems="征地进度滞后")
+    # Part by part in the plan's order; in each, the lagging first: not all lagging projects ahead of the rest.
+    assert [project for project, _report in queries.bulletin_rows(plan, 1)] == [third, second, moved]
+    client.login(office)
+    page = client.get(f"/plans/{plan.id}/bulletins/1").get_data(as_text=True)
+    headings = [page.index(f'<h2 class="plan-part">{part.title}</h2>') for part in (social, livelihood)]
+    assert headings[0] < page.index(third.title) < page.index(second.title) < headings[1] < page.index(moved.title)
+    document = client.get(f"/plans/{plan.id}/bulletins/1.docx")
+    paragraphs = [p.text for p in Document(io.BytesIO(document.data)).paragraphs if p.text]
+    heads = [paragraphs.index(text) for text in ("社会管理", f"二、{third.title}（{third.lead_unit.name}）")]
+    heads += [paragraphs.index(text) for text in (f"一、{second.title}（{second.lead_unit.name}）", "民生事业")]
+    heads.append(paragraphs.index(f"三、{moved.title}（{moved.lead_unit.name}）"))
+    assert heads == sorted(heads)
 
 
 def test_the_year_end_assessment_rates_each_project_and_marks_experience_worth_replicating(client, planning, published):

@@ -3,10 +3,12 @@ the PDFs the worker makes once and stores. The PDF tests need LibreOffice and po
 `pdftoppm`); each conversion takes seconds, so there are two."""
 
 import io
+import re
 import shutil
 import subprocess
 from datetime import UTC, date
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from docx import Document
@@ -16,6 +18,7 @@ from docx.shared import Mm, Pt
 
 from accounts.services import update_site_settings
 from core.clock import zone
+from core.pdf import docx_to_pdf
 from extensions import db
 from jobs.models import Job, JobState
 from jobs.services import run_pending
@@ -23,6 +26,7 @@ from plan import queries
 from plan.models import DocumentPdf, PlanStatus
 from plan.services import bulletins, key_projects
 from plan.services import plans as services
+from plan.word_documents import Letterhead, plan_docx, written_date
 from tests.plan.conftest import lead_everything
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "documents"
@@ -109,9 +113,11 @@ def official_format(data: bytes) -> list[str]:
 
 
 def record_rows(data: bytes) -> list[str]:
-    """The 版记's rows: 抄送, then 印发机关 and its date."""
-    [table] = Document(io.BytesIO(data)).tables
-    return [row.cells[0].text for row in table.rows]
+    """The 版记's rows, each a frame at the foot of the page: 抄送, then 印发机关 and its date (a character in from
+    the left, the ideographic space left out)."""
+    paragraphs = Document(io.BytesIO(data)).paragraphs
+    framed = [p for p in paragraphs if p._p.pPr is not None and p._p.pPr.find(qn("w:framePr")) is not None]
+    return [paragraph.text.removeprefix("\u3000") for paragraph in framed]
 
 
 def test_the_published_plan_is_an_official_document_with_every_field_of_its_page(client, official):
@@ -134,7 +140,7 @@ def test_the_published_plan_is_an_official_document_with_every_field_of_its_page
     cooperating = official.projects[1].lead_unit.name
     assert f"牵头区领导：高自民；牵头单位：{first.lead_unit.name}；配合单位：{cooperating}" in paragraphs
     published_on = official.published_at.replace(tzinfo=UTC).astimezone(zone()).date()  # the district's date
-    assert paragraphs[-2:] == [ORGAN, f"{published_on.year}年{published_on.month}月{published_on.day}日"]
+    assert paragraphs[-4:-2] == [ORGAN, f"{published_on.year}年{published_on.month}月{published_on.day}日"]
     assert record_rows(data) == [
         "抄送：区委办，区政府办。",
         f"深圳市龙岗区委改革办\t{published_on.year}年{published_on.month}月{published_on.day}日印发",
@@ -199,6 +205,65 @@ def saved(name: str, data: bytes) -> Path:
     return path
 
 
+class Line(NamedTuple):
+    """A line of a PDF's page as pdftotext -bbox finds it, in points from the page's top."""
+
+    top: float
+    bottom: float
+    text: str
+
+
+WORD = re.compile(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>')
+TEXT_TOP, TEXT_BOTTOM = Mm(37).pt, Mm(297 - 35).pt  # the text area's edges, from the page's top
+PITCH = Mm(297 - 37 - 35).pt / 22
+
+
+def pdf_lines(pdf: Path) -> list[list[Line]]:
+    """Each page's lines of text, top to bottom: the words standing on one line joined without spaces."""
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for page in html.split("<page ")[1:]:
+        lines: dict[int, Line] = {}
+        for top, bottom, word in WORD.findall(page):
+            key = round(float(top))
+            line = lines.get(key, Line(float(top), float(bottom), ""))
+            lines[key] = line._replace(bottom=max(line.bottom, float(bottom)), text=line.text + word)
+        pages.append([lines[key] for key in sorted(lines)])
+    return pages
+
+
+def assert_record_at_the_foot(page: list[Line], rows: list[str]) -> None:
+    """The 版记's rows are the last lines of the page's text, the last on the text's last line, above the page
+    number alone."""
+    *text, number = page
+    assert re.fullmatch(r"—\d+—", number.text)
+    record = text[-len(rows) :]
+    assert [line.text.lstrip("\u3000") for line in record] == rows
+    assert TEXT_BOTTOM - PITCH <= record[-1].bottom <= TEXT_BOTTOM
+    for above, below in zip(record, record[1:], strict=False):
+        assert below.top - above.top == pytest.approx(PITCH, rel=0.05)  # row under row, a line apart (and a rule)
+
+
+@needs_pdf_tools
+def test_the_pdf_sets_22_lines_of_28_characters_and_the_record_at_the_foot_of_the_last_page(app):
+    project = {"number": "一", "title": "深化改革", "part": "", "problem": "", "content": "深化改革" * 400}
+    project |= {"lead_leader": "", "lead_unit": "区发改局"}
+    snapshot = {"title": "改革计划", "round_title": "", "projects": [project]}
+    letterhead = Letterhead(
+        issuing_organ=ORGAN, signed_on=date(2017, 3, 1), copied_to="区委办，区政府办", printed_by="区委改革办"
+    )
+    pdf = saved("grid.pdf", docx_to_pdf(plan_docx(snapshot, letterhead)))
+    pages = pdf_lines(pdf)
+    # The second page holds nothing but the paragraph's text: a full page of 三号 仿宋, on the grid.
+    *body, number = pages[1]
+    assert number.text == "—2—"
+    assert len(body) == 22 and [len(line.text) for line in body] == [28] * 22
+    assert body[0].top >= TEXT_TOP and body[-1].bottom <= TEXT_BOTTOM
+    assert (body[-1].top - body[0].top) / 21 == pytest.approx(PITCH, abs=0.1)
+    assert_record_at_the_foot(pages[-1], ["抄送：区委办，区政府办。", "区委改革办2017年3月1日印发"])
+    assert ORGAN in [line.text for line in pages[-1]]  # the signature above it on the same page
+
+
 @needs_pdf_tools
 def test_publishing_makes_the_plan_pdf_once_in_the_background_and_readers_download_it(client, official):
     page = client.get(f"/plans/{official.id}").get_data(as_text=True)
@@ -218,7 +283,11 @@ def test_publishing_makes_the_plan_pdf_once_in_the_background_and_readers_downlo
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "A4" in info
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
-    assert ORGAN in text and "—1—" in text.replace(" ", "") and "抄送：区委办，区政府办。" in text
+    assert ORGAN in text and "—1—" in text.replace(" ", "")
+    published_on = written_date(official.published_at.replace(tzinfo=UTC).astimezone(zone()).date())
+    assert_record_at_the_foot(
+        pdf_lines(pdf)[-1], ["抄送：区委办，区政府办。", f"深圳市龙岗区委改革办{published_on}印发"]
+    )
     page = client.get(f"/plans/{official.id}").get_data(as_text=True)
     assert f'href="/plans/{official.id}/published.pdf"' in page
 
@@ -238,7 +307,8 @@ def test_issuing_a_bulletin_makes_its_pdf_which_the_office_downloads(client, log
     assert stored.filename == f"{official.title}第1季度跟踪通报.pdf"
     response = client.get(f"/plans/{official.id}/bulletins/1.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(saved("bulletin.pdf", response.data)), "-"], capture_output=True, text=True
-    ).stdout
-    assert "进展情况：未报送。" in text
+    pages = pdf_lines(saved("bulletin.pdf", response.data))
+    texts = [line.text for page in pages for line in page]
+    assert "进展情况：未报送。" in texts and "社会管理" in texts  # under the heading of its projects' part
+    issued_on = written_date(issued.issued_at.replace(tzinfo=UTC).astimezone(zone()).date())
+    assert_record_at_the_foot(pages[-1], ["抄送：区委办，区政府办。", f"深圳市龙岗区委改革办{issued_on}印发"])
