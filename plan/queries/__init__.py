@@ -34,12 +34,12 @@ from plan.queries.plans import (
 )
 from plan.queries.progress import (
     LedProject,
-    latest_public_plan,
     latest_reports,
     latest_reports_of,
     latest_task_progress,
     led_by_leader,
     missing_reports,
+    newest_public_plans,
     public_reports,
     reminders,
     report_deadline,
@@ -84,7 +84,7 @@ __all__ = [
     "by_part",
     "lead_counts",
     "published_plans_in_force",
-    "latest_public_plan",
+    "newest_public_plans",
     "report_visible_to",
     "report_is_visible",
     "report_events_visible_to",
