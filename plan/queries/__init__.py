@@ -50,6 +50,7 @@ from plan.queries.progress import (
     reports_by_project,
     reports_chosen,
     reports_of_projects,
+    reports_of_quarter,
 )
 from plan.queries.suggestion_outcomes import SuggestionOutcome, key_projects_fed_by, suggestion_outcome
 from plan.queries.tasks import TASK_ROWS
@@ -91,6 +92,7 @@ __all__ = [
     "report_of",
     "reports_by_project",
     "reports_of_projects",
+    "reports_of_quarter",
     "missing_reports",
     "latest_task_progress",
     "report_deadline",

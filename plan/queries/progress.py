@@ -58,6 +58,16 @@ def report_of(project_id: int, quarter: int) -> ProgressReport | None:
     return db.session.scalar(query)
 
 
+def reports_of_quarter(plan_id: int, quarter: int) -> dict[int, ProgressReport]:
+    """The plan's reports of one quarter, by key project."""
+    query = (
+        select(ProgressReport)
+        .join(ProgressReport.key_project)
+        .where(KeyProject.plan_id == plan_id, ProgressReport.quarter == quarter)
+    )
+    return {report.key_project_id: report for report in db.session.scalars(query)}
+
+
 def reports_by_project(
     plan_id: int, *, reader=None, reached_office: bool = False
 ) -> dict[int, dict[int, ProgressReport]]:
