@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/screenshots.py          # every shot, into docs/images/{zh,en}/
     .venv/bin/python scripts/screenshots.py ranking  # only the shots whose name contains "ranking"
+    .venv/bin/python scripts/screenshots.py plan,home  # … contains "plan" or "home"
 
 It makes a SQLite database of its own in a temporary folder, loads the demo (`flask demo load`), builds the
 search index, serves the app with werkzeug in a thread, logs in as each demo role and saves what the guides
@@ -215,7 +216,7 @@ def main(only: str = "") -> None:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 for shot in shots(ids):
-                    if only in shot.name:
+                    if any(name in shot.name for name in only.split(",")):
                         path = take(browser, base_url, shot)
                         shrink(path)
                         print(f"{path.relative_to(ROOT)}  {path.stat().st_size // 1024} KB", flush=True)
