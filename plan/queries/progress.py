@@ -24,6 +24,7 @@ from plan.models import (
 )
 from plan.pace import expected_share, is_behind
 from plan.queries.key_projects import project_visible_to
+from plan.queries.plans import by_part
 from solicitation.models import Round
 
 
@@ -214,9 +215,10 @@ def latest_reports(plan: Plan) -> dict[int, ProgressReport]:
     return {report.key_project_id: report for report in db.session.scalars(query)}
 
 
-def newest_public_plans() -> list[tuple[int, dict, dict]]:
-    """Every plan of the newest round that has published any, as it was last published (its id and snapshot),
-    with each project's latest accepted progress (percent and status, by project), in two statements of plain rows:
+def newest_public_plans() -> list[tuple[int, dict, list, dict]]:
+    """Every plan of the newest round that has published any, as it was last published (its id, its snapshot and
+    the snapshot's projects under their parts, `by_part`), with each project's latest accepted progress (percent
+    and status, by project), in two statements of plain rows:
     what the home page shows the public of the plans (none before any is published). A round may publish several
     lists (Jinwan's 工作要点 and 点题): each is shown."""
     rows = db.session.execute(_NEWEST_ROUND_VERSIONS).all()
@@ -225,7 +227,12 @@ def newest_public_plans() -> list[tuple[int, dict, dict]]:
     ids = [project["id"] for _plan_id, snapshot in rows for project in snapshot["projects"]]
     reports = {report.key_project_id: report for report in db.session.execute(_ACCEPTED, {"ids": ids})}
     return [
-        (plan_id, snapshot, {p["id"]: reports[p["id"]] for p in snapshot["projects"] if p["id"] in reports})
+        (
+            plan_id,
+            snapshot,
+            by_part(snapshot["projects"]),
+            {p["id"]: reports[p["id"]] for p in snapshot["projects"] if p["id"] in reports},
+        )
         for plan_id, snapshot in rows
     ]
 
