@@ -1,5 +1,6 @@
-"""`flask demo load`: the Longgang 2017 round read from the seed, and the next round open for solicitation,
-with units, accounts for every role, proposals in every status and suggestions from every channel."""
+"""`flask demo load`: the Longgang 2017 round read from the seed, the Jinwan 2023 round of two lists of tasks
+handed down, and the next round open for solicitation, with units, accounts for every role, proposals in every
+status and suggestions from every channel."""
 
 import random
 from datetime import date, timedelta
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from accounts import services as accounts
 from accounts.models import Role, Unit, UnitKind, User
 from core import clock
-from demo import stories
+from demo import jinwan, stories
 from demo.longgang import LonggangSeed, load_seed
 from extensions import db
 from plan.models import PlanStatus, ProgressStatus
@@ -424,10 +425,12 @@ def _plan_longgang(round: Round, seed: LonggangSeed, users: dict[str, User]) -> 
 
 
 def load_demo(*, through_plan: bool = True) -> list[Round]:
-    """Create the demo rounds and everything around them; a round already there is left as it is.
+    """Create the demo rounds and everything around them; a round already there is left as it is. Returns the
+    Longgang 2017 round and the next round.
 
-    The 2017 round goes on to its published plan and two quarters of progress; with `through_plan` off it
-    stays in its panel discussion, as the experts left it.
+    The 2017 round goes on to its published plan and two quarters of progress, and Jinwan's 2023 round of
+    published lists is loaded beside it; with `through_plan` off the 2017 round stays in its panel discussion, as
+    the experts left it, and there is no Jinwan round.
     """
     seed = load_seed()
     users = _users(_units(seed))
@@ -435,6 +438,8 @@ def load_demo(*, through_plan: bool = True) -> list[Round]:
     history = rounds.get(seed.year) or _load_longgang(seed, users)
     if through_plan and history.status is RoundStatus.reviewing:
         _plan_longgang(history, seed, users)
+    if through_plan and jinwan.YEAR not in rounds:
+        jinwan.load_jinwan(password=DEMO_PASSWORD)
     upcoming = rounds.get(clock.today().year + 1) or _load_next_round(users)
     return [history, upcoming]
 
@@ -447,9 +452,12 @@ def demo_cli():
 @demo_cli.command("load")
 def load():
     """Load the demo rounds (safe to run again) and print the demo logins."""
-    for round in load_demo():
+    load_demo()
+    for round in db.session.scalars(select(Round).order_by(Round.year)):
         click.echo(f"Demo round: {round.title} ({round.status.value}).")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for username, name, role, _unit in stories.DEMO_USERS:
         click.echo(f"  {role:<11} {username:<16} {name}")
+    username, name = jinwan.OFFICE
+    click.echo(f"  {'office':<11} {username:<16} {name}: the Jinwan 2023 lists")
     click.echo("  Residents need no login: /suggest to send a suggestion, /track to follow one.")

@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/screenshots.py          # every shot, into docs/images/{zh,en}/
     .venv/bin/python scripts/screenshots.py ranking  # only the shots whose name contains "ranking"
+    .venv/bin/python scripts/screenshots.py plan,home  # … contains "plan" or "home"
 
 It makes a SQLite database of its own in a temporary folder, loads the demo (`flask demo load`), builds the
 search index, serves the app with werkzeug in a thread, logs in as each demo role and saves what the guides
@@ -27,6 +28,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server  # noqa: E402
 
 from app import create_app  # noqa: E402
 from demo.cli import DEMO_PASSWORD, load_demo  # noqa: E402
+from demo.jinwan import YEAR as JINWAN_YEAR  # noqa: E402
 from extensions import db  # noqa: E402
 
 IMAGES = ROOT / "docs" / "images"
@@ -53,7 +55,10 @@ def demo_paths() -> dict[str, object]:
 
     rounds = list(db.session.scalars(select(Round).order_by(Round.year)))
     history, upcoming = rounds[0], rounds[-1]
-    plan = db.session.scalar(select(Plan).where(Plan.round_id == history.id))
+    # A round may publish several plans: Longgang's has one; Jinwan's 2023 round has two, the 点题 list the second.
+    plan = db.session.scalars(select(Plan).where(Plan.round_id == history.id).order_by(Plan.id)).first()
+    jinwan = db.session.scalar(select(Round).where(Round.year == JINWAN_YEAR))
+    topics = db.session.scalars(select(Plan).where(Plan.round_id == jinwan.id).order_by(Plan.id)).all()[-1]
     fagaiju = db.session.scalar(select(User).where(User.username == "unit.fagaiju"))
     project = db.session.scalar(
         select(KeyProject).where(KeyProject.plan_id == plan.id, KeyProject.lead_unit_id == fagaiju.unit_id)
@@ -77,6 +82,7 @@ def demo_paths() -> dict[str, object]:
         "history": history.id,
         "upcoming": upcoming.id,
         "plan": plan.id,
+        "topics_plan": topics.id,
         "project": project.id,
         "assignment": assignment.id,
         "screening": screening.id if screening else None,
@@ -93,6 +99,7 @@ def shots(ids: dict) -> list[Shot]:
         Shot("public-suggest", None, "/suggest"),
         Shot("public-track", None, f"/track?code={ids['adopted_code']}", full_page=True),
         Shot("public-plan", None, f"/plans/{plan}"),
+        Shot("public-plan-parts", None, f"/plans/{ids['topics_plan']}", full_page=True),
         Shot("office-home", "office", "/"),
         Shot("office-round", "office", f"/rounds/{u}", full_page=True),
         Shot("office-suggestions", "office", f"/rounds/{u}/suggestions"),
@@ -102,6 +109,7 @@ def shots(ids: dict) -> list[Shot]:
         Shot("office-ranking", "office", f"/rounds/{h}/ranking"),
         Shot("office-plan", "office", f"/rounds/{h}/plan"),
         Shot("office-progress", "office", f"/plans/{plan}/progress"),
+        Shot("office-progress-parts", "office.jinwan", f"/plans/{ids['topics_plan']}/progress"),
         Shot("unit-home", "unit.pinghu", "/"),
         Shot("unit-proposal-form", "unit.zhengwuban", f"/rounds/{u}/proposals/new", full_page=True),
         Shot("unit-proposals", "unit.pinghu", f"/rounds/{u}/proposals"),
@@ -117,7 +125,7 @@ def shots(ids: dict) -> list[Shot]:
         Shot("expert-review-form", "expert.liu", f"/reviews/{ids['assignment']}", language="en"),
     ]
     if ids["screening"]:
-        listed.insert(20, Shot("expert-suggestion-screening", "expert.liu", f"/suggestion-reviews/{ids['screening']}"))
+        listed.insert(22, Shot("expert-suggestion-screening", "expert.liu", f"/suggestion-reviews/{ids['screening']}"))
     return listed
 
 
@@ -237,7 +245,7 @@ def main(only: str = "") -> None:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 for shot in shots(ids):
-                    if only in shot.name:
+                    if any(name in shot.name for name in only.split(",")):
                         path = take(browser, base_url, shot)
                         shrink(path)
                         print(f"{path.relative_to(ROOT)}  {path.stat().st_size // 1024} KB", flush=True)

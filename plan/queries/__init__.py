@@ -34,13 +34,13 @@ from plan.queries.plans import (
 )
 from plan.queries.progress import (
     LedProject,
-    latest_public_plan,
     latest_reports,
     latest_reports_of,
     latest_task_progress,
     latest_task_shares,
     led_by_leader,
     missing_reports,
+    newest_public_plans,
     public_reports,
     reminders,
     report_deadline,
@@ -51,6 +51,7 @@ from plan.queries.progress import (
     reports_by_project,
     reports_chosen,
     reports_of_projects,
+    reports_of_quarter,
 )
 from plan.queries.suggestion_outcomes import SuggestionOutcome, key_projects_fed_by, suggestion_outcome
 from plan.queries.tasks import TASK_ROWS
@@ -85,13 +86,14 @@ __all__ = [
     "by_part",
     "lead_counts",
     "published_plans_in_force",
-    "latest_public_plan",
+    "newest_public_plans",
     "report_visible_to",
     "report_is_visible",
     "report_events_visible_to",
     "report_of",
     "reports_by_project",
     "reports_of_projects",
+    "reports_of_quarter",
     "missing_reports",
     "latest_task_progress",
     "latest_task_shares",

@@ -160,8 +160,24 @@ def project_snapshot(project: KeyProject) -> dict:
     }
 
 
+# What a snapshot names of each key project: read for the whole plan at once (a list of 45 is snapshotted at each
+# of its moves), not project by project.
+_SNAPSHOT_LOADS = [
+    selectinload(KeyProject.part),
+    selectinload(KeyProject.category),
+    selectinload(KeyProject.lead_unit),
+    selectinload(KeyProject.lead_leader_account),
+    selectinload(KeyProject.cooperating_units),
+    selectinload(KeyProject.milestones),
+]
+
+
 def plan_snapshot(plan: Plan) -> dict:
     """The plan's text as it stands, in JSON-ready values."""
+    # populate_existing: the projects are in the session already, and only a load that refreshes them fills in
+    # their unloaded collections (what the session held was flushed before this query, so nothing is lost).
+    query = select(KeyProject).where(KeyProject.plan_id == plan.id).order_by(KeyProject.position)
+    projects = db.session.scalars(query.options(*_SNAPSHOT_LOADS).execution_options(populate_existing=True)).all()
     return {
         "title": plan.title,
         "round_title": plan.round.title,
@@ -173,7 +189,7 @@ def plan_snapshot(plan: Plan) -> dict:
         "parts": [part.title for part in plan.parts],
         "document_number": plan.document_number,
         "published_at": plan.published_at.isoformat() if plan.published_at else None,
-        "projects": [project_snapshot(project) for project in plan.projects],
+        "projects": [project_snapshot(project) for project in projects],
     }
 
 

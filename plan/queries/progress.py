@@ -4,7 +4,7 @@ public sees, the projects a district leader leads and how they stand."""
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, bindparam, exists, false, select
+from sqlalchemy import ColumnElement, bindparam, exists, false, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from accounts.models import Role
@@ -24,6 +24,8 @@ from plan.models import (
 )
 from plan.pace import expected_share, is_behind
 from plan.queries.key_projects import project_visible_to
+from plan.queries.plans import by_part
+from solicitation.models import Round
 
 
 def report_visible_to(user) -> ColumnElement[bool]:
@@ -55,6 +57,16 @@ def report_events_visible_to(user) -> ColumnElement[bool]:
 def report_of(project_id: int, quarter: int) -> ProgressReport | None:
     query = select(ProgressReport).where(ProgressReport.key_project_id == project_id, ProgressReport.quarter == quarter)
     return db.session.scalar(query)
+
+
+def reports_of_quarter(plan_id: int, quarter: int) -> dict[int, ProgressReport]:
+    """The plan's reports of one quarter, by key project."""
+    query = (
+        select(ProgressReport)
+        .join(ProgressReport.key_project)
+        .where(KeyProject.plan_id == plan_id, ProgressReport.quarter == quarter)
+    )
+    return {report.key_project_id: report for report in db.session.scalars(query)}
 
 
 def reports_by_project(
@@ -208,26 +220,49 @@ def latest_reports(plan: Plan) -> dict[int, ProgressReport]:
     return {report.key_project_id: report for report in db.session.scalars(query)}
 
 
-def latest_public_plan() -> tuple[int, dict, dict] | None:
-    """The newest plan as it was last published (its id and snapshot), with each project's latest accepted
-    progress (percent and status, by project), in two statements of plain rows: what the home page shows the public
-    of the plans (None before any is published)."""
-    row = db.session.execute(_LATEST_PUBLIC_VERSION).first()
-    if row is None:
-        return None
-    plan_id, snapshot = row
-    ids = [project["id"] for project in snapshot["projects"]]
-    return plan_id, snapshot, {report.key_project_id: report for report in db.session.execute(_ACCEPTED, {"ids": ids})}
+def newest_public_plans() -> list[tuple[int, dict, list, dict]]:
+    """Every plan of the newest round that has published any, as it was last published (its id, its snapshot and
+    the snapshot's projects under their parts, `by_part`), with each project's latest accepted progress (percent
+    and status, by project), in two statements of plain rows:
+    what the home page shows the public of the plans (none before any is published). A round may publish several
+    lists (Jinwan's 工作要点 and 点题): each is shown."""
+    rows = db.session.execute(_NEWEST_ROUND_VERSIONS).all()
+    if not rows:
+        return []
+    ids = [project["id"] for _plan_id, snapshot in rows for project in snapshot["projects"]]
+    reports = {report.key_project_id: report for report in db.session.execute(_ACCEPTED, {"ids": ids})}
+    return [
+        (
+            plan_id,
+            snapshot,
+            by_part(snapshot["projects"]),
+            {p["id"]: reports[p["id"]] for p in snapshot["projects"] if p["id"] in reports},
+        )
+        for plan_id, snapshot in rows
+    ]
 
 
 # The home page's statements, made once a process like the other public pages' (building one cost more than
 # running it); the projects' ids are bound per request.
-_LATEST_PUBLIC_VERSION = (
-    select(PlanVersion.plan_id, PlanVersion.snapshot)
-    .join(Plan, Plan.id == PlanVersion.plan_id)
-    .where(PlanVersion.status == PlanStatus.published)
-    .order_by(Plan.round_id.desc(), PlanVersion.plan_id.desc(), PlanVersion.id.desc())
+_NEWEST_PUBLIC_ROUND = (
+    select(Plan.round_id)
+    .join(Round, Round.id == Plan.round_id)
+    .where(Plan.id.in_(select(PlanVersion.plan_id).where(PlanVersion.status == PlanStatus.published)))
+    .order_by(Round.year.desc())
     .limit(1)
+    .scalar_subquery()
+)
+_NEWEST_ROUND_VERSIONS = (
+    select(PlanVersion.plan_id, PlanVersion.snapshot)
+    .where(
+        PlanVersion.id.in_(
+            select(func.max(PlanVersion.id))
+            .join(Plan, Plan.id == PlanVersion.plan_id)
+            .where(PlanVersion.status == PlanStatus.published, Plan.round_id == _NEWEST_PUBLIC_ROUND)
+            .group_by(PlanVersion.plan_id)
+        )
+    )
+    .order_by(PlanVersion.plan_id)
 )
 _ACCEPTED = (
     select(ProgressReport.key_project_id, ProgressReport.percent, ProgressReport.status)

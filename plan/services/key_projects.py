@@ -43,7 +43,8 @@ def _apply(project: KeyProject, fields: dict, cooperating_unit_ids, milestones: 
     project.category_id = category_id
     project.lead_leader_id = leader_id
     project.lead_unit_id = fields.get("lead_unit_id")
-    project.cooperating_units = list(db.session.scalars(select(Unit).where(Unit.id.in_(list(cooperating_unit_ids)))))
+    ids = list(cooperating_unit_ids)
+    project.cooperating_units = list(db.session.scalars(select(Unit).where(Unit.id.in_(ids)))) if ids else []
     existing = {m.quarter: m for m in project.milestones}
     for quarter in (1, 2, 3, 4):
         target = (milestones.get(quarter) or "").strip()

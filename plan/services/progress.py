@@ -38,6 +38,7 @@ from plan.queries import (
     report_deadline,
     report_of,
     reports_chosen,
+    reports_of_quarter,
 )
 from plan.services.tasks import rolled_up
 
@@ -318,6 +319,7 @@ def import_progress(*, actor: User, plan: Plan, quarter: int, filename: str, dat
     named = plan.projects if plan.numbering is Numbering.continuous else []
     by_number = {project.number: project for project in named} | {str(p.position): p for p in plan.projects}
     headers, problems, seen = dict(IMPORT_COLUMNS), [], set()
+    recorded = reports_of_quarter(plan.id, quarter)  # one statement, not one a row
     for line, values in rows:
         try:
             project = by_number.get(values["number"].rstrip("、"))
@@ -330,7 +332,7 @@ def import_progress(*, actor: User, plan: Plan, quarter: int, filename: str, dat
             status = STATUS_NAMES.get(values["status"])
             if status is None:
                 raise PlanError("import_unknown_status", field="status", value=values["status"] or "—")
-            report = report_of(project.id, quarter) or ProgressReport(key_project=project, quarter=quarter)
+            report = recorded.get(project.id) or ProgressReport(key_project=project, quarter=quarter)
             report.percent, report.status = int(percent), status
             for name in ("achievements", "problems", "next_steps"):
                 setattr(report, name, values.get(name, ""))

@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from plan.queries import by_part, latest_public_plan, lead_counts, suggestion_outcome
+from plan.queries import by_part, lead_counts, newest_public_plans, suggestion_outcome
 from plan.word_documents import official_text
 
 bp = Blueprint("plan", __name__)
@@ -10,8 +10,8 @@ bp.add_app_template_filter(official_text)
 # What the plan adds to an earlier stage's page (solicitation never imports plan): a resident's tracking page shows
 # the proposals their suggestion fed and the key projects they became; the page stands without it.
 bp.add_app_template_global(suggestion_outcome)
-# The home page (core's) shows the newest published plan and its projects' progress; it stands without it.
-bp.add_app_template_global(latest_public_plan)
+# The home page (core's) shows the newest round's published plans and their projects' progress; it stands without it.
+bp.add_app_template_global(newest_public_plans)
 # Every page that lists a plan's projects groups them under its parts and says who leads them.
 bp.add_app_template_global(by_part)
 bp.add_app_template_global(lead_counts)

@@ -3,6 +3,7 @@
 progress; the organiser and contact at the foot of every page; and the office's page that sets them."""
 
 import io
+from datetime import date
 
 import pytest
 from lxml import html
@@ -13,8 +14,9 @@ from accounts.models import AuditEvent, SiteSettings
 from accounts.services import update_site_settings
 from core.uploads import UploadError
 from extensions import db
-from plan.models import ProgressStatus
-from plan.services import progress
+from plan.models import PlanStatus, ProgressStatus
+from plan.services import key_projects, progress
+from plan.services import plans as plan_services
 from solicitation.services import suggestions as suggestion_services
 from tests.conftest import statements_run
 from tests.factories import make_open_round, make_published_plan, make_suggestion, make_unit, make_user
@@ -80,6 +82,39 @@ def test_the_home_page_makes_as_few_statements_whatever_the_plan_holds(client, a
     make_published_plan(office=office, lead_unit=make_unit(), title="创新家庭医生服务模式")
     make_suggestion()
     assert statements_run(lambda: client.get("/")) == few <= 8
+
+
+def test_the_home_page_shows_every_published_plan_of_the_newest_round(client):
+    office, unit = make_user(role="office"), make_unit(name="金湾区发展和改革局")
+    make_published_plan(office=office, lead_unit=unit, title="创新家庭医生服务模式")
+    newest = make_published_plan(office=office, lead_unit=unit, title="建立健全开发区供热企业定价机制")
+    work_points = plan_services.create_plan(
+        actor=office, round=newest.round, title="2023年工作要点", from_selection=False
+    )
+    key_projects.add_key_project(
+        actor=office,
+        plan=work_points,
+        fields={"title": "深化国资国企改革", "lead_leader": "—", "lead_unit_id": unit.id},
+    )
+    for target in (PlanStatus.submitted_for_review, PlanStatus.approved, PlanStatus.published):
+        plan_services.transition_plan(
+            actor=office,
+            plan=work_points,
+            target=target,
+            meeting="区委全面深化改革委员会会议",
+            approved_on=date(2023, 7, 10),
+        )
+
+    document = html.fromstring(client.get("/").get_data(as_text=True))
+    headings = [
+        " ".join(h.text_content().split()) for h in document.xpath("//section[contains(@class, 'portal-plan')]/h2")
+    ]
+    assert headings == [newest.title, "2023年工作要点"]
+    cards = [" ".join(card.text_content().split()) for card in document.xpath("//ul[@class='project-cards']/li")]
+    assert cards == [
+        "一、建立健全开发区供热企业定价机制 金湾区发展和改革局 尚无进展报告",
+        "一、深化国资国企改革 金湾区发展和改革局 尚无进展报告",
+    ]  # the older round's plan is on the list of every plan, not here
 
 
 def test_with_nothing_set_the_pages_fall_back_to_the_servers_settings(client, app, monkeypatch):

@@ -50,7 +50,8 @@ def test_demo_load_creates_the_round_units_criteria_and_a_login_per_role(runner,
     kinds = set(db.session.scalars(select(Unit.kind)))
     assert kinds == set(UnitKind)
     assert {role for role in db.session.scalars(select(User.role))} == set(Role)
-    for line in ("office", "unit.zhengwuban", "expert.liu", "leader.gao"):
+    assert "Demo round: 金湾区2023年改革攻坚任务 (implementing)." in result.output
+    for line in ("office", "unit.zhengwuban", "expert.liu", "leader.gao", "office.jinwan"):
         assert line in result.output
     response = client.post("/login", data={"username": "office", "password": "Longgang2017"})
     assert response.status_code == 302
@@ -124,4 +125,4 @@ def test_demo_load_twice_adds_nothing(runner):
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0
     assert db.session.scalar(select(func.count(User.id))) == users
-    assert db.session.scalar(select(func.count(Round.id))) == 2
+    assert db.session.scalar(select(func.count(Round.id))) == 3  # Longgang 2017, Jinwan 2023, the next round
