@@ -123,7 +123,7 @@ def published_version(plan_id: int) -> PlanVersion | None:
 def published_plans() -> list[tuple[Plan, PlanVersion]]:
     """Every plan that has been published (`publicly_visible_plans`), with its latest published snapshot, newest
     year first: the list of plans, the same for every reader."""
-    return list(db.session.execute(_PUBLISHED_PLANS).tuples())
+    return list(db.session.execute(_PUBLISHED_PLANS))
 
 
 # The public plan's page and the list of plans, made once a process like _LATEST_PUBLISHED, each one statement.

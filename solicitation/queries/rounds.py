@@ -54,7 +54,7 @@ _PUBLIC = (
 
 def category_choices(round_id: int) -> list[tuple[int, str]]:
     """The round's categories as a form offers them (id, name), in their order."""
-    return list(db.session.execute(_CATEGORY_CHOICES, {"round_id": round_id}).tuples())
+    return list(db.session.execute(_CATEGORY_CHOICES, {"round_id": round_id}))
 
 
 # The suggestion form's, made once a process: the resident's form reads it for every reader.
