@@ -51,13 +51,22 @@ def retired_settings() -> dict[str, str]:
     return {name: instead for name, instead in RETIRED.items() if name in os.environ}
 
 
+def engine_options(url: str) -> dict:
+    """SQLAlchemy's engine options for the database at `url`."""
+    # A failed statement's values (a resident's phone, say) stay out of error messages and so out of logs.
+    options = {"hide_parameters": True}
+    if not url.startswith("sqlite"):
+        # A server may have closed a pooled connection (a restart, an idle timeout): test it when checked out.
+        # A SQLite file has no connection to lose, and the test would be one more statement on every request.
+        options["pool_pre_ping"] = True
+    return options
+
+
 def from_environment(instance_path: str) -> dict:
     """Build the configuration mapping that create_app() applies."""
     return {
         "SECRET_KEY": secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
-        # A failed statement's values (a resident's phone, say) stay out of error messages and so out of logs.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         # Cookies: HttpOnly and SameSite always; Secure once served over HTTPS.
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

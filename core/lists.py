@@ -34,9 +34,17 @@ def paginate(query: Select, *, total: int | None = None):
     return page
 
 
+def page_of(fetch: Callable[[int, int], list], *, total: int) -> "FoundPage":
+    """The page asked for by `?page=` of a list read by `fetch(offset, limit)`, whose `total` the caller knows: for a
+    public page's statement made once a process with its offset and limit bound per request (paginate builds its
+    statement anew for every page drawn, which costs more than running it)."""
+    size = current_app.config["PAGE_SIZE"]
+    return FoundPage(items=fetch((page_number() - 1) * size, size), total=total, capped=False)
+
+
 class FoundPage(Pagination):
-    """A page of records found elsewhere (the search index), as the list templates read a page: its items, how
-    many were found in all and, when the finder stopped counting at its cap, `capped` ("1,000+")."""
+    """A page of records found elsewhere (the search index, or page_of's reader), as the list templates read a page:
+    its items, how many were found in all and, when the finder stopped counting at its cap, `capped` ("1,000+")."""
 
     def __init__(self, *, items: list, total: int, capped: bool):
         self._found, self.capped = items, capped

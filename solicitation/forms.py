@@ -311,9 +311,10 @@ class SuggestionForm(Form):
     )
 
     @classmethod
-    def for_round(cls, round, **kwargs):
+    def for_round(cls, categories, **kwargs):
+        """The form for a round, offering its `categories` (queries.category_choices)."""
         form = cls(**kwargs)
-        form.category_id.choices = options([(c.id, c.name) for c in round.categories], blank=_l("— not sure —"))
+        form.category_id.choices = options(categories, blank=_l("— not sure —"))
         return form
 
     def suggestion_fields(self) -> dict:
@@ -328,8 +329,8 @@ class OfficeSuggestionForm(SuggestionForm):
     received_on = DateField(_l("Received on"), validators=[DataRequired()], default=clock.today)
 
     @classmethod
-    def for_round(cls, round, **kwargs):
-        form = super().for_round(round, **kwargs)
+    def for_round(cls, categories, **kwargs):
+        form = super().for_round(categories, **kwargs)
         form.channel.choices = options([(c.value, c.label) for c in Channel if c is not Channel.batch_import])
         del form.website
         return form

@@ -4,7 +4,7 @@ between two."""
 from collections import Counter
 
 from sqlalchemy import ColumnElement, bindparam, exists, func, select, true
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from accounts.models import Role, UnitKind
 from accounts.permissions import has_role
@@ -117,16 +117,35 @@ _LATEST_PUBLISHED = select(PlanVersion).where(
 
 def published_version(plan_id: int) -> PlanVersion | None:
     """The latest published snapshot: what the public sees, even while a new version is drafted."""
-    return published_versions([plan_id]).get(plan_id)
+    return db.session.scalars(_LATEST_PUBLISHED_OF_ONE, {"plan_id": plan_id}).first()
 
 
 def published_plans() -> list[tuple[Plan, PlanVersion]]:
     """Every plan that has been published (`publicly_visible_plans`), with its latest published snapshot, newest
     year first: the list of plans, the same for every reader."""
-    query = select(Plan).where(publicly_visible_plans()).order_by(Plan.round_id.desc(), Plan.id)
-    plans = list(db.session.scalars(query))
-    versions = published_versions([plan.id for plan in plans])
-    return [(plan, versions[plan.id]) for plan in plans]
+    return list(db.session.execute(_PUBLISHED_PLANS))
+
+
+# The public plan's page and the list of plans, made once a process like _LATEST_PUBLISHED, each one statement.
+_LATEST_PUBLISHED_OF_ONE = (
+    select(PlanVersion)
+    .where(PlanVersion.plan_id == bindparam("plan_id"), PlanVersion.status == PlanStatus.published)
+    .order_by(PlanVersion.id.desc())
+    .limit(1)
+)
+_published = aliased(PlanVersion)
+_PUBLISHED_PLANS = (
+    select(Plan, PlanVersion)
+    .join(
+        PlanVersion,
+        PlanVersion.id
+        == select(func.max(_published.id))
+        .where(_published.plan_id == Plan.id, _published.status == PlanStatus.published)
+        .scalar_subquery(),
+    )
+    .where(publicly_visible_plans())
+    .order_by(Plan.round_id.desc(), Plan.id)
+)
 
 
 def public_projects(plan_ids) -> dict[int, dict]:

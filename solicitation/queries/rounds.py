@@ -4,7 +4,7 @@ what the next phase needs."""
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
 
 from extensions import db
 from solicitation.models import (
@@ -49,6 +49,17 @@ _PUBLIC = (
     select(Round)
     .where(publicly_visible_rounds())
     .order_by(Round.status != RoundStatus.soliciting, Round.year.desc())  # soliciting first: false sorts first
+)
+
+
+def category_choices(round_id: int) -> list[tuple[int, str]]:
+    """The round's categories as a form offers them (id, name), in their order."""
+    return list(db.session.execute(_CATEGORY_CHOICES, {"round_id": round_id}))
+
+
+# The suggestion form's, made once a process: the resident's form reads it for every reader.
+_CATEGORY_CHOICES = (
+    select(Category.id, Category.name).where(Category.round_id == bindparam("round_id")).order_by(Category.position)
 )
 
 

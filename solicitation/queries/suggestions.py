@@ -169,12 +169,14 @@ def referred_to(user) -> Select:
 
 class Heard(NamedTuple):
     """What a round heard: every suggestion received, how many the office set aside (rejected: left out of the
-    counts, never shown) by reason, and the others by category (its name; None: not classified) and by channel."""
+    counts, never shown) by reason, and the others by category (its name; None: not classified) and by channel;
+    and how many the public sees (`published`: publicly_visible_suggestions, the round being one the public sees)."""
 
     received: int
     set_aside: list[tuple[RejectReason | None, int]]
     by_category: list[tuple[str | None, int]]
     by_channel: list[tuple[Channel, int]]
+    published: int
 
     @property
     def counted(self) -> int:
@@ -183,8 +185,8 @@ class Heard(NamedTuple):
 
 def heard_counts(round_id: int) -> Heard:
     """What a round heard, from the summary counts; each list most first."""
-    received, set_aside, by_category, by_channel, names = 0, {}, {}, {}, {}
-    for category_id, name, channel, is_rejected, reason, count in db.session.execute(
+    received, published, set_aside, by_category, by_channel, names = 0, 0, {}, {}, {}, {}
+    for category_id, name, channel, is_rejected, reason, is_published, count in db.session.execute(
         _HEARD_COUNTS, {"round_id": round_id}
     ):
         received += count
@@ -192,6 +194,8 @@ def heard_counts(round_id: int) -> Heard:
             reason = RejectReason[reason] if reason else None
             set_aside[reason] = set_aside.get(reason, 0) + count
             continue
+        if is_published:
+            published += count
         category_id = category_id or None
         names[category_id] = name
         by_category[category_id] = by_category.get(category_id, 0) + count
@@ -200,7 +204,7 @@ def heard_counts(round_id: int) -> Heard:
     categories = sorted(by_category.items(), key=lambda row: (-row[1], row[0] is not None, row[0] or 0))
     channels = sorted(by_channel.items(), key=lambda row: (-row[1], row[0].name))
     reasons = sorted(set_aside.items(), key=lambda row: (-row[1], row[0] is None, row[0].name if row[0] else ""))
-    return Heard(received, reasons, [(names[key], count) for key, count in categories], channels)
+    return Heard(received, reasons, [(names[key], count) for key, count in categories], channels, published)
 
 
 class SuggestionFigures(NamedTuple):
@@ -213,9 +217,14 @@ class SuggestionFigures(NamedTuple):
 def suggestion_figures() -> SuggestionFigures:
     """Every round's suggestions received and answered (the office's reply published), from the summary counts:
     the home page's figures."""
-    counted = func.coalesce(func.sum(SuggestionCount.count), 0)
-    published = func.coalesce(func.sum(SuggestionCount.count).filter(SuggestionCount.reply_published), 0)
-    return SuggestionFigures(*db.session.execute(select(counted, published)).one())
+    return SuggestionFigures(*db.session.execute(_FIGURES).one())
+
+
+# Made once a process: the home page runs it for every reader.
+_FIGURES = select(
+    func.coalesce(func.sum(SuggestionCount.count), 0),
+    func.coalesce(func.sum(SuggestionCount.count).filter(SuggestionCount.reply_published), 0),
+)
 
 
 def summary_counts(column, *conditions) -> dict:
@@ -250,6 +259,8 @@ def status_counts(
 
 # Made once a process: /heard runs it for every reader, and building it cost more than running it (issue 19).
 _REJECTED = SuggestionCount.status == SuggestionStatus.rejected
+# The rest of publicly_visible_suggestions, for rows not rejected (the round's own visibility is the caller's).
+_PUBLISHED = and_(SuggestionCount.is_public, SuggestionCount.status != SuggestionStatus.duplicate)
 _HEARD_COUNTS = (
     select(
         SuggestionCount.category_id,
@@ -257,28 +268,22 @@ _HEARD_COUNTS = (
         SuggestionCount.channel,
         _REJECTED,
         SuggestionCount.reject_reason,
+        _PUBLISHED,
         func.sum(SuggestionCount.count),
     )
     .select_from(SuggestionCount)
     .outerjoin(Category, Category.id == SuggestionCount.category_id)
     .where(SuggestionCount.round_id == bindparam("round_id"))
     .group_by(
-        SuggestionCount.category_id, Category.name, SuggestionCount.channel, _REJECTED, SuggestionCount.reject_reason
+        SuggestionCount.category_id,
+        Category.name,
+        SuggestionCount.channel,
+        _REJECTED,
+        SuggestionCount.reject_reason,
+        _PUBLISHED,
     )
     .having(func.sum(SuggestionCount.count) > 0)
 )
-
-
-def public_count(round_id: int) -> int:
-    """How many of the round's suggestions the public sees (publicly_visible_suggestions, of a round the public
-    sees), from the summary counts."""
-    counts = summary_counts(
-        SuggestionCount.is_public,
-        SuggestionCount.round_id == round_id,
-        SuggestionCount.is_public,
-        SuggestionCount.status.not_in([SuggestionStatus.rejected, SuggestionStatus.duplicate]),
-    )
-    return counts.get(True, 0)
 
 
 def publicly_visible_suggestions() -> ColumnElement[bool]:
@@ -308,15 +313,17 @@ def is_publicly_visible(suggestion: Suggestion) -> bool:
     return suggestion.id in publicly_visible_suggestion_ids([suggestion.id])
 
 
-def public_suggestions(round_id: int) -> Select:
-    """What the public sees of a round's suggestions, most seconded first."""
-    return _PUBLIC_SUGGESTIONS.params(round_id=round_id)
+def public_suggestions(round_id: int, offset: int, limit: int) -> list[Suggestion]:
+    """A page of what the public sees of a round's suggestions, most seconded first."""
+    return list(db.session.scalars(_PUBLIC_SUGGESTIONS, {"round_id": round_id, "offset": offset, "limit": limit}))
 
 
-# Made once a process, like _HEARD_COUNTS (a round's id is its one parameter).
+# Made once a process, like _HEARD_COUNTS: the round, the offset and the limit bound per request.
 _PUBLIC_SUGGESTIONS = (
     select(Suggestion)
     .where(Suggestion.round_id == bindparam("round_id"), publicly_visible_suggestions())
     .options(joinedload(Suggestion.category))
     .order_by(Suggestion.second_count.desc(), Suggestion.id.desc())
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
 )

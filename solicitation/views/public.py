@@ -1,5 +1,6 @@
 """The residents' pages: send a suggestion, look it up by tracking code, second, and what we heard."""
 
+import functools
 import secrets
 
 from flask import current_app, flash, make_response, redirect, render_template, request, session, url_for
@@ -7,7 +8,7 @@ from flask_babel import gettext as _
 
 from core.errors import DomainError
 from core.forms import form_status, show_error
-from core.lists import paginate
+from core.lists import page_of
 from extensions import db, limiter
 from solicitation import queries
 from solicitation.forms import SuggestionForm, TrackForm
@@ -38,7 +39,7 @@ def _suggest_breach(_limit):
     round = _chosen_round(rounds)
     if round is None:
         return make_response(render_template("solicitation/suggest_closed.html"), 429)
-    form = SuggestionForm.for_round(round)
+    form = SuggestionForm.for_round(queries.category_choices(round.id))
     form.form_errors.append(
         _("You have sent several suggestions in a short time. Wait a minute and send again: what you wrote is kept.")
     )
@@ -69,7 +70,7 @@ def suggest():
     round = _chosen_round(rounds)
     if round is None:
         return render_template("solicitation/suggest_closed.html")
-    form = SuggestionForm.for_round(round)
+    form = SuggestionForm.for_round(queries.category_choices(round.id))
     if form.validate_on_submit():
         try:
             suggestion = services.submit_suggestion(
@@ -112,7 +113,7 @@ def heard():
         rounds=rounds,
         heard=heard,
         by_category=[(name or _("Not classified"), count) for name, count in heard.by_category],
-        page=paginate(queries.public_suggestions(round.id), total=queries.public_count(round.id)),
+        page=page_of(functools.partial(queries.public_suggestions, round.id), total=heard.published),
     )
 
 

@@ -203,7 +203,7 @@ def suggestion_publish_replies(round_id):
 def suggestion_create(round_id):
     """Enter a suggestion that arrived by phone, letter or at a forum, on the resident's behalf."""
     round = db.get_or_404(Round, round_id)
-    form = OfficeSuggestionForm.for_round(round)
+    form = OfficeSuggestionForm.for_round(queries.category_choices(round.id))
     if form.validate_on_submit():
         try:
             suggestion = services.submit_suggestion(
