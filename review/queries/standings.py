@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, select
 from sqlalchemy.orm import load_only, selectinload
 
 from accounts.models import Unit, UnitKind, User
@@ -11,17 +11,16 @@ from extensions import db
 from review.models import (
     Assignment,
     Conflict,
-    ConflictStatus,
     Criterion,
     ExpertBias,
     FieldVisit,
     Recommendation,
     Review,
-    ReviewStatus,
     Score,
     Screening,
     Standing,
 )
+from review.queries.reviews import submitted_reviews, submitted_scores
 from solicitation.models import Proposal, ProposalStatus
 
 MEASURES = ("mean", "median", "trimmed", "calibrated", "stdev")
@@ -40,14 +39,16 @@ class RankingFilter:
     reviewers_per_proposal: int = 0  # what "short" counts against
 
 
-def _ranked(round_id: int):
-    """The round's proposals under review with their standing and their two ranks, by the mean and by the
-    calibrated score (best first, ties by number; a proposal without a value has no rank)."""
+def _ranked(round_id: int, *, numbered: bool = True):
+    """The round's proposals under review with their standing and (when `numbered`: two sorts of the round, which
+    a count does without) their two ranks, by the mean and by the calibrated score (best first, ties by number; a
+    proposal without a value has no rank)."""
 
     def rank(value):
         ordering = func.row_number().over(partition_by=value.is_(None), order_by=(value.desc(), Proposal.id))
         return case((value.is_(None), None), else_=ordering)
 
+    ranks = [rank(Standing.mean).label("rank"), rank(Standing.calibrated).label("calibrated_rank")] if numbered else []
     return (
         select(
             Proposal.id.label("proposal_id"),
@@ -60,8 +61,7 @@ def _ranked(round_id: int):
             Standing.calibrated,
             func.coalesce(Standing.excluded, 0).label("excluded"),
             Standing.recommendations,
-            rank(Standing.mean).label("rank"),
-            rank(Standing.calibrated).label("calibrated_rank"),
+            *ranks,
         )
         .select_from(Proposal)
         .outerjoin(Standing, Standing.proposal_id == Proposal.id)
@@ -74,28 +74,20 @@ def _ranked(round_id: int):
     )
 
 
-def _counted(proposal_id, *conditions) -> ColumnElement[bool]:
-    """Whether the proposal has a submitted review that counts (no conflict standing) meeting `conditions`."""
-    conflicted = exists().where(
-        Conflict.expert_id == Assignment.expert_id,
-        Conflict.proposal_id == Assignment.proposal_id,
-        Conflict.status != ConflictStatus.dismissed,
-    )
-    return (
-        select(Review.id)
-        .join(Assignment, Assignment.id == Review.assignment_id)
-        .where(Assignment.proposal_id == proposal_id, Review.status == ReviewStatus.submitted, ~conflicted, *conditions)
-        .exists()
-    )
+def _counted(round_id: int, proposal_id, *conditions) -> ColumnElement[bool]:
+    """Whether the proposal has a submitted review that counts (no conflict standing) meeting `conditions`: one
+    set of the round's proposals, not a test per row."""
+    reviews = submitted_reviews(select(Assignment.proposal_id).select_from(Review), round_id)
+    return proposal_id.in_(reviews.where(Conflict.id.is_(None), *conditions))
 
 
-def _recommended(proposal_id, value: str) -> ColumnElement[bool]:
+def _recommended(round_id: int, proposal_id, value: str) -> ColumnElement[bool]:
     if value not in {r.value for r in Recommendation}:
         return false()
-    return _counted(proposal_id, Review.recommendation == Recommendation(value))
+    return _counted(round_id, proposal_id, Review.recommendation == Recommendation(value))
 
 
-def _filtered(ranked, filters: RankingFilter) -> list[ColumnElement[bool]]:
+def _filtered(round_id: int, ranked, filters: RankingFilter) -> list[ColumnElement[bool]]:
     """The conditions on `ranked` (joined to Proposal) that `filters` asks for."""
     pid = ranked.c.proposal_id
     screening = select(Screening).where(Screening.proposal_id == pid)
@@ -108,17 +100,16 @@ def _filtered(ranked, filters: RankingFilter) -> list[ColumnElement[bool]]:
         kind = filters.unit_kind if filters.unit_kind in {k.value for k in UnitKind} else None
         conditions.append(Proposal.unit_id.in_(select(Unit.id).where(Unit.kind == UnitKind(kind))) if kind else false())
     if filters.recommendation:
-        conditions.append(_recommended(pid, filters.recommendation))
+        conditions.append(_recommended(round_id, pid, filters.recommendation))
     if filters.flag == "conflicting":
-        conditions += [_recommended(pid, "recommend"), _recommended(pid, "not_recommended")]
+        conditions += [_recommended(round_id, pid, "recommend"), _recommended(round_id, pid, "not_recommended")]
     elif filters.flag == "veto":
-        at_veto = (
-            select(Score.id)
-            .join(Criterion, Criterion.id == Score.criterion_id)
-            .where(Score.review_id == Review.id, Criterion.veto_at.is_not(None), Score.value <= Criterion.veto_at)
-            .exists()
+        at_veto = submitted_scores(round_id).add_columns(Assignment.proposal_id)
+        conditions.append(
+            pid.in_(
+                at_veto.where(Conflict.id.is_(None), Criterion.veto_at.is_not(None), Score.value <= Criterion.veto_at)
+            )
         )
-        conditions.append(_counted(pid, at_veto))
     elif filters.flag == "short":
         conditions.append(ranked.c.n < filters.reviewers_per_proposal)
     elif filters.flag == "shortlisted":
@@ -157,7 +148,7 @@ def ranking_rows(round_id: int, *, measure: str = "mean", filters: RankingFilter
             selectinload(Proposal.unit),
             selectinload(Proposal.category),
         )
-        .where(*_filtered(ranked, filters or RankingFilter()))
+        .where(*_filtered(round_id, ranked, filters or RankingFilter()))
     )
     return db.session.execute(_ordered(query, ranked, measure).offset(offset).limit(limit)).all()
 
@@ -172,16 +163,16 @@ def every_ranking_row(round_id: int, *, measure: str, filters: RankingFilter) ->
 
 def ranking_count(round_id: int, filters: RankingFilter) -> int:
     """How many of the round's proposals under review the filters keep."""
-    ranked = _ranked(round_id)
+    ranked = _ranked(round_id, numbered=False)
     query = select(func.count()).select_from(ranked).join(Proposal, Proposal.id == ranked.c.proposal_id)
-    return db.session.scalar(query.where(*_filtered(ranked, filters)))
+    return db.session.scalar(query.where(*_filtered(round_id, ranked, filters)))
 
 
 def merge_targets(round_id: int, filters: RankingFilter) -> list:
     """(id, title) of the proposals the filters keep, by number: what a merge may name as its target."""
-    ranked = _ranked(round_id)
+    ranked = _ranked(round_id, numbered=False)
     query = select(Proposal.id, Proposal.title).join(ranked, ranked.c.proposal_id == Proposal.id)
-    return db.session.execute(query.where(*_filtered(ranked, filters)).order_by(Proposal.id)).all()
+    return db.session.execute(query.where(*_filtered(round_id, ranked, filters)).order_by(Proposal.id)).all()
 
 
 def ranks(round_id: int) -> dict[int, int | None]:
@@ -192,7 +183,7 @@ def ranks(round_id: int) -> dict[int, int | None]:
 
 def reviewed_count(round_id: int) -> int:
     """How many of the round's proposals under review have a mean: what a cut line in percent is a share of."""
-    ranked = _ranked(round_id)
+    ranked = _ranked(round_id, numbered=False)
     return db.session.scalar(select(func.count(ranked.c.mean)))
 
 
@@ -216,7 +207,7 @@ def count_below_cut_undecided(round_id: int, cut: int) -> int:
 
 def means(round_id: int) -> list[float]:
     """The mean review total of each reviewed proposal under review in the round (conflicted reviews left out)."""
-    ranked = _ranked(round_id)
+    ranked = _ranked(round_id, numbered=False)
     return list(db.session.scalars(select(ranked.c.mean).where(ranked.c.mean.is_not(None))))
 
 

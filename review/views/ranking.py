@@ -160,8 +160,9 @@ def render_ranking(round, *, bulk_form=None, cut_form=None, status=200):
         columns=shown_columns(request.args),
         column_groups=COLUMN_GROUPS,
         rest_below_cut=count_rest_below_cut(round.id, cut),
-        # the merge target is chosen among the proposals the filters keep (any of the round's is accepted)
-        bulk_form=bulk_form or BulkDecisionForm.for_round(queries.merge_targets(round.id, filters), formdata=None),
+        # the merge target is chosen among the proposals the page shows (any of the round's is accepted): a list
+        # of a whole round of thousands would weigh more than the page
+        bulk_form=bulk_form or BulkDecisionForm.for_round([row.proposal for row in rows], formdata=None),
         cut_form=cut_form or CutLineForm(obj=settings, formdata=None),
         funnel=queries.funnel(round.id),
         biases=queries.expert_biases(round.id),
