@@ -1,15 +1,20 @@
-"""Benchmark: the ranking of a round of 2,000 proposals with 5 reviews of 6 criteria each.
+"""Benchmark: the ranking of a round of 2,000 (or --proposals 10000) proposals with 5 reviews of 6 criteria each.
 
-Times the ranking as a query (rank_round, calibration included) and as a rendered page, on SQLite and, when
-it answers, on PostgreSQL (a database of its own, `bench_ranking`, on BENCH_POSTGRES_URL's server, by default
-the local one). Prints the figures, then one JSON object as its last line. Target: the page under 300 ms.
+Times, on SQLite and, when it answers, on PostgreSQL (a database of its own, `bench_ranking`, on
+BENCH_POSTGRES_URL's server, by default the local one): the ranking page rendered in process (its first page; by
+the calibrated score, its last page; filtered by a category, by the median; the veto flag), the pages
+interleaved; the whole round's ranking as a query (rank_round, from the kept standings); and what recomputing
+the standings adds to each submitted review (calibration included). Prints the figures, then one JSON object as
+its last line, with `ranking_p95_ms_<size>` the worst page's p95 of both databases (the veto flag apart).
+Target: ≤ 300 ms at 10,000.
 
-    .venv/bin/python bench/ranking.py [--proposals 2000] [--runs 5]
+    .venv/bin/python bench/ranking.py [--proposals 2000] [--runs 20]
 """
 
 import argparse
 import gc
 import json
+import math
 import random
 import statistics
 import sys
@@ -30,6 +35,7 @@ from extensions import db  # noqa: E402
 from review.models import Assignment, Criterion, Review, ReviewStatus, Score  # noqa: E402
 from review.ranking import rank_round  # noqa: E402
 from review.scoring import weighted_total  # noqa: E402
+from review.services.standings import rebuild_standings, refresh_standings  # noqa: E402
 from solicitation.models import Category, Proposal, ProposalStatus, RoundStatus  # noqa: E402
 
 EXPERTS, REVIEWS, CRITERIA = 60, 5, 6
@@ -124,11 +130,17 @@ def populate(n_proposals: int) -> int:
         ],
     )
     db.session.commit()
+    rebuild_standings(round_id=round.id)  # the rows were written around the services, which keep the standings
     if db.engine.dialect.name == "postgresql":
         # A live database has planner statistics (autovacuum); a table filled a second ago has none yet.
         db.session.execute(text("ANALYZE"))
         db.session.commit()
     return round.id, office.id
+
+
+def p95(values: list[float]) -> float:
+    """The 95th percentile by the nearest rank."""
+    return sorted(values)[math.ceil(0.95 * len(values)) - 1]
 
 
 def measure(url: str | None, n: int, runs: int, label: str) -> dict:
@@ -141,52 +153,85 @@ def measure(url: str | None, n: int, runs: int, label: str) -> dict:
         started = time.perf_counter()
         round_id, office_id = populate(n)
         print(f"[{label}] populated {n} proposals in {time.perf_counter() - started:.1f} s", flush=True)
-        query_ms = []
+        category_id = db.session.scalar(db.select(Category.id).where(Category.round_id == round_id))
+        query_ms, refresh_ms = [], []
         for _ in range(runs):
             db.session.expire_all()
             started = time.perf_counter()
             ranking = rank_round(round_id, measure="calibrated")
             query_ms.append(1000 * (time.perf_counter() - started))
+            started = time.perf_counter()
+            refresh_standings(round_id)
+            db.session.flush()
+            refresh_ms.append(1000 * (time.perf_counter() - started))
+            db.session.rollback()
         assert len(ranking.rows) == n and all(row.n == REVIEWS for row in ranking.rows)
+        last_page = math.ceil(n / app.config["PAGE_SIZE"])
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = f"{office_id}:1"
         session["_fresh"] = True
-    page_ms = []
+    base = f"/rounds/{round_id}/ranking"
+    pages = {
+        "first page": base,
+        "calibrated, last page": f"{base}?sort=calibrated&page={last_page}",
+        "a category, by the median": f"{base}?category={category_id}&sort=median",
+        "veto flag": f"{base}?flag=veto",
+    }
+    page_ms = {name: [] for name in pages}
     for _ in range(runs):
-        started = time.perf_counter()
-        response = client.get(f"/rounds/{round_id}/ranking")
-        page_ms.append(1000 * (time.perf_counter() - started))
-        assert response.status_code == 200, response.status_code
+        for name, page in pages.items():
+            started = time.perf_counter()
+            response = client.get(page)
+            page_ms[name].append(1000 * (time.perf_counter() - started))
+            assert response.status_code == 200, response.status_code
     with app.app_context():
         db.drop_all()
         db.engine.dispose()
-    result = {"query": statistics.median(query_ms), "page": statistics.median(page_ms)}
+    for name, values in page_ms.items():
+        print(
+            f"[{label}] page, {name}: median {statistics.median(values):.0f} ms, p95 {p95(values):.0f} ms", flush=True
+        )
+    result = {
+        "query": statistics.median(query_ms),
+        "refresh": statistics.median(refresh_ms),
+        "page": statistics.median(page_ms["first page"]),
+        # the veto flag reads every score of the round (a filter the office sets now and then): shown, not the target
+        "page_p95": max(p95(values) for name, values in page_ms.items() if name != "veto flag"),
+        "veto_p95": p95(page_ms["veto flag"]),
+    }
     print(
-        f"[{label}] ranking query median {result['query']:.0f} ms {sorted(round(x) for x in query_ms)}; "
-        f"page median {result['page']:.0f} ms {sorted(round(x) for x in page_ms)}",
+        f"[{label}] ranking query (the whole round) median {result['query']:.0f} ms; standings recomputed "
+        f"(each submitted review) median {result['refresh']:.0f} ms; worst page p95 {result['page_p95']:.0f} ms",
         flush=True,
     )
     return result
 
 
+def size_suffix(n: int) -> str:
+    """`_10k`, `_2k`, `_500`: the key's suffix for a count of proposals."""
+    return f"_{n // 1000}k" if n >= 1000 and n % 1000 == 0 else f"_{n}"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--proposals", type=int, default=2000)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
     figures = {"proposals": args.proposals, "machine_loop_s": machine_report()}
-    sqlite = measure(None, args.proposals, args.runs, "sqlite")
-    figures |= {
-        "ranking_query_ms_sqlite": round(sqlite["query"], 1),
-        "ranking_page_ms_sqlite": round(sqlite["page"], 1),
-    }
+    results = {"sqlite": measure(None, args.proposals, args.runs, "sqlite")}
     with scratch_database("bench_ranking") as postgres_url:
-        postgres = postgres_url and measure(postgres_url, args.proposals, args.runs, "postgresql")
-    figures |= {
-        "ranking_query_ms_postgresql": postgres and round(postgres["query"], 1),
-        "ranking_page_ms_postgresql": postgres and round(postgres["page"], 1),
-    }
+        results["postgresql"] = postgres_url and measure(postgres_url, args.proposals, args.runs, "postgresql")
+    for database, result in results.items():
+        figures |= {
+            f"ranking_query_ms_{database}": result and round(result["query"], 1),
+            f"ranking_refresh_ms_{database}": result and round(result["refresh"], 1),
+            f"ranking_page_ms_{database}": result and round(result["page"], 1),
+            f"ranking_page_p95_ms_{database}": result and round(result["page_p95"], 1),
+            f"ranking_veto_p95_ms_{database}": result and round(result["veto_p95"], 1),
+        }
+    measured = [result["page_p95"] for result in results.values() if result]
+    figures[f"ranking_p95_ms{size_suffix(args.proposals)}"] = round(max(measured), 1)
     print(json.dumps(figures))
 
 

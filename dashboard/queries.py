@@ -11,7 +11,6 @@ from plan import queries as plan_queries
 from plan.models import KeyProject, Plan, ProgressReport
 from review import queries as review_queries
 from review.models import SuggestionReview
-from review.ranking import rank_round
 from solicitation import queries as solicitation_queries
 from solicitation.models import (
     TAKEN_UP,
@@ -170,9 +169,8 @@ def score_histogram(round_id: int, *, bins: int = BINS) -> list[tuple[int, int, 
     """
     width = SCALE / bins
     counts = [0] * bins
-    for row in rank_round(round_id, details=False).rows:
-        if row.mean is not None:
-            counts[min(max(int(row.mean // width), 0), bins - 1)] += 1
+    for mean in review_queries.means(round_id):
+        counts[min(max(int(mean // width), 0), bins - 1)] += 1
     return [(round(index * width), round((index + 1) * width), count) for index, count in enumerate(counts)]
 
 

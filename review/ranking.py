@@ -1,12 +1,20 @@
-"""The ranking of a round's proposals from their submitted reviews, with every aggregate side by side."""
+"""The ranking of a round's proposals from their submitted reviews, with every aggregate side by side.
+
+Each proposal's aggregates and the calibration are kept (review.models.Standing, ExpertBias): `standings_of`
+computes them afresh whenever what they read changes (review.services.standings), and reading the ranking ranks
+them in SQL and loads the proposals of the rows it returns only.
+"""
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from extensions import db
 from review import queries
 from review.models import Recommendation
-from review.scoring import calibrate, summarise, trimmed_mean
+from review.queries import RankingFilter
+from review.scoring import calibrate, standings, summarise
 from solicitation.models import Proposal, Suggestion
 
 
@@ -35,24 +43,49 @@ class RankedProposal:
             self.recommendations[Recommendation.recommend] and self.recommendations[Recommendation.not_recommended]
         )
 
+    @classmethod
+    def of(cls, row) -> "RankedProposal":
+        """The row of review.queries.ranking_rows: the proposal, its standing and ranks, its field visits."""
+        stored = row.recommendations or {}
+        return cls(
+            proposal=row.Proposal,
+            n=row.n,
+            mean=row.mean,
+            median=row.median,
+            stdev=row.stdev,
+            spread=row.spread,
+            trimmed=row.trimmed,
+            calibrated=row.calibrated,
+            recommendations=Counter({r: stored[r.value] for r in Recommendation if r.value in stored}),
+            excluded=row.excluded,
+            field_visits=row.field_visits,
+            rank=row.rank,
+            calibrated_rank=row.calibrated_rank,
+        )
+
 
 # "stdev" ranks by disagreement, for the panel discussion.
-MEASURES = ("mean", "median", "trimmed", "calibrated", "stdev")
+MEASURES = queries.MEASURES
+
+
+def cut_rank(settings, reviewed: int) -> int | None:
+    """The last rank above the cut line: the top N, or the top x % of the `reviewed` proposals (at least one)."""
+    if settings.cut_line:
+        return settings.cut_line
+    if settings.cut_percent and reviewed:
+        return max(1, math.ceil(reviewed * settings.cut_percent / 100))
+    return None
 
 
 @dataclass
 class Ranking:
-    rows: list[RankedProposal]
+    rows: list[RankedProposal]  # every row, or those of the page shown
     biases: dict[int, float]  # expert -> estimated bias in points of 100
+    reviewed: int  # the round's proposals under review with a mean
 
     def cut_rank(self, settings) -> int | None:
         """The last rank above the cut line: the top N, or the top x % of the reviewed proposals (at least one)."""
-        if settings.cut_line:
-            return settings.cut_line
-        reviewed = sum(1 for row in self.rows if row.rank is not None)
-        if settings.cut_percent and reviewed:
-            return max(1, math.ceil(reviewed * settings.cut_percent / 100))
-        return None
+        return cut_rank(settings, self.reviewed)
 
 
 def below_cut(rank: int | None, cut: int) -> bool:
@@ -72,40 +105,30 @@ def rest_below_cut(ranking: Ranking, settings, screenings) -> list[Proposal]:
     ]
 
 
+def round_cut(round_id: int) -> int | None:
+    """The last rank above the round's cut line, read afresh (None: no line drawn)."""
+    return cut_rank(queries.review_settings(round_id), queries.reviewed_count(round_id))
+
+
 def round_rest_below_cut(round_id: int) -> list[Proposal]:
-    """The round's proposals below its cut line without a decision, read afresh."""
-    ranking = rank_round(round_id, details=False)
-    return rest_below_cut(ranking, queries.review_settings(round_id), queries.screenings(round_id))
+    """The round's proposals below its cut line without a decision, read afresh, in ranking order."""
+    cut = round_cut(round_id)
+    return list(db.session.scalars(queries.below_cut_undecided(round_id, cut))) if cut else []
 
 
-@dataclass
-class Totals:
-    """What the submitted reviews of a round add up to, conflicted ones left out."""
-
-    by_proposal: dict[int, list[float]]  # the weighted totals (0–100) of complete reviews
-    excluded: Counter  # conflicted reviews left out, by proposal
-    observations: list[tuple[int, int, float]]  # (proposal, expert, total), for the calibration
-    recommendations: dict[int, Counter]
+def count_rest_below_cut(round_id: int, cut: int | None) -> int:
+    """How many of the round's proposals are below the cut line `cut` without a decision."""
+    return queries.count_below_cut_undecided(round_id, cut) if cut else 0
 
 
-def review_totals(round_id: int) -> Totals:
-    """The weighted totals (0–100) and recommendations of the round's submitted reviews that count."""
-    totals = Totals(defaultdict(list), Counter(), [], defaultdict(Counter))
-    for proposal_id, expert_id, total, conflicted, recommendation in queries.review_totals(round_id):
-        if conflicted:
-            totals.excluded[proposal_id] += 1
-            continue
-        if recommendation is not None:
-            totals.recommendations[proposal_id][recommendation] += 1
-        if total is not None:
-            totals.by_proposal[proposal_id].append(total)
-            totals.observations.append((proposal_id, expert_id, total))
-    return totals
-
-
-def disagreement(round_id: int) -> dict[int, float]:
-    """The standard deviation of each reviewed proposal's totals: the panel discusses the largest first."""
-    return {p: summarise(values)["stdev"] for p, values in review_totals(round_id).by_proposal.items()}
+def standings_of(round_id: int) -> tuple[list[dict], dict[int, float]]:
+    """Each proposal's standing (as the values of a Standing row) and each expert's bias, computed afresh from
+    the round's submitted reviews: one query, then one pass over its (proposal, expert, total) rows."""
+    reviews = [
+        (p, e, total, conflicted, r and r.value) for p, e, total, conflicted, r in queries.review_totals(round_id)
+    ]
+    aggregates, biases = standings(reviews)
+    return [values | {"proposal_id": p, "round_id": round_id} for p, values in aggregates.items()], biases
 
 
 def add_criterion_details(round_id: int, rows: list[RankedProposal], *, every: bool = False) -> None:
@@ -123,44 +146,40 @@ def add_criterion_details(round_id: int, rows: list[RankedProposal], *, every: b
         row.criterion_means, row.vetoes = means[row.proposal.id], vetoes[row.proposal.id]
 
 
-def rank_round(round_id: int, *, measure: str = "mean", details: bool = True) -> Ranking:
-    """Every proposal under review with its aggregates, best first by `measure` (unreviewed ones last).
+def ranking_page(
+    round_id: int, *, measure: str = "mean", filters: RankingFilter | None = None, offset=0, limit=None
+) -> list[RankedProposal]:
+    """The rows the filters keep, best first by `measure`, `limit` of them from `offset`, with their criteria's
+    means and veto flags: the kept standings ranked in SQL, the proposals of these rows only loaded."""
+    rows = [
+        RankedProposal.of(row)
+        for row in queries.ranking_rows(round_id, measure=measure, filters=filters, offset=offset, limit=limit)
+    ]
+    add_criterion_details(round_id, rows)
+    return rows
 
-    Four queries whatever the size of the round (each review's total was fixed when it was submitted),
-    and a fifth for the per-criterion means and vetoes unless `details` is off.
-    """
-    totals = review_totals(round_id)
-    visits = queries.field_visit_counts(round_id)
-    ranked = []
-    for proposal in queries.round_proposals(round_id):
-        values = totals.by_proposal[proposal.id]
-        stats = summarise(values)
-        ranked.append(
-            RankedProposal(
-                proposal=proposal,
-                n=stats["n"],
-                mean=stats["mean"],
-                median=stats["median"],
-                stdev=stats["stdev"],
-                spread=stats["range"],
-                trimmed=trimmed_mean(values),
-                recommendations=totals.recommendations[proposal.id],
-                excluded=totals.excluded[proposal.id],
-                field_visits=visits.get(proposal.id, 0),
-            )
-        )
-    quality, biases = calibrate(totals.observations)
-    for row in ranked:
-        row.calibrated = quality.get(row.proposal.id)
-    for attribute, rank_attribute in (("calibrated", "calibrated_rank"), ("mean", "rank")):
-        ordered = sorted((r for r in ranked if getattr(r, attribute) is not None), key=lambda r: -getattr(r, attribute))
-        for position, row in enumerate(ordered, start=1):
-            setattr(row, rank_attribute, position)
-    measure = measure if measure in MEASURES else "mean"
-    ranked.sort(key=lambda r: (getattr(r, measure) is None, -(getattr(r, measure) or 0), r.proposal.id))
+
+def every_ranked(round_id: int, *, measure: str, filters: RankingFilter) -> Iterator[RankedProposal]:
+    """Every row the filters keep, best first by `measure`, with their details, read a batch at a time."""
+    for batch in queries.every_ranking_row(round_id, measure=measure, filters=filters):
+        rows = [RankedProposal.of(row) for row in batch]
+        add_criterion_details(round_id, rows)
+        yield from rows
+
+
+def expert_biases(round_id: int) -> dict[int, float]:
+    return {expert.id: bias for expert, bias in queries.expert_biases(round_id)}
+
+
+def rank_round(round_id: int, *, measure: str = "mean", details: bool = True) -> Ranking:
+    """Every proposal under review with its aggregates, best first by `measure` (unreviewed ones last), the
+    per-criterion means and vetoes too unless `details` is off. For the whole round at once (a page reads
+    `ranking_page`)."""
+    rows = [RankedProposal.of(row) for row in queries.ranking_rows(round_id, measure=measure)]
     if details:
-        add_criterion_details(round_id, ranked, every=True)
-    return Ranking(rows=ranked, biases=biases)
+        add_criterion_details(round_id, rows, every=True)
+    reviewed = sum(1 for row in rows if row.rank is not None)
+    return Ranking(rows=rows, biases=expert_biases(round_id), reviewed=reviewed)
 
 
 @dataclass

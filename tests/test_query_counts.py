@@ -308,6 +308,18 @@ def test_the_ranking(client, login_as):
     assert_the_same_statements(client, world)
 
 
+def test_the_ranking_past_one_page(app, client, login_as, monkeypatch):
+    """More proposals than a page holds: the page reads its rows only, in the same statements as a short round."""
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 3)
+    office = login_as("office")
+
+    def world(n):
+        round, shown = reviewing_round(office, n, with_reviews=True)
+        return f"/rounds/{round.id}/ranking?sort=calibrated&page={-(-n // 3)}", shown[3 * ((n - 1) // 3) : n]
+
+    assert_the_same_statements(client, world)
+
+
 @pytest.mark.parametrize("reason", ["", "得分在分数线以下"], ids=["refused, the ranking again", "confirmation"])
 def test_a_decision_on_a_selection_of_the_ranking(client, login_as, reason):
     office = login_as("office")

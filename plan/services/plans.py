@@ -18,7 +18,7 @@ from plan.models import PLAN_TRANSITIONS, KeyProject, Numbering, Plan, PlanPart,
 from plan.queries import plan_snapshot
 from plan.services import documents
 from review.models import Decision, Screening
-from review.ranking import rank_round
+from review.queries import ranks
 from solicitation.models import Proposal, Round, RoundStatus
 
 
@@ -98,7 +98,7 @@ def _add_selected_proposals(plan: Plan, parts: dict) -> None:
             Proposal.id.not_in(in_a_plan),
         )
     ).all()
-    rank = {row.proposal.id: index for index, row in enumerate(rank_round(round.id, details=False).rows)}
+    rank = {proposal_id: index for index, proposal_id in enumerate(ranks(round.id))}
     for position, proposal in enumerate(sorted(selected, key=lambda p: rank.get(p.id, len(rank))), start=1):
         plan.projects.append(
             KeyProject(

@@ -1,6 +1,6 @@
 """Review criteria, expert profiles, conflicts of interest, assignments, reviews and their scores, settings, field
-visits, screening, suggestions in expert screening, one module per record. Each name is also exported here, as
-`review.models.x`."""
+visits, screening, suggestions in expert screening, the ranking's standings, one module per record. Each name is
+also exported here, as `review.models.x`."""
 
 from review.models.assignments import Assignment, ExpertProfile
 from review.models.conflicts import Conflict, ConflictSource, ConflictStatus
@@ -9,6 +9,7 @@ from review.models.field_visits import FieldVisit, FieldVisitAttachment
 from review.models.reviews import Familiarity, Recommendation, Review, ReviewStatus, Score
 from review.models.screening import Decision, Screening
 from review.models.settings import ReviewSettings, ReviewStage
+from review.models.standings import ExpertBias, Standing
 from review.models.suggestion_reviews import SuggestionReview
 
 __all__ = [
@@ -30,4 +31,6 @@ __all__ = [
     "ReviewStage",
     "ReviewSettings",
     "SuggestionReview",
+    "Standing",
+    "ExpertBias",
 ]

@@ -1,5 +1,6 @@
 """Read-only selects for review, one module per record: criteria, conflicts, assignments, reviews, settings,
-field visits, screening, suggestions in expert screening. Each name is also exported here, as `review.queries.x`."""
+field visits, screening, suggestions in expert screening, the ranking's standings. Each name is also exported
+here, as `review.queries.x`."""
 
 from review.queries.assignments import (
     DEFAULT_MAX_LOAD,
@@ -55,6 +56,21 @@ from review.queries.screening import (
     screenings,
 )
 from review.queries.settings import review_settings, review_settings_of
+from review.queries.standings import (
+    MEASURES,
+    RankingFilter,
+    below_cut_undecided,
+    count_below_cut_undecided,
+    disagreement,
+    every_ranking_row,
+    expert_biases,
+    means,
+    merge_targets,
+    ranking_count,
+    ranking_rows,
+    ranks,
+    reviewed_count,
+)
 from review.queries.suggestion_reviews import (
     my_suggestion_reviews,
     suggestion_reviews_of_round,
@@ -112,4 +128,17 @@ __all__ = [
     "my_suggestion_reviews",
     "suggestion_reviews_of_round",
     "suggestions_to_screen",
+    "MEASURES",
+    "RankingFilter",
+    "ranking_rows",
+    "every_ranking_row",
+    "ranking_count",
+    "merge_targets",
+    "ranks",
+    "reviewed_count",
+    "below_cut_undecided",
+    "count_below_cut_undecided",
+    "means",
+    "disagreement",
+    "expert_biases",
 ]

@@ -17,13 +17,13 @@ def review_events_visible_to(user) -> ColumnElement[bool]:
     return events_of_records(Review, visible)
 
 
-def _submitted_in_round(round_id: int):
+def submitted_scores(round_id: int):
     """Scores of submitted reviews of the round, joined to their assignment, criterion and any standing conflict."""
     scores = select().select_from(Score).join(Review, Review.id == Score.review_id)
-    return _submitted_reviews(scores.join(Criterion, Criterion.id == Score.criterion_id), round_id)
+    return submitted_reviews(scores.join(Criterion, Criterion.id == Score.criterion_id), round_id)
 
 
-def _submitted_reviews(query: Select, round_id: int) -> Select:
+def submitted_reviews(query: Select, round_id: int) -> Select:
     """`query`, which joins Review, kept to the submitted reviews of the round, joined to their assignment and any
     standing conflict. The conflict comes by an outer join (a set operation) rather than a test per row.
     """
@@ -45,7 +45,7 @@ def _submitted_reviews(query: Select, round_id: int) -> Select:
 def review_totals(round_id: int) -> list[tuple[int, int, float | None, bool, object]]:
     """(proposal, expert, weighted total, conflicted, recommendation) of each submitted review of the round."""
     columns = (Assignment.proposal_id, Assignment.expert_id, Review.total, Conflict.id.is_not(None))
-    query = _submitted_reviews(select(*columns, Review.recommendation).select_from(Review), round_id)
+    query = submitted_reviews(select(*columns, Review.recommendation).select_from(Review), round_id)
     return [tuple(row) for row in db.session.execute(query)]
 
 
@@ -56,7 +56,7 @@ def criterion_means(round_id: int, proposal_ids: list[int] | None = None) -> lis
     """
     at_veto = and_(Criterion.veto_at.is_not(None), Score.value <= Criterion.veto_at)
     query = (
-        _submitted_in_round(round_id)
+        submitted_scores(round_id)
         .add_columns(
             Assignment.proposal_id, Score.criterion_id, func.avg(Score.value), func.count(Score.id).filter(at_veto)
         )

@@ -9,9 +9,11 @@ from review.models import Assignment, Decision, Review, ReviewStatus, Screening
 from solicitation.models import Proposal, Suggestion, suggestion_proposals
 
 
-def screenings(round_id: int) -> dict[int, Screening]:
-    """The round's screenings by proposal."""
+def screenings(round_id: int, *, proposal_ids=None) -> dict[int, Screening]:
+    """The round's screenings by proposal (of the proposals of `proposal_ids` only, when given)."""
     query = select(Screening).join(Screening.proposal).where(Proposal.round_id == round_id)
+    if proposal_ids is not None:
+        query = query.where(Screening.proposal_id.in_(proposal_ids))
     return {s.proposal_id: s for s in db.session.scalars(query)}
 
 

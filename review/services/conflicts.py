@@ -7,8 +7,9 @@ from accounts.models import Role, User
 from accounts.permissions import check_office
 from extensions import db
 from review.errors import ReviewError
-from review.models import Assignment, Conflict, ConflictSource, ConflictStatus, ReviewStatus
+from review.models import Assignment, Conflict, ConflictSource, ConflictStatus, Review, ReviewStatus
 from review.queries import is_unit_conflict, unit_conflict
+from review.services.standings import refresh_standings
 from solicitation.models import Proposal, Round
 
 
@@ -45,6 +46,23 @@ def _drop_unreviewed_assignment(expert: User, proposal: Proposal) -> None:
         db.session.delete(assignment)
 
 
+def _refresh_if_reviewed(pairs: list[tuple[int, Proposal]]) -> None:
+    """Recompute the standings of the rounds where one of these (expert, proposal) has a submitted review: a
+    conflict leaves it out of the aggregates, a dismissed one brings it back."""
+    rounds = set()
+    for expert_id, proposal in pairs:
+        reviewed = exists().where(
+            Assignment.expert_id == expert_id,
+            Assignment.proposal_id == proposal.id,
+            Review.assignment_id == Assignment.id,
+            Review.status == ReviewStatus.submitted,
+        )
+        if proposal.round_id not in rounds and db.session.scalar(select(reviewed)):
+            rounds.add(proposal.round_id)
+    for round_id in rounds:
+        refresh_standings(round_id)
+
+
 def declare_conflict(*, actor: User, proposal: Proposal, reason: str = "") -> Conflict:
     """An expert declares a conflict with a proposal (also the 'abstain' button of an assignment)."""
     if actor.role is not Role.expert:
@@ -58,6 +76,7 @@ def declare_conflict(*, actor: User, proposal: Proposal, reason: str = "") -> Co
         reason=reason,
     )
     _drop_unreviewed_assignment(actor, proposal)
+    _refresh_if_reviewed([(actor.id, proposal)])
     db.session.commit()
     return conflict
 
@@ -74,6 +93,7 @@ def record_conflict(*, actor: User, expert: User, proposal: Proposal, reason: st
         reason=reason,
     )
     _drop_unreviewed_assignment(expert, proposal)
+    _refresh_if_reviewed([(expert.id, proposal)])
     db.session.commit()
     return conflict
 
@@ -107,6 +127,7 @@ def detect_conflicts(*, actor: User, round: Round) -> list[Conflict]:
             )
         )
         _drop_unreviewed_assignment(expert, proposal)
+    _refresh_if_reviewed([(expert.id, proposal) for expert, proposal in pairs])
     db.session.commit()
     return found
 
@@ -127,5 +148,6 @@ def decide_conflict(*, actor: User, conflict: Conflict, confirm: bool) -> Confli
     )
     if confirm:
         _drop_unreviewed_assignment(conflict.expert, conflict.proposal)
+    _refresh_if_reviewed([(conflict.expert_id, conflict.proposal)])
     db.session.commit()
     return conflict

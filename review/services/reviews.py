@@ -20,6 +20,7 @@ from review.models import (
 from review.permissions import review_refusal
 from review.queries import is_conflicted
 from review.scoring import weighted_total
+from review.services.standings import refresh_standings
 
 FIELDS = ["status", "comment", "recommendation", "familiarity"]
 
@@ -139,6 +140,7 @@ def _submit(*, actor: User, assignment: Assignment) -> Review:
         actor=actor, action="review.submit", obj=review, before={"status": "draft"}, after={"status": "submitted"}
     )
     db.session.flush()
+    refresh_standings(assignment.proposal.round_id)
     return review
 
 
@@ -151,5 +153,7 @@ def reopen_review(*, actor: User, review: Review) -> Review:
     audit.record(
         actor=actor, action="review.reopen", obj=review, before={"status": "submitted"}, after={"status": "draft"}
     )
+    db.session.flush()
+    refresh_standings(review.assignment.proposal.round_id)
     db.session.commit()
     return review

@@ -9,11 +9,12 @@ from core.mail import queue_mail_to_staff
 from core.models import utcnow
 from core.urls import external_url
 from extensions import db
+from review import queries
 from review.errors import ReviewError
 from review.models import Decision, ReviewSettings, Screening
 from review.permissions import decision_refusal, screening_refusal
 from review.queries import review_settings
-from review.ranking import below_cut, rank_round
+from review.ranking import below_cut, cut_rank
 from review.services import settings_row
 from review.services.assignments import check_cut_line
 from solicitation.models import Proposal, Round
@@ -87,8 +88,9 @@ def shortlist_proposals(*, actor: User, round: Round, proposals: list[Proposal])
 
 def _cut(round_id: int) -> tuple[dict[int, int | None], int | None]:
     """The rank of each proposal under review in the round, and the last rank above its cut line (or None)."""
-    ranking = rank_round(round_id, details=False)
-    return {row.proposal.id: row.rank for row in ranking.rows}, ranking.cut_rank(review_settings(round_id))
+    ranked = queries.ranks(round_id)
+    reviewed = sum(1 for rank in ranked.values() if rank is not None)
+    return ranked, cut_rank(review_settings(round_id), reviewed)
 
 
 def _check_merge_target(decision: Decision, merged_into: Proposal | None, ranks: dict[int, int | None]) -> None:

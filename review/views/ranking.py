@@ -22,7 +22,8 @@ from review.forms import (
 )
 from review.models import Recommendation, Review
 from review.permissions import can_screen_proposal
-from review.ranking import add_criterion_details, rank_round, rest_below_cut, round_rest_below_cut
+from review.queries import RankingFilter
+from review.ranking import count_rest_below_cut, cut_rank, every_ranked, ranking_page, round_rest_below_cut
 from review.services import reviews, screening
 from review.views import bp
 from solicitation.models import Proposal, Round
@@ -67,36 +68,16 @@ def ranking_columns(criteria):
     return columns
 
 
-def filter_ranking(rows, args, chosen, settings):
-    """The ranking's rows the filters keep; ranks stay those of the whole round."""
-    category = args.get("category", type=int)
-    topic = args.get("topic", type=int)
-    kind = args.get("unit_kind", "")
-    recommendation = args.get("recommendation", "")
-    flag = args.get("flag", "")
-    kept = []
-    for row in rows:
-        screening = chosen.get(row.proposal.id)
-        if category and row.proposal.category_id != category:
-            continue
-        if topic and row.proposal.topic_id != topic:
-            continue
-        if kind and row.proposal.unit.kind.value != kind:
-            continue
-        if recommendation and not any(r.value == recommendation for r in row.recommendations):
-            continue
-        if flag == "conflicting" and not row.conflicting:
-            continue
-        if flag == "veto" and not row.vetoes:
-            continue
-        if flag == "short" and row.n >= settings.reviewers_per_proposal:
-            continue
-        if flag == "shortlisted" and not (screening and screening.shortlisted):
-            continue
-        if flag == "visit_requested" and not (screening and screening.field_visit_requested and not row.field_visits):
-            continue
-        kept.append(row)
-    return kept
+def ranking_filter(args, settings) -> RankingFilter:
+    """The filters of the ranking's query string."""
+    return RankingFilter(
+        category=args.get("category", type=int),
+        topic=args.get("topic", type=int),
+        unit_kind=args.get("unit_kind", ""),
+        recommendation=args.get("recommendation", ""),
+        flag=args.get("flag", ""),
+        reviewers_per_proposal=settings.reviewers_per_proposal,
+    )
 
 
 def score_columns(criteria):
@@ -139,38 +120,35 @@ def ranking(round_id):
 
 
 def render_ranking(round, *, bulk_form=None, cut_form=None, status=200):
-    """The ranking page (its filters from the query string), or its export; a given form keeps its input."""
+    """The ranking page (its filters from the query string), or its export; a given form keeps its input.
+
+    The page reads the rows it shows only, ranked in SQL from the kept standings; an export reads them all, a
+    batch at a time."""
     measure = request.args.get("sort", "mean")
-    fmt = export_format()
-    # The page needs the criteria's means of the rows it shows only; an export or the veto filter, of all.
-    every = bool(fmt) or request.args.get("flag") == "veto"
-    ranking = rank_round(round.id, measure=measure, details=every)
-    criteria = queries.criteria_of(round.id)
-    chosen = queries.screenings(round.id)
     settings = queries.review_settings(round.id)
-    rows = filter_ranking(ranking.rows, request.args, chosen, settings)
-    if fmt:  # every column, whichever the reader shows on the page
+    filters = ranking_filter(request.args, settings)
+    criteria = queries.criteria_of(round.id)
+    if fmt := export_format():  # every column, whichever the reader shows on the page
         return table_response(
             filename=f"ranking-{round.year}",
             columns=ranking_columns(criteria),
-            rows=rows,
+            rows=every_ranked(round.id, measure=measure, filters=filters),
             fmt=fmt,
             document=Document(subject=_("Ranking"), scope=round.title),
         )
-    experts = {expert.id: expert for expert, _profile, _load in queries.experts_with_load(round.id)}
     size = current_app.config["PAGE_SIZE"]
     page = page_number()
-    page_rows = rows[(page - 1) * size : page * size]
-    if not every:
-        add_criterion_details(round.id, page_rows)
+    rows = ranking_page(round.id, measure=measure, filters=filters, offset=(page - 1) * size, limit=size)
+    shown = queries.ranking_count(round.id, filters)
+    cut = cut_rank(settings, queries.reviewed_count(round.id))
     return render_template(
         "review/ranking.html",
         round=round,
-        ranking=ranking,
-        rows=page_rows,
+        rows=rows,
+        cut=cut,
         page=page,
-        pages=max(1, -(-len(rows) // size)),
-        shown=len(rows),
+        pages=max(1, -(-shown // size)),
+        shown=shown,
         categories=[(c.id, c.name) for c in round.categories],
         topics=[(t.id, t.title) for t in topic_choices(round.id)],
         unit_kinds=UnitKind.choices(),
@@ -178,15 +156,16 @@ def render_ranking(round, *, bulk_form=None, cut_form=None, status=200):
         measure=measure,
         criteria=criteria,
         settings=settings,
-        screenings=chosen,
+        screenings=queries.screenings(round.id, proposal_ids=[row.proposal.id for row in rows]),
         columns=shown_columns(request.args),
         column_groups=COLUMN_GROUPS,
-        rest_below_cut=len(rest_below_cut(ranking, settings, chosen)),
-        # the merge target is chosen among the proposals the filters keep (any of the round's is accepted)
+        rest_below_cut=count_rest_below_cut(round.id, cut),
+        # the merge target is chosen among the proposals the page shows (any of the round's is accepted): a list
+        # of a whole round of thousands would weigh more than the page
         bulk_form=bulk_form or BulkDecisionForm.for_round([row.proposal for row in rows], formdata=None),
         cut_form=cut_form or CutLineForm(obj=settings, formdata=None),
         funnel=queries.funnel(round.id),
-        biases=sorted(((experts.get(e), b) for e, b in ranking.biases.items()), key=lambda item: item[1]),
+        biases=queries.expert_biases(round.id),
     ), status
 
 
@@ -229,7 +208,7 @@ def cut_line(round_id):
 def decisions_bulk(round_id):
     """Decide on the proposals ticked in the ranking, or on the rest below the cut line: confirm, then a summary."""
     round = db.get_or_404(Round, round_id)
-    form = BulkDecisionForm.for_round(queries.round_proposals(round.id))
+    form = BulkDecisionForm.for_round(queries.merge_targets(round.id, RankingFilter()))
     if not form.validate_on_submit():
         return render_ranking(round, bulk_form=form, status=400)
     proposals = round_rest_below_cut(round.id) if form.below_cut else queries.proposals_by_id(form.proposal_ids.data)

@@ -15,7 +15,6 @@ from review.errors import ReviewError
 from review.forms import AbstainForm, FieldVisitForm, ReviewForm
 from review.models import Assignment, FieldVisitAttachment, ReviewStage, ReviewStatus
 from review.permissions import can_record_field_visit, can_review, can_view_field_visit, is_expert, review_refusal
-from review.ranking import disagreement
 from review.services import conflicts, field_visits, reviews
 from review.views import bp
 from review.views.ranking import render_proposal_reviews
@@ -33,7 +32,7 @@ def my_reviews():
     spread = {}
     for round_id, round_settings in settings.items():
         if round_settings.stage is ReviewStage.discussion:
-            spread.update(disagreement(round_id))
+            spread.update(queries.disagreement(round_id))
     assignments = sorted(
         assignments,
         key=lambda a: (
