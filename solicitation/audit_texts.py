@@ -32,6 +32,7 @@ AUDIT_TEXTS = {
             "round.review_settings": _l("changed the review settings of"),
             "suggestion.import": _l("imported suggestions into"),
             "suggestion.export_contacts": _l("exported the residents' contacts of"),
+            "round.compute_themes": _l("asked for the themes of"),
         },
         fields={
             **form_labels(
@@ -48,6 +49,7 @@ AUDIT_TEXTS = {
             "status": STATUS,
             "file": _l("File"),
             "rows": _l("Rows"),
+            "job_id": _l("Job"),
         },
         values={"status": RoundStatus},
     ),
@@ -125,6 +127,7 @@ AUDIT_TEXTS = {
             "suggestion.publish": _l("published"),
             "suggestion.unpublish": _l("withdrew from publication"),
             "suggestion.reveal_contact": _l("read the contact details of"),
+            "suggestion.move_theme": _l("changed the theme of"),
         },
         fields={
             **form_labels(
@@ -148,7 +151,27 @@ AUDIT_TEXTS = {
             "is_public": _l("Published"),
             "duplicate_of_id": _l("Duplicate of"),
             "reply_published_at": _l("Reply published at"),
+            "theme": _l("Theme"),
         },
         values={"status": SuggestionStatus, "reject_reason": RejectReason, "channel": Channel},
+    ),
+    "Theme": RecordText(
+        name=_l("theme"),
+        verbs={
+            "theme.rename": _l("renamed"),
+            "theme.merge": _l("merged other themes into"),
+            "theme.merged_into": _l("merged away"),
+            "theme.split": _l("split"),
+            "theme.create": _l("split off"),
+        },
+        fields={
+            "name": _l("Name"),
+            "size": _l("Suggestions"),
+            "kept": _l("Kept by a recompute"),
+            "named_by_office": _l("Named by the office"),
+            "merged": _l("Merged themes"),
+            "into": _l("Into theme"),
+            "moved": _l("Suggestions moved"),
+        },
     ),
 }

@@ -80,4 +80,9 @@ class SolicitationError(DomainError):
         "not_a_date": _l("“%(value)s” is not a date (write 2016-10-20)."),
         "unknown_category": _l("“%(value)s” is not a category of this round."),
         "consent_value": _l("Write 是 or 否 in the consent column."),
+        "theme_name_required": _l("Name the theme."),
+        "theme_merge_needs_two": _l("Choose at least one other theme to merge into this one."),
+        "theme_other_round": _l("Themes and suggestions of different rounds cannot be put together."),
+        "theme_published": _l("A published theme cannot be merged into another; withdraw it first."),
+        "theme_split_all": _l("Leave at least one suggestion in the theme, or rename it instead."),
     }

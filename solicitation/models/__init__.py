@@ -1,4 +1,4 @@
-"""The records of solicitation: rounds and categories, topics, unit proposals, residents' suggestions."""
+"""The records of solicitation: rounds and categories, topics, unit proposals, residents' suggestions, their themes."""
 
 from solicitation.models.near_duplicates import NearDuplicate, SuggestionBand
 from solicitation.models.proposals import (
@@ -26,6 +26,7 @@ from solicitation.models.suggestions import (
     SuggestionStatus,
     suggestion_proposals,
 )
+from solicitation.models.themes import Theme, ThemeMember, ThemeRun
 from solicitation.models.topics import Topic, TopicStatus
 
 __all__ = [
@@ -54,6 +55,9 @@ __all__ = [
     "SuggestionSecond",
     "SuggestionStatus",
     "TAKEN_UP",
+    "Theme",
+    "ThemeMember",
+    "ThemeRun",
     "Topic",
     "TopicStatus",
     "proposal_cooperating_units",
