@@ -19,6 +19,7 @@ from plan.models import (
     PlanVersion,
     ProgressReminder,
     ProgressReport,
+    ProgressStatus,
     ReportState,
     TaskProgress,
 )
@@ -220,19 +221,61 @@ def latest_reports(plan: Plan) -> dict[int, ProgressReport]:
     return {report.key_project_id: report for report in db.session.scalars(query)}
 
 
-def newest_public_plans() -> list[tuple[int, dict, list, dict]]:
-    """Every plan of the newest round that has published any, as it was last published (its id, its snapshot and
-    the snapshot's projects under their parts, `by_part`), with each project's latest accepted progress (percent
-    and status, by project), in two statements of plain rows:
-    what the home page shows the public of the plans (none before any is published). A round may publish several
-    lists (Jinwan's 工作要点 and 点题): each is shown."""
+# A plan longer than this shows on the home page as a card a part (count, mean share done, how many lag), not a card
+# a project: a resident on a phone should not scroll past 45 cards to reach the rest of the page.
+HOME_PROJECT_CARDS = 12
+
+
+@dataclass
+class PartSummary:
+    title: str
+    projects: int
+    reported: int
+    mean_percent: int | None
+    lagging: int
+    completed: int
+
+
+@dataclass
+class PublicPlan:
+    plan_id: int
+    snapshot: dict
+    parts: list  # (part title, projects) in the plan's order
+    reports: dict  # project id -> its latest accepted report (percent, status)
+
+    @property
+    def part_summaries(self) -> list[PartSummary] | None:
+        """One summary a part, or None when the plan is short enough for a card a project."""
+        if len(self.snapshot["projects"]) <= HOME_PROJECT_CARDS:
+            return None
+        summaries = []
+        for title, projects in self.parts:
+            reports = [self.reports[p["id"]] for p in projects if p["id"] in self.reports]
+            summaries.append(
+                PartSummary(
+                    title=title,
+                    projects=len(projects),
+                    reported=len(reports),
+                    mean_percent=round(sum(r.percent for r in reports) / len(reports)) if reports else None,
+                    lagging=sum(1 for r in reports if r.status is ProgressStatus.lagging),
+                    completed=sum(1 for r in reports if r.status is ProgressStatus.completed),
+                )
+            )
+        return summaries
+
+
+def newest_public_plans() -> list[PublicPlan]:
+    """Every plan of the newest round that has published any, as it was last published (its snapshot and the
+    snapshot's projects under their parts, `by_part`), with each project's latest accepted progress (percent and
+    status, by project), in two statements of plain rows: what the home page shows the public of the plans (none
+    before any is published). A round may publish several lists (Jinwan's 工作要点 and 点题): each is shown."""
     rows = db.session.execute(_NEWEST_ROUND_VERSIONS).all()
     if not rows:
         return []
     ids = [project["id"] for _plan_id, snapshot in rows for project in snapshot["projects"]]
     reports = {report.key_project_id: report for report in db.session.execute(_ACCEPTED, {"ids": ids})}
     return [
-        (
+        PublicPlan(
             plan_id,
             snapshot,
             by_part(snapshot["projects"]),

@@ -111,3 +111,8 @@ def test_the_jinwan_round_publishes_both_lists_and_follows_the_topics_through_th
         jinwan_lists.WORK_POINTS_TITLE,
         jinwan_lists.TOPICS_TITLE,
     ]
+    # 45 projects a list: a card a part (its count, how far it has come), not 45 cards a list.
+    parts = [" ".join(card.text_content().split()) for card in home.xpath("//ul[contains(@class, 'part-cards')]/li")]
+    assert len(parts) == 7 + 4 and not home.xpath("//ul[@class='project-cards']")
+    assert parts[0].startswith(f"{list(jinwan_lists.WORK_POINTS)[0]} 13 个项目 尚无进展报告")
+    assert parts[7].startswith("经济提升") and "平均完成" in parts[7] and "项滞后" in parts[7]
