@@ -18,7 +18,8 @@ from dashboard.permissions import can_view_dashboard
 from extensions import db
 from plan import queries as plan_queries
 from solicitation.models import Category, Round
-from solicitation.queries import campaign_count
+from core import clock
+from solicitation.queries import campaign_count, theme_overview
 
 bp = Blueprint("dashboard", __name__)
 
@@ -265,4 +266,6 @@ def round_dashboard(round_id):
         rounds=queries.rounds(),
         figures=figures,
         campaigns=campaign_count(round.id),
+        largest_themes=theme_overview.largest_themes(round.id),
+        growing_themes=theme_overview.growing_themes(round.id, clock.today()),
     )

@@ -72,6 +72,11 @@ AUDIT_TEXTS = {
         fields={**form_labels(TopicForm, "title", "category_id", "problem", "expected_result"), "status": STATUS},
         values={"status": TopicStatus},
     ),
+    "Theme": RecordText(
+        name=_l("theme (议题)"),
+        verbs={"theme.publish": _l("published on “What we heard”"), "theme.withdraw": _l("took off “What we heard”")},
+        fields={"name": _l("Name"), "published": _l("Published"), "public_reply": _l("The reform office's reply")},
+    ),
     "Proposal": RecordText(
         name=_l("proposal"),
         verbs={

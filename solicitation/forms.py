@@ -473,3 +473,57 @@ class BulkTriageForm(Form):
             original=self.original.data or "",
             proposal_id=self.proposal_id.data,
         )
+
+
+class ThemeFilterForm(FilterForm):
+    q = SearchField(_l("Name contains"))
+    published = SelectField(_l("On “What we heard”"), coerce=optional_bool)
+
+    @classmethod
+    def make(cls):
+        form = cls()
+        form.published.choices = options([("yes", _l("Published")), ("no", _l("Not published"))], blank=_l("All"))
+        return form
+
+
+class ThemeRenameForm(Form):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+
+
+class ThemeMergeForm(Form):
+    """The round's other themes to merge into this one."""
+
+    other_ids = MultiCheckboxField(_l("Themes to merge into this one"), coerce=int)
+
+    @classmethod
+    def for_theme(cls, others, **kwargs):
+        form = cls(**kwargs)
+        form.other_ids.choices = [(other.id, f"{other.name}（{other.size}）") for other in others]
+        return form
+
+
+class ThemeSplitForm(Form):
+    """A name for the new theme the chosen suggestions leave for."""
+
+    new_name = StringField(_l("Name of the new theme"), validators=[DataRequired(), Length(max=80)])
+
+
+class ThemeMoveForm(Form):
+    """Another theme of the round for the chosen suggestions."""
+
+    to_theme = SelectField(_l("Move to theme"), coerce=optional_int, validators=[DataRequired()])
+
+    @classmethod
+    def for_theme(cls, others, **kwargs):
+        form = cls(**kwargs)
+        form.to_theme.choices = options([(other.id, f"{other.name}（{other.size}）") for other in others], blank=_l("— choose —"))
+        return form
+
+
+class ThemePublishForm(Form):
+    """The name residents read on “What we heard” and the reform office's reply to the theme."""
+
+    name = StringField(_l("Public name"), validators=[DataRequired(), Length(max=80)])
+    reply = TextAreaField(
+        _l("The reform office's reply"), validators=[DataRequired(), Length(max=5000)], render_kw={"rows": 4}
+    )

@@ -26,6 +26,7 @@ from solicitation.models.suggestions import (
     SuggestionStatus,
     suggestion_proposals,
 )
+from solicitation.models.themes import Theme, ThemeMember, ThemeRun
 from solicitation.models.topics import Topic, TopicStatus
 
 __all__ = [
@@ -54,6 +55,9 @@ __all__ = [
     "SuggestionSecond",
     "SuggestionStatus",
     "TAKEN_UP",
+    "Theme",
+    "ThemeMember",
+    "ThemeRun",
     "Topic",
     "TopicStatus",
     "proposal_cooperating_units",

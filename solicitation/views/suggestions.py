@@ -17,6 +17,7 @@ from core.lists import FoundPage, export_format, list_or_export, page_number, pa
 from core.request_input import stored_int
 from extensions import db
 from solicitation import queries
+from solicitation.queries import theme_overview
 from solicitation.exports import suggestion_columns
 from solicitation.forms import (
     AnswerForm,
@@ -232,6 +233,7 @@ def _render_detail(suggestion, *, contact=None, forms=None, status=200):
         suggestion=suggestion,
         near=queries.near_duplicate_of(suggestion.id) if office else None,
         near_copies=queries.near_copy_count(suggestion.id) if office else 0,
+        theme=theme_overview.theme_of(suggestion.id) if office else None,
         fed=queries.proposals_fed_by(current_user, [suggestion.id])[suggestion.id],
         contact=contact,
         masked=suggestion.masked_contact,
