@@ -62,11 +62,11 @@ from scratch_database import scratch_database  # noqa: E402  (bench/scratch_data
 from sqlalchemy import insert, select, text  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from core import clock  # noqa: E402
+from core import clock, segmentation  # noqa: E402
 from core.models import utcnow  # noqa: E402
 from demo.relevance import demo_texts, generated_texts, outcomes, recall_and_mrr  # noqa: E402
 from extensions import db  # noqa: E402
-from search_index import analysis, queries, services  # noqa: E402
+from search_index import queries, services  # noqa: E402
 from search_index.backend import SearchRequest  # noqa: E402
 from search_index.documents import OFFICE, Document  # noqa: E402
 from solicitation.models import Category, Channel, Round, RoundStatus, Suggestion, SuggestionStatus  # noqa: E402
@@ -112,7 +112,7 @@ def vocabulary() -> Counter:
     for path in CORPUS:
         corpus = path.read_text(encoding="utf-8")
         ask(corpus[i : i + size] for size in (2, 3, 4) for i in range(len(corpus) - size + 1))
-    for term in analysis.shipped_terms():
+    for term in segmentation.shipped_terms():
         found[term] = max(found[term], TERM_FREQUENCY)
     return found
 

@@ -31,8 +31,9 @@ from functools import lru_cache, wraps
 from sqlalchemy import text
 from sqlalchemy.exc import ProgrammingError
 
+from core.segmentation import segmenter
 from extensions import db
-from search_index.analysis import pairs, segmenter
+from search_index.analysis import pairs
 from search_index.backend import FACETS, Backend, Hit, IndexUnreadable, QueryTerm, Results, SearchRequest
 from search_index.documents import Document, hidden_from
 

@@ -10,8 +10,9 @@ from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
 from core.models import utcnow
+from core.segmentation import Segmenter
 from extensions import db
-from search_index.analysis import RUN, Segmenter, pair_runs
+from search_index.analysis import RUN, pair_runs
 from search_index.backend import FACETS, ORDERS, Hit, IndexUnreadable, QueryTerm, Results, SearchRequest
 from search_index.documents import audiences_of, urls_of
 from search_index.errors import SearchError

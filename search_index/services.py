@@ -11,11 +11,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from accounts import audit
 from accounts.models import User
 from accounts.permissions import check_office
+from core import segmentation
 from core.models import utcnow
 from extensions import db
 from jobs.services import drain
 from plan.models import KeyProject, ProgressReport
-from search_index import analysis
 from search_index.backend import Backend, IndexBusy, IndexUnreadable, QueryTerm, SearchRequest
 from search_index.documents import KINDS, PUBLIC, Document, all_ids, count, documents, keys_of
 from search_index.errors import SearchError
@@ -50,13 +50,13 @@ def backend() -> Backend:
 def domain_terms() -> list[str]:
     """The shipped reform terms with the office's additions, less the ones it took out."""
     changes = {row.term: row.removed for row in db.session.scalars(select(SearchTerm))}
-    shipped = [term for term in analysis.shipped_terms() if not changes.get(term)]
+    shipped = [term for term in segmentation.shipped_terms() if not changes.get(term)]
     return shipped + sorted(term for term, removed in changes.items() if not removed and term not in shipped)
 
 
-def current_segmenter() -> analysis.Segmenter:
+def current_segmenter() -> segmentation.Segmenter:
     """The segmenter with the terms as they stand (another process may have changed them)."""
-    return analysis.use_terms(domain_terms())
+    return segmentation.use_terms(domain_terms())
 
 
 def save_terms(*, actor: User, added: list[str], removed: list[str]) -> list[str]:

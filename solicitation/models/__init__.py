@@ -1,4 +1,4 @@
-"""The records of solicitation: rounds and categories, topics, unit proposals, residents' suggestions."""
+"""The records of solicitation: rounds and categories, topics, unit proposals, residents' suggestions, their themes."""
 
 from solicitation.models.near_duplicates import NearDuplicate, SuggestionBand
 from solicitation.models.proposals import (

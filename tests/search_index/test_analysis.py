@@ -1,6 +1,7 @@
 """The segmenter: ordinal positions, sub-words at their parent's place, mixed scripts, domain terms kept whole."""
 
-from search_index.analysis import Segmenter, chinese_analyzer, shipped_terms
+from core.segmentation import Segmenter, shipped_terms
+from search_index.analysis import chinese_analyzer
 
 
 def test_each_word_has_its_ordinal_position_and_its_characters():
