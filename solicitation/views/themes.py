@@ -90,7 +90,7 @@ def _render_theme(theme, *, forms=None, status=200):
     page = paginate(theme_overview.theme_suggestions(theme.id))
     return render_template(
         "solicitation/theme_detail.html",
-        round=_round_of(theme),
+        round=theme.round,
         theme=theme,
         page=page,
         closeness=theme_overview.closeness_of([s.id for s in page.items]),
@@ -104,10 +104,6 @@ def _render_theme(theme, *, forms=None, status=200):
         bulk_form=forms.get("bulk")
         or BulkTriageForm.for_round(queries.submitted_proposals(theme.round_id), formdata=None),
     ), status
-
-
-def _round_of(theme: Theme) -> Round:
-    return db.session.get(Round, theme.round_id)
 
 
 @bp.get("/rounds/<int:round_id>/themes/<int:theme_id>")
@@ -206,7 +202,7 @@ def theme_bulk_confirm(round_id, theme_id):
     """Preview a triage action on the chosen suggestions of the theme, or on all of them, then confirm it through
     the suggestions' bulk triage (each suggestion changed and audited on its own)."""
     theme = _theme(round_id, theme_id)
-    round = _round_of(theme)
+    round = theme.round
     form = BulkTriageForm.for_round(queries.submitted_proposals(round.id))
     if form.validate_on_submit():
         if form.all_matching.data:
