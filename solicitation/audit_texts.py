@@ -123,6 +123,7 @@ AUDIT_TEXTS = {
             "suggestion.answer": _l("answered"),
             "suggestion.decide": _l("decided on"),
             "suggestion.publish_reply": _l("published the reply to"),
+            "suggestion.reply": _l("replied to"),
             "suggestion.link": _l("linked proposals to"),
             "suggestion.publish": _l("published"),
             "suggestion.unpublish": _l("withdrew from publication"),

@@ -72,6 +72,8 @@ class SolicitationError(DomainError):
         "not_referred_to_you": _l("This suggestion was not referred to your unit."),
         "answer_required": _l("Write the unit's answer."),
         "reply_required": _l("A suggestion that is not adopted needs a public reply saying why."),
+        "bulk_reply_required": _l("Write the reply to publish."),
+        "already_replied": _l("This suggestion already has a reply of its own: it is kept."),
         "proposal_other_round": _l("Only submitted proposals of the same round can be linked."),
         "already_linked": _l("Already linked to proposal %(proposal)s."),
         "bulk_action_required": _l("Choose what to do with the chosen suggestions."),

@@ -433,7 +433,7 @@ class BulkTriageForm(Form):
     all_matching = BooleanField(_l("All suggestions matching the filter, on every page"))
     action = SelectField(_l("Action"))
     reason = SelectField(_l("Why not accepted"), coerce=enum_coerce(RejectReason))
-    reply = TextAreaField(_l("Public reply (optional)"), validators=[Length(max=5000)], render_kw={"rows": 2})
+    reply = TextAreaField(_l("Public reply"), validators=[Length(max=5000)], render_kw={"rows": 2})
     unit_id = SelectField(_l("Refer to unit"), coerce=optional_int)
     note = TextAreaField(_l("Note for the unit"), validators=[Length(max=2000)], render_kw={"rows": 2})
     original = StringField(_l("Tracking code or number of the original"), validators=[Length(max=30)])
@@ -449,6 +449,7 @@ class BulkTriageForm(Form):
             ("refer", _l("Refer to a unit")),
             ("duplicate", _l("Merge as duplicates of one original")),
             ("link", _l("Link to a proposal")),
+            ("reply", _l("Publish one reply to each")),
         ]
         form.action.choices = options(actions, blank=_l("— choose —"))
         form.reason.choices = options(RejectReason.choices(), blank=_l("— choose —"))

@@ -194,3 +194,39 @@ def test_a_theme_of_another_round_is_not_found(client, login_as):
     theme, _suggestions = bus_theme(make_open_round())
     other = make_open_round()
     assert client.get(f"/rounds/{other.id}/themes/{theme.id}").status_code == 404
+
+
+def test_one_reply_goes_to_every_resident_of_the_theme_each_audited_and_told(client, login_as):
+    office = login_as("office")
+    round = make_open_round()
+    theme, suggestions = bus_theme(round)
+    suggestion_services.decide_suggestion(
+        actor=office,
+        suggestion=suggestion_services.accept_suggestion(actor=office, suggestion=suggestions[0]),
+        adopted=True,
+        reply="已采纳，本条单独答复。",
+        publish_reply=True,
+    )
+    data = {"all_matching": "y", "action": "reply", "reply": "区交通局将优化公交线路。"}
+    page = client.post(f"/rounds/{round.id}/themes/{theme.id}/bulk", data=data).get_data(as_text=True)
+    assert "将变更 2 条建议。" in page and "1 条保持不变" in page and "区交通局将优化公交线路。" in page
+    assert "邮件通知留有电子邮箱的群众：2 位" in page
+    ids = [s.id for s in suggestions]
+    client.post(f"/rounds/{round.id}/suggestions/bulk/apply", data={"suggestion_id": ids, **data})
+    db.session.expire_all()
+    replies = [db.session.get(Suggestion, s.id).public_reply for s in suggestions]
+    assert replies == ["已采纳，本条单独答复。", "区交通局将优化公交线路。", "区交通局将优化公交线路。"]
+    assert events("suggestion.reply") == 2
+    track = client.get(f"/track?code={suggestions[1].tracking_code}").get_data(as_text=True)
+    assert "区交通局将优化公交线路。" in track
+
+
+def test_one_reply_needs_its_text(client, login_as):
+    login_as("office")
+    round = make_open_round()
+    theme, suggestions = bus_theme(round)
+    response = client.post(
+        f"/rounds/{round.id}/themes/{theme.id}/bulk", data={"all_matching": "y", "action": "reply", "reply": " "}
+    )
+    assert response.status_code == 400 and "请填写要发布的答复。" in response.get_data(as_text=True)
+    assert events("suggestion.reply") == 0
