@@ -517,7 +517,9 @@ class ThemeMoveForm(Form):
     @classmethod
     def for_theme(cls, others, **kwargs):
         form = cls(**kwargs)
-        form.to_theme.choices = options([(other.id, f"{other.name}（{other.size}）") for other in others], blank=_l("— choose —"))
+        form.to_theme.choices = options(
+            [(other.id, f"{other.name}（{other.size}）") for other in others], blank=_l("— choose —")
+        )
         return form
 
 

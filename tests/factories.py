@@ -6,11 +6,11 @@ from datetime import date, timedelta
 from accounts import services as accounts
 from accounts.models import Role, UnitKind
 from core import clock
+from extensions import db
 from plan.models import PlanStatus
 from plan.services import key_projects
 from plan.services import plans as plan_services
 from review.services import criteria as review
-from extensions import db
 from solicitation.models import Channel, RoundStatus, Theme, ThemeMember
 from solicitation.services import proposals, suggestions
 from solicitation.services import rounds as solicitation

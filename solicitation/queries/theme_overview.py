@@ -81,7 +81,9 @@ def theme_facts(round: Round, theme_ids: list[int], today: date) -> dict[int, Th
 
 def last_run(round_id: int) -> ThemeRun | None:
     """The round's latest recompute, finished or not."""
-    query = select(ThemeRun).where(ThemeRun.round_id == round_id).order_by(ThemeRun.started_at.desc(), ThemeRun.id.desc())
+    query = (
+        select(ThemeRun).where(ThemeRun.round_id == round_id).order_by(ThemeRun.started_at.desc(), ThemeRun.id.desc())
+    )
     return db.session.scalars(query.limit(1)).first()
 
 
@@ -103,7 +105,9 @@ def theme_suggestion_ids(theme_id: int) -> list[int]:
 
 def closeness_of(suggestion_ids: list[int]) -> dict[int, float]:
     """How close each of these suggestions is to its theme's centre."""
-    query = select(ThemeMember.suggestion_id, ThemeMember.closeness).where(ThemeMember.suggestion_id.in_(suggestion_ids))
+    query = select(ThemeMember.suggestion_id, ThemeMember.closeness).where(
+        ThemeMember.suggestion_id.in_(suggestion_ids)
+    )
     return dict(db.session.execute(query).all())
 
 

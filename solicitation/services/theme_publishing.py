@@ -39,6 +39,8 @@ def withdraw_theme(*, actor: User, theme: Theme) -> Theme:
     if not theme.published:
         raise SolicitationError("theme_not_published")
     theme.published, theme.published_at = False, None
-    audit.record(actor=actor, action="theme.withdraw", obj=theme, before={"published": True}, after={"published": False})
+    audit.record(
+        actor=actor, action="theme.withdraw", obj=theme, before={"published": True}, after={"published": False}
+    )
     db.session.commit()
     return theme

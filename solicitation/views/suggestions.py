@@ -17,7 +17,6 @@ from core.lists import FoundPage, export_format, list_or_export, page_number, pa
 from core.request_input import stored_int
 from extensions import db
 from solicitation import queries
-from solicitation.queries import theme_overview
 from solicitation.exports import suggestion_columns
 from solicitation.forms import (
     AnswerForm,
@@ -39,6 +38,7 @@ from solicitation.permissions import (
     can_triage_suggestions,
     can_view_suggestion,
 )
+from solicitation.queries import theme_overview
 from solicitation.services import exports as export_services
 from solicitation.services import imports
 from solicitation.services import proposals as proposal_services

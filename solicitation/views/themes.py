@@ -129,7 +129,9 @@ def _edit(round_id, theme_id, name, form, act, done_message):
 
 def _chosen(theme: Theme) -> list[Suggestion]:
     """The suggestions ticked on the theme's page that belong to the theme."""
-    ids = set(request.form.getlist("suggestion_id", type=stored_int)) & set(theme_overview.theme_suggestion_ids(theme.id))
+    ids = set(request.form.getlist("suggestion_id", type=stored_int)) & set(
+        theme_overview.theme_suggestion_ids(theme.id)
+    )
     return queries.round_suggestions(theme.round_id, list(ids))
 
 
@@ -218,7 +220,12 @@ def theme_bulk_confirm(round_id, theme_id):
         else:
             back = url_for("solicitation.theme_detail", round_id=round.id, theme_id=theme.id)
             return render_template(
-                "solicitation/suggestion_bulk.html", round=round, form=form, outcome=outcome, applied=False, back_to=back
+                "solicitation/suggestion_bulk.html",
+                round=round,
+                form=form,
+                outcome=outcome,
+                applied=False,
+                back_to=back,
             )
     return _render_theme(theme, forms={"bulk": form}, status=400)
 

@@ -71,7 +71,7 @@ def test_theme_page_lists_its_suggestions_most_representative_first(client, logi
 
 
 def test_office_accepts_the_whole_theme_through_the_bulk_preview_each_audited(client, login_as):
-    office = login_as("office")
+    login_as("office")
     round = make_open_round()
     theme, suggestions = bus_theme(round)
     outsider = make_suggestion(round=round)
