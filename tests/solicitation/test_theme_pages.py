@@ -230,3 +230,66 @@ def test_one_reply_needs_its_text(client, login_as):
     )
     assert response.status_code == 400 and "请填写要发布的答复。" in response.get_data(as_text=True)
     assert events("suggestion.reply") == 0
+
+
+def members(theme_id: int) -> set[int]:
+    db.session.expire_all()
+    return set(db.session.scalars(select(ThemeMember.suggestion_id).where(ThemeMember.theme_id == theme_id)))
+
+
+def test_office_renames_a_theme_on_its_page(client, login_as):
+    login_as("office")
+    round = make_open_round()
+    theme, _suggestions = bus_theme(round)
+    response = client.post(f"/rounds/{round.id}/themes/{theme.id}/rename", data={"name": "公交线路优化"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    renamed = db.session.get(Theme, theme.id)
+    assert renamed.name == "公交线路优化" and renamed.named_by_office
+    response = client.post(f"/rounds/{round.id}/themes/{theme.id}/rename", data={"name": ""})
+    assert response.status_code == 400 and db.session.get(Theme, theme.id).name == "公交线路优化"
+
+
+def test_office_merges_other_themes_into_one(client, login_as):
+    login_as("office")
+    round = make_open_round()
+    theme, suggestions = bus_theme(round)
+    other = make_theme(round=round, name="公交站台", suggestions=[parking := make_suggestion(round=round)])
+    page = client.get(f"/rounds/{round.id}/themes/{theme.id}").get_data(as_text=True)
+    assert "公交站台（1）" in page
+    response = client.post(f"/rounds/{round.id}/themes/{theme.id}/merge", data={"other_ids": [other.id]})
+    assert response.status_code == 302
+    assert members(theme.id) == {*(s.id for s in suggestions), parking.id}
+    assert db.session.get(Theme, theme.id).size == 4
+
+
+def test_office_splits_the_chosen_suggestions_into_a_new_named_theme(client, login_as):
+    login_as("office")
+    round = make_open_round()
+    theme, suggestions = bus_theme(round)
+    data = {"suggestion_id": [suggestions[0].id], "new_name": "夜间公交"}
+    response = client.post(f"/rounds/{round.id}/themes/{theme.id}/split", data=data)
+    assert response.status_code == 302
+    new = db.session.scalar(select(Theme).where(Theme.name == "夜间公交"))
+    assert members(new.id) == {suggestions[0].id} and response.headers["Location"].endswith(f"/themes/{new.id}")
+    assert members(theme.id) == {s.id for s in suggestions[1:]}
+
+
+def test_office_moves_the_chosen_suggestions_to_another_theme(client, login_as):
+    login_as("office")
+    round = make_open_round()
+    theme, suggestions = bus_theme(round)
+    other = make_theme(round=round, name="停车难", suggestions=[make_suggestion(round=round)])
+    data = {"suggestion_id": [suggestions[1].id, suggestions[2].id], "to_theme": other.id}
+    assert client.post(f"/rounds/{round.id}/themes/{theme.id}/move", data=data).status_code == 302
+    assert members(theme.id) == {suggestions[0].id} and {suggestions[1].id, suggestions[2].id} <= members(other.id)
+    assert all(db.session.get(ThemeMember, s.id).by_hand for s in suggestions[1:])
+    response = client.post(f"/rounds/{round.id}/themes/{theme.id}/move", data={"to_theme": other.id})
+    assert response.status_code == 400 and "请至少勾选一条建议" in response.get_data(as_text=True)
+
+
+def test_recompute_queues_the_job_and_opens_its_progress_page(client, login_as):
+    login_as("office")
+    round = make_open_round()
+    response = client.post(f"/rounds/{round.id}/themes/recompute")
+    assert response.status_code == 302 and "/admin/jobs/" in response.headers["Location"]
