@@ -25,7 +25,6 @@ class SolicitationError(DomainError):
         "topic_not_published": _l("Only a published topic can be withdrawn."),
         "topic_not_open": _l("Choose one of the topics published in this round, or none."),
         "topic_title_required": _l("Name the topic's problem."),
-        "theme_name_required": _l("Give the theme the name residents will read (at most 80 characters)."),
         "theme_reply_required": _l("Write the reform office's reply to the theme (at most 5,000 characters)."),
         "theme_not_published": _l("The theme is not published."),
         "no_categories": _l("Give the round at least one category before opening solicitation."),
@@ -85,4 +84,9 @@ class SolicitationError(DomainError):
         "not_a_date": _l("“%(value)s” is not a date (write 2016-10-20)."),
         "unknown_category": _l("“%(value)s” is not a category of this round."),
         "consent_value": _l("Write 是 or 否 in the consent column."),
+        "theme_name_required": _l("Name the theme."),
+        "theme_merge_needs_two": _l("Choose at least one other theme to merge into this one."),
+        "theme_other_round": _l("Themes and suggestions of different rounds cannot be put together."),
+        "theme_published": _l("A published theme cannot be merged into another; withdraw it first."),
+        "theme_split_all": _l("Leave at least one suggestion in the theme, or rename it instead."),
     }

@@ -4,7 +4,8 @@ by a Jaccard similarity of THRESHOLD or more.
 Each suggestion's MinHash signature (datasketch) is cut into BANDS bands of ROWS values; two suggestions sharing a
 band are candidates (locality-sensitive hashing), and a candidate counts only once the exact Jaccard similarity of
 the two texts is checked. The bands live in the database, so the time to place one suggestion stays bounded whatever
-the round's size, and every worker shares them. It runs in the worker, never inside the resident's request.
+the round's size, and every worker shares them. It runs in the worker, never inside the resident's request; the
+same job then places the new suggestions in their closest theme (services/themes.py), one job a batch sent.
 """
 
 import functools
@@ -16,6 +17,7 @@ from sqlalchemy import delete, func, insert, select, update
 from extensions import db
 from jobs.services import enqueue, job
 from solicitation.models import NearDuplicate, Suggestion, SuggestionBand
+from solicitation.services.themes import place_suggestions
 
 FIND_NEAR_DUPLICATES = "suggestions.near_duplicates"
 THRESHOLD = 0.8
@@ -99,7 +101,7 @@ def queue_round_near_duplicate_search(round_id: int, *, batch: int = 5000) -> in
 
 @job(FIND_NEAR_DUPLICATES)
 def find_near_duplicates(payload: dict, progress) -> dict:
-    """Place each suggestion of the payload in its group of near-copies, if it has one.
+    """Place each suggestion of the payload in its group of near-copies, if it has one, and in its closest theme.
 
     Every suggestion's bands are stored and committed first, then each is matched: of two near-copies handled at
     the same time by two workers, the later match sees the other's bands. Safe to run again.
@@ -130,9 +132,10 @@ def find_near_duplicates(payload: dict, progress) -> dict:
         if done % PROGRESS_EVERY == 0:
             db.session.commit()
             progress(done, len(signatures))
+    placed = place_suggestions(ids)
     db.session.commit()
     progress(len(signatures), len(signatures))
-    return {"checked": len(signatures), "grouped": grouped}
+    return {"checked": len(signatures), "grouped": grouped, "placed": placed}
 
 
 def _place(suggestion_id: int, round_id: int, grams: set[str], buckets: list[int]) -> bool:

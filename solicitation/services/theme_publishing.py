@@ -19,10 +19,14 @@ def publish_theme(*, actor: User, theme: Theme, name: str, reply: str) -> Theme:
     either. The name is the office's from now on: a recompute keeps it."""
     check_office(actor, SolicitationError)
     name, reply = name.strip(), reply.strip()
-    if not name or len(name) > NAME_MAX:
+    if not name:
         raise SolicitationError("theme_name_required", field="name")
-    if not reply or len(reply) > REPLY_MAX:
+    if len(name) > NAME_MAX:
+        raise SolicitationError("field_too_long", field="name", max=NAME_MAX)
+    if not reply:
         raise SolicitationError("theme_reply_required", field="reply")
+    if len(reply) > REPLY_MAX:
+        raise SolicitationError("field_too_long", field="reply", max=REPLY_MAX)
     before = audit.snapshot(theme, FIELDS)
     theme.name, theme.named_by_office = name, True
     theme.public_reply = reply

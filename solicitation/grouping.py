@@ -1,0 +1,212 @@
+"""Suggestions into groups by their words, with no database: the computation behind themes (services/themes.py).
+
+The words are the segmenter's (core.segmentation, the same analyzer and dictionary as search), less what every
+suggestion says whatever its concern: polite phrases and filler (STOP_WORDS), places (a word the segmenter marks
+with a place suffix, and that suffix), numbers, single characters. Each suggestion becomes a TF-IDF vector
+(sublinear counts, words in most suggestions dropped), reduced by a truncated SVD, normalised, and grouped by
+k-means, the number of groups chosen from the data (the best silhouette on a sample). A group's most telling words
+are those it uses more than the round does; its centre, kept as its heaviest words with their idf, is all that
+placing one new suggestion needs (`place`): no refit.
+"""
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.segmentation import segmenter
+
+# Said in every kind of suggestion: greetings, thanks, asking, the askers and the asked.
+_STOP_TEXT = """
+    建议 希望 您好 你好 谢谢 感谢 麻烦 辛苦 政府 领导 部门 有关 相关 我们 你们 他们 大家 本人 我家 市民 居民
+    群众 百姓 老百姓 街坊 能否 能够 可以 是否 关于 问题 情况 反映 解决 处理 考虑 重视 关注 一下 一些 尽快 及时 进一步
+    加强 推进 落实 请求 恳请 呼吁 强烈 目前 现在 最近 已经 一直 经常 非常 比较 特别 这个 那个 这样 那样 这些 那些
+    因为 所以 但是 而且 如果 还是 没有 就是 什么 怎么 为什么 为了 以及 或者 还有 需要 应该 不能 不要 不是 可能 影响
+    方面 工作 生活 我们的 一个 很多 许多 严重 期待 盼望 谢谢您 感谢您 此致 敬礼 顺便 另外 此外 同时
+"""
+STOP_WORDS = frozenset(_STOP_TEXT.split())
+# A word followed by one of these names a place (布吉 街道, 深南 大道); a longer word ending in one is a place.
+PLACE_SUFFIXES = frozenset({"省", "市", "区", "县", "镇", "乡", "村", "街道", "社区", "大道", "路", "街"})
+PLACE_WORD = re.compile(r"^\w{2,}(?<![小园景城片社校])(?:区|县|镇|村|街道|社区|大道)$")
+NUMBER = re.compile(r"^[\d.%]+$")
+
+MAX_SHARE = 0.3  # a word in more than this share of the suggestions tells no group apart
+COMPONENTS = 100  # dimensions kept by the SVD
+SAMPLE = 20_000  # suggestions the SVD and the choice of the number of groups are fitted on
+SILHOUETTE_SAMPLE = 4_000
+TOLERANCE = 0.02  # of silhouette
+TELLING_WORDS = 8
+NAME_WORDS = 3
+CENTRE_WORDS = 80  # the heaviest words kept of a group's centre: enough to place a suggestion, small to load
+SEED = 1
+
+
+def theme_words(text: str) -> list[str]:
+    """The words of `text` that can tell a concern apart, in order (repeats kept: they count)."""
+    words = [word for word, _, _ in segmenter().words(text)]
+    kept = []
+    for word in words:
+        if word in PLACE_SUFFIXES:
+            if kept and kept[-1] not in PLACE_SUFFIXES:
+                kept.pop()  # the place's name before its suffix
+            continue
+        if len(word) < 2 or word in STOP_WORDS or NUMBER.match(word) or PLACE_WORD.match(word):
+            continue
+        kept.append(word)
+    return kept
+
+
+@dataclass
+class Grouping:
+    """What `group` found: each suggestion's group (labels), and the vectors to describe any grouping with."""
+
+    labels: np.ndarray
+    vectors: object  # the suggestions' TF-IDF rows (scipy CSR, each of length 1)
+    vocabulary: np.ndarray  # the word of each column
+    idf: np.ndarray
+
+
+def _choices(count: int) -> list[int]:
+    """The numbers of groups tried for `count` suggestions."""
+    if count < 12:
+        return [max(1, count // 3)]
+    largest = min(60, count // 4)
+    return sorted(
+        {
+            k
+            for k in (2, 3, 4, 5, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 34, 38, 42, 48, 54, 60)
+            if k <= largest
+        }
+    )
+
+
+def group(texts: Iterable[str], *, progress=None) -> Grouping:
+    """Group the texts (an iterable read once) by what they ask for."""
+    from sklearn.cluster import KMeans, MiniBatchKMeans
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics import silhouette_score
+    from sklearn.preprocessing import normalize
+
+    report = progress or (lambda step, message: None)
+    vectoriser = TfidfVectorizer(analyzer=theme_words, sublinear_tf=True, max_df=MAX_SHARE, min_df=2, dtype=np.float32)
+    try:
+        vectors = vectoriser.fit_transform(texts)
+    except ValueError:  # too few suggestions, or no word in two of them
+        return Grouping(np.zeros(0, dtype=np.int32), None, np.array([]), np.array([]))
+    count = vectors.shape[0]
+    report("vectors", "")
+    rng = np.random.default_rng(SEED)
+    sample = np.sort(rng.choice(count, size=min(count, SAMPLE), replace=False))
+    components = min(COMPONENTS, vectors.shape[1] - 1, len(sample) - 1)
+    if components >= 2:
+        svd = TruncatedSVD(n_components=components, random_state=SEED).fit(vectors[sample])
+        reduced = normalize(svd.transform(vectors).astype(np.float32))
+    else:
+        reduced = vectors.toarray()
+    report("reduced", "")
+    fitted = reduced[sample]
+    scored = fitted[: min(len(fitted), SILHOUETTE_SAMPLE)]
+    tried = []  # (k, silhouette, centres)
+    for k in _choices(count):
+        if k < 2:
+            break
+        model = MiniBatchKMeans(n_clusters=k, n_init=3, random_state=SEED, batch_size=2048).fit(fitted)
+        labels = model.predict(scored)
+        if len(set(labels)) > 1:
+            tried.append((k, silhouette_score(scored, labels), model.cluster_centers_))
+    # The fewest groups nearly as well apart as the best: a concern is not cut in two for a hair of silhouette.
+    best = max((score for _, score, _ in tried), default=None)
+    best_k, best_centres = next(((k, centres) for k, score, centres in tried if score >= best - TOLERANCE), (1, None))
+    report("chosen", "")
+    if best_centres is None:
+        labels = np.zeros(count, dtype=np.int32)
+    else:
+        model = KMeans(n_clusters=best_k, init=best_centres, n_init=1, max_iter=50, random_state=SEED).fit(reduced)
+        labels = model.labels_.astype(np.int32)
+    return Grouping(labels, vectors, vectoriser.get_feature_names_out(), vectoriser.idf_.astype(np.float32))
+
+
+@dataclass
+class Description:
+    """A group as the office and placing see it."""
+
+    words: list[str]
+    centre: dict  # {"weights": {word: weight}, "idf": {word: idf}, "unseen_idf": idf}
+    closeness: np.ndarray  # each member's cosine to the centre, in the members' order
+
+
+def describe(grouping: Grouping, members: list[np.ndarray]) -> list[Description]:
+    """Describe each group, given as the row numbers of its members: its telling words, centre and closeness."""
+    from scipy import sparse
+
+    vectors, vocabulary, idf = grouping.vectors, grouping.vocabulary, grouping.idf
+    count = vectors.shape[0]
+    rows = np.concatenate(members) if members else np.zeros(0, dtype=np.int64)
+    groups = np.repeat(np.arange(len(members)), [len(m) for m in members])
+    indicator = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (groups, rows)), shape=(len(members), count))
+    sizes = np.maximum(np.asarray(indicator.sum(axis=1)).ravel(), 1)
+    means = np.asarray((indicator @ vectors).todense()) / sizes[:, None]
+    overall = np.asarray(vectors.mean(axis=0)).ravel()
+    unseen = float(idf.max()) if len(idf) else 1.0
+    found = []
+    for index, member_rows in enumerate(members):
+        mean = means[index]
+        telling = mean - overall
+        order = [i for i in np.argsort(-telling)[:TELLING_WORDS] if telling[i] > 0]
+        heaviest = [i for i in np.argsort(-mean)[:CENTRE_WORDS] if mean[i] > 0]
+        norm = math.sqrt(float(sum(mean[i] ** 2 for i in heaviest))) or 1.0
+        weights = {str(vocabulary[i]): round(float(mean[i]) / norm, 5) for i in heaviest}
+        centre_vector = np.zeros(len(vocabulary), dtype=np.float32)
+        for i in heaviest:
+            centre_vector[i] = mean[i] / norm
+        closeness = vectors[member_rows] @ centre_vector if len(member_rows) else np.zeros(0)
+        found.append(
+            Description(
+                words=[str(vocabulary[i]) for i in order],
+                centre={
+                    "weights": weights,
+                    "idf": {str(vocabulary[i]): round(float(idf[i]), 4) for i in heaviest},
+                    "unseen_idf": round(unseen, 4),
+                },
+                closeness=np.asarray(closeness).ravel(),
+            )
+        )
+    return found
+
+
+def name_of(words: list[str]) -> str:
+    """A group's name from its most telling words."""
+    return "、".join(words[:NAME_WORDS])[:80]
+
+
+def vector(text: str, idf: dict[str, float], unseen_idf: float) -> dict[str, float]:
+    """The text's TF-IDF vector as `group` makes it (sublinear counts, length 1), with these words' idf."""
+    counts = Counter(theme_words(text))
+    weights = {word: (1 + math.log(n)) * idf.get(word, unseen_idf) for word, n in counts.items()}
+    norm = math.sqrt(sum(value * value for value in weights.values())) or 1.0
+    return {word: value / norm for word, value in weights.items()}
+
+
+def closeness(text_vector: dict[str, float], centre: dict) -> float:
+    """Cosine of a text's vector to a group's centre."""
+    weights = centre.get("weights", {})
+    return sum(value * weights.get(word, 0.0) for word, value in text_vector.items())
+
+
+def place(text: str, centres: dict[int, dict]) -> tuple[int, float] | None:
+    """The group (of `centres`, by id) closest to the text, and its closeness; None when it shares no word."""
+    if not centres:
+        return None
+    idf, unseen = {}, 0.0
+    for centre in centres.values():
+        idf.update(centre.get("idf", {}))
+        unseen = max(unseen, centre.get("unseen_idf", 0.0))
+    text_vector = vector(text, idf, unseen or 1.0)
+    best = max(((closeness(text_vector, centre), key) for key, centre in centres.items()), default=(0.0, None))
+    if best[0] <= 0:
+        return None
+    return best[1], best[0]
