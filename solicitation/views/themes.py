@@ -41,6 +41,19 @@ THEME_COLUMNS = [
     (_l("The reform office's reply"), lambda t: t.public_reply or ""),
 ]
 
+# What a recompute's summary (ThemeRun.summary) counts, in the order the list says it.
+RUN_SUMMARY = [
+    ("suggestions", _l("suggestions grouped")),
+    ("themes", _l("themes")),
+    ("made", _l("new themes")),
+    ("removed", _l("themes gone")),
+    ("kept", _l("themes kept as the office left them")),
+    ("stayed", _l("suggestions kept where the office put them")),
+    ("regrouped", _l("suggestions regrouped")),
+    ("placed", _l("suggestions newly placed")),
+    ("left", _l("suggestions that left the themes (set aside or merged)")),
+]
+
 
 def _theme(round_id: int, theme_id: int) -> Theme:
     """The theme, if it is one of the round's."""
@@ -64,14 +77,22 @@ def theme_list(round_id):
         subject=_("Themes"),
         scope=round.title,
         template="solicitation/theme_list.html",
-        of_page=lambda page: {
-            "facts": theme_overview.theme_facts(round, [t.id for t in page.items], clock.today()),
-            "weeks": theme_overview.solicitation_weeks(round, clock.today()),
-            "run": theme_overview.last_run(round.id),
-        },
+        of_page=lambda page: _list_extras(round, page),
         filters=filters,
         round=round,
     )
+
+
+def _list_extras(round: Round, page) -> dict:
+    """What the list shows besides its page of themes: their facts, the weeks, the last recompute and its changes."""
+    run = theme_overview.last_run(round.id)
+    summary = run.summary if run and run.finished_at else {}
+    return {
+        "facts": theme_overview.theme_facts(round, [t.id for t in page.items], clock.today()),
+        "weeks": theme_overview.solicitation_weeks(round, clock.today()),
+        "run": run,
+        "changes": [(label, summary[key]) for key, label in RUN_SUMMARY if key in summary],
+    }
 
 
 @bp.post("/rounds/<int:round_id>/themes/recompute")

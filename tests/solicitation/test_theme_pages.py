@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from accounts.models import AuditEvent
 from core import clock
 from extensions import db
+from jobs.services import run_pending
 from solicitation.models import Suggestion, SuggestionStatus, Theme, ThemeMember
 from solicitation.services import suggestions as suggestion_services
 from tests.factories import make_open_round, make_suggestion, make_theme
@@ -288,8 +289,22 @@ def test_office_moves_the_chosen_suggestions_to_another_theme(client, login_as):
     assert response.status_code == 400 and "请至少勾选一条建议" in response.get_data(as_text=True)
 
 
-def test_recompute_queues_the_job_and_opens_its_progress_page(client, login_as):
+def test_recompute_queues_the_job_opens_its_progress_page_and_the_list_says_what_it_changed(client, login_as):
     login_as("office")
     round = make_open_round()
+    concerns = {
+        "公交": ["增开公交线路", "缩短公交候车时间", "公交站台加装雨棚", "开通夜间公交"],
+        "电梯": ["老旧小区加装电梯", "电梯加装费用分摊", "加装电梯审批太慢", "老人爬楼梯困难"],
+        "停车": ["夜间停车难", "车位严重不足", "违停占用消防通道", "增设智能停车引导"],
+    }
+    for n in range(12):
+        for phrases in concerns.values():
+            picked = [phrases[(n + i) % 4] for i in range(3)]
+            make_suggestion(round=round, title=picked[0], content="，".join(picked) + "。")
     response = client.post(f"/rounds/{round.id}/themes/recompute")
     assert response.status_code == 302 and response.headers["Location"].startswith("/jobs/")
+    assert "本轮尚未归类议题" not in client.get(f"/rounds/{round.id}/themes").get_data(as_text=True)
+    run_pending()
+    page = client.get(f"/rounds/{round.id}/themes").get_data(as_text=True)
+    assert "最近一次归类于" in page and "变更情况：" in page
+    assert db.session.scalar(select(func.count()).select_from(Theme).where(Theme.round_id == round.id)) >= 2
