@@ -31,8 +31,8 @@ AUDIT_TEXTS = {
             "round.transition": _l("moved to the next phase"),
             "round.review_settings": _l("changed the review settings of"),
             "suggestion.import": _l("imported suggestions into"),
-            "round.compute_themes": _l("recomputed the themes of"),
             "suggestion.export_contacts": _l("exported the residents' contacts of"),
+            "round.compute_themes": _l("asked for the themes of"),
         },
         fields={
             **form_labels(
@@ -49,6 +49,7 @@ AUDIT_TEXTS = {
             "status": STATUS,
             "file": _l("File"),
             "rows": _l("Rows"),
+            "job_id": _l("Job"),
         },
         values={"status": RoundStatus},
     ),
@@ -72,28 +73,6 @@ AUDIT_TEXTS = {
         },
         fields={**form_labels(TopicForm, "title", "category_id", "problem", "expected_result"), "status": STATUS},
         values={"status": TopicStatus},
-    ),
-    "Theme": RecordText(
-        name=_l("theme (议题)"),
-        verbs={
-            "theme.rename": _l("renamed"),
-            "theme.merge": _l("merged other themes into"),
-            "theme.merged_into": _l("merged into another theme"),
-            "theme.split": _l("split suggestions out of"),
-            "theme.create": _l("made, of suggestions split out,"),
-            "theme.publish": _l("published on “What we heard”"),
-            "theme.withdraw": _l("took off “What we heard”"),
-        },
-        fields={
-            "name": _l("Name"),
-            "size": _l("Suggestions"),
-            "kept": _l("Kept by a recompute"),
-            "named_by_office": _l("Named by the office"),
-            "into": _l("Merged into theme"),
-            "moved": _l("Suggestions moved"),
-            "published": _l("Published"),
-            "public_reply": _l("The reform office's reply"),
-        },
     ),
     "Proposal": RecordText(
         name=_l("proposal"),
@@ -142,11 +121,11 @@ AUDIT_TEXTS = {
             "suggestion.decide": _l("decided on"),
             "suggestion.publish_reply": _l("published the reply to"),
             "suggestion.reply": _l("replied to"),
-            "suggestion.move_theme": _l("moved to another theme"),
             "suggestion.link": _l("linked proposals to"),
             "suggestion.publish": _l("published"),
             "suggestion.unpublish": _l("withdrew from publication"),
             "suggestion.reveal_contact": _l("read the contact details of"),
+            "suggestion.move_theme": _l("changed the theme of"),
         },
         fields={
             **form_labels(
@@ -171,5 +150,28 @@ AUDIT_TEXTS = {
             "theme": _l("Theme"),
         },
         values={"status": SuggestionStatus, "reject_reason": RejectReason, "channel": Channel},
+    ),
+    "Theme": RecordText(
+        name=_l("theme"),
+        verbs={
+            "theme.rename": _l("renamed"),
+            "theme.merge": _l("merged other themes into"),
+            "theme.merged_into": _l("merged away"),
+            "theme.split": _l("split"),
+            "theme.create": _l("split off"),
+            "theme.publish": _l("published on “What we heard”"),
+            "theme.withdraw": _l("took off “What we heard”"),
+        },
+        fields={
+            "name": _l("Name"),
+            "size": _l("Suggestions"),
+            "kept": _l("Kept by a recompute"),
+            "named_by_office": _l("Named by the office"),
+            "merged": _l("Merged themes"),
+            "into": _l("Into theme"),
+            "moved": _l("Suggestions moved"),
+            "published": _l("Published"),
+            "public_reply": _l("The reform office's reply"),
+        },
     ),
 }

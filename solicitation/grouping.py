@@ -85,7 +85,16 @@ def _choices(count: int) -> list[int]:
 
 def group(texts: Iterable[str], *, progress=None) -> Grouping:
     """Group the texts (an iterable read once) by what they ask for."""
-    from sklearn.cluster import KMeans, MiniBatchKMeans
+    from threadpoolctl import threadpool_limits
+
+    # One thread: the worker shares its cores with the web processes, and BLAS or OpenMP threads waiting on a busy
+    # core cost more than they win on these small products.
+    with threadpool_limits(limits=1):
+        return _group(texts, progress)
+
+
+def _group(texts: Iterable[str], progress) -> Grouping:
+    from sklearn.cluster import KMeans
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.metrics import silhouette_score
@@ -114,7 +123,8 @@ def group(texts: Iterable[str], *, progress=None) -> Grouping:
     for k in _choices(count):
         if k < 2:
             break
-        model = MiniBatchKMeans(n_clusters=k, n_init=3, random_state=SEED, batch_size=2048).fit(fitted)
+        # Lloyd's k-means on the sample: MiniBatchKMeans asks threadpoolctl at every step, which costs more here.
+        model = KMeans(n_clusters=k, n_init=2, max_iter=50, random_state=SEED).fit(fitted)
         labels = model.predict(scored)
         if len(set(labels)) > 1:
             tried.append((k, silhouette_score(scored, labels), model.cluster_centers_))

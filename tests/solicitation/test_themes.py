@@ -187,3 +187,12 @@ def test_only_the_office_edits_themes(role):
     with pytest.raises(SolicitationError):
         queue_theme_computation(actor=someone, round=round)
     assert db.session.get(Theme, theme.id).name != "噪音"
+
+
+def test_the_operator_computes_a_rounds_themes_from_the_command_line(runner):
+    round, planted = planted_round(per_concern=4)
+    result = runner.invoke(args=["rounds", "themes", str(round.id)])
+    assert result.exit_code == 0, result.output
+    assert "4 themes of 16 suggestions" in result.output and "16 suggestions placed" in result.output
+    assert theme_of(planted["school"][0]) is not None
+    assert runner.invoke(args=["rounds", "themes", "999999"]).exit_code != 0
