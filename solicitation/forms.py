@@ -526,7 +526,8 @@ class ThemeMoveForm(Form):
 class ThemePublishForm(Form):
     """The name residents read on “What we heard” and the reform office's reply to the theme."""
 
-    name = StringField(_l("Public name"), validators=[DataRequired(), Length(max=80)])
-    reply = TextAreaField(
+    # Named apart from the rename and bulk forms' fields on the same page: one id per field.
+    public_name = StringField(_l("Public name"), validators=[DataRequired(), Length(max=80)])
+    public_reply = TextAreaField(
         _l("The reform office's reply"), validators=[DataRequired(), Length(max=5000)], render_kw={"rows": 4}
     )

@@ -20,13 +20,13 @@ def publish_theme(*, actor: User, theme: Theme, name: str, reply: str) -> Theme:
     check_office(actor, SolicitationError)
     name, reply = name.strip(), reply.strip()
     if not name:
-        raise SolicitationError("theme_name_required", field="name")
+        raise SolicitationError("theme_name_required", field="public_name")
     if len(name) > NAME_MAX:
-        raise SolicitationError("field_too_long", field="name", max=NAME_MAX)
+        raise SolicitationError("field_too_long", field="public_name", max=NAME_MAX)
     if not reply:
-        raise SolicitationError("theme_reply_required", field="reply")
+        raise SolicitationError("theme_reply_required", field="public_reply")
     if len(reply) > REPLY_MAX:
-        raise SolicitationError("field_too_long", field="reply", max=REPLY_MAX)
+        raise SolicitationError("field_too_long", field="public_reply", max=REPLY_MAX)
     before = audit.snapshot(theme, FIELDS)
     theme.name, theme.named_by_office = name, True
     theme.public_reply = reply

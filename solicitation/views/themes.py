@@ -121,7 +121,7 @@ def _render_theme(theme, *, forms=None, status=200):
         split_form=forms.get("split") or ThemeSplitForm(formdata=None),
         move_form=forms.get("move") or ThemeMoveForm.for_theme(others, formdata=None),
         publish_form=forms.get("publish")
-        or ThemePublishForm(formdata=None, name=theme.name, reply=theme.public_reply or ""),
+        or ThemePublishForm(formdata=None, public_name=theme.name, public_reply=theme.public_reply or ""),
         bulk_form=forms.get("bulk")
         or BulkTriageForm.for_round(queries.submitted_proposals(theme.round_id), formdata=None),
     ), status
@@ -260,7 +260,9 @@ def theme_publish(round_id, theme_id):
         theme_id,
         "publish",
         ThemePublishForm(),
-        lambda t, f: theme_publishing.publish_theme(actor=current_user, theme=t, name=f.name.data, reply=f.reply.data),
+        lambda t, f: theme_publishing.publish_theme(
+            actor=current_user, theme=t, name=f.public_name.data, reply=f.public_reply.data
+        ),
         _("The theme is published on “What we heard”."),
     )
 

@@ -1,8 +1,9 @@
 """axe-core audits every page a reader can reach, as each role, with no serious or critical violation.
 
 The demo (both Longgang rounds: a published plan with progress, a round soliciting with suggestions in every
-state, grouped into themes) is loaded once; each role then starts from the home page and a few chosen addresses and follows every
-link of the site, auditing the first page of each view it reaches (downloads and exports left out). Each test
+state, grouped into themes) is loaded once; each role then starts from the home page and a few chosen addresses
+and follows every link of the site, auditing the first page of each view it reaches (downloads and exports left
+out). Each test
 also checks that its role reached the views with forms it is meant to see, so that none is missed silently.
 """
 

@@ -121,7 +121,7 @@ def test_publishing_a_theme_shows_its_name_count_and_reply_on_heard_without_cont
     suggestion_services.reject_suggestion(
         actor=office, suggestion=suggestions[2], reason=suggestion_services.RejectReason.spam, reply=""
     )
-    data = {"name": "希望增开公交线路", "reply": "区交通局正在研究优化线路。"}
+    data = {"public_name": "希望增开公交线路", "public_reply": "区交通局正在研究优化线路。"}
     response = client.post(f"/rounds/{round.id}/themes/{theme.id}/publish", data=data)
     assert response.status_code == 302 and events("theme.publish") == 1
     db.session.expire_all()
@@ -138,7 +138,9 @@ def test_withdrawing_a_theme_takes_it_off_heard(client, login_as):
     office = login_as("office")
     round = make_open_round()
     theme, _suggestions = bus_theme(round)
-    client.post(f"/rounds/{round.id}/themes/{theme.id}/publish", data={"name": "公交", "reply": "正在研究。"})
+    client.post(
+        f"/rounds/{round.id}/themes/{theme.id}/publish", data={"public_name": "公交", "public_reply": "正在研究。"}
+    )
     response = client.post(f"/rounds/{round.id}/themes/{theme.id}/withdraw")
     assert response.status_code == 302 and events("theme.withdraw") == 1
     assert "正在研究。" not in client.get(f"/heard?round={round.id}").get_data(as_text=True)
@@ -150,7 +152,9 @@ def test_publishing_without_a_reply_is_refused_on_the_theme_page(client, login_a
     login_as("office")
     round = make_open_round()
     theme, _suggestions = bus_theme(round)
-    response = client.post(f"/rounds/{round.id}/themes/{theme.id}/publish", data={"name": "公交", "reply": " "})
+    response = client.post(
+        f"/rounds/{round.id}/themes/{theme.id}/publish", data={"public_name": "公交", "public_reply": " "}
+    )
     assert response.status_code == 400 and events("theme.publish") == 0
     db.session.expire_all()
     assert not db.session.get(Theme, theme.id).published
