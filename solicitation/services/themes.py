@@ -142,7 +142,19 @@ def _apply(round_id: int, ids: np.ndarray, found: grouping.Grouping) -> dict:
         for suggestion_id, (theme_id, by_hand) in before.items()
         if suggestion_id in row_of and (by_hand or theme_id in protected)
     }
-    left = [suggestion_id for suggestion_id in before if suggestion_id not in row_of]
+    # Members not read at the start: rejected or merged since (they leave), or sent since and placed by the worker
+    # meanwhile (they stay).
+    unread = [suggestion_id for suggestion_id in before if suggestion_id not in row_of]
+    sent_since = set()
+    for start in range(0, len(unread), WRITE_BATCH):
+        sent_since.update(
+            db.session.scalars(
+                select(Suggestion.id).where(
+                    Suggestion.id.in_(unread[start : start + WRITE_BATCH]), Suggestion.status.in_(THEMED)
+                )
+            )
+        )
+    left = [suggestion_id for suggestion_id in unread if suggestion_id not in sent_since]
     labels = found.labels if len(found.labels) == len(ids) else np.full(len(ids), -1, dtype=np.int32)
 
     # Each group of the computation joins the protected theme holding enough of it, or becomes a theme.
@@ -224,7 +236,8 @@ def _apply(round_id: int, ids: np.ndarray, found: grouping.Grouping) -> dict:
                 regrouped += 1
             fresh.append(values | {"by_hand": False})
     # Those that left the themes (rejected, merged) and the untouched ones, written anew below.
-    rewritten = [suggestion_id for suggestion_id in before if suggestion_id not in fixed]
+    staying = fixed.keys() | sent_since
+    rewritten = [suggestion_id for suggestion_id in before if suggestion_id not in staying]
     for start in range(0, len(rewritten), WRITE_BATCH):
         batch = rewritten[start : start + WRITE_BATCH]
         db.session.execute(delete(ThemeMember).where(ThemeMember.suggestion_id.in_(batch)))

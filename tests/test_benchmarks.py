@@ -1,0 +1,30 @@
+"""The benchmarks work end to end on their smoke sizes and print their JSON keys. No timing is asserted: the figures
+are for the note (bench/README.md)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TEST_DATABASE_URL
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.skipif(TEST_DATABASE_URL is not None, reason="run once, in the SQLite run of the tests")
+def test_the_themes_benchmark_groups_the_planted_themes_and_prints_its_keys(tmp_path):
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "themes.py"), "--smoke"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert figures["suggestions"] == 2000 and figures["themes_s_1m"] is None and figures["themes_ari_100k"] is None
+    # The planted themes are found, even on a small round (the target, 0.8, is for 100,000).
+    assert figures["themes_ari"] >= 0.7 and figures["themes"] >= 10
+    assert figures["assign_one_ms"] > 0 and 0 <= figures["near_dup_precision"] <= 1
