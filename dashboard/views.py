@@ -11,6 +11,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from accounts.permissions import login_required, require
+from core import clock
 from core.exports import Document, table_response
 from core.lists import export_format
 from dashboard import charts, queries
@@ -18,7 +19,7 @@ from dashboard.permissions import can_view_dashboard
 from extensions import db
 from plan import queries as plan_queries
 from solicitation.models import Category, Round
-from solicitation.queries import campaign_count
+from solicitation.queries import campaign_count, theme_overview
 
 bp = Blueprint("dashboard", __name__)
 
@@ -265,4 +266,6 @@ def round_dashboard(round_id):
         rounds=queries.rounds(),
         figures=figures,
         campaigns=campaign_count(round.id),
+        largest_themes=theme_overview.largest_themes(round.id),
+        growing_themes=theme_overview.growing_themes(round.id, clock.today()),
     )

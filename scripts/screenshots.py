@@ -104,6 +104,7 @@ def shots(ids: dict) -> list[Shot]:
         Shot("office-round", "office", f"/rounds/{u}", full_page=True),
         Shot("office-suggestions", "office", f"/rounds/{u}/suggestions"),
         Shot("office-suggestion", "office", f"/suggestions/{ids['accepted']}", full_page=True),
+        Shot("office-themes", "office", f"/rounds/{u}/themes"),
         Shot("office-assignments", "office", f"/rounds/{h}/assignments"),
         Shot("office-review-progress", "office", f"/rounds/{h}/review-progress"),
         Shot("office-ranking", "office", f"/rounds/{h}/ranking"),
@@ -121,6 +122,7 @@ def shots(ids: dict) -> list[Shot]:
         Shot("leader-battle-map", "leader.gao", f"/plans/{plan}/battle-map"),
         Shot("public-home", None, "/", language="en"),
         Shot("office-ranking", "office", f"/rounds/{h}/ranking", language="en"),
+        Shot("office-themes", "office", f"/rounds/{u}/themes", language="en"),
         Shot("unit-proposal-form", "unit.zhengwuban", f"/rounds/{u}/proposals/new", language="en"),
         Shot("expert-review-form", "expert.liu", f"/reviews/{ids['assignment']}", language="en"),
     ]
@@ -137,6 +139,7 @@ class QuietHandler(WSGIRequestHandler):
 def serve_demo(instance: Path):
     """Create the app on its own SQLite database with the demo and its search index; serve it in a thread."""
     from search_index import services as search
+    from solicitation.services.themes import compute_themes
 
     # The catalogues are compiled by scripts/_setup.sh; compile them here too, or the pages are in English.
     pybabel = Path(sys.executable).parent / "pybabel"
@@ -161,6 +164,7 @@ def serve_demo(instance: Path):
         load_demo()
         search.rebuild()
         ids = demo_paths()
+        compute_themes(round_id=ids["upcoming"], progress=lambda *args, **kwargs: None)
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, ids

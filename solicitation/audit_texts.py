@@ -123,6 +123,7 @@ AUDIT_TEXTS = {
             "suggestion.answer": _l("answered"),
             "suggestion.decide": _l("decided on"),
             "suggestion.publish_reply": _l("published the reply to"),
+            "suggestion.reply": _l("replied to"),
             "suggestion.link": _l("linked proposals to"),
             "suggestion.publish": _l("published"),
             "suggestion.unpublish": _l("withdrew from publication"),
@@ -163,6 +164,8 @@ AUDIT_TEXTS = {
             "theme.merged_into": _l("merged away"),
             "theme.split": _l("split"),
             "theme.create": _l("split off"),
+            "theme.publish": _l("published on “What we heard”"),
+            "theme.withdraw": _l("took off “What we heard”"),
         },
         fields={
             "name": _l("Name"),
@@ -172,6 +175,8 @@ AUDIT_TEXTS = {
             "merged": _l("Merged themes"),
             "into": _l("Into theme"),
             "moved": _l("Suggestions moved"),
+            "published": _l("Published"),
+            "public_reply": _l("The reform office's reply"),
         },
     ),
 }

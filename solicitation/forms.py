@@ -434,7 +434,7 @@ class BulkTriageForm(Form):
     all_matching = BooleanField(_l("All suggestions matching the filter, on every page"))
     action = SelectField(_l("Action"))
     reason = SelectField(_l("Why not accepted"), coerce=enum_coerce(RejectReason))
-    reply = TextAreaField(_l("Public reply (optional)"), validators=[Length(max=5000)], render_kw={"rows": 2})
+    reply = TextAreaField(_l("Public reply"), validators=[Length(max=5000)], render_kw={"rows": 2})
     unit_id = SelectField(_l("Refer to unit"), coerce=optional_int)
     note = TextAreaField(_l("Note for the unit"), validators=[Length(max=2000)], render_kw={"rows": 2})
     original = StringField(_l("Tracking code or number of the original"), validators=[Length(max=30)])
@@ -450,6 +450,7 @@ class BulkTriageForm(Form):
             ("refer", _l("Refer to a unit")),
             ("duplicate", _l("Merge as duplicates of one original")),
             ("link", _l("Link to a proposal")),
+            ("reply", _l("Publish one reply to each")),
         ]
         form.action.choices = options(actions, blank=_l("— choose —"))
         form.reason.choices = options(RejectReason.choices(), blank=_l("— choose —"))
@@ -474,3 +475,60 @@ class BulkTriageForm(Form):
             original=self.original.data or "",
             proposal_id=self.proposal_id.data,
         )
+
+
+class ThemeFilterForm(FilterForm):
+    q = SearchField(_l("Name contains"))
+    published = SelectField(_l("On “What we heard”"), coerce=optional_bool)
+
+    @classmethod
+    def make(cls):
+        form = cls()
+        form.published.choices = options([("yes", _l("Published")), ("no", _l("Not published"))], blank=_l("All"))
+        return form
+
+
+class ThemeRenameForm(Form):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+
+
+class ThemeMergeForm(Form):
+    """The round's other themes to merge into this one."""
+
+    other_ids = MultiCheckboxField(_l("Themes to merge into this one"), coerce=int)
+
+    @classmethod
+    def for_theme(cls, others, **kwargs):
+        form = cls(**kwargs)
+        form.other_ids.choices = [(other.id, f"{other.name}（{other.size}）") for other in others]
+        return form
+
+
+class ThemeSplitForm(Form):
+    """A name for the new theme the chosen suggestions leave for."""
+
+    new_name = StringField(_l("Name of the new theme"), validators=[DataRequired(), Length(max=80)])
+
+
+class ThemeMoveForm(Form):
+    """Another theme of the round for the chosen suggestions."""
+
+    to_theme = SelectField(_l("Move to theme"), coerce=optional_int, validators=[DataRequired()])
+
+    @classmethod
+    def for_theme(cls, others, **kwargs):
+        form = cls(**kwargs)
+        form.to_theme.choices = options(
+            [(other.id, f"{other.name}（{other.size}）") for other in others], blank=_l("— choose —")
+        )
+        return form
+
+
+class ThemePublishForm(Form):
+    """The name residents read on “What we heard” and the reform office's reply to the theme."""
+
+    # Named apart from the rename and bulk forms' fields on the same page: one id per field.
+    public_name = StringField(_l("Public name"), validators=[DataRequired(), Length(max=80)])
+    public_reply = TextAreaField(
+        _l("The reform office's reply"), validators=[DataRequired(), Length(max=5000)], render_kw={"rows": 4}
+    )

@@ -6,11 +6,12 @@ from datetime import date, timedelta
 from accounts import services as accounts
 from accounts.models import Role, UnitKind
 from core import clock
+from extensions import db
 from plan.models import PlanStatus
 from plan.services import key_projects
 from plan.services import plans as plan_services
 from review.services import criteria as review
-from solicitation.models import Channel, RoundStatus
+from solicitation.models import Channel, RoundStatus, Theme, ThemeMember
 from solicitation.services import proposals, suggestions
 from solicitation.services import rounds as solicitation
 
@@ -139,6 +140,17 @@ def make_suggestion(*, round=None, channel="web", consent=True, actor=None, **ov
     return suggestions.submit_suggestion(
         round=round, fields=fields, channel=Channel(channel), consent=consent, actor=actor
     )
+
+
+def make_theme(*, round, suggestions=(), name="公交出行", words=("公交", "线路"), closeness=0.9):
+    """A theme of the round holding `suggestions` (as a computation leaves one), the first the closest."""
+    theme = Theme(round_id=round.id, name=name, words=list(words), size=len(suggestions))
+    db.session.add(theme)
+    db.session.flush()
+    for rank, suggestion in enumerate(suggestions):
+        db.session.add(ThemeMember(suggestion_id=suggestion.id, theme_id=theme.id, closeness=closeness - rank / 100))
+    db.session.commit()
+    return theme
 
 
 def make_published_plan(*, office, lead_unit, title="推进网格管理标准化"):

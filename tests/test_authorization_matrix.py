@@ -115,6 +115,8 @@ GET  solicitation.suggestion_import          login   login   403     403     403
 GET  solicitation.suggestion_import_template login   login   403     403     403     403     403     ok
 GET  solicitation.suggestion_list            login   login   403     403     403     403     403     ok
 GET  solicitation.near_duplicates            login   login   403     403     403     403     403     ok
+GET  solicitation.theme_detail               login   login   403     403     403     403     403     ok
+GET  solicitation.theme_list                 login   login   403     403     403     403     403     ok
 GET  solicitation.topic_create               login   login   403     403     403     403     403     ok
 GET  solicitation.topic_detail               login   login   403     403     403     403     403     ok
 GET  solicitation.topic_edit                 login   login   403     403     403     403     403     ok
@@ -227,6 +229,14 @@ POST solicitation.suggestion_refer           login   login   403     403     403
 POST solicitation.suggestion_reject          login   login   403     403     403     403     403     ok
 POST solicitation.suggestion_reopen          login   login   403     403     403     403     403     ok
 POST solicitation.suggestion_reveal          login   login   403     403     403     403     403     ok
+POST solicitation.theme_bulk_confirm         login   login   403     403     403     403     403     ok
+POST solicitation.theme_merge                login   login   403     403     403     403     403     ok
+POST solicitation.theme_move                 login   login   403     403     403     403     403     ok
+POST solicitation.theme_publish              login   login   403     403     403     403     403     ok
+POST solicitation.theme_recompute            login   login   403     403     403     403     403     ok
+POST solicitation.theme_rename               login   login   403     403     403     403     403     ok
+POST solicitation.theme_split                login   login   403     403     403     403     403     ok
+POST solicitation.theme_withdraw             login   login   403     403     403     403     403     ok
 POST solicitation.topic_create               login   login   403     403     403     403     403     ok
 POST solicitation.topic_edit                 login   login   403     403     403     403     403     ok
 POST solicitation.topic_publish              login   login   403     403     403     403     403     ok

@@ -27,6 +27,7 @@ from tests.factories import (
     make_proposal,
     make_published_plan,
     make_suggestion,
+    make_theme,
     make_unit,
     make_user,
 )
@@ -82,6 +83,7 @@ def build_world() -> dict:
         actor=office, suggestion=make_suggestion(round=round, title="增设公交线路")
     )
     suggestion_reviews.send_to_screening(actor=office, round=round, suggestion_ids=[screened.id])
+    theme = make_theme(round=round, suggestions=[screened])
     screening = db.session.scalar(select(SuggestionReview).where(SuggestionReview.expert_id == expert.id))
 
     export = exports.export_suggestions(actor=office, round=round, locale="zh_CN")  # a finished job with its file
@@ -135,6 +137,7 @@ def build_world() -> dict:
             "round_id": round.id,
             "category_id": round.categories[0].id,
             "topic_id": topic.id,
+            "theme_id": theme.id,
             "criterion_id": criterion.id,
             "proposal_id": proposal.id,
             "attachment_id": attachment.id,

@@ -416,6 +416,20 @@ def link_proposals(*, actor: User, suggestion: Suggestion, proposal_ids: list[in
     return suggestion
 
 
+def _check_no_reply(suggestion: Suggestion) -> None:
+    """One reply sent to many never replaces the reply a suggestion already has (held or published)."""
+    if suggestion.reply:
+        raise SolicitationError("already_replied")
+
+
+def _reply(actor: User, suggestion: Suggestion, reply: str) -> None:
+    """Publish the office's reply on a suggestion that has none, and tell the resident; only flushes."""
+    _check_no_reply(suggestion)
+    suggestion.reply, suggestion.reply_published_at = reply, utcnow()
+    audit.record(actor=actor, action="suggestion.reply", obj=suggestion, before={"reply": ""}, after={"reply": reply})
+    _tell_resident(suggestion)
+
+
 def _check_new_link(suggestion: Suggestion, proposal: Proposal) -> None:
     if proposal in suggestion.proposals:
         raise SolicitationError("already_linked", proposal=proposal.id)
@@ -484,8 +498,8 @@ def record_contact_export(*, actor: User, round: Round, count: int) -> None:
 
 
 # The triage actions the office can take on many suggestions at once, and those that mail each resident.
-BULK_ACTIONS = ("accept", "reject", "refer", "duplicate", "link")
-TELLS_RESIDENT = frozenset({"accept", "reject", "refer", "duplicate"})
+BULK_ACTIONS = ("accept", "reject", "refer", "duplicate", "link", "reply")
+TELLS_RESIDENT = frozenset({"accept", "reject", "refer", "duplicate", "reply"})
 
 
 @dataclass(frozen=True)
@@ -547,6 +561,8 @@ def _bulk(*, actor: User, round: Round, suggestions: list[Suggestion], choice: B
         outcome.original = _root(find_by_number_or_code(choice.original.strip()))
         if outcome.original.round_id != round.id:
             raise SolicitationError("duplicate_other_round", field="original")
+    if choice.action == "reply" and not choice.reply.strip():
+        raise SolicitationError("bulk_reply_required", field="reply")
     if choice.action == "link":
         outcome.proposal = db.session.get(Proposal, choice.proposal_id) if choice.proposal_id else None
         if outcome.proposal is None or not linkable(outcome.proposal, round.id):
@@ -564,6 +580,7 @@ def _bulk(*, actor: User, round: Round, suggestions: list[Suggestion], choice: B
             lambda s: _mark_duplicate(actor, s, outcome.original),
         ),
         "link": (lambda s: _check_new_link(s, outcome.proposal), lambda s: _add_link(actor, s, outcome.proposal)),
+        "reply": (_check_no_reply, lambda s: _reply(actor, s, choice.reply.strip())),
     }[choice.action]
     for suggestion in suggestions:
         try:

@@ -14,4 +14,4 @@ bp.add_app_template_global(suggestion_figures)
 bp.add_app_template_global(lambda: round_in_progress(clock.today()), "round_in_progress")
 
 # Each module adds its routes to bp.
-from solicitation.views import near_duplicates, proposals, public, rounds, suggestions, topics  # noqa: E402, F401
+from solicitation.views import near_duplicates, proposals, public, rounds, suggestions, themes, topics  # noqa: E402, F401

@@ -13,6 +13,7 @@ from extensions import db, limiter
 from solicitation import queries
 from solicitation.forms import SuggestionForm, TrackForm
 from solicitation.models import PUBLIC_CHANNELS, Channel, Round, Suggestion
+from solicitation.queries import theme_overview
 from solicitation.services import suggestions as services
 from solicitation.views import bp
 
@@ -101,7 +102,7 @@ def track():
 
 @bp.get("/heard")
 def heard():
-    """征集情况: what the round heard, by category and channel, and the suggestions the office published."""
+    """征集情况: what the round heard, by category and channel, the themes and suggestions the office published."""
     rounds = queries.public_rounds()
     round = _chosen_round(rounds)  # the newest soliciting round unless another is asked for
     if round is None:
@@ -113,6 +114,7 @@ def heard():
         rounds=rounds,
         heard=heard,
         by_category=[(name or _("Not classified"), count) for name, count in heard.by_category],
+        themes=theme_overview.heard_themes(round.id),
         page=page_of(functools.partial(queries.public_suggestions, round.id), total=heard.published),
     )
 

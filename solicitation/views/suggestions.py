@@ -38,6 +38,7 @@ from solicitation.permissions import (
     can_triage_suggestions,
     can_view_suggestion,
 )
+from solicitation.queries import theme_overview
 from solicitation.services import exports as export_services
 from solicitation.services import imports
 from solicitation.services import proposals as proposal_services
@@ -232,6 +233,7 @@ def _render_detail(suggestion, *, contact=None, forms=None, status=200):
         suggestion=suggestion,
         near=queries.near_duplicate_of(suggestion.id) if office else None,
         near_copies=queries.near_copy_count(suggestion.id) if office else 0,
+        theme=theme_overview.theme_of(suggestion.id) if office else None,
         fed=queries.proposals_fed_by(current_user, [suggestion.id])[suggestion.id],
         contact=contact,
         masked=suggestion.masked_contact,

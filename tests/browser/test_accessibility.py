@@ -1,8 +1,9 @@
 """axe-core audits every page a reader can reach, as each role, with no serious or critical violation.
 
 The demo (both Longgang rounds: a published plan with progress, a round soliciting with suggestions in every
-state) is loaded once; each role then starts from the home page and a few chosen addresses and follows every
-link of the site, auditing the first page of each view it reaches (downloads and exports left out). Each test
+state, grouped into themes) is loaded once; each role then starts from the home page and a few chosen addresses
+and follows every link of the site, auditing the first page of each view it reaches (downloads and exports left
+out). Each test
 also checks that its role reached the views with forms it is meant to see, so that none is missed silently.
 """
 
@@ -18,6 +19,7 @@ from extensions import db
 from plan.models import Plan, PlanStatus
 from plan.services import plans as plan_services
 from solicitation.models import Suggestion, SuggestionStatus
+from solicitation.services.themes import compute_themes
 from tests.browser.conftest import log_in
 from tests.conftest import empty_database
 
@@ -64,6 +66,7 @@ def demo(app):
     returns the addresses each reader starts from besides the home page."""
     with app.app_context():
         history, upcoming = load_demo()
+        compute_themes(round_id=upcoming.id)  # the themes pages, with themes
         office = db.session.scalar(select(User).where(User.username == "office"))
         plan = db.session.scalar(select(Plan).where(Plan.round_id == history.id))
         for target in (PlanStatus.draft, PlanStatus.submitted_for_review):
@@ -194,6 +197,8 @@ STAFF = {
             "solicitation.suggestion_detail",
             "solicitation.suggestion_import",
             "solicitation.suggestion_list",
+            "solicitation.theme_detail",
+            "solicitation.theme_list",
         },
     ),
     "unit": (
