@@ -1,7 +1,7 @@
 """Themes: a round's suggestions grouped, kept as the office edits them
 
 Revision ID: 0589672df04c
-Revises: 7c3b9e1d5a20
+Revises: 5e1d7a3c9b42
 Create Date: 2026-12-07 16:07:30
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0589672df04c'
-down_revision = '7c3b9e1d5a20'
+down_revision = '5e1d7a3c9b42'
 branch_labels = None
 depends_on = None
 
