@@ -157,8 +157,11 @@ def list_or_export(
     the number of records, and with it `keyset`, the (date, id) columns the list is ordered by newest first, reads
     the page by keyset."""
     if fmt := export_format():
-        if background and (count := count_rows(query)) > current_app.config["EXPORT_INLINE_MAX_ROWS"]:
-            return render_template("core/export_background.html", count=count, fmt=fmt, action=background)
+        if background:
+            # A total known from summary counts spares counting the rows (a million, before every file).
+            count = count_rows(query) if total is None else total
+            if count > current_app.config["EXPORT_INLINE_MAX_ROWS"]:
+                return render_template("core/export_background.html", count=count, fmt=fmt, action=background)
         document = Document(subject=subject, scope=scope, filters=filter_words(context.get("filters")))
         return table_response(filename=filename, columns=columns, rows=query, fmt=fmt, document=document)
     if keyset is not None and total is not None:
