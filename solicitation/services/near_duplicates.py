@@ -82,15 +82,15 @@ def bands(grams: set[str]) -> list[int]:
     ]
 
 
-def queue_near_duplicate_search(suggestions: list[Suggestion]) -> None:
-    """Ask the worker to look for the near-copies of these new suggestions; the caller commits.
+def queue_near_duplicate_search(ids: list[int]) -> None:
+    """Ask the worker to look for the near-copies of these new (flushed) suggestions; the caller commits.
 
     Each waits in NearDuplicateCheck; one queued job drains them all, so a job is added only when none is waiting
     to start (one running may have read the queue already: the next one takes what it left)."""
-    db.session.flush()
-    if not suggestions:
+    if not ids:
         return
-    db.session.execute(insert(NearDuplicateCheck), [{"suggestion_id": suggestion.id} for suggestion in suggestions])
+    for start in range(0, len(ids), 5000):  # multi-row VALUES: one statement, not a round trip per row
+        db.session.execute(insert(NearDuplicateCheck).values([{"suggestion_id": i} for i in ids[start : start + 5000]]))
     waiting = select(Job.id).where(Job.kind == FIND_NEAR_DUPLICATES, Job.state == JobState.queued).limit(1)
     if db.session.scalar(waiting) is None:
         enqueue(FIND_NEAR_DUPLICATES, {}, actor=None)
