@@ -48,7 +48,6 @@ from review.views import bp as review_bp
 from search_index import audit_texts as search_audit_texts
 from search_index import cli as search_cli
 from search_index import permissions as search_permissions
-from search_index import queries as search_queries
 from search_index import queue as search_queue
 from search_index.views import bp as search_bp
 from solicitation import audit_texts as solicitation_audit_texts
@@ -124,7 +123,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         audit_text.add_texts(texts.AUDIT_TEXTS)
     # The home page's to-do list: what of each stage waits for the reader (each package's own queries).
     todo.SOURCES[:] = [solicitation_todo.todo, review_todo.todo, plan_todo.todo]
-    solicitation_queries.WORD_SEARCH[:] = [search_queries.round_suggestion_matches]
 
     app.add_template_global(url_with)
     app.add_template_global(get_locale)

@@ -379,7 +379,8 @@ def pages(facts: dict) -> list[tuple[str, str, bool]]:
     listed = f"/rounds/{round_id}/suggestions"
     timed = [
         ("list", listed, True),
-        ("list page 50", f"{listed}?page=50", True),
+        # the farthest page opened by its number alone (core.lists.OFFSET_PAGES); further ones are reached by keyset
+        ("list page 11", f"{listed}?page=11", True),
         ("list by status", f"{listed}?status=accepted", True),
         ("list by channel", f"{listed}?channel=hotline", True),
         ("list by category", f"{listed}?category={category}", True),

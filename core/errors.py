@@ -90,6 +90,10 @@ class InputError(DomainError):
             "Remove it (retype the text instead of pasting it) and send again."
         ),
         "no_such_page": _l("There is no such page of this list: go back to the first page."),
+        "page_out_of_reach": _l(
+            "This long list opens a page by its number only near its first and last pages: use Next, Previous, "
+            "Last or Go to a date."
+        ),
         "unnamed_field": _l("Part of what was sent has no name, so it cannot be read. Send it from its page."),
     }
-    statuses = {"no_such_page": 404}
+    statuses = {"no_such_page": 404, "page_out_of_reach": 404}

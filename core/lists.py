@@ -95,6 +95,12 @@ def _day() -> date | None:
         return None
 
 
+# A page by its number alone (no place to read from) is read by OFFSET, which skips every row before it: only this
+# near either end of a list read by keyset (the links give a place; a number is typed by hand), so a page costs
+# at most this many pages' rows whatever the list's length.
+OFFSET_PAGES = 10
+
+
 def keyset_paginate(query: Select, *, created, ident, total: int) -> KeysetPage:
     """A page of `query`'s records, newest first by (`created`, `ident`), read by keyset (KeysetPage); `total`
     is their number, known without counting them (summary counts)."""
@@ -115,14 +121,17 @@ def keyset_paginate(query: Select, *, created, ident, total: int) -> KeysetPage:
         items = list(db.session.scalars(newest_first.where(created < end).limit(size)))
     else:
         first, last = (number - 1) * size, min(number * size, total)
+        if OFFSET_PAGES < number - 1 and OFFSET_PAGES < pages - number:
+            raise InputError("page_out_of_reach")
         if number * 2 <= pages + 1:
             items = list(db.session.scalars(newest_first.offset(first).limit(size)))
         else:  # nearer the end: read it backwards
             items = list(db.session.scalars(oldest_first.offset(total - last).limit(last - first)))[::-1]
     reset = {"after": None, "before": None, "on": None}
-    next_args = {**reset, "page": number + 1}
-    prev_args = {**reset, "page": max(number - 1, 1)}
+    # Without a row to read from (a place past the end), the links lead to the first page.
+    next_args = prev_args = {**reset, "page": 1}
     if items:
+        next_args, prev_args = {**reset, "page": number + 1}, {**reset, "page": max(number - 1, 1)}
         next_args["after"] = f"{getattr(items[-1], created.key).isoformat()}_{getattr(items[-1], ident.key)}"
         prev_args["before"] = f"{getattr(items[0], created.key).isoformat()}_{getattr(items[0], ident.key)}"
     return KeysetPage(number=number, total=total, items=items, next_args=next_args, prev_args=prev_args)
@@ -156,8 +165,11 @@ def list_or_export(
     the number of records, and with it `keyset`, the (date, id) columns the list is ordered by newest first, reads
     the page by keyset."""
     if fmt := export_format():
-        if background and (count := count_rows(query)) > current_app.config["EXPORT_INLINE_MAX_ROWS"]:
-            return render_template("core/export_background.html", count=count, fmt=fmt, action=background)
+        if background:
+            # A total known from summary counts spares counting the rows (a million, before every file).
+            count = count_rows(query) if total is None else total
+            if count > current_app.config["EXPORT_INLINE_MAX_ROWS"]:
+                return render_template("core/export_background.html", count=count, fmt=fmt, action=background)
         document = Document(subject=subject, scope=scope, filters=filter_words(context.get("filters")))
         return table_response(filename=filename, columns=columns, rows=query, fmt=fmt, document=document)
     if keyset is not None and total is not None:

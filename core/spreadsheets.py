@@ -198,6 +198,14 @@ def table_rows(
     `columns` are (key, header); a header may be given by either. At most IMPORT_MAX_ROWS rows, of at most
     IMPORT_MAX_COLUMNS columns (cells further right are not read), are read. Raises SpreadsheetError.
     """
+    return list(each_table_row(filename=filename, data=data, columns=columns, required=required))
+
+
+def each_table_row(
+    *, filename: str, data: bytes, columns: list[tuple[str, str]], required: set[str]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """table_rows one at a time, as they are read: an import of 100,000 rows holds one row, not all of them.
+    The header is checked before the first row is given; a refusal (too many rows, none) comes where it is met."""
     max_rows, max_columns = current_app.config["IMPORT_MAX_ROWS"], current_app.config["IMPORT_MAX_COLUMNS"]
     # A sheet needs no more distinct texts than the cells an import reads: one a column of each row and the header.
     lines = read_lines(filename=filename, data=data, max_columns=max_columns, max_strings=(max_rows + 1) * len(columns))
@@ -205,16 +213,16 @@ def table_rows(
     if header is None:
         raise SpreadsheetError("no_rows", field="file")
     found = _header_map(header, columns, required)
-    rows = []
+    given = 0
     for line, raw in enumerate(lines, start=2):
         if raw.count(None) == len(raw):  # cheaply, the lines a sheet leaves out (and gives as empty)
             continue
         values = {key: _cell(raw[index]) if index < len(raw) else "" for key, index in found.items()}
         if not any(values.values()):  # a blank line of a spreadsheet is no record
             continue
-        if len(rows) == max_rows:
+        if given == max_rows:
             raise SpreadsheetError("too_many_rows", field="file", max=max_rows)
-        rows.append((line, values))
-    if not rows:
+        given += 1
+        yield line, values
+    if not given:
         raise SpreadsheetError("no_rows", field="file")
-    return rows

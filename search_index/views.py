@@ -20,6 +20,7 @@ from search_index.forms import TermsForm
 from search_index.models import SearchQueue
 from search_index.permissions import can_export_search
 from solicitation.models import Channel, ProposalStatus, SuggestionStatus
+from solicitation.queries import register_word_search
 
 bp = Blueprint("search_index", __name__)
 # What search adds to solicitation's pages (solicitation never imports search_index): the office triaging a
@@ -27,6 +28,8 @@ bp = Blueprint("search_index", __name__)
 bp.add_app_template_global(queries.similar_to_suggestion)
 # And to the office's page of background work (jobs never imports search_index): the search queue's backlog.
 bp.add_app_template_global(queries.search_backlog)
+# And the office's suggestion list its search box: the same segmentation and index as /search.
+bp.record_once(lambda state: register_word_search(state.app, queries.round_suggestion_matches))
 
 KIND_LABELS = {
     "proposal": _l("Proposal"),

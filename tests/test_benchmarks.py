@@ -28,3 +28,20 @@ def test_the_themes_benchmark_groups_the_planted_themes_and_prints_its_keys(tmp_
     # The planted themes are found, even on a small round (the target, 0.8, is for 100,000).
     assert figures["themes_ari"] >= 0.7 and figures["themes"] >= 10
     assert figures["assign_one_ms"] > 0 and 0 <= figures["near_dup_precision"] <= 1
+
+
+@pytest.mark.skipif(TEST_DATABASE_URL is not None, reason="run once, in the SQLite run of the tests")
+def test_the_scale_benchmark_builds_serves_and_prints_its_keys(tmp_path):
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "scale.py"), "--smoke", "--databases", "sqlite"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert (figures["suggestions"], figures["proposals"]) == (5000, 100)
+    for key in ("list", "list_search", "heard", "dashboard", "todo", "submit", "lookup"):
+        assert isinstance(figures[f"sqlite_{key}_p95_ms_5k"], int | float), key
+    assert figures["sqlite_worst_page_p95_ms_5k"] > 0 and figures["sqlite_ranking_p95_ms_100"] > 0

@@ -1,6 +1,6 @@
 """The records of solicitation: rounds and categories, topics, unit proposals, residents' suggestions, their themes."""
 
-from solicitation.models.near_duplicates import NearDuplicate, SuggestionBand
+from solicitation.models.near_duplicates import NearDuplicate, NearDuplicateCheck, SuggestionBand
 from solicitation.models.proposals import (
     PROPOSAL_EDITABLE,
     PROPOSAL_TEXT_FIELDS,
@@ -36,6 +36,7 @@ __all__ = [
     "FileRevision",
     "LateAllowance",
     "NearDuplicate",
+    "NearDuplicateCheck",
     "PROPOSAL_EDITABLE",
     "PROPOSAL_TEXT_FIELDS",
     "PROPOSAL_WITH_OFFICE",

@@ -24,6 +24,15 @@ class SuggestionBand(db.Model):
     bucket: Mapped[int] = mapped_column(BigInteger)
 
 
+class NearDuplicateCheck(db.Model):
+    """A suggestion sent but not yet looked at for near-copies: the queue one job drains for every suggestion
+    waiting, rather than a job row a suggestion (a million job rows in a round of a million)."""
+
+    __tablename__ = "near_duplicate_checks"
+
+    suggestion_id: Mapped[int] = mapped_column(ForeignKey("suggestions.id", ondelete="CASCADE"), primary_key=True)
+
+
 class NearDuplicate(db.Model):
     """A suggestion found to be a near-copy of its group's original (character 5-grams overlapping by a Jaccard
     similarity of at least the threshold, directly or through another copy)."""

@@ -47,6 +47,7 @@ from solicitation.queries.suggestions import (
     publicly_visible_suggestion_ids,
     publicly_visible_suggestions,
     referred_to,
+    register_word_search,
     round_suggestions,
     status_counts,
     suggestion_events_visible_to,
@@ -56,6 +57,7 @@ from solicitation.queries.suggestions import (
     suggestions,
     summary_counts,
     visible_suggestions,
+    word_match_ids,
     word_matches,
 )
 from solicitation.queries.topics import topic_answers, topic_choices, topic_open, topics
@@ -100,6 +102,7 @@ __all__ = [
     "referred_to",
     "round_checklist",
     "round_in_progress",
+    "register_word_search",
     "round_suggestions",
     "rounds",
     "soliciting_rounds",
@@ -114,5 +117,6 @@ __all__ = [
     "transition_preview",
     "visible_proposals",
     "visible_suggestions",
+    "word_match_ids",
     "word_matches",
 ]

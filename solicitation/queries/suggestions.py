@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from typing import NamedTuple
 
+from flask import current_app
 from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, false, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -94,9 +95,32 @@ def suggestions(
     return query.order_by(Suggestion.created_at.desc(), Suggestion.id.desc())
 
 
-# The search index's word search of a round's suggestions (search_index.queries.round_suggestion_matches), given
-# by create_app: an earlier stage never imports search_index.
-WORD_SEARCH: list[Callable] = []
+WORD_SEARCH = "solicitation.word_search"
+# "All matching" asks the word search for every match on one page: more than a round could hold.
+EVERY_MATCH = 2**31 - 1
+
+
+def register_word_search(app, search: Callable) -> None:
+    """Give the office list's search box its word search, at a later package's blueprint registration (search_index
+    registers `round_suggestion_matches`): solicitation never imports search_index. `search(user=, text=,
+    round_id=, status=, channel=, category=, page=, per_page=)` returns a page of results (hits with `record_id`
+    newest first, `total`, `capped`, `facets`)."""
+    app.extensions[WORD_SEARCH] = search
+
+
+def _word_search(user, *, round_id, q, page, per_page, status=None, channel=None, category_id=None):
+    """The registered word search of the round's suggestions, with the list's filters."""
+    category = db.session.get(Category, category_id) if category_id is not None else None
+    return current_app.extensions[WORD_SEARCH](
+        user=user,
+        text=q,
+        round_id=round_id,
+        status=status.value if status else None,
+        channel=channel.value if channel else None,
+        category=category.name if category else None,
+        page=page,
+        per_page=per_page,
+    )
 
 
 class WordMatches(NamedTuple):
@@ -121,17 +145,8 @@ def word_matches(
     category_id: int | None = None,
 ) -> WordMatches:
     """The list's search box through the full-text index: a million suggestions are not read to find a word."""
-    category = db.session.get(Category, category_id) if category_id is not None else None
-    [search] = WORD_SEARCH
-    results = search(
-        user=user,
-        text=q,
-        round_id=round_id,
-        status=status.value if status else None,
-        channel=channel.value if channel else None,
-        category=category.name if category else None,
-        page=page,
-        per_page=per_page,
+    results = _word_search(
+        user, round_id=round_id, q=q, page=page, per_page=per_page, status=status, channel=channel, category_id=category_id
     )
     ids = [hit.record_id for hit in results.hits]
     loaded = {
@@ -150,11 +165,27 @@ def word_matches(
     return WordMatches([loaded[i] for i in ids if i in loaded], results.total, results.capped, counts)
 
 
+def word_match_ids(user, *, round_id: int, q: str, **filters) -> list[int]:
+    """Every suggestion of the round the list's search box finds for `q` with the filters (no count cap), newest
+    first: what "all matching" acts on, the same records the list shows."""
+    results = _word_search(user, round_id=round_id, q=q, page=1, per_page=EVERY_MATCH, **filters)
+    return [hit.record_id for hit in results.hits]
+
+
+# Ids asked for at once: under SQLite's limit of bound parameters in one statement.
+IDS_AT_ONCE = 10_000
+
+
 def round_suggestions(round_id: int, ids: list[int]) -> list[Suggestion]:
     """The suggestions of the round among `ids` (an id of another round is ignored)."""
     # with their proposals: a bulk link checks each suggestion's without a query per row
-    query = select(Suggestion).options(selectinload(Suggestion.proposals))
-    return list(db.session.scalars(query.where(Suggestion.round_id == round_id, Suggestion.id.in_(ids))))
+    query = select(Suggestion).options(selectinload(Suggestion.proposals)).where(Suggestion.round_id == round_id)
+    ids = list(ids)
+    return [
+        suggestion
+        for start in range(0, len(ids), IDS_AT_ONCE)
+        for suggestion in db.session.scalars(query.where(Suggestion.id.in_(ids[start : start + IDS_AT_ONCE])))
+    ]
 
 
 def referred_to(user) -> Select:

@@ -1,14 +1,15 @@
 """Batch import of suggestions from .xlsx or .csv: every row checked, and nothing imported unless all are good."""
 
 from datetime import date, datetime
+from typing import NamedTuple
 
 from accounts import audit
 from accounts.models import User
 from core.errors import RowsRejected
-from core.spreadsheets import table_rows
+from core.spreadsheets import each_table_row
 from extensions import db
 from solicitation.errors import SolicitationError
-from solicitation.models import Channel, Round, Suggestion
+from solicitation.models import Channel, Round
 from solicitation.services.near_duplicates import queue_near_duplicate_search
 from solicitation.services.suggestions import add_suggestion
 
@@ -79,13 +80,32 @@ def _date(text: str) -> date | None:
     raise SolicitationError("not_a_date", field="received_on", value=text)
 
 
-def import_suggestions(*, actor: User, round: Round, filename: str, data: bytes) -> list[Suggestion]:
-    """Import every row as a suggestion of `round`, or none: raise RowsRejected listing each bad row."""
-    rows = table_rows(filename=filename, data=data, columns=COLUMNS, required=REQUIRED_COLUMNS)
+class ImportedSuggestion(NamedTuple):
+    """A suggestion an import added: its number and tracking code, not the record (an import of 100,000 keeps
+    100,000 of these, not the records with their texts)."""
+
+    id: int
+    display_code: str
+
+
+def import_suggestions(*, actor: User, round: Round, filename: str, data: bytes) -> list[ImportedSuggestion]:
+    """Import every row as a suggestion of `round`, or none: raise RowsRejected listing each bad row.
+
+    The rows are read, checked and written one at a time in one transaction (each is flushed as its audit event
+    is written, and nothing else holds it): memory grows with the file and the ids, not with the records."""
+    try:
+        return _import(actor=actor, round=round, filename=filename, data=data)
+    except Exception:
+        db.session.rollback()  # all or nothing: the good rows go too
+        raise
+
+
+def _import(*, actor: User, round: Round, filename: str, data: bytes) -> list[ImportedSuggestion]:
+    rows = each_table_row(filename=filename, data=data, columns=COLUMNS, required=REQUIRED_COLUMNS)
     categories = {category.name: category.id for category in round.categories}
     headers = dict(COLUMNS)
     problems = []
-    suggestions = []
+    imported = []
     for line, values in rows:
         try:
             category = values.get("category", "")
@@ -99,23 +119,21 @@ def import_suggestions(*, actor: User, round: Round, filename: str, data: bytes)
                 for key in ("title", "content", "location", "contact_name", "contact_phone", "contact_email")
             }
             fields["category_id"] = categories.get(category)
-            suggestions.append(
-                add_suggestion(
-                    round=round,
-                    fields=fields,
-                    channel=_channel(values.get("channel", "")),
-                    consent=consent in YES,
-                    received_on=_date(values.get("received_on", "")),
-                    actor=actor,
-                )
+            suggestion = add_suggestion(
+                round=round,
+                fields=fields,
+                channel=_channel(values.get("channel", "")),
+                consent=consent in YES,
+                received_on=_date(values.get("received_on", "")),
+                actor=actor,
             )
+            imported.append(ImportedSuggestion(suggestion.id, suggestion.display_code))
         except SolicitationError as error:
             column = {"category_id": "category"}.get(error.field, error.field)
             problems.append((line, headers.get(column, ""), error))
     if problems:
-        db.session.rollback()  # all or nothing: the good rows go too
         raise RowsRejected(problems)
-    audit.record(actor=actor, action="suggestion.import", obj=round, after={"file": filename, "rows": len(rows)})
-    queue_near_duplicate_search(suggestions)
+    audit.record(actor=actor, action="suggestion.import", obj=round, after={"file": filename, "rows": len(imported)})
+    queue_near_duplicate_search([suggestion.id for suggestion in imported])
     db.session.commit()
-    return suggestions
+    return imported

@@ -15,8 +15,9 @@ import unicodedata
 from sqlalchemy import delete, func, insert, select, update
 
 from extensions import db
+from jobs.models import Job, JobState
 from jobs.services import enqueue, job
-from solicitation.models import NearDuplicate, Suggestion, SuggestionBand
+from solicitation.models import NearDuplicate, NearDuplicateCheck, Suggestion, SuggestionBand
 from solicitation.services.themes import place_suggestions
 
 FIND_NEAR_DUPLICATES = "suggestions.near_duplicates"
@@ -29,6 +30,7 @@ PERMUTATIONS = BANDS * ROWS
 SCHEME = "affine32"  # datasketch's own since 2.0; the stored bands hold only while it stays the same
 CANDIDATES = 40  # the most alike candidates checked exactly: enough to find the group, bounded for a campaign
 PROGRESS_EVERY = 200
+DRAIN_BATCH = 1000  # suggestions waiting taken at a time: bounded memory, a commit each
 
 
 def _letters(text: str) -> str:
@@ -82,11 +84,18 @@ def bands(grams: set[str]) -> list[int]:
     ]
 
 
-def queue_near_duplicate_search(suggestions: list[Suggestion]) -> None:
-    """Ask the worker to look for the near-copies of these new suggestions; the caller commits."""
-    db.session.flush()
-    if suggestions:
-        enqueue(FIND_NEAR_DUPLICATES, {"ids": [suggestion.id for suggestion in suggestions]}, actor=None)
+def queue_near_duplicate_search(ids: list[int]) -> None:
+    """Ask the worker to look for the near-copies of these new (flushed) suggestions; the caller commits.
+
+    Each waits in NearDuplicateCheck; one queued job drains them all, so a job is added only when none is waiting
+    to start (one running may have read the queue already: the next one takes what it left)."""
+    if not ids:
+        return
+    for start in range(0, len(ids), 5000):  # multi-row VALUES: one statement, not a round trip per row
+        db.session.execute(insert(NearDuplicateCheck).values([{"suggestion_id": i} for i in ids[start : start + 5000]]))
+    waiting = select(Job.id).where(Job.kind == FIND_NEAR_DUPLICATES, Job.state == JobState.queued).limit(1)
+    if db.session.scalar(waiting) is None:
+        enqueue(FIND_NEAR_DUPLICATES, {}, actor=None)
 
 
 def queue_round_near_duplicate_search(round_id: int, *, batch: int = 5000) -> int:
@@ -101,12 +110,33 @@ def queue_round_near_duplicate_search(round_id: int, *, batch: int = 5000) -> in
 
 @job(FIND_NEAR_DUPLICATES)
 def find_near_duplicates(payload: dict, progress) -> dict:
-    """Place each suggestion of the payload in its group of near-copies, if it has one, and in its closest theme.
+    """Place each suggestion waiting (NearDuplicateCheck), or those of the payload's `ids`, in its group of
+    near-copies, if it has one, and in its closest theme; those waiting are taken DRAIN_BATCH at a time until none
+    is left.
 
     Every suggestion's bands are stored and committed first, then each is matched: of two near-copies handled at
     the same time by two workers, the later match sees the other's bands. Safe to run again.
     """
-    ids = payload["ids"]
+    if "ids" in payload:
+        return _check(payload["ids"], progress)
+    checked = grouped = placed = 0
+    while ids := db.session.scalars(
+        select(NearDuplicateCheck.suggestion_id).order_by(NearDuplicateCheck.suggestion_id).limit(DRAIN_BATCH)
+    ).all():
+        outcome = _check(ids, progress)
+        # Only once their matches are committed: a worker that dies before leaves them waiting for the next job.
+        db.session.execute(delete(NearDuplicateCheck).where(NearDuplicateCheck.suggestion_id.in_(ids)))
+        db.session.commit()
+        checked, grouped, placed = (
+            checked + outcome["checked"],
+            grouped + outcome["grouped"],
+            placed + outcome["placed"],
+        )
+    return {"checked": checked, "grouped": grouped, "placed": placed}
+
+
+def _check(ids: list[int], progress) -> dict:
+    """Place each of these suggestions in its group of near-copies and in its closest theme; commits."""
     texts = {
         row.id: (row.round_id, shingles(_text(row.title, row.content)))
         for row in db.session.execute(

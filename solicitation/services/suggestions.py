@@ -128,7 +128,8 @@ def submit_suggestion(
     suggestion = add_suggestion(
         round=round, fields=fields, channel=channel, consent=consent, received_on=received_on, actor=actor
     )
-    queue_near_duplicate_search([suggestion])
+    db.session.flush()
+    queue_near_duplicate_search([suggestion.id])
     db.session.commit()
     return suggestion
 

@@ -59,9 +59,12 @@ def _list_page(round, bulk_form, *, chosen_ids=(), status=200):
     filters, chosen = _chosen(round)
     context = {"round": round, "filters": filters, "bulk_form": bulk_form, "chosen_ids": set(chosen_ids)}
     if _by_words(chosen) and export_format() is None:
-        words = {name: value for name, value in chosen.items() if name != "held_reply"}
         found = queries.word_matches(
-            current_user, round_id=round.id, page=page_number(), per_page=current_app.config["PAGE_SIZE"], **words
+            current_user,
+            round_id=round.id,
+            page=page_number(),
+            per_page=current_app.config["PAGE_SIZE"],
+            **_word_filters(chosen),
         )
         page = FoundPage(items=found.items, total=found.total, capped=found.capped)
         return render_template("solicitation/suggestion_list.html", page=page, counts=found.counts, **context), status
@@ -92,6 +95,11 @@ def _by_words(chosen: dict) -> bool:
     return bool(chosen["q"].strip()) and not is_code and not chosen["held_reply"]
 
 
+def _word_filters(chosen: dict) -> dict:
+    """The filters the word search takes: the words and all but the held-reply filter (_by_words)."""
+    return {name: value for name, value in chosen.items() if name != "held_reply"}
+
+
 def _without_words(chosen: dict) -> dict:
     return {name: value for name, value in chosen.items() if name != "q"}
 
@@ -119,7 +127,7 @@ def _bulk(round_id, act, *, applied):
     ids = request.form.getlist("suggestion_id", type=stored_int)
     if form.validate_on_submit():
         if form.all_matching.data:
-            chosen = queries.all_rows(_filtered(round)[1])
+            chosen = _all_matching(round)
         else:
             chosen = queries.round_suggestions(round.id, ids)
         try:
@@ -131,6 +139,16 @@ def _bulk(round_id, act, *, applied):
                 "solicitation/suggestion_bulk.html", round=round, form=form, outcome=outcome, applied=applied
             )
     return _list_page(round, form, chosen_ids=ids, status=400)
+
+
+def _all_matching(round):
+    """Every suggestion the list finds with its filters, on every page: with words, those the search box's word
+    search finds, as the list shows them."""
+    filters, chosen = _chosen(round)
+    if _by_words(chosen):
+        ids = queries.word_match_ids(current_user, round_id=round.id, **_word_filters(chosen))
+        return queries.round_suggestions(round.id, ids)
+    return queries.all_rows(queries.suggestions(current_user, round_id=round.id, **chosen))
 
 
 def _filtered(round):

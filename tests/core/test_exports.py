@@ -7,7 +7,7 @@ import io
 from datetime import date
 
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from core.exports import Document, Kind, columns_of, table_response, write_xlsx
 from extensions import db
@@ -137,3 +137,24 @@ def test_a_suggestion_list_past_the_inline_limit_is_exported_in_the_background(c
         streamed.is_streamed
         and len(list(csv.reader(io.StringIO(b"".join(streamed.response).decode("utf-8-sig"))))) == 4
     )
+
+
+def test_the_offer_to_export_a_rounds_list_takes_its_count_from_the_summary(client, login_as, app, monkeypatch):
+    office = login_as("office")
+    round = make_open_round(actor=office)
+    for n in range(3):
+        make_suggestion(round=round, title=f"建议{n}", channel="hotline" if n else "web", actor=office)
+    monkeypatch.setitem(app.config, "EXPORT_INLINE_MAX_ROWS", 1)
+    sent = []
+
+    def record(_connection, _cursor, statement, *_args):
+        sent.append(statement.lower())
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        whole = client.get(f"/rounds/{round.id}/suggestions?export=csv").get_data(as_text=True)
+        by_channel = client.get(f"/rounds/{round.id}/suggestions?export=csv&channel=hotline").get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert "此列表共 3 条" in whole and "此列表共 2 条" in by_channel
+    assert [statement for statement in sent if "count(" in statement and "from suggestions " in statement] == []

@@ -25,3 +25,25 @@ def test_the_office_list_finds_words_through_the_index_keeping_its_filters(clien
 
     by_code = client.get(f"{listed}?q={other.display_code}").get_data(as_text=True)
     assert other.title in by_code and written.title not in by_code
+
+
+def test_all_matching_with_words_acts_on_what_the_list_found_through_the_index(
+    app, client, search, login_as, monkeypatch
+):
+    login_as("office")
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 1)
+    round = make_open_round()
+    # Two words in either order: the index finds both, as the list does; a LIKE of the typed text finds neither.
+    found = [
+        make_suggestion(round=round, title="老旧小区加装电梯", content="建议简化审批。"),
+        make_suggestion(round=round, title="电梯维修", content="建议在多层住宅加装。"),
+    ]
+    other = make_suggestion(round=round, title="公交线路调整", content="建议增开夜班公交。")
+    search.apply()
+    listed = f"/rounds/{round.id}/suggestions?q=电梯 加装"
+    assert "共 2 条记录" in client.get(listed).get_data(as_text=True)
+
+    bulk = f"/rounds/{round.id}/suggestions/bulk?q=电梯 加装"
+    text = client.post(bulk, data={"all_matching": "y", "action": "accept"}).get_data(as_text=True)
+    assert "将变更 2 条建议。" in text
+    assert all(f'value="{s.id}"' in text for s in found) and f'value="{other.id}"' not in text

@@ -5,13 +5,15 @@ import io
 from datetime import timedelta
 
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from core import clock
 from extensions import db
+from jobs.models import Job
 from jobs.services import run_pending
-from solicitation.models import Channel, NearDuplicate, Suggestion, SuggestionStatus
+from solicitation.models import Channel, NearDuplicate, NearDuplicateCheck, Suggestion, SuggestionStatus
 from solicitation.queries import campaign_count
-from solicitation.services.near_duplicates import jaccard, shingles
+from solicitation.services.near_duplicates import FIND_NEAR_DUPLICATES, jaccard, shingles
 from solicitation.services.suggestions import submit_suggestion
 from tests.factories import make_open_round, make_suggestion, make_user
 
@@ -40,6 +42,22 @@ def test_a_reposted_suggestion_is_grouped_under_the_first_one():
     near = db.session.get(NearDuplicate, copy.id)
     assert near is not None and near.original_id == first.id and near.similarity >= 0.8
     assert db.session.get(NearDuplicate, first.id) is None and db.session.get(NearDuplicate, other.id) is None
+
+
+def test_suggestions_sent_while_a_search_waits_share_its_one_job():
+    round = make_open_round()
+    first = make_suggestion(round=round, title="老旧小区加装电梯", content=ELEVATOR)
+    copies = [make_suggestion(round=round, title="老楼加装电梯", content=reposted(ELEVATOR) + "。" * n) for n in range(3)]
+    searches = select(Job).where(Job.kind == FIND_NEAR_DUPLICATES)
+    assert len(db.session.scalars(searches).all()) == 1
+    run_pending()
+    assert [db.session.get(NearDuplicate, copy.id).original_id for copy in copies] == [first.id] * 3
+    assert db.session.scalars(select(NearDuplicateCheck)).all() == []  # nothing left waiting
+
+    later = make_suggestion(round=round, title="加装电梯", content=reposted(ELEVATOR) + "！")
+    assert len(db.session.scalars(searches).all()) == 2  # the first one done: a new one for what came after
+    run_pending()
+    assert db.session.get(NearDuplicate, later.id).original_id == first.id
 
 
 def test_the_office_reads_on_a_copy_which_original_it_repeats(client):

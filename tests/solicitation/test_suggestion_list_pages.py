@@ -4,6 +4,7 @@ import html
 import re
 from datetime import timedelta
 
+from core import lists
 from core.models import utcnow
 from extensions import db
 from tests.factories import make_open_round, make_suggestion
@@ -44,3 +45,19 @@ def test_the_office_pages_through_a_round_by_keyset_to_the_last_page_and_to_a_da
 
     filtered = client.get(f"{listed}?status=received&on=not-a-date&after=nonsense").get_data(as_text=True)
     assert titles(filtered, every) == ["第4条建议", "第3条建议"]  # a bad place is ignored: the first page
+
+
+def test_a_page_by_number_alone_is_read_only_near_either_end(app, client, login_as, monkeypatch):
+    login_as("office")
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 1)
+    monkeypatch.setattr(lists, "OFFSET_PAGES", 1)
+    round = make_open_round()
+    every = [make_suggestion(round=round, title=f"第{number}条建议").title for number in range(5)]
+    listed = f"/rounds/{round.id}/suggestions"
+
+    assert titles(client.get(f"{listed}?page=2").get_data(as_text=True), every) == ["第3条建议"]
+    assert titles(client.get(f"{listed}?page=4").get_data(as_text=True), every) == ["第1条建议"]
+    assert client.get(f"{listed}?page=3").status_code == 404  # the middle, by its number alone
+    # the links reach it from where the reader is
+    second = client.get(f"{listed}?page=2").get_data(as_text=True)
+    assert titles(client.get(link(second, "next")).get_data(as_text=True), every) == ["第2条建议"]
