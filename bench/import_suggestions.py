@@ -48,7 +48,13 @@ def spreadsheet(rows: int, fmt: str) -> bytes:
     """A file of `rows` suggestions in the import's template columns."""
     header = ["标题", "内容", "渠道", "收到日期", "同意使用联系方式"]
     lines = (
-        [f"第{n}条建议", "".join(SENTENCES[(n + k) % len(SENTENCES)] for k in range(1 + n % 8)), "12345热线", "2026-10-20", "否"]
+        [
+            f"第{n}条建议",
+            "".join(SENTENCES[(n + k) % len(SENTENCES)] for k in range(1 + n % 8)),
+            "12345热线",
+            "2026-10-20",
+            "否",
+        ]
         for n in range(rows)
     )
     if fmt == "csv":

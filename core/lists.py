@@ -121,7 +121,7 @@ def keyset_paginate(query: Select, *, created, ident, total: int) -> KeysetPage:
         items = list(db.session.scalars(newest_first.where(created < end).limit(size)))
     else:
         first, last = (number - 1) * size, min(number * size, total)
-        if OFFSET_PAGES < number - 1 and OFFSET_PAGES < pages - number:
+        if number - 1 > OFFSET_PAGES and pages - number > OFFSET_PAGES:
             raise InputError("page_out_of_reach")
         if number * 2 <= pages + 1:
             items = list(db.session.scalars(newest_first.offset(first).limit(size)))

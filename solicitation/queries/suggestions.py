@@ -146,7 +146,14 @@ def word_matches(
 ) -> WordMatches:
     """The list's search box through the full-text index: a million suggestions are not read to find a word."""
     results = _word_search(
-        user, round_id=round_id, q=q, page=page, per_page=per_page, status=status, channel=channel, category_id=category_id
+        user,
+        round_id=round_id,
+        q=q,
+        page=page,
+        per_page=per_page,
+        status=status,
+        channel=channel,
+        category_id=category_id,
     )
     ids = [hit.record_id for hit in results.hits]
     loaded = {

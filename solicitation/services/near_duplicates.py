@@ -92,7 +92,11 @@ def queue_near_duplicate_search(ids: list[int]) -> None:
     if not ids:
         return
     for start in range(0, len(ids), 5000):  # multi-row VALUES: one statement, not a round trip per row
-        db.session.execute(insert(NearDuplicateCheck).values([{"suggestion_id": i} for i in ids[start : start + 5000]]))
+        chunk = ids[start : start + 5000]
+        # SQLite gives a deleted last row's id to the next row, and enforces no ON DELETE CASCADE here: a check
+        # left by a deleted suggestion must not refuse the new one.
+        db.session.execute(delete(NearDuplicateCheck).where(NearDuplicateCheck.suggestion_id.in_(chunk)))
+        db.session.execute(insert(NearDuplicateCheck).values([{"suggestion_id": i} for i in chunk]))
     waiting = select(Job.id).where(Job.kind == FIND_NEAR_DUPLICATES, Job.state == JobState.queued).limit(1)
     if db.session.scalar(waiting) is None:
         enqueue(FIND_NEAR_DUPLICATES, {}, actor=None)

@@ -126,10 +126,7 @@ def _bulk(round_id, act, *, applied):
     form = BulkTriageForm.for_round(queries.submitted_proposals(round.id))
     ids = request.form.getlist("suggestion_id", type=stored_int)
     if form.validate_on_submit():
-        if form.all_matching.data:
-            chosen = _all_matching(round)
-        else:
-            chosen = queries.round_suggestions(round.id, ids)
+        chosen = _all_matching(round) if form.all_matching.data else queries.round_suggestions(round.id, ids)
         try:
             outcome = act(actor=current_user, round=round, suggestions=chosen, choice=form.choice())
         except DomainError as error:

@@ -47,7 +47,9 @@ def test_a_reposted_suggestion_is_grouped_under_the_first_one():
 def test_suggestions_sent_while_a_search_waits_share_its_one_job():
     round = make_open_round()
     first = make_suggestion(round=round, title="老旧小区加装电梯", content=ELEVATOR)
-    copies = [make_suggestion(round=round, title="老楼加装电梯", content=reposted(ELEVATOR) + "。" * n) for n in range(3)]
+    copies = [
+        make_suggestion(round=round, title="老楼加装电梯", content=reposted(ELEVATOR) + "。" * n) for n in range(3)
+    ]
     searches = select(Job).where(Job.kind == FIND_NEAR_DUPLICATES)
     assert len(db.session.scalars(searches).all()) == 1
     run_pending()
