@@ -437,26 +437,32 @@ def split_theme(*, actor: User, theme: Theme, suggestion_ids: list[int], name: s
     return new
 
 
-def move_suggestion(*, actor: User, suggestion: Suggestion, theme: Theme) -> ThemeMember:
-    """Put a suggestion in another theme of its round, by hand: a recompute leaves it there."""
+def move_suggestions(*, actor: User, suggestions: list[Suggestion], theme: Theme) -> list[ThemeMember]:
+    """Put suggestions in another theme of their round, by hand: a recompute leaves them there. All or none, each
+    audited on its own."""
     check_office(actor, SolicitationError)
-    if suggestion.round_id != theme.round_id:
+    if any(suggestion.round_id != theme.round_id for suggestion in suggestions):
         raise SolicitationError("theme_other_round")
-    member = db.session.get(ThemeMember, suggestion.id)
-    old = member.theme if member else None
-    if member is None:
-        member = ThemeMember(suggestion_id=suggestion.id, theme_id=theme.id)
-        db.session.add(member)
-    member.theme_id, member.by_hand = theme.id, True
-    member.closeness = _closeness(_text(suggestion.title, suggestion.content), theme.centroid or {})
+    members, left = [], set()
+    for suggestion in suggestions:
+        member = db.session.get(ThemeMember, suggestion.id)
+        old = member.theme if member else None
+        if member is None:
+            member = ThemeMember(suggestion_id=suggestion.id, theme_id=theme.id)
+            db.session.add(member)
+        elif old is not None and old.id != theme.id:
+            left.add(old)
+        member.theme_id, member.by_hand = theme.id, True
+        member.closeness = _closeness(_text(suggestion.title, suggestion.content), theme.centroid or {})
+        audit.record(
+            actor=actor,
+            action="suggestion.move_theme",
+            obj=suggestion,
+            before={"theme": old.id if old else None},
+            after={"theme": theme.id},
+        )
+        members.append(member)
     db.session.flush()
-    _resize(*[t for t in (old, theme) if t is not None])
-    audit.record(
-        actor=actor,
-        action="suggestion.move_theme",
-        obj=suggestion,
-        before={"theme": old.id if old else None},
-        after={"theme": theme.id},
-    )
+    _resize(*left, theme)
     db.session.commit()
-    return member
+    return members

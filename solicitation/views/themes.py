@@ -212,8 +212,7 @@ def theme_move(round_id, theme_id):
         if not chosen:
             raise SolicitationError("nothing_chosen", field="to_theme")
         target = db.session.get(Theme, f.to_theme.data)
-        for suggestion in chosen:
-            services.move_suggestion(actor=current_user, suggestion=suggestion, theme=target)
+        services.move_suggestions(actor=current_user, suggestions=chosen, theme=target)
         return t
 
     return _edit(round_id, theme_id, "move", form, act, _("Suggestions moved."))

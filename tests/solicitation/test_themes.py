@@ -16,7 +16,7 @@ from solicitation.services.suggestions import reject_suggestion
 from solicitation.services.themes import (
     compute_themes,
     merge_themes,
-    move_suggestion,
+    move_suggestions,
     place_suggestion,
     queue_theme_computation,
     rename_theme,
@@ -101,7 +101,7 @@ def test_a_suggestion_moved_by_hand_stays_after_a_recompute():
     office = make_user(role="office")
     noise = theme_of(planted["noise"][0])
     moved = planted["school"][0]
-    move_suggestion(actor=office, suggestion=moved, theme=noise)
+    move_suggestions(actor=office, suggestions=[moved], theme=noise)
     assert db.session.get(ThemeMember, moved.id).by_hand and noise.size == 9
     compute_themes(round_id=round.id)
     assert theme_of(moved).id == noise.id
@@ -183,7 +183,7 @@ def test_only_the_office_edits_themes(role):
     with pytest.raises(SolicitationError):
         split_theme(actor=someone, theme=theme, suggestion_ids=[planted["noise"][0].id], name="噪音")
     with pytest.raises(SolicitationError):
-        move_suggestion(actor=someone, suggestion=planted["school"][0], theme=theme)
+        move_suggestions(actor=someone, suggestions=[planted["school"][0]], theme=theme)
     with pytest.raises(SolicitationError):
         queue_theme_computation(actor=someone, round=round)
     assert db.session.get(Theme, theme.id).name != "噪音"
