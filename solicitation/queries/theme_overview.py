@@ -117,6 +117,12 @@ def other_themes(theme: Theme) -> list[Theme]:
     return list(db.session.scalars(query.order_by(Theme.size.desc(), Theme.id)))
 
 
+def round_themes(round_id: int, ids: list[int]) -> list[Theme]:
+    """Those of these themes that belong to the round (what a merge or a move names), in the order given."""
+    found = {t.id: t for t in db.session.scalars(select(Theme).where(Theme.round_id == round_id, Theme.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
 def theme_of(suggestion_id: int) -> Theme | None:
     """The theme a suggestion belongs to, if any."""
     query = select(Theme).join(ThemeMember, ThemeMember.theme_id == Theme.id)

@@ -178,7 +178,7 @@ def theme_merge(round_id, theme_id):
     form = ThemeMergeForm.for_theme(theme_overview.other_themes(theme))
 
     def act(t, f):
-        others = [db.session.get(Theme, other_id) for other_id in f.other_ids.data]
+        others = theme_overview.round_themes(t.round_id, f.other_ids.data)
         return services.merge_themes(actor=current_user, target=t, others=others)
 
     return _edit(round_id, theme_id, "merge", form, act, _("Themes merged."))
@@ -211,7 +211,9 @@ def theme_move(round_id, theme_id):
         chosen = _chosen(t)
         if not chosen:
             raise SolicitationError("nothing_chosen", field="to_theme")
-        target = db.session.get(Theme, f.to_theme.data)
+        target = next(iter(theme_overview.round_themes(t.round_id, [f.to_theme.data])), None)
+        if target is None:
+            raise SolicitationError("theme_other_round", field="to_theme")
         services.move_suggestions(actor=current_user, suggestions=chosen, theme=target)
         return t
 
