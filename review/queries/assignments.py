@@ -4,7 +4,7 @@ experts' progress."""
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, select
-from sqlalchemy.orm import contains_eager, load_only, selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from accounts.models import Role, User
 from accounts.permissions import has_role
@@ -13,7 +13,7 @@ from review.models import Assignment, ExpertProfile, Review, ReviewStatus
 from review.queries.conflicts import blocking_conflict, conflicted_pairs
 from review.solver import Problem
 from solicitation.models import Proposal, ProposalStatus
-from solicitation.queries import proposal_visible_to
+from solicitation.queries import PROPOSAL_ROW, proposal_visible_to
 
 DEFAULT_MAX_LOAD = 10  # an expert without a profile takes at most this many proposals of a round
 
@@ -94,20 +94,7 @@ def round_proposals(round_id: int) -> list[Proposal]:
     """The round's proposals under review: submitted and not withdrawn."""
     query = (
         select(Proposal)
-        # the long texts stay in the database: lists need the title, unit and category
-        .options(
-            load_only(
-                Proposal.id,
-                Proposal.round_id,
-                Proposal.title,
-                Proposal.unit_id,
-                Proposal.category_id,
-                Proposal.status,
-                Proposal.submitted_at,
-            ),
-            selectinload(Proposal.unit),
-            selectinload(Proposal.category),
-        )
+        .options(*PROPOSAL_ROW)
         .where(
             Proposal.round_id == round_id,
             Proposal.submitted_at.is_not(None),

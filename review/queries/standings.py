@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, select
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import selectinload
 
 from accounts.models import Unit, UnitKind, User
 from extensions import db
@@ -22,6 +22,7 @@ from review.models import (
 )
 from review.queries.reviews import submitted_reviews, submitted_scores
 from solicitation.models import Proposal, ProposalStatus
+from solicitation.queries import PROPOSAL_ROW
 
 MEASURES = ("mean", "median", "trimmed", "calibrated", "stdev")
 BATCH = 500  # rows an export reads at a time
@@ -134,20 +135,7 @@ def ranking_rows(round_id: int, *, measure: str = "mean", filters: RankingFilter
     query = (
         select(Proposal, ranked, visits.label("field_visits"))
         .join(ranked, ranked.c.proposal_id == Proposal.id)
-        .options(
-            load_only(
-                Proposal.id,
-                Proposal.round_id,
-                Proposal.title,
-                Proposal.unit_id,
-                Proposal.category_id,
-                Proposal.topic_id,
-                Proposal.status,
-                Proposal.submitted_at,
-            ),
-            selectinload(Proposal.unit),
-            selectinload(Proposal.category),
-        )
+        .options(*PROPOSAL_ROW)
         .where(*_filtered(round_id, ranked, filters or RankingFilter()))
     )
     return db.session.execute(_ordered(query, ranked, measure).offset(offset).limit(limit)).all()

@@ -12,6 +12,7 @@ from solicitation.queries.near_duplicates import (
     near_duplicate_rows,
 )
 from solicitation.queries.proposals import (
+    PROPOSAL_ROW,
     PROPOSAL_SAVES,
     counts_by_status,
     proposal_as_seen_by,
@@ -70,6 +71,7 @@ __all__ = [
     "ChecklistItem",
     "Heard",
     "NearDuplicateGroup",
+    "PROPOSAL_ROW",
     "PROPOSAL_SAVES",
     "SuggestionFigures",
     "TransitionPreview",

@@ -1,7 +1,7 @@
 """Proposals: who sees one and its audit events, the round's lists, what a suggestion fed into."""
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
-from sqlalchemy.orm import aliased, contains_eager, selectinload
+from sqlalchemy.orm import aliased, contains_eager, load_only, selectinload
 
 from accounts.models import AuditEvent, Role, Unit, UnitKind
 from accounts.permissions import has_role
@@ -12,6 +12,22 @@ from solicitation.models import (
     suggestion_proposals,
 )
 from solicitation.queries.lists import counts_by
+
+# What a list of proposals draws (title, unit, category, status, when sent): the long texts stay in the database.
+PROPOSAL_ROW = (
+    load_only(
+        Proposal.id,
+        Proposal.round_id,
+        Proposal.title,
+        Proposal.unit_id,
+        Proposal.category_id,
+        Proposal.topic_id,
+        Proposal.status,
+        Proposal.submitted_at,
+    ),
+    selectinload(Proposal.unit),
+    selectinload(Proposal.category),
+)
 
 
 def proposal_visible_to(user) -> ColumnElement[bool]:
