@@ -142,12 +142,7 @@ def set_user_active(*, actor: User | None, user: User, active: bool) -> User:
 
 def reset_password(*, actor: User | None, user: User, new_password: str) -> User:
     """Set a user's password for them (office or operator) and end their sessions."""
-    check_password_policy(new_password, username=user.username)
-    user.set_password(new_password)
-    user.session_version += 1
-    audit.record(actor=actor, action="user.reset_password", obj=user)
-    db.session.commit()
-    return user
+    return _set_password(user, new_password, actor=actor, action="user.reset_password")
 
 
 def set_password_by_link(*, token: str, new_password: str) -> User:
@@ -155,12 +150,7 @@ def set_password_by_link(*, token: str, new_password: str) -> User:
     user = password_links.user_for_token(token)
     if user is None:
         raise AccountError("password_link_invalid")
-    check_password_policy(new_password, username=user.username)
-    user.set_password(new_password)  # a new hash: the link no longer matches it
-    user.session_version += 1
-    audit.record(actor=user, action="user.set_password", obj=user)
-    db.session.commit()
-    return user
+    return _set_password(user, new_password, actor=user, action="user.set_password")  # the link no longer matches
 
 
 def change_password(*, user: User, current_password: str, new_password: str) -> User:
@@ -170,9 +160,15 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
     check_password_policy(new_password, username=user.username)  # first: it costs nothing, a scrypt check does
     if user.check_password(new_password):
         raise AccountError("password_unchanged", field="new_password")
+    return _set_password(user, new_password, actor=user, action="user.change_password")
+
+
+def _set_password(user: User, new_password: str, *, actor: User | None, action: str) -> User:
+    """Check the policy, store the new hash, end the user's other sessions, audit and commit."""
+    check_password_policy(new_password, username=user.username)
     user.set_password(new_password)
     user.session_version += 1
-    audit.record(actor=user, action="user.change_password", obj=user)
+    audit.record(actor=actor, action=action, obj=user)
     db.session.commit()
     return user
 

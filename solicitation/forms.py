@@ -85,6 +85,18 @@ class RoundForm(VersionedForm):
             del form.category_preset, form.plan_only
         return form
 
+    def round_fields(self) -> dict:
+        """What creating and editing a round both take from the form, as the services' keywords."""
+        return {
+            "year": self.year.data,
+            "title": self.title.data,
+            "description": self.description.data or "",
+            "solicitation_opens": self.solicitation_opens.data,
+            "solicitation_closes": self.solicitation_closes.data,
+            "review_deadline": self.review_deadline.data,
+            "plan_date": self.plan_date.data,
+        }
+
 
 class TopicForm(Form):
     title = StringField(_l("Problem to solve"), validators=[DataRequired(), length_of(Topic.title)])

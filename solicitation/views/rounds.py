@@ -58,13 +58,7 @@ def round_create():
         try:
             round = services.create_round(
                 actor=current_user,
-                year=form.year.data,
-                title=form.title.data,
-                description=form.description.data or "",
-                solicitation_opens=form.solicitation_opens.data,
-                solicitation_closes=form.solicitation_closes.data,
-                review_deadline=form.review_deadline.data,
-                plan_date=form.plan_date.data,
+                **form.round_fields(),
                 category_preset=form.category_preset.data or None,
                 solicits=not form.plan_only.data,
             )
@@ -87,13 +81,7 @@ def round_edit(round_id):
             services.update_round(
                 actor=current_user,
                 round=round,
-                year=form.year.data,
-                title=form.title.data,
-                description=form.description.data or "",
-                solicitation_opens=form.solicitation_opens.data,
-                solicitation_closes=form.solicitation_closes.data,
-                review_deadline=form.review_deadline.data,
-                plan_date=form.plan_date.data,
+                **form.round_fields(),
                 expected_version=form.expected_version,
             )
         except DomainError as error:
