@@ -231,22 +231,21 @@ class Centres:
             self.idf.update(centre.get("idf", {}))
             unseen = max(unseen, centre.get("unseen_idf", 0.0))
         self.unseen_idf = unseen or 1.0
-        columns: dict[str, int] = {}
+        self.row_of: dict[str, int] = {}  # a row a word, a column a group: a text's words pick their rows
         for centre in centres.values():
             for word in centre.get("weights", {}):
-                columns.setdefault(word, len(columns))
-        self.columns = columns
-        self.matrix = np.zeros((len(columns), len(self.keys)), dtype=np.float32)  # a row a word: a text's rows
+                self.row_of.setdefault(word, len(self.row_of))
+        self.matrix = np.zeros((len(self.row_of), len(self.keys)), dtype=np.float32)
         for index, centre in enumerate(centres.values()):
             for word, weight in centre.get("weights", {}).items():
-                self.matrix[columns[word], index] = weight
+                self.matrix[self.row_of[word], index] = weight
 
     def place(self, text: str) -> tuple[int, float] | None:
         """The group closest to the text, and its closeness; None when it shares no word with any."""
         if not self.keys:
             return None
         text_vector = vector(text, self.idf, self.unseen_idf)
-        shared = [(self.columns[word], value) for word, value in text_vector.items() if word in self.columns]
+        shared = [(self.row_of[word], value) for word, value in text_vector.items() if word in self.row_of]
         if not shared:
             return None
         rows, values = zip(*shared, strict=True)

@@ -293,7 +293,7 @@ def _centres(round_id: int) -> grouping.Centres:
 
 def place_suggestions(ids: list[int]) -> int:
     """Put each of these suggestions not in a theme yet in the closest theme of its round (the worker's work,
-    after a suggestion is sent); flush, return how many were placed."""
+    after a suggestion is sent); written, not committed; return how many were placed."""
     rows = db.session.execute(
         select(Suggestion.id, Suggestion.round_id, Suggestion.title, Suggestion.content)
         .outerjoin(ThemeMember, ThemeMember.suggestion_id == Suggestion.id)
