@@ -53,6 +53,11 @@ class Segmenter:
                 found.append((word, start, end))
         return found
 
+    def cut(self, text: str) -> list[str]:
+        """The tokens of `text` as `words` cuts them, punctuation and case kept, without positions: the fastest cut,
+        for callers that read many texts and classify the tokens themselves (themes)."""
+        return self._jieba.cut(text)
+
     def tokens(self, text: str, *, sub_words: bool) -> list[tuple[str, int, int, int]]:
         """(word, position, start, end); with `sub_words`, a word's dictionary sub-words follow at its position.
 

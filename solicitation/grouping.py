@@ -6,9 +6,10 @@ with a place suffix, and that suffix), numbers, single characters. Each suggesti
 (sublinear counts, words in most suggestions dropped), reduced by a truncated SVD, normalised, and grouped by
 k-means, the number of groups chosen from the data (the best silhouette on a sample). A group's most telling words
 are those it uses more than the round does; its centre, kept as its heaviest words with their idf, is all that
-placing one new suggestion needs (`place`): no refit.
+placing one new suggestion needs (`Centres`, all of a round's centres as one matrix): no refit.
 """
 
+import functools
 import math
 import re
 from collections import Counter
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.segmentation import segmenter
+from core.segmentation import WORD, segmenter
 
 # Said in every kind of suggestion: greetings, thanks, asking, the askers and the asked.
 _STOP_TEXT = """
@@ -47,17 +48,31 @@ SEED = 1
 
 def theme_words(text: str) -> list[str]:
     """The words of `text` that can tell a concern apart, in order (repeats kept: they count)."""
-    words = [word for word, _, _ in segmenter().words(text)]
     kept = []
-    for word in words:
-        if word in PLACE_SUFFIXES:
-            if kept and kept[-1] not in PLACE_SUFFIXES:
+    for token in segmenter().cut(text):
+        kind = _kind(token)
+        if kind is _SUFFIX:
+            if kept:
                 kept.pop()  # the place's name before its suffix
-            continue
-        if len(word) < 2 or word in STOP_WORDS or NUMBER.match(word) or PLACE_WORD.match(word):
-            continue
-        kept.append(word)
+        elif kind is not None:
+            kept.append(kind)
     return kept
+
+
+_SUFFIX = object()
+
+
+@functools.lru_cache(maxsize=500_000)  # the same tokens come back text after text
+def _kind(token: str):
+    """A token as theme_words sees it: _SUFFIX (a place's), None (left out) or the word it stands for."""
+    if not WORD.search(token):
+        return None  # punctuation and spaces
+    word = token.lower()
+    if word in PLACE_SUFFIXES:
+        return _SUFFIX
+    if len(word) < 2 or word in STOP_WORDS or NUMBER.match(word) or PLACE_WORD.match(word):
+        return None
+    return word
 
 
 @dataclass
@@ -108,7 +123,9 @@ def _group(texts: Iterable[str], progress) -> Grouping:
     components = min(COMPONENTS, vectors.shape[1] - 1, len(sample) - 1)
     if components >= 2:
         svd = TruncatedSVD(n_components=components, random_state=SEED).fit(vectors[np.sort(sample)])
-        reduced = normalize(svd.transform(vectors).astype(np.float32))
+        reduced = np.empty((count, components), dtype=np.float32)
+        for start in range(0, count, SAMPLE):  # in chunks: the whole product in float64 would double the memory
+            reduced[start : start + SAMPLE] = normalize(svd.transform(vectors[start : start + SAMPLE]))
     else:
         reduced = vectors.toarray()
     report("reduced", "")
@@ -203,16 +220,37 @@ def closeness(text_vector: dict[str, float], centre: dict) -> float:
     return sum(value * weights.get(word, 0.0) for word, value in text_vector.items())
 
 
-def place(text: str, centres: dict[int, dict]) -> tuple[int, float] | None:
-    """The group (of `centres`, by id) closest to the text, and its closeness; None when it shares no word."""
-    if not centres:
-        return None
-    idf, unseen = {}, 0.0
-    for centre in centres.values():
-        idf.update(centre.get("idf", {}))
-        unseen = max(unseen, centre.get("unseen_idf", 0.0))
-    text_vector = vector(text, idf, unseen or 1.0)
-    best = max(((closeness(text_vector, centre), key) for key, centre in centres.items()), default=(0.0, None))
-    if best[0] <= 0:
-        return None
-    return best[1], best[0]
+class Centres:
+    """Groups' centres (by id) as one matrix over their words, built once: placing a text is then one product."""
+
+    def __init__(self, centres: dict[int, dict]):
+        self.keys = list(centres)
+        self.idf: dict[str, float] = {}
+        unseen = 0.0
+        for centre in centres.values():
+            self.idf.update(centre.get("idf", {}))
+            unseen = max(unseen, centre.get("unseen_idf", 0.0))
+        self.unseen_idf = unseen or 1.0
+        self.row_of: dict[str, int] = {}  # a row a word, a column a group: a text's words pick their rows
+        for centre in centres.values():
+            for word in centre.get("weights", {}):
+                self.row_of.setdefault(word, len(self.row_of))
+        self.matrix = np.zeros((len(self.row_of), len(self.keys)), dtype=np.float32)
+        for index, centre in enumerate(centres.values()):
+            for word, weight in centre.get("weights", {}).items():
+                self.matrix[self.row_of[word], index] = weight
+
+    def place(self, text: str) -> tuple[int, float] | None:
+        """The group closest to the text, and its closeness; None when it shares no word with any."""
+        if not self.keys:
+            return None
+        text_vector = vector(text, self.idf, self.unseen_idf)
+        shared = [(self.row_of[word], value) for word, value in text_vector.items() if word in self.row_of]
+        if not shared:
+            return None
+        rows, values = zip(*shared, strict=True)
+        closeness = np.asarray(values, dtype=np.float32) @ self.matrix[list(rows)]
+        best = int(np.argmax(closeness))
+        if closeness[best] <= 0:
+            return None
+        return self.keys[best], float(closeness[best])

@@ -29,6 +29,8 @@ class Theme(db.Model):
     size: Mapped[int] = mapped_column(default=0)
     # Its centre in the words' space (weights, their idf): what placing a new suggestion needs, without a refit.
     centroid: Mapped[dict] = mapped_column(JSON, default=dict)
+    # When the centre last changed: each process keeps its round's centres as one matrix until a theme's does.
+    centred_at: Mapped[datetime] = mapped_column(default=utcnow)
     published: Mapped[bool] = mapped_column(default=False)
     public_reply: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None]

@@ -207,7 +207,7 @@ def _apply(round_id: int, ids: np.ndarray, found: grouping.Grouping) -> dict:
             db.session.add(theme)
             made += 1
         if description is not None and len(rows):
-            theme.words, theme.centroid = description.words, description.centre
+            theme.words, theme.centroid, theme.centred_at = description.words, description.centre, utcnow()
             if not theme.named_by_office:
                 theme.name = grouping.name_of(description.words) or theme.name or "—"
         theme.size = len(rows)
@@ -215,7 +215,18 @@ def _apply(round_id: int, ids: np.ndarray, found: grouping.Grouping) -> dict:
     removed = [theme_id for theme_id in old_auto if theme_id not in {t.id for t in theme_of.values()}]
     db.session.flush()
 
-    # The members: those of the office stay (closeness refreshed), the others are written anew.
+    # Those that left the themes (rejected, merged) and the untouched ones go; the untouched are written anew below.
+    staying = fixed.keys() | sent_since
+    rewritten = [suggestion_id for suggestion_id in before if suggestion_id not in staying]
+    for start in range(0, len(rewritten), WRITE_BATCH):
+        batch = rewritten[start : start + WRITE_BATCH]
+        db.session.execute(delete(ThemeMember).where(ThemeMember.suggestion_id.in_(batch)))
+    if removed:
+        db.session.execute(delete(ThemeMember).where(ThemeMember.theme_id.in_(removed)))
+        db.session.execute(delete(Theme).where(Theme.id.in_(removed)))
+
+    # The members: those of the office stay (closeness refreshed), the others are written anew, a batch at a time
+    # (a million rows held at once would cost more memory than the grouping).
     regrouped = placed = 0
     fresh, refreshed = [], []
     for key, rows, description in zip(keys, groups, described, strict=True):
@@ -225,29 +236,27 @@ def _apply(round_id: int, ids: np.ndarray, found: grouping.Grouping) -> dict:
         closeness = description.closeness if description is not None else np.zeros(len(rows))
         for row, value in zip(rows.tolist(), closeness.tolist(), strict=True):
             suggestion_id = int(ids[row])
-            values = {"suggestion_id": suggestion_id, "theme_id": theme.id, "closeness": round(float(value), 4)}
+            values = {"suggestion_id": suggestion_id, "theme_id": theme.id, "closeness": round(value, 4)}
             if suggestion_id in fixed:
                 refreshed.append(values)
-                continue
-            previous = before.get(suggestion_id)
-            if previous is None:
-                placed += 1
-            elif previous[0] != theme.id:
-                regrouped += 1
-            fresh.append(values | {"by_hand": False})
-    # Those that left the themes (rejected, merged) and the untouched ones, written anew below.
-    staying = fixed.keys() | sent_since
-    rewritten = [suggestion_id for suggestion_id in before if suggestion_id not in staying]
-    for start in range(0, len(rewritten), WRITE_BATCH):
-        batch = rewritten[start : start + WRITE_BATCH]
-        db.session.execute(delete(ThemeMember).where(ThemeMember.suggestion_id.in_(batch)))
-    if removed:
-        db.session.execute(delete(ThemeMember).where(ThemeMember.theme_id.in_(removed)))
-        db.session.execute(delete(Theme).where(Theme.id.in_(removed)))
-    for start in range(0, len(fresh), WRITE_BATCH):
-        db.session.execute(insert(ThemeMember), fresh[start : start + WRITE_BATCH])
-    for start in range(0, len(refreshed), WRITE_BATCH):
-        db.session.execute(update(ThemeMember), refreshed[start : start + WRITE_BATCH])
+            else:
+                previous = before.get(suggestion_id)
+                if previous is None:
+                    placed += 1
+                elif previous[0] != theme.id:
+                    regrouped += 1
+                values["by_hand"] = False
+                fresh.append(values)
+            if len(fresh) == WRITE_BATCH:
+                db.session.execute(insert(ThemeMember.__table__), fresh)
+                fresh.clear()
+            if len(refreshed) == WRITE_BATCH:
+                db.session.execute(update(ThemeMember), refreshed)
+                refreshed.clear()
+    if fresh:
+        db.session.execute(insert(ThemeMember.__table__), fresh)
+    if refreshed:
+        db.session.execute(update(ThemeMember), refreshed)
     return {
         "suggestions": len(ids),
         "themes": len(theme_of),
@@ -264,13 +273,27 @@ def _apply(round_id: int, ids: np.ndarray, found: grouping.Grouping) -> dict:
 # Placing new suggestions ---------------------------------------------------------------------------------
 
 
-def _centres(round_id: int) -> dict[int, dict]:
-    return dict(db.session.execute(select(Theme.id, Theme.centroid).where(Theme.round_id == round_id)).all())
+# Each process's centres of a round, with the version they were read at: (how many themes, latest centre change).
+_placing: dict[int, tuple[tuple, grouping.Centres]] = {}
+
+
+def _centres(round_id: int) -> grouping.Centres:
+    """The round's centres as one matrix, read from the themes only when one of them changed since."""
+    version = tuple(
+        db.session.execute(
+            select(func.count(Theme.id), func.max(Theme.centred_at)).where(Theme.round_id == round_id)
+        ).one()
+    )
+    cached = _placing.get(round_id)
+    if cached is None or cached[0] != version:
+        rows = db.session.execute(select(Theme.id, Theme.centroid).where(Theme.round_id == round_id))
+        cached = _placing[round_id] = (version, grouping.Centres(dict(rows.all())))
+    return cached[1]
 
 
 def place_suggestions(ids: list[int]) -> int:
     """Put each of these suggestions not in a theme yet in the closest theme of its round (the worker's work,
-    after a suggestion is sent); flush, return how many were placed."""
+    after a suggestion is sent); written, not committed; return how many were placed."""
     rows = db.session.execute(
         select(Suggestion.id, Suggestion.round_id, Suggestion.title, Suggestion.content)
         .outerjoin(ThemeMember, ThemeMember.suggestion_id == Suggestion.id)
@@ -279,14 +302,15 @@ def place_suggestions(ids: list[int]) -> int:
     centres = functools.cache(_centres)
     placed = 0
     for row in rows:
-        found = grouping.place(_text(row.title, row.content), centres(row.round_id))
+        found = centres(row.round_id).place(_text(row.title, row.content))
         if found is None:
             continue
         theme_id, closeness = found
-        db.session.add(ThemeMember(suggestion_id=row.id, theme_id=theme_id, closeness=round(closeness, 4)))
+        db.session.execute(
+            insert(ThemeMember).values(suggestion_id=row.id, theme_id=theme_id, closeness=round(closeness, 4))
+        )
         db.session.execute(update(Theme).where(Theme.id == theme_id).values(size=Theme.size + 1))
         placed += 1
-    db.session.flush()
     return placed
 
 
@@ -357,6 +381,7 @@ def merge_themes(*, actor: User, target: Theme, others: list[Theme]) -> Theme:
         raise SolicitationError("theme_published")
     before = audit.snapshot(target, THEME_FIELDS)
     target.centroid = _blend([(target.centroid, target.size)] + [(other.centroid, other.size) for other in others])
+    target.centred_at = utcnow()
     other_ids = [other.id for other in others]
     db.session.execute(update(ThemeMember).where(ThemeMember.theme_id.in_(other_ids)).values(theme_id=target.id))
     for other in others:

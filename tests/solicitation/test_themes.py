@@ -148,6 +148,19 @@ def test_a_new_suggestion_is_placed_in_the_closest_theme_by_the_worker():
     assert place_suggestion(new.id) is False  # already placed
 
 
+def test_a_new_suggestion_follows_the_office_merge_made_since_the_last_placement():
+    round, planted = planted_round()
+    compute_themes(round_id=round.id)
+    noise_text = "隔壁工地夜间施工噪音太大，晚上睡不着，投诉也没有回应。"
+    first = make_suggestion(round=round, title="噪音", content=noise_text)
+    assert place_suggestion(first.id)  # the round's centres are now kept by this process
+    school, noise = theme_of(planted["school"][0]), theme_of(planted["noise"][0])
+    merge_themes(actor=make_user(role="office"), target=school, others=[noise])
+    second = make_suggestion(round=round, title="噪音", content=noise_text)
+    assert place_suggestion(second.id)
+    assert theme_of(second).id == school.id and db.session.get(Theme, school.id).size == 18
+
+
 def test_a_rejected_suggestion_leaves_its_theme_on_recompute():
     round, planted = planted_round()
     compute_themes(round_id=round.id)
