@@ -119,6 +119,9 @@ def from_environment(instance_path: str) -> dict:
         "IMPORT_MAX_UNPACKED_BYTES": int(os.environ.get("IMPORT_MAX_UNPACKED_MB", 100)) * 1024 * 1024,
         "IMPORT_MAX_ROWS": int(os.environ.get("IMPORT_MAX_ROWS", 200_000)),
         "IMPORT_MAX_COLUMNS": int(os.environ.get("IMPORT_MAX_COLUMNS", 50)),
+        # A larger suggestion file is imported by a background job (a progress bar, then what it imported or why
+        # not); a smaller one at once, in the office's request.
+        "IMPORT_INLINE_MAX_BYTES": int(os.environ.get("IMPORT_INLINE_MAX_KB", 1024)) * 1024,
         # A request larger than this is refused with 413 before it is read.
         "MAX_CONTENT_LENGTH": (int(os.environ.get("ATTACHMENT_MAX_MB", 20)) + 5) * 1024 * 1024,
         # Outgoing mail; without MAIL_SERVER messages wait in the outbox.

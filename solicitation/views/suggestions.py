@@ -16,6 +16,7 @@ from core.imports import run_import, template_response
 from core.lists import FoundPage, export_format, list_or_export, page_number, paginate
 from core.request_input import stored_int
 from extensions import db
+from jobs.models import Job
 from solicitation import queries
 from solicitation.exports import suggestion_columns
 from solicitation.forms import (
@@ -459,15 +460,34 @@ def referral_list():
 @bp.route("/rounds/<int:round_id>/suggestions/import", methods=["GET", "POST"])
 @office_required
 def suggestion_import(round_id):
-    """Import suggestions from a spreadsheet: all rows, or none with a report of each bad row."""
+    """Import suggestions from a spreadsheet: all rows, or none with a report of each bad row; a large file in the
+    background, followed on its job's page."""
     round = db.get_or_404(Round, round_id)
     form = ImportForm()
-    done, imported, rejected = run_import(form, partial(imports.import_suggestions, actor=current_user, round=round))
+    done, outcome, rejected = run_import(form, partial(_import, round))
+    if done and isinstance(outcome, Job):
+        return redirect(url_for("jobs.job_detail", job_id=outcome.id))
     if done:
-        flash(_("%(count)d suggestions imported.", count=len(imported)), "success")
+        flash(_("%(count)d suggestions imported.", count=len(outcome)), "success")
         return redirect(url_for("solicitation.suggestion_list", round_id=round.id, channel="import"))
     page = render_template("solicitation/suggestion_import.html", form=form, round=round, rejected=rejected)
     return page, form_status(form)
+
+
+def _import(round, *, filename, data):
+    """Import a small file at once, and queue a larger one (past IMPORT_INLINE_MAX_BYTES) as a job."""
+    if len(data) <= current_app.config["IMPORT_INLINE_MAX_BYTES"]:
+        return imports.import_suggestions(actor=current_user, round=round, filename=filename, data=data)
+    links = [
+        (_("Import another file"), url_for("solicitation.suggestion_import", round_id=round.id)),
+        (
+            _("The round's imported suggestions"),
+            url_for("solicitation.suggestion_list", round_id=round.id, channel="import"),
+        ),
+    ]
+    return imports.import_in_background(
+        actor=current_user, round=round, filename=filename, data=data, locale=str(get_locale()), links=links
+    )
 
 
 @bp.get("/suggestions/import-template.<fmt>")
