@@ -141,6 +141,9 @@ def from_environment(instance_path: str) -> dict:
         # An export of more rows than this is made in the background (a progress bar, then a link); smaller ones
         # stream at once. A sheet of an Excel export holds at most this many rows (Excel's limit), then goes on.
         "EXPORT_INLINE_MAX_ROWS": int(os.environ.get("EXPORT_INLINE_MAX_ROWS", 50_000)),
+        # A bulk triage of "all matching" (the list's filter, a whole theme) on more suggestions than this is
+        # previewed by its count and made by a background job (a progress bar, then what it changed and left).
+        "BULK_INLINE_MAX": int(os.environ.get("BULK_INLINE_MAX", 500)),
         "EXPORT_SHEET_MAX_ROWS": int(os.environ.get("EXPORT_SHEET_MAX_ROWS", 1_048_576)),
         # Start them in the process that creates the app (`flask run`); gunicorn starts them in each worker.
         "START_WORKERS": _bool("START_WORKERS", False),
