@@ -119,6 +119,9 @@ def from_environment(instance_path: str) -> dict:
         "IMPORT_MAX_UNPACKED_BYTES": int(os.environ.get("IMPORT_MAX_UNPACKED_MB", 100)) * 1024 * 1024,
         "IMPORT_MAX_ROWS": int(os.environ.get("IMPORT_MAX_ROWS", 200_000)),
         "IMPORT_MAX_COLUMNS": int(os.environ.get("IMPORT_MAX_COLUMNS", 50)),
+        # A larger suggestion file is imported by a background job (a progress bar, then what it imported or why
+        # not); a smaller one at once, in the office's request.
+        "IMPORT_INLINE_MAX_BYTES": int(os.environ.get("IMPORT_INLINE_MAX_KB", 1024)) * 1024,
         # A request larger than this is refused with 413 before it is read.
         "MAX_CONTENT_LENGTH": (int(os.environ.get("ATTACHMENT_MAX_MB", 20)) + 5) * 1024 * 1024,
         # Outgoing mail; without MAIL_SERVER messages wait in the outbox.
@@ -138,6 +141,9 @@ def from_environment(instance_path: str) -> dict:
         # An export of more rows than this is made in the background (a progress bar, then a link); smaller ones
         # stream at once. A sheet of an Excel export holds at most this many rows (Excel's limit), then goes on.
         "EXPORT_INLINE_MAX_ROWS": int(os.environ.get("EXPORT_INLINE_MAX_ROWS", 50_000)),
+        # A bulk triage of "all matching" (the list's filter, a whole theme) on more suggestions than this is
+        # previewed by its count and made by a background job (a progress bar, then what it changed and left).
+        "BULK_INLINE_MAX": int(os.environ.get("BULK_INLINE_MAX", 500)),
         "EXPORT_SHEET_MAX_ROWS": int(os.environ.get("EXPORT_SHEET_MAX_ROWS", 1_048_576)),
         # Start them in the process that creates the app (`flask run`); gunicorn starts them in each worker.
         "START_WORKERS": _bool("START_WORKERS", False),

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from accounts.models import Unit, UnitKind
 from extensions import db
 from plan import queries as plan_queries
-from plan.models import KeyProject, Plan, ProgressReport
+from plan.models import KeyProject, Plan, ProgressReport, ReportState
 from review import queries as review_queries
 from review.models import SuggestionReview
 from solicitation import queries as solicitation_queries
@@ -177,11 +177,10 @@ def score_histogram(round_id: int, *, bins: int = BINS) -> list[tuple[int, int, 
 def plan_progress(round_id: int) -> list[tuple[KeyProject, ProgressReport | None]]:
     """Each key project of the round's plans, plan after plan, in order, with its latest report the office
     accepted (or None)."""
-    rows = []
-    for plan in plan_queries.plans_of(round_id):
-        latest = plan_queries.latest_reports(plan)
-        rows += [(project, latest.get(project.id)) for project in plan.projects]
-    return rows
+    projects = plan_queries.round_projects(round_id)
+    accepted = (ReportState.accepted,)
+    latest = plan_queries.latest_reports_of([project.id for project in projects], states=accepted) if projects else {}
+    return [(project, latest.get(project.id)) for project in projects]
 
 
 def round_figures(round_id: int) -> RoundFigures:

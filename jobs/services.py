@@ -55,9 +55,10 @@ def job(kind: str, *, max_attempts: int = 3):
     """Register the decorated function as the job kind `kind`.
 
     It is called as `function(payload, progress)` in an app context, `progress(done, total, message="")` saying
-    how far it has come (call it between transactions: it writes on a connection of its own). What it returns
-    (JSON; a stored file as `storage_key`, `filename`, `content_type`) is kept as the job's result; what it
-    raises fails the attempt. It may run more than once (a retry, a worker that died): make it safe to repeat.
+    how far it has come (call it between transactions, or where `progress_while_writing()`: it writes on a
+    connection of its own). What it returns (JSON; a stored file as `storage_key`, `filename`, `content_type`; a
+    `summary` and a table of `columns`, `rows` and `more` shown on the job's page) is kept as the job's result;
+    what it raises fails the attempt. It may run more than once (a retry, a worker that died): make it safe to repeat.
     """
 
     def register(function):
@@ -152,6 +153,16 @@ def _progress(job_id: int, worker: str) -> Progress:
             raise JobLost(job_id)
 
     return progress
+
+
+def progress_while_writing() -> bool:
+    """Whether a job may report progress while its own transaction has written and is still open.
+
+    PostgreSQL locks the rows written, not the jobs table: the report, on its own connection, is seen at once.
+    SQLite has one writer for the whole file: the report would wait for the job's own commit, then time out. A job
+    on SQLite reports between its transactions only.
+    """
+    return db.engine.dialect.name != "sqlite"
 
 
 def _settle(job_id: int, worker: str, **values) -> bool:

@@ -568,6 +568,17 @@ def test_the_dashboard(client, login_as):
     assert_the_same_statements(client, world)
 
 
+def test_the_dashboard_of_a_round_with_its_plan(client, login_as):
+    office = login_as("office")
+
+    def world(n):
+        plan, names = published_plan(office, n)
+        reported(plan)
+        return f"/rounds/{plan.round_id}/dashboard", names
+
+    assert_the_same_statements(client, world)
+
+
 def test_a_key_projects_work_plan(client, login_as):
     office = login_as("office")
     plan, _names = published_plan(office, 1)

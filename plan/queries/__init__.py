@@ -29,6 +29,7 @@ from plan.queries.plans import (
     published_plans_in_force,
     published_version,
     published_versions,
+    round_projects,
     sees_every_plan,
     versions,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "PROJECT_ROWS",
     "plan_with_projects",
     "plans_of",
+    "round_projects",
     "versions",
     "sees_every_plan",
     "publicly_visible_plans",

@@ -4,7 +4,7 @@ between two."""
 from collections import Counter
 
 from sqlalchemy import ColumnElement, bindparam, exists, func, select, true
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from accounts.models import Role, UnitKind
 from accounts.permissions import has_role
@@ -49,6 +49,19 @@ PROJECT_ROWS = selectinload(Plan.projects).options(
 def plans_of(round_id: int) -> list[Plan]:
     """The round's plans (its named lists), in the order they were drafted."""
     return list(db.session.scalars(select(Plan).where(Plan.round_id == round_id).order_by(Plan.id)))
+
+
+def round_projects(round_id: int) -> list[KeyProject]:
+    """The key projects of the round's plans, plan after plan, each in its order, with their plan, part and lead
+    unit: read in a fixed number of statements, however many there are."""
+    query = (
+        select(KeyProject)
+        .join(KeyProject.plan)
+        .where(Plan.round_id == round_id)
+        .options(contains_eager(KeyProject.plan), selectinload(KeyProject.part), selectinload(KeyProject.lead_unit))
+        .order_by(Plan.id, KeyProject.position)
+    )
+    return list(db.session.scalars(query))
 
 
 def plan_with_projects(plan_id: int) -> Plan | None:

@@ -1,7 +1,7 @@
 """Read-only selects for rounds, categories, topics, proposals and suggestions, one module per record, and what any list
 gives besides its page. Each name is also exported here, as `solicitation.queries.x`."""
 
-from solicitation.queries.lists import all_rows, counts_by
+from solicitation.queries.lists import counts_by
 from solicitation.queries.near_duplicates import (
     NearDuplicateGroup,
     campaign_count,
@@ -77,7 +77,6 @@ __all__ = [
     "TransitionPreview",
     "WORD_SEARCH",
     "WordMatches",
-    "all_rows",
     "campaign_count",
     "category_choices",
     "category_in_round",

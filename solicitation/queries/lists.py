@@ -1,13 +1,8 @@
-"""What any list's select gives besides its page: every row (an export), counts by a column."""
+"""What any list's select gives besides its page: counts by a column."""
 
 from sqlalchemy import Select, func
 
 from extensions import db
-
-
-def all_rows(query: Select) -> list:
-    """Every record a list's select finds, not a page of them (an export)."""
-    return list(db.session.scalars(query))
 
 
 def counts_by(column, query: Select) -> list[tuple[object, int]]:

@@ -103,6 +103,11 @@ def theme_suggestion_ids(theme_id: int) -> list[int]:
     return list(db.session.scalars(select(ThemeMember.suggestion_id).where(ThemeMember.theme_id == theme_id)))
 
 
+def theme_size(theme_id: int) -> int:
+    """How many suggestions the theme holds, counted."""
+    return db.session.scalar(select(func.count()).where(ThemeMember.theme_id == theme_id))
+
+
 def closeness_of(suggestion_ids: list[int]) -> dict[int, float]:
     """How close each of these suggestions is to its theme's centre."""
     query = select(ThemeMember.suggestion_id, ThemeMember.closeness).where(

@@ -60,6 +60,19 @@ def normalise_code(code: str) -> str:
     return re.sub(r"[\s-]", "", code or "").upper()
 
 
+def searched_by_words(filters: dict) -> bool:
+    """Whether the list's filters search through the full-text index: for words, not a tracking code (the list
+    finds it by its unique index) nor with the held-reply filter (the index does not know replies held)."""
+    code = normalise_code(filters["q"])
+    is_code = len(code) == CODE_LENGTH and set(code) <= set(CODE_ALPHABET)
+    return bool(filters["q"].strip()) and not is_code and not filters["held_reply"]
+
+
+def word_search_filters(filters: dict) -> dict:
+    """The filters the word search takes: the words and all but the held-reply filter (searched_by_words)."""
+    return {name: value for name, value in filters.items() if name != "held_reply"}
+
+
 def validate_suggestion(*, round: Round, fields: dict, consent: bool) -> dict:
     """Return the cleaned fields of a suggestion, or raise on the first bad one (also used by imports)."""
     clean = {name: (fields.get(name) or "") for name in SUGGESTION_FIELDS}
@@ -527,6 +540,7 @@ class BulkTriage:
     unit: Unit | None = None
     original: Suggestion | None = None
     proposal: Proposal | None = None
+    counted: int | None = None  # a large selection's size, previewed by count: none checked one by one yet
 
     @property
     def residents_mailed(self) -> int:
@@ -541,15 +555,13 @@ class BulkTriage:
         return referral_staff(self.unit) if self.unit and self.changed else []
 
 
-def _bulk(*, actor: User, round: Round, suggestions: list[Suggestion], choice: BulkChoice, apply: bool) -> BulkTriage:
-    """Check (and with `apply`, make) `choice` on each suggestion by its single action's own rule; only flushes."""
+def check_bulk_choice(*, actor: User, round: Round, choice: BulkChoice) -> BulkTriage:
+    """Check the choice itself, before any suggestion (bad input changes nothing): the action, and what it needs
+    (its reason, unit, original or proposal, loaded); return the empty outcome that carries them."""
     check_office(actor, SolicitationError)
     if choice.action not in BULK_ACTIONS:
         raise SolicitationError("bulk_action_required", field="action")
-    if not suggestions:
-        raise SolicitationError("nothing_chosen", field="suggestion_id")
     outcome = BulkTriage(choice=choice)
-    # The choice is checked once, before any suggestion: bad input changes nothing.
     if choice.action == "reject" and choice.reason is None:
         raise SolicitationError("reject_reason_required", field="reason")
     if choice.action == "refer":
@@ -568,6 +580,16 @@ def _bulk(*, actor: User, round: Round, suggestions: list[Suggestion], choice: B
         outcome.proposal = db.session.get(Proposal, choice.proposal_id) if choice.proposal_id else None
         if outcome.proposal is None or not linkable(outcome.proposal, round.id):
             raise SolicitationError("proposal_other_round", field="proposal_id")
+    return outcome
+
+
+def bulk_triage(
+    *, actor: User, round: Round, suggestions: list[Suggestion], choice: BulkChoice, apply: bool
+) -> BulkTriage:
+    """Check (and with `apply`, make) `choice` on each suggestion by its single action's own rule; only flushes."""
+    outcome = check_bulk_choice(actor=actor, round=round, choice=choice)
+    if not suggestions:
+        raise SolicitationError("nothing_chosen", field="suggestion_id")
     # Each action: the single action's check, and its change (which checks the same first).
     check, change = {
         "accept": (lambda s: _check_move(s, St.accepted), lambda s: _accept(actor, s)),
@@ -595,13 +617,13 @@ def _bulk(*, actor: User, round: Round, suggestions: list[Suggestion], choice: B
 
 def preview_triage(*, actor: User, round: Round, suggestions: list[Suggestion], choice: BulkChoice) -> BulkTriage:
     """What triaging these suggestions together would change, refuse and mail; changes nothing."""
-    return _bulk(actor=actor, round=round, suggestions=suggestions, choice=choice, apply=False)
+    return bulk_triage(actor=actor, round=round, suggestions=suggestions, choice=choice, apply=False)
 
 
 def triage_suggestions(*, actor: User, round: Round, suggestions: list[Suggestion], choice: BulkChoice) -> BulkTriage:
     """Triage many suggestions at once: each by its single action's rule, audited and mailed as that action does;
     those the rule refuses are left unchanged and reported with the reason."""
-    outcome = _bulk(actor=actor, round=round, suggestions=suggestions, choice=choice, apply=True)
+    outcome = bulk_triage(actor=actor, round=round, suggestions=suggestions, choice=choice, apply=True)
     ids = [suggestion.id for suggestion in suggestions]
     db.session.commit()
     # Read back in one statement what the summary shows, not one refresh per suggestion.

@@ -2,7 +2,7 @@
 
 from functools import partial
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,6 +16,7 @@ from core.imports import run_import, template_response
 from core.lists import FoundPage, export_format, list_or_export, page_number, paginate
 from core.request_input import stored_int
 from extensions import db
+from jobs.models import Job
 from solicitation import queries
 from solicitation.exports import suggestion_columns
 from solicitation.forms import (
@@ -30,7 +31,7 @@ from solicitation.forms import (
     RejectForm,
     SuggestionFilterForm,
 )
-from solicitation.models import Round, Suggestion
+from solicitation.models import Round, Suggestion, Theme
 from solicitation.permissions import (
     can_answer_referral,
     can_draft_from_suggestion,
@@ -39,8 +40,8 @@ from solicitation.permissions import (
     can_view_suggestion,
 )
 from solicitation.queries import theme_overview
+from solicitation.services import background_triage, imports
 from solicitation.services import exports as export_services
-from solicitation.services import imports
 from solicitation.services import proposals as proposal_services
 from solicitation.services import suggestions as services
 from solicitation.views import bp
@@ -58,13 +59,13 @@ def _list_page(round, bulk_form, *, chosen_ids=(), status=200):
     """The list (or its export) with the bulk triage form, a sent one keeping the user's choices and errors."""
     filters, chosen = _chosen(round)
     context = {"round": round, "filters": filters, "bulk_form": bulk_form, "chosen_ids": set(chosen_ids)}
-    if _by_words(chosen) and export_format() is None:
+    if services.searched_by_words(chosen) and export_format() is None:
         found = queries.word_matches(
             current_user,
             round_id=round.id,
             page=page_number(),
             per_page=current_app.config["PAGE_SIZE"],
-            **_word_filters(chosen),
+            **services.word_search_filters(chosen),
         )
         page = FoundPage(items=found.items, total=found.total, capped=found.capped)
         return render_template("solicitation/suggestion_list.html", page=page, counts=found.counts, **context), status
@@ -87,19 +88,6 @@ def _list_page(round, bulk_form, *, chosen_ids=(), status=200):
     return page, status
 
 
-def _by_words(chosen: dict) -> bool:
-    """Whether the list is searched through the full-text index: for words, not a tracking code (the list finds
-    it by its unique index) nor with the held-reply filter (the index does not know replies held)."""
-    code = services.normalise_code(chosen["q"])
-    is_code = len(code) == services.CODE_LENGTH and set(code) <= set(services.CODE_ALPHABET)
-    return bool(chosen["q"].strip()) and not is_code and not chosen["held_reply"]
-
-
-def _word_filters(chosen: dict) -> dict:
-    """The filters the word search takes: the words and all but the held-reply filter (_by_words)."""
-    return {name: value for name, value in chosen.items() if name != "held_reply"}
-
-
 def _without_words(chosen: dict) -> dict:
     return {name: value for name, value in chosen.items() if name != "q"}
 
@@ -108,44 +96,60 @@ def _without_words(chosen: dict) -> dict:
 @office_required
 def suggestion_bulk_confirm(round_id):
     """Show how many of the chosen suggestions a bulk action would change, which it would leave and who would be
-    mailed, and ask to confirm."""
-    return _bulk(round_id, services.preview_triage, applied=False)
+    mailed (for many matching, how many it would act on), and ask to confirm."""
+    return _bulk(round_id, applied=False)
 
 
 @bp.post("/rounds/<int:round_id>/suggestions/bulk/apply")
 @office_required
 def suggestion_bulk_apply(round_id):
-    """Make the confirmed bulk action and show what it changed and what it left, and why."""
-    return _bulk(round_id, services.triage_suggestions, applied=True)
+    """Make the confirmed bulk action and show what it changed and what it left, and why; on many suggestions
+    matching, queue it and follow it on its job's page."""
+    return _bulk(round_id, applied=True)
 
 
-def _bulk(round_id, act, *, applied):
-    """Load the chosen suggestions (by id, or all matching the list's filter), preview or make the action; on bad
-    input show the list again with the message and the choices kept."""
+def _bulk(round_id, *, applied):
+    """Load the chosen suggestions (by id, all matching the list's filter, or all a theme's), preview or make the
+    action; on bad input show the list again with the message and the choices kept."""
     round = db.get_or_404(Round, round_id)
     form = BulkTriageForm.for_round(queries.submitted_proposals(round.id))
     ids = request.form.getlist("suggestion_id", type=stored_int)
     if form.validate_on_submit():
-        chosen = _all_matching(round) if form.all_matching.data else queries.round_suggestions(round.id, ids)
         try:
-            outcome = act(actor=current_user, round=round, suggestions=chosen, choice=form.choice())
+            outcome = _triage_chosen(round, form, ids, applied=applied)
         except DomainError as error:
             show_error(form, error)
         else:
+            if isinstance(outcome, Job):
+                return redirect(url_for("jobs.job_detail", job_id=outcome.id))
             return render_template(
                 "solicitation/suggestion_bulk.html", round=round, form=form, outcome=outcome, applied=applied
             )
     return _list_page(round, form, chosen_ids=ids, status=400)
 
 
-def _all_matching(round):
-    """Every suggestion the list finds with its filters, on every page: with words, those the search box's word
-    search finds, as the list shows them."""
-    filters, chosen = _chosen(round)
-    if _by_words(chosen):
-        ids = queries.word_match_ids(current_user, round_id=round.id, **_word_filters(chosen))
-        return queries.round_suggestions(round.id, ids)
-    return queries.all_rows(queries.suggestions(current_user, round_id=round.id, **chosen))
+def _triage_chosen(round, form, ids, *, applied):
+    """Preview or make the form's choice on the suggestions `ids`, or on all matching: the list's filter, or the
+    theme the confirmation names."""
+    choice = form.choice()
+    if not form.all_matching.data:
+        act = services.triage_suggestions if applied else services.preview_triage
+        return act(actor=current_user, round=round, suggestions=queries.round_suggestions(round.id, ids), choice=choice)
+    theme_id = request.form.get("theme_id", type=stored_int)
+    if theme_id is not None:
+        if db.get_or_404(Theme, theme_id).round_id != round.id:
+            abort(404)
+        selection = background_triage.Selection(theme_id=theme_id)
+    else:
+        selection = background_triage.Selection(filters=_chosen(round)[1])
+    if not applied:
+        return background_triage.preview_all_matching(
+            actor=current_user, round=round, selection=selection, choice=choice
+        )
+    links = [(_("Residents' suggestions"), url_for("solicitation.suggestion_list", round_id=round.id))]
+    return background_triage.triage_all_matching(
+        actor=current_user, round=round, selection=selection, choice=choice, locale=str(get_locale()), links=links
+    )
 
 
 def _filtered(round):
@@ -459,15 +463,34 @@ def referral_list():
 @bp.route("/rounds/<int:round_id>/suggestions/import", methods=["GET", "POST"])
 @office_required
 def suggestion_import(round_id):
-    """Import suggestions from a spreadsheet: all rows, or none with a report of each bad row."""
+    """Import suggestions from a spreadsheet: all rows, or none with a report of each bad row; a large file in the
+    background, followed on its job's page."""
     round = db.get_or_404(Round, round_id)
     form = ImportForm()
-    done, imported, rejected = run_import(form, partial(imports.import_suggestions, actor=current_user, round=round))
+    done, outcome, rejected = run_import(form, partial(_import, round))
+    if done and isinstance(outcome, Job):
+        return redirect(url_for("jobs.job_detail", job_id=outcome.id))
     if done:
-        flash(_("%(count)d suggestions imported.", count=len(imported)), "success")
+        flash(_("%(count)d suggestions imported.", count=len(outcome)), "success")
         return redirect(url_for("solicitation.suggestion_list", round_id=round.id, channel="import"))
     page = render_template("solicitation/suggestion_import.html", form=form, round=round, rejected=rejected)
     return page, form_status(form)
+
+
+def _import(round, *, filename, data):
+    """Import a small file at once, and queue a larger one (past IMPORT_INLINE_MAX_BYTES) as a job."""
+    if len(data) <= current_app.config["IMPORT_INLINE_MAX_BYTES"]:
+        return imports.import_suggestions(actor=current_user, round=round, filename=filename, data=data)
+    links = [
+        (_("Import another file"), url_for("solicitation.suggestion_import", round_id=round.id)),
+        (
+            _("The round's imported suggestions"),
+            url_for("solicitation.suggestion_list", round_id=round.id, channel="import"),
+        ),
+    ]
+    return imports.import_in_background(
+        actor=current_user, round=round, filename=filename, data=data, locale=str(get_locale()), links=links
+    )
 
 
 @bp.get("/suggestions/import-template.<fmt>")

@@ -26,8 +26,8 @@ from solicitation.forms import (
 )
 from solicitation.models import Round, Suggestion, Theme
 from solicitation.queries import theme_overview
+from solicitation.services import background_triage, theme_publishing
 from solicitation.services import suggestions as suggestion_services
-from solicitation.services import theme_publishing
 from solicitation.services import themes as services
 from solicitation.views import bp
 
@@ -229,14 +229,18 @@ def theme_bulk_confirm(round_id, theme_id):
     round = theme.round
     form = BulkTriageForm.for_round(queries.submitted_proposals(round.id))
     if form.validate_on_submit():
-        if form.all_matching.data:
-            chosen = queries.round_suggestions(round.id, theme_overview.theme_suggestion_ids(theme.id))
-        else:
-            chosen = _chosen(theme)
         try:
-            outcome = suggestion_services.preview_triage(
-                actor=current_user, round=round, suggestions=chosen, choice=form.choice()
-            )
+            if form.all_matching.data:
+                outcome = background_triage.preview_all_matching(
+                    actor=current_user,
+                    round=round,
+                    selection=background_triage.Selection(theme_id=theme.id),
+                    choice=form.choice(),
+                )
+            else:
+                outcome = suggestion_services.preview_triage(
+                    actor=current_user, round=round, suggestions=_chosen(theme), choice=form.choice()
+                )
         except DomainError as error:
             show_error(form, error)
         else:
@@ -248,6 +252,7 @@ def theme_bulk_confirm(round_id, theme_id):
                 outcome=outcome,
                 applied=False,
                 back_to=back,
+                theme=theme,
             )
     return _render_theme(theme, forms={"bulk": form}, status=400)
 

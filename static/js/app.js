@@ -16,8 +16,11 @@ document.addEventListener("DOMContentLoaded", () => {
         window.location.reload();
         return;
       }
-      bar.value = shown.percent;
-      figures.textContent = `${shown.percent}% ${shown.total ? `(${shown.done}/${shown.total})` : ""} ${shown.message || ""}`;
+      // No total yet (rows still being counted): the bar stays busy, without a value, and the count is shown.
+      if (shown.total) bar.value = shown.percent;
+      else bar.removeAttribute("value");
+      const done = shown.total ? `(${shown.done}/${shown.total})` : shown.done ? `(${shown.done})` : "";
+      figures.textContent = `${shown.percent}% ${done} ${shown.message || ""}`;
       window.setTimeout(follow, Number(job.dataset.every) * 1000);
     };
     window.setTimeout(follow, Number(job.dataset.every) * 1000);
