@@ -147,7 +147,7 @@ def tracking_codes(numbers: np.ndarray) -> list[str]:
     for place in range(12):
         values, digits[:, place] = np.divmod(values, len(CODE_ALPHABET))
     letters = np.ascontiguousarray(np.array(list(CODE_ALPHABET))[digits])
-    return letters.view(f"<U{12}").ravel().tolist()
+    return letters.view("<U12").ravel().tolist()
 
 
 def stamps(microseconds: np.ndarray) -> list[str]:
