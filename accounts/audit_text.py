@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from accounts.models import AuditEvent, Role, UnitKind
+from core.models import LabelledEnum
 
 HIDDEN_FIELDS = {"lock_version"}  # the edit-conflict counter: no reader's business
 
@@ -119,51 +120,83 @@ def add_texts(texts: dict[str, RecordText]) -> None:
         AUDIT_TEXTS[type_name] = text
 
 
-def _value(text: RecordText | None, name: str, value) -> str:
+_YES, _NO, _LIST_SEPARATOR = _l("Yes"), _l("No"), _l(", ")
+_SENTENCE = _l("%(actor)s %(verb)s %(record)s")
+
+
+class _Labels:
+    """The labels of a page of events in the reader's language, each translated once for the page: a page repeats
+    the same few (a role, a record type, a verb, a field) on every row, and each translation looks the catalogue
+    up anew."""
+
+    def __init__(self):
+        self._said: dict = {}
+
+    def __call__(self, label) -> str:
+        """A text to translate (lazily made once a process, so its id stands for it) or an enum member's label."""
+        key = label if isinstance(label, LabelledEnum) else id(label)
+        said = self._said.get(key)
+        if said is None:
+            said = self._said[key] = str(label.label if isinstance(label, LabelledEnum) else label)
+        return said
+
+
+def _value(say: _Labels, text: RecordText | None, name: str, value) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
-        return _("Yes") if value else _("No")
+        return say(_YES if value else _NO)
     enum_class = text.values.get(name) if text else None
     if enum_class is not None:
         try:
-            return str(enum_class(value).label)
+            return say(enum_class(value))
         except ValueError:
             return str(value)  # a value the enum has since dropped
     # Lists and mappings read as text, not as JSON (区发改局、区科创局; 1: 8; 2: 9).
     if isinstance(value, list):
-        return _(", ").join(_value(text, name, item) for item in value)
+        return say(_LIST_SEPARATOR).join(_value(say, text, name, item) for item in value)
     if isinstance(value, dict):
-        return "; ".join(f"{key}: {_value(text, name, item)}" for key, item in value.items())
+        return "; ".join(f"{key}: {_value(say, text, name, item)}" for key, item in value.items())
     return str(value)
 
 
-def _actor(event: AuditEvent) -> str:
+def _actor(say: _Labels, event: AuditEvent) -> str:
     if event.actor is None:
         return _("The command line") if event.source == "cli" else event.source
-    return f"{event.actor.role.label} {event.actor.display_name}"
+    return f"{say(event.actor.role)} {event.actor.display_name}"
 
 
-def record_type_name(object_type: str) -> str:
+def record_type_name(object_type: str, say=str) -> str:
     """A record type as its reader calls it (建议), or its code when no table names it."""
     text = AUDIT_TEXTS.get(object_type)
-    return str(text.name) if text else object_type
+    return say(text.name) if text else object_type
 
 
-def describe(event: AuditEvent) -> EventText:
+def describe_events(events) -> dict[int, EventText]:
+    """Each event as `describe` reads it, by id: a page of the log, its labels translated once for the page."""
+    say = _Labels()
+    return {event.id: describe(event, say) for event in events}
+
+
+def describe(event: AuditEvent, say: _Labels | None = None) -> EventText:
     """The event as its reader reads it: a sentence, and each changed field with its label, before and after."""
+    say = say or _Labels()
     text = AUDIT_TEXTS.get(event.object_type)
-    record_name = record_type_name(event.object_type)
+    record_name = record_type_name(event.object_type, say)
     verb = text.verbs.get(event.action) if text else None
     record = f"{record_name} #{event.object_id}" if event.object_id is not None else record_name
-    sentence = _("%(actor)s %(verb)s %(record)s", actor=_actor(event), verb=verb or event.action, record=record)
+    sentence = say(_SENTENCE) % {
+        "actor": _actor(say, event),
+        "verb": say(verb) if verb else event.action,
+        "record": record,
+    }
     before, after = event.before or {}, event.after or {}
     names = [name for name in dict.fromkeys([*before, *after]) if name not in HIDDEN_FIELDS]
     changes = [
         (
-            str(text.fields.get(name, name)) if text else name,
-            _value(text, name, before.get(name)) if name in before else "",
-            _value(text, name, after.get(name)) if name in after else "",
+            (say(text.fields[name]) if name in text.fields else name) if text else name,
+            _value(say, text, name, before.get(name)) if name in before else "",
+            _value(say, text, name, after.get(name)) if name in after else "",
         )
         for name in names
     ]

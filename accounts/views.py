@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from accounts import devices, imports, password_links, queries, services
-from accounts.audit_text import describe
+from accounts.audit_text import describe, describe_events
 from accounts.errors import AccountError
 from accounts.forms import (
     ApiTokenFilterForm,
@@ -474,7 +474,7 @@ def audit_log():
         subject=_("Audit log"),
         template="accounts/audit_log.html",
         filters=filters,
-        of_page=lambda page: {"texts": {event.id: describe(event) for event in page.items}},
+        of_page=lambda page: {"texts": describe_events(page.items)},
     )
 
 

@@ -228,6 +228,20 @@ def test_the_audit_log(client, login_as):
     assert_the_same_statements(client, world)
 
 
+def test_the_offices_to_do(client, login_as):
+    """The menu of every staff page counts it: as many statements for many rounds with suggestions waiting as for
+    a few."""
+    login_as("office")
+
+    def world(n):
+        rounds = [make_open_round(title=title) for title in titles(n, "征集轮次")]
+        for round in rounds:
+            make_suggestion(round=round)
+        return "/", [f"{round.title}：尚未受理的群众建议" for round in rounds]
+
+    assert_the_same_statements(client, world)
+
+
 def test_the_api_tokens_list(client, login_as):
     office = login_as("office")
 

@@ -40,11 +40,12 @@ def project_events_visible_to(user) -> ColumnElement[bool]:
 
 def led_by(user) -> list[KeyProject]:
     """The key projects the unit of `user` leads that the rule shows its staff (those of published plans), newest
-    plan first, with their plans and tasks."""
+    plan first, with their plans (and rounds, in the same statement: every page of a unit counts its to-do from
+    them) and tasks."""
     query = (
         select(KeyProject)
         .join(KeyProject.plan)
-        .options(contains_eager(KeyProject.plan).selectinload(Plan.round), selectinload(KeyProject.tasks))
+        .options(contains_eager(KeyProject.plan).joinedload(Plan.round), selectinload(KeyProject.tasks))
         .where(project_visible_to(user), KeyProject.lead_unit_id == user.unit_id)
         .order_by(Plan.round_id.desc(), KeyProject.position)
     )

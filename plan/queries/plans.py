@@ -2,9 +2,10 @@
 between two."""
 
 from collections import Counter
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, bindparam, exists, func, select, true
-from sqlalchemy.orm import aliased, contains_eager, selectinload
+from sqlalchemy.orm import aliased, contains_eager, defer, joinedload, selectinload
 
 from accounts.models import Role, UnitKind
 from accounts.permissions import has_role
@@ -134,14 +135,38 @@ def published_version(plan_id: int) -> PlanVersion | None:
 
 
 def published_plans() -> list[tuple[Plan, PlanVersion]]:
-    """Every plan that has been published (`publicly_visible_plans`), with its latest published snapshot, newest
-    year first: the list of plans, the same for every reader."""
+    """Every plan that has been published (`publicly_visible_plans`), with its latest published version (its
+    snapshot from `published_snapshots`), newest year first: the list of plans, the same for every reader."""
     return list(db.session.execute(_PUBLISHED_PLANS))
 
 
-# The public plan's page and the list of plans, made once a process like _LATEST_PUBLISHED, each one statement.
+def published_snapshots(versions) -> dict[int, dict]:
+    """The snapshots of these versions (records or rows with `id` and `created_at`), by version id: to read, never
+    to change.
+
+    A version never changes once written, and the public pages read a snapshot (some 25 KB of JSON: the plan and
+    its projects) for every reader: each is parsed once a process, and only those not parsed yet are read.
+    """
+    keys = {version.id: (version.id, version.created_at) for version in versions}
+    found = {version_id: _SNAPSHOTS.get(key) for version_id, key in keys.items()}
+    missing = [version_id for version_id, snapshot in found.items() if snapshot is None]
+    if missing:
+        if len(_SNAPSHOTS) > _SNAPSHOTS_KEPT:
+            _SNAPSHOTS.clear()
+        for version_id, snapshot in db.session.execute(_SNAPSHOTS_OF, {"ids": missing}):
+            found[version_id] = _SNAPSHOTS[keys[version_id]] = snapshot
+    return found
+
+
+# Keyed by id and time: a database made anew (the tests', a restored backup) may give another version the same id.
+_SNAPSHOTS: dict[tuple[int, datetime], dict] = {}
+_SNAPSHOTS_KEPT = 256
+_SNAPSHOTS_OF = select(PlanVersion.id, PlanVersion.snapshot).where(PlanVersion.id.in_(bindparam("ids", expanding=True)))
+# The public plan's page and the list of plans, made once a process like _LATEST_PUBLISHED, each one statement; the
+# snapshots come from published_snapshots.
 _LATEST_PUBLISHED_OF_ONE = (
     select(PlanVersion)
+    .options(defer(PlanVersion.snapshot))
     .where(PlanVersion.plan_id == bindparam("plan_id"), PlanVersion.status == PlanStatus.published)
     .order_by(PlanVersion.id.desc())
     .limit(1)
@@ -149,6 +174,7 @@ _LATEST_PUBLISHED_OF_ONE = (
 _published = aliased(PlanVersion)
 _PUBLISHED_PLANS = (
     select(Plan, PlanVersion)
+    .options(defer(PlanVersion.snapshot))
     .join(
         PlanVersion,
         PlanVersion.id
@@ -279,5 +305,9 @@ def changes(before: dict, after: dict) -> list[tuple[str, str, object, object]]:
 
 def published_plans_in_force() -> list[Plan]:
     """Plans whose current text is published: their lead units report each quarter."""
-    query = select(Plan).options(selectinload(Plan.round)).where(Plan.status == PlanStatus.published)
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(_IN_FORCE))
+
+
+# The office's to-do reads it on every staff page: made once a process, with each plan's round (its year) in the
+# same statement.
+_IN_FORCE = select(Plan).options(joinedload(Plan.round)).where(Plan.status == PlanStatus.published)

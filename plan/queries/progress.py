@@ -25,7 +25,7 @@ from plan.models import (
 )
 from plan.pace import expected_share, is_behind
 from plan.queries.key_projects import project_visible_to
-from plan.queries.plans import by_part
+from plan.queries.plans import by_part, published_snapshots
 from solicitation.models import Round
 
 
@@ -269,19 +269,21 @@ def newest_public_plans() -> list[PublicPlan]:
     snapshot's projects under their parts, `by_part`), with each project's latest accepted progress (percent and
     status, by project), in two statements of plain rows: what the home page shows the public of the plans (none
     before any is published). A round may publish several lists (Jinwan's 工作要点 and 点题): each is shown."""
-    rows = db.session.execute(_NEWEST_ROUND_VERSIONS).all()
-    if not rows:
+    versions = db.session.execute(_NEWEST_ROUND_VERSIONS).all()
+    if not versions:
         return []
-    ids = [project["id"] for _plan_id, snapshot in rows for project in snapshot["projects"]]
+    snapshots = published_snapshots(versions)
+    ids = [project["id"] for snapshot in snapshots.values() for project in snapshot["projects"]]
     reports = {report.key_project_id: report for report in db.session.execute(_ACCEPTED, {"ids": ids})}
     return [
         PublicPlan(
-            plan_id,
+            version.plan_id,
             snapshot,
             by_part(snapshot["projects"]),
             {p["id"]: reports[p["id"]] for p in snapshot["projects"] if p["id"] in reports},
         )
-        for plan_id, snapshot in rows
+        for version in versions
+        for snapshot in [snapshots[version.id]]
     ]
 
 
@@ -296,7 +298,7 @@ _NEWEST_PUBLIC_ROUND = (
     .scalar_subquery()
 )
 _NEWEST_ROUND_VERSIONS = (
-    select(PlanVersion.plan_id, PlanVersion.snapshot)
+    select(PlanVersion.plan_id, PlanVersion.id, PlanVersion.created_at)
     .where(
         PlanVersion.id.in_(
             select(func.max(PlanVersion.id))

@@ -13,7 +13,9 @@ from plan.views import bp
 @bp.get("/plans")
 def plan_index():
     """The published plans, newest first: open to everyone."""
-    return render_template("plan/plan_index.html", plans=queries.published_plans())
+    plans = queries.published_plans()
+    snapshots = queries.published_snapshots(version for _plan, version in plans)
+    return render_template("plan/plan_index.html", plans=plans, snapshots=snapshots)
 
 
 @bp.get("/plans/<int:plan_id>")
@@ -23,7 +25,7 @@ def plan_public(plan_id):
     return render_template(
         "plan/plan_public.html",
         version=version,
-        snapshot=version.snapshot,
+        snapshot=queries.published_snapshots([version])[version.id],
         facts=queries.public_project_facts(plan_id),
         pdf=queries.document_pdf(plan_version_id=version.id),
     )
@@ -32,7 +34,8 @@ def plan_public(plan_id):
 @bp.get("/plans/<int:plan_id>/published.docx")
 def plan_public_document(plan_id):
     """The published plan as a Word document: open to everyone."""
-    snapshot = _published_or_404(plan_id).snapshot
+    version = _published_or_404(plan_id)
+    snapshot = queries.published_snapshots([version])[version.id]
     return docx_response(documents.plan_document(snapshot), filename=snapshot["title"])
 
 

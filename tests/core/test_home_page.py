@@ -81,6 +81,7 @@ def test_the_home_page_makes_as_few_statements_whatever_the_plan_holds(client, a
     few = statements_run(lambda: client.get("/"))
     make_published_plan(office=office, lead_unit=make_unit(), title="创新家庭医生服务模式")
     make_suggestion()
+    client.get("/")  # the new plan's snapshot is read once a process (plan.queries.published_snapshots)
     assert statements_run(lambda: client.get("/")) == few <= 8
 
 
