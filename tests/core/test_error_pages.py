@@ -3,6 +3,7 @@
 import pytest
 
 from extensions import limiter
+from tests.conftest import statements_run
 
 HOME = '<a class="button" href="/">'
 TEXTS = {
@@ -134,3 +135,14 @@ def test_an_expired_login_form_never_shows_the_password_back(client):
 def test_an_expired_button_offers_no_form_to_open_again(client):
     page = client.post("/logout", csrf=False).get_data(as_text=True)
     assert "页面已过期" in page and "重新打开表单</a>" not in page
+
+
+def test_an_error_page_spares_the_database_the_menus_to_do_count(client, login_as):
+    login_as("office")
+    client.get("/")  # the session's user and the site settings are read whatever the page
+
+    def statements(url):
+        return statements_run(lambda: client.get(url))
+
+    # The home page counts the office's to-dos (a dozen statements); a 404 reads the user and the footer only.
+    assert statements("/no/such/page") <= 3 < statements("/")
